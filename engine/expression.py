@@ -1,0 +1,355 @@
+"""Expressions: immutable, hash-consed DAGs of primitive operations.
+
+Nodes are interned, so structurally equal subexpressions are one object and equality is identity. Builders
+(:func:`add`, :func:`mul`, :func:`apply`, …) fold constants in float64 and apply a few local simplifications
+(x*1, x+0, -(-x), …) so that derivatives read well. Evaluation walks the DAG once in topological order with numpy
+broadcasting; shared nodes are computed once.
+"""
+from __future__ import annotations
+
+import math
+import weakref
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from engine.primitives import PRIMITIVES
+
+_INTERNED: "weakref.WeakValueDictionary[tuple, Expression]" = weakref.WeakValueDictionary()
+
+
+class Expression:
+    """A node of an expression DAG: a constant, a variable, or a primitive applied to argument nodes.
+
+    Build them with :func:`engine.parse` or the builders in this module, never with the constructor.
+    """
+
+    __slots__ = ("op", "args", "value", "name", "_variables", "_grad", "_hessian", "_size", "__weakref__")
+
+    def __init__(self, op: str, args: tuple = (), value: float | None = None, name: str | None = None):
+        self.op = op            # "const", "var", or a key of PRIMITIVES
+        self.args = args        # argument Expressions
+        self.value = value      # float, for constants
+        self.name = name        # str, for variables
+        self._variables = None
+        self._grad = None
+        self._hessian = None
+        self._size = None
+
+    # --- structure -------------------------------------------------------------------------------------------
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """Sorted names of the variables the expression uses."""
+        if self._variables is None:
+            self._variables = tuple(sorted({n.name for n in topological_order([self]) if n.op == "var"}))
+        return self._variables
+
+    @property
+    def is_constant(self) -> bool:
+        return self.op == "const"
+
+    def node_count(self) -> int:
+        """Number of distinct nodes in the DAG (shared subexpressions counted once)."""
+        if self._size is None:
+            self._size = len(topological_order([self]))
+        return self._size
+
+    def substitute(self, mapping: Mapping[str, "Expression"]) -> "Expression":
+        """Replace variables by expressions, keeping sharing (each node is rebuilt once)."""
+        return substitute_many([self], mapping)[0]
+
+    # --- evaluation -------------------------------------------------------------------------------------------
+    def evaluate(self, values: Mapping[str, object] | None = None, **kwargs) -> np.ndarray:
+        """Evaluate with numpy broadcasting in float64. NaN and inf propagate quietly."""
+        return evaluate_many([self], values, **kwargs)[0]
+
+    def evaluate_at(self, point: Sequence[float], variables: Sequence[str] | None = None) -> float:
+        """Value at a point given as numbers in ``variables`` order (default: this expression's variables)."""
+        names = self.variables if variables is None else variables
+        return float(self.evaluate(dict(zip(names, map(float, point)))))
+
+    # --- derivatives (see engine.autodiff) ------------------------------------------------------------------
+    def grad(self, variables: Sequence[str] | None = None) -> tuple["Expression", ...]:
+        """Partial derivatives, one per variable, in ``self.variables`` order (or the given order)."""
+        from engine.autodiff import gradient
+        if variables is not None:
+            return gradient(self, tuple(variables))
+        if self._grad is None:
+            self._grad = gradient(self, self.variables)
+        return self._grad
+
+    def hessian(self, variables: Sequence[str] | None = None) -> tuple[tuple["Expression", ...], ...]:
+        """Matrix of second partials (the gradient of the gradient), in ``self.variables`` order."""
+        from engine.autodiff import hessian
+        if variables is not None:
+            return hessian(self, tuple(variables))
+        if self._hessian is None:
+            self._hessian = hessian(self, self.variables)
+        return self._hessian
+
+    # --- printing ---------------------------------------------------------------------------------------------
+    def __str__(self) -> str:
+        from engine.printing import to_text
+        return to_text(self)
+
+    def __repr__(self) -> str:
+        return f"Expression({str(self)!r})"
+
+    def __reduce__(self):
+        raise TypeError("Expressions are not pickled; save str(expr) and parse it back")
+
+
+def _intern(op: str, args: tuple = (), value: float | None = None, name: str | None = None) -> Expression:
+    if op == "const":
+        key = (op, value, math.copysign(1.0, value)) if not math.isnan(value) else (op, "nan")
+    elif op == "var":
+        key = (op, name)
+    else:
+        key = (op,) + tuple(id(a) for a in args)
+    node = _INTERNED.get(key)
+    if node is None:
+        node = Expression(op, args, value, name)
+        _INTERNED[key] = node
+    return node
+
+
+# --- builders ---------------------------------------------------------------------------------------------------
+def const(value: float) -> Expression:
+    return _intern("const", value=float(np.float64(value)))
+
+
+def var(name: str) -> Expression:
+    return _intern("var", name=str(name))
+
+
+ZERO = None  # filled below (module constants keep common nodes alive)
+ONE = None
+
+
+def _fold(op: str, args: Sequence[Expression]) -> Expression:
+    with np.errstate(all="ignore"):
+        result = PRIMITIVES[op].impl(*(np.float64(a.value) for a in args))
+    return const(float(result))
+
+
+def _is(a: Expression, v: float) -> bool:
+    return a.op == "const" and a.value == v
+
+
+def apply(op: str, *args: Expression) -> Expression:
+    """Apply a primitive (by table name), folding constants and simplifying."""
+    prim = PRIMITIVES.get(op)
+    if prim is None:
+        raise KeyError(f"unknown primitive {op!r}")
+    if len(args) != prim.arity:
+        raise ValueError(f"{op} takes {prim.arity} argument(s), got {len(args)}")
+    if all(a.op == "const" for a in args):
+        return _fold(op, args)
+    simplify = _SIMPLIFY.get(op)
+    if simplify is not None:
+        result = simplify(*args)
+        if result is not None:
+            return result
+    return _intern(op, tuple(args))
+
+
+def _simplify_add(a, b):
+    if _is(a, 0.0):
+        return b
+    if _is(b, 0.0):
+        return a
+    if b.op == "neg":
+        return apply("sub", a, b.args[0])
+    if a.op == "neg":
+        return apply("sub", b, a.args[0])
+    if b.op == "const" and b.value < 0:
+        return apply("sub", a, const(-b.value))
+    if _negated(b) is not None:
+        return apply("sub", a, _negated(b))
+    if a is b:
+        return apply("mul", const(2.0), a)
+    return None
+
+
+def _simplify_sub(a, b):
+    if _is(b, 0.0):
+        return a
+    if _is(a, 0.0):
+        return apply("neg", b)
+    if a is b:
+        return const(0.0)
+    if b.op == "neg":
+        return apply("add", a, b.args[0])
+    if _negated(b) is not None:
+        return apply("add", a, _negated(b))
+    return None
+
+
+def _negated(x):
+    """-x when it is available without a new negation (x has a negative leading coefficient), else None."""
+    if x.op == "const" and x.value < 0:
+        return const(-x.value)
+    if x.op in ("mul", "div"):
+        lead = _negated(x.args[0])
+        if lead is not None:
+            return apply(x.op, lead, x.args[1])
+    return None
+
+
+def _simplify_mul(a, b):
+    if b.op == "const" and a.op != "const":
+        return apply("mul", b, a)  # constants first: 2*x
+    if a.op == "const":
+        if a.value == 0.0:
+            return const(0.0)
+        if a.value == 1.0:
+            return b
+        if a.value == -1.0:
+            return apply("neg", b)
+        if b.op == "mul" and b.args[0].op == "const":
+            return apply("mul", const(a.value * b.args[0].value), b.args[1])
+        if b.op == "neg":
+            return apply("mul", const(-a.value), b.args[0])
+    if a.op == "neg" and b.op == "neg":
+        return apply("mul", a.args[0], b.args[0])
+    if a.op == "div" and _is(a.args[0], 1.0):
+        return apply("div", b, a.args[1])
+    if b.op == "div" and _is(b.args[0], 1.0):
+        return apply("div", a, b.args[1])
+    if a.op == "neg":
+        return apply("neg", apply("mul", a.args[0], b))
+    if b.op == "neg":
+        return apply("neg", apply("mul", a, b.args[0]))
+    if a is b:
+        return apply("pow", a, const(2.0))
+    return None
+
+
+def _simplify_div(a, b):
+    if _is(b, 1.0):
+        return a
+    if _is(b, -1.0):
+        return apply("neg", a)
+    if _is(a, 0.0):
+        return const(0.0)
+    if a is b:
+        return const(1.0)
+    if a.op == "neg":
+        return apply("neg", apply("div", a.args[0], b))
+    return None
+
+
+def _simplify_pow(a, b):
+    if _is(b, 1.0):
+        return a
+    if _is(b, 0.0):
+        return const(1.0)
+    if _is(a, 1.0):
+        return const(1.0)
+    if a.op == "pow" and b.op == "const" and a.args[1].op == "const" and float(b.value).is_integer() \
+            and float(a.args[1].value).is_integer():
+        return apply("pow", a.args[0], const(a.args[1].value * b.value))
+    return None
+
+
+def _simplify_neg(a):
+    if a.op == "neg":
+        return a.args[0]
+    if a.op == "sub":
+        return apply("sub", a.args[1], a.args[0])
+    if a.op in ("mul", "div"):
+        lead = a.args[0]
+        if lead.op == "const" or _negated(lead) is not None:
+            return apply(a.op, neg(lead), a.args[1])
+    return None
+
+
+_SIMPLIFY = {"add": _simplify_add, "sub": _simplify_sub, "mul": _simplify_mul, "div": _simplify_div,
+             "pow": _simplify_pow, "neg": _simplify_neg}
+
+
+def add(a, b): return apply("add", a, b)
+def sub(a, b): return apply("sub", a, b)
+def mul(a, b): return apply("mul", a, b)
+def div(a, b): return apply("div", a, b)
+def pow(a, b): return apply("pow", a, b)  # noqa: A001 - mirrors the primitive's name
+def neg(a): return apply("neg", a)
+def exp(a): return apply("exp", a)
+def log(a): return apply("log", a)
+
+
+def sum_of(terms: Iterable[Expression]) -> Expression:
+    total = const(0.0)
+    for t in terms:
+        total = add(total, t)
+    return total
+
+
+ZERO = const(0.0)
+ONE = const(1.0)
+
+
+# --- traversal ----------------------------------------------------------------------------------------------------
+def topological_order(roots: Iterable[Expression]) -> list[Expression]:
+    """Every node reachable from ``roots``, each after its arguments. Iterative (no recursion limit)."""
+    order: list[Expression] = []
+    seen: set[int] = set()
+    for root in roots:
+        if id(root) in seen:
+            continue
+        stack = [(root, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                order.append(node)
+                continue
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.append((node, True))
+            for arg in reversed(node.args):
+                if id(arg) not in seen:
+                    stack.append((arg, False))
+    return order
+
+
+def substitute_many(exprs: Sequence[Expression], mapping: Mapping[str, Expression]) -> list[Expression]:
+    """Rebuild expressions with variables replaced; each shared node is rebuilt once."""
+    built: dict[int, Expression] = {}
+    for node in topological_order(exprs):
+        if node.op == "var":
+            built[id(node)] = mapping.get(node.name, node)
+        elif node.op == "const":
+            built[id(node)] = node
+        else:
+            built[id(node)] = apply(node.op, *(built[id(a)] for a in node.args))
+    return [built[id(e)] for e in exprs]
+
+
+def evaluate_many(exprs: Sequence[Expression], values: Mapping[str, object] | None = None,
+                  **kwargs) -> list[np.ndarray]:
+    """Evaluate several expressions in one sweep; shared subexpressions are computed once.
+
+    Values broadcast with numpy rules; every result has the broadcast shape of all given values, float64.
+    A variable an expression needs but that is not given raises ``KeyError`` naming it.
+    """
+    env = dict(values or {})
+    env.update(kwargs)
+    arrays = {k: np.asarray(v, dtype=np.float64) for k, v in env.items()}
+    shape = np.broadcast_shapes(*(a.shape for a in arrays.values())) if arrays else ()
+    results: dict[int, object] = {}
+    with np.errstate(all="ignore"):
+        for node in topological_order(exprs):
+            if node.op == "const":
+                results[id(node)] = node.value
+            elif node.op == "var":
+                if node.name not in arrays:
+                    raise KeyError(f"no value given for variable {node.name!r}")
+                results[id(node)] = arrays[node.name]
+            else:
+                results[id(node)] = PRIMITIVES[node.op].impl(*(results[id(a)] for a in node.args))
+    out = []
+    for e in exprs:
+        r = np.asarray(results[id(e)], dtype=np.float64)
+        out.append(r if r.shape == shape else np.array(np.broadcast_to(r, shape)))
+    return out

@@ -1,0 +1,53 @@
+"""What an optimizer descends: value, gradient and (optionally) Hessian at a point, in a fixed variable order.
+
+Built from a typed function (:meth:`Objective.from_expression`) or from anything else that can supply the three
+callables, e.g. a chain-rule graph whose own backward pass gives the gradient.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+
+from engine import expression as E
+
+
+@dataclass(frozen=True)
+class Objective:
+    variables: tuple[str, ...]
+    value: Callable[[np.ndarray], float]
+    gradient: Callable[[np.ndarray], np.ndarray]
+    hessian: Callable[[np.ndarray], np.ndarray] | None = None
+    expression: E.Expression | None = None   # the function of ``variables`` (others fixed), when one exists
+    label: str = ""
+    fixed: Mapping[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_expression(cls, f: E.Expression, variables: Sequence[str] | None = None,
+                        fixed: Mapping[str, float] | None = None, label: str = "") -> "Objective":
+        """Objective over ``variables`` (default: all of f's), with any other variable held at ``fixed``."""
+        names = tuple(f.variables if variables is None else variables)
+        fixed = {k: float(v) for k, v in (fixed or {}).items() if k not in names}
+        missing = [v for v in f.variables if v not in names and v not in fixed]
+        if missing:
+            raise ValueError(f"no value given for variable(s) {', '.join(missing)}")
+        g = f.substitute({k: E.const(v) for k, v in fixed.items()}) if fixed else f
+        grads = g.grad(names)
+        hess = g.hessian(names)
+        flat_hess = [h for row in hess for h in row]
+        n = len(names)
+
+        def env(p):
+            return dict(zip(names, np.asarray(p, dtype=np.float64)))
+
+        def value(p):
+            return float(g.evaluate(env(p)))
+
+        def gradient(p):
+            return np.array([float(v) for v in E.evaluate_many(grads, env(p))], dtype=np.float64)
+
+        def hessian(p):
+            return np.array([float(v) for v in E.evaluate_many(flat_hess, env(p))], dtype=np.float64).reshape(n, n)
+
+        return cls(names, value, gradient, hessian, g, label or str(f), fixed)

@@ -1,0 +1,70 @@
+"""Infix text for expressions, readable and accepted back by :func:`engine.parse`.
+
+Shared subexpressions are printed in full wherever they occur (text has no sharing). The walk is iterative, so very
+deep expressions print without hitting Python's recursion limit.
+"""
+from __future__ import annotations
+
+import math
+
+from engine.primitives import PREC_ADD, PREC_ATOM, PREC_NEG, PREC_POW, PRIMITIVES
+
+
+def format_number(v: float) -> str:
+    if math.isnan(v):
+        return "(0/0)"
+    if math.isinf(v):
+        return "1e999" if v > 0 else "-1e999"
+    if v == math.pi:
+        return "pi"
+    if v == math.e:
+        return "e"
+    if v.is_integer() and abs(v) < 1e16:
+        return str(int(v))
+    return repr(v)
+
+
+def _precedence(node) -> int:
+    if node.op == "const":
+        return PREC_NEG if (node.value < 0 or math.isinf(node.value)) else PREC_ATOM
+    if node.op == "var":
+        return PREC_ATOM
+    return PRIMITIVES[node.op].precedence
+
+
+def to_text(root) -> str:
+    from engine.expression import topological_order
+    text: dict[int, str] = {}
+    for node in topological_order([root]):
+        text[id(node)] = _node_text(node, text)
+    return text[id(root)]
+
+
+def _wrap(child, text, parens: bool) -> str:
+    s = text[id(child)]
+    return f"({s})" if parens else s
+
+
+def _node_text(node, text) -> str:
+    if node.op == "const":
+        return format_number(node.value)
+    if node.op == "var":
+        return node.name
+    prim = PRIMITIVES[node.op]
+    if prim.symbol is None:
+        return f"{prim.name}({', '.join(text[id(a)] for a in node.args)})"
+    if prim.arity == 1:  # unary minus
+        child = node.args[0]
+        return "-" + _wrap(child, text, _precedence(child) <= PREC_NEG)
+    left, right = node.args
+    p = prim.precedence
+    lp, rp = _precedence(left), _precedence(right)
+    if p == PREC_POW:
+        left_parens = lp <= PREC_POW
+        right_parens = rp < PREC_POW
+    else:
+        left_parens = lp < p
+        # a right operand of equal precedence keeps its grouping; a negation on the right reads better in parens
+        right_parens = rp <= p or rp == PREC_NEG
+    sep = f" {prim.symbol} " if p == PREC_ADD else prim.symbol
+    return _wrap(left, text, left_parens) + sep + _wrap(right, text, right_parens)

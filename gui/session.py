@@ -1,0 +1,138 @@
+"""The shared state of the workspaces: the current function, its plotted axes and domain, and the selected point.
+
+A thin QObject: it validates, stores, then emits. Views subscribe to its signals and never write its fields; user
+gestures call its setters (usually through undo commands).
+"""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from engine import Expression, parse
+from engine.objective import Objective
+
+DEFAULT_FUNCTION = "x*exp(-x^2 - y^2)"
+DEFAULT_RANGE = (-2.0, 2.0)
+
+
+class Session(QObject):
+    function_changed = Signal()   # expression, text, axes, fixed values or the objective changed
+    domain_changed = Signal()     # the plotted ranges changed
+    point_changed = Signal()      # the selected point moved (or was cleared)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.expression: Expression = parse(DEFAULT_FUNCTION)
+        self.text: str = DEFAULT_FUNCTION
+        self.axes: tuple[str, ...] = ("x", "y")
+        self.fixed: dict[str, float] = {}
+        self.domain: dict[str, tuple[float, float]] = {"x": DEFAULT_RANGE, "y": DEFAULT_RANGE}
+        self.point: np.ndarray | None = None   # in ``axes`` order
+        self._objective_source = None          # optional callable(axes, fixed) -> Objective (e.g. a graph's)
+
+    # --- the function ---------------------------------------------------------------------------------------
+    @property
+    def variables(self) -> tuple[str, ...]:
+        return self.expression.variables
+
+    def set_function(self, text_or_expression: str | Expression, *, axes: Sequence[str] | None = None,
+                     fixed: Mapping[str, float] | None = None, objective_source=None) -> None:
+        """Replace the function. Text is parsed first; a ParseError leaves everything unchanged.
+
+        ``objective_source(axes, fixed) -> Objective`` lets another model (a chain-rule graph) supply the gradients
+        a descent uses; by default they come from the expression's own derivatives.
+        """
+        if isinstance(text_or_expression, Expression):
+            expression, text = text_or_expression, str(text_or_expression)
+        else:
+            expression, text = parse(text_or_expression), text_or_expression.strip()
+        names = expression.variables
+        new_axes = tuple(axes) if axes is not None else _default_axes(names, self.axes)
+        unknown = [a for a in new_axes if a not in names]
+        if unknown and names:
+            raise ValueError(f"axis variable(s) {', '.join(unknown)} not in the function")
+        new_fixed = {v: float((fixed or {}).get(v, self.fixed.get(v, 0.0))) for v in names if v not in new_axes}
+        self.expression, self.text = expression, text
+        self.axes, self.fixed = new_axes, new_fixed
+        self._objective_source = objective_source
+        for a in self.axes:
+            self.domain.setdefault(a, DEFAULT_RANGE)
+        if self.point is not None and len(self.point) != len(self.axes):
+            self.point = None
+        self.function_changed.emit()
+        self.point_changed.emit()
+
+    def set_fixed(self, name: str, value: float) -> None:
+        if name not in self.fixed:
+            raise KeyError(f"{name!r} is not a fixed variable")
+        value = float(value)
+        if not np.isfinite(value):
+            raise ValueError("a fixed value must be a finite number")
+        if self.fixed[name] != value:
+            self.fixed[name] = value
+            self.function_changed.emit()
+
+    def set_axes(self, axes: Sequence[str]) -> None:
+        self.set_function(self.expression, axes=axes, fixed=self.fixed, objective_source=self._objective_source)
+
+    def plotted_expression(self) -> Expression:
+        """The function of the axis variables alone (other variables replaced by their fixed values)."""
+        from engine.expression import const
+        if not self.fixed:
+            return self.expression
+        return self.expression.substitute({k: const(v) for k, v in self.fixed.items()})
+
+    def objective(self) -> Objective:
+        """What a descent on the current function uses (a graph's own backward pass when it supplied one)."""
+        if self._objective_source is not None:
+            return self._objective_source(self.axes, dict(self.fixed))
+        return Objective.from_expression(self.expression, self.axes, self.fixed, label=self.text)
+
+    # --- domain ----------------------------------------------------------------------------------------------
+    def set_range(self, axis: str, lo: float, hi: float) -> None:
+        lo, hi = float(lo), float(hi)
+        if not (np.isfinite(lo) and np.isfinite(hi)) or not lo < hi:
+            raise ValueError(f"the range of {axis} needs two finite numbers, low < high")
+        if self.domain.get(axis) != (lo, hi):
+            self.domain[axis] = (lo, hi)
+            self.domain_changed.emit()
+
+    def box(self) -> list[tuple[float, float]]:
+        """The plotted ranges, in ``axes`` order."""
+        return [self.domain[a] for a in self.axes]
+
+    # --- the selected point --------------------------------------------------------------------------------
+    def set_point(self, point: Sequence[float] | None) -> None:
+        if point is None:
+            new = None
+        else:
+            new = np.asarray(point, dtype=np.float64).reshape(-1)
+            if len(new) != len(self.axes) or not np.all(np.isfinite(new)):
+                raise ValueError(f"a point needs {len(self.axes)} finite coordinate(s)")
+        if (new is None and self.point is None) or (new is not None and self.point is not None
+                                                    and np.array_equal(new, self.point)):
+            return
+        self.point = new
+        self.point_changed.emit()
+
+    def full_point(self) -> dict[str, float] | None:
+        """The selected point with the fixed variables added, as name → value."""
+        if self.point is None:
+            return None
+        values = dict(zip(self.axes, map(float, self.point)))
+        values.update(self.fixed)
+        return values
+
+
+def _default_axes(names: tuple[str, ...], previous: tuple[str, ...]) -> tuple[str, ...]:
+    if len(names) <= 2:
+        return names if names else ("x",)
+    kept = [a for a in previous if a in names][:2]
+    for n in names:
+        if len(kept) == 2:
+            break
+        if n not in kept:
+            kept.append(n)
+    return tuple(kept)

@@ -1,0 +1,42 @@
+"""Test set-up shared by every test.
+
+GUI tests run on Qt's xcb platform inside the Xvfb server that pytest-xvfb starts, because OpenGL views render only
+there (Mesa llvmpipe). Contexts must be shared before the QApplication exists, or only the first GLViewWidget in the
+process renders (pyqtgraph caches compiled shader programs process-wide).
+"""
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+_runtime = Path(tempfile.gettempdir()) / f"gradscape-runtime-{os.getuid()}"
+_runtime.mkdir(mode=0o700, exist_ok=True)
+_runtime.chmod(0o700)
+os.environ.setdefault("XDG_RUNTIME_DIR", str(_runtime))
+
+import pytest  # noqa: E402
+
+
+def _share_gl_contexts():
+    try:
+        from PySide6.QtCore import QCoreApplication, Qt
+    except ImportError:  # engine-only runs need no Qt
+        return
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+
+
+_share_gl_contexts()
+
+
+@pytest.fixture
+def settings_dir(tmp_path, monkeypatch):
+    """Isolated QSettings storage so tests never read or write the user's settings."""
+    from PySide6.QtCore import QSettings
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    return tmp_path / "settings"
