@@ -8,6 +8,7 @@ broadcasting; shared nodes are computed once.
 from __future__ import annotations
 
 import math
+import threading
 import weakref
 from typing import Iterable, Mapping, Sequence
 
@@ -15,6 +16,7 @@ import numpy as np
 
 from engine.primitives import PRIMITIVES
 
+_INTERN_LOCK = threading.Lock()
 _INTERNED: "weakref.WeakValueDictionary[tuple, Expression]" = weakref.WeakValueDictionary()
 
 
@@ -106,10 +108,11 @@ def _intern(op: str, args: tuple = (), value: float | None = None, name: str | N
         key = (op, name)
     else:
         key = (op,) + tuple(id(a) for a in args)
-    node = _INTERNED.get(key)
-    if node is None:
-        node = Expression(op, args, value, name)
-        _INTERNED[key] = node
+    with _INTERN_LOCK:  # two threads building the same node must get one object
+        node = _INTERNED.get(key)
+        if node is None:
+            node = Expression(op, args, value, name)
+            _INTERNED[key] = node
     return node
 
 
@@ -122,18 +125,10 @@ def var(name: str) -> Expression:
     return _intern("var", name=str(name))
 
 
-ZERO = None  # filled below (module constants keep common nodes alive)
-ONE = None
-
-
 def _fold(op: str, args: Sequence[Expression]) -> Expression:
     with np.errstate(all="ignore"):
         result = PRIMITIVES[op].impl(*(np.float64(a.value) for a in args))
     return const(float(result))
-
-
-def _is(a: Expression, v: float) -> bool:
-    return a.op == "const" and a.value == v
 
 
 def apply(op: str, *args: Expression) -> Expression:
@@ -145,127 +140,12 @@ def apply(op: str, *args: Expression) -> Expression:
         raise ValueError(f"{op} takes {prim.arity} argument(s), got {len(args)}")
     if all(a.op == "const" for a in args):
         return _fold(op, args)
-    simplify = _SIMPLIFY.get(op)
+    simplify = RULES.get(op)
     if simplify is not None:
         result = simplify(*args)
         if result is not None:
             return result
     return _intern(op, tuple(args))
-
-
-def _simplify_add(a, b):
-    if _is(a, 0.0):
-        return b
-    if _is(b, 0.0):
-        return a
-    if b.op == "neg":
-        return apply("sub", a, b.args[0])
-    if a.op == "neg":
-        return apply("sub", b, a.args[0])
-    if b.op == "const" and b.value < 0:
-        return apply("sub", a, const(-b.value))
-    if _negated(b) is not None:
-        return apply("sub", a, _negated(b))
-    if a is b:
-        return apply("mul", const(2.0), a)
-    return None
-
-
-def _simplify_sub(a, b):
-    if _is(b, 0.0):
-        return a
-    if _is(a, 0.0):
-        return apply("neg", b)
-    if a is b:
-        return const(0.0)
-    if b.op == "neg":
-        return apply("add", a, b.args[0])
-    if _negated(b) is not None:
-        return apply("add", a, _negated(b))
-    return None
-
-
-def _negated(x):
-    """-x when it is available without a new negation (x has a negative leading coefficient), else None."""
-    if x.op == "const" and x.value < 0:
-        return const(-x.value)
-    if x.op in ("mul", "div"):
-        lead = _negated(x.args[0])
-        if lead is not None:
-            return apply(x.op, lead, x.args[1])
-    return None
-
-
-def _simplify_mul(a, b):
-    if b.op == "const" and a.op != "const":
-        return apply("mul", b, a)  # constants first: 2*x
-    if a.op == "const":
-        if a.value == 0.0:
-            return const(0.0)
-        if a.value == 1.0:
-            return b
-        if a.value == -1.0:
-            return apply("neg", b)
-        if b.op == "mul" and b.args[0].op == "const":
-            return apply("mul", const(a.value * b.args[0].value), b.args[1])
-        if b.op == "neg":
-            return apply("mul", const(-a.value), b.args[0])
-    if a.op == "neg" and b.op == "neg":
-        return apply("mul", a.args[0], b.args[0])
-    if a.op == "div" and _is(a.args[0], 1.0):
-        return apply("div", b, a.args[1])
-    if b.op == "div" and _is(b.args[0], 1.0):
-        return apply("div", a, b.args[1])
-    if a.op == "neg":
-        return apply("neg", apply("mul", a.args[0], b))
-    if b.op == "neg":
-        return apply("neg", apply("mul", a, b.args[0]))
-    if a is b:
-        return apply("pow", a, const(2.0))
-    return None
-
-
-def _simplify_div(a, b):
-    if _is(b, 1.0):
-        return a
-    if _is(b, -1.0):
-        return apply("neg", a)
-    if _is(a, 0.0):
-        return const(0.0)
-    if a is b:
-        return const(1.0)
-    if a.op == "neg":
-        return apply("neg", apply("div", a.args[0], b))
-    return None
-
-
-def _simplify_pow(a, b):
-    if _is(b, 1.0):
-        return a
-    if _is(b, 0.0):
-        return const(1.0)
-    if _is(a, 1.0):
-        return const(1.0)
-    if a.op == "pow" and b.op == "const" and a.args[1].op == "const" and float(b.value).is_integer() \
-            and float(a.args[1].value).is_integer():
-        return apply("pow", a.args[0], const(a.args[1].value * b.value))
-    return None
-
-
-def _simplify_neg(a):
-    if a.op == "neg":
-        return a.args[0]
-    if a.op == "sub":
-        return apply("sub", a.args[1], a.args[0])
-    if a.op in ("mul", "div"):
-        lead = a.args[0]
-        if lead.op == "const" or _negated(lead) is not None:
-            return apply(a.op, neg(lead), a.args[1])
-    return None
-
-
-_SIMPLIFY = {"add": _simplify_add, "sub": _simplify_sub, "mul": _simplify_mul, "div": _simplify_div,
-             "pow": _simplify_pow, "neg": _simplify_neg}
 
 
 def add(a, b): return apply("add", a, b)
@@ -285,6 +165,7 @@ def sum_of(terms: Iterable[Expression]) -> Expression:
     return total
 
 
+# Module constants keep the most common nodes alive in the weak intern table.
 ZERO = const(0.0)
 ONE = const(1.0)
 
@@ -326,30 +207,6 @@ def substitute_many(exprs: Sequence[Expression], mapping: Mapping[str, Expressio
     return [built[id(e)] for e in exprs]
 
 
-def evaluate_many(exprs: Sequence[Expression], values: Mapping[str, object] | None = None,
-                  **kwargs) -> list[np.ndarray]:
-    """Evaluate several expressions in one sweep; shared subexpressions are computed once.
-
-    Values broadcast with numpy rules; every result has the broadcast shape of all given values, float64.
-    A variable an expression needs but that is not given raises ``KeyError`` naming it.
-    """
-    env = dict(values or {})
-    env.update(kwargs)
-    arrays = {k: np.asarray(v, dtype=np.float64) for k, v in env.items()}
-    shape = np.broadcast_shapes(*(a.shape for a in arrays.values())) if arrays else ()
-    results: dict[int, object] = {}
-    with np.errstate(all="ignore"):
-        for node in topological_order(exprs):
-            if node.op == "const":
-                results[id(node)] = node.value
-            elif node.op == "var":
-                if node.name not in arrays:
-                    raise KeyError(f"no value given for variable {node.name!r}")
-                results[id(node)] = arrays[node.name]
-            else:
-                results[id(node)] = PRIMITIVES[node.op].impl(*(results[id(a)] for a in node.args))
-    out = []
-    for e in exprs:
-        r = np.asarray(results[id(e)], dtype=np.float64)
-        out.append(r if r.shape == shape else np.array(np.broadcast_to(r, shape)))
-    return out
+# Imported last: both modules build on the definitions above.
+from engine.simplify import RULES  # noqa: E402
+from engine.evaluation import clear_plan_cache, evaluate_many  # noqa: E402,F401

@@ -67,6 +67,9 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("op", "^", i))
             i += 2
             continue
+        for op in _UNKNOWN_OPERATORS:
+            if text.startswith(op, i):
+                raise ParseError(f"unknown operator '{op}'", i)
         if c in "+-*/^":
             tokens.append(Token("op", c, i))
             i += 1
@@ -75,9 +78,6 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token(c, c, i))
             i += 1
             continue
-        for op in _UNKNOWN_OPERATORS:
-            if text.startswith(op, i):
-                raise ParseError(f"unknown operator '{op}'", i)
         if c == "[" or c == "{":
             raise ParseError(f"use parentheses, not '{c}'", i)
         raise ParseError(f"unexpected character {c!r}", i)

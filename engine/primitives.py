@@ -34,20 +34,28 @@ class Primitive:
     description: str = ""
 
 
-def _sigmoid(x):
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
+def _sigmoid(x, out=None):
+    # 1/(1+exp(-|x|)) and its complement never overflow, and keep relative accuracy far into the lower tail
+    # (0.5*(1+tanh(x/2)) rounds to 0 there, which log(sigmoid(x)) would turn into -inf).
+    decay = np.exp(-np.abs(x))
+    upper = 1.0 / (1.0 + decay)
+    result = np.where(x >= 0, upper, decay * upper)
+    if out is None:
+        return result
+    out[...] = result
+    return out
 
 
-def _relu(x):
-    return np.maximum(x, 0.0)
+def _relu(x, out=None):
+    return np.maximum(x, 0.0, out=out)
 
 
-def _step(x):
-    return np.heaviside(x, 0.0)
+def _step(x, out=None):
+    return np.heaviside(x, 0.0, out=out)
 
 
-def _softplus(x):
-    return np.logaddexp(0.0, x)
+def _softplus(x, out=None):
+    return np.logaddexp(0.0, x, out=out)
 
 
 _OPERATORS = [

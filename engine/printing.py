@@ -19,6 +19,8 @@ def format_number(v: float) -> str:
         return "pi"
     if v == math.e:
         return "e"
+    if v == 0:
+        return "-0" if math.copysign(1.0, v) < 0 else "0"
     if v.is_integer() and abs(v) < 1e16:
         return str(int(v))
     return repr(v)
@@ -26,7 +28,7 @@ def format_number(v: float) -> str:
 
 def _precedence(node) -> int:
     if node.op == "const":
-        return PREC_NEG if (node.value < 0 or math.isinf(node.value)) else PREC_ATOM
+        return PREC_NEG if (math.copysign(1.0, node.value) < 0 or math.isinf(node.value)) else PREC_ATOM
     if node.op == "var":
         return PREC_ATOM
     return PRIMITIVES[node.op].precedence
@@ -55,7 +57,8 @@ def _node_text(node, text) -> str:
         return f"{prim.name}({', '.join(text[id(a)] for a in node.args)})"
     if prim.arity == 1:  # unary minus
         child = node.args[0]
-        return "-" + _wrap(child, text, _precedence(child) <= PREC_NEG)
+        # -x*y reads back as (-x)*y, which the builders turn into this same node -(x*y)
+        return "-" + _wrap(child, text, _precedence(child) in (PREC_ADD, PREC_NEG))
     left, right = node.args
     p = prim.precedence
     lp, rp = _precedence(left), _precedence(right)
@@ -64,7 +67,9 @@ def _node_text(node, text) -> str:
         right_parens = rp < PREC_POW
     else:
         left_parens = lp < p
-        # a right operand of equal precedence keeps its grouping; a negation on the right reads better in parens
-        right_parens = rp <= p or rp == PREC_NEG
+        # a right operand of equal precedence keeps its grouping (except after a constant factor: the builders
+        # pull constants to the front, so 2*x*y reads back as 2*(x*y)); a negation on the right reads better in parens
+        leading_factor = node.op == "mul" and left.op == "const"
+        right_parens = (rp < p if leading_factor else rp <= p) or rp == PREC_NEG
     sep = f" {prim.symbol} " if p == PREC_ADD else prim.symbol
     return _wrap(left, text, left_parens) + sep + _wrap(right, text, right_parens)

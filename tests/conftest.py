@@ -40,3 +40,24 @@ def settings_dir(tmp_path, monkeypatch):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     return tmp_path / "settings"
+
+
+@pytest.fixture
+def main_window(qtbot, settings_dir):
+    """The whole window, shown on the Surface tab, with the first picture drawn."""
+    from gui.main_window import MainWindow
+    window = MainWindow(restore_state=False)
+    qtbot.addWidget(window)
+    window.resize(1300, 820)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_workspace("surface")
+    workspace = window.workspaces["surface"]
+    qtbot.waitUntil(lambda: not workspace._pending, timeout=5000)
+    yield window
+    workspace.shutdown()
+
+
+@pytest.fixture
+def surface(main_window):
+    return main_window.workspaces["surface"]

@@ -1,0 +1,394 @@
+"""Chain-rule computation graphs: named nodes, each an input (a value) or a formula over other nodes' names.
+
+The model validates every mutation before touching anything, stores it, then tells its subscribers (plain Python
+callbacks, no Qt). Each mutation returns an :class:`Undo`: calling it reverts the change and returns the Undo that
+re-applies it, so an editor's undo commands are one line each way.
+
+Decisions a user of the editor sees:
+
+- ``remove(name)`` is refused while other formulas use the node (the message names them); ``remove(name,
+  force=True)`` removes the node together with everything that depends on it, as one undoable step.
+- ``set_value`` on a formula node turns it into an input holding that value; ``set_formula`` on an input turns it
+  into a formula node. Both keep the node's name, position and the edges to its children.
+- ``add_formula`` makes the new node the output when the graph has none yet, or when the new node uses the current
+  output (building left to right, the output follows along). It is part of the same undo step.
+- The edges of a formula node are exactly the node names its text mentions, in order of first mention, even when the
+  formula simplifies one away (``a*0``): such an edge has local partial 0.
+
+The passes, paths, compilation and expansion live in sibling modules (graph_passes, graph_paths, graph_expand); the
+methods here are the entry points.
+"""
+from __future__ import annotations
+
+from collections import deque
+from types import MappingProxyType
+from typing import Callable, Iterable, Iterator, Mapping
+
+from engine.expression import Expression
+from engine.graph_nodes import (EVENT_KINDS, GraphError, GraphEvent, Node, Undo, check_name, check_pos, check_value,
+                                events_for, parse_formula, rename_in_formula, renamed_node, replace_node, structure_of,
+                                topological_names)
+
+__all__ = ["Graph", "GraphError", "GraphEvent", "Node", "Undo", "EVENT_KINDS", "check_name", "check_value",
+           "check_pos", "parse_formula", "rename_in_formula", "graph_objective"]
+
+_KEEP = object()
+
+
+class Graph:
+    """A chain-rule graph. Read it through ``nodes``, ``output`` and the query methods; change it by mutations."""
+
+    def __init__(self):
+        self._nodes: dict[str, Node] = {}
+        self._children: dict[str, set[str]] = {}
+        self._output: str | None = None
+        self._subscribers: list[Callable[[GraphEvent], None]] = []
+        self._topo: tuple[str, ...] | None = None
+        self._cache: dict = {}   # results of passes at the current version (see graph_passes)
+        self._plans: dict = {}   # compiled pass plans, valid until the structure changes
+        self.version = 0   # increases with every change: a cheap "did anything change" for caches and views
+
+    # --- reading ----------------------------------------------------------------------------------------------
+    @property
+    def nodes(self) -> Mapping[str, Node]:
+        return MappingProxyType(self._nodes)
+
+    @property
+    def output(self) -> str | None:
+        return self._output
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return tuple(n for n, node in self._nodes.items() if node.is_input)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._nodes
+
+    def node(self, name: str) -> Node:
+        try:
+            return self._nodes[name]
+        except (KeyError, TypeError):
+            raise GraphError(f"no node named {name!r}") from None
+
+    def parents(self, name: str) -> tuple[str, ...]:
+        return self.node(name).parents
+
+    def children(self, name: str) -> tuple[str, ...]:
+        """The nodes whose formulas use ``name``, in node order."""
+        self.node(name)
+        kids = self._children.get(name, ())
+        return tuple(n for n in self._nodes if n in kids) if kids else ()
+
+    def edges(self) -> list[tuple[str, str]]:
+        return [(p, n) for n, node in self._nodes.items() for p in node.parents]
+
+    def topological_order(self) -> tuple[str, ...]:
+        """Every node after all of its parents; iterative, stable (follows node order)."""
+        if self._topo is None:
+            self._topo = topological_names(self._nodes)
+        return self._topo
+
+    def descendants(self, name: str) -> set[str]:
+        """Every node that depends on ``name``, directly or not."""
+        self.node(name)
+        found, stack = set(), [name]
+        while stack:
+            for child in self._children.get(stack.pop(), ()):
+                if child not in found:
+                    found.add(child)
+                    stack.append(child)
+        return found
+
+    def ancestors(self, name: str) -> set[str]:
+        """Every node ``name`` depends on, directly or not."""
+        self.node(name)
+        found, stack = set(), [name]
+        while stack:
+            for parent in self._nodes[stack.pop()].parents:
+                if parent not in found:
+                    found.add(parent)
+                    stack.append(parent)
+        return found
+
+    def snapshot(self) -> tuple:
+        """Everything that defines the graph, comparable with ==: nodes in order, and the output."""
+        return tuple(self._nodes.values()), self._output
+
+    def copy(self) -> "Graph":
+        """An independent graph with the same nodes and output (no subscribers)."""
+        other = Graph()
+        other._restore(self._nodes, self._output)
+        return other
+
+    # --- events -----------------------------------------------------------------------------------------------
+    def subscribe(self, callback: Callable[[GraphEvent], None]) -> None:
+        if callback not in self._subscribers:
+            self._subscribers.append(callback)
+
+    def unsubscribe(self, callback: Callable[[GraphEvent], None]) -> None:
+        if callback in self._subscribers:
+            self._subscribers.remove(callback)
+
+    def _emit(self, events: Iterable[GraphEvent]) -> None:
+        # every subscriber hears every event even if one of them raises; the first error is re-raised afterwards
+        error = None
+        for event in events:
+            for callback in list(self._subscribers):
+                try:
+                    callback(event)
+                except Exception as exc:  # noqa: BLE001 - re-raised below
+                    error = error or exc
+        if error is not None:
+            raise error
+
+    # --- mutations --------------------------------------------------------------------------------------------
+    def add_input(self, name: str, value: float = 0.0, pos=(0.0, 0.0)) -> Undo:
+        self._check_new_name(name)
+        node = Node(name, value=check_value(value), pos=check_pos(pos))
+        return self._commit({name: node}, label=f"Add input {name}")
+
+    def add_formula(self, name: str, formula: str, pos=(0.0, 0.0)) -> Undo:
+        self._check_new_name(name)
+        expression, parents = self._checked_formula(name, formula)
+        node = Node(name, formula=formula, pos=check_pos(pos), parents=parents, expression=expression)
+        output = name if self._output is None or self._output in parents else _KEEP
+        return self._commit({name: node}, output=output, label=f"Add {name} = {formula}")
+
+    def remove(self, name: str, force: bool = False) -> Undo:
+        """Remove a node; with ``force``, also every node that depends on it. Refused while others use it."""
+        self.node(name)
+        doomed = {name} | (self.descendants(name) if force else set())
+        return self.remove_many(doomed)
+
+    def remove_many(self, names: Iterable[str]) -> Undo:
+        """Remove several nodes in one step (e.g. a selection). Refused while nodes outside the set use them."""
+        doomed = set(names)
+        for n in doomed:
+            self.node(n)
+        for n in [n for n in self._nodes if n in doomed]:
+            if self._children[n] <= doomed:
+                continue
+            users = [c for c in self.children(n) if c not in doomed]
+            if users:
+                raise GraphError(f"cannot remove '{n}': used by {', '.join(users)} (remove or change those first)")
+        order = [n for n in self.topological_order() if n in doomed]
+        output = None if self._output in doomed else _KEEP
+        kept = tuple(n for n in self._nodes if n not in doomed)   # so that undo puts them back where they were
+        label = f"Remove {', '.join(order)}" if len(order) <= 3 else f"Remove {len(order)} nodes"
+        return self._commit({n: None for n in order}, output=output, order=kept, label=label)
+
+    def rename(self, old: str, new: str) -> Undo:
+        """Rename a node; formulas that use it are rewritten, keeping the rest of their text as typed."""
+        node = self.node(old)
+        if new == old:
+            raise GraphError(f"'{old}' already has that name")
+        self._check_new_name(new)
+        updates: dict[str, Node | None] = {old: None, new: renamed_node(node, old, new)}
+        for child in self.children(old):
+            updates[child] = renamed_node(self._nodes[child], old, new)
+        order = tuple(new if n == old else n for n in self._nodes)
+        output = new if self._output == old else _KEEP
+        return self._commit(updates, output=output, order=order, renamed=(old, new), label=f"Rename {old} to {new}")
+
+    def set_value(self, name: str, value: float) -> Undo:
+        """Set an input's value; a formula node becomes an input holding ``value``."""
+        node = self.node(name)
+        v = check_value(value)
+        return self._commit({name: Node(name, value=v, pos=node.pos)}, label=f"Set {name} = {v:g}")
+
+    def set_formula(self, name: str, formula: str) -> Undo:
+        """Set a node's formula; an input becomes a formula node. Refused if it would close a cycle."""
+        node = self.node(name)
+        expression, parents = self._checked_formula(name, formula)
+        cycle = self._cycle_through(name, parents)
+        if cycle:
+            raise GraphError("cycle: " + " → ".join(cycle))
+        new = Node(name, formula=formula, pos=node.pos, parents=parents, expression=expression)
+        return self._commit({name: new}, label=f"Set {name} = {formula}")
+
+    def move(self, name: str, pos) -> Undo:
+        return self.move_many({name: pos})
+
+    def move_many(self, positions: Mapping[str, object]) -> Undo:
+        """Move several nodes in one step (a dragged selection, an automatic layout)."""
+        updates = {}
+        for name, pos in positions.items():
+            node = self.node(name)
+            updates[name] = replace_node(node, pos=check_pos(pos))
+        names = list(updates)
+        label = f"Move {names[0]}" if len(names) == 1 else f"Move {len(names)} nodes"
+        return self._commit(updates, label=label)
+
+    def tidy(self) -> Undo:
+        """Lay the graph out in columns by depth, inputs on the left (one undoable move)."""
+        from engine.graph_expand import layered_layout
+        return self.move_many(layered_layout(self))
+
+    def set_output(self, name: str | None) -> Undo:
+        if name is not None:
+            self.node(name)
+        return self._commit({}, output=name, label=f"Set output to {name}" if name else "Clear output")
+
+    def replace_all(self, other: "Graph") -> Undo:
+        """Take all of ``other``'s nodes and output (Open, presets). Emits one 'reset'."""
+        if not isinstance(other, Graph):
+            raise GraphError("replace_all needs a Graph")
+        return self._restore(other._nodes, other._output, emit=True)
+
+    # --- passes, paths, conversions (implemented in sibling modules) ------------------------------------------
+    def forward(self, inputs: Mapping[str, float] | None = None) -> dict[str, float]:
+        """Every node's value (``inputs`` overrides node values for this call only, changing nothing)."""
+        from engine.graph_passes import forward
+        return forward(self, inputs)
+
+    def local_partials(self, inputs: Mapping[str, float] | None = None) -> dict[tuple[str, str], float]:
+        """∂child/∂parent on every edge, keyed (parent, child), at the current values."""
+        from engine.graph_passes import local_partials
+        return local_partials(self, inputs)
+
+    def backward(self, inputs: Mapping[str, float] | None = None) -> dict[str, float]:
+        """d output / d node for every node (0 for nodes the output does not depend on)."""
+        from engine.graph_passes import backward
+        return backward(self, inputs)
+
+    def backward_steps(self, inputs: Mapping[str, float] | None = None) -> Iterator:
+        """The backward pass one node at a time, from the output back (see graph_passes.BackwardStep)."""
+        from engine.graph_passes import backward_steps
+        return backward_steps(self, inputs)
+
+    def forward_mode(self, source: str, inputs: Mapping[str, float] | None = None) -> dict[str, float]:
+        """d node / d source for every node, in one forward sweep."""
+        from engine.graph_passes import forward_mode
+        return forward_mode(self, source, inputs)
+
+    def path_count(self, source: str, target: str | None = None) -> int:
+        from engine.graph_paths import path_count
+        return path_count(self, source, target)
+
+    def paths(self, source: str, target: str | None = None) -> Iterator:
+        from engine.graph_paths import paths
+        return paths(self, source, target)
+
+    def path_sum(self, source: str, target: str | None = None) -> float:
+        from engine.graph_paths import path_sum
+        return path_sum(self, source, target)
+
+    def compile(self, name: str | None = None) -> Expression:
+        """The output (or ``name``) as one Expression in the input names, shared subexpressions kept shared."""
+        from engine.graph_expand import compile_graph
+        return compile_graph(self, name)
+
+    @classmethod
+    def from_expression(cls, expression: Expression, values: Mapping[str, float] | None = None) -> "Graph":
+        """One node per operation of ``expression``, laid out left to right; inputs keep their variable names."""
+        from engine.graph_expand import graph_from_expression
+        return graph_from_expression(expression, values)
+
+    # --- internals --------------------------------------------------------------------------------------------
+    def require_output(self) -> str:
+        if self._output is None:
+            raise GraphError("the graph has no output: choose the node to differentiate")
+        return self._output
+
+    def _check_new_name(self, name: str) -> None:
+        check_name(name)
+        if name in self._nodes:
+            raise GraphError(f"there is already a node named '{name}'")
+
+    def _checked_formula(self, name: str, formula: str) -> tuple[Expression, tuple[str, ...]]:
+        expression, parents = parse_formula(name, formula)
+        if name in parents:
+            raise GraphError(f"cycle: {name} → {name}")
+        unknown = [p for p in parents if p not in self._nodes]
+        if unknown:
+            raise GraphError(f"the formula of '{name}' uses unknown name{'s' if len(unknown) > 1 else ''} "
+                             f"{', '.join(unknown)}")
+        return expression, parents
+
+    def _cycle_through(self, name: str, parents: tuple[str, ...]) -> list[str] | None:
+        """The cycle name → … → p → name that giving ``name`` these parents would close, if any."""
+        # breadth first, children in node order: the shortest cycle, named the same way every time
+        wanted, came_from, queue = set(parents), {name: None}, deque([name])
+        rank = {n: i for i, n in enumerate(self._nodes)} if wanted else {}
+        while queue and wanted:
+            current = queue.popleft()
+            for child in sorted(self._children.get(current, ()), key=rank.__getitem__):
+                if child in came_from:
+                    continue
+                came_from[child] = current
+                if child in wanted:
+                    chain = [child]
+                    while came_from[chain[-1]] is not None:
+                        chain.append(came_from[chain[-1]])
+                    return chain[::-1] + [name]
+                queue.append(child)
+        return None
+
+    def _commit(self, updates: Mapping[str, Node | None], output=_KEEP, order=None, renamed=None,
+                label: str = "") -> Undo:
+        """Apply a validated change, emit its events, and return the Undo that restores what it replaced."""
+        before = {n: self._nodes.get(n) for n in updates}
+        old_output = self._output
+        old_order = tuple(self._nodes) if order is not None else None
+        for n in updates:
+            if n in self._nodes:
+                self._unlink(self._nodes[n])
+        for n, node in updates.items():
+            if node is None:
+                self._nodes.pop(n, None)
+            else:   # an existing key keeps its place in the node order
+                self._nodes[n] = node
+                self._children.setdefault(n, set())
+        for node in updates.values():
+            if node is not None:
+                self._link(node)
+        for n in updates:
+            if n not in self._nodes:
+                self._children.pop(n, None)
+        if order is not None:
+            kept = dict(self._nodes)
+            self._nodes.clear()
+            self._nodes.update((n, kept[n]) for n in order)
+        if output is not _KEEP:
+            self._output = output
+        self._changed(structural=any(structure_of(before[n]) != structure_of(updates[n]) for n in updates))
+        self._emit(events_for(before, updates, renamed, old_output, self._output))
+        inverse = (renamed[1], renamed[0]) if renamed else None
+        return Undo(lambda: self._commit(before, old_output, old_order, inverse, label), label)
+
+    def _restore(self, nodes: Mapping[str, Node], output: str | None, emit: bool = False) -> Undo:
+        old_nodes, old_output, new_nodes = dict(self._nodes), self._output, dict(nodes)
+        self._nodes.clear()
+        self._nodes.update(new_nodes)
+        self._children = {n: set() for n in self._nodes}
+        for node in self._nodes.values():
+            self._link(node)
+        self._output = output
+        self._changed(structural=True)
+        if emit:
+            self._emit([GraphEvent("reset")])
+        return Undo(lambda: self._restore(old_nodes, old_output, emit=True), "Replace graph")
+
+    def _link(self, node: Node) -> None:
+        for p in node.parents:
+            self._children[p].add(node.name)
+
+    def _unlink(self, node: Node) -> None:
+        for p in node.parents:
+            self._children[p].discard(node.name)
+
+    def _changed(self, structural: bool) -> None:
+        self.version += 1
+        self._cache.clear()
+        if structural:
+            self._topo = None
+            self._plans = {}
+
+
+def graph_objective(graph: Graph, axes=None, fixed: Mapping[str, float] | None = None):
+    """An Objective over the inputs ``axes`` whose gradient comes from this graph's own backward pass."""
+    from engine.graph_expand import graph_objective as build
+    return build(graph, axes, fixed)

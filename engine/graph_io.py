@@ -1,0 +1,264 @@
+"""Graph files (``*.gsgraph.json``): versioned UTF-8 JSON, saved atomically, loaded into a new graph.
+
+    {"format": "gradscape.graph", "version": 1, "output": "f",
+     "nodes": [{"name": "w", "value": -1.0, "pos": [0, 0]},
+               {"name": "a", "formula": "(w+x+y+z)^2", "pos": [180, 40]}]}
+
+Optional top-level "title" and "description" strings name a preset. A node without "pos" is placed by the automatic
+layout. Every problem is a :class:`GraphFileError` whose message names it; nothing outside the new graph is touched.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Mapping
+
+from engine.graph import Graph
+from engine.graph_nodes import GraphError, Node, check_name, check_pos, check_value, parse_formula
+
+FORMAT = "gradscape.graph"
+VERSION = 1
+MAX_FILE_BYTES = 4 * 1024 * 1024
+SUFFIX = ".gsgraph.json"
+PRESET_DIR = Path(__file__).resolve().parent.parent / "resources" / "presets"
+PRESET_ORDER = ("four-inputs", "three-paths", "neural-net", "fan-out", "deep-chain", "layered-60")
+
+
+class GraphFileError(ValueError):
+    """A graph file that cannot be read or written; the message says what is wrong."""
+
+
+# --- dict ⇄ graph ---------------------------------------------------------------------------------------------------
+def graph_to_dict(graph: Graph, title: str | None = None, description: str | None = None) -> dict:
+    data: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+    if title:
+        data["title"] = title
+    if description:
+        data["description"] = description
+    data["output"] = graph.output
+    nodes = []
+    for node in graph.nodes.values():
+        entry: dict[str, Any] = {"name": node.name}
+        if node.is_input:
+            entry["value"] = node.value
+        else:
+            entry["formula"] = node.formula
+        entry["pos"] = [_tidy_number(node.pos[0]), _tidy_number(node.pos[1])]
+        nodes.append(entry)
+    data["nodes"] = nodes
+    return data
+
+
+def _tidy_number(v: float):
+    return int(v) if float(v).is_integer() and abs(v) < 2 ** 53 else v
+
+
+def graph_from_dict(data: object) -> Graph:
+    """A new Graph from the file's data; GraphFileError names the first problem found."""
+    if not isinstance(data, dict):
+        raise GraphFileError("not a Gradscape graph file (the top level is not a JSON object)")
+    if data.get("format") != FORMAT:
+        raise GraphFileError(f"not a Gradscape graph file (format {data.get('format')!r}, expected {FORMAT!r})")
+    version = data.get("version")
+    if version != VERSION or isinstance(version, bool):
+        raise GraphFileError(f"graph file version {version!r} is not supported (this Gradscape reads version {VERSION})")
+    entries = data.get("nodes")
+    if not isinstance(entries, list):
+        raise GraphFileError("'nodes' must be a list of node objects")
+    nodes: dict[str, Node] = {}
+    unplaced = []
+    for index, entry in enumerate(entries):
+        node, placed = _node_from_entry(index, entry)
+        if node.name in nodes:
+            raise GraphFileError(f"duplicate node name '{node.name}'")
+        nodes[node.name] = node
+        if not placed:
+            unplaced.append(node.name)
+    output = data.get("output")
+    if output is not None and (not isinstance(output, str) or output not in nodes):
+        raise GraphFileError(f"the output {output!r} is not a node of the graph")
+    _check_references(nodes)
+    _check_acyclic(nodes)
+    graph = Graph()
+    graph._restore(nodes, output)
+    if unplaced:
+        from engine.graph_expand import layered_layout
+        layout = layered_layout(graph)
+        graph.move_many({n: layout[n] for n in unplaced})
+    return graph
+
+
+def _node_from_entry(index: int, entry: object) -> tuple[Node, bool]:
+    if not isinstance(entry, dict):
+        raise GraphFileError(f"node {index + 1} is not a JSON object")
+    name = entry.get("name")
+    try:
+        check_name(name)
+        where = f"node '{name}'"
+        pos = check_pos(entry["pos"]) if "pos" in entry else (0.0, 0.0)
+        has_value, has_formula = "value" in entry, "formula" in entry
+        if has_value == has_formula:
+            raise GraphError(f"{where} needs exactly one of 'value' (an input) or 'formula'")
+        if has_value:
+            return Node(name, value=check_value(entry["value"], f"the value of {where}"), pos=pos), "pos" in entry
+        expression, parents = parse_formula(name, entry["formula"])
+        return Node(name, formula=entry["formula"], pos=pos, parents=parents, expression=expression), "pos" in entry
+    except GraphError as err:
+        prefix = "" if isinstance(name, str) and name in err.message else f"node {index + 1}: "
+        raise GraphFileError(prefix + err.message) from None
+
+
+def _check_references(nodes: Mapping[str, Node]) -> None:
+    for node in nodes.values():
+        unknown = [p for p in node.parents if p not in nodes]
+        if unknown:
+            raise GraphFileError(f"the formula of '{node.name}' uses unknown name(s) {', '.join(unknown)}")
+
+
+def _check_acyclic(nodes: Mapping[str, Node]) -> None:
+    """Kahn's algorithm; what is left over holds a cycle, which the message spells out."""
+    waiting = {n: len(set(node.parents)) for n, node in nodes.items()}
+    children: dict[str, list[str]] = {n: [] for n in nodes}
+    for n, node in nodes.items():
+        for p in set(node.parents):
+            children[p].append(n)
+    ready = [n for n, k in waiting.items() if k == 0]
+    while ready:
+        for child in children[ready.pop()]:
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                ready.append(child)
+    stuck = [n for n, k in waiting.items() if k > 0]
+    if not stuck:
+        return
+    trail, seen, current = [], {}, stuck[0]
+    while current not in seen:
+        seen[current] = len(trail)
+        trail.append(current)
+        current = next(p for p in nodes[current].parents if waiting[p] > 0)
+    cycle = trail[seen[current]:][::-1]
+    rank = {n: i for i, n in enumerate(nodes)}
+    start = min(range(len(cycle)), key=lambda i: rank[cycle[i]])   # begin where the file does
+    cycle = cycle[start:] + cycle[:start]
+    raise GraphFileError("cycle: " + " → ".join(cycle + [cycle[0]]))
+
+
+# --- files ----------------------------------------------------------------------------------------------------------
+def _reject_constant(name: str):
+    raise GraphFileError(f"non-finite number {name} is not allowed in a graph file")
+
+
+def loads_graph(raw: bytes) -> Graph:
+    if len(raw) > MAX_FILE_BYTES:
+        raise GraphFileError(f"file too large (over {MAX_FILE_BYTES // (1024 * 1024)} MB)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise GraphFileError(f"not UTF-8 text (invalid byte at offset {err.start})") from None
+    try:
+        data = json.loads(text.removeprefix("\ufeff"), parse_constant=_reject_constant)
+    except json.JSONDecodeError as err:
+        raise GraphFileError(f"not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})") from None
+    except RecursionError:
+        raise GraphFileError("not a graph file: JSON nested too deeply") from None
+    return graph_from_dict(data)
+
+
+def load_graph(path: str | os.PathLike) -> Graph:
+    """A new Graph read from ``path``. Raises GraphFileError naming the problem."""
+    try:
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise GraphFileError(f"cannot read {os.fspath(path)}: {err.strerror or err}") from None
+    return loads_graph(raw)
+
+
+def dumps_graph(graph: Graph, title: str | None = None, description: str | None = None) -> str:
+    """The file text: one line per top-level field and per node, so files diff well."""
+    data = graph_to_dict(graph, title, description)
+
+    def dump(v) -> str:
+        return json.dumps(v, ensure_ascii=False, allow_nan=False)
+
+    fields = [f" {dump(k)}: {dump(v)}" for k, v in data.items() if k != "nodes"]
+    nodes = ",\n".join(f"  {dump(n)}" for n in data["nodes"])
+    return "{\n" + ",\n".join(fields) + f',\n "nodes": [\n{nodes}\n ]\n}}\n'
+
+
+def save_graph(graph: Graph, path: str | os.PathLike, title: str | None = None,
+               description: str | None = None) -> None:
+    """Write atomically: a temporary file in the same folder, flushed to disk, then renamed over ``path``."""
+    target = Path(path)
+    text = dumps_graph(graph, title, description)
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as err:
+        raise GraphFileError(f"cannot save {target}: {err.strerror or err}") from None
+    try:
+        os.chmod(temp, _file_mode(target))
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, target)
+    except OSError as err:
+        _remove_quietly(temp)
+        raise GraphFileError(f"cannot save {target}: {err.strerror or err}") from None
+    except BaseException:
+        _remove_quietly(temp)
+        raise
+
+
+def _file_mode(target: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the usual ones (mkstemp's are owner-only)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+# --- presets --------------------------------------------------------------------------------------------------------
+def preset_details(directory: str | os.PathLike | None = None) -> list[tuple[str, str, Path]]:
+    """(title, description, path) for every graph preset, the chapter's examples first."""
+    folder = Path(directory) if directory is not None else PRESET_DIR
+    files = sorted(folder.glob(f"*{SUFFIX}"))
+    rank = {stem: i for i, stem in enumerate(PRESET_ORDER)}
+    files.sort(key=lambda p: (rank.get(p.name[:-len(SUFFIX)], len(rank)), p.name))
+    details = []
+    for path in files:
+        try:
+            data = json.loads(path.read_bytes()[:MAX_FILE_BYTES].decode("utf-8"))
+        except (OSError, ValueError):
+            continue
+        stem = path.name[:-len(SUFFIX)]
+        title = data.get("title") if isinstance(data, dict) and isinstance(data.get("title"), str) else stem
+        description = data.get("description", "") if isinstance(data, dict) else ""
+        details.append((title, description if isinstance(description, str) else "", path))
+    return details
+
+
+def list_presets(directory: str | os.PathLike | None = None) -> list[tuple[str, Path]]:
+    """(title, path) for every graph preset in resources/presets, the chapter's examples first."""
+    return [(title, path) for title, _, path in preset_details(directory)]
+
+
+def find_preset(name: str, directory: str | os.PathLike | None = None) -> Path | None:
+    """The preset whose file stem or title is ``name`` (case-insensitive), or None."""
+    wanted = name.strip().lower()
+    for title, _, path in preset_details(directory):
+        if wanted in (title.lower(), path.name[:-len(SUFFIX)].lower()):
+            return path
+    return None
+

@@ -1,0 +1,97 @@
+"""Paths through a chain-rule graph: exact counts, lazy enumeration, and the sum over all paths.
+
+The chain rule says d target / d source is the sum, over every path from source to target, of the product of the
+local partials along the path. Counting and summing are dynamic programs over the DAG (linear in its size); listing
+is a lazy depth-first walk that only enters nodes that still reach the target, so the first K of 2⁶⁰ paths come at
+once.
+"""
+from __future__ import annotations
+
+from typing import Iterator, NamedTuple
+
+
+class Path(NamedTuple):
+    nodes: tuple[str, ...]   # source first, target last
+    product: float           # the product of the local partials along the path (1 for the empty path)
+
+
+def _endpoints(graph, source: str, target: str | None) -> tuple[str, str]:
+    graph.node(source)
+    if target is None:
+        target = graph.require_output()
+    graph.node(target)
+    return source, target
+
+
+def _between(graph, source: str, target: str) -> list[str]:
+    """Nodes on some path source → target, in topological order."""
+    if source == target:
+        return [source]
+    downstream = graph.descendants(source)
+    if target not in downstream:
+        return []
+    upstream = graph.ancestors(target)
+    keep = (downstream & upstream) | {source, target}
+    return [n for n in graph.topological_order() if n in keep]
+
+
+def path_count(graph, source: str, target: str | None = None) -> int:
+    """How many distinct paths lead from source to target (the output by default). Exact, without enumerating."""
+    source, target = _endpoints(graph, source, target)
+    between = _between(graph, source, target)
+    count = dict.fromkeys(between, 0)
+    if not between:
+        return 0
+    count[source] = 1
+    for name in between[1:]:
+        count[name] = sum(count.get(p, 0) for p in graph.node(name).parents)
+    return count[target]
+
+
+def path_sum(graph, source: str, target: str | None = None, inputs=None) -> float:
+    """The sum over all paths of the products of local partials (= d target / d source), without enumerating."""
+    from engine.graph_passes import values_and_partials
+    source, target = _endpoints(graph, source, target)
+    between = _between(graph, source, target)
+    if not between:
+        return 0.0
+    partials = values_and_partials(graph, inputs)[1]
+    total = {source: 1.0}
+    for name in between[1:]:
+        total[name] = sum(total[p] * partials[p, name] for p in graph.node(name).parents if p in total)
+    return total[target]
+
+
+def paths(graph, source: str, target: str | None = None, inputs=None) -> Iterator[Path]:
+    """Every path from source to target, lazily, in a stable order (children in node order, depth first)."""
+    from engine.graph_passes import values_and_partials
+    source, target = _endpoints(graph, source, target)
+    keep = set(_between(graph, source, target))
+    partials = values_and_partials(graph, inputs)[1] if keep else {}
+    return _walk(graph, source, target, keep, partials)
+
+
+def _walk(graph, source, target, keep, partials) -> Iterator[Path]:
+    if not keep:
+        return
+    if source == target:
+        yield Path((source,), 1.0)
+        return
+    next_steps = {n: [c for c in graph.children(n) if c in keep] for n in keep}
+    trail, products = [source], [1.0]
+    stack = [iter(next_steps[source])]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            trail.pop()
+            products.pop()
+            continue
+        product = products[-1] * partials[trail[-1], child]
+        if child == target:
+            yield Path(tuple(trail) + (child,), product)
+            continue
+        trail.append(child)
+        products.append(product)
+        stack.append(iter(next_steps[child]))
+

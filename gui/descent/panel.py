@@ -1,0 +1,332 @@
+"""The optimizer panel: the list of runs, the selected run's method and hyperparameters, the start, and playback.
+
+Every edit goes through an undo command on the workspace's stack; the panel redraws from the RunsModel's signals.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap, QUndoStack
+from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QListWidget, QListWidgetItem, QMenu, QPushButton, QSlider, QSpinBox, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from engine.optimizers import METHODS
+from gui.descent.commands import (AddRunCommand, RemoveRunCommand, SetColourCommand, SetHyperparameterCommand,
+                                  SetMethodCommand, SetStartCommand)
+from gui.descent.hyper_row import HyperRow, NumberBox
+from gui.descent.player import Player
+from gui.descent.runs import RunSpec, RunsModel
+
+RACE = ("gd", "momentum", "adam", "newton")
+STATUS_COLOURS = {"diverged": "#ff6b6b", "converged": "#5fd38d", "error": "#ff6b6b", "stopped": "#e0b050"}
+SPEEDS = (1, 2, 3, 5, 8, 10, 15, 20, 30, 45, 60, 90, 120, 200, 300)
+
+
+class OptimizerPanel(QWidget):
+    run_selected = Signal(int)   # run id (-1: none)
+
+    def __init__(self, model: RunsModel, player: Player, undo_stack: QUndoStack, parent=None):
+        super().__init__(parent)
+        self.setObjectName("optimizerPanel")
+        self.model, self.player, self.undo_stack = model, player, undo_stack
+        self.hyper_rows: dict[str, HyperRow] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self._build_runs_box())
+        layout.addWidget(self._build_editor_box())
+        layout.addWidget(self._build_start_box())
+        layout.addWidget(self._build_playback_box())
+        layout.addStretch(1)
+        model.run_added.connect(self._on_run_added)
+        model.run_removed.connect(self._on_run_removed)
+        model.run_changed.connect(self._on_run_changed)
+        model.runs_advanced.connect(self._refresh_statuses)
+        model.runs_reset.connect(self._on_runs_reset)
+        model.max_steps_changed.connect(self._on_max_steps_changed)
+        player.playing_changed.connect(self._on_playing_changed)
+        self._show_run(None)
+
+    # --- building -------------------------------------------------------------------------------------------
+    def _build_runs_box(self) -> QGroupBox:
+        box = QGroupBox("Runs")
+        self.run_list = QListWidget(objectName="runList")
+        self.run_list.setToolTip("Each run is one optimizer descending from its start. Select one to edit it.")
+        self.run_list.setMinimumHeight(110)
+        self.run_list.currentItemChanged.connect(lambda *_: self._show_run(self.current_run_id()))
+        self.add_button = QToolButton(objectName="addRunButton", text="Add run")
+        self.add_button.setToolTip("Add a run with the chosen optimizer at the current start")
+        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.add_button)
+        for key, method in METHODS.items():
+            menu.addAction(method.label, lambda k=key: self.add_run(k)).setToolTip(method.description)
+        menu.addSeparator()
+        menu.addAction("Race: GD, momentum, Adam, Newton", self.add_race)
+        self.add_button.setMenu(menu)
+        self.remove_button = QPushButton("Remove", objectName="removeRunButton")
+        self.remove_button.setToolTip("Remove the selected run (Delete)")
+        self.remove_button.clicked.connect(self.remove_selected)
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        v = QVBoxLayout(box)
+        v.addWidget(self.run_list)
+        v.addLayout(row)
+        return box
+
+    def _build_editor_box(self) -> QGroupBox:
+        self.editor_box = QGroupBox("Selected run")
+        form = QVBoxLayout(self.editor_box)
+        top = QHBoxLayout()
+        self.method_combo = QComboBox(objectName="methodCombo")
+        for key, method in METHODS.items():
+            self.method_combo.addItem(method.label, key)
+            self.method_combo.setItemData(self.method_combo.count() - 1, method.description, Qt.ItemDataRole.ToolTipRole)
+        self.method_combo.setToolTip("The optimizer of this run (changing it restarts the run)")
+        self.method_combo.activated.connect(self._on_method_chosen)
+        self.colour_button = QPushButton(objectName="colourButton")
+        self.colour_button.setToolTip("Colour of this run's trail")
+        self.colour_button.setFixedWidth(44)
+        self.colour_button.clicked.connect(self._choose_colour)
+        top.addWidget(self.method_combo, 1)
+        top.addWidget(self.colour_button)
+        form.addLayout(top)
+        self.description = QLabel(objectName="methodDescription", wordWrap=True)
+        self.description.setStyleSheet("color: palette(mid);")
+        form.addWidget(self.description)
+        names = list(dict.fromkeys(k for m in METHODS.values() for k in m.defaults))
+        for name in names:
+            row = HyperRow(name)
+            row.value_edited.connect(self._on_hyper_edited)
+            self.hyper_rows[name] = row
+            form.addWidget(row)
+        self.hyper_error = QLabel(objectName="hyperError", wordWrap=True)
+        self.hyper_error.setStyleSheet("color: #ff6b6b;")
+        self.hyper_error.hide()
+        form.addWidget(self.hyper_error)
+        return self.editor_box
+
+    def _build_start_box(self) -> QGroupBox:
+        box = QGroupBox("Start")
+        form = QFormLayout(box)
+        self.start_boxes = [NumberBox(objectName=f"start{i}Box") for i in range(2)]
+        self.start_labels = [QLabel("x"), QLabel("y")]
+        for label, spin in zip(self.start_labels, self.start_boxes):
+            spin.setRange(-1e6, 1e6)
+            spin.setToolTip("Type a start coordinate, or click on the contour map")
+            spin.valueChanged.connect(self._on_start_typed)
+            form.addRow(label, spin)
+        self.shared_start = QCheckBox("All runs share this start", objectName="sharedStartCheck")
+        self.shared_start.setChecked(True)
+        self.shared_start.setToolTip("Unchecked: a click or typed start moves only the selected run")
+        form.addRow(self.shared_start)
+        hint = QLabel("Click the contour map to set the start.")
+        hint.setStyleSheet("color: palette(mid);")
+        form.addRow(hint)
+        return box
+
+    def _build_playback_box(self) -> QGroupBox:
+        box = QGroupBox("Playback")
+        v = QVBoxLayout(box)
+        row = QHBoxLayout()
+        self.play_button = QPushButton("Play", objectName="playButton")
+        self.play_button.setToolTip("Play / pause the race (Space)")
+        self.play_button.clicked.connect(self.player.toggle)
+        self.step_button = QPushButton("Step", objectName="stepButton")
+        self.step_button.setToolTip("Advance every run one step (→)")
+        self.step_button.clicked.connect(self.player.step_once)
+        self.reset_button = QPushButton("Reset", objectName="resetButton")
+        self.reset_button.setToolTip("Return every run to its start (R)")
+        self.reset_button.clicked.connect(self.player.reset)
+        for b in (self.play_button, self.step_button, self.reset_button):
+            row.addWidget(b)
+        v.addLayout(row)
+        form = QFormLayout()
+        self.speed_slider = QSlider(Qt.Orientation.Horizontal, objectName="speedSlider")
+        self.speed_slider.setRange(0, len(SPEEDS) - 1)
+        self.speed_slider.setValue(min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.player.steps_per_second)))
+        self.speed_slider.valueChanged.connect(lambda i: self.player.set_speed(SPEEDS[i]))
+        self.speed_label = QLabel()
+        self.player.speed_changed.connect(lambda s: self.speed_label.setText(f"{s:g} steps/s"))
+        self.speed_label.setText(f"{self.player.steps_per_second:g} steps/s")
+        speed_row = QHBoxLayout()
+        speed_row.addWidget(self.speed_slider, 1)
+        speed_row.addWidget(self.speed_label)
+        form.addRow("Speed", speed_row)
+        self.max_steps_spin = QSpinBox(objectName="maxStepsSpin")
+        self.max_steps_spin.setRange(1, 100000)
+        self.max_steps_spin.setValue(self.model.max_steps)
+        self.max_steps_spin.setKeyboardTracking(False)
+        self.max_steps_spin.setToolTip("Each run stops after this many steps")
+        self.max_steps_spin.valueChanged.connect(self.model.set_max_steps)
+        form.addRow("Max steps", self.max_steps_spin)
+        v.addLayout(form)
+        return box
+
+    # --- user actions ---------------------------------------------------------------------------------------
+    def current_run_id(self) -> int:
+        item = self.run_list.currentItem()
+        return -1 if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def current_start(self) -> np.ndarray:
+        n = len(self.model.objective.variables)
+        return np.array([b.value() for b in self.start_boxes[:n]])
+
+    def add_run(self, method: str) -> int:
+        spec = RunSpec(method, self.model.default_hyper(method), self.model.next_colour(), self.current_start())
+        command = AddRunCommand(self.model, spec)
+        self.undo_stack.push(command)
+        self.select_run(command.run_id)
+        return command.run_id
+
+    def add_race(self) -> None:
+        self.undo_stack.beginMacro("Add a race")
+        for method in RACE:
+            self.add_run(method)
+        self.undo_stack.endMacro()
+
+    def remove_selected(self) -> None:
+        run_id = self.current_run_id()
+        if run_id >= 0:
+            self.undo_stack.push(RemoveRunCommand(self.model, run_id))
+
+    def apply_start(self, point) -> None:
+        """A start chosen by the user (typed or clicked): all runs, or only the selected one."""
+        point = np.asarray(point, dtype=np.float64)
+        targets = [r.run_id for r in self.model.runs] if self.shared_start.isChecked() else \
+            [i for i in (self.current_run_id(),) if i >= 0]
+        self.show_start(point)
+        if targets:
+            self.undo_stack.push(SetStartCommand(self.model, targets, point))
+
+    def select_run(self, run_id: int) -> None:
+        for i in range(self.run_list.count()):
+            if int(self.run_list.item(i).data(Qt.ItemDataRole.UserRole)) == run_id:
+                self.run_list.setCurrentRow(i)
+                return
+
+    def set_axes(self, names) -> None:
+        names = list(names)
+        for i, (label, spin) in enumerate(zip(self.start_labels, self.start_boxes)):
+            visible = i < len(names)
+            label.setVisible(visible)
+            spin.setVisible(visible)
+            if visible:
+                label.setText(names[i])
+
+    def _on_method_chosen(self, index: int) -> None:
+        run_id, method = self.current_run_id(), self.method_combo.itemData(index)
+        if run_id >= 0 and method != self.model.run(run_id).method:
+            self.undo_stack.push(SetMethodCommand(self.model, run_id, method))
+
+    def _on_hyper_edited(self, name: str, value: float) -> None:
+        run_id = self.current_run_id()
+        if run_id < 0:
+            return
+        try:
+            self.undo_stack.push(SetHyperparameterCommand(self.model, run_id, name, value))
+        except ValueError as exc:
+            self._show_hyper_error(str(exc))
+            self._show_run(run_id)
+            return
+        self._show_hyper_error("")
+
+    def _choose_colour(self) -> None:
+        run_id = self.current_run_id()
+        if run_id < 0:
+            return
+        colour = QColorDialog.getColor(QColor(self.model.run(run_id).colour), self, "Run colour")
+        if colour.isValid():
+            self.undo_stack.push(SetColourCommand(self.model, run_id, colour.name()))
+
+    def _on_start_typed(self, _value: float) -> None:
+        self.apply_start(self.current_start())
+
+    # --- model → widgets ------------------------------------------------------------------------------------
+    def _on_run_added(self, run_id: int) -> None:
+        run = self.model.run(run_id)
+        item = QListWidgetItem()
+        item.setData(Qt.ItemDataRole.UserRole, run_id)
+        self.run_list.insertItem(self.model.index_of(run_id), item)
+        self._refresh_item(item, run)
+        if self.run_list.currentItem() is None:
+            self.run_list.setCurrentItem(item)
+
+    def _on_run_removed(self, run_id: int) -> None:
+        for i in range(self.run_list.count()):
+            if int(self.run_list.item(i).data(Qt.ItemDataRole.UserRole)) == run_id:
+                self.run_list.takeItem(i)
+                break
+        self._show_run(self.current_run_id())
+
+    def _on_run_changed(self, run_id: int) -> None:
+        self._refresh_statuses()
+        if run_id == self.current_run_id():
+            self._show_run(run_id)
+
+    def _on_runs_reset(self) -> None:
+        self._refresh_statuses()
+        self._show_run(self.current_run_id())
+
+    def _on_max_steps_changed(self, n: int) -> None:
+        with QSignalBlocker(self.max_steps_spin):
+            self.max_steps_spin.setValue(n)
+        self._refresh_statuses()
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        self.play_button.setText("Pause" if playing else "Play")
+
+    def _refresh_statuses(self) -> None:
+        for i in range(self.run_list.count()):
+            item = self.run_list.item(i)
+            self._refresh_item(item, self.model.run(int(item.data(Qt.ItemDataRole.UserRole))))
+
+    def _refresh_item(self, item: QListWidgetItem, run) -> None:
+        hyper = f"  (lr {run.hyper['lr']:.3g})" if "lr" in run.hyper else ""
+        text = f"{run.label}{hyper}\n    {self.model.status_text(run)}"
+        if item.text() != text:
+            item.setText(text)
+            colour = STATUS_COLOURS.get(self.model.status_kind(run))
+            item.setForeground(QColor(colour) if colour else self.run_list.palette().text())
+            item.setToolTip(f"{run.label}: {self.model.status_text(run)}\n{METHODS[run.method].description}")
+        if item.data(Qt.ItemDataRole.DecorationRole) is None or item.data(Qt.ItemDataRole.UserRole + 1) != run.colour:
+            item.setIcon(colour_icon(run.colour))
+            item.setData(Qt.ItemDataRole.UserRole + 1, run.colour)
+
+    def _show_run(self, run_id) -> None:
+        has_run = run_id is not None and run_id >= 0
+        self.editor_box.setEnabled(has_run)
+        self.remove_button.setEnabled(has_run)
+        if not has_run:
+            self.description.setText("Add a run to start a race.")
+            for row in self.hyper_rows.values():
+                row.setVisible(False)
+            self.run_selected.emit(-1)
+            return
+        run = self.model.run(run_id)
+        with QSignalBlocker(self.method_combo):
+            self.method_combo.setCurrentIndex(self.method_combo.findData(run.method))
+        self.colour_button.setStyleSheet(f"background-color: {run.colour};")
+        self.description.setText(METHODS[run.method].description)
+        for name, row in self.hyper_rows.items():
+            row.setVisible(name in run.hyper)
+            if name in run.hyper:
+                row.set_value(run.hyper[name])
+        self.show_start(run.start)
+        self.run_selected.emit(run_id)
+
+    def show_start(self, point) -> None:
+        for spin, value in zip(self.start_boxes, point):
+            with QSignalBlocker(spin):
+                spin.setValue(float(value))
+
+    def _show_hyper_error(self, message: str) -> None:
+        self.hyper_error.setText(message)
+        self.hyper_error.setVisible(bool(message))
+
+
+def colour_icon(colour: str) -> QIcon:
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)

@@ -1,0 +1,248 @@
+"""The runs of a race: each an optimizer with its own hyperparameters, colour and start, descending one objective.
+
+A thin QObject over engine Descents. It validates, stores, then emits; views listen and never write its fields. The
+step limit is kept here (not in the Descent) so the user can raise it and carry on from where a run stopped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from engine.objective import Objective
+from engine.optimizers import METHODS, Descent
+
+PALETTE = ("#ff3b30", "#ffcc00", "#00e5ff", "#ff2dcc", "#34c759", "#ff9500", "#ffffff", "#5e5ce6")
+HARD_STEP_CAP = 1_000_000   # the Descent's own limit; the user's limit is RunsModel.max_steps
+
+
+@dataclass
+class RunSpec:
+    """Everything that defines a run (what undo needs to re-create one), without its trail."""
+    method: str
+    hyper: dict[str, float]
+    colour: str
+    start: np.ndarray
+    run_id: int = -1
+
+
+@dataclass
+class Run:
+    run_id: int
+    method: str
+    hyper: dict[str, float]
+    colour: str
+    start: np.ndarray
+    descent: Descent | None = None
+    error: str = ""                      # set when the optimizer itself failed (never raised to the UI)
+    history: list = field(default_factory=list)   # hyperparameter changes: (step, name, value)
+    generation: int = 0                  # changes whenever the trail restarts (caches of drawn trails key on it)
+
+    @property
+    def label(self) -> str:
+        return METHODS[self.method].label
+
+    @property
+    def steps(self) -> int:
+        return 0 if self.descent is None else len(self.descent.points) - 1
+
+    def spec(self) -> RunSpec:
+        return RunSpec(self.method, dict(self.hyper), self.colour, self.start.copy(), self.run_id)
+
+
+class RunsModel(QObject):
+    run_added = Signal(int)          # run id
+    run_removed = Signal(int)        # run id
+    run_changed = Signal(int)        # method, hyperparameters, colour or start of one run changed
+    runs_advanced = Signal()         # one or more runs took steps
+    runs_reset = Signal()            # every trail went back to its start (new function, reset)
+    max_steps_changed = Signal(int)
+
+    def __init__(self, objective: Objective, parent: QObject | None = None):
+        super().__init__(parent)
+        self.objective = objective
+        self.runs: list[Run] = []
+        self.max_steps = 200
+        self._next_id = 1
+        self._generation = 0
+
+    # --- queries ---------------------------------------------------------------------------------------------
+    def run(self, run_id: int) -> Run:
+        for r in self.runs:
+            if r.run_id == run_id:
+                return r
+        raise KeyError(f"no run with id {run_id}")
+
+    def index_of(self, run_id: int) -> int:
+        return self.runs.index(self.run(run_id))
+
+    def is_finished(self, run: Run) -> bool:
+        return bool(run.error) or run.descent is None or run.descent.status != "running" \
+            or run.steps >= self.max_steps
+
+    def all_finished(self) -> bool:
+        return all(self.is_finished(r) for r in self.runs)
+
+    def status_text(self, run: Run) -> str:
+        if run.error:
+            return f"error: {run.error}"
+        d = run.descent
+        if d.status == "diverged":
+            at = d.diverged_at if d.diverged_at is not None else run.steps
+            hint = "" if run.method == "newton" else " (learning rate too large?)"
+            return f"diverged at step {at}{hint}"
+        if d.status == "converged":
+            return f"converged at step {run.steps}"
+        if run.steps >= self.max_steps or d.status == "max_steps":
+            return f"stopped at max steps ({run.steps})"
+        return "ready" if run.steps == 0 else f"running · step {run.steps}"
+
+    def status_kind(self, run: Run) -> str:
+        """'error', 'diverged', 'converged', 'stopped', 'ready' or 'running' (for colouring the status)."""
+        if run.error:
+            return "error"
+        if run.descent.status in ("diverged", "converged"):
+            return run.descent.status
+        if run.steps >= self.max_steps or run.descent.status == "max_steps":
+            return "stopped"
+        return "ready" if run.steps == 0 else "running"
+
+    # --- runs ------------------------------------------------------------------------------------------------
+    def default_hyper(self, method: str) -> dict[str, float]:
+        return {k: float(v) for k, v in METHODS[method].defaults.items()}
+
+    def next_colour(self) -> str:
+        used = {r.colour for r in self.runs}
+        free = [c for c in PALETTE if c not in used]
+        return free[0] if free else PALETTE[len(self.runs) % len(PALETTE)]
+
+    def add_run(self, spec: RunSpec, index: int | None = None) -> int:
+        """Add a run (a new id unless the spec carries one, as undo does); returns its id."""
+        if spec.method not in METHODS:
+            raise ValueError(f"unknown method {spec.method!r}; choose one of {', '.join(METHODS)}")
+        start = self._checked_point(spec.start)
+        run_id = spec.run_id if spec.run_id > 0 else self._next_id
+        self._next_id = max(self._next_id, run_id + 1)
+        run = Run(run_id, spec.method, dict(spec.hyper), spec.colour, start)
+        self._rebuild(run)
+        self.runs.insert(len(self.runs) if index is None else index, run)
+        self.run_added.emit(run_id)
+        return run_id
+
+    def remove_run(self, run_id: int) -> tuple[RunSpec, int]:
+        """Remove a run; returns what undo needs to put it back where it was."""
+        run = self.run(run_id)
+        index = self.runs.index(run)
+        self.runs.remove(run)
+        self.run_removed.emit(run_id)
+        return run.spec(), index
+
+    def set_method(self, run_id: int, method: str, hyper: dict[str, float] | None = None) -> None:
+        """Change the optimizer; its state means nothing to another method, so the run restarts."""
+        if method not in METHODS:
+            raise ValueError(f"unknown method {method!r}")
+        run = self.run(run_id)
+        run.method = method
+        run.hyper = dict(hyper) if hyper is not None else self.default_hyper(method)
+        self._rebuild(run)
+        self.run_changed.emit(run_id)
+
+    def set_hyperparameter(self, run_id: int, name: str, value: float) -> None:
+        """Change one hyperparameter between steps, keeping the trail (a bad value raises ValueError, changes nothing)."""
+        run = self.run(run_id)
+        value = float(value)
+        self.validate_hyperparameter(run_id, name, value)
+        run.hyper[name] = value
+        if run.descent is None:
+            self._rebuild(run)
+        else:
+            run.descent.set_hyperparameters(**{name: value})
+        run.history.append((run.steps, name, value))
+        self.run_changed.emit(run_id)
+
+    def validate_hyperparameter(self, run_id: int, name: str, value: float) -> None:
+        """Raise ValueError (with the optimizer's own reason) if ``value`` is not acceptable; change nothing."""
+        run = self.run(run_id)
+        value = float(value)
+        if not np.isfinite(value):
+            raise ValueError(f"{name} must be a finite number")
+        if name not in run.hyper:
+            raise ValueError(f"{METHODS[run.method].label} has no hyperparameter {name!r}")
+        if run.descent is not None:   # the optimizer's own checks, on a throwaway Descent
+            try:
+                Descent(self.objective, run.start, run.method, max_steps=1, **{**run.hyper, name: value})
+            except (TypeError, ValueError) as exc:
+                raise ValueError(str(exc)) from None
+
+    def set_colour(self, run_id: int, colour: str) -> None:
+        self.run(run_id).colour = str(colour)
+        self.run_changed.emit(run_id)
+
+    def set_start(self, run_id: int, point) -> None:
+        """Move a run's start; its trail restarts there."""
+        run = self.run(run_id)
+        run.start = self._checked_point(point)
+        self._rebuild(run)
+        self.run_changed.emit(run_id)
+
+    def set_max_steps(self, n: int) -> None:
+        n = int(n)
+        if n < 1:
+            raise ValueError("the maximum step count must be at least 1")
+        if n != self.max_steps:
+            self.max_steps = n
+            self.max_steps_changed.emit(n)
+
+    def set_objective(self, objective: Objective) -> None:
+        """A new function: every run restarts from its start on it (starts kept; wrong-sized ones re-centred)."""
+        self.objective = objective
+        for run in self.runs:
+            if len(run.start) != len(objective.variables):
+                run.start = np.zeros(len(objective.variables))
+            self._rebuild(run)
+        self.runs_reset.emit()
+
+    # --- stepping --------------------------------------------------------------------------------------------
+    def step(self, count: int = 1) -> bool:
+        """Advance each unfinished run by up to ``count`` steps; True if any moved."""
+        moved = False
+        for run in self.runs:
+            for _ in range(count):
+                if self.is_finished(run):
+                    break
+                try:
+                    record = run.descent.step()
+                except Exception as exc:  # an optimizer failure is shown on its run, never a crash of the app
+                    run.error = str(exc) or type(exc).__name__
+                    break
+                if record is None:
+                    break
+                moved = True
+        if moved or self.runs:
+            self.runs_advanced.emit()
+        return moved
+
+    def reset(self) -> None:
+        for run in self.runs:
+            self._rebuild(run)
+        self.runs_reset.emit()
+
+    # --- internals -------------------------------------------------------------------------------------------
+    def _checked_point(self, point) -> np.ndarray:
+        p = np.asarray(point, dtype=np.float64).reshape(-1)
+        n = len(self.objective.variables)
+        if len(p) != n or not np.all(np.isfinite(p)):
+            raise ValueError(f"a start point needs {n} finite coordinate(s)")
+        return p
+
+    def _rebuild(self, run: Run) -> None:
+        self._generation += 1
+        run.generation = self._generation
+        run.error = ""
+        run.history = []
+        try:
+            run.descent = Descent(self.objective, run.start, run.method, max_steps=HARD_STEP_CAP, **run.hyper)
+        except Exception as exc:  # e.g. Newton on an objective without second derivatives
+            run.descent = None
+            run.error = str(exc) or type(exc).__name__

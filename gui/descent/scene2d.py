@@ -1,0 +1,125 @@
+"""The race on the contour map: trails with a dot per iterate, current points, arrows, Newton's model level curves."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from gui.descent.frames import RunFrame
+from gui.descent.geometry import (arrow_head, arrow_segments, level_curves, model_grid, model_levels,
+                                  newton_patch)
+from gui.views.contour_view import ContourView
+
+ARROW_FRACTION = 0.12
+NEWTON_PEN = pg.mkPen((255, 255, 255, 230), width=1.3, style=Qt.PenStyle.DashLine)
+JUMP_PEN = pg.mkPen((255, 255, 255, 255), width=2.2)
+TOP = 20   # above the colour map, contour lines and gradient field
+
+
+def lighter(colour: str, amount: float) -> QColor:
+    c = QColor(colour)
+    return QColor(round(c.red() + (255 - c.red()) * amount), round(c.green() + (255 - c.green()) * amount),
+                  round(c.blue() + (255 - c.blue()) * amount))
+
+
+class _RunItems2D:
+    def __init__(self, view: ContourView):
+        self.trail = pg.PlotDataItem(symbol="o", symbolSize=4)
+        self.arrows = pg.PlotDataItem(connect="pairs")
+        self.velocity = pg.PlotDataItem(connect="pairs")
+        self.marker = pg.ScatterPlotItem(size=12)
+        self.items = (self.trail, self.arrows, self.velocity, self.marker)
+        for k, item in enumerate(self.items):
+            item.setZValue(TOP + k)
+            view.add_item(item)
+
+    def hide(self):
+        for item in self.items:
+            item.setVisible(False)
+
+
+class Race2D:
+    def __init__(self, view: ContourView):
+        self.view = view
+        self._runs: dict[int, _RunItems2D] = {}
+        self._starts = pg.ScatterPlotItem(symbol="star", size=16, brush=pg.mkBrush(255, 255, 255),
+                                          pen=pg.mkPen(20, 20, 20))
+        self._model_lines = pg.PlotDataItem(pen=NEWTON_PEN, connect="finite")
+        self._jump = pg.PlotDataItem(pen=JUMP_PEN, connect="pairs")
+        self._target = pg.ScatterPlotItem(symbol="x", size=14, pen=pg.mkPen(255, 255, 255, width=2))
+        self._note = pg.TextItem(color=(255, 255, 255), anchor=(0, 1), fill=pg.mkBrush(0, 0, 0, 150))
+        for k, item in enumerate((self._model_lines, self._jump, self._target, self._note, self._starts)):
+            item.setZValue(TOP - 5 + k if item is not self._starts else TOP + 50)
+            view.add_item(item)
+
+    def draw(self, frames: list[RunFrame]) -> None:
+        if self.view.extent is None:
+            return
+        live = {f.run_id for f in frames}
+        for run_id in list(self._runs):
+            if run_id not in live:
+                for item in self._runs.pop(run_id).items:
+                    self.view.remove_item(item)
+        starts = []
+        for frame in frames:
+            items = self._runs.get(frame.run_id) or self._runs.setdefault(frame.run_id, _RunItems2D(self.view))
+            self._draw_run(items, frame)
+            if frame.inside[0]:
+                starts.append(frame.points[0])
+        if starts:
+            s = np.unique(np.array(starts), axis=0)
+            self._starts.setData(s[:, 0], s[:, 1])
+        self._starts.setVisible(bool(starts))
+        self._draw_newton(next((f for f in frames if f.newton is not None), None))
+
+    def _arrow_length(self) -> float:
+        x0, x1, y0, y1 = self.view.extent
+        return ARROW_FRACTION * min(x1 - x0, y1 - y0)
+
+    def _draw_run(self, items: _RunItems2D, frame: RunFrame) -> None:
+        if not frame.inside.any():
+            items.hide()
+            return
+        colour = QColor(frame.colour)
+        pts = np.where(frame.inside[:, None], frame.points, np.nan)
+        items.trail.setData(pts[:, 0], pts[:, 1], pen=pg.mkPen(colour, width=2.2), symbolBrush=colour,
+                            symbolPen=None, connect="finite")
+        items.trail.setVisible(True)
+        has_point = frame.current is not None
+        items.marker.setVisible(has_point)
+        items.arrows.setVisible(has_point and frame.gradient is not None)
+        items.velocity.setVisible(has_point and frame.velocity is not None)
+        if not has_point:
+            return
+        p = frame.current
+        items.marker.setData([p[0]], [p[1]], brush=pg.mkBrush(colour), pen=pg.mkPen(255, 255, 255, width=1.5))
+        if frame.gradient is not None:
+            seg = arrow_segments(p, arrow_head(p, -frame.gradient, self._arrow_length()))
+            items.arrows.setData(seg[:, 0], seg[:, 1], pen=pg.mkPen(lighter(frame.colour, 0.45), width=2))
+        if frame.velocity is not None:
+            seg = arrow_segments(p, p + np.asarray(frame.velocity, dtype=np.float64))
+            pen = pg.mkPen(lighter(frame.colour, 0.75), width=2, style=Qt.PenStyle.DashLine)
+            items.velocity.setData(seg[:, 0], seg[:, 1], pen=pen)
+
+    def _draw_newton(self, frame: RunFrame | None) -> None:
+        shown = frame is not None and frame.newton.model is not None
+        for item in (self._model_lines, self._jump, self._target, self._note):
+            item.setVisible(shown)
+        if not shown:
+            return
+        ex = frame.newton
+        p, target = frame.current, np.asarray(ex.target, dtype=np.float64)
+        x0, x1, y0, y1 = self.view.extent
+        xs, ys, zs = model_grid(ex.model, newton_patch(p, target, [(x0, x1), (y0, y1)]), n=61)
+        centre = ex.model.at_offset(ex.stationary_point - p) if ex.stationary_point is not None else np.nan
+        lines = level_curves(xs, ys, zs, model_levels(zs, centre, ex.model.value, ex.has_minimum))
+        self._model_lines.setData(lines[:, 0], lines[:, 1])
+        jump = arrow_segments(p, target, head_fraction=0.12).reshape(-1, 2)
+        self._jump.setData(jump[:, 0], jump[:, 1])
+        marks = [target] + ([ex.stationary_point] if ex.stationary_point is not None
+                            and not np.allclose(ex.stationary_point, target) else [])
+        m = np.array(marks)
+        self._target.setData(m[:, 0], m[:, 1])
+        self._note.setText("model minimum" if ex.has_minimum else "model has no minimum")
+        self._note.setPos(float(target[0]), float(target[1]))

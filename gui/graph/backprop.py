@@ -1,0 +1,135 @@
+"""The backward pass shown one node at a time, from the output back.
+
+Each step reveals one node's adjoint, lights the edges its contributions arrive along, and shows a callout with
+each child's contribution (child adjoint × local partial) and their sum. "Step backward" advances by hand; Play
+steps on a timer. Any edit of the graph ends the animation (its numbers would be stale).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QPointF, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPen
+from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsSimpleTextItem
+
+from engine.graph import GraphError
+from gui.graph.items import NODE_HEIGHT, format_number
+from gui.graph.scene import GraphScene
+
+STEP_INTERVAL_MS = 900
+
+
+class BackpropAnimation(QObject):
+    stepped = Signal(str)      # a description of the step just shown
+    finished = Signal()
+
+    def __init__(self, scene: GraphScene, parent=None):
+        super().__init__(parent)
+        self.scene = scene
+        self.steps: list = []
+        self.index = -1
+        self.timer = QTimer(self)
+        self.timer.setInterval(STEP_INTERVAL_MS)
+        self.timer.timeout.connect(self._tick)
+        self.callout = QGraphicsRectItem()
+        self.callout.setBrush(QBrush(QColor(255, 255, 240, 235)))
+        self.callout.setPen(QPen(QColor("#16a34a"), 1.5))
+        self.callout.setZValue(10)
+        self.callout_text = QGraphicsSimpleTextItem(self.callout)
+        font = QFont()
+        font.setPointSizeF(9.5)
+        self.callout_text.setFont(font)
+        self.callout.hide()
+        scene.addItem(self.callout)
+        scene.graph.subscribe(self._on_graph_event)
+
+    @property
+    def running(self) -> bool:
+        return 0 <= self.index < len(self.steps)
+
+    def step(self) -> bool:
+        """Show the next node; starts from the output the first time. Returns False when there is nothing left."""
+        if not self.running:
+            if not self._start():
+                return False
+        elif self.index + 1 >= len(self.steps):
+            self.stop()
+            self.finished.emit()
+            return False
+        else:
+            self.index += 1
+        self._show(self.steps[self.index])
+        return True
+
+    def play(self):
+        if not self.running and not self._start():
+            return
+        self._show(self.steps[self.index])
+        self.timer.start()
+
+    def stop(self):
+        """End the animation and show every adjoint again."""
+        self.timer.stop()
+        self.steps, self.index = [], -1
+        self.callout.hide()
+        for edge in self.scene.edges.values():
+            edge.set_state(active=False)
+        for item in self.scene.nodes.values():
+            if item.current:
+                item.current = False
+                item.update()
+        if self.scene.revealed is not None:
+            self.scene.revealed = None
+            self.scene.refresh_numbers()
+
+    def _tick(self):
+        if not self.step():
+            self.timer.stop()
+
+    def _start(self) -> bool:
+        try:
+            steps = list(self.scene.graph.backward_steps())
+        except GraphError as exc:
+            self.stepped.emit(f"Cannot run backward: {exc}")
+            return False
+        self.scene.set_mode("backward")
+        self.steps, self.index = steps, 0
+        self.scene.revealed = set()
+        return bool(steps)
+
+    def _show(self, step):
+        scene = self.scene
+        scene.revealed.add(step.node)
+        for name, item in scene.nodes.items():
+            item.current = name == step.node
+            item.update()
+        arriving = {(step.node, c.child) for c in step.contributions}
+        for key, edge in scene.edges.items():
+            edge.set_state(active=key in arriving)
+        scene.refresh_numbers()
+        text = self._describe(step)
+        self._place_callout(step.node, text)
+        self.stepped.emit(text.replace("\n", "   "))
+
+    def _describe(self, step) -> str:
+        out = self.scene.graph.output
+        if not step.contributions:
+            return f"∂{out}/∂{out} = 1  (backprop starts at the output)"
+        lines = [f"∂{out}/∂{step.node} = sum over its children:"]
+        for c in step.contributions:
+            lines.append(f"  via {c.child}:  {format_number(c.child_adjoint)} × {format_number(c.local_partial)}"
+                         f" = {format_number(c.product)}")
+        if len(step.contributions) > 1:
+            lines.append(f"  sum = {format_number(step.total)}")
+        return "\n".join(lines)
+
+    def _place_callout(self, name: str, text: str):
+        item = self.scene.nodes[name]
+        self.callout_text.setText(text)
+        rect = self.callout_text.boundingRect()
+        self.callout_text.setPos(6, 4)
+        self.callout.setRect(0, 0, rect.width() + 12, rect.height() + 8)
+        self.callout.setPos(item.pos() + QPointF(0, NODE_HEIGHT + 8))
+        self.callout.show()
+
+    def _on_graph_event(self, event):
+        if self.running or self.timer.isActive():
+            self.stop()

@@ -1,0 +1,218 @@
+"""graphEditor: the view where a graph is built by clicking.
+
+Gestures: with a placing tool, a click on empty canvas places a node there; drag from a node's output port (the
+circle on its right) onto another node to connect; double-click a node's name to rename it, its body to edit its
+value or formula; drag nodes to move them (one drag is one undo step); drag on empty canvas for rubber-band
+selection; Delete removes the selection; the wheel zooms, the middle button pans, Home fits the graph in view.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QLineF, QPointF, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsView, QMenu
+
+from gui.graph import tools as T
+from gui.graph.inline_edit import InlineEditor
+from gui.graph.items import NODE_HEIGHT, NODE_WIDTH, NodeItem, to_model, to_scene
+from gui.graph.scene import GraphScene
+
+MIN_ZOOM, MAX_ZOOM = 0.1, 5.0
+
+
+class GraphCanvas(QGraphicsView):
+    tool_changed = Signal(str)
+    status = Signal(str)
+
+    def __init__(self, scene: GraphScene, parent=None):
+        super().__init__(scene, parent)
+        self.setObjectName("graphEditor")
+        self.graph_scene = scene
+        self.document = scene.document
+        self.tool: T.Tool = T.TOOLS_BY_KEY["select"]
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setToolTip("")
+        self._link_from: str | None = None
+        self._link_line: QGraphicsLineItem | None = None
+        self._pan_from: QPointF | None = None
+        self.editor = InlineEditor(self)
+        self._fit_pending = False
+
+    # --- tools ----------------------------------------------------------------------------------------------
+    def set_tool(self, key: str):
+        self.tool = T.TOOLS_BY_KEY[key]
+        self.viewport().setCursor(Qt.CursorShape.ArrowCursor if key == "select" else Qt.CursorShape.CrossCursor)
+        self.tool_changed.emit(key)
+        if key != "select":
+            self.status.emit(f"{self.tool.label}: click on the canvas to place a node (Esc: back to Select)")
+
+    # --- mouse ----------------------------------------------------------------------------------------------
+    def mousePressEvent(self, event):
+        scene_pos = self.mapToScene(event.position().toPoint())
+        if event.button() == Qt.MouseButton.MiddleButton:
+            self._pan_from = event.position()
+            self._fit_pending = False
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            return
+        if event.button() == Qt.MouseButton.LeftButton:
+            item = self.graph_scene.node_at(scene_pos)
+            if item is not None and item.is_on_port(scene_pos):
+                self._start_link(item)
+                return
+            if item is None and self.tool.kind != "select":
+                self._place(scene_pos)
+                return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event):
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.horizontalScrollBar().setValue(int(self.horizontalScrollBar().value() - delta.x()))
+            self.verticalScrollBar().setValue(int(self.verticalScrollBar().value() - delta.y()))
+            return
+        if self._link_line is not None:
+            start = self._link_line.line().p1()
+            self._link_line.setLine(QLineF(start, self.mapToScene(event.position().toPoint())))
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event):
+        if self._pan_from is not None and event.button() == Qt.MouseButton.MiddleButton:
+            self._pan_from = None
+            self.viewport().unsetCursor()
+            return
+        if self._link_line is not None:
+            self._finish_link(self.mapToScene(event.position().toPoint()))
+            return
+        super().mouseReleaseEvent(event)
+        self._commit_moves()
+
+    def mouseDoubleClickEvent(self, event):
+        scene_pos = self.mapToScene(event.position().toPoint())
+        item = self.graph_scene.node_at(scene_pos)
+        if item is None or event.button() != Qt.MouseButton.LeftButton:
+            super().mouseDoubleClickEvent(event)
+            return
+        if item.is_on_header(scene_pos):
+            self.edit_name(item.name)
+        else:
+            self.edit_content(item.name)
+
+    def wheelEvent(self, event):
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self.zoom_by(1.15 ** steps)
+
+    def zoom_by(self, factor: float):
+        self._fit_pending = False
+        current = self.transform().m11()
+        factor = max(MIN_ZOOM / current, min(MAX_ZOOM / current, factor))
+        self.scale(factor, factor)
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._fit_pending:
+            self.fit_to_view()
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if self._fit_pending:
+            self.fit_to_view()
+
+    # --- keys and menus -------------------------------------------------------------------------------------
+    def keyPressEvent(self, event):
+        key = event.key()
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_selection()
+        elif key == Qt.Key.Key_Escape:
+            self._cancel_link()
+            self.set_tool("select")
+        else:
+            super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event):
+        item = self.graph_scene.node_at(self.mapToScene(event.pos()))
+        menu = QMenu(self)
+        if item is not None:
+            name = item.name
+            menu.addAction("Rename…", lambda: self.edit_name(name))
+            menu.addAction("Edit value" if self.document.graph.nodes[name].is_input else "Edit formula…",
+                           lambda: self.edit_content(name))
+            menu.addAction("Mark as output", lambda: self.document.set_output(name))
+            menu.addSeparator()
+            menu.addAction("Delete", lambda: self.document.remove([name]))
+        menu.addAction(QAction("Fit to view", menu, triggered=self.fit_to_view))
+        menu.exec(event.globalPos())
+
+    # --- actions --------------------------------------------------------------------------------------------
+    def selected_names(self) -> list[str]:
+        return [i.name for i in self.graph_scene.selectedItems() if isinstance(i, NodeItem)]
+
+    def delete_selection(self):
+        names = self.selected_names()
+        if names:
+            self.document.remove(names)
+
+    def fit_to_view(self):
+        rect = self.graph_scene.nodes_bounding_rect()
+        if rect is None:
+            return
+        # until the user zooms or pans, keep the fit as the viewport is shown and resized
+        self._fit_pending = True
+        if not self.isVisible():
+            return
+        self.resetTransform()
+        self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
+        if self.transform().m11() > 1.0:   # never magnify a small graph beyond its natural size
+            self.resetTransform()
+            self.centerOn(rect.center())
+
+    def edit_name(self, name: str):
+        self.editor.open(name, "name", name, lambda text: self.document.rename(name, text))
+
+    def edit_content(self, name: str):
+        node = self.document.graph.nodes[name]
+        text = repr(node.value) if node.is_input else node.formula
+        self.editor.open(name, "content", text, lambda t: self.document.edit_content(name, t))
+
+    # --- internals ------------------------------------------------------------------------------------------
+    def _place(self, scene_pos: QPointF):
+        self._fit_pending = False
+        pos = to_model(scene_pos - QPointF(NODE_WIDTH / 2, NODE_HEIGHT / 2))
+        name = self.document.place(self.tool, pos)
+        if name is not None:
+            self.status.emit(f"Placed {name}. Double-click its name to rename it.")
+
+    def _start_link(self, item: NodeItem):
+        self._link_from = item.name
+        start = item.output_anchor()
+        self._link_line = QGraphicsLineItem(QLineF(start, start))
+        self._link_line.setPen(QPen(QColor("#2563eb"), 2, Qt.PenStyle.DashLine))
+        self._link_line.setZValue(5)
+        self.graph_scene.addItem(self._link_line)
+
+    def _finish_link(self, scene_pos: QPointF):
+        source = self._link_from
+        self._cancel_link()
+        target = self.graph_scene.node_at(scene_pos)
+        if target is None:
+            self.status.emit("Connect: release over a node to use this node in its formula")
+        elif self.document.connect(source, target.name):
+            self.status.emit(f"{target.name} now uses {source}")
+
+    def _cancel_link(self):
+        if self._link_line is not None:
+            self.graph_scene.removeItem(self._link_line)
+        self._link_line, self._link_from = None, None
+
+    def _commit_moves(self):
+        """After a drag, record where the nodes ended up as one undo step."""
+        moved = {}
+        for name, item in self.graph_scene.nodes.items():
+            if item.pos() != to_scene(self.document.graph.nodes[name].pos):
+                moved[name] = to_model(item.pos())
+        if moved:
+            self.document.move(moved)

@@ -1,0 +1,138 @@
+"""The edited graph: the engine model, the editor's empty operand slots, the undo stack and the file it came from.
+
+Every user edit goes through :meth:`GraphDocument.perform`, which applies it to the model, turns a refusal into a
+``refused`` message (nothing changed), and pushes one undo step for what was done.
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from engine.graph import Graph, GraphError
+from gui.graph import tools as T
+from gui.graph.commands import GraphEdit, apply_all
+
+
+class GraphDocument(QObject):
+    refused = Signal(str)          # an edit was refused; nothing changed
+    slots_changed = Signal()       # an operation's empty operands changed
+    path_changed = Signal()
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.graph = Graph()
+        self.slots: dict[str, T.Slots] = {}
+        self.path: str | None = None
+        self.undo_stack = QUndoStack(self)
+
+    # --- the one way to edit --------------------------------------------------------------------------------
+    def perform(self, text: str, mutations: Sequence[Callable] | Callable, slots_after: dict | None = None) -> bool:
+        """Apply one edit (several mutations = one step). Returns False, with a ``refused`` message, if refused."""
+        if callable(mutations):
+            mutations = [mutations]
+        try:
+            undo = apply_all(mutations)
+        except (GraphError, ValueError) as exc:
+            self.refused.emit(f"{text} refused: {exc}")
+            return False
+        before = dict(self.slots)
+        after = before if slots_after is None else dict(slots_after)
+        self.set_slots(after)
+        self.undo_stack.push(GraphEdit(self, text, undo, before, after))
+        return True
+
+    def set_slots(self, slots: dict) -> None:
+        if slots != self.slots:
+            self.slots = dict(slots)
+            self.slots_changed.emit()
+
+    def set_path(self, path: str | None) -> None:
+        self.path = path
+        self.path_changed.emit()
+
+    # --- edits a gesture asks for ---------------------------------------------------------------------------
+    def place(self, tool: T.Tool, pos: tuple[float, float]) -> str | None:
+        """Place a new node of the tool's kind at ``pos``; returns its name, or None if refused."""
+        g = self.graph
+        name = T.automatic_name(tool, g.nodes)
+        slots = None
+        if tool.kind == "input":
+            mutation = lambda: g.add_input(name, 0.0, pos=pos)  # noqa: E731
+        elif tool.kind == "constant":
+            mutation = lambda: g.add_formula(name, "1", pos=pos)  # noqa: E731
+        elif tool.kind == "formula":
+            mutation = lambda: g.add_formula(name, "0", pos=pos)  # noqa: E731
+        else:
+            empty = T.empty_slots(tool)
+            slots = {**self.slots, name: empty}
+            mutation = lambda: g.add_formula(name, empty.formula(), pos=pos)  # noqa: E731
+        # the model makes the first formula node the output, in the same undo step
+        return name if self.perform(f"Add {tool.label} node {name}", mutation, slots) else None
+
+    def connect(self, parent: str, child: str) -> bool:
+        """Use ``parent`` in ``child``: fill the next empty operand of an operation, or add it to a formula."""
+        g = self.graph
+        if parent == child:
+            self.refused.emit(f"Connect refused: {parent} cannot use itself")
+            return False
+        node = g.nodes[child]
+        if node.is_input:
+            self.refused.emit(f"Connect refused: {child} is an input; make it a formula first (double-click)")
+            return False
+        slots = self.slots.get(child)
+        text = f"Connect {parent} → {child}"
+        if slots is not None:
+            if parent in slots.operands:
+                self.refused.emit(f"{text} refused: {child} already uses {parent}")
+                return False
+            filled = slots.filled_with(parent)
+            table = {**self.slots, child: filled}
+            if filled.is_complete():
+                del table[child]
+            return self.perform(text, lambda: g.set_formula(child, filled.formula()), table)
+        try:
+            formula = T.connect_formula(node.formula, parent, parent in g.parents(child))
+        except ValueError as exc:
+            self.refused.emit(f"{text} refused: {exc}")
+            return False
+        return self.perform(text, lambda: g.set_formula(child, formula))
+
+    def rename(self, old: str, new: str) -> bool:
+        new = new.strip()
+        if new == old:
+            return True
+        table = T.slots_after_rename(self.slots, old, new)
+        return self.perform(f"Rename {old} → {new}", lambda: self.graph.rename(old, new), table)
+
+    def edit_content(self, name: str, text: str) -> bool:
+        """An input takes a number; any other node a formula (a plain number makes it a constant)."""
+        g, text = self.graph, text.strip()
+        node = g.nodes[name]
+        if node.is_input:
+            try:
+                value = float(text)
+            except ValueError:
+                self.refused.emit(f"Set {name} refused: {text!r} is not a number")
+                return False
+            return self.perform(f"Set {name} = {text}", lambda: g.set_value(name, value))
+        return self.perform(f"Edit formula of {name}", lambda: g.set_formula(name, text),
+                            T.slots_without(self.slots, [name]))
+
+    def move(self, positions: dict[str, tuple[float, float]]) -> bool:
+        label = "Move " + (next(iter(positions)) if len(positions) == 1 else f"{len(positions)} nodes")
+        return self.perform(label, lambda: self.graph.move_many(positions))
+
+    def remove(self, names: Sequence[str]) -> bool:
+        """Remove nodes as one step; refused (by the model) while a node not being removed still uses one."""
+        names = list(names)
+        label = "Delete " + (names[0] if len(names) == 1 else f"{len(names)} nodes")
+        return self.perform(label, lambda: self.graph.remove_many(names), T.slots_without(self.slots, names))
+
+    def set_output(self, name: str | None) -> bool:
+        return self.perform(f"Mark {name} as output" if name else "Clear output",
+                            lambda: self.graph.set_output(name))
+
+    def replace(self, other: Graph, text: str) -> bool:
+        return self.perform(text, lambda: self.graph.replace_all(other), {})

@@ -1,0 +1,233 @@
+"""What the canvas draws: a node (name, formula, value, adjoint, output port) and an edge (with its local partial).
+
+Items only draw what the scene tells them; they never touch the model.
+"""
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem
+
+NODE_WIDTH = 170.0
+NODE_HEIGHT = 78.0
+HEADER_HEIGHT = 22.0
+PORT_RADIUS = 7.0
+
+INPUT_FILL = QColor("#dbeafe")
+FORMULA_FILL = QColor("#f3f4f6")
+CONSTANT_FILL = QColor("#ede9fe")
+HEADER_FILL = QColor("#e5e7eb")
+OUTPUT_PEN = QColor("#ea580c")
+HIGHLIGHT = QColor("#eab308")
+CURRENT_FILL = QColor("#bbf7d0")
+ADJOINT_TEXT = QColor("#b91c1c")
+VALUE_TEXT = QColor("#1e3a8a")
+EDGE_PEN = QColor("#6b7280")
+LABEL_AT = 0.62   # along the edge: nearer the child, where edges from one parent have fanned apart
+
+
+# Model positions are laid out on the engine's grid (about 180 × 90 per node); boxes here are larger, so the scene
+# spreads the model's coordinates by this factor (and divides when a drag is recorded).
+SPREAD = (1.75, 1.3)
+
+
+def to_scene(pos: tuple[float, float]) -> QPointF:
+    return QPointF(pos[0] * SPREAD[0], pos[1] * SPREAD[1])
+
+
+def to_model(point: QPointF) -> tuple[float, float]:
+    return round(point.x() / SPREAD[0], 2), round(point.y() / SPREAD[1], 2)
+
+
+def format_number(v: float | None) -> str:
+    if v is None:
+        return "—"
+    if not math.isfinite(v):
+        return str(v)
+    if v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    return f"{v:.6g}"
+
+
+class NodeItem(QGraphicsItem):
+    """One node. ``name`` is the model name; the rest is display state set by the scene."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+        self.role = "formula"          # "input" | "constant" | "formula"
+        self.content = ""              # formula text or "= value"
+        self.value: float | None = None
+        self.adjoint: float | None = None
+        self.is_output = False
+        self.highlighted = False
+        self.current = False           # the node the backward animation is at
+        self.output_name = "f"
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+                      | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(1)
+        self.edges: list["EdgeItem"] = []
+
+    # --- geometry -------------------------------------------------------------------------------------------
+    def body_rect(self) -> QRectF:
+        return QRectF(0, 0, NODE_WIDTH, NODE_HEIGHT)
+
+    def boundingRect(self) -> QRectF:
+        return self.body_rect().adjusted(-3, -3, PORT_RADIUS + 3, 3)
+
+    def header_rect(self) -> QRectF:
+        return QRectF(0, 0, NODE_WIDTH, HEADER_HEIGHT)
+
+    def port_center(self) -> QPointF:
+        return QPointF(NODE_WIDTH, NODE_HEIGHT / 2)
+
+    def output_anchor(self) -> QPointF:
+        return self.mapToScene(self.port_center())
+
+    def input_anchor(self) -> QPointF:
+        return self.mapToScene(QPointF(0, NODE_HEIGHT / 2))
+
+    def is_on_port(self, scene_pos: QPointF) -> bool:
+        d = self.mapFromScene(scene_pos) - self.port_center()
+        return math.hypot(d.x(), d.y()) <= PORT_RADIUS + 3
+
+    def is_on_header(self, scene_pos: QPointF) -> bool:
+        return self.header_rect().contains(self.mapFromScene(scene_pos))
+
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for edge in self.edges:
+                edge.update_path()
+        return super().itemChange(change, value)
+
+    # --- drawing --------------------------------------------------------------------------------------------
+    def paint(self, painter: QPainter, option, widget=None):
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        body = self.body_rect()
+        fill = {"input": INPUT_FILL, "constant": CONSTANT_FILL}.get(self.role, FORMULA_FILL)
+        if self.current:
+            fill = CURRENT_FILL
+        border, width = QColor("#374151"), 1.2
+        if self.is_output:
+            border, width = OUTPUT_PEN, 2.5
+        if self.highlighted:
+            border, width = HIGHLIGHT, 4.0
+        if self.isSelected():
+            border = QColor("#2563eb")
+        painter.setPen(QPen(border, width))
+        painter.setBrush(QBrush(fill))
+        painter.drawRoundedRect(body, 8, 8)
+        self._paint_header(painter)
+        self._paint_lines(painter)
+        painter.setPen(QPen(QColor("#374151"), 1.2))
+        painter.setBrush(QBrush(QColor("#ffffff")))
+        painter.drawEllipse(self.port_center(), PORT_RADIUS, PORT_RADIUS)
+
+    def _paint_header(self, painter: QPainter):
+        font = QFont(painter.font())
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor("#111827"))
+        tag = {"input": "input", "constant": "constant"}.get(self.role, "")
+        if self.is_output:
+            tag = "output"
+        rect = self.header_rect().adjusted(8, 0, -8, 0)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self.name)
+        font.setBold(False)
+        font.setItalic(True)
+        painter.setFont(font)
+        painter.setPen(QColor("#6b7280"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, tag)
+        painter.drawLine(QPointF(0, HEADER_HEIGHT), QPointF(NODE_WIDTH, HEADER_HEIGHT))
+
+    def _paint_lines(self, painter: QPainter):
+        font = QFont(painter.font())
+        font.setItalic(False)
+        painter.setFont(font)
+        metrics = QFontMetricsF(font)
+        left, width, y = 8.0, NODE_WIDTH - 16.0, HEADER_HEIGHT + 2
+        content = metrics.elidedText(self.content, Qt.TextElideMode.ElideRight, width)
+        lines = [(content, QColor("#111827")),
+                 (f"value  {format_number(self.value)}", VALUE_TEXT),
+                 (f"∂{self.output_name}/∂{self.name}  {format_number(self.adjoint)}"
+                  if self.adjoint is not None else "", ADJOINT_TEXT)]
+        for text, colour in lines:
+            painter.setPen(colour)
+            painter.drawText(QRectF(left, y, width, 18), Qt.AlignmentFlag.AlignVCenter, text)
+            y += 17
+
+
+class EdgeItem(QGraphicsPathItem):
+    """parent → child: a curve from the parent's output port to the child's left side, labelled with ∂child/∂parent."""
+
+    def __init__(self, parent_item: NodeItem, child_item: NodeItem):
+        super().__init__()
+        self.parent_item, self.child_item = parent_item, child_item
+        self.key = (parent_item.name, child_item.name)
+        self.highlighted = False
+        self.active = False        # carries a contribution in the backward animation
+        self.setZValue(0)
+        self.label = QGraphicsSimpleTextItem(self)
+        self.label.setBrush(QBrush(QColor("#7c2d12")))
+        self.label_box = QGraphicsPathItem(self)
+        self.label_box.setZValue(-0.1)
+        self.label_box.setBrush(QBrush(QColor(255, 255, 255, 220)))
+        self.label_box.setPen(QPen(QColor("#d6d3d1")))
+        self.arrow = QPolygonF()
+        self.set_partial(None)
+        parent_item.edges.append(self)
+        child_item.edges.append(self)
+        self.update_path()
+
+    def set_partial(self, partial: float | None):
+        shown = partial is not None
+        self.label.setVisible(shown)
+        self.label_box.setVisible(shown)
+        if shown:
+            self.label.setText(f"∂{self.key[1]}/∂{self.key[0]} = {format_number(partial)}")
+            self._place_label()
+
+    def set_state(self, highlighted: bool | None = None, active: bool | None = None):
+        if highlighted is not None:
+            self.highlighted = highlighted
+        if active is not None:
+            self.active = active
+        colour, width = EDGE_PEN, 1.6
+        if self.active:
+            colour, width = QColor("#16a34a"), 3.5
+        if self.highlighted:
+            colour, width = HIGHLIGHT, 5.0
+        self.setPen(QPen(colour, width))
+        self.setZValue(0.5 if (self.highlighted or self.active) else 0)
+
+    def update_path(self):
+        start, end = self.parent_item.output_anchor(), self.child_item.input_anchor()
+        dx = max(40.0, abs(end.x() - start.x()) / 2)
+        path = QPainterPath(start)
+        path.cubicTo(start + QPointF(dx, 0), end - QPointF(dx, 0), end)
+        tip, back = end, path.pointAtPercent(0.97)
+        angle = math.atan2(tip.y() - back.y(), tip.x() - back.x())
+        wings = [tip - QPointF(10 * math.cos(angle + s), 10 * math.sin(angle + s)) for s in (0.4, -0.4)]
+        self.arrow = QPolygonF([tip, wings[0], wings[1], tip])
+        path.addPolygon(self.arrow)
+        self.setPath(path)
+        self.set_state()
+        self._place_label()
+
+    def _place_label(self):
+        if not self.label.isVisible():
+            return
+        curve = QPainterPath(self.parent_item.output_anchor())
+        start, end = self.parent_item.output_anchor(), self.child_item.input_anchor()
+        dx = max(40.0, abs(end.x() - start.x()) / 2)
+        curve.cubicTo(start + QPointF(dx, 0), end - QPointF(dx, 0), end)
+        mid = curve.pointAtPercent(LABEL_AT)
+        rect = self.label.boundingRect()
+        self.label.setPos(mid - QPointF(rect.width() / 2, rect.height() / 2))
+        box = QPainterPath()
+        box.addRoundedRect(self.label.mapRectToParent(rect).adjusted(-3, -1, 3, 1), 4, 4)
+        self.label_box.setPath(box)

@@ -1,0 +1,179 @@
+"""The canvas's scene: one NodeItem per model node and one EdgeItem per edge, kept in step with the model's events,
+plus what the passes computed (values, adjoints, local partials) and what is highlighted.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsScene
+
+from engine.graph import GraphError
+from gui.graph.document import GraphDocument
+from gui.graph.items import EdgeItem, NodeItem, to_scene
+
+
+class GraphScene(QGraphicsScene):
+    numbers_changed = Signal()      # values/adjoints were recomputed (or cleared)
+    status = Signal(str)            # a message for the status bar
+
+    def __init__(self, document: GraphDocument, parent=None):
+        super().__init__(parent)
+        self.document = document
+        self.graph = document.graph
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: dict[tuple[str, str], EdgeItem] = {}
+        self.mode = "none"              # which passes to keep fresh: "none" | "forward" | "backward"
+        self.values: dict[str, float] | None = None
+        self.adjoints: dict[str, float] | None = None
+        self.partials: dict[tuple[str, str], float] | None = None
+        self.show_partials = True
+        self.revealed: set[str] | None = None   # during the backward animation: nodes whose adjoint is known
+        self.setBackgroundBrush(QColor("#fbfbfa"))
+        self.setSceneRect(-2000, -2000, 4000, 4000)
+        self.graph.subscribe(self._on_graph_event)
+        document.slots_changed.connect(self._sync_contents)
+        self.sync()
+
+    def detach(self):
+        self.graph.unsubscribe(self._on_graph_event)
+
+    # --- following the model --------------------------------------------------------------------------------
+    def _on_graph_event(self, event):
+        if event.kind == "node_renamed" and event.old_name in self.nodes:
+            item = self.nodes.pop(event.old_name)
+            item.name = event.name
+            self.nodes[event.name] = item
+        if event.kind == "node_moved" and event.name in self.nodes:
+            self._place(event.name)
+            return
+        self.sync()
+
+    def sync(self):
+        g = self.graph
+        for name in [n for n in self.nodes if n not in g.nodes]:
+            item = self.nodes.pop(name)
+            self.removeItem(item)
+        for name in g.nodes:
+            if name not in self.nodes:
+                item = NodeItem(name)
+                self.nodes[name] = item
+                self.addItem(item)
+            self._place(name)
+        self._sync_edges()
+        self._sync_contents()
+        self.recompute()
+
+    def _place(self, name: str):
+        where = to_scene(self.graph.nodes[name].pos)
+        item = self.nodes[name]
+        if item.pos() != where:
+            item.setPos(where)
+
+    def _sync_edges(self):
+        wanted = set(self.graph.edges())
+        for key in [k for k in self.edges if k not in wanted or self.edges[k].key != k
+                    or self.edges[k].parent_item is not self.nodes.get(k[0])
+                    or self.edges[k].child_item is not self.nodes.get(k[1])]:
+            self._drop_edge(key)
+        for key in wanted:
+            if key not in self.edges:
+                edge = EdgeItem(self.nodes[key[0]], self.nodes[key[1]])
+                self.edges[key] = edge
+                self.addItem(edge)
+        # a rename changes the names an edge shows even though the items stay
+        for key, edge in list(self.edges.items()):
+            edge.key = key
+
+    def _drop_edge(self, key):
+        edge = self.edges.pop(key)
+        for end in (edge.parent_item, edge.child_item):
+            if edge in end.edges:
+                end.edges.remove(edge)
+        self.removeItem(edge)
+
+    def _sync_contents(self):
+        g, slots = self.graph, self.document.slots
+        for name, item in self.nodes.items():
+            node = g.nodes[name]
+            if node.is_input:
+                item.role, item.content = "input", f"= {node.value:g}"
+            else:
+                is_constant = not node.parents
+                item.role = "constant" if is_constant and name not in slots else "formula"
+                item.content = slots[name].display() if name in slots else node.formula
+            item.is_output = name == g.output
+            item.output_name = g.output or "out"
+            item.setToolTip(self._tooltip(name))
+            item.update()
+
+    def _tooltip(self, name: str) -> str:
+        node = self.graph.nodes[name]
+        if node.is_input:
+            return f"{name}: input = {node.value:g}\nDouble-click the name to rename, the body to change the value"
+        hint = "\nDrag node outputs here to fill the empty operands" if name in self.document.slots else ""
+        return f"{name} = {node.formula}\nDouble-click the name to rename, the body to edit the formula{hint}"
+
+    # --- the passes -----------------------------------------------------------------------------------------
+    def set_mode(self, mode: str):
+        self.mode = mode
+        self.revealed = None
+        self.recompute()
+
+    def recompute(self):
+        """Re-run the passes the user asked for, so the numbers on screen always match the graph."""
+        self.values = self.adjoints = self.partials = None
+        self.revealed = None
+        g = self.graph
+        try:
+            if self.mode in ("forward", "backward") and len(g):
+                self.values = g.forward()
+                self.partials = g.local_partials()
+            if self.mode == "backward" and len(g):
+                self.adjoints = g.backward()
+        except GraphError as exc:
+            self.status.emit(f"Cannot compute: {exc}")
+        self.refresh_numbers()
+
+    def refresh_numbers(self):
+        for name, item in self.nodes.items():
+            item.value = self.values.get(name) if self.values else None
+            shown = self.adjoints is not None and (self.revealed is None or name in self.revealed)
+            item.adjoint = self.adjoints.get(name) if shown else None
+            item.update()
+        for key, edge in self.edges.items():
+            partial = self.partials.get(key) if (self.partials and self.show_partials) else None
+            edge.set_partial(partial)
+        self.numbers_changed.emit()
+
+    def set_show_partials(self, shown: bool):
+        self.show_partials = shown
+        self.refresh_numbers()
+
+    # --- highlighting ---------------------------------------------------------------------------------------
+    def highlight(self, nodes=(), edges=()):
+        nodes, edges = set(nodes), set(edges)
+        for name, item in self.nodes.items():
+            if item.highlighted != (name in nodes):
+                item.highlighted = name in nodes
+                item.update()
+        for key, edge in self.edges.items():
+            edge.set_state(highlighted=key in edges)
+
+    def highlighted_items(self) -> tuple[set[str], set[tuple[str, str]]]:
+        return ({n for n, i in self.nodes.items() if i.highlighted},
+                {k for k, e in self.edges.items() if e.highlighted})
+
+    def node_at(self, scene_pos: QPointF) -> NodeItem | None:
+        for item in self.items(scene_pos):
+            while item is not None and not isinstance(item, NodeItem):
+                item = item.parentItem()
+            if isinstance(item, NodeItem):
+                return item
+        return None
+
+    def nodes_bounding_rect(self):
+        rect = None
+        for item in self.nodes.values():
+            r = item.sceneBoundingRect()
+            rect = r if rect is None else rect.united(r)
+        return rect

@@ -1,0 +1,263 @@
+"""The Graph workspace: build a chain-rule graph by clicking, run forward and backward, step through backprop,
+list every path from an input to the output, and send the graph to the Surface workspace.
+
+It follows the main window's workspace protocol (see gui.main_window): undo_stack, file_filter/open_file/save_file,
+export_widget, reset_view, apply_preset/preset_names, demo, status_message, shortcuts.
+"""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget)
+
+from engine.graph import Graph, GraphError, graph_objective
+from engine.graph_io import GraphFileError, find_preset, list_presets, load_graph, save_graph
+from gui.graph.backprop import BackpropAnimation
+from gui.graph.canvas import GraphCanvas
+from gui.graph.document import GraphDocument
+from gui.graph.files import Autosave
+from gui.graph.paths import PathPanel
+from gui.graph.scene import GraphScene
+from gui.graph.side_panel import SendToSurface
+from gui.graph.toolbar import build_palette, build_toolbar
+
+FILE_FILTER = "Gradscape graph (*.gsgraph.json)"
+SHORTCUTS = [("I / C / F", "Graph: input / constant / formula tool"), ("+ − * / ^", "Graph: operation tools"),
+             ("Esc", "Graph: back to the Select tool"), ("O", "Graph: mark the selected node as output"), ("Ctrl+B", "Graph: step backward"), ("Delete", "Graph: delete the selected nodes"),
+             ("Home / Ctrl+0", "Graph: fit the graph in view"), ("Wheel / middle drag", "Graph: zoom / pan"),
+             ("Double-click", "Graph: rename (on the name) or edit the value/formula (on the body)")]
+
+
+class GraphWorkspace(QWidget):
+    status_message = Signal(str)
+
+    def __init__(self, session=None, parent=None, *, autosave_dir=None):
+        super().__init__(parent)
+        self.session = session
+        self.document = GraphDocument(self)
+        self.undo_stack = self.document.undo_stack
+        self.file_filter = FILE_FILTER
+        self.scene = GraphScene(self.document, self)
+        self.canvas = GraphCanvas(self.scene, self)
+        self.backprop = BackpropAnimation(self.scene, self)
+        self.paths = PathPanel(self.scene, self)
+        self.sender_panel = SendToSurface(self.document.graph, self)
+        self.autosave = Autosave(self.document, autosave_dir, self)
+        self.status_label = QLabel(objectName="graphStatus")
+        self.status_label.setWordWrap(True)
+        self.recovery_banner = self._build_recovery_banner()
+        self._build_layout()
+        self._connect()
+        self._offer_recovery()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    # --- construction ---------------------------------------------------------------------------------------
+    def _build_layout(self):
+        self.toolbar = build_toolbar(self)
+        self.palette, self.tool_actions = build_palette(self)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(self.paths, 1)
+        side_layout.addWidget(self.sender_panel)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addWidget(self.recovery_banner)
+        centre_layout.addWidget(self.canvas, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(centre)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([900, 360])
+        body = QHBoxLayout()
+        body.addWidget(self.palette)
+        body.addWidget(splitter, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.toolbar)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.status_label)
+
+    def _build_recovery_banner(self) -> QFrame:
+        banner = QFrame(objectName="recoveryBanner")
+        banner.setStyleSheet("#recoveryBanner { background: #fef9c3; border: 1px solid #eab308; }")
+        self.recovery_label = QLabel()
+        restore = QPushButton("Restore", objectName="recoverButton")
+        discard = QPushButton("Discard", objectName="discardRecoveryButton")
+        restore.clicked.connect(self.restore_recovered)
+        discard.clicked.connect(self.discard_recovered)
+        row = QHBoxLayout(banner)
+        row.addWidget(self.recovery_label, 1)
+        row.addWidget(restore)
+        row.addWidget(discard)
+        banner.hide()
+        return banner
+
+    def _connect(self):
+        self.document.refused.connect(lambda text: self.show_status(text, error=True))
+        self.canvas.status.connect(self.show_status)
+        self.scene.status.connect(lambda text: self.show_status(text, error=True))
+        self.backprop.stepped.connect(self.show_status)
+        self.sender_panel.send_requested.connect(self.send_to_surface)
+        self.canvas.tool_changed.connect(self._on_tool_changed)
+
+    def _on_tool_changed(self, key: str):
+        action = self.tool_actions.get(key)
+        if action is not None and not action.isChecked():
+            action.setChecked(True)
+
+    def show_status(self, text: str, error: bool = False):
+        """Inside the main window its status bar carries messages; the inline label repeats only refusals."""
+        self.status_label.setStyleSheet("color: #b91c1c;" if error else "")
+        self.status_label.setText(text)
+        embedded = hasattr(self.window(), "statusBar")
+        self.status_label.setVisible(error or not embedded)
+        self.status_message.emit(text)
+
+    # --- the passes -----------------------------------------------------------------------------------------
+    def run_forward(self):
+        self.backprop.stop()
+        self.scene.set_mode("forward")
+        if self.scene.values is not None:
+            out = self.document.graph.output
+            value = self.scene.values.get(out) if out else None
+            self.show_status(f"Forward pass: {out} = {value:g}" if value is not None else "Forward pass done")
+
+    def run_backward(self):
+        self.backprop.stop()
+        self.scene.set_mode("backward")
+        if self.scene.adjoints is not None:
+            out = self.document.graph.output
+            grads = ", ".join(f"∂{out}/∂{n} = {self.scene.adjoints[n]:g}" for n in self.document.graph.inputs)
+            self.show_status(f"Backward pass: {grads}")
+
+    def step_backward(self):
+        if not self.backprop.step():
+            self.show_status("Backward pass complete: every adjoint is shown")
+
+    def set_show_partials(self, shown: bool):
+        self.scene.set_show_partials(shown)
+
+    # --- files (the main window's protocol) -----------------------------------------------------------------
+    def open_file(self, path: str) -> None:
+        """Load ``path`` into a new graph and only then replace the current one (one undo step)."""
+        try:
+            graph = load_graph(path)
+        except GraphFileError as exc:
+            self.show_status(f"Cannot open {os.path.basename(path)}: {exc}", error=True)
+            raise ValueError(str(exc)) from None
+        self._replace(graph, f"Open {os.path.basename(path)}")
+        self.document.set_path(path)
+        self.undo_stack.setClean()
+        self.show_status(f"Opened {path}")
+
+    def save_file(self, path: str) -> None:
+        try:
+            save_graph(self.document.graph, path)
+        except GraphFileError as exc:
+            raise ValueError(str(exc)) from None
+        self.document.set_path(path)
+        self.undo_stack.setClean()
+        self.show_status(f"Saved {path}")
+
+    def preset_names(self) -> list[str]:
+        return [title for title, _ in list_presets()]
+
+    def apply_preset(self, name: str) -> None:
+        """Load a preset by its title or file stem (one undo step)."""
+        path = find_preset(name)
+        if path is None:
+            raise ValueError(f"no graph preset {name!r}; choose from: {', '.join(self.preset_names())}")
+        self._replace(load_graph(path), f"Preset {name}")
+        self.show_status(f"Preset: {name}. Press Forward, Backward or Step backward.")
+
+    def open_expression(self, expression) -> None:
+        """Expand a typed function into an editable graph (one node per operation)."""
+        values = dict(self.session.fixed) if self.session is not None else None
+        try:
+            graph = Graph.from_expression(expression, values)
+        except GraphError as exc:
+            self.show_status(f"Cannot expand {expression}: {exc}", error=True)
+            return
+        self._replace(graph, "Open function as graph")
+        self.show_status(f"Expanded {expression} into {len(graph)} nodes")
+
+    def _replace(self, graph: Graph, text: str):
+        self.backprop.stop()
+        if self.document.replace(graph, text):
+            self.canvas.fit_to_view()
+
+    # --- recovery -------------------------------------------------------------------------------------------
+    def _offer_recovery(self):
+        self._orphans = self.autosave.orphans()
+        if self._orphans:
+            self.recovery_label.setText("Gradscape did not close normally last time. Restore the unsaved graph "
+                                        f"it autosaved ({os.path.basename(self._orphans[0])})?")
+            self.recovery_banner.show()
+
+    def restore_recovered(self):
+        try:
+            graph = load_graph(self._orphans[0])
+        except GraphFileError as exc:
+            self.show_status(f"The autosaved graph cannot be restored: {exc}", error=True)
+            return
+        self._replace(graph, "Restore autosaved graph")
+        self.discard_recovered()
+        self.show_status("Restored the autosaved graph. Save it to keep it.")
+
+    def discard_recovered(self):
+        Autosave.remove(self._orphans)
+        self._orphans = []
+        self.recovery_banner.hide()
+
+    def shutdown(self):
+        """A normal exit: nothing to recover next time."""
+        self.autosave.discard()
+        self.backprop.stop()
+
+    # --- the other workspaces -------------------------------------------------------------------------------
+    def send_to_surface(self, axes: tuple[str, ...]) -> bool:
+        g = self.document.graph
+        if self.session is None:
+            self.show_status("No surface to send to", error=True)
+            return False
+        try:
+            expression = g.compile()
+            fixed = {n: g.nodes[n].value for n in g.inputs if n not in axes}
+            snapshot = g.copy()
+            self.session.set_function(expression, axes=axes, fixed=fixed,
+                                      objective_source=lambda a, f: graph_objective(snapshot, a, f))
+        except (GraphError, ValueError) as exc:
+            self.show_status(f"Cannot send to the surface: {exc}", error=True)
+            return False
+        self.show_status(f"Sent {g.output} = {expression} to the surface over {', '.join(axes)}")
+        self._show_surface_tab()
+        return True
+
+    def _show_surface_tab(self):
+        widget = self.parentWidget()
+        while widget is not None and widget.objectName() != "workspaceTabs":
+            widget = widget.parentWidget()
+        if widget is not None:
+            for i in range(widget.count()):
+                if widget.tabText(i).lower().startswith("surface"):
+                    widget.setCurrentIndex(i)
+
+    # --- protocol extras ------------------------------------------------------------------------------------
+    def export_widget(self):
+        return self.canvas
+
+    def reset_view(self):
+        self.canvas.fit_to_view()
+
+    def shortcuts(self):
+        return list(SHORTCUTS)
+
+    def demo(self):
+        """The four-input preset after a backward pass, with a path from y highlighted (docs screenshot)."""
+        from gui.graph.demo import show_demo
+        show_demo(self)

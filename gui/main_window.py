@@ -1,0 +1,357 @@
+"""The main window: workspace tabs sharing one Session, menus, undo, files, status bar, saved window state.
+
+Adding a workspace is one line in :meth:`MainWindow._build_workspaces`: ``self.add_workspace(widget, "Title")``.
+The tab's key (for ``main.py --tab``) is the lower-cased title.
+
+Workspace protocol — a workspace is a QWidget; everything below is optional and looked up by name:
+
+``undo_stack: QUndoStack``
+    Edit → Undo/Redo act on the current tab's stack (through a QUndoGroup).
+``file_filter: str`` with ``open_file(path)`` and ``save_file(path)``
+    enable File → Open/Save/Save As/Recent for that tab, e.g. ``"Gradscape graph (*.gsgraph.json)"``. ``open_file``
+    loads into a new object and replaces the current one only on success; to refuse a file it raises ``ValueError``
+    or ``OSError`` with a readable message (the window shows it; nothing changes). ``save_file`` writes atomically and
+    raises ``OSError``/``ValueError`` on failure. ``python main.py FILE`` opens FILE in the first workspace whose
+    filter matches its name.
+``export_widget() -> QWidget``
+    the view File → Export image → Current view saves (a GLViewWidget is captured with grabFramebuffer()).
+``reset_view()``
+    View → Reset view.
+``apply_preset(name)`` and ``preset_names() -> list[str]``
+    used by ``main.py --preset NAME``.
+``demo()``
+    puts the workspace in a telling state for ``main.py --screenshot … --demo`` (docs images).
+``status_message: Signal(str)``
+    text shown in the status bar.
+``shortcuts() -> list[tuple[str, str]]``
+    (keys, what they do) pairs listed in Help → Keyboard shortcuts.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget)
+
+from gui.session import Session
+from gui.views.capture import grab_with_gl
+
+APP_NAME = "Gradscape"
+MAX_RECENT = 8
+WINDOW_SHORTCUTS = [
+    ("Ctrl+O", "Open a file in the current workspace"), ("Ctrl+S", "Save"), ("Ctrl+Shift+S", "Save as"),
+    ("Ctrl+E", "Export an image of the current view"), ("Ctrl+Z", "Undo"), ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
+    ("Ctrl+1…9", "Switch workspace"), ("Ctrl+0", "Reset the view"), ("F1", "This list"), ("Ctrl+Q", "Quit"),
+]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session | None = None, *, restore_state: bool = True, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(APP_NAME)
+        self.session = session or Session(self)
+        self.undo_group = QUndoGroup(self)
+        self.workspaces: dict[str, QWidget] = {}
+        self._paths: dict[int, str] = {}   # id(workspace) -> the file it was last opened from / saved to
+        self.workspaceTabs = QTabWidget(self)
+        self.workspaceTabs.setObjectName("workspaceTabs")
+        self.workspaceTabs.setDocumentMode(True)
+        self.setCentralWidget(self.workspaceTabs)
+        self._function_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self._function_label)
+        self._build_workspaces()
+        self._build_menus()
+        self.workspaceTabs.currentChanged.connect(self._on_tab_changed)
+        self.session.function_changed.connect(self._on_function_changed)
+        self._on_function_changed()
+        self._on_tab_changed(self.workspaceTabs.currentIndex())
+        self.resize(1380, 860)
+        if restore_state:
+            self._restore_state()
+
+    # --- workspaces -------------------------------------------------------------------------------------------
+    def _build_workspaces(self) -> None:
+        from gui.surface.workspace import SurfaceWorkspace
+        self.add_workspace(SurfaceWorkspace(self.session, self), "Surface")
+        from gui.descent.workspace import DescentWorkspace
+        self.add_workspace(DescentWorkspace(self.session, self), "Descent")
+        from gui.graph.workspace import GraphWorkspace
+        self.add_workspace(GraphWorkspace(self.session, self), "Graph")
+        # Other workspaces: one line each, e.g.
+        #   from gui.descent.workspace import DescentWorkspace
+        #   self.add_workspace(DescentWorkspace(self.session, self), "Descent")
+
+    def add_workspace(self, widget: QWidget, title: str) -> QWidget:
+        key = title.lower()
+        if key in self.workspaces:
+            raise ValueError(f"a workspace called {title!r} already exists")
+        self.workspaces[key] = widget
+        self.workspaceTabs.addTab(widget, title)
+        stack = getattr(widget, "undo_stack", None)
+        if stack is not None:
+            self.undo_group.addStack(stack)
+        message = getattr(widget, "status_message", None)
+        if message is not None:
+            message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        return widget
+
+    def current_workspace(self) -> QWidget | None:
+        return self.workspaceTabs.currentWidget()
+
+    def show_workspace(self, key: str) -> QWidget:
+        if key not in self.workspaces:
+            raise KeyError(f"no workspace {key!r}; choose from: {', '.join(self.workspaces)}")
+        self.workspaceTabs.setCurrentWidget(self.workspaces[key])
+        return self.workspaces[key]
+
+    def _on_tab_changed(self, index: int) -> None:
+        widget = self.workspaceTabs.widget(index)
+        stack = getattr(widget, "undo_stack", None)
+        self.undo_group.setActiveStack(stack)
+        if hasattr(self, "_file_actions"):
+            self._update_file_actions()
+
+    def _on_function_changed(self) -> None:
+        self._function_label.setText(f"f = {self.session.text}")
+
+    # --- menus ------------------------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self._open_action = self._action(file_menu, "&Open…", QKeySequence.StandardKey.Open, self.open_dialog)
+        self._recent_menu = file_menu.addMenu("Open &Recent")
+        self._save_action = self._action(file_menu, "&Save", QKeySequence.StandardKey.Save, self.save)
+        self._save_as_action = self._action(file_menu, "Save &As…", QKeySequence.StandardKey.SaveAs, self.save_as)
+        self._file_actions = [self._open_action, self._save_action, self._save_as_action, self._recent_menu]
+        file_menu.addSeparator()
+        export_menu = file_menu.addMenu("&Export Image")
+        self._action(export_menu, "Current &View…", "Ctrl+E", self.export_view_dialog)
+        self._action(export_menu, "Whole &Window…", "Ctrl+Shift+E", self.export_window_dialog)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        undo = self.undo_group.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_group.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit_menu.addActions([undo, redo])
+        self.undo_action, self.redo_action = undo, redo
+
+        view_menu = self.menuBar().addMenu("&View")
+        self._action(view_menu, "&Reset View", "Ctrl+0", self.reset_view)
+        view_menu.addSeparator()
+        for i, key in enumerate(self.workspaces):
+            title = self.workspaceTabs.tabText(i)
+            self._action(view_menu, f"&{title}", f"Ctrl+{i + 1}" if i < 9 else None,
+                         lambda checked=False, k=key: self.show_workspace(k))
+
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&Keyboard Shortcuts", QKeySequence.StandardKey.HelpContents, self.show_shortcuts)
+        self._action(help_menu, f"&About {APP_NAME}", None, self.show_about)
+        self._refresh_recent_menu()
+        self._update_file_actions()
+
+    def _action(self, menu, text, shortcut, slot) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _update_file_actions(self) -> None:
+        enabled = _has_file_protocol(self.current_workspace())
+        for action in self._file_actions:
+            action.setEnabled(enabled)
+
+    # --- files ------------------------------------------------------------------------------------------------
+    def open_dialog(self) -> None:
+        workspace = self.current_workspace()
+        if not _has_file_protocol(workspace):
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Open", self._last_directory(), workspace.file_filter)
+        if path:
+            self.open_path(path, workspace)
+
+    def open_path(self, path: str, workspace: QWidget | None = None) -> bool:
+        """Open ``path`` in ``workspace`` (default: the first whose file filter matches). Errors are shown."""
+        workspace = workspace or self._workspace_for(path)
+        if workspace is None:
+            self._show_error("Cannot open file", f"No workspace opens files like {os.path.basename(path)!r}.")
+            return False
+        try:
+            workspace.open_file(path)
+        except (OSError, ValueError) as error:
+            self._show_error("Cannot open file", f"{os.path.basename(path)}: {error}")
+            return False
+        self.workspaceTabs.setCurrentWidget(workspace)
+        self._remember_path(workspace, path)
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+        return True
+
+    def save(self) -> bool:
+        workspace = self.current_workspace()
+        if not _has_file_protocol(workspace):
+            return False
+        path = self._paths.get(id(workspace))
+        return self.save_to(path, workspace) if path else self.save_as()
+
+    def save_as(self) -> bool:
+        workspace = self.current_workspace()
+        if not _has_file_protocol(workspace):
+            return False
+        path, _ = QFileDialog.getSaveFileName(self, "Save As", self._paths.get(id(workspace), self._last_directory()),
+                                              workspace.file_filter)
+        return self.save_to(path, workspace) if path else False
+
+    def save_to(self, path: str, workspace: QWidget) -> bool:
+        path = _with_extension(path, workspace.file_filter)
+        try:
+            workspace.save_file(path)
+        except (OSError, ValueError) as error:
+            self._show_error("Cannot save file", f"{os.path.basename(path)}: {error}")
+            return False
+        self._remember_path(workspace, path)
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def _workspace_for(self, path: str) -> QWidget | None:
+        name = os.path.basename(path).lower()
+        for workspace in self.workspaces.values():
+            if _has_file_protocol(workspace) and any(fnmatch.fnmatch(name, p.lower())
+                                                     for p in _filter_patterns(workspace.file_filter)):
+                return workspace
+        current = self.current_workspace()
+        return current if _has_file_protocol(current) else None
+
+    def _remember_path(self, workspace: QWidget, path: str) -> None:
+        self._paths[id(workspace)] = path
+        self.setWindowTitle(f"{os.path.basename(path)} — {APP_NAME}")
+        settings = _settings()
+        recent = [p for p in _string_list(settings.value("recentFiles")) if p != path]
+        settings.setValue("recentFiles", [path] + recent[:MAX_RECENT - 1])
+        self._refresh_recent_menu()
+
+    def _refresh_recent_menu(self) -> None:
+        self._recent_menu.clear()
+        recent = _string_list(_settings().value("recentFiles"))
+        for path in recent:
+            action = self._recent_menu.addAction(os.path.basename(path))
+            action.setToolTip(path)
+            action.triggered.connect(lambda checked=False, p=path: self.open_path(p))
+        self._recent_menu.menuAction().setVisible(bool(recent))
+
+    def _last_directory(self) -> str:
+        recent = _string_list(_settings().value("recentFiles"))
+        return os.path.dirname(recent[0]) if recent else os.path.expanduser("~")
+
+    # --- images -----------------------------------------------------------------------------------------------
+    def export_view_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export View Image", self._last_directory(), "PNG image (*.png)")
+        if path:
+            self.export_view(_with_extension(path, "(*.png)"))
+
+    def export_window_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export Window Image", self._last_directory(),
+                                              "PNG image (*.png)")
+        if path:
+            self.export_window(_with_extension(path, "(*.png)"))
+
+    def export_view(self, path: str) -> bool:
+        workspace = self.current_workspace()
+        widget = workspace.export_widget() if hasattr(workspace, "export_widget") else workspace
+        image = widget.grabFramebuffer() if hasattr(widget, "grabFramebuffer") else widget.grab()
+        return self._save_image(image, path)
+
+    def export_window(self, path: str) -> bool:
+        return self._save_image(grab_with_gl(self), path)
+
+    def _save_image(self, image, path: str) -> bool:
+        if image.save(path):
+            self.statusBar().showMessage(f"Image saved to {path}", 5000)
+            return True
+        self._show_error("Cannot save image", f"Could not write {path}.")
+        return False
+
+    # --- view and help ----------------------------------------------------------------------------------------
+    def reset_view(self) -> None:
+        workspace = self.current_workspace()
+        if hasattr(workspace, "reset_view"):
+            workspace.reset_view()
+
+    def show_shortcuts(self) -> None:
+        rows = list(WINDOW_SHORTCUTS)
+        workspace = self.current_workspace()
+        if hasattr(workspace, "shortcuts"):
+            rows += workspace.shortcuts()
+        table = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows)
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", f"<table>{table}</table>",
+                          QMessageBox.StandardButton.Close, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.open()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, f"About {APP_NAME}",
+                          f"<b>{APP_NAME}</b><p>Multivariable calculus for machine learning, made visible: "
+                          "surfaces, gradients, Taylor models, critical points, optimizer races and "
+                          "backpropagation through chain-rule graphs.</p>")
+
+    def _show_error(self, title: str, text: str) -> None:
+        self.statusBar().showMessage(text, 10000)
+        QMessageBox.warning(self, title, text)
+
+    # --- window state -----------------------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        settings = _settings()
+        geometry, state = settings.value("window/geometry"), settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        tab = settings.value("window/tab")
+        if isinstance(tab, str) and tab in self.workspaces:
+            self.show_workspace(tab)
+
+    def closeEvent(self, event) -> None:
+        for workspace in self.workspaces.values():
+            if hasattr(workspace, "shutdown"):
+                workspace.shutdown()
+        settings = _settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        keys = list(self.workspaces)
+        index = self.workspaceTabs.currentIndex()
+        if 0 <= index < len(keys):
+            settings.setValue("window/tab", keys[index])
+        super().closeEvent(event)
+
+
+def _has_file_protocol(widget) -> bool:
+    return widget is not None and all(hasattr(widget, n) for n in ("file_filter", "open_file", "save_file"))
+
+
+def _filter_patterns(file_filter: str) -> list[str]:
+    return [p for group in re.findall(r"\(([^)]*)\)", file_filter) for p in group.split()]
+
+
+def _with_extension(path: str, file_filter: str) -> str:
+    """Add the filter's first extension when the user typed a bare name (what a save dialog user expects)."""
+    patterns = [p for p in _filter_patterns(file_filter) if p.startswith("*.")]
+    if not patterns or any(fnmatch.fnmatch(os.path.basename(path).lower(), p.lower()) for p in patterns):
+        return path
+    return path + patterns[0][1:]
+
+
+def _string_list(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def _settings() -> QSettings:
+    return QSettings(APP_NAME, APP_NAME)

@@ -1,0 +1,1 @@
+"""The Surface workspace: a function's surface, contours, gradient field, point inspector and critical points."""

@@ -1,0 +1,130 @@
+"""Undoable edits of the Session. Each command only calls Session setters; the views follow its signals."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QUndoCommand
+
+MOVE_POINT_ID = 4101
+
+
+class SessionState:
+    """What a function change replaces: enough to put the previous function back exactly."""
+
+    def __init__(self, session):
+        self.expression = session.expression
+        self.text = session.text
+        self.axes = session.axes
+        self.fixed = dict(session.fixed)
+        self.domain = dict(session.domain)
+        self.point = None if session.point is None else session.point.copy()
+
+    def restore(self, session) -> None:
+        session.set_function(self.text, axes=self.axes, fixed=self.fixed)
+        for axis, (lo, hi) in self.domain.items():
+            if axis in session.variables:
+                session.set_range(axis, lo, hi)
+        session.set_point(self.point)
+
+
+class ChangeFunctionCommand(QUndoCommand):
+    """Replace the function (and optionally axes, fixed values, domain and point) in one undo step."""
+
+    def __init__(self, session, text, *, axes=None, fixed=None, domain=None, point=None, label=None):
+        super().__init__(label or f"Function {text}")
+        self._session = session
+        self._before = SessionState(session)
+        self._text, self._axes, self._fixed = text, axes, fixed
+        self._domain, self._point = dict(domain or {}), point
+        self._after: SessionState | None = None
+
+    def redo(self) -> None:
+        if self._after is not None:
+            self._after.restore(self._session)
+            return
+        s = self._session
+        s.set_function(self._text, axes=self._axes, fixed=self._fixed)
+        for axis, (lo, hi) in self._domain.items():
+            if axis in s.variables:
+                s.set_range(axis, lo, hi)
+        if self._point is not None and len(self._point) == len(s.axes):
+            s.set_point(self._point)
+        self._after = SessionState(s)
+
+    def undo(self) -> None:
+        self._before.restore(self._session)
+
+
+class MovePointCommand(QUndoCommand):
+    """Select or move the point; successive moves of one drag merge into a single undo step."""
+
+    def __init__(self, session, point, *, dragging: bool = False):
+        super().__init__("Move point" if session.point is not None else "Select point")
+        self._session = session
+        self._before = None if session.point is None else session.point.copy()
+        self._after = None if point is None else np.asarray(point, dtype=float).copy()
+        self._dragging = dragging
+
+    def id(self) -> int:
+        return MOVE_POINT_ID if self._dragging else -1
+
+    def mergeWith(self, other) -> bool:
+        if not (isinstance(other, MovePointCommand) and self._dragging and other._dragging):
+            return False
+        self._after = other._after
+        return True
+
+    def redo(self) -> None:
+        self._session.set_point(self._after)
+
+    def undo(self) -> None:
+        self._session.set_point(self._before)
+
+    def end_drag(self) -> None:
+        """Later moves start a new step (a new drag or click)."""
+        self._dragging = False
+
+
+class SetRangeCommand(QUndoCommand):
+    def __init__(self, session, ranges: dict):
+        super().__init__("Change domain")
+        self._session = session
+        self._before = {a: session.domain[a] for a in ranges}
+        self._after = dict(ranges)
+
+    def redo(self) -> None:
+        for axis, (lo, hi) in self._after.items():
+            self._session.set_range(axis, lo, hi)
+
+    def undo(self) -> None:
+        for axis, (lo, hi) in self._before.items():
+            self._session.set_range(axis, lo, hi)
+
+
+class SetFixedCommand(QUndoCommand):
+    """A slider for a non-plotted variable; one slider drag is one step."""
+
+    ID = 4102
+
+    def __init__(self, session, name: str, value: float, *, dragging: bool = False):
+        super().__init__(f"Set {name}")
+        self._session, self._name = session, name
+        self._before, self._after = session.fixed[name], float(value)
+        self._dragging = dragging
+
+    def id(self) -> int:
+        return self.ID if self._dragging else -1
+
+    def end_drag(self) -> None:
+        self._dragging = False
+
+    def mergeWith(self, other) -> bool:
+        if isinstance(other, SetFixedCommand) and other._name == self._name and other._dragging:
+            self._after = other._after
+            return True
+        return False
+
+    def redo(self) -> None:
+        self._session.set_fixed(self._name, self._after)
+
+    def undo(self) -> None:
+        self._session.set_fixed(self._name, self._before)

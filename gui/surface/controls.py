@@ -1,0 +1,173 @@
+"""The view controls: axis choice and sliders (more than two variables), ranges, grid resolution, gradient field,
+reset view. Widgets are synced from the Session with their signals blocked, so nothing echoes back.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
+                               QSlider, QSpinBox, QWidget)
+
+from gui.views.ticks import format_number
+
+DEFAULT_RESOLUTION = 101
+SLIDER_STEPS = 1000
+
+
+def _range_spin(parent, tip: str) -> QDoubleSpinBox:
+    spin = QDoubleSpinBox(parent)
+    spin.setRange(-1e6, 1e6)
+    spin.setDecimals(3)
+    spin.setSingleStep(0.5)
+    spin.setKeyboardTracking(False)
+    spin.setToolTip(tip)
+    return spin
+
+
+class ViewControls(QWidget):
+    ranges_edited = Signal(dict)                 # axis -> (lo, hi)
+    resolution_changed = Signal(int)
+    axes_chosen = Signal(tuple)
+    fixed_moved = Signal(str, float, bool)       # name, value, still dragging
+    fixed_released = Signal(str)
+    gradient_field_toggled = Signal(bool)
+    reset_view_clicked = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.resolutionSpin = QSpinBox(self)
+        self.resolutionSpin.setObjectName("resolutionSpin")
+        self.resolutionSpin.setRange(11, 401)
+        self.resolutionSpin.setSingleStep(10)
+        self.resolutionSpin.setValue(DEFAULT_RESOLUTION)
+        self.resolutionSpin.setKeyboardTracking(False)
+        self.resolutionSpin.setToolTip("Grid points per side of the surface (more is smoother, slower)")
+        self.gradientFieldBox = QCheckBox("Gradient field", self)
+        self.gradientFieldBox.setObjectName("gradientFieldBox")
+        self.gradientFieldBox.setToolTip("Arrows of ∇f on a coarse grid in the contour view (G)")
+        self.gradientFieldBox.setShortcut("G")
+        self.resetButton = QPushButton("Reset view", self)
+        self.resetButton.setToolTip("Put the camera and the 2D view back (Ctrl+0)")
+        self.axis_combos = [QComboBox(self), QComboBox(self)]
+        for i, combo in enumerate(self.axis_combos):
+            combo.setObjectName(f"axisCombo{i}")
+            combo.setToolTip("Which variable runs along this axis")
+            combo.activated.connect(self._on_axis_chosen)
+        self.range_spins: dict[str, tuple[QDoubleSpinBox, QDoubleSpinBox]] = {}
+        self._range_row = QHBoxLayout()
+        self._axes_row = QHBoxLayout()
+        self._axes_label = QLabel("Axes:", self)
+        self._axes_row.addWidget(self._axes_label)
+        for combo in self.axis_combos:
+            self._axes_row.addWidget(combo)
+        self._sliders_grid = QGridLayout()
+        self.sliders: dict[str, tuple[QSlider, QLabel, tuple[float, float]]] = {}
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addLayout(self._axes_row)
+        row.addLayout(self._range_row)
+        row.addStretch(1)
+        row.addWidget(QLabel("Grid", self))
+        row.addWidget(self.resolutionSpin)
+        row.addWidget(self.gradientFieldBox)
+        row.addWidget(self.resetButton)
+        outer = QGridLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(row, 0, 0)
+        outer.addLayout(self._sliders_grid, 1, 0)
+        self.resolutionSpin.valueChanged.connect(self.resolution_changed)
+        self.gradientFieldBox.toggled.connect(self.gradient_field_toggled)
+        self.resetButton.clicked.connect(self.reset_view_clicked)
+
+    # --- syncing from the session --------------------------------------------------------------------------------
+    def sync(self, session, slider_ranges: dict[str, tuple[float, float]]) -> None:
+        names = session.variables
+        many = len(names) > 2
+        self._axes_label.setVisible(many)
+        for i, combo in enumerate(self.axis_combos):
+            with QSignalBlocker(combo):
+                combo.clear()
+                combo.addItems(list(names))
+                if i < len(session.axes):
+                    combo.setCurrentText(session.axes[i])
+            combo.setVisible(many)
+        self._rebuild_ranges(session)
+        self._rebuild_sliders(session, slider_ranges)
+
+    def _rebuild_ranges(self, session) -> None:
+        if tuple(self.range_spins) != tuple(session.axes):
+            _clear_layout(self._range_row)
+            self.range_spins = {}
+            for axis in session.axes:
+                lo, hi = _range_spin(self, f"Lowest {axis} shown"), _range_spin(self, f"Highest {axis} shown")
+                lo.setObjectName(f"rangeLo_{axis}")
+                hi.setObjectName(f"rangeHi_{axis}")
+                lo.valueChanged.connect(lambda _v, a=axis: self._on_range_edited(a))
+                hi.valueChanged.connect(lambda _v, a=axis: self._on_range_edited(a))
+                self._range_row.addWidget(QLabel(f"{axis} from", self))
+                self._range_row.addWidget(lo)
+                self._range_row.addWidget(QLabel("to", self))
+                self._range_row.addWidget(hi)
+                self.range_spins[axis] = (lo, hi)
+        for axis, (lo_spin, hi_spin) in self.range_spins.items():
+            lo, hi = session.domain[axis]
+            with QSignalBlocker(lo_spin), QSignalBlocker(hi_spin):
+                lo_spin.setValue(lo)
+                hi_spin.setValue(hi)
+            lo_spin.setStyleSheet("")
+
+    def _rebuild_sliders(self, session, slider_ranges) -> None:
+        if tuple(self.sliders) != tuple(session.fixed):
+            _clear_layout(self._sliders_grid)
+            self.sliders = {}
+            for row, name in enumerate(session.fixed):
+                slider = QSlider(Qt.Orientation.Horizontal, self)
+                slider.setObjectName(f"slider_{name}")
+                slider.setRange(0, SLIDER_STEPS)
+                slider.setToolTip(f"The value of {name}, held fixed while the others are plotted")
+                value_label = QLabel(self)
+                value_label.setMinimumWidth(70)
+                slider.valueChanged.connect(lambda _v, n=name: self._on_slider_moved(n))
+                slider.sliderReleased.connect(lambda n=name: self.fixed_released.emit(n))
+                self._sliders_grid.addWidget(QLabel(f"{name} =", self), row, 0)
+                self._sliders_grid.addWidget(slider, row, 1)
+                self._sliders_grid.addWidget(value_label, row, 2)
+                self.sliders[name] = (slider, value_label, (-2.0, 2.0))
+        for name, (slider, label, _old) in list(self.sliders.items()):
+            lo, hi = slider_ranges.get(name, (-2.0, 2.0))
+            value = session.fixed[name]
+            lo, hi = min(lo, value), max(hi, value)
+            self.sliders[name] = (slider, label, (lo, hi))
+            with QSignalBlocker(slider):
+                slider.setValue(round((value - lo) / (hi - lo) * SLIDER_STEPS))
+            label.setText(format_number(value, 4))
+
+    # --- user edits ------------------------------------------------------------------------------------------------
+    def _on_range_edited(self, axis: str) -> None:
+        lo_spin, hi_spin = self.range_spins[axis]
+        if not lo_spin.value() < hi_spin.value():
+            for spin in (lo_spin, hi_spin):
+                spin.setStyleSheet("QDoubleSpinBox { border: 1px solid #ff6e6e; }")
+                spin.setToolTip(f"The low end of {axis} must be below the high end")
+            return
+        for spin in (lo_spin, hi_spin):
+            spin.setStyleSheet("")
+        self.ranges_edited.emit({axis: (lo_spin.value(), hi_spin.value())})
+
+    def _on_axis_chosen(self) -> None:
+        chosen = tuple(c.currentText() for c in self.axis_combos)
+        if chosen[0] == chosen[1]:
+            return
+        self.axes_chosen.emit(chosen)
+
+    def _on_slider_moved(self, name: str) -> None:
+        slider, label, (lo, hi) = self.sliders[name]
+        value = lo + (hi - lo) * slider.value() / SLIDER_STEPS
+        label.setText(format_number(value, 4))
+        self.fixed_moved.emit(name, value, slider.isSliderDown())
+
+
+def _clear_layout(layout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget() is not None:
+            item.widget().deleteLater()

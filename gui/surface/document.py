@@ -1,0 +1,106 @@
+"""The Surface workspace's file: ``*.gssurface.json`` (format ``gradscape.surface``, version 1, UTF-8 JSON).
+
+    {"format": "gradscape.surface", "version": 1, "function": "x*exp(-x^2 - y^2)", "axes": ["x", "y"],
+     "fixed": {}, "domain": {"x": [-2, 2], "y": [-2, 2]}, "point": [-1, 0], "resolution": 101,
+     "overlays": {"gradient": true, "tangent": false, "quadratic": false, "eigen": false}}
+
+Loading validates everything into a new :class:`SurfaceDocument` before anything is applied; saving is atomic.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+
+from engine import ParseError, parse
+
+FORMAT, VERSION = "gradscape.surface", 1
+FILE_FILTER = "Gradscape surface (*.gssurface.json)"
+MAX_BYTES = 1_000_000
+
+
+@dataclass
+class SurfaceDocument:
+    function: str
+    axes: tuple[str, ...]
+    fixed: dict[str, float] = field(default_factory=dict)
+    domain: dict[str, tuple[float, float]] = field(default_factory=dict)
+    point: tuple[float, ...] | None = None
+    resolution: int = 101
+    overlays: dict[str, bool] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"format": FORMAT, "version": VERSION, "function": self.function, "axes": list(self.axes),
+                "fixed": self.fixed, "domain": {k: list(v) for k, v in self.domain.items()},
+                "point": None if self.point is None else list(self.point), "resolution": self.resolution,
+                "overlays": self.overlays}
+
+
+def _number(value, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number")
+    return float(value)
+
+
+def document_from_json(data) -> SurfaceDocument:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError("not a Gradscape surface file")
+    if data.get("version") != VERSION:
+        raise ValueError(f"unsupported version {data.get('version')!r} (this app reads version {VERSION})")
+    text = data.get("function")
+    if not isinstance(text, str):
+        raise ValueError("the function is missing")
+    try:
+        names = parse(text).variables
+    except ParseError as error:
+        raise ValueError(f"the function does not parse: {error}") from None
+    axes = tuple(data.get("axes") or names)
+    if not all(isinstance(a, str) for a in axes) or (names and any(a not in names for a in axes)):
+        raise ValueError("the axes must be variables of the function")
+    fixed = {str(k): _number(v, f"fixed value of {k}") for k, v in (data.get("fixed") or {}).items()}
+    domain = {}
+    for axis, pair in (data.get("domain") or {}).items():
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise ValueError(f"the range of {axis} must be [low, high]")
+        lo, hi = _number(pair[0], f"range of {axis}"), _number(pair[1], f"range of {axis}")
+        if not lo < hi:
+            raise ValueError(f"the range of {axis} must have low < high")
+        domain[str(axis)] = (lo, hi)
+    point = data.get("point")
+    if point is not None:
+        if not isinstance(point, list) or len(point) != len(axes):
+            raise ValueError("the point needs one number per axis")
+        point = tuple(_number(v, "a point coordinate") for v in point)
+    resolution = data.get("resolution", 101)
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or not 11 <= resolution <= 401:
+        raise ValueError("the grid resolution must be a whole number from 11 to 401")
+    overlays = {str(k): bool(v) for k, v in (data.get("overlays") or {}).items()}
+    return SurfaceDocument(text, axes, fixed, domain, point, resolution, overlays)
+
+
+def load_document(path: str) -> SurfaceDocument:
+    if os.path.getsize(path) > MAX_BYTES:
+        raise ValueError("the file is too large to be a surface file")
+    with open(path, encoding="utf-8") as handle:
+        try:
+            data = json.load(handle)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"not valid JSON ({error.msg}, line {error.lineno})") from None
+    return document_from_json(data)
+
+
+def save_document(document: SurfaceDocument, path: str) -> None:
+    """Write to a temporary file in the same folder, then replace the target in one step."""
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temp = tempfile.mkstemp(prefix=".gradscape-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(document.to_json(), out, indent=2, ensure_ascii=False)
+            out.write("\n")
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.remove(temp)
+        raise

@@ -1,0 +1,124 @@
+"""The function input: expressionEdit, a presets menu, and expressionError showing where a formula went wrong."""
+from __future__ import annotations
+
+import html
+from itertools import groupby
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QToolButton, QVBoxLayout,
+                               QWidget)
+
+from engine import ParseError, parse
+from gui.surface.presets import Preset
+
+SYNTAX_HELP = ("Operators + − * / ^ (or **), parentheses, numbers like 2.5 or 1e-3, constants pi and e; "
+               "functions exp log sqrt sin cos tan tanh sigmoid relu abs. Press Enter to draw.")
+
+
+class FunctionBar(QWidget):
+    submitted = Signal(str)          # a formula that parses was entered
+    preset_chosen = Signal(object)   # a Preset
+
+    def __init__(self, presets: list[Preset], parent=None):
+        super().__init__(parent)
+        self.expressionEdit = QLineEdit(self)
+        self.expressionEdit.setObjectName("expressionEdit")
+        self.expressionEdit.setPlaceholderText("Type a function of x and y, e.g. x*exp(-x^2 - y^2)")
+        self.expressionEdit.setToolTip(SYNTAX_HELP)
+        self.expressionEdit.setClearButtonEnabled(True)
+        font = self.expressionEdit.font()
+        font.setFamily("DejaVu Sans Mono")
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.expressionEdit.setFont(font)
+        self.draw_button = QPushButton("Draw", self)
+        self.draw_button.setToolTip("Draw the function (Enter)")
+        self.presets_button = QToolButton(self)
+        self.presets_button.setText("Presets")
+        self.presets_button.setToolTip("Functions from the chapter and classic test functions")
+        self.presets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.presets_button.setMenu(self._presets_menu(presets))
+        self.expressionError = QLabel(self)
+        self.expressionError.setObjectName("expressionError")
+        self.expressionError.setTextFormat(Qt.TextFormat.RichText)
+        self.expressionError.setStyleSheet("color: #ff8a80;")
+        self.expressionError.setVisible(False)
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #a0a8b8;")
+        self.note.setVisible(False)
+
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("f =", self))
+        row.addWidget(self.expressionEdit, 1)
+        row.addWidget(self.draw_button)
+        row.addWidget(self.presets_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.expressionError)
+        layout.addWidget(self.note)
+        self.expressionEdit.returnPressed.connect(self.submit)
+        self.draw_button.clicked.connect(self.submit)
+        self.expressionEdit.textEdited.connect(self._on_edited)
+
+    def _presets_menu(self, presets: list[Preset]) -> QMenu:
+        menu = QMenu(self)
+        for group, members in groupby(presets, key=lambda p: p.group):
+            menu.addSection(group)
+            for preset in members:
+                action = menu.addAction(preset.name)
+                action.setToolTip(f"{preset.formula}\n{preset.note}")
+                action.setData(preset.key)
+                action.triggered.connect(lambda checked=False, p=preset: self.preset_chosen.emit(p))
+        menu.setToolTipsVisible(True)
+        return menu
+
+    def set_text(self, text: str) -> None:
+        """Show the current function (from the session) without submitting it."""
+        if self.expressionEdit.text() != text:
+            self.expressionEdit.setText(text)
+        self.clear_error()
+
+    def set_note(self, text: str) -> None:
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
+
+    def submit(self) -> None:
+        text = self.expressionEdit.text()
+        try:
+            parse(text)
+        except ParseError as error:
+            self.show_error(text, error)
+            return
+        self.clear_error()
+        self.submitted.emit(text)
+
+    def show_error(self, text: str, error: ParseError) -> None:
+        self.expressionError.setText(error_html(text, error))
+        self.expressionError.setToolTip(str(error))
+        self.expressionError.setVisible(True)
+        self.expressionEdit.setStyleSheet("QLineEdit { border: 1px solid #ff6e6e; }")
+        self.expressionEdit.setCursorPosition(min(error.position, len(text)))
+        self.expressionEdit.setFocus()
+
+    def clear_error(self) -> None:
+        self.expressionError.clear()
+        self.expressionError.setVisible(False)
+        self.expressionEdit.setStyleSheet("")
+
+    def _on_edited(self, _text: str) -> None:
+        if self.expressionError.isVisible():
+            self.expressionEdit.setStyleSheet("")
+
+
+def error_html(text: str, error: ParseError) -> str:
+    """The formula with the offending character highlighted, then the reason and its position."""
+    pos = max(0, min(error.position, len(text)))
+    before, at, after = text[:pos], text[pos:pos + 1], text[pos + 1:]
+    mark = (f"<span style='background:#c62828;color:white'>{html.escape(at)}</span>" if at
+            else "<span style='background:#c62828;color:white'>&nbsp;</span>")
+    formula = f"<code>{html.escape(before)}{mark}{html.escape(after)}</code>"
+    reason = html.escape(getattr(error, "message", str(error)))
+    return f"{formula}&nbsp;&nbsp;{reason} (character {pos + 1})"

@@ -1,0 +1,207 @@
+"""The 2D contour view: a colour map of f(x, y), contour lines and an optional gradient field.
+
+A left click selects a point (``point_clicked``); a left drag moves it (``point_dragged`` while moving,
+``drag_finished`` on release, so a whole drag can become one undo step). Right/middle drag pans, the wheel zooms,
+the right-click menu offers "View All" and pyqtgraph's export. Overlays are added in data coordinates with
+:meth:`add_item`.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+
+from gui.views.contour_lines import contour_levels, contour_segments
+
+BACKGROUND = (24, 26, 32)
+LINE_PEN = pg.mkPen((255, 255, 255, 120), width=1)
+ZERO_PEN = pg.mkPen((255, 255, 255, 220), width=1.6)
+ARROW_PEN = pg.mkPen((255, 200, 120, 200), width=1.2)
+
+
+class _PickingViewBox(pg.ViewBox):
+    """A ViewBox whose left button picks and drags a point instead of panning."""
+
+    clicked = Signal(float, float)
+    dragged = Signal(float, float)
+    drag_done = Signal(float, float)
+
+    def mouseClickEvent(self, ev):
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            p = self.mapSceneToView(ev.scenePos())
+            self.clicked.emit(p.x(), p.y())
+        else:
+            super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev, axis=None):
+        if ev.button() != Qt.MouseButton.LeftButton:
+            # pan with the right or middle button, as the left one is taken by the point
+            if ev.button() == Qt.MouseButton.RightButton:
+                self._pan(ev)
+            else:
+                super().mouseDragEvent(ev, axis)
+            return
+        ev.accept()
+        p = self.mapSceneToView(ev.scenePos())
+        self.dragged.emit(p.x(), p.y())
+        if ev.isFinish():
+            self.drag_done.emit(p.x(), p.y())
+
+    def _pan(self, ev):
+        ev.accept()
+        delta = self.mapSceneToView(ev.lastScenePos()) - self.mapSceneToView(ev.scenePos())
+        self.translateBy(x=delta.x(), y=delta.y())
+
+
+class ContourView(pg.PlotWidget):
+    point_clicked = Signal(float, float)
+    point_dragged = Signal(float, float)
+    drag_finished = Signal(float, float)
+    cursor_moved = Signal(float, float)   # the mouse moved over the plot (data coordinates)
+
+    def __init__(self, parent=None, colormap: str = "viridis"):
+        self._viewbox = _PickingViewBox()
+        super().__init__(parent, background=BACKGROUND, viewBox=self._viewbox)
+        self.setMinimumSize(240, 200)
+        self.setToolTip("Click: select a point · drag: move it · right/middle drag: pan · wheel: zoom")
+        self.colormap = pg.colormap.get(colormap)
+        self.extent: tuple[float, float, float, float] | None = None
+        self.levels = np.array([])
+        self.plotItem.showGrid(x=False, y=False)
+        self.plotItem.setMenuEnabled(True)
+        self._image = pg.ImageItem(axisOrder="col-major")
+        self._image.setColorMap(self.colormap)
+        self._lines = pg.PlotDataItem(pen=LINE_PEN, connect="pairs")
+        self._zero_line = pg.PlotDataItem(pen=ZERO_PEN, connect="pairs")
+        self._arrows = pg.PlotDataItem(pen=ARROW_PEN, connect="pairs")
+        for item, z in ((self._image, -10), (self._lines, -5), (self._zero_line, -4), (self._arrows, -3)):
+            item.setZValue(z)
+            self.addItem(item)
+        self._arrows.setVisible(False)
+        self._viewbox.clicked.connect(self.point_clicked)
+        self._viewbox.dragged.connect(self.point_dragged)
+        self._viewbox.drag_done.connect(self.drag_finished)
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    # --- data ---------------------------------------------------------------------------------------------------
+    def set_field(self, xs, ys, zs, labels: tuple[str, str] = ("x", "y"), levels=None) -> None:
+        """Colour map and contour lines of zs (shape (len(xs), len(ys)), 'ij' indexing); NaN/inf stay blank."""
+        xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+        zs = np.asarray(zs, dtype=np.float64)
+        if zs.shape != (len(xs), len(ys)) or len(xs) < 2 or len(ys) < 2:
+            raise ValueError(f"z must have shape (len(xs), len(ys)) with at least 2×2 samples, got {zs.shape}")
+        finite = np.isfinite(zs)
+        self.levels = contour_levels(zs) if levels is None else np.asarray(levels, dtype=np.float64)
+        lo, hi = _colour_range(zs[finite])
+        self._image.setImage(np.where(finite, np.clip(zs, lo, hi), np.nan), levels=(lo, hi))
+        dx, dy = (xs[-1] - xs[0]) / (len(xs) - 1), (ys[-1] - ys[0]) / (len(ys) - 1)
+        self._image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy))
+        self._set_lines(xs, ys, zs)
+        self.plotItem.setLabel("bottom", labels[0])
+        self.plotItem.setLabel("left", labels[1])
+        new_extent = (xs[0], xs[-1], ys[0], ys[-1])
+        if new_extent != self.extent:
+            self.extent = new_extent
+            self.reset_view()
+
+    def _set_lines(self, xs, ys, zs) -> None:
+        ordinary = [contour_segments(xs, ys, zs, lv) for lv in self.levels if lv != 0]
+        segments = np.concatenate(ordinary) if ordinary else np.empty((0, 2))
+        self._lines.setData(segments[:, 0], segments[:, 1])
+        zero = contour_segments(xs, ys, zs, 0.0) if 0.0 in self.levels else np.empty((0, 2))
+        self._zero_line.setData(zero[:, 0], zero[:, 1])
+
+    def set_gradient_field(self, xs, ys, gx, gy) -> None:
+        """Arrows along (gx, gy) at the coarse grid xs × ys, longest about one grid cell."""
+        gx, gy = np.asarray(gx, dtype=np.float64), np.asarray(gy, dtype=np.float64)
+        if self.extent is None:
+            return
+        x0, x1, y0, y1 = self.extent
+        sx, sy = x1 - x0, y1 - y0
+        px, py = np.meshgrid(xs, ys, indexing="ij")
+        # lengths are measured in view fractions so arrows look right whatever the axis scales
+        ux, uy = gx / sx, gy / sy
+        norm = np.hypot(ux, uy)
+        ok = np.isfinite(norm) & (norm > 0)
+        cell = 0.85 / max(len(xs), len(ys))
+        scale = cell / np.sqrt(np.max(norm[ok])) if ok.any() else 0.0
+        length = np.where(ok, np.sqrt(np.where(ok, norm, 0.0)) * scale, 0.0)   # sqrt keeps small arrows visible
+        dirx = np.where(ok, ux / np.where(ok, norm, 1.0), 0.0)
+        diry = np.where(ok, uy / np.where(ok, norm, 1.0), 0.0)
+        segments = _arrow_segments(px[ok], py[ok], dirx[ok], diry[ok], length[ok], sx, sy)
+        self._arrows.setData(segments[:, 0], segments[:, 1])
+
+    def show_gradient_field(self, shown: bool) -> None:
+        self._arrows.setVisible(bool(shown))
+
+    def gradient_field_shown(self) -> bool:
+        return self._arrows.isVisible()
+
+    # --- items and mapping --------------------------------------------------------------------------------------
+    def add_item(self, item) -> None:
+        if item not in self.plotItem.items:
+            self.addItem(item)
+
+    def remove_item(self, item) -> None:
+        if item in self.plotItem.items:
+            self.removeItem(item)
+
+    def reset_view(self) -> None:
+        if self.extent is not None:
+            x0, x1, y0, y1 = self.extent
+            self._viewbox.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
+
+    def map_to_widget(self, x: float, y: float) -> QPoint:
+        """Where the data point (x, y) is on this widget (for tests and for pointing at things)."""
+        scene = self._viewbox.mapViewToScene(QPointF(x, y))
+        return self.mapFromScene(scene)
+
+    def map_from_widget(self, pos: QPoint) -> tuple[float, float]:
+        p = self._viewbox.mapSceneToView(self.mapToScene(pos))
+        return p.x(), p.y()
+
+    def export_image(self, path: str) -> bool:
+        return self.grab().save(path)
+
+    # pyqtgraph's scene leaves press/release unaccepted; accepting them here keeps them from reaching parent
+    # widgets (and keeps QTest from warning about unhandled events)
+    def mousePressEvent(self, ev):
+        super().mousePressEvent(ev)
+        ev.accept()
+
+    def mouseReleaseEvent(self, ev):
+        super().mouseReleaseEvent(ev)
+        ev.accept()
+
+    def _on_mouse_moved(self, scene_pos) -> None:
+        if self._viewbox.sceneBoundingRect().contains(scene_pos):
+            p = self._viewbox.mapSceneToView(scene_pos)
+            self.cursor_moved.emit(p.x(), p.y())
+
+
+def _colour_range(values: np.ndarray) -> tuple[float, float]:
+    if values.size == 0:
+        return -1.0, 1.0
+    lo, hi = (np.percentile(values, [0.5, 99.5]) if values.size > 200 else (values.min(), values.max()))
+    lo, hi = float(lo), float(hi)
+    if not hi > lo:
+        lo, hi = lo - 1.0, hi + 1.0
+    return lo, hi
+
+
+def _arrow_segments(px, py, dx, dy, length, sx, sy) -> np.ndarray:
+    """Shaft and two head strokes per arrow, built in view fractions and mapped back to data units."""
+    tip_x, tip_y = px + dx * length * sx, py + dy * length * sy
+    head = 0.35 * length
+    out = [np.column_stack([px, py]), np.column_stack([tip_x, tip_y])]
+    for angle in (2.6, -2.6):
+        c, s = np.cos(angle), np.sin(angle)
+        hx, hy = c * dx - s * dy, s * dx + c * dy
+        out += [np.column_stack([tip_x, tip_y]),
+                np.column_stack([tip_x + hx * head * sx, tip_y + hy * head * sy])]
+    pairs = np.empty((3 * 2 * len(px), 2))
+    for k in range(3):
+        pairs[2 * k::6] = out[2 * k]
+        pairs[2 * k + 1::6] = out[2 * k + 1]
+    return pairs

@@ -1,0 +1,277 @@
+"""The 3D surface view: a function of two variables drawn as a coloured, lit mesh in a normalized box.
+
+Data coordinates (x, y, f) are mapped into a fixed scene box (``SCENE_BOX``) so every function fills the view the same
+way, however large its values. Other code adds light items (trails, markers, patches) in data coordinates with
+:meth:`SurfaceView.to_scene` / :meth:`SurfaceView.map_point` and :meth:`add_item`; when a new surface changes the
+mapping, ``mapping_changed`` is emitted so such items can be re-placed.
+
+The mesh is built and uploaded once per :meth:`set_surface` call; nothing here re-uploads it per frame.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import pyqtgraph.opengl as gl
+from pyqtgraph.opengl import shaders
+from pyqtgraph.opengl.MeshData import MeshData
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont
+
+from gui.views.ticks import format_tick, nice_ticks
+
+SCENE_BOX = np.array([10.0, 10.0, 5.0])   # scene extent of the x, y and value axes, centred on the origin
+DEFAULT_COLORMAP = "viridis"
+BACKGROUND = (24, 26, 32)
+AXIS_COLOR = (0.78, 0.80, 0.85, 1.0)
+GRID_COLOR = (0.45, 0.47, 0.52, 0.55)
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_OUTLIER_RATIO = 25.0   # a value range this many times the central range is treated as a spike and clipped
+
+
+# pyqtgraph's 'shaded' program lights only faces turned away from the camera and darkens the colormap; this one
+# lights both sides from above the viewer's shoulder and keeps colours close to the colormap, so they stay readable.
+SURFACE_SHADER = shaders.ShaderProgram("gradscape_surface", [
+    shaders.VertexShader("""
+        uniform mat4 u_mvp;
+        uniform mat3 u_normal;
+        attribute vec4 a_position;
+        attribute vec3 a_normal;
+        attribute vec4 a_color;
+        varying vec4 v_color;
+        varying vec3 v_normal;
+        void main() {
+            v_normal = normalize(u_normal * a_normal);
+            v_color = a_color;
+            gl_Position = u_mvp * a_position;
+        }
+    """),
+    shaders.FragmentShader("""
+        #ifdef GL_ES
+        precision mediump float;
+        #endif
+        varying vec4 v_color;
+        varying vec3 v_normal;
+        void main() {
+            float p = abs(dot(normalize(v_normal), normalize(vec3(-0.35, 0.55, 1.0))));
+            vec3 rgb = v_color.rgb * (0.42 + 0.68 * p);
+            gl_FragColor = vec4(min(rgb, vec3(1.0)), v_color.a);
+        }
+    """),
+])
+
+
+class _GridMeshData(MeshData):
+    """MeshData whose vertex normals were computed from the grid (pyqtgraph's own loop is far too slow)."""
+
+    def __init__(self, vertexes, faces, colors, normals):
+        super().__init__(vertexes=vertexes, faces=faces, vertexColors=colors)
+        self._grid_normals = normals
+
+    def vertexNormals(self, indexed=None):
+        if indexed is None:
+            return self._grid_normals
+        return super().vertexNormals(indexed)
+
+
+class SurfaceView(gl.GLViewWidget):
+    mapping_changed = Signal()   # a new surface changed the data → scene mapping
+
+    def __init__(self, parent=None, colormap: str = DEFAULT_COLORMAP):
+        super().__init__(parent)
+        self.setBackgroundColor(BACKGROUND)
+        self.setMinimumSize(240, 200)
+        self.setToolTip("Drag: orbit · Ctrl/middle drag: pan · wheel: zoom")
+        self.colormap = pg.colormap.get(colormap)
+        self.extent: tuple[float, float, float, float, float, float] | None = None   # x, y and value ranges shown
+        self.labels = ("x", "y", "f")
+        self.nonfinite_count = 0
+        self.clipped = False
+        self._mesh = gl.GLMeshItem(smooth=True, shader=SURFACE_SHADER, glOptions="opaque")
+        self._mesh.setVisible(False)   # an empty mesh cannot be drawn: shown once there is a surface
+        self._decorations: list[gl.GLGraphicsItem.GLGraphicsItem] = []
+        self._legend = gl.GLGradientLegendItem(pos=(12, 12), size=(14, 140), gradient=self.colormap,
+                                               labels={}, fontColor=(220, 220, 220))
+        self.addItem(self._mesh)
+        self.addItem(self._legend)
+        self.reset_camera()
+
+    # --- data → scene -----------------------------------------------------------------------------------------
+    def to_scene(self, points_xyz) -> np.ndarray:
+        """Data points (N, 3) as scene coordinates (N, 3), float32 ready for GL items."""
+        pts = np.asarray(points_xyz, dtype=np.float64).reshape(-1, 3)
+        lo, span = self._origin_and_span()
+        return ((pts - lo) / span - 0.5) * SCENE_BOX
+
+    def map_point(self, x: float, y: float, z: float) -> np.ndarray:
+        return self.to_scene([[x, y, z]])[0]
+
+    def from_scene(self, points) -> np.ndarray:
+        pts = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+        lo, span = self._origin_and_span()
+        return (pts / SCENE_BOX + 0.5) * span + lo
+
+    def scene_scale(self) -> np.ndarray:
+        """Scene units per data unit along x, y and value (for sizing arrows and patches)."""
+        return SCENE_BOX / self._origin_and_span()[1]
+
+    def _origin_and_span(self):
+        if self.extent is None:
+            return np.array([-1.0, -1.0, -1.0]), np.array([2.0, 2.0, 2.0])
+        x0, x1, y0, y1, z0, z1 = self.extent
+        return np.array([x0, y0, z0]), np.array([x1 - x0, y1 - y0, z1 - z0])
+
+    # --- items --------------------------------------------------------------------------------------------------
+    def add_item(self, item) -> None:
+        if item not in self.items:
+            self.addItem(item)
+
+    def remove_item(self, item) -> None:
+        if item in self.items:
+            self.removeItem(item)
+
+    def reset_camera(self) -> None:
+        self._camera_touched = False
+        self.setCameraPosition(distance=self._fitting_distance(), elevation=26.0, azimuth=-58.0)
+        self.opts["center"] = pg.Vector(0.0, 0.0, -0.4)
+        self.update()
+
+    def _fitting_distance(self) -> float:
+        """A distance at which the box fills the view: pyqtgraph's field of view is horizontal, so a wide, short
+        view needs the camera further back."""
+        aspect = self.width() / max(self.height(), 1)
+        return max(17.5, 11.0 * aspect)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if not self._camera_touched:
+            self.opts["distance"] = self._fitting_distance()
+
+    def mousePressEvent(self, ev) -> None:
+        self._camera_touched = True
+        super().mousePressEvent(ev)
+
+    def wheelEvent(self, ev) -> None:
+        self._camera_touched = True
+        super().wheelEvent(ev)
+
+    def export_image(self, path: str) -> bool:
+        return self.grabFramebuffer().save(path)
+
+    # --- the surface --------------------------------------------------------------------------------------------
+    def set_surface(self, xs, ys, zs, labels: tuple[str, str, str] | None = None) -> None:
+        """Show z = f(x, y) sampled on the grid xs × ys; zs has shape (len(xs), len(ys)) ('ij' indexing).
+
+        Non-finite samples become holes (every cell touching one is left out); extreme spikes are clipped so the
+        rest of the surface stays readable.
+        """
+        xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+        zs = np.asarray(zs, dtype=np.float64)
+        if zs.shape != (len(xs), len(ys)) or len(xs) < 2 or len(ys) < 2:
+            raise ValueError(f"z must have shape (len(xs), len(ys)) with at least 2×2 samples, got {zs.shape}")
+        if labels is not None:
+            self.labels = tuple(labels)
+        finite = np.isfinite(zs)
+        self.nonfinite_count = int(zs.size - finite.sum())
+        z0, z1, self.clipped = value_range(zs[finite])
+        self.extent = (xs[0], xs[-1], ys[0], ys[-1], z0, z1)
+        shown = np.clip(np.where(finite, zs, z0), z0, z1)
+        self._upload_mesh(xs, ys, shown, finite)
+        self._legend.setData(labels={format_tick(v): (v - z0) / (z1 - z0) for v in nice_ticks(z0, z1, 5)})
+        self._rebuild_axes(xs, ys)
+        self.mapping_changed.emit()
+        self.update()
+
+    def clear_surface(self) -> None:
+        self._mesh.setVisible(False)
+        self.update()
+
+    def _upload_mesh(self, xs, ys, zs, finite) -> None:
+        nx, ny = zs.shape
+        gx, gy = np.meshgrid(xs, ys, indexing="ij")
+        scene = self.to_scene(np.column_stack([gx.ravel(), gy.ravel(), zs.ravel()])).astype(np.float32)
+        t = (zs.ravel() - self.extent[4]) / (self.extent[5] - self.extent[4])
+        colors = self.colormap.map(t, mode="float").astype(np.float32)
+        faces = grid_faces(nx, ny, finite)
+        normals = grid_normals(scene.reshape(nx, ny, 3))
+        self._mesh.setMeshData(meshdata=_GridMeshData(scene, faces, colors, normals))
+        self._mesh.setVisible(len(faces) > 0)
+
+    def _rebuild_axes(self, xs, ys) -> None:
+        for item in self._decorations:
+            self.removeItem(item)
+        self._decorations = _axis_items(self, self.labels)
+        for item in self._decorations:
+            self.addItem(item)
+
+
+def value_range(values: np.ndarray) -> tuple[float, float, bool]:
+    """The value range to show: the full range unless a few spikes dwarf the rest (then a robust range, clipped)."""
+    if values.size == 0:
+        return -1.0, 1.0, False
+    lo, hi = float(values.min()), float(values.max())
+    clipped = False
+    if values.size > 20:
+        p_lo, p_hi = np.percentile(values, [1.0, 99.0])
+        central = max(p_hi - p_lo, 1e-12)
+        if hi - lo > _OUTLIER_RATIO * central:
+            lo, hi = float(p_lo - 0.5 * central), float(p_hi + 0.5 * central)
+            lo, hi = max(lo, float(values.min())), min(hi, float(values.max()))
+            clipped = True
+    if not hi - lo > 1e-12 * max(1.0, abs(lo)):
+        pad = max(1.0, abs(lo)) * 0.5
+        lo, hi = lo - pad, hi + pad
+    return lo, hi, clipped
+
+
+def grid_faces(nx: int, ny: int, finite: np.ndarray) -> np.ndarray:
+    """Two triangles per grid cell, leaving out every cell with a non-finite corner."""
+    idx = np.arange(nx * ny, dtype=np.uint32).reshape(nx, ny)
+    a, b, c, d = idx[:-1, :-1], idx[1:, :-1], idx[:-1, 1:], idx[1:, 1:]
+    ok = (finite[:-1, :-1] & finite[1:, :-1] & finite[:-1, 1:] & finite[1:, 1:]).ravel()
+    tri1 = np.stack([a.ravel(), b.ravel(), d.ravel()], axis=1)[ok]
+    tri2 = np.stack([a.ravel(), d.ravel(), c.ravel()], axis=1)[ok]
+    return np.concatenate([tri1, tri2]).astype(np.uint32)
+
+
+def grid_normals(scene: np.ndarray) -> np.ndarray:
+    """Unit normals of a gridded surface (nx, ny, 3) from central differences of the scene positions."""
+    du = np.gradient(scene, axis=0)
+    dv = np.gradient(scene, axis=1)
+    n = np.cross(du, dv).reshape(-1, 3)
+    norm = np.linalg.norm(n, axis=1, keepdims=True)
+    n = np.divide(n, norm, out=np.zeros_like(n), where=norm > 0)
+    n[n[:, 2] < 0] *= -1.0   # light the upper side whatever the grid's orientation
+    return n.astype(np.float32)
+
+
+def _axis_items(view: SurfaceView, labels) -> list:
+    """Floor grid, the three axes along the box's near edges, tick labels and axis names."""
+    x0, x1, y0, y1, z0, z1 = view.extent
+    font = QFont("DejaVu Sans", 9)
+    name_font = QFont("DejaVu Sans", 11, QFont.Weight.Bold)
+    text_color = QColor(210, 212, 220)
+    items, grid_segments, axis_segments = [], [], []
+    for v in nice_ticks(x0, x1, 5):
+        grid_segments += [(v, y0, z0), (v, y1, z0)]
+        items.append(gl.GLTextItem(pos=view.map_point(v, y0, z0) + (0, -0.5, 0), text=format_tick(v),
+                                   font=font, color=text_color))
+    for v in nice_ticks(y0, y1, 5):
+        grid_segments += [(x0, v, z0), (x1, v, z0)]
+        items.append(gl.GLTextItem(pos=view.map_point(x1, v, z0) + (0.35, 0, 0), text=format_tick(v),
+                                   font=font, color=text_color))
+    for v in nice_ticks(z0, z1, 4):
+        axis_segments += [(x0, y0, v), (x0 - 0.03 * (x1 - x0), y0, v)]
+        items.append(gl.GLTextItem(pos=view.map_point(x0, y0, v) + (-0.35, -0.35, 0), text=format_tick(v),
+                                   font=font, color=text_color, alignment=_RIGHT))
+    axis_segments += [(x0, y0, z0), (x1, y0, z0), (x1, y0, z0), (x1, y1, z0), (x0, y0, z0), (x0, y0, z1)]
+    items.append(gl.GLTextItem(pos=view.map_point((x0 + x1) / 2, y0, z0) + (0, -1.4, 0), text=labels[0],
+                               font=name_font, color=text_color))
+    items.append(gl.GLTextItem(pos=view.map_point(x1, (y0 + y1) / 2, z0) + (1.3, 0, 0), text=labels[1],
+                               font=name_font, color=text_color))
+    items.append(gl.GLTextItem(pos=view.map_point(x0, y0, z1) + (0, 0, 0.5), text=labels[2],
+                               font=name_font, color=text_color))
+    items.insert(0, gl.GLLinePlotItem(pos=view.to_scene(grid_segments), mode="lines", color=GRID_COLOR,
+                                      glOptions="translucent"))
+    items.insert(1, gl.GLLinePlotItem(pos=view.to_scene(axis_segments), mode="lines", color=AXIS_COLOR,
+                                      width=1.5, glOptions="translucent"))
+    return items

@@ -1,0 +1,94 @@
+"""Start Gradscape: ``python main.py [FILE]``, or render one picture and exit:
+``python main.py --screenshot OUT.png [--preset NAME] [--tab surface|descent|graph] [--demo] [--size 1400x880]``.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _parse_args(argv):
+    parser = argparse.ArgumentParser(prog="gradscape", description="Multivariable calculus for machine learning, "
+                                                                   "made visible.")
+    parser.add_argument("file", nargs="?", help="a file to open (e.g. a *.gssurface.json or *.gsgraph.json)")
+    parser.add_argument("--screenshot", metavar="OUT.png", help="render the window once to OUT.png and exit")
+    parser.add_argument("--preset", metavar="NAME", help="start on a function preset (key or name)")
+    parser.add_argument("--tab", metavar="NAME", help="start on this workspace tab (surface, descent, graph, …)")
+    parser.add_argument("--demo", action="store_true",
+                        help="put the shown workspace in its demonstration state (used for the docs images)")
+    parser.add_argument("--size", default="1400x880", metavar="WxH", help="window size for --screenshot")
+    args = parser.parse_args(argv)
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        parser.error(f"--size must look like 1400x880, not {args.size!r}")
+    args.size = (width, height)
+    return parser, args
+
+
+def _configure_qt():
+    from PySide6.QtCore import QCoreApplication, Qt
+    # without shared contexts only the first GL view in the process renders (pyqtgraph caches shader programs)
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    QCoreApplication.setOrganizationName("Gradscape")
+    QCoreApplication.setApplicationName("Gradscape")
+
+
+def _prepare(window, parser, args) -> None:
+    if args.tab:
+        try:
+            window.show_workspace(args.tab.lower())
+        except KeyError as error:
+            parser.error(str(error.args[0]))
+    workspace = window.current_workspace()
+    if args.preset:
+        if not hasattr(workspace, "apply_preset"):
+            parser.error(f"the {args.tab} workspace has no presets")
+        try:
+            workspace.apply_preset(args.preset)
+        except KeyError as error:
+            parser.error(str(error.args[0]))
+    if args.demo and hasattr(workspace, "demo"):
+        workspace.demo()
+
+
+def _screenshot(app, window, path: str, size) -> int:
+    from PySide6.QtCore import QEventLoop, QTimer
+    window.resize(*size)
+    window.show()
+    loop = QEventLoop()
+    # let layouts settle and the GL views paint a few frames before grabbing
+    QTimer.singleShot(600, loop.quit)
+    loop.exec()
+    app.processEvents()
+    from gui.views.capture import grab_with_gl
+    image = grab_with_gl(window)
+    if not image.save(path):
+        print(f"error: could not write {path}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def main(argv=None) -> int:
+    parser, args = _parse_args(sys.argv[1:] if argv is None else argv)
+    _configure_qt()
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from gui.main_window import MainWindow
+    window = MainWindow(restore_state=args.screenshot is None)
+    if args.file:
+        if not os.path.exists(args.file):
+            parser.error(f"no such file: {args.file}")
+        window.open_path(args.file)
+    _prepare(window, parser, args)
+    if args.screenshot:
+        code = _screenshot(app, window, args.screenshot, args.size)
+        window.close()
+        return code
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

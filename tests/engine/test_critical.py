@@ -1,0 +1,179 @@
+"""Critical points: known sets of points (hand-derived or from the literature) and independent checks of each."""
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from engine import parse
+from engine.critical import Cancelled, critical_points, start_points
+from engine.objective import Objective
+
+BOX2 = [(-2.0, 2.0), (-2.0, 2.0)]
+
+
+def central_gradient_norm(f, p, h=1e-6):
+    p = np.asarray(p, dtype=float)
+    g = []
+    for i in range(len(p)):
+        d = np.zeros_like(p)
+        d[i] = h
+        g.append((f.evaluate_at(p + d) - f.evaluate_at(p - d)) / (2 * h))
+    return float(np.linalg.norm(g))
+
+
+def summary(points):
+    return [(tuple(np.round(c.point, 6)), c.kind, c.verdict) for c in points]
+
+
+def test_exercise_4_only_the_origin_and_it_is_neither():
+    f = parse("x^2*y + x*y^2")
+    points = critical_points(f, [(-3, 3), (-3, 3)])
+    assert summary(points) == [((0.0, 0.0), "degenerate", "neither")]
+    # the chapter's argument, independently: f(x, x) = 2x^3 changes sign through 0
+    assert f.evaluate_at([0.1, 0.1]) == pytest.approx(2e-3) and f.evaluate_at([-0.1, -0.1]) == pytest.approx(-2e-3)
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("x^4 + y^4", "minimum"),
+    ("-(x^4 + y^4)", "maximum"),
+    ("x^3 - 3*x*y^2", "neither"),     # monkey saddle
+    ("x^2 + y^4", "minimum"),         # one eigenvalue positive, one zero
+    ("x^2 - y^4", "neither"),         # the zero direction goes down
+    ("x^2 + y^3", "neither"),
+])
+def test_degenerate_points_are_decided_by_the_probe(text, verdict):
+    points = critical_points(parse(text), BOX2)
+    assert summary(points) == [((0.0, 0.0), "degenerate", verdict)]
+    assert points[0].value == 0.0
+
+
+@pytest.mark.parametrize("text, verdict", [("x^3", "neither"), ("x^4", "minimum"), ("-x^6", "maximum")])
+def test_degenerate_points_in_one_variable(text, verdict):
+    assert summary(critical_points(parse(text), [(-1.0, 1.5)])) == [((0.0,), "degenerate", verdict)]
+
+
+def test_chapter_quartic_three_points_with_values():
+    points = critical_points(parse("3*x^4 - 4*x^3 - 12*x^2"), [(-3.0, 3.0)])
+    assert [float(c.point[0]) for c in points] == pytest.approx([-1.0, 0.0, 2.0], abs=1e-12)
+    assert [c.value for c in points] == pytest.approx([-5.0, 0.0, -32.0], abs=1e-10)
+    assert [c.kind for c in points] == ["minimum", "maximum", "minimum"]
+    assert [c.verdict for c in points] == ["minimum", "maximum", "minimum"]
+    # f'' = 36x^2 - 24x - 24, by hand: 36, -24, 72
+    assert [float(c.eigenvalues[0]) for c in points] == pytest.approx([36.0, -24.0, 72.0])
+
+
+def test_only_points_inside_the_box():
+    f = parse("3*x^4 - 4*x^3 - 12*x^2")
+    assert [round(float(c.point[0]), 9) for c in critical_points(f, [(0.5, 3.0)])] == [2.0]
+    assert [round(float(c.point[0]), 9) for c in critical_points(f, [(-0.5, 0.5)])] == [0.0]
+    assert critical_points(f, [(2.5, 3.0)]) == []
+
+
+HIMMELBLAU_MINIMA = [(3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126)]
+
+
+def test_himmelblau_four_minima_four_saddles_one_maximum():
+    f = parse("(x^2 + y - 11)^2 + (x + y^2 - 7)^2")
+    points = critical_points(f, [(-5, 5), (-5, 5)])
+    kinds = [c.kind for c in points]
+    assert kinds.count("minimum") == 4 and kinds.count("saddle") == 4 and kinds.count("maximum") == 1
+    minima = sorted(tuple(c.point) for c in points if c.kind == "minimum")
+    np.testing.assert_allclose(minima, sorted(HIMMELBLAU_MINIMA), atol=1e-5)
+    assert all(c.value == pytest.approx(0.0, abs=1e-12) for c in points if c.kind == "minimum")
+    maximum = next(c for c in points if c.kind == "maximum")
+    np.testing.assert_allclose(maximum.point, [-0.270845, -0.923039], atol=1e-5)
+    assert maximum.value == pytest.approx(181.617, abs=1e-3)
+    for c in points:
+        assert central_gradient_norm(f, c.point) < 1e-5
+    assert [tuple(c.point) for c in points] == sorted(tuple(c.point) for c in points)
+
+
+def test_rosenbrock_single_minimum_at_one_one():
+    points = critical_points(parse("(1-x)^2 + 100*(y-x^2)^2"), [(-2, 2), (-1, 3)])
+    assert summary(points) == [((1.0, 1.0), "minimum", "minimum")]
+    assert points[0].point.tolist() == [1.0, 1.0]     # snapped, not 0.9999999999
+    assert points[0].value == 0.0
+
+
+def test_three_variables():
+    f = parse("x^2 - y^2 + z^2 + x*z")
+    points = critical_points(f, [(-1, 1)] * 3)
+    assert summary(points) == [((0.0, 0.0, 0.0), "saddle", "neither")]
+    np.testing.assert_allclose(points[0].eigenvalues, [-2.0, 1.0, 3.0])
+
+
+def test_objective_and_variable_order():
+    f = parse("(x - 1)^2 + (y + 0.5)^2")
+    by_order = critical_points(f, [(-2, 2), (0, 2)], variables=("y", "x"))
+    assert summary(by_order) == [((-0.5, 1.0), "minimum", "minimum")]
+    obj = Objective.from_expression(parse("(x - 1)^2 + (y + 0.5)^2 + z"), variables=("x", "y"), fixed={"z": 3.0})
+    points = critical_points(obj, [(-2, 2), (-2, 2)])
+    assert summary(points) == [((1.0, -0.5), "minimum", "minimum")] and points[0].value == pytest.approx(3.0)
+
+
+def test_deterministic_progress_and_cancel():
+    f = parse("sin(x)*cos(y)")
+    seen = []
+    first = critical_points(f, [(-4, 4), (-4, 4)], progress=seen.append)
+    second = critical_points(f, [(-4, 4), (-4, 4)])
+    assert [c.point.tolist() for c in first] == [c.point.tolist() for c in second]
+    assert len(first) == 12   # (±π/2, 0), (±π/2, ±π) extrema; (0, ±π/2), (±π, ±π/2) saddles
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) > 3
+    calls = []
+
+    def cancel_on_third():
+        calls.append(1)
+        return len(calls) >= 3
+
+    with pytest.raises(Cancelled):
+        critical_points(f, [(-4, 4), (-4, 4)], cancelled=cancel_on_third)
+    assert len(calls) == 3
+
+
+def test_time_bound_stops_the_search_and_the_probe():
+    # With no time at all only the starts themselves are examined: the box's centre is (0, 0), already critical,
+    # and there is no time left to probe it, so its verdict is honest about that.
+    points = critical_points(parse("x^4 + y^4"), [(-1, 1), (-1, 1)], max_seconds=0.0)
+    assert summary(points) == [((0.0, 0.0), "degenerate", "unknown")]
+    assert critical_points(parse("(x - 0.3)^2 + y^2"), BOX2, max_seconds=0.0) == []
+
+
+@pytest.mark.parametrize("box, message", [
+    ([(-1, 1)], "pair"), ([(1, -1), (0, 1)], "low < high"), ([(-1, math.inf), (0, 1)], "finite"),
+])
+def test_bad_boxes_are_refused(box, message):
+    with pytest.raises(ValueError, match=message):
+        critical_points(parse("x*y"), box)
+
+
+def test_missing_variable_and_constant_function():
+    with pytest.raises(ValueError, match="y"):
+        critical_points(parse("x*y"), [(-1, 1)], variables=("x",))
+    with pytest.raises(ValueError, match="no variables"):
+        critical_points(parse("3"), [])
+
+
+def test_start_points_cover_the_box_deterministically():
+    box = np.array([(-1.0, 1.0), (0.0, 4.0)])
+    s = start_points(box)
+    assert s.shape[1] == 2 and np.all(s >= box[:, 0]) and np.all(s <= box[:, 1])
+    assert np.array_equal(s, start_points(box))
+    high = start_points(np.array([(0.0, 1.0)] * 6), max_starts=100)
+    assert high.shape == (100, 6) and len(np.unique(high, axis=0)) == 100
+
+
+@settings(max_examples=15, deadline=None)
+@given(a=st.floats(-3, 3), b=st.floats(-3, 3), c=st.floats(-3, 3),
+       cx=st.floats(-1.5, 1.5), cy=st.floats(-1.5, 1.5))
+def test_random_quadratics_have_their_centre_as_only_critical_point(a, b, c, cx, cy):
+    hessian = np.array([[2 * a, b], [b, 2 * c]])
+    eig = np.linalg.eigvalsh(hessian)
+    if np.min(np.abs(eig)) < 0.05 * max(1.0, np.max(np.abs(eig))):
+        return   # nearly singular: a valley of critical points, not one
+    f = parse(f"{a!r}*(x - {cx!r})^2 + {b!r}*(x - {cx!r})*(y - {cy!r}) + {c!r}*(y - {cy!r})^2")
+    points = critical_points(f, BOX2)
+    assert len(points) == 1
+    np.testing.assert_allclose(points[0].point, [cx, cy], atol=1e-8)
+    expected = "minimum" if eig[0] > 0 else "maximum" if eig[1] < 0 else "saddle"
+    assert points[0].kind == expected

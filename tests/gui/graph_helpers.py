@@ -1,0 +1,76 @@
+"""Gestures on the graph editor, as a person makes them (clicks, drags, typing), for the graph workspace tests."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import QLineEdit, QToolButton
+
+from gui.graph.items import HEADER_HEIGHT, NODE_HEIGHT, NODE_WIDTH
+
+
+def button(ws, name: str) -> QToolButton:
+    found = ws.findChild(QToolButton, name)
+    assert found is not None, f"no button {name}"
+    return found
+
+
+def click_button(qtbot, ws, name: str):
+    qtbot.mouseClick(button(ws, name), Qt.MouseButton.LeftButton)
+
+
+def visible(ws, x: float, y: float) -> tuple[float, float]:
+    """The scene point (x, y) pixels right of and below the canvas's visible top-left corner (at zoom 1)."""
+    origin = ws.canvas.mapToScene(QPoint(0, 0))
+    return origin.x() + x, origin.y() + y
+
+
+def view_point(ws, scene_point) -> QPoint:
+    return ws.canvas.mapFromScene(QPointF(*scene_point))
+
+
+def click_canvas(qtbot, ws, scene_point, modifier=Qt.KeyboardModifier.NoModifier):
+    qtbot.mouseClick(ws.canvas.viewport(), Qt.MouseButton.LeftButton, modifier, view_point(ws, scene_point))
+
+
+def place(qtbot, ws, tool: str, scene_point) -> str:
+    """Choose a palette tool, click the canvas there; returns the new node's name."""
+    before = set(ws.document.graph.nodes)
+    click_button(qtbot, ws, f"tool_{tool}")
+    click_canvas(qtbot, ws, scene_point)
+    added = set(ws.document.graph.nodes) - before
+    assert len(added) == 1, ws.status_label.text()
+    return added.pop()
+
+
+def node_point(ws, name: str, part: str) -> tuple[float, float]:
+    """A scene point on a node: its name header, its body, or its output port."""
+    pos = ws.scene.nodes[name].pos()
+    offset = {"header": (NODE_WIDTH / 3, HEADER_HEIGHT / 2), "body": (NODE_WIDTH / 3, HEADER_HEIGHT + 12),
+              "port": (NODE_WIDTH, NODE_HEIGHT / 2), "centre": (NODE_WIDTH / 2, NODE_HEIGHT / 2 + 10)}[part]
+    return pos.x() + offset[0], pos.y() + offset[1]
+
+
+def editor(ws) -> QLineEdit:
+    return ws.canvas.findChild(QLineEdit, "graphInlineEditor")
+
+
+def type_into_node(qtbot, ws, name: str, part: str, text: str):
+    """Double-click a node's header (rename) or body (value/formula), type, press Enter."""
+    qtbot.mouseDClick(ws.canvas.viewport(), Qt.MouseButton.LeftButton, pos=view_point(ws, node_point(ws, name, part)))
+    edit = editor(ws)
+    assert edit.isVisible()
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def drag(qtbot, ws, start, end, steps: int = 6):
+    viewport = ws.canvas.viewport()
+    a, b = view_point(ws, start), view_point(ws, end)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=a)
+    for i in range(1, steps + 1):
+        qtbot.mouseMove(viewport, a + (b - a) * (i / steps))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=b)
+
+
+def connect(qtbot, ws, parent: str, child: str):
+    drag(qtbot, ws, node_point(ws, parent, "port"), node_point(ws, child, "centre"))

@@ -1,0 +1,86 @@
+"""Send to surface: the graph's output over two chosen inputs becomes the session's function, drawn in the Surface
+workspace, and a descent there takes its gradients from the graph's own backward pass."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QPushButton
+
+from engine.graph import Graph
+from gui.graph.files import SETTINGS_KEY
+from gui.graph.workspace import GraphWorkspace
+from gui.session import Session
+from tests.gui.graph_helpers import place, type_into_node, visible
+
+pytestmark = pytest.mark.gui
+
+
+def build_saddle(qtbot, ws):
+    """x, y, z inputs and h = x^2 - y^2 + z*x, by clicking and typing."""
+    for i in range(3):
+        place(qtbot, ws, "input", visible(ws, 100, 80 + 140 * i))
+    type_into_node(qtbot, ws, "z", "body", "0.5")
+    h = place(qtbot, ws, "formula", visible(ws, 420, 200))
+    type_into_node(qtbot, ws, h, "body", "x^2 - y^2 + z*x")
+    return h
+
+
+def send(qtbot, ws, x_axis: str, y_axis: str):
+    ws.sender_panel.axis_x.setCurrentText(x_axis)
+    ws.sender_panel.axis_y.setCurrentText(y_axis)
+    qtbot.mouseClick(ws.findChild(QPushButton, "sendToSurfaceButton"), Qt.MouseButton.LeftButton)
+
+
+def test_send_to_surface_sets_the_session(qtbot, tmp_path, monkeypatch):
+    session = Session()
+    ws = GraphWorkspace(session, autosave_dir=tmp_path)
+    qtbot.addWidget(ws)
+    ws.resize(1500, 900)
+    ws.show()
+    qtbot.waitExposed(ws)
+    build_saddle(qtbot, ws)
+    with qtbot.waitSignal(session.function_changed, timeout=1000):
+        send(qtbot, ws, "y", "x")
+    assert session.axes == ("y", "x") and session.fixed == {"z": 0.5}
+    for x, y in [(0.3, -1.2), (1.5, 0.25)]:
+        assert session.expression.evaluate(x=x, y=y, z=0.5) == pytest.approx(x * x - y * y + 0.5 * x)
+
+    calls = []
+    original = Graph.backward
+    monkeypatch.setattr(Graph, "backward", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    objective = session.objective()
+    point = np.array([0.7, -0.4])   # (y, x)
+    gradient = objective.gradient(point)
+    assert calls, "the descent's gradient must come from the graph's backward pass"
+    h = 1e-6
+    f = lambda y, x: x * x - y * y + 0.5 * x  # noqa: E731
+    reference = [(f(point[0] + h, point[1]) - f(point[0] - h, point[1])) / (2 * h),
+                 (f(point[0], point[1] + h) - f(point[0], point[1] - h)) / (2 * h)]
+    assert gradient == pytest.approx(reference, rel=1e-6)
+
+    ws.document.edit_content("z", "3")   # later edits do not change what was sent
+    assert objective.value(point) == pytest.approx(f(*point))
+
+
+def test_send_to_surface_is_drawn_in_the_main_window(qtbot, settings_dir, tmp_path):
+    pytest.importorskip("gui.surface.workspace")
+    QSettings("Gradscape", "Gradscape").setValue(SETTINGS_KEY, str(tmp_path / "autosave"))
+    from gui.main_window import MainWindow
+    mw = MainWindow(restore_state=False)
+    qtbot.addWidget(mw)
+    mw.resize(1500, 950)
+    mw.show()
+    qtbot.waitExposed(mw)
+    ws = mw.show_workspace("graph")
+    view = mw.workspaces["surface"].surfaceView
+    assert view.objectName() == "surfaceView"
+    build_saddle(qtbot, ws)
+    send(qtbot, ws, "x", "y")
+    assert mw.workspaceTabs.currentWidget() is mw.workspaces["surface"]
+    assert mw.session.fixed == {"z": 0.5}
+    qtbot.waitExposed(view)
+    mw.workspaces["surface"].flush()   # the surface draws on the next event-loop turn; draw now
+    frame = view.grabFramebuffer()
+    colours = {frame.pixel(x, y) for x in range(0, frame.width(), 5) for y in range(0, frame.height(), 5)}
+    assert len(colours) > 50   # a coloured surface, not a blank frame
