@@ -111,7 +111,7 @@ def _newton(derivs: _Derivatives, x: np.ndarray, box: np.ndarray, report: Callab
     """Run all starts; returns the final points and their gradient norms (inf where a start failed)."""
     g, h = derivs.gradient_hessian(x)
     norm = _norms(g, h)
-    mu = np.full(len(x), 1e-12)
+    mu = np.zeros(len(x))   # pure Newton until a step fails to reduce |∇f|
     active = np.isfinite(norm)
     size = float(np.max(box[:, 1] - box[:, 0]))
     centre = box.mean(axis=1)
@@ -191,10 +191,10 @@ def critical_points(f, box: Sequence[Sequence[float]], variables: Sequence[str] 
 
     derivs = _Derivatives(expr, names)
     starts = start_points(bounds)
-    g0, _ = derivs.gradient_hessian(starts)
-    typical = np.linalg.norm(g0, axis=1)
-    typical = float(np.median(typical[np.isfinite(typical)])) if np.isfinite(typical).any() else 1.0
-    root_tol = ROOT_TOL * typical if typical > 0 else ROOT_TOL   # scale-free: 1e-9·f has the same points as f
+    g0, h0 = derivs.gradient_hessian(starts)
+    typical = _typical(np.linalg.norm(g0, axis=1))
+    root_tol = ROOT_TOL * typical   # scale-free: 1e-9·f has the same critical points as f
+    curvature = _typical(np.max(np.abs(h0.reshape(len(h0), -1)), axis=1))
     x, norms = _newton(derivs, starts.copy(), bounds, lambda t: report(0.8 * t), deadline)
     scale = np.maximum(bounds[:, 1] - bounds[:, 0], 1e-300)
     slack = 1e-9 * scale
@@ -206,17 +206,24 @@ def critical_points(f, box: Sequence[Sequence[float]], variables: Sequence[str] 
         report(0.8 + 0.2 * k / max(1, len(chosen)))
         p = _snap(derivs, candidates[i], float(cand_norms[i]), scale, 1e-3 * root_tol)
         p = np.clip(p, bounds[:, 0], bounds[:, 1])
-        found.append(_classify(derivs, p, bounds, probe=time.monotonic() <= deadline))
+        found.append(_classify(derivs, p, bounds, curvature, probe=time.monotonic() <= deadline))
     report(1.0)
     return sorted(found, key=lambda c: tuple(c.point))
 
 
-def _classify(derivs: _Derivatives, p: np.ndarray, bounds: np.ndarray, probe: bool = True) -> CriticalPoint:
+def _typical(magnitudes: np.ndarray) -> float:
+    """Median of the finite, non-zero magnitudes (1 if there are none): the function's own scale over the box."""
+    usable = magnitudes[np.isfinite(magnitudes) & (magnitudes > 0)]
+    return float(np.median(usable)) if usable.size else 1.0
+
+
+def _classify(derivs: _Derivatives, p: np.ndarray, bounds: np.ndarray, curvature: float,
+              probe: bool = True) -> CriticalPoint:
     """The point's kind (second-derivative test) and verdict (the probe's, for a degenerate point, when there is
     time left for it; 'unknown' otherwise)."""
     g, h = derivs.gradient_hessian(p[None, :])
     hessian = 0.5 * (h[0] + h[0].T)
-    kind = second_derivative_test(hessian)
+    kind = second_derivative_test(hessian, scale=curvature)
     finite = np.all(np.isfinite(hessian))
     eigenvalues = np.linalg.eigvalsh(hessian) + 0.0 if finite else np.full(len(p), np.nan)   # + 0.0: no -0.0
     if kind == "degenerate":

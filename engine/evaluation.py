@@ -4,7 +4,8 @@ A plan is the expressions' shared DAG flattened once into a list of kernel calls
 full-size arrays writes every intermediate into a buffer taken from a small pool and returns each buffer to the pool
 after the intermediate's last use, so a sweep allocates a handful of arrays instead of one per node (fresh large
 arrays cost page faults, which is most of what hand-written numpy spends). Powers with a constant exponent run as
-squarings and products instead of the general ``pow``, which is two orders of magnitude slower.
+squarings and products instead of the general ``pow``, which is two orders of magnitude slower; ``x^0.5`` and
+``x^-0.5`` run as square roots, which differ from ``pow`` only at -0 and -inf (sign of zero, NaN for +inf).
 """
 from __future__ import annotations
 

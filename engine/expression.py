@@ -17,6 +17,7 @@ import numpy as np
 from engine.primitives import PRIMITIVES
 
 _INTERN_LOCK = threading.Lock()
+REPR_LIMIT = 2000
 _INTERNED: "weakref.WeakValueDictionary[tuple, Expression]" = weakref.WeakValueDictionary()
 
 
@@ -95,6 +96,9 @@ class Expression:
         return to_text(self)
 
     def __repr__(self) -> str:
+        from engine.printing import text_length_estimate
+        if text_length_estimate(self) > REPR_LIMIT:  # tracebacks and debuggers must not print megabytes
+            return f"<Expression {self.op}: {self.node_count()} nodes, {len(self.variables)} variables>"
         return f"Expression({str(self)!r})"
 
     def __reduce__(self):

@@ -15,8 +15,7 @@ Decisions a user of the editor sees:
 - The edges of a formula node are exactly the node names its text mentions, in order of first mention, even when the
   formula simplifies one away (``a*0``): such an edge has local partial 0.
 
-The passes, paths, compilation and expansion live in sibling modules (graph_passes, graph_paths, graph_expand); the
-methods here are the entry points.
+Passes, paths and conversions live in graph_passes, graph_paths and graph_expand; the methods here are entry points.
 """
 from __future__ import annotations
 
@@ -44,8 +43,10 @@ class Graph:
         self._output: str | None = None
         self._subscribers: list[Callable[[GraphEvent], None]] = []
         self._topo: tuple[str, ...] | None = None
+        self._rank: dict[str, int] | None = None   # node → place in node order, for ordering children
         self._cache: dict = {}   # results of passes at the current version (see graph_passes)
         self._plans: dict = {}   # compiled pass plans, valid until the structure changes
+        self._programs: dict = {}   # each node's compiled formula, kept across edits (see graph_passes)
         self.version = 0   # increases with every change: a cheap "did anything change" for caches and views
 
     # --- reading ----------------------------------------------------------------------------------------------
@@ -64,9 +65,6 @@ class Graph:
     def __len__(self) -> int:
         return len(self._nodes)
 
-    def __contains__(self, name: object) -> bool:
-        return name in self._nodes
-
     def node(self, name: str) -> Node:
         try:
             return self._nodes[name]
@@ -80,7 +78,11 @@ class Graph:
         """The nodes whose formulas use ``name``, in node order."""
         self.node(name)
         kids = self._children.get(name, ())
-        return tuple(n for n in self._nodes if n in kids) if kids else ()
+        if not kids:
+            return ()
+        if self._rank is None:
+            self._rank = {n: i for i, n in enumerate(self._nodes)}
+        return tuple(sorted(kids, key=self._rank.__getitem__))
 
     def edges(self) -> list[tuple[str, str]]:
         return [(p, n) for n, node in self._nodes.items() for p in node.parents]
@@ -177,7 +179,7 @@ class Graph:
         order = [n for n in self.topological_order() if n in doomed]
         output = None if self._output in doomed else _KEEP
         kept = tuple(n for n in self._nodes if n not in doomed)   # so that undo puts them back where they were
-        label = f"Remove {', '.join(order)}" if len(order) <= 3 else f"Remove {len(order)} nodes"
+        label = f"Remove {', '.join(order)}" if 0 < len(order) <= 3 else f"Remove {len(order)} nodes"
         return self._commit({n: None for n in order}, output=output, order=kept, label=label)
 
     def rename(self, old: str, new: str) -> Undo:
@@ -354,7 +356,8 @@ class Graph:
             self._nodes.update((n, kept[n]) for n in order)
         if output is not _KEEP:
             self._output = output
-        self._changed(structural=any(structure_of(before[n]) != structure_of(updates[n]) for n in updates))
+        self._changed(structural=order is not None
+                      or any(structure_of(before[n]) != structure_of(updates[n]) for n in updates))
         self._emit(events_for(before, updates, renamed, old_output, self._output))
         inverse = (renamed[1], renamed[0]) if renamed else None
         return Undo(lambda: self._commit(before, old_output, old_order, inverse, label), label)
@@ -384,7 +387,7 @@ class Graph:
         self.version += 1
         self._cache.clear()
         if structural:
-            self._topo = None
+            self._topo = self._rank = None
             self._plans = {}
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 import operator
-import weakref
 from typing import Iterator, Mapping, NamedTuple
 
 import numpy as np
 
 from engine.expression import Expression, topological_order
-from engine.primitives import PRIMITIVES
+from engine.parser import CONSTANTS, tokenize
+from engine.primitives import FUNCTIONS, PRIMITIVES
 
 
 class Contribution(NamedTuple):
@@ -80,7 +80,7 @@ _SCALAR = {op: _scalar(op) for op in PRIMITIVES}
 class Program:
     """Straight-line code for an expression (and optionally its gradient) over its sorted variables."""
 
-    __slots__ = ("variables", "template", "var_slots", "steps", "value_slot", "partial_slots", "__weakref__")
+    __slots__ = ("variables", "template", "var_slots", "steps", "value_slot", "partial_slots")
 
     def __init__(self, expression: Expression, with_partials: bool):
         self.variables = expression.variables
@@ -105,16 +105,39 @@ class Program:
         return r
 
 
-_VALUE_PROGRAMS: "weakref.WeakKeyDictionary[Expression, Program]" = weakref.WeakKeyDictionary()
-_PARTIAL_PROGRAMS: "weakref.WeakKeyDictionary[Expression, Program]" = weakref.WeakKeyDictionary()
+MAX_CACHED_PROGRAMS = 4096
+_PROGRAMS: dict[tuple, Program] = {}
 
 
-def _program(expression: Expression, with_partials: bool) -> Program:
-    table = _PARTIAL_PROGRAMS if with_partials else _VALUE_PROGRAMS
-    program = table.get(expression)
+def _shape(formula: str) -> tuple:
+    """The formula's tokens with node names replaced by their rank among the names it mentions: formulas with one
+    shape parse to the same structure, so ``0.9*a + b`` on a thousand nodes shares one program (and one gradient)."""
+    tokens = [t for t in tokenize(formula) if t.kind != "end"]
+    names = sorted({t.text for t in tokens if t.kind == "name" and t.text not in FUNCTIONS and t.text not in CONSTANTS})
+    rank = {n: i for i, n in enumerate(names)}
+    return tuple(rank[t.text] if t.text in rank else t.text for t in tokens)
+
+
+def _program(node, with_partials: bool) -> Program:
+    """The node's program; its variables are the node's sorted formula variables (renaming keeps their order)."""
+    key = (_shape(node.formula), with_partials)
+    program = _PROGRAMS.get(key)
     if program is None:
-        program = table[expression] = Program(expression, with_partials)
+        if len(_PROGRAMS) >= MAX_CACHED_PROGRAMS:
+            _PROGRAMS.clear()
+        program = _PROGRAMS[key] = Program(node.expression, with_partials)
     return program
+
+
+def _node_program(graph, node, with_partials: bool) -> Program:
+    """Programs are remembered per node object, so after an edit only the changed nodes are looked up again."""
+    memo = graph._programs
+    if len(memo) > 2 * len(graph.nodes) + 64:
+        memo.clear()
+    entry = memo.get((node.name, with_partials))
+    if entry is None or entry[0] is not node:
+        entry = memo[node.name, with_partials] = (node, _program(node, with_partials))
+    return entry[1]
 
 
 def _input_values(graph, inputs: Mapping[str, float] | None) -> dict[str, float]:
@@ -138,10 +161,11 @@ def _plan(graph, with_partials: bool) -> list:
             node = graph.nodes[name]
             if node.is_input:
                 continue
-            program = _program(node.expression, with_partials)
-            by_var = dict(zip(program.variables, program.partial_slots))
+            program = _node_program(graph, node, with_partials)
+            variables = node.expression.variables   # a shared program's inputs, positionally (see _shape)
+            by_var = dict(zip(variables, program.partial_slots))
             slots = tuple(by_var.get(p, -1) for p in node.parents) if with_partials else ()
-            plan.append((name, program.variables, program, program.value_slot, slots))
+            plan.append((name, variables, program, program.value_slot, slots))
         graph._plans[key] = plan
     return plan
 
@@ -191,9 +215,10 @@ def backward(graph, inputs=None) -> dict[str, float]:
     nodes = graph.nodes
     adjoint = dict.fromkeys(nodes, 0.0)
     adjoint[output] = 1.0
+    relevant = relevant_nodes(graph, output)   # a node the output ignores contributes nothing, not 0·inf = nan
     for name in reversed(graph.topological_order()):
         a = adjoint[name]
-        if a == 0.0 or name not in node_partials:
+        if name not in node_partials or name not in relevant:
             continue
         for p, d in zip(nodes[name].parents, node_partials[name]):
             adjoint[p] += a * d
@@ -235,7 +260,8 @@ def forward_mode(graph, source: str, inputs=None) -> dict[str, float]:
     tangent = dict.fromkeys(nodes, 0.0)
     live = graph.descendants(source)
     tangent[source] = 1.0
+    moving = live | {source}   # only parents that move with the source contribute (no 0·inf from the others)
     for name in graph.topological_order():
         if name in live:
-            tangent[name] = sum(tangent[p] * partials[p, name] for p in nodes[name].parents)
+            tangent[name] = sum(tangent[p] * partials[p, name] for p in nodes[name].parents if p in moving)
     return tangent

@@ -34,6 +34,15 @@ def _precedence(node) -> int:
     return PRIMITIVES[node.op].precedence
 
 
+def text_length_estimate(root) -> int:
+    """About how many characters :func:`to_text` would write (text repeats shared nodes, so it can be huge)."""
+    from engine.expression import topological_order
+    length: dict[int, int] = {}
+    for node in topological_order([root]):
+        length[id(node)] = 4 + sum(length[id(a)] for a in node.args) if node.args else len(_node_text(node, {}))
+    return length[id(root)]
+
+
 def to_text(root) -> str:
     from engine.expression import topological_order
     text: dict[int, str] = {}

@@ -27,13 +27,15 @@ def _positive_integer(a) -> bool:
 
 
 def negated(x):
-    """-x when it is available without a new negation (x has a negative leading coefficient), else None."""
+    """-x when it is available without a new negation (a negative constant or leading factor), else None.
+
+    Only the top node is inspected: the builders keep a product's constant factor in front, and a walk down a long
+    product would recurse as deep as the product is long.
+    """
     if x.op == "const" and x.value < 0:
         return E.const(-x.value)
-    if x.op in ("mul", "div"):
-        lead = negated(x.args[0])
-        if lead is not None:
-            return E.apply(x.op, lead, x.args[1])
+    if x.op in ("mul", "div") and _is_const(x.args[0]) and x.args[0].value < 0:
+        return E.apply(x.op, E.const(-x.args[0].value), x.args[1])
     return None
 
 
@@ -72,7 +74,7 @@ def _fold_offsets(a, b, sign: float):
     if split is None or not _is_const(b):
         return None
     rest, c = split
-    return E.add(rest, E.const(c + sign * b.value))
+    return E.add(rest, E.const(c - sign * b.value))
 
 
 def simplify_add(a, b):

@@ -153,18 +153,19 @@ def taylor_model(f, point: Sequence[float], order: int = 2, variables: Sequence[
     return model_from_derivatives(names, p, value, grad, hess, order)
 
 
-def second_derivative_test(hessian, tol: float = EIGEN_TOL) -> str:
+def second_derivative_test(hessian, tol: float = EIGEN_TOL, scale: float = 1.0) -> str:
     """'minimum' | 'maximum' | 'saddle' | 'degenerate' from the signs of the Hessian's eigenvalues.
 
-    An eigenvalue counts as zero when ``|λ| <= tol * max(1, max|λ|)``: relative to the Hessian's own scale, with a
-    floor so that a Hessian of pure rounding noise is 'degenerate'. Positive and negative eigenvalues together make a
-    saddle even if another is zero; otherwise any zero eigenvalue leaves the test undecided ('degenerate'), as does a
-    non-finite Hessian.
+    An eigenvalue counts as zero when ``|λ| <= tol * max(scale, max|λ|)``: relative to the Hessian's own scale, with
+    ``scale`` as a floor so that a Hessian of pure rounding noise (x⁴ near 0: eigenvalues ~1e-20) is 'degenerate'.
+    The floor is a typical second derivative of the function where one is known (critical_points uses its box), else
+    1. Positive and negative eigenvalues together make a saddle even if another is zero; otherwise any zero eigenvalue
+    leaves the test undecided ('degenerate'), as does a non-finite Hessian.
     """
     eig = _eigenvalues(hessian)
     if eig is None or eig.size == 0:
         return "degenerate"
-    threshold = tol * max(1.0, float(np.max(np.abs(eig))))
+    threshold = tol * max(float(scale), float(np.max(np.abs(eig))))
     positive = bool(np.any(eig > threshold))
     negative = bool(np.any(eig < -threshold))
     if positive and negative:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-import pyqtgraph as pg
+
+from gui.views.contour_lines import contour_segments
 
 SurfaceFunction = Callable[[np.ndarray, np.ndarray], np.ndarray]   # vectorized f(x, y) on the plotted axes
 MARGIN = 0.25   # a trail is drawn while it stays within the plotted box widened by this fraction of its span
@@ -150,14 +151,6 @@ def model_levels(zs: np.ndarray, centre_value: float, current_value: float, has_
 
 
 def level_curves(xs, ys, zs, levels) -> np.ndarray:
-    """Contour lines of zs at ``levels`` as one (M, 2) array with NaN rows between pieces (for connect='finite')."""
-    pieces = []
-    dx, dy = xs[1] - xs[0], ys[1] - ys[0]
-    for level in levels:
-        for line in pg.functions.isocurve(zs, level, connected=True, extendToEdge=False):
-            arr = np.asarray(line, dtype=np.float64)
-            if len(arr) < 2:
-                continue
-            pieces.append(np.column_stack([xs[0] + arr[:, 0] * dx, ys[0] + arr[:, 1] * dy]))
-            pieces.append(np.full((1, 2), np.nan))
-    return np.vstack(pieces) if pieces else np.zeros((0, 2))
+    """Contour lines of zs at ``levels`` as segment endpoint pairs (2k, 2), for connect='pairs'."""
+    pieces = [contour_segments(xs, ys, zs, level) for level in levels]
+    return np.concatenate(pieces) if pieces else np.zeros((0, 2))

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gui.descent.frames import RunFrame
+from gui.descent.scene2d import pen
 
 VALUE_CAP = 1e30   # larger values (a run blowing up) are left out rather than squashing every other curve
 
@@ -65,7 +65,7 @@ class LossPlot(QWidget):
             curve = self._curves.get(frame.run_id)
             if curve is None:
                 curve = self._curves[frame.run_id] = self.plot.plot()
-            curve.setData(x[ok], y[ok], pen=pg.mkPen(QColor(frame.colour), width=2))
+            curve.setData(x[ok], y[ok], pen=pen(frame.colour, 2.0))
         self.plot.setLogMode(y=use_log)
         self.plot.setLabel("left", "f − f_best" if shift else "f")
         self.caption.setText(f"(log scale of f − f_best, f_best = {shift:.6g})" if shift else "")

@@ -1,6 +1,8 @@
 """The race on the contour map: trails with a dot per iterate, current points, arrows, Newton's model level curves."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -21,6 +23,21 @@ def lighter(colour: str, amount: float) -> QColor:
     c = QColor(colour)
     return QColor(round(c.red() + (255 - c.red()) * amount), round(c.green() + (255 - c.green()) * amount),
                   round(c.blue() + (255 - c.blue()) * amount))
+
+
+@lru_cache(maxsize=256)
+def pen(colour: str, width: float, lighten: float = 0.0, dashed: bool = False):
+    """Pens are made once per look: building them each frame costs more than drawing."""
+    style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
+    return pg.mkPen(lighter(colour, lighten), width=width, style=style)
+
+
+@lru_cache(maxsize=64)
+def brush(colour: str):
+    return pg.mkBrush(QColor(colour))
+
+
+WHITE_OUTLINE = pg.mkPen(255, 255, 255, width=1.5)
 
 
 class _RunItems2D:
@@ -45,7 +62,8 @@ class Race2D:
         self._runs: dict[int, _RunItems2D] = {}
         self._starts = pg.ScatterPlotItem(symbol="star", size=16, brush=pg.mkBrush(255, 255, 255),
                                           pen=pg.mkPen(20, 20, 20))
-        self._model_lines = pg.PlotDataItem(pen=NEWTON_PEN, connect="finite")
+        self._model_lines = pg.PlotDataItem(pen=NEWTON_PEN, connect="pairs")
+        self._newton_key = None
         self._jump = pg.PlotDataItem(pen=JUMP_PEN, connect="pairs")
         self._target = pg.ScatterPlotItem(symbol="x", size=14, pen=pg.mkPen(255, 255, 255, width=2))
         self._note = pg.TextItem(color=(255, 255, 255), anchor=(0, 1), fill=pg.mkBrush(0, 0, 0, 150))
@@ -81,9 +99,8 @@ class Race2D:
         if not frame.inside.any():
             items.hide()
             return
-        colour = QColor(frame.colour)
         pts = np.where(frame.inside[:, None], frame.points, np.nan)
-        items.trail.setData(pts[:, 0], pts[:, 1], pen=pg.mkPen(colour, width=2.2), symbolBrush=colour,
+        items.trail.setData(pts[:, 0], pts[:, 1], pen=pen(frame.colour, 2.2), symbolBrush=brush(frame.colour),
                             symbolPen=None, connect="finite")
         items.trail.setVisible(True)
         has_point = frame.current is not None
@@ -93,22 +110,26 @@ class Race2D:
         if not has_point:
             return
         p = frame.current
-        items.marker.setData([p[0]], [p[1]], brush=pg.mkBrush(colour), pen=pg.mkPen(255, 255, 255, width=1.5))
+        items.marker.setData([p[0]], [p[1]], brush=brush(frame.colour), pen=WHITE_OUTLINE)
         if frame.gradient is not None:
-            seg = arrow_segments(p, arrow_head(p, -frame.gradient, self._arrow_length()))
-            items.arrows.setData(seg[:, 0], seg[:, 1], pen=pg.mkPen(lighter(frame.colour, 0.45), width=2))
+            seg = arrow_segments(p, arrow_head(p, -frame.gradient, self._arrow_length())).reshape(-1, 2)
+            items.arrows.setData(seg[:, 0], seg[:, 1], pen=pen(frame.colour, 2.0, 0.45))
         if frame.velocity is not None:
-            seg = arrow_segments(p, p + np.asarray(frame.velocity, dtype=np.float64))
-            pen = pg.mkPen(lighter(frame.colour, 0.75), width=2, style=Qt.PenStyle.DashLine)
-            items.velocity.setData(seg[:, 0], seg[:, 1], pen=pen)
+            seg = arrow_segments(p, p + np.asarray(frame.velocity, dtype=np.float64)).reshape(-1, 2)
+            items.velocity.setData(seg[:, 0], seg[:, 1], pen=pen(frame.colour, 2.0, 0.75, True))
 
     def _draw_newton(self, frame: RunFrame | None) -> None:
         shown = frame is not None and frame.newton.model is not None
         for item in (self._model_lines, self._jump, self._target, self._note):
             item.setVisible(shown)
         if not shown:
+            self._newton_key = None
             return
         ex = frame.newton
+        key = (frame.key, frame.step, id(ex), self.view.extent)
+        if self._newton_key == key:
+            return   # the same explanation (cached upstream) at the same place: already drawn
+        self._newton_key = key
         p, target = frame.current, np.asarray(ex.target, dtype=np.float64)
         x0, x1, y0, y1 = self.view.extent
         xs, ys, zs = model_grid(ex.model, newton_patch(p, target, [(x0, x1), (y0, y1)]), n=61)

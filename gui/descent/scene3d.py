@@ -61,6 +61,7 @@ class Race3D:
         self._jump = gl.GLLinePlotItem(width=2.5, antialias=True, mode="lines", color=NEWTON_COLOUR,
                                        glOptions="translucent")
         add_items(view, (self._starts, self._wire, self._jump))
+        self._newton_key = None
 
     def set_surface_function(self, surface: SurfaceFunction) -> None:
         self.surface = surface
@@ -148,8 +149,13 @@ class Race3D:
         self._wire.setVisible(shown)
         self._jump.setVisible(shown)
         if not shown:
+            self._newton_key = None
             return
         ex = frame.newton
+        key = (frame.key, frame.step, id(ex), self.view.extent, self.surface_key)
+        if self._newton_key == key:
+            return
+        self._newton_key = key
         target = np.asarray(ex.target, dtype=np.float64)
         patch = newton_patch(frame.current, target, [self.view.extent[0:2], self.view.extent[2:4]])
         xs, ys, zs = model_grid(ex.model, patch, n=31)

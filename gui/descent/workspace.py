@@ -333,6 +333,7 @@ class DescentWorkspace(QWidget):
         for method in RACE:
             self.model.add_run(RunSpec(method, tuned[method], self.model.next_colour(), np.array([-1.2, 1.0])))
         self.panel.select_run(self.model.runs[-1].run_id)
+        self.loss_plot.log_check.setChecked(True)
         self.model.step(steps)
         self.undo_stack.clear()
 

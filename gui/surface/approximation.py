@@ -69,6 +69,8 @@ class ApproximationPanel(QWidget):
         self.plot.setLabel("bottom", "|ε|")
         self.plot.setLabel("left", "|error|")
         self.plot.showGrid(x=True, y=True, alpha=0.25)
+        for side in ("left", "bottom"):
+            self.plot.getAxis(side).enableAutoSIPrefix(False)   # "(x0.001)" on a log axis only confuses
         self.legend = self.plot.addLegend(offset=(8, 8))
         self._linear_curve = self.plot.plot(pen=pg.mkPen(LINEAR_COLOR, width=2), symbol="o", symbolSize=4,
                                             symbolBrush=LINEAR_COLOR, name="linear model")

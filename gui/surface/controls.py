@@ -123,6 +123,8 @@ class ViewControls(QWidget):
                 slider = QSlider(Qt.Orientation.Horizontal, self)
                 slider.setObjectName(f"slider_{name}")
                 slider.setRange(0, SLIDER_STEPS)
+                slider.setPageStep(SLIDER_STEPS // 10)
+                slider.setSingleStep(SLIDER_STEPS // 100)
                 slider.setToolTip(f"The value of {name}, held fixed while the others are plotted")
                 value_label = QLabel(self)
                 value_label.setMinimumWidth(70)

@@ -5,8 +5,8 @@ import html
 from itertools import groupby
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QToolButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QStackedWidget, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from engine import ParseError, parse
 from gui.surface.presets import Preset
@@ -41,11 +41,13 @@ class FunctionBar(QWidget):
         self.expressionError.setObjectName("expressionError")
         self.expressionError.setTextFormat(Qt.TextFormat.RichText)
         self.expressionError.setStyleSheet("color: #ff8a80;")
-        self.expressionError.setVisible(False)
         self.note = QLabel(self)
-        self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #a0a8b8;")
-        self.note.setVisible(False)
+        # the error replaces the note on one line of fixed height, so the views never jump when it appears
+        self._message_line = QStackedWidget(self)
+        self._message_line.addWidget(self.note)
+        self._message_line.addWidget(self.expressionError)
+        self._message_line.setFixedHeight(self.fontMetrics().height() + 6)
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -57,8 +59,7 @@ class FunctionBar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(row)
-        layout.addWidget(self.expressionError)
-        layout.addWidget(self.note)
+        layout.addWidget(self._message_line)
         self.expressionEdit.returnPressed.connect(self.submit)
         self.draw_button.clicked.connect(self.submit)
         self.expressionEdit.textEdited.connect(self._on_edited)
@@ -83,7 +84,6 @@ class FunctionBar(QWidget):
 
     def set_note(self, text: str) -> None:
         self.note.setText(text)
-        self.note.setVisible(bool(text))
 
     def submit(self) -> None:
         text = self.expressionEdit.text()
@@ -98,14 +98,14 @@ class FunctionBar(QWidget):
     def show_error(self, text: str, error: ParseError) -> None:
         self.expressionError.setText(error_html(text, error))
         self.expressionError.setToolTip(str(error))
-        self.expressionError.setVisible(True)
+        self._message_line.setCurrentWidget(self.expressionError)
         self.expressionEdit.setStyleSheet("QLineEdit { border: 1px solid #ff6e6e; }")
         self.expressionEdit.setCursorPosition(min(error.position, len(text)))
         self.expressionEdit.setFocus()
 
     def clear_error(self) -> None:
         self.expressionError.clear()
-        self.expressionError.setVisible(False)
+        self._message_line.setCurrentWidget(self.note)
         self.expressionEdit.setStyleSheet("")
 
     def _on_edited(self, _text: str) -> None:

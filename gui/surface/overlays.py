@@ -40,7 +40,7 @@ class Overlays:
             "plane": gl.GLMeshItem(smooth=False, color=PLANE_COLOR, glOptions=ON_TOP, computeNormals=False),
             "quadratic": gl.GLLinePlotItem(mode="lines", color=_rgba(QUADRATIC_COLOR, 0.9), width=1.2,
                                            glOptions="translucent"),
-            "eigen": gl.GLLinePlotItem(mode="lines", width=3, glOptions="translucent"),
+            "eigen": gl.GLLinePlotItem(mode="lines", width=3, glOptions=ON_TOP),
             "gradient": gl.GLLinePlotItem(mode="lines", color=_rgba(ARROW_COLOR), width=3.5, glOptions=ON_TOP),
             "critical": gl.GLScatterPlotItem(size=14, pxMode=True, glOptions=ON_TOP),
             "point": gl.GLScatterPlotItem(size=13, pxMode=True, color=_rgba(POINT_COLOR), glOptions=ON_TOP),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (QFileDialog, QLabel, QScrollArea, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout,
+from PySide6.QtWidgets import (QLabel, QScrollArea, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout,
                                QWidget)
 
 from engine.critical import critical_points
@@ -72,6 +72,23 @@ class SurfaceWorkspace(QWidget):
         self.views.addWidget(self.curveView)
         self.cursorLabel = QLabel(self)
         self.cursorLabel.setStyleSheet("color: #a0a8b8;")
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.views, 1)
+        left_layout.addWidget(self.cursorLabel)
+        main = QSplitter(Qt.Orientation.Horizontal, self)
+        main.addWidget(left)
+        main.addWidget(self._build_side())
+        main.setStretchFactor(0, 1)
+        main.setSizes([1000, 380])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.function_bar)
+        layout.addWidget(self.controls)
+        layout.addWidget(main, 1)
+
+    def _build_side(self) -> QWidget:
         self.inspector = PointInspector(self)
         self.approximation = ApproximationPanel(self)
         self.critical = CriticalPanel(self)
@@ -83,21 +100,7 @@ class SurfaceWorkspace(QWidget):
         self.side.addTab(scroll, "Inspect")
         self.side.addTab(self.approximation, "Approximation")
         self.side.addTab(self.critical, "Critical points")
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.views, 1)
-        left_layout.addWidget(self.cursorLabel)
-        main = QSplitter(Qt.Orientation.Horizontal, self)
-        main.addWidget(left)
-        main.addWidget(self.side)
-        main.setStretchFactor(0, 1)
-        main.setSizes([1000, 380])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.function_bar)
-        layout.addWidget(self.controls)
-        layout.addWidget(main, 1)
+        return self.side
 
     def _connect(self) -> None:
         s = self.session
@@ -278,11 +281,6 @@ class SurfaceWorkspace(QWidget):
             s.text, s.axes, dict(s.fixed), {a: s.domain[a] for a in s.variables if a in s.domain},
             None if s.point is None else tuple(map(float, s.point)), self.controls.resolutionSpin.value(),
             self.inspector.overlays_shown()), path)
-
-    def export_views_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export Contour View", "", "PNG image (*.png)")
-        if path:
-            self.contourView.export_image(path)
 
     def demo(self) -> None:
         """The chapter's Taylor example, overlays on and critical points found: for docs screenshots."""

@@ -64,6 +64,8 @@ class ContourView(pg.PlotWidget):
         self._viewbox = _PickingViewBox()
         super().__init__(parent, background=BACKGROUND, viewBox=self._viewbox)
         self.setMinimumSize(240, 200)
+        for side in ("left", "bottom"):
+            self.plotItem.getAxis(side).enableAutoSIPrefix(False)   # data units, never "(x0.001)"
         self.setToolTip("Click: select a point · drag: move it · right/middle drag: pan · wheel: zoom")
         self.colormap = pg.colormap.get(colormap)
         self.extent: tuple[float, float, float, float] | None = None

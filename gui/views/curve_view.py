@@ -19,6 +19,8 @@ class CurveView(pg.PlotWidget):
         self._viewbox = _PickingViewBox()
         super().__init__(parent, background=BACKGROUND, viewBox=self._viewbox)
         self.setMinimumSize(240, 200)
+        for side in ("left", "bottom"):
+            self.plotItem.getAxis(side).enableAutoSIPrefix(False)   # data units, never "(x0.001)"
         self.setToolTip("Click: select a point · drag: move it · right/middle drag: pan · wheel: zoom")
         self.plotItem.showGrid(x=True, y=True, alpha=0.25)
         self._curve = pg.PlotDataItem(pen=CURVE_PEN, connect="finite")

@@ -96,6 +96,15 @@ def test_rosenbrock_single_minimum_at_one_one():
     assert points[0].value == 0.0
 
 
+@pytest.mark.parametrize("factor", [1e-9, 1.0, 1e9])
+def test_the_scale_of_f_does_not_change_the_answer(factor):
+    f = parse(f"{factor!r}*((x^2 + y - 11)^2 + (x + y^2 - 7)^2)")
+    points = critical_points(f, [(-5, 5), (-5, 5)])
+    assert [c.kind for c in points].count("minimum") == 4 and len(points) == 9
+    bowl = critical_points(parse(f"{factor!r}*(x^2 + y^2)"), BOX2)
+    assert summary(bowl) == [((0.0, 0.0), "minimum", "minimum")]
+
+
 def test_three_variables():
     f = parse("x^2 - y^2 + z^2 + x*z")
     points = critical_points(f, [(-1, 1)] * 3)

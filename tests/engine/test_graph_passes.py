@@ -168,3 +168,33 @@ def test_compiled_text_is_given_only_when_it_is_small():
     assert parse(text).evaluate(w=-1.0, x=0.0, y=-2.0, z=1.0) == 1024.0
     assert compiled_text(layered(60)) is None   # 2⁶⁰ paths: the text would never end
     assert compiled_text(layered(3), limit=20) is None and compiled_text(layered(3), limit=10_000) is not None
+
+
+def test_formulas_of_one_shape_over_different_names_each_get_their_own_values():
+    g = Graph()
+    for name, value in (("a", 1.0), ("b", 2.0), ("c", 5.0)):
+        g.add_input(name, value)
+    for name, formula in (("p", "b - a"), ("q", "c - b"), ("r", "a - c"), ("s", "b*0 + a"), ("t", "c*0 + b"),
+                          ("f", "p*q + r^2 + s/t")):
+        g.add_formula(name, formula)
+    values = g.forward()
+    assert [values[n] for n in "pqrst"] == [1.0, 3.0, -4.0, 1.0, 2.0]
+    partials = g.local_partials()
+    assert partials[("a", "p")] == -1.0 and partials[("b", "q")] == -1.0 and partials[("c", "r")] == -1.0
+    assert partials[("b", "s")] == 0.0 and partials[("a", "s")] == 1.0 and partials[("c", "t")] == 0.0
+    assert g.backward()["b"] == pytest.approx(3.0 - 1.0 - 0.25)   # via p, q and t (= b)
+
+
+def test_a_branch_the_output_ignores_cannot_poison_the_adjoints():
+    g = Graph()
+    g.add_input("x", 0.0)
+    g.add_formula("side", "log(x)")      # ∂side/∂x = 1/0 = inf, but f does not use side
+    g.add_formula("f", "x^2 + 3*x")
+    g.set_output("f")
+    assert g.local_partials()[("x", "side")] == math.inf
+    assert g.backward() == {"x": 3.0, "side": 0.0, "f": 1.0}
+    assert [s.node for s in g.backward_steps()] == ["f", "x"]
+    g.add_input("y", 0.0)
+    g.set_formula("f", "x^2 + 3*x + log(y)")
+    assert g.local_partials()[("y", "f")] == math.inf
+    assert g.forward_mode("x")["f"] == 3.0   # y does not move with x, so its inf partial plays no part

@@ -179,7 +179,7 @@ def test_newton_on_a_saddle_says_the_model_has_no_minimum(qtbot, workspace):
     assert "has no minimum" in w.newton_label.text()
     assert "indefinite" in w.newton_label.text()       # the engine's message: what the damped step does instead
     assert w.race2d._note.isVisible() and "no minimum" in w.race2d._note.textItem.toPlainText()
-    assert w.race2d._model_lines.isVisible() and w.race3d._wire.isVisible()
+    assert w.race2d._model_lines.isVisible() and w.race3d._wire.visible()
 
 
 def test_max_steps_stops_the_race(qtbot, workspace):

@@ -1,0 +1,1 @@
+"""The Descent workspace: optimizers racing down the surface (see workspace.py)."""
