@@ -26,18 +26,27 @@ def adjoints(f: E.Expression, wrt: Sequence[E.Expression] | None = None) -> dict
     for node in order:
         if node.op == "var" or any(id(a) in varying for a in node.args):
             varying.add(id(node))
-    adj: dict[int, E.Expression] = {id(f): E.ONE}
+    contributions: dict[int, list[E.Expression]] = {id(f): [E.ONE]}
+    adj: dict[int, E.Expression] = {}
     for node in reversed(order):
-        g = adj.get(id(node))
-        if g is None or node.op in ("var", "const"):
+        terms = contributions.pop(id(node), None)
+        if terms is None:
             continue
+        g = adj[id(node)] = _total(terms)
         for i, arg in enumerate(node.args):
-            if id(arg) not in varying:
-                continue
-            contribution = E.mul(g, local_partial(node, i))
-            previous = adj.get(id(arg))
-            adj[id(arg)] = contribution if previous is None else E.add(previous, contribution)
+            if id(arg) in varying:
+                contributions.setdefault(id(arg), []).append(E.mul(g, local_partial(node, i)))
     return adj
+
+
+def _total(terms: list[E.Expression]) -> E.Expression:
+    """The sum of an adjoint's contributions in an order fixed by their structure, not by the sweep that found
+    them, so the sweeps for different Hessian rows build the same sums and share them."""
+    terms.sort(key=lambda t: t.structure_hash)
+    total = terms[0]
+    for term in terms[1:]:
+        total = E.add(total, term)
+    return total
 
 
 def gradient(f: E.Expression, variables: Sequence[str]) -> tuple[E.Expression, ...]:

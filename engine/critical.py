@@ -12,13 +12,14 @@ small neighbourhood (:mod:`engine.critical_probe`).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 import numpy as np
 
 from engine import expression as E
 from engine.critical_probe import probe_verdict
+from engine.critical_sets import NULL_TOL, SampledSets, SetTracer, set_dimension
 from engine.taylor import second_derivative_test
 
 #: Newton iterations per start. Degenerate roots converge only linearly (x⁴: by 2/3 a step), hence the margin.
@@ -29,16 +30,52 @@ MAX_STARTS = 600
 MERGE_TOL = 1e-5
 #: |∇f| at a root, relative to the typical |∇f| over the box.
 ROOT_TOL = 1e-8
+#: Samples of a set of critical points probed for its verdict (besides its middle).
+SET_PROBES = 12
+NO_EDGES = np.empty((0, 2), dtype=np.int64)
+NO_EDGES.setflags(write=False)
 
 
 @dataclass(frozen=True, eq=False)
 class CriticalPoint:
+    """An isolated critical point (``dimension`` 0), or one representative of a set of critical points (a line,
+    curve or flat region: ``dimension`` ≥ 1) together with the samples that trace the whole set.
+
+    For a set, ``point`` is the sample nearest the set's middle, and ``value``, ``kind``, ``eigenvalues`` are the
+    representative's (f is constant along a connected set of critical points). ``verdict`` is about every point of
+    the set: 'minimum' means each is a local minimum in the non-strict sense (f ≥ its value nearby, with equality
+    along the set), 'maximum' likewise, 'neither' when some point of the set is no extremum (a ridge of saddles, or a
+    set that is minima in part and maxima in part). Where f is constant around every probed sample (a plateau:
+    each point is at once a non-strict minimum and maximum), ``flat`` is True and the verdict is 'minimum'.
+    """
     point: np.ndarray
     value: float
     kind: str               # second-derivative test: 'minimum' | 'maximum' | 'saddle' | 'degenerate'
     verdict: str            # what the point is: 'minimum' | 'maximum' | 'neither' | 'unknown'
     eigenvalues: np.ndarray  # of the Hessian, ascending
     gradient_norm: float
+    dimension: int = 0      # 0 isolated point, 1 line or curve, 2 region of the plane, …
+    samples: np.ndarray | None = None   # (m, n) points of the set, about STEP of the box apart; [point] if isolated
+    edges: np.ndarray | None = None     # (k, 2) indices into samples: neighbours along the set (for drawing it)
+    extent: np.ndarray | None = None    # (n, 2) the samples' (low, high) per variable
+    flat: bool = False                   # f constant around the set (a plateau)
+
+    @property
+    def is_set(self) -> bool:
+        return self.dimension > 0
+
+    def describe(self, names: Sequence[str] | None = None) -> str:
+        """'isolated point', or e.g. 'curve of critical points, x in [-2, 2], y in [-2, 2] (129 samples)'."""
+        if not self.is_set:
+            return "isolated point"
+        shape = {1: "curve", 2: "surface" if len(self.point) > 2 else "region"}.get(self.dimension,
+                                                                                     f"{self.dimension}-D set")
+        if len(self.point) == 1:
+            shape = "interval"
+        names = names or [f"x{i + 1}" for i in range(len(self.point))]
+        ranges = ", ".join(f"{v} in [{lo:.4g}, {hi:.4g}]" for v, (lo, hi) in zip(names, self.extent))
+        plateau = " where f is constant" if self.flat else ""
+        return f"{shape} of critical points{plateau}, {ranges} ({len(self.samples)} samples)"
 
 
 class Cancelled(Exception):
@@ -195,20 +232,88 @@ def critical_points(f, box: Sequence[Sequence[float]], variables: Sequence[str] 
     typical = _typical(np.linalg.norm(g0, axis=1))
     root_tol = ROOT_TOL * typical   # scale-free: 1e-9·f has the same critical points as f
     curvature = _typical(np.max(np.abs(h0.reshape(len(h0), -1)), axis=1))
-    x, norms = _newton(derivs, starts.copy(), bounds, lambda t: report(0.8 * t), deadline)
+    x, norms = _newton(derivs, starts.copy(), bounds, lambda t: report(0.7 * t), deadline)
     scale = np.maximum(bounds[:, 1] - bounds[:, 0], 1e-300)
     slack = 1e-9 * scale
     inside = np.all((x >= bounds[:, 0] - slack) & (x <= bounds[:, 1] + slack), axis=1) & (norms <= root_tol)
     candidates, cand_norms = x[inside], norms[inside]
-    found = []
-    chosen = _distinct(candidates, cand_norms, scale)
-    for k, i in enumerate(chosen):
-        report(0.8 + 0.2 * k / max(1, len(chosen)))
+    distinct = []
+    for i in sorted(_distinct(candidates, cand_norms, scale)):
         p = _snap(derivs, candidates[i], float(cand_norms[i]), scale, 1e-3 * root_tol)
-        p = np.clip(p, bounds[:, 0], bounds[:, 1])
-        found.append(_classify(derivs, p, bounds, curvature, probe=time.monotonic() <= deadline))
+        distinct.append(np.clip(p, bounds[:, 0], bounds[:, 1]))
+    search = _Search(derivs, bounds, curvature, root_tol, deadline, report)
+    found = search.isolated_and_sets(distinct)
     report(1.0)
     return sorted(found, key=lambda c: tuple(c.point))
+
+
+class _Search:
+    """Classifies the distinct points Newton found: isolated points as they are, and points with a zero Hessian
+    eigenvalue continued into the sets of critical points they may lie on (:mod:`engine.critical_sets`)."""
+
+    def __init__(self, derivs, bounds, curvature, root_tol, deadline, report):
+        self.derivs, self.bounds, self.curvature = derivs, bounds, curvature
+        self.root_tol, self.deadline, self.report = root_tol, deadline, report
+
+    def _has_zero_eigenvalue(self, p: np.ndarray) -> bool:
+        _, h = self.derivs.gradient_hessian(p[None, :])
+        if not np.all(np.isfinite(h)):
+            return False
+        lam = np.abs(np.linalg.eigvalsh(0.5 * (h[0] + h[0].T)))
+        return bool(np.any(lam <= NULL_TOL * max(self.curvature, float(np.max(lam)))))
+
+    def isolated_and_sets(self, distinct: list[np.ndarray]) -> list[CriticalPoint]:
+        seeds = [p for p in distinct if self._has_zero_eigenvalue(p)]
+        traced = None
+        if seeds and time.monotonic() <= self.deadline:
+            tracer = SetTracer(self.derivs, self.bounds, self.root_tol, self.curvature, self.deadline)
+            traced = tracer.trace(np.array(seeds), lambda t: self.report(0.7 + 0.15 * t))
+        on_set = {}
+        if traced is not None:
+            sizes = np.bincount(traced.labels)
+            on_set = {id(p): int(traced.labels[k]) for p, k in zip(seeds, traced.seed_of)
+                      if sizes[traced.labels[k]] >= 2}
+        found = []
+        for k, p in enumerate(distinct):
+            self.report(0.85 + 0.1 * k / max(1, len(distinct)))
+            if id(p) not in on_set:
+                found.append(_classify(self.derivs, p, self.bounds, self.curvature,
+                                       probe=time.monotonic() <= self.deadline))
+        for label in sorted(set(on_set.values())):
+            found.append(self._critical_set(traced, label))
+        return found
+
+    def _critical_set(self, traced: SampledSets, label: int) -> CriticalPoint:
+        members = np.flatnonzero(traced.labels == label)
+        index = {int(m): k for k, m in enumerate(members)}
+        samples = traced.samples[members]
+        edges = np.array([(index[int(a)], index[int(b)]) for a, b in traced.edges if int(a) in index],
+                         dtype=np.int64).reshape(-1, 2)
+        width = self.bounds[:, 1] - self.bounds[:, 0]
+        unit = (samples - self.bounds[:, 0]) / width
+        middle = int(np.argmin(np.linalg.norm(unit - unit.mean(axis=0), axis=1)))
+        rep = _classify(self.derivs, samples[middle], self.bounds, self.curvature, probe=False)
+        verdict, flat = self._set_verdict(samples, middle)
+        for array in (samples, edges):
+            array.setflags(write=False)
+        extent = np.stack([samples.min(axis=0), samples.max(axis=0)], axis=1)
+        extent.setflags(write=False)
+        return replace(rep, verdict=verdict, dimension=max(1, set_dimension(samples, edges)), samples=samples,
+                       edges=edges, extent=extent, flat=flat)
+
+    def _set_verdict(self, samples: np.ndarray, middle: int) -> tuple[str, bool]:
+        """Probe f around the set's middle and up to SET_PROBES samples spread over it; every resolved answer
+        must agree, else 'neither'. Nothing resolved anywhere: a plateau."""
+        if time.monotonic() > self.deadline:
+            return "unknown", False
+        order = np.lexsort(samples.T[::-1])
+        picks = [middle] + [int(order[i]) for i in np.linspace(0, len(order) - 1, min(SET_PROBES, len(order)))
+                            .round().astype(int)]
+        verdicts = {probe_verdict(self.derivs.values, samples[i], self.bounds) for i in dict.fromkeys(picks)}
+        resolved = verdicts - {"unknown"}
+        if not resolved:
+            return "minimum", True
+        return (resolved.pop(), False) if len(resolved) == 1 else ("neither", False)
 
 
 def _typical(magnitudes: np.ndarray) -> float:
@@ -233,8 +338,11 @@ def _classify(derivs: _Derivatives, p: np.ndarray, bounds: np.ndarray, curvature
     point = p.copy()
     point.setflags(write=False)
     eigenvalues.setflags(write=False)
+    samples = point[None, :]
+    extent = np.stack([point, point], axis=1)
+    extent.setflags(write=False)
     return CriticalPoint(point, float(derivs.values(p[None, :])[0]) + 0.0, kind, verdict, eigenvalues,
-                         float(np.linalg.norm(g[0])))
+                         float(np.linalg.norm(g[0])), samples=samples, edges=NO_EDGES, extent=extent)
 
 
 def _expression_and_names(f, variables) -> tuple[E.Expression, tuple[str, ...]]:

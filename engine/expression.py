@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import threading
+import zlib
 import weakref
 from typing import Iterable, Mapping, Sequence
 
@@ -18,6 +19,7 @@ from engine.primitives import PRIMITIVES
 
 _INTERN_LOCK = threading.Lock()
 REPR_LIMIT = 2000
+_OP_CODES = {name: code for code, name in enumerate(sorted(PRIMITIVES))}
 _INTERNED: "weakref.WeakValueDictionary[tuple, Expression]" = weakref.WeakValueDictionary()
 
 
@@ -27,13 +29,17 @@ class Expression:
     Build them with :func:`engine.parse` or the builders in this module, never with the constructor.
     """
 
-    __slots__ = ("op", "args", "value", "name", "_variables", "_grad", "_hessian", "_size", "__weakref__")
+    __slots__ = ("op", "args", "value", "name", "structure_hash", "_variables", "_grad", "_hessian", "_size",
+                 "__weakref__")
 
     def __init__(self, op: str, args: tuple = (), value: float | None = None, name: str | None = None):
         self.op = op            # "const", "var", or a key of PRIMITIVES
         self.args = args        # argument Expressions
         self.value = value      # float, for constants
         self.name = name        # str, for variables
+        # The same for the same structure in every process (str hashes are salted per process, so names go
+        # through crc32): a deterministic order for terms whose order does not matter.
+        self.structure_hash = _structure_hash(op, args, value, name)
         self._variables = None
         self._grad = None
         self._hessian = None
@@ -103,6 +109,14 @@ class Expression:
 
     def __reduce__(self):
         raise TypeError("Expressions are not pickled; save str(expr) and parse it back")
+
+
+def _structure_hash(op: str, args: tuple, value: float | None, name: str | None) -> int:
+    if op == "const":
+        return hash((-1, 0.0 if math.isnan(value) else value, math.copysign(1.0, value)))
+    if op == "var":
+        return hash((-2, zlib.crc32(name.encode("utf-8"))))
+    return hash((_OP_CODES[op],) + tuple(a.structure_hash for a in args))
 
 
 def _intern(op: str, args: tuple = (), value: float | None = None, name: str | None = None) -> Expression:

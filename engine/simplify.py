@@ -74,7 +74,7 @@ def _fold_offsets(a, b, sign: float):
     if split is None or not _is_const(b):
         return None
     rest, c = split
-    return E.add(rest, E.const(c - sign * b.value))
+    return E.add(rest, E.const(c + sign * b.value))
 
 
 def simplify_add(a, b):

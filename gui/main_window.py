@@ -74,15 +74,17 @@ class MainWindow(QMainWindow):
 
     # --- workspaces -------------------------------------------------------------------------------------------
     def _build_workspaces(self) -> None:
-        from gui.surface.workspace import SurfaceWorkspace
-        self.add_workspace(SurfaceWorkspace(self.session, self), "Surface")
         from gui.descent.workspace import DescentWorkspace
-        self.add_workspace(DescentWorkspace(self.session, self), "Descent")
         from gui.graph.workspace import GraphWorkspace
-        self.add_workspace(GraphWorkspace(self.session, self), "Graph")
-        # Other workspaces: one line each, e.g.
-        #   from gui.descent.workspace import DescentWorkspace
-        #   self.add_workspace(DescentWorkspace(self.session, self), "Descent")
+        from gui.surface.workspace import SurfaceWorkspace
+        surface = self.add_workspace(SurfaceWorkspace(self.session, self), "Surface")
+        self.add_workspace(DescentWorkspace(self.session, self), "Descent")
+        graph = self.add_workspace(GraphWorkspace(self.session, self), "Graph")
+        surface.open_as_graph_requested.connect(lambda expression: self._open_as_graph(graph, expression))
+
+    def _open_as_graph(self, graph_workspace: QWidget, expression) -> None:
+        graph_workspace.open_expression(expression)
+        self.show_workspace("graph")
 
     def add_workspace(self, widget: QWidget, title: str) -> QWidget:
         key = title.lower()

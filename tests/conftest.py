@@ -35,8 +35,9 @@ _share_gl_contexts()
 
 @pytest.fixture
 def settings_dir(tmp_path, monkeypatch):
-    """Isolated QSettings storage so tests never read or write the user's settings."""
+    """Isolated QSettings and app-data storage (autosaves) so tests never touch the user's files."""
     from PySide6.QtCore import QSettings
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     return tmp_path / "settings"

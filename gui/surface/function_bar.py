@@ -18,6 +18,7 @@ SYNTAX_HELP = ("Operators + − * / ^ (or **), parentheses, numbers like 2.5 or 
 class FunctionBar(QWidget):
     submitted = Signal(str)          # a formula that parses was entered
     preset_chosen = Signal(object)   # a Preset
+    open_as_graph_clicked = Signal()
 
     def __init__(self, presets: list[Preset], parent=None):
         super().__init__(parent)
@@ -37,6 +38,10 @@ class FunctionBar(QWidget):
         self.presets_button.setToolTip("Functions from the chapter and classic test functions")
         self.presets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.presets_button.setMenu(self._presets_menu(presets))
+        self.graph_button = QPushButton("Open as graph", self)
+        self.graph_button.setObjectName("openAsGraphButton")
+        self.graph_button.setToolTip("Expand the drawn function into a chain-rule graph (one node per operation) "
+                                     "in the Graph workspace")
         self.expressionError = QLabel(self)
         self.expressionError.setObjectName("expressionError")
         self.expressionError.setTextFormat(Qt.TextFormat.RichText)
@@ -55,6 +60,7 @@ class FunctionBar(QWidget):
         row.addWidget(self.expressionEdit, 1)
         row.addWidget(self.draw_button)
         row.addWidget(self.presets_button)
+        row.addWidget(self.graph_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -62,6 +68,7 @@ class FunctionBar(QWidget):
         layout.addWidget(self._message_line)
         self.expressionEdit.returnPressed.connect(self.submit)
         self.draw_button.clicked.connect(self.submit)
+        self.graph_button.clicked.connect(self.open_as_graph_clicked)
         self.expressionEdit.textEdited.connect(self._on_edited)
 
     def _presets_menu(self, presets: list[Preset]) -> QMenu:

@@ -36,6 +36,7 @@ SHORTCUTS = [("Enter", "Draw the typed function"), ("Click / drag (contour view)
 
 class SurfaceWorkspace(QWidget):
     status_message = Signal(str)
+    open_as_graph_requested = Signal(object)   # the session's Expression, to expand in the Graph workspace
     file_filter = doc.FILE_FILTER
 
     def __init__(self, session, parent=None):
@@ -109,6 +110,7 @@ class SurfaceWorkspace(QWidget):
         s.point_changed.connect(lambda: self._schedule("point"))
         self.function_bar.submitted.connect(self.set_function_text)
         self.function_bar.preset_chosen.connect(self.apply_preset)
+        self.function_bar.open_as_graph_clicked.connect(lambda: self.open_as_graph_requested.emit(s.expression))
         c = self.controls
         c.ranges_edited.connect(lambda ranges: self.undo_stack.push(SetRangeCommand(s, ranges)))
         c.resolution_changed.connect(lambda _n: self._schedule("field"))

@@ -12,7 +12,7 @@ from engine import expression as E
 from engine.autodiff import adjoints, gradient, hessian, local_partial
 from engine.expression import topological_order
 from engine.primitives import PRIMITIVES
-from tests.engine.strategies import VARIABLES, formulas, points
+from tests.engine.core_strategies import VARIABLES, formulas, points
 
 NESTED = "(((w+x+y+z)^2+(w+x-y-z)^2)^2+((w+x+y+z)^2-(w+x-y-z)^2)^2)^2"
 

@@ -12,7 +12,7 @@ from engine import expression as E
 from engine.evaluation import CHUNK, EvaluationPlan
 from engine.expression import topological_order
 from engine.primitives import PRIMITIVES
-from tests.engine.strategies import VARIABLES, formulas
+from tests.engine.core_strategies import VARIABLES, formulas
 
 GRID = {"x": np.linspace(-1.4, 1.3, 7), "y": np.linspace(0.9, -1.2, 7), "z": np.linspace(-0.3, 0.8, 7)}
 

@@ -111,3 +111,26 @@ def test_main_py_refuses_an_unknown_preset_clearly(tmp_path):
                              "--preset", "nope"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert "no preset 'nope'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_open_as_graph_expands_the_drawn_function_in_the_graph_workspace(qtbot, main_window, surface):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+    from engine import parse
+    graph_ws = main_window.workspaces["graph"]
+    before = sorted(graph_ws.document.graph.nodes)
+    surface.expressionEdit.clear()
+    qtbot.keyClicks(surface.expressionEdit, "x*exp(-x^2 - y^2)")
+    qtbot.keyClick(surface.expressionEdit, Qt.Key.Key_Return)
+    qtbot.mouseClick(surface.findChild(QPushButton, "openAsGraphButton"), Qt.MouseButton.LeftButton)
+    assert main_window.workspaceTabs.currentWidget() is graph_ws
+    graph = graph_ws.document.graph
+    assert set(graph.inputs) == {"x", "y"}
+    assert len(graph.nodes) >= 6          # x, y and one node per operation
+    compiled = graph.compile()
+    expected = parse("x*exp(-x^2 - y^2)")
+    for point in [(-1.0, 0.0), (0.3, -0.7), (1.2, 0.4)]:
+        values = dict(zip(("x", "y"), point))
+        assert float(compiled.evaluate(values)) == pytest.approx(float(expected.evaluate(values)), rel=1e-12)
+    main_window.undo_group.undo()        # the expansion is one undo step in the graph workspace
+    assert sorted(graph_ws.document.graph.nodes) == before
