@@ -117,7 +117,9 @@ def critical_command(args) -> dict:
     points = critical_points(f, box, max_seconds=args.max_seconds)
     return {"expression": str(f), "variables": list(names), "box": box,
             "points": [{"point": c.point, "value": c.value, "kind": c.kind, "verdict": c.verdict,
-                        "eigenvalues": c.eigenvalues, "gradient_norm": c.gradient_norm} for c in points]}
+                        "eigenvalues": c.eigenvalues, "gradient_norm": c.gradient_norm,
+                        "dimension": c.dimension, "flat": c.flat, "extent": c.extent, "samples": c.samples,
+                        "description": c.describe(names)} for c in points]}
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -134,9 +136,13 @@ def render_critical(r: dict) -> str:
     if not r["points"]:
         return "\n".join(head[:2])
     rows = [[format_vector(p["point"]), format_number(p["value"]), p["kind"], p["verdict"],
-             format_vector(p["eigenvalues"])] for p in r["points"]]
+             format_vector(p["eigenvalues"]), p.get("description", "")] for p in r["points"]]
     point_name = f"({', '.join(r['variables'])})"
-    return "\n".join(head + _table([point_name, "f", "kind", "verdict", "Hessian eigenvalues"], rows))
+    lines = _table([point_name, "f", "kind", "verdict", "Hessian eigenvalues", "set"], rows)
+    if any(p.get("dimension", 0) > 0 for p in r["points"]):
+        lines += ["", "A set of critical points is listed once, at a point of it near its middle; its verdict holds for "
+                      "every point of it, as a non-strict extremum."]
+    return "\n".join(head + lines)
 
 
 def descend_command(args) -> dict:

@@ -8,6 +8,11 @@ step; where H is singular (x³, x⁴, x²y + xy² at the origin) it stays finite
 Each point is classified by the second-derivative test (``kind``). Its ``verdict`` says what the point is: the test's
 answer where it decides, and for a degenerate point the result of probing f along lines through the point and in a
 small neighbourhood (:mod:`engine.critical_probe`).
+
+Critical points need not be isolated: (x − y)² is critical along the whole line y = x, relu(x) on all of x ≤ 0.
+Points whose Hessian has a zero eigenvalue are continued along its null directions (:mod:`engine.critical_sets`);
+those that lie on a curve or region of critical points come back as ONE entry for the whole set, with its
+``dimension``, ``samples`` and ``extent``, instead of one entry per Newton start that happened to land on it.
 """
 from __future__ import annotations
 
@@ -18,8 +23,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from engine import expression as E
-from engine.critical_probe import probe_verdict
-from engine.critical_sets import NULL_TOL, SampledSets, SetTracer, set_dimension
+from engine.critical_probe import probe_verdict, set_verdict
+from engine.critical_sets import NULL_TOL, STEP, SampledSets, SetTracer, set_dimension
 from engine.taylor import second_derivative_test
 
 #: Newton iterations per start. Degenerate roots converge only linearly (x⁴: by 2/3 a step), hence the margin.
@@ -30,8 +35,6 @@ MAX_STARTS = 600
 MERGE_TOL = 1e-5
 #: |∇f| at a root, relative to the typical |∇f| over the box.
 ROOT_TOL = 1e-8
-#: Samples of a set of critical points probed for its verdict (besides its middle).
-SET_PROBES = 12
 NO_EDGES = np.empty((0, 2), dtype=np.int64)
 NO_EDGES.setflags(write=False)
 
@@ -41,8 +44,8 @@ class CriticalPoint:
     """An isolated critical point (``dimension`` 0), or one representative of a set of critical points (a line,
     curve or flat region: ``dimension`` ≥ 1) together with the samples that trace the whole set.
 
-    For a set, ``point`` is the sample nearest the set's middle, and ``value``, ``kind``, ``eigenvalues`` are the
-    representative's (f is constant along a connected set of critical points). ``verdict`` is about every point of
+    For a set, ``point`` is the middle of its extent where that lies on the set (else the sample nearest it), and
+    ``value``, ``kind``, ``eigenvalues`` are that representative's (f is constant along a connected set of critical points). ``verdict`` is about every point of
     the set: 'minimum' means each is a local minimum in the non-strict sense (f ≥ its value nearby, with equality
     along the set), 'maximum' likewise, 'neither' when some point of the set is no extremum (a ridge of saddles, or a
     set that is minima in part and maxima in part). Where f is constant around every probed sample (a plateau:
@@ -218,7 +221,8 @@ def critical_points(f, box: Sequence[Sequence[float]], variables: Sequence[str] 
     """
     expr, names = _expression_and_names(f, variables)
     bounds = _check_box(box, len(names))
-    deadline = time.monotonic() + max_seconds
+    started = time.monotonic()
+    deadline = started + max_seconds
 
     def report(fraction: float) -> None:
         if cancelled is not None and cancelled():
@@ -232,7 +236,8 @@ def critical_points(f, box: Sequence[Sequence[float]], variables: Sequence[str] 
     typical = _typical(np.linalg.norm(g0, axis=1))
     root_tol = ROOT_TOL * typical   # scale-free: 1e-9·f has the same critical points as f
     curvature = _typical(np.max(np.abs(h0.reshape(len(h0), -1)), axis=1))
-    x, norms = _newton(derivs, starts.copy(), bounds, lambda t: report(0.7 * t), deadline)
+    # Shares of the time: Newton usually ends long before its share; the rest tracing sets, then probing verdicts.
+    x, norms = _newton(derivs, starts.copy(), bounds, lambda t: report(0.7 * t), started + 0.6 * max_seconds)
     scale = np.maximum(bounds[:, 1] - bounds[:, 0], 1e-300)
     slack = 1e-9 * scale
     inside = np.all((x >= bounds[:, 0] - slack) & (x <= bounds[:, 1] + slack), axis=1) & (norms <= root_tol)
@@ -241,7 +246,7 @@ def critical_points(f, box: Sequence[Sequence[float]], variables: Sequence[str] 
     for i in sorted(_distinct(candidates, cand_norms, scale)):
         p = _snap(derivs, candidates[i], float(cand_norms[i]), scale, 1e-3 * root_tol)
         distinct.append(np.clip(p, bounds[:, 0], bounds[:, 1]))
-    search = _Search(derivs, bounds, curvature, root_tol, deadline, report)
+    search = _Search(derivs, bounds, curvature, root_tol, (started + 0.85 * max_seconds, deadline), report)
     found = search.isolated_and_sets(distinct)
     report(1.0)
     return sorted(found, key=lambda c: tuple(c.point))
@@ -251,9 +256,10 @@ class _Search:
     """Classifies the distinct points Newton found: isolated points as they are, and points with a zero Hessian
     eigenvalue continued into the sets of critical points they may lie on (:mod:`engine.critical_sets`)."""
 
-    def __init__(self, derivs, bounds, curvature, root_tol, deadline, report):
+    def __init__(self, derivs, bounds, curvature, root_tol, deadlines: tuple[float, float], report):
         self.derivs, self.bounds, self.curvature = derivs, bounds, curvature
-        self.root_tol, self.deadline, self.report = root_tol, deadline, report
+        self.root_tol, self.report = root_tol, report
+        self.trace_deadline, self.deadline = deadlines
 
     def _has_zero_eigenvalue(self, p: np.ndarray) -> bool:
         _, h = self.derivs.gradient_hessian(p[None, :])
@@ -263,20 +269,19 @@ class _Search:
         return bool(np.any(lam <= NULL_TOL * max(self.curvature, float(np.max(lam)))))
 
     def isolated_and_sets(self, distinct: list[np.ndarray]) -> list[CriticalPoint]:
-        seeds = [p for p in distinct if self._has_zero_eigenvalue(p)]
+        seeds = [k for k, p in enumerate(distinct) if self._has_zero_eigenvalue(p)]
         traced = None
-        if seeds and time.monotonic() <= self.deadline:
-            tracer = SetTracer(self.derivs, self.bounds, self.root_tol, self.curvature, self.deadline)
-            traced = tracer.trace(np.array(seeds), lambda t: self.report(0.7 + 0.15 * t))
-        on_set = {}
+        if seeds and time.monotonic() <= self.trace_deadline:
+            tracer = SetTracer(self.derivs, self.bounds, self.root_tol, self.curvature, self.trace_deadline)
+            traced = tracer.trace(np.array([distinct[k] for k in seeds]), lambda t: self.report(0.7 + 0.15 * t))
+        on_set = {}   # index in distinct -> label of the set (of two or more samples) it lies on
         if traced is not None:
             sizes = np.bincount(traced.labels)
-            on_set = {id(p): int(traced.labels[k]) for p, k in zip(seeds, traced.seed_of)
-                      if sizes[traced.labels[k]] >= 2}
+            on_set = {k: int(traced.labels[s]) for k, s in zip(seeds, traced.seed_of) if sizes[traced.labels[s]] >= 2}
         found = []
         for k, p in enumerate(distinct):
             self.report(0.85 + 0.1 * k / max(1, len(distinct)))
-            if id(p) not in on_set:
+            if k not in on_set:
                 found.append(_classify(self.derivs, p, self.bounds, self.curvature,
                                        probe=time.monotonic() <= self.deadline))
         for label in sorted(set(on_set.values())):
@@ -284,36 +289,30 @@ class _Search:
         return found
 
     def _critical_set(self, traced: SampledSets, label: int) -> CriticalPoint:
+        """One set: its samples in coordinate order, represented by the middle of its extent where that is on the
+        set, else by the sample nearest it."""
         members = np.flatnonzero(traced.labels == label)
+        members = members[np.lexsort(traced.samples[members].T[::-1])]
         index = {int(m): k for k, m in enumerate(members)}
         samples = traced.samples[members]
-        edges = np.array([(index[int(a)], index[int(b)]) for a, b in traced.edges if int(a) in index],
-                         dtype=np.int64).reshape(-1, 2)
-        width = self.bounds[:, 1] - self.bounds[:, 0]
-        unit = (samples - self.bounds[:, 0]) / width
-        middle = int(np.argmin(np.linalg.norm(unit - unit.mean(axis=0), axis=1)))
-        rep = _classify(self.derivs, samples[middle], self.bounds, self.curvature, probe=False)
-        verdict, flat = self._set_verdict(samples, middle)
-        for array in (samples, edges):
-            array.setflags(write=False)
+        edges = np.array(sorted((min(index[int(a)], index[int(b)]), max(index[int(a)], index[int(b)]))
+                                for a, b in traced.edges if int(a) in index), dtype=np.int64).reshape(-1, 2)
         extent = np.stack([samples.min(axis=0), samples.max(axis=0)], axis=1)
-        extent.setflags(write=False)
+        width = self.bounds[:, 1] - self.bounds[:, 0]
+        centre = extent.mean(axis=1)
+        offsets = np.linalg.norm((samples - centre) / width, axis=1)
+        middle = int(np.argmin(offsets))
+        g, _ = self.derivs.gradient_hessian(centre[None, :])
+        # the centre itself where it is on the set (a line's midpoint; samples are at most 1.5 steps apart), not
+        # merely critical somewhere else (a circle's centre)
+        on_set = offsets[middle] <= 0.75 * STEP and float(np.linalg.norm(g[0])) <= self.root_tol
+        rep = _classify(self.derivs, centre if on_set else samples[middle], self.bounds, self.curvature, probe=False)
+        verdict, flat = set_verdict(self.derivs.values, samples, middle, self.bounds) \
+            if time.monotonic() <= self.deadline else ("unknown", False)
+        for array in (samples, edges, extent):
+            array.setflags(write=False)
         return replace(rep, verdict=verdict, dimension=max(1, set_dimension(samples, edges)), samples=samples,
                        edges=edges, extent=extent, flat=flat)
-
-    def _set_verdict(self, samples: np.ndarray, middle: int) -> tuple[str, bool]:
-        """Probe f around the set's middle and up to SET_PROBES samples spread over it; every resolved answer
-        must agree, else 'neither'. Nothing resolved anywhere: a plateau."""
-        if time.monotonic() > self.deadline:
-            return "unknown", False
-        order = np.lexsort(samples.T[::-1])
-        picks = [middle] + [int(order[i]) for i in np.linspace(0, len(order) - 1, min(SET_PROBES, len(order)))
-                            .round().astype(int)]
-        verdicts = {probe_verdict(self.derivs.values, samples[i], self.bounds) for i in dict.fromkeys(picks)}
-        resolved = verdicts - {"unknown"}
-        if not resolved:
-            return "minimum", True
-        return (resolved.pop(), False) if len(resolved) == 1 else ("neither", False)
 
 
 def _typical(magnitudes: np.ndarray) -> float:

@@ -10,6 +10,11 @@ resolved direction: 'minimum' (x⁴ + y⁴); down in every one: 'maximum'; nothi
 Lines are not enough: Peano's (y − x²)(y − 2x²) rises along every line through the origin, yet falls between the
 two parabolas. So f is also sampled along parabolas p + r·u + c·(r²/L)·w (w ⟂ u, L the box's size, c a geometric
 range of curvatures, both signs). Still a finite probe: a point whose descent hides in a thinner cusp can be missed.
+
+A set of critical points (a line, a flat region) is probed at several of its samples (:func:`set_verdict`). Along
+the set f does not change, so those directions resolve nothing; the others say whether every point of the set is a
+non-strict minimum, a non-strict maximum, or not. Where nothing resolves anywhere f is constant around the set: a
+plateau, whose points are at once non-strict minima and maxima; it is named 'minimum' (and flagged flat).
 """
 from __future__ import annotations
 
@@ -23,6 +28,8 @@ RADIUS_LEVELS = 14
 LINE_DIRECTIONS = 48
 BALL_SAMPLES = 64
 CURVE_DIRECTIONS = 16
+#: Samples of a set of critical points probed for its verdict (besides its middle).
+SET_PROBES = 12
 #: Changes smaller than this (relative to 1 + |f(p)|) are rounding noise.
 NOISE = 1e-11
 
@@ -116,3 +123,16 @@ def probe_verdict(values: Callable[[np.ndarray], np.ndarray], point: np.ndarray,
     if down:
         return "maximum"
     return "unknown"
+
+
+def set_verdict(values: Callable[[np.ndarray], np.ndarray], samples: np.ndarray, middle: int,
+                box: np.ndarray) -> tuple[str, bool]:
+    """(verdict, flat) for a set of critical points, from the probes at its ``middle`` sample and at up to
+    SET_PROBES samples spread over the rows of ``samples``: the one verdict they resolve, 'neither' if they resolve
+    different ones (x²y's line is minima where y > 0 and maxima where y < 0), ('minimum', True) if none resolves."""
+    spread = np.linspace(0, len(samples) - 1, min(SET_PROBES, len(samples))).round().astype(int).tolist()
+    picks = dict.fromkeys([middle] + spread)
+    resolved = {probe_verdict(values, samples[i], box) for i in picks} - {"unknown"}
+    if not resolved:
+        return "minimum", True
+    return (resolved.pop(), False) if len(resolved) == 1 else ("neither", False)

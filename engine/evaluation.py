@@ -1,11 +1,14 @@
 """Evaluating expressions on numpy arrays, fast: a cached evaluation plan per tuple of root expressions.
 
-A plan is the expressions' shared DAG flattened once into a list of kernel calls over numbered slots. Running it on
-full-size arrays writes every intermediate into a buffer taken from a small pool and returns each buffer to the pool
-after the intermediate's last use, so a sweep allocates a handful of arrays instead of one per node (fresh large
-arrays cost page faults, which is most of what hand-written numpy spends). Powers with a constant exponent run as
-squarings and products instead of the general ``pow``, which is two orders of magnitude slower; ``x^0.5`` and
-``x^-0.5`` run as square roots, which differ from ``pow`` only at -0 and -inf (sign of zero, NaN for +inf).
+A plan is the expressions' shared DAG flattened once into a list of kernel calls over numbered slots, each
+intermediate's last use known. Arrays are swept a chunk (CHUNK elements) at a time: every intermediate of a chunk
+lives in a small scratch buffer, recycled after its last use and kept between calls, so the working set stays in the
+processor's cache and no large temporary is ever allocated (fresh large arrays cost page faults, which is most of
+what hand-written numpy spends). All results of one call share one new block, a row each.
+
+Powers with a constant exponent run as squarings and products instead of the general ``pow``, which is two orders
+of magnitude slower; ``x^0.5`` and ``x^-0.5`` run as square roots, which differ from ``pow`` only at -0 and -inf
+(sign of zero, NaN for +inf).
 """
 from __future__ import annotations
 
@@ -21,11 +24,11 @@ from engine.primitives import PRIMITIVES
 
 PLAN_CACHE_SIZE = 256
 MAX_UNROLLED_POWER = 64
+CHUNK = 2 ** 15             # elements per sweep: 256 KB per buffer, measured best on 512² and 1024² grids
+SCRATCH_BYTES = 16 * 2 ** 20  # spare chunk buffers kept per thread between calls
 
 _PLANS: "OrderedDict[tuple, EvaluationPlan]" = OrderedDict()
 _PLANS_LOCK = threading.Lock()
-CHUNK = 2 ** 15
-SCRATCH_BYTES = 16 * 2 ** 20
 _SCRATCH = threading.local()
 
 
@@ -96,6 +99,8 @@ class EvaluationPlan:
             values[i] = arrays[name]
         if shape is None:
             shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+        if shape and math.prod(shape) == 0:
+            return [np.empty(shape) for _ in self.outputs]
         with np.errstate(all="ignore"):
             if shape:
                 return self._run_in_chunks(values, shape)
@@ -104,10 +109,21 @@ class EvaluationPlan:
         return self._collect(values, shape)
 
     def _run_in_chunks(self, values: list, shape: tuple) -> list[np.ndarray]:
-        """Sweep the flattened arrays a chunk at a time, so every intermediate stays in the processor's cache."""
+        """Sweep the flattened arrays a chunk at a time, so every intermediate stays in the processor's cache.
+
+        All results share one new block (one row each, never overlapping): one large allocation is much cheaper
+        than many, whose fresh pages the kernel would fault in one by one.
+        """
         size = math.prod(shape)
         flat = {i: np.ravel(np.broadcast_to(values[i], shape)) for i, _name in self.inputs}
-        results = {i: np.empty(size) for i in self.outputs if self.kinds[i] not in ("const", "var")}
+        block = np.empty((len(self.outputs), size))
+        first_row: dict[int, int] = {}
+        for k, i in enumerate(self.outputs):
+            first_row.setdefault(i, k)
+        results = {i: block[k] for i, k in first_row.items()}
+        # rows not written by a kernel: constants, bare variables, and repeats of an expression already computed
+        copies = [(k, i) for k, i in enumerate(self.outputs)
+                  if self.kinds[i] in ("const", "var") or k != first_row[i]]
         chunk = min(size, CHUNK)
         spare = _take_scratch(chunk)
         for start in range(0, size, chunk):
@@ -115,23 +131,22 @@ class EvaluationPlan:
             for i, column in flat.items():
                 values[i] = column[start:stop]
             self._sweep(values, results, start, stop, spare if stop - start == chunk else [])
+            for k, i in copies:
+                block[k, start:stop] = values[i]
         _keep_scratch(chunk, spare)
-        for i in results:
-            values[i] = results[i]
-        for i, column in flat.items():
-            values[i] = column
-        return [r.reshape(shape) for r in self._collect(values, (size,))]
+        return [row.reshape(shape) for row in block]
 
     def _sweep(self, values: list, results: dict, start: int, stop: int, spare: list) -> None:
         """One chunk: intermediates in recycled buffers, results written straight into their arrays."""
+        take = values.__getitem__
         for fn, arg_slots, i, free, is_output, reads_after_writing in self.steps:
-            args = [values[j] for j in arg_slots]
-            if not reads_after_writing:
-                spare.extend(values[j] for j in free)
+            args = tuple(map(take, arg_slots))
+            if free and not reads_after_writing:
+                spare.extend(map(take, free))
             buffer = results[i][start:stop] if is_output else (spare.pop() if spare else np.empty(stop - start))
             values[i] = fn(*args, out=buffer)
-            if reads_after_writing:
-                spare.extend(values[j] for j in free)
+            if free and reads_after_writing:
+                spare.extend(map(take, free))
 
     def _collect(self, values: list, shape: tuple) -> list[np.ndarray]:
         results, handed_out = [], set()

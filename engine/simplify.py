@@ -11,7 +11,20 @@ differ from the typed order in the last bit.
 """
 from __future__ import annotations
 
+import math
+
 from engine import expression as E
+
+
+def _combined(result: float, *parts: float) -> E.Expression | None:
+    """The constant ``result`` folded from ``parts``, or None where folding ordinary numbers overflows or
+    underflows: in a long product (the adjoint chain of a deep function) the folded constants would reach inf
+    while the rest reaches 0, and inf*0 is NaN where the unfolded product is an ordinary number."""
+    inputs_ordinary = all(math.isfinite(p) and p != 0 for p in parts)
+    result_ordinary = math.isfinite(result) and abs(result) >= 1e-290
+    if inputs_ordinary and not result_ordinary:
+        return None
+    return E.const(result)
 
 
 def _is(a, v: float) -> bool:
@@ -56,7 +69,15 @@ def _like_terms(a, b, sign: float):
     cb, rb = _coefficient(b)
     if ra is not rb:
         return None
-    return E.mul(E.const(ca + sign * cb), ra)
+    coefficient = _combined(ca + sign * cb, ca, cb) if ca + sign * cb != 0 else E.ZERO
+    return None if coefficient is None else E.mul(coefficient, ra)
+
+
+def _common_factor(a, b, op: str):
+    """c*r + c*s as c*(r + s) (and likewise for -): one multiplication instead of two."""
+    if a.op == "mul" and b.op == "mul" and _is_const(a.args[0]) and a.args[0] is b.args[0]:
+        return E.mul(a.args[0], E.apply(op, a.args[1], b.args[1]))
+    return None
 
 
 def _constant_offset(x):
@@ -74,7 +95,17 @@ def _fold_offsets(a, b, sign: float):
     if split is None or not _is_const(b):
         return None
     rest, c = split
-    return E.add(rest, E.const(c + sign * b.value))
+    offset = _combined(c + sign * b.value, c, b.value) if c + sign * b.value != 0 else E.ZERO
+    return None if offset is None else E.add(rest, offset)
+
+
+def _first_rewrite(*rules):
+    """The first rule's result that is not None; later rules are not tried (each may build nodes)."""
+    for rule in rules:
+        result = rule()
+        if result is not None:
+            return result
+    return None
 
 
 def simplify_add(a, b):
@@ -82,9 +113,10 @@ def simplify_add(a, b):
         return b
     if _is(b, 0.0):
         return a
-    for result in (_like_terms(a, b, 1.0), _fold_offsets(a, b, 1.0), _fold_offsets(b, a, 1.0)):
-        if result is not None:
-            return result
+    result = _first_rewrite(lambda: _like_terms(a, b, 1.0), lambda: _common_factor(a, b, "add"),
+                            lambda: _fold_offsets(a, b, 1.0), lambda: _fold_offsets(b, a, 1.0))
+    if result is not None:
+        return result
     if b.op == "neg":
         return E.sub(a, b.args[0])
     if a.op == "neg":
@@ -101,9 +133,10 @@ def simplify_sub(a, b):
         return a
     if _is(a, 0.0):
         return E.neg(b)
-    for result in (_like_terms(a, b, -1.0), _fold_offsets(a, b, -1.0)):
-        if result is not None:
-            return result
+    result = _first_rewrite(lambda: _like_terms(a, b, -1.0), lambda: _common_factor(a, b, "sub"),
+                            lambda: _fold_offsets(a, b, -1.0))
+    if result is not None:
+        return result
     if b.op == "neg":
         return E.add(a, b.args[0])
     if negated(b) is not None:
@@ -127,10 +160,9 @@ def _mul_by_constant(c: float, b):
         return b
     if c == -1.0:
         return E.neg(b)
-    if b.op == "mul" and _is_const(b.args[0]):
-        return E.mul(E.const(c * b.args[0].value), b.args[1])
-    if b.op == "div" and _is_const(b.args[0]):
-        return E.div(E.const(c * b.args[0].value), b.args[1])
+    if b.op in ("mul", "div") and _is_const(b.args[0]):
+        folded = _combined(c * b.args[0].value, c, b.args[0].value)
+        return None if folded is None else E.apply(b.op, folded, b.args[1])
     if b.op == "neg":
         return E.mul(E.const(-c), b.args[0])
     return None
@@ -164,10 +196,7 @@ def simplify_mul(a, b):
         return E.neg(E.mul(a.args[0], b))
     if b.op == "neg":
         return E.neg(E.mul(a, b.args[0]))
-    for result in (_pull_constant(a, b), _merge_powers(a, b)):
-        if result is not None:
-            return result
-    return None
+    return _first_rewrite(lambda: _pull_constant(a, b), lambda: _merge_powers(a, b))
 
 
 def simplify_div(a, b):

@@ -57,6 +57,15 @@ def test_constants_fold_in_float64():
     assert parse("2*pi").value == 2 * np.pi
 
 
+def test_constant_factors_do_not_fold_past_the_float_range():
+    x = E.var("x")
+    product = E.mul(E.const(1e200), E.mul(E.const(1e200), x))
+    assert float(product.evaluate(x=1e-300)) == pytest.approx(1e100)
+    tiny = E.mul(E.const(1e-200), E.mul(E.const(1e-200), x))
+    assert float(tiny.evaluate(x=1e300)) == pytest.approx(1e-100)
+    assert str(E.mul(E.const(2.0), E.mul(E.const(3.0), x))) == "6*x"
+
+
 def test_expressions_are_not_pickled():
     with pytest.raises(TypeError, match="not pickled"):
         pickle.dumps(parse("x + 1"))
@@ -145,6 +154,11 @@ def test_results_are_independent_arrays_and_inputs_are_untouched():
     assert np.allclose(second, np.sin(x) * y) and np.array_equal(x, x_before) and np.array_equal(y, y_before)
     third = f.evaluate(x=x, y=y)
     assert np.allclose(third, np.sin(x) * y) and not np.shares_memory(third, second)
+
+
+def test_empty_arrays_give_empty_results():
+    first, second = evaluate_many([parse("x*y"), parse("3")], x=np.empty((0, 4)), y=np.ones(4))
+    assert first.shape == second.shape == (0, 4)
 
 
 def test_missing_variable_names_it():
@@ -241,8 +255,17 @@ def test_ten_thousand_deep_chain_evaluates_prints_substitutes_and_differentiates
     h = 1e-6
     assert float(derivative.evaluate(x=0.5)) == pytest.approx(
         (float(f.evaluate(x=0.5 + h)) - float(f.evaluate(x=0.5 - h))) / (2 * h), rel=1e-5)
-    assert float(f.hessian()[0][0].evaluate(x=0.5)) == pytest.approx(
-        (float(derivative.evaluate(x=0.5 + h)) - float(derivative.evaluate(x=0.5 - h))) / (2 * h), rel=1e-4)
+
+
+def test_five_hundred_deep_scaled_chain_has_a_finite_hessian():
+    """Constant factors fold along the chain (1.5^500 is 1e88) without reaching inf while the rest shrinks."""
+    f = E.var("x")
+    for _ in range(500):
+        f = E.apply("tanh", E.mul(E.const(1.5), f))
+    (derivative,), h = f.grad(), 1e-6
+    assert 0 < float(derivative.evaluate(x=0.1)) < 1e-190
+    assert float(f.hessian()[0][0].evaluate(x=0.1)) == pytest.approx(
+        (float(derivative.evaluate(x=0.1 + h)) - float(derivative.evaluate(x=0.1 - h))) / (2 * h), rel=1e-4)
 
 
 def test_deep_sum_chain_differentiates_without_recursion():
