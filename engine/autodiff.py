@@ -2,7 +2,9 @@
 
 One backward sweep from the output accumulates an adjoint Expression for every node, using each primitive's local
 derivative rule from the primitive table. The derivatives reuse f's own nodes (hash-consing makes the reuse exact),
-so evaluating f and its whole gradient together costs a small constant times f alone.
+so evaluating f and its whole gradient together costs a small constant times f alone. A node's contributions are
+summed in an order fixed by their structure (not by the sweep), so the separate sweeps that build the Hessian's
+rows produce identical sums, which hash-consing then shares.
 """
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from engine.primitives import PRIMITIVES
 
 _INTERN_LOCK = threading.Lock()
 REPR_LIMIT = 2000
+TEXT_LIMIT = 1_000_000
 _OP_CODES = {name: code for code, name in enumerate(sorted(PRIMITIVES))}
 _INTERNED: "weakref.WeakValueDictionary[tuple, Expression]" = weakref.WeakValueDictionary()
 
@@ -98,8 +99,14 @@ class Expression:
 
     # --- printing ---------------------------------------------------------------------------------------------
     def __str__(self) -> str:
-        from engine.printing import to_text
-        return to_text(self)
+        # Text repeats shared nodes, so a small DAG (a compiled 60-layer graph) can stand for more text than any
+        # machine holds; past TEXT_LIMIT str() describes the expression instead of writing it out.
+        from engine.printing import TextTooLong, to_text
+        try:
+            return to_text(self, limit=TEXT_LIMIT)
+        except TextTooLong as exc:
+            return (f"<expression of {self.node_count()} nodes in {', '.join(self.variables) or 'no variables'}: "
+                    f"about {exc.estimate:.3g} characters, too long to write out>")
 
     def __repr__(self) -> str:
         from engine.printing import text_length_estimate

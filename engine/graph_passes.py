@@ -1,7 +1,11 @@
 """Forward, backward and forward-mode passes over a chain-rule graph, on plain Python floats.
 
 Each formula is compiled once into a small straight-line program over its own expression DAG (and, for the partials,
-the DAG of its gradient), so a pass costs a few Python steps per operation rather than a numpy dispatch per node.
+the DAG of its gradient). The programs of all nodes are then laid end to end into one :class:`Plan` for the whole
+graph: one list of registers (constants pre-filled; a formula reads its parents' registers directly, nothing is
+copied between nodes) and one list of steps. A plan lives until the graph's structure changes (a new input value only
+refills that input's register), so a pass costs a few Python steps per operation, and the backward pass is a single
+loop over the edges the output depends on, in a precomputed order.
 Scalar arithmetic uses :mod:`math`; where math refuses (log of 0, overflow, division by zero) the primitive table's
 numpy rule gives the IEEE answer (inf, nan) instead, so results match ``Expression.evaluate``.
 """
@@ -14,6 +18,7 @@ from typing import Iterator, Mapping, NamedTuple
 import numpy as np
 
 from engine.expression import Expression, topological_order
+from engine.graph_nodes import GraphError, check_value
 from engine.parser import CONSTANTS, tokenize
 from engine.primitives import FUNCTIONS, PRIMITIVES
 
@@ -66,12 +71,21 @@ def _scalar(op: str):
     if op in _NEVER_RAISE:
         return fast
 
-    def guarded(*args):
+    # one signature per arity: *args would build a tuple on every call of the commonest guarded steps (pow, log)
+    if PRIMITIVES[op].arity == 1:
+        def guarded(x):
+            try:
+                return fast(x)
+            except (ValueError, OverflowError, ZeroDivisionError):
+                return by_numpy(x)
+        return guarded
+
+    def guarded2(x, y):
         try:
-            return fast(*args)
+            return fast(x, y)
         except (ValueError, OverflowError, ZeroDivisionError):
-            return by_numpy(*args)
-    return guarded
+            return by_numpy(x, y)
+    return guarded2
 
 
 _SCALAR = {op: _scalar(op) for op in PRIMITIVES}
@@ -95,14 +109,6 @@ class Program:
                            for n in order if n.op not in ("const", "var"))
         self.value_slot = slot[id(expression)]
         self.partial_slots = tuple(slot[id(r)] for r in roots[1:])
-
-    def run(self, args) -> list:
-        r = self.template.copy()
-        for s, a in zip(self.var_slots, args):
-            r[s] = a
-        for s, fn, a, b in self.steps:
-            r[s] = fn(r[a]) if b < 0 else fn(r[a], r[b])
-        return r
 
 
 MAX_CACHED_PROGRAMS = 4096
@@ -140,89 +146,143 @@ def _node_program(graph, node, with_partials: bool) -> Program:
     return entry[1]
 
 
-def _input_values(graph, inputs: Mapping[str, float] | None) -> dict[str, float]:
-    from engine.graph import GraphError, check_value
-    values = {n: node.value for n, node in graph.nodes.items() if node.is_input}
-    for name, v in (inputs or {}).items():
-        if name not in values:
-            raise GraphError(f"'{name}' is not an input of the graph" if name in graph.nodes
-                             else f"no node named {name!r}")
-        values[name] = check_value(v, f"the value of {name}")
-    return values
+ZERO = 0   # the register that always holds 0.0: the partial on an edge whose parent the formula simplified away
 
 
-def _plan(graph, with_partials: bool) -> list:
-    """Per formula node, in topological order: (name, argument names, program, value slot, partial slots)."""
-    key = ("plan", with_partials)
-    plan = graph._plans.get(key)
-    if plan is None:
-        plan = []
+class Plan:
+    """The whole graph as one straight-line program, valid while the graph's structure is unchanged.
+
+    ``names`` are the nodes in node order and ``value_slots`` their registers (a formula that is a bare name or a
+    constant shares that register). ``partial_slots[node]`` holds the registers of ∂node/∂parent, in parent order.
+    """
+
+    __slots__ = ("names", "value_slots", "input_slots", "template", "steps", "partial_slots", "edge_keys",
+                 "edge_slots")
+
+    def __init__(self, graph, with_partials: bool):
+        nodes = graph.nodes
+        self.template, self.steps = [0.0], []
+        self.input_slots: dict[str, int] = {}
+        self.partial_slots: dict[str, tuple[int, ...]] = {}
+        slot_of: dict[str, int] = {}
         for name in graph.topological_order():
-            node = graph.nodes[name]
+            node = nodes[name]
             if node.is_input:
+                slot_of[name] = self.input_slots[name] = len(self.template)
+                self.template.append(0.0)
                 continue
             program = _node_program(graph, node, with_partials)
             variables = node.expression.variables   # a shared program's inputs, positionally (see _shape)
-            by_var = dict(zip(variables, program.partial_slots))
-            slots = tuple(by_var.get(p, -1) for p in node.parents) if with_partials else ()
-            plan.append((name, variables, program, program.value_slot, slots))
-        graph._plans[key] = plan
+            local = self._place(program, [slot_of[v] for v in variables])
+            slot_of[name] = local[program.value_slot]
+            if with_partials:
+                by_var = dict(zip(variables, program.partial_slots))
+                self.partial_slots[name] = tuple(local[by_var[p]] if p in by_var else ZERO for p in node.parents)
+        self.names = tuple(nodes)
+        self.value_slots = tuple(slot_of[n] for n in self.names)
+        # the edges in node order, as Graph.edges() lists them
+        edges = [(p, c, s) for c in self.names if c in self.partial_slots
+                 for p, s in zip(nodes[c].parents, self.partial_slots[c])]
+        self.edge_keys = tuple((p, c) for p, c, _ in edges)
+        self.edge_slots = tuple(s for _, _, s in edges)
+
+    def _place(self, program: Program, argument_slots: list[int]) -> list[int]:
+        """Append the program's registers and steps; returns the plan register of each of its local registers."""
+        base = len(self.template)
+        self.template += program.template
+        local = list(range(base, base + len(program.template)))
+        for s, parent_slot in zip(program.var_slots, argument_slots):
+            local[s] = parent_slot   # read the parent's register: no copy
+        self.steps += [(local[s], fn, local[a], local[b] if b >= 0 else -1) for s, fn, a, b in program.steps]
+        return local
+
+    def run(self, graph, inputs: Mapping[str, float] | None) -> list:
+        """The registers after one pass at the graph's input values, ``inputs`` overriding some of them."""
+        r = self.template.copy()
+        nodes = graph.nodes
+        for name, s in self.input_slots.items():
+            r[s] = nodes[name].value
+        for name, v in (inputs or {}).items():
+            s = self.input_slots.get(name)
+            if s is None:
+                raise GraphError(f"'{name}' is not an input of the graph" if name in nodes
+                                 else f"no node named {name!r}")
+            r[s] = check_value(v, f"the value of {name}")
+        for s, fn, a, b in self.steps:
+            r[s] = fn(r[a]) if b < 0 else fn(r[a], r[b])
+        return r
+
+
+def _plan(graph, with_partials: bool) -> Plan:
+    key = ("plan", with_partials)
+    plan = graph._plans.get(key)
+    if plan is None:
+        plan = graph._plans[key] = Plan(graph, with_partials)
     return plan
 
 
-def _sweep(graph, inputs, with_partials: bool):
-    """Values of every node and, with_partials, each node's local partials in the order of its parents."""
-    key = ("sweep", with_partials)
+def _registers(graph, inputs, with_partials: bool) -> tuple[Plan, list]:
+    """The plan and its registers after a pass; at the graph's own values the registers are kept until a change."""
+    plan = _plan(graph, with_partials)
+    key = ("registers", with_partials)
     if inputs is None and key in graph._cache:
-        return graph._cache[key]
-    values = _input_values(graph, inputs)
-    partials: dict[str, tuple] = {}
-    for name, variables, program, value_slot, slots in _plan(graph, with_partials):
-        r = program.run([values[v] for v in variables])
-        values[name] = r[value_slot]
-        if with_partials:
-            partials[name] = tuple(r[s] if s >= 0 else 0.0 for s in slots)
-    result = ({n: values[n] for n in graph.nodes}, partials)
+        return plan, graph._cache[key]
+    registers = plan.run(graph, inputs)
     if inputs is None:
-        graph._cache[key] = result
-    return result
+        graph._cache[key] = registers
+    return plan, registers
+
+
+def _values(plan: Plan, registers: list) -> dict[str, float]:
+    return dict(zip(plan.names, map(registers.__getitem__, plan.value_slots)))
 
 
 def _edge_partials(graph, inputs) -> dict[tuple[str, str], float]:
-    node_partials = _sweep(graph, inputs, True)[1]
-    nodes = graph.nodes
-    return {(p, c): d for c, ds in node_partials.items() for p, d in zip(nodes[c].parents, ds)}
+    plan, registers = _registers(graph, inputs, True)
+    return dict(zip(plan.edge_keys, map(registers.__getitem__, plan.edge_slots)))
 
 
 def forward(graph, inputs=None) -> dict[str, float]:
-    return dict(_sweep(graph, inputs, False)[0])
+    return _values(*_registers(graph, inputs, False))
 
 
 def local_partials(graph, inputs=None) -> dict[tuple[str, str], float]:
     """∂child/∂parent for every edge, keyed (parent, child), in edge order."""
-    partials = _edge_partials(graph, inputs)
-    return {edge: partials[edge] for edge in graph.edges()}
+    return _edge_partials(graph, inputs)
 
 
 def values_and_partials(graph, inputs=None):
     """(values, {(parent, child): ∂child/∂parent})."""
-    return dict(_sweep(graph, inputs, True)[0]), _edge_partials(graph, inputs)
+    plan, registers = _registers(graph, inputs, True)
+    return _values(plan, registers), dict(zip(plan.edge_keys, map(registers.__getitem__, plan.edge_slots)))
+
+
+def _backward_edges(graph, plan: Plan, output: str) -> tuple[tuple, int]:
+    """(child index, parent index, partial register) for every edge into a node the output depends on, children
+    before parents (reverse topological order, then parent order: the order the adjoints are summed in); and the
+    output's index. Kept with the plan, per output."""
+    key = ("backward", output)
+    found = graph._plans.get(key)
+    if found is None:
+        index = {n: i for i, n in enumerate(plan.names)}
+        relevant = relevant_nodes(graph, output)   # a node the output ignores contributes nothing, not 0·inf = nan
+        nodes, partial_slots = graph.nodes, plan.partial_slots
+        edges = tuple((index[c], index[p], d) for c in reversed(graph.topological_order())
+                      if c in relevant and c in partial_slots
+                      for p, d in zip(nodes[c].parents, partial_slots[c]))
+        found = graph._plans[key] = (edges, index[output])
+    return found
 
 
 def backward(graph, inputs=None) -> dict[str, float]:
     output = graph.require_output()
-    node_partials = _sweep(graph, inputs, True)[1]
-    nodes = graph.nodes
-    adjoint = dict.fromkeys(nodes, 0.0)
-    adjoint[output] = 1.0
-    relevant = relevant_nodes(graph, output)   # a node the output ignores contributes nothing, not 0·inf = nan
-    for name in reversed(graph.topological_order()):
-        a = adjoint[name]
-        if name not in node_partials or name not in relevant:
-            continue
-        for p, d in zip(nodes[name].parents, node_partials[name]):
-            adjoint[p] += a * d
-    return adjoint
+    plan, r = _registers(graph, inputs, True)
+    edges, out = _backward_edges(graph, plan, output)
+    adjoint = [0.0] * len(plan.names)
+    adjoint[out] = 1.0
+    for c, p, d in edges:
+        adjoint[p] += adjoint[c] * r[d]
+    return dict(zip(plan.names, adjoint))
 
 
 def relevant_nodes(graph, target: str) -> set[str]:

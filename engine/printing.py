@@ -43,8 +43,22 @@ def text_length_estimate(root) -> int:
     return length[id(root)]
 
 
-def to_text(root) -> str:
+class TextTooLong(ValueError):
+    """The text of an expression would exceed the limit asked for (``estimate`` characters)."""
+
+    def __init__(self, estimate: int, limit: int):
+        super().__init__(f"the text would be about {estimate:.3g} characters (limit {limit})")
+        self.estimate = estimate
+        self.limit = limit
+
+
+def to_text(root, limit: int | None = None) -> str:
+    """Infix text of ``root``; with ``limit``, raise :class:`TextTooLong` instead of writing a longer text."""
     from engine.expression import topological_order
+    if limit is not None:
+        estimate = text_length_estimate(root)
+        if estimate > limit:
+            raise TextTooLong(estimate, limit)
     text: dict[int, str] = {}
     for node in topological_order([root]):
         text[id(node)] = _node_text(node, text)

@@ -1,5 +1,9 @@
 """“Find critical points in view”: the search runs on a worker thread with progress and cancel; results are listed
 (click one to select it) and handed to the views to mark, coloured by kind.
+
+An entry is an isolated point or a whole set of critical points (a curve, an interval, a flat region); the list says
+which (the "What" column, with the engine's full description in the tooltip and under the list), and a click on a
+set selects its representative point.
 """
 from __future__ import annotations
 
@@ -13,10 +17,31 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from engine.critical import Cancelled, critical_points
 from gui.surface.inspector import vector_text
-from gui.surface.overlays import KIND_COLORS
+from gui.surface.overlays import KIND_COLORS, kind_color
 from gui.views.ticks import format_number
 
 PROGRESS_STEPS = 1000
+COLUMNS = ("Point", "What", "f", "Test", "Verdict")
+TABLE_DIGITS = 5   # the list stays narrow; the tooltip and the inspector give every digit
+
+
+def shape_of(c) -> str:
+    """One word for what an entry is: 'point', or the set's shape as the engine describes it ('curve', …)."""
+    return "point" if not c.is_set else c.describe().split(" of critical points")[0]
+
+
+def _plural(word: str, count: int) -> str:
+    return word if count == 1 else f"{word}s"
+
+
+def summary(points: list) -> str:
+    """'9 points', '1 curve and 2 points', '2 curves, 1 region and 3 points'."""
+    counts: dict[str, int] = {}
+    for c in points:
+        counts[shape_of(c)] = counts.get(shape_of(c), 0) + 1
+    order = sorted(counts, key=lambda shape: (shape == "point", shape))   # sets first, points last
+    parts = [f"{counts[shape]} {_plural(shape, counts[shape])}" for shape in order]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 class CriticalSearch(QThread):
@@ -72,34 +97,43 @@ class CriticalPanel(QWidget):
         self.progress.setTextVisible(False)
         self.status = QLabel("Not searched yet.", self)
         self.status.setWordWrap(True)
-        self.table = QTableWidget(0, 4, self)
+        self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("criticalList")
-        self.table.setHorizontalHeaderLabels(["Point", "f", "Test", "Verdict"])
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.setToolTip("Click a row to select that point")
+        self.table.setToolTip("Click a row to select that point (for a set: its representative point)")
+        self.details = QLabel(self)
+        self.details.setObjectName("criticalDetails")
+        self.details.setWordWrap(True)
+        self.details.setStyleSheet("color: #8890a0;")
+        self.axes: tuple[str, ...] = ()
         buttons = QHBoxLayout()
         buttons.addWidget(self.findButton, 1)
         buttons.addWidget(self.cancelButton)
         legend = QLabel(" ".join(f"<span style='color:rgb{c}'>◆</span> {k}" for k, c in KIND_COLORS.items()
-                                 if k != "regular"), self)
+                                 if k != "regular") + " · lines: sets of critical points", self)
+        legend.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(legend)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.details)
         self.findButton.clicked.connect(self.search_requested)
         self.cancelButton.clicked.connect(self.cancel)
         self.table.cellClicked.connect(self._on_cell_clicked)
+        self.table.currentCellChanged.connect(lambda row, *_: self._show_details(row))
 
     # --- searching ----------------------------------------------------------------------------------------------
     def start(self, f, variables, box) -> None:
         self.cancel()
+        self.axes = tuple(variables)
         self.clear_results("Searching…")
         search = CriticalSearch(f, variables, box, self)
         search.progressed.connect(lambda fraction: self._on_progress(search, fraction))
@@ -158,27 +192,56 @@ class CriticalPanel(QWidget):
     def clear_results(self, status: str = "Not searched yet.") -> None:
         self.results = []
         self.table.setRowCount(0)
+        self.details.clear()
         self.progress.setValue(0)
         self.status.setText(status)
         self.results_changed.emit([])
 
-    def set_results(self, points: list) -> None:
+    def set_results(self, points: list, axes=None) -> None:
+        """Show the search's results; ``axes`` names the variables (default: those of the last search)."""
+        if axes is not None:
+            self.axes = tuple(axes)
         self.results = list(points)
         self.table.setRowCount(len(points))
         for row, c in enumerate(points):
-            color = QBrush(QColor(*KIND_COLORS.get(c.kind, KIND_COLORS["degenerate"])))
-            cells = [vector_text(c.point), format_number(c.value), c.kind, c.verdict]
+            what = self.description(c)
+            tooltip = (f"{what}\n{'representative point' if c.is_set else 'point'} {vector_text(c.point)}, "
+                       f"f = {format_number(c.value)}\n"
+                       f"eigenvalues {vector_text(c.eigenvalues)}, |∇f| = {c.gradient_norm:.2g}")
+            short_point = "(" + ", ".join(format_number(float(v), TABLE_DIGITS) for v in c.point) + ")"
+            cells = [short_point, shape_of(c), format_number(c.value, TABLE_DIGITS), c.kind, c.verdict]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if col == 2:
-                    item.setForeground(color)
-                item.setToolTip(f"eigenvalues {vector_text(c.eigenvalues)}, |∇f| = {c.gradient_norm:.2g}")
+                if col == 3:
+                    item.setForeground(QBrush(QColor(*kind_color(c))))
+                item.setToolTip(tooltip)
                 self.table.setItem(row, col, item)
-        count = len(points)
-        self.status.setText(f"{count} critical point{'s' if count != 1 else ''} in view." if count
-                            else "No critical points in view.")
+        self.details.setText(self._set_notes())
+        self.status.setText(f"{self.summary_text()} in view." if points else "No critical points in view.")
         self.results_changed.emit(self.results)
+
+    def description(self, c) -> str:
+        return c.describe(list(self.axes) if len(self.axes) == len(c.point) else None)
+
+    def summary_text(self) -> str:
+        """'9 critical points', or what sets there are, e.g. 'Critical points: 1 curve and 2 points'."""
+        if not self.results:
+            return "No critical points"
+        if not any(c.is_set for c in self.results):
+            count = len(self.results)
+            return f"{count} critical point{'s' if count != 1 else ''}"
+        return f"Critical points: {summary(self.results)}"
+
+    def _set_notes(self) -> str:
+        return "\n".join(f"• {self.description(c)}" for c in self.results if c.is_set)
+
+    def _show_details(self, row: int) -> None:
+        if 0 <= row < len(self.results):
+            c = self.results[row]
+            where = f"representative point {vector_text(c.point)}" if c.is_set else vector_text(c.point)
+            self.details.setText(f"{self.description(c)}: {where}, f = {format_number(c.value)}")
 
     def _on_cell_clicked(self, row: int, _column: int) -> None:
         if 0 <= row < len(self.results):
+            self._show_details(row)
             self.point_selected.emit(np.array(self.results[row].point, dtype=float))

@@ -1,5 +1,9 @@
 """What is drawn over the function in the views: the selected point, its gradient arrow, tangent plane, quadratic
 model, eigen-directions, and the critical points found. Items are created once and only their data changes.
+
+A set of critical points (a curve, an interval, a flat region) is drawn as its samples joined by its edges, in its
+kind's colour, on the floor of the contour view, lifted onto the surface in the 3-D view (z = f at the samples) and
+along the curve in the one-variable view; its representative point keeps its diamond marker like an isolated one.
 """
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ ARROW_COLOR = (255, 112, 67)
 PLANE_COLOR = (0.92, 0.94, 1.0, 0.34)
 QUADRATIC_COLOR = (255, 235, 59)
 EIGEN_COLORS = ((105, 240, 174), (234, 128, 252))   # first / second eigenvector
+SET_WIDTH = 3.5         # pen width of a set of critical points; a darker pen under it keeps it legible on any colour
+SET_OUTLINE = (16, 16, 20, 230)
 PATCH_FRACTION = 0.16   # half-width of the model patches, as a fraction of each axis range
 PATCH_SAMPLES = 15
 
@@ -32,6 +38,28 @@ def _rgba(color, alpha=1.0):
     return tuple(c / 255.0 for c in color[:3]) + (alpha,)
 
 
+def kind_key(c) -> str:
+    """The colour key of a critical point or set: its second-derivative test's kind."""
+    return c.kind if c.kind in KIND_COLORS else "degenerate"
+
+
+def kind_color(c) -> tuple[int, int, int]:
+    return KIND_COLORS[kind_key(c)]
+
+
+def constant_on_sets(c, samples: np.ndarray) -> np.ndarray:
+    """f along a connected set of critical points is constant: its representative's value."""
+    return np.full(len(samples), c.value)
+
+
+def set_segments(c, evaluate) -> tuple[np.ndarray, np.ndarray]:
+    """A set's edges as point pairs (2k, n) and f at each of those points (2k,)."""
+    samples = np.asarray(c.samples, dtype=np.float64)
+    values = np.broadcast_to(np.asarray(evaluate(c, samples), dtype=np.float64), (len(samples),))
+    index = np.asarray(c.edges, dtype=np.int64).reshape(-1)
+    return samples[index], values[index]
+
+
 class Overlays:
     def __init__(self, surface_view, contour_view, curve_view):
         self.surface, self.contour, self.curve = surface_view, contour_view, curve_view
@@ -42,6 +70,7 @@ class Overlays:
                                            glOptions="translucent"),
             "eigen": gl.GLLinePlotItem(mode="lines", width=3, glOptions=ON_TOP),
             "gradient": gl.GLLinePlotItem(mode="lines", color=_rgba(ARROW_COLOR), width=3.5, glOptions=ON_TOP),
+            "sets": gl.GLLinePlotItem(mode="lines", width=SET_WIDTH, glOptions=ON_TOP),
             "critical": gl.GLScatterPlotItem(size=14, pxMode=True, glOptions=ON_TOP),
             "point": gl.GLScatterPlotItem(size=13, pxMode=True, color=_rgba(POINT_COLOR), glOptions=ON_TOP),
         }
@@ -59,6 +88,9 @@ class Overlays:
             "eigen0": pg.PlotDataItem(pen=pg.mkPen(EIGEN_COLORS[0], width=2.5)),
             "eigen1": pg.PlotDataItem(pen=pg.mkPen(EIGEN_COLORS[1], width=2.5)),
             "gradient": pg.PlotDataItem(pen=pg.mkPen(ARROW_COLOR, width=3), connect="pairs"),
+            "set outline": pg.PlotDataItem(pen=pg.mkPen(SET_OUTLINE, width=SET_WIDTH + 2.5), connect="pairs"),
+            **{f"set {kind}": pg.PlotDataItem(pen=pg.mkPen(color, width=SET_WIDTH), connect="pairs")
+               for kind, color in KIND_COLORS.items()},
             "critical": pg.ScatterPlotItem(size=13, pen=pg.mkPen("k", width=1.2)),
             "point": pg.ScatterPlotItem(size=12, brush=pg.mkBrush(POINT_COLOR), pen=pg.mkPen("k", width=1.5)),
         }
@@ -69,29 +101,61 @@ class Overlays:
         return items
 
     # --- drawing --------------------------------------------------------------------------------------------------
-    def draw(self, analysis, shown: dict, critical: list, box, one_variable: bool) -> None:
-        """Redraw everything from the current analysis (or None), the overlay toggles and the critical points."""
+    def draw(self, analysis, shown: dict, critical: list, box, one_variable: bool, evaluate=constant_on_sets) -> None:
+        """Redraw everything from the current analysis (or None), the overlay toggles and the critical points.
+
+        ``evaluate(c, samples)`` gives f at the samples of the set ``c`` (rows in the plotted axes' order)."""
         for item in self._gl.values():
             item.setVisible(False)
         for items in self._flat.values():
             for item in items.values():
                 item.setVisible(False)
+        sets = [(c, *set_segments(c, evaluate)) for c in critical if c.is_set]
         if one_variable:
+            self._draw_flat_sets(self._flat[self.curve], [(c, np.column_stack([p[:, 0], v])) for c, p, v in sets])
             self._draw_curve(analysis, shown, critical, box)
         else:
+            self._draw_flat_sets(self._flat[self.contour], [(c, p[:, :2]) for c, p, _v in sets])
+            if self.surface.extent is not None:
+                self._draw_gl_sets(sets)
             self._draw_plane_views(analysis, shown, critical, box)
+
+    @staticmethod
+    def _draw_flat_sets(flat, sets) -> None:
+        """Each set's edges as pen strokes, one item per kind colour over one dark outline for them all."""
+        by_kind: dict[str, list] = {}
+        for c, pairs in sets:
+            by_kind.setdefault(kind_key(c), []).append(pairs)
+        for kind, parts in by_kind.items():
+            pairs = np.concatenate(parts)
+            flat[f"set {kind}"].setData(pairs[:, 0], pairs[:, 1])
+            flat[f"set {kind}"].setVisible(True)
+        if by_kind:
+            pairs = np.concatenate([p for parts in by_kind.values() for p in parts])
+            flat["set outline"].setData(pairs[:, 0], pairs[:, 1])
+            flat["set outline"].setVisible(True)
+
+    def _draw_gl_sets(self, sets) -> None:
+        """Sets lifted onto the surface: each edge from (x, y, f) to (x', y', f'), where both ends are in view."""
+        positions, colors = [], []
+        for c, points, values in sets:
+            keep = np.repeat(self._in_range(values[0::2]) & self._in_range(values[1::2]), 2)
+            if keep.any():
+                positions.append(self.surface.to_scene(np.column_stack([points[keep, :2], values[keep]])))
+                colors.append(np.tile(_rgba(kind_color(c)), (int(keep.sum()), 1)))
+        if positions:
+            self._show_gl("sets", pos=self._lift(np.concatenate(positions)), color=np.concatenate(colors))
 
     def _draw_plane_views(self, analysis, shown, critical, box) -> None:
         flat = self._flat[self.contour]
         has_surface = self.surface.extent is not None
         if critical:
             pts = np.array([c.point for c in critical])
-            brushes = [pg.mkBrush(KIND_COLORS.get(c.kind, KIND_COLORS["degenerate"])) for c in critical]
-            flat["critical"].setData(pts[:, 0], pts[:, 1], brush=brushes, symbol="d")
+            flat["critical"].setData(pts[:, 0], pts[:, 1], symbol="d", **_marker_style(critical))
             flat["critical"].setVisible(True)
             if has_surface:
                 xyz = np.column_stack([pts, [c.value for c in critical]])
-                colors = np.array([_rgba(KIND_COLORS.get(c.kind, KIND_COLORS["degenerate"])) for c in critical])
+                colors = np.array([_rgba(kind_color(c)) for c in critical])
                 self._show_gl("critical", pos=self._lift(self.surface.to_scene(xyz)), color=colors)
         if analysis is None or not np.isfinite(analysis.value):
             return
@@ -217,9 +281,8 @@ class Overlays:
     def _draw_curve(self, analysis, shown, critical, box) -> None:
         flat = self._flat[self.curve]
         if critical:
-            brushes = [pg.mkBrush(KIND_COLORS.get(c.kind, KIND_COLORS["degenerate"])) for c in critical]
-            flat["critical"].setData([c.point[0] for c in critical], [c.value for c in critical],
-                                     brush=brushes, symbol="d")
+            flat["critical"].setData([c.point[0] for c in critical], [c.value for c in critical], symbol="d",
+                                     **_marker_style(critical))
             flat["critical"].setVisible(True)
         if analysis is None or not np.isfinite(analysis.value):
             return
@@ -244,6 +307,13 @@ class Overlays:
             tip = np.array([x + s * g, a.value + s * g * g])
             flat["gradient"].setData(*_arrow_2d(np.array([x, a.value]), tip, np.array([sx, sy])).T)
             flat["gradient"].setVisible(True)
+
+
+def _marker_style(critical) -> dict:
+    """Diamonds in the kind's colour; a set's representative larger and ringed in white, to stand out on its line."""
+    return {"brush": [pg.mkBrush(kind_color(c)) for c in critical],
+            "pen": [pg.mkPen("w" if c.is_set else "k", width=1.5 if c.is_set else 1.2) for c in critical],
+            "size": [16 if c.is_set else 13 for c in critical]}
 
 
 def _arrow_2d(base, tip, span) -> np.ndarray:

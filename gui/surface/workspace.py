@@ -130,7 +130,7 @@ class SurfaceWorkspace(QWidget):
         self.inspector.overlay_toggled.connect(lambda _k, _v: self._schedule("overlays"))
         self.critical.search_requested.connect(self.find_critical_points)
         self.critical.point_selected.connect(lambda p: self.undo_stack.push(MovePointCommand(s, p)))
-        self.critical.results_changed.connect(lambda _r: self._schedule("overlays"))
+        self.critical.results_changed.connect(self._on_critical_results)
 
     # --- user actions (all undoable) -----------------------------------------------------------------------------
     def set_function_text(self, text: str) -> None:
@@ -191,6 +191,11 @@ class SurfaceWorkspace(QWidget):
         self.critical.clear_results()
         self._schedule("field")
 
+    def _on_critical_results(self, results) -> None:
+        if results:
+            self.status_message.emit(f"{self.critical.summary_text()} in view.")
+        self._schedule("overlays")
+
     def _on_gradient_field_toggled(self, shown: bool) -> None:
         self.contourView.show_gradient_field(shown)
         self._schedule("field")
@@ -245,7 +250,13 @@ class SurfaceWorkspace(QWidget):
 
     def _draw_overlays(self) -> None:
         self.overlays.draw(self.analysis, self.inspector.overlays_shown(), self.critical.results,
-                           self.session.box(), len(self.session.axes) == 1)
+                           self.session.box(), len(self.session.axes) == 1, self._values_on_set)
+
+    def _values_on_set(self, _critical, samples: np.ndarray) -> np.ndarray:
+        """f at the samples of a set of critical points (rows in the plotted axes' order)."""
+        env = {name: samples[:, i] for i, name in enumerate(self.session.axes)}
+        with np.errstate(all="ignore"):
+            return np.broadcast_to(np.asarray(self._plotted.evaluate(env), dtype=np.float64), (len(samples),))
 
     def _on_cursor_moved(self, x: float, y: float) -> None:
         s = self.session
@@ -292,7 +303,8 @@ class SurfaceWorkspace(QWidget):
             self.inspector.set_overlay(key, True)
         self.controls.gradientFieldBox.setChecked(True)
         self.flush()
-        self.critical.set_results(critical_points(self._plotted, self.session.box(), self.session.axes))
+        self.critical.set_results(critical_points(self._plotted, self.session.box(), self.session.axes),
+                                  self.session.axes)
         self.side.setCurrentIndex(0)
         self.flush()
 

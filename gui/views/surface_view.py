@@ -15,7 +15,7 @@ import pyqtgraph.opengl as gl
 from pyqtgraph.opengl import shaders
 from pyqtgraph.opengl.MeshData import MeshData
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QMatrix4x4
 
 from gui.views.ticks import format_tick, nice_ticks
 
@@ -25,6 +25,9 @@ BACKGROUND = (24, 26, 32)
 AXIS_COLOR = (0.78, 0.80, 0.85, 1.0)
 GRID_COLOR = (0.45, 0.47, 0.52, 0.55)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+CAMERA_ELEVATION = 30.0
+CAMERA_AZIMUTH = -58.0
+VIEW_FILL = 0.9         # the framed box and labels may take this fraction of the view's width and height
 _OUTLIER_RATIO = 25.0   # a value range this many times the central range is treated as a spike and clipped
 
 
@@ -131,20 +134,21 @@ class SurfaceView(gl.GLViewWidget):
 
     def reset_camera(self) -> None:
         self._camera_touched = False
-        self.setCameraPosition(distance=self._fitting_distance(), elevation=26.0, azimuth=-58.0)
-        self.opts["center"] = pg.Vector(0.0, 0.0, -0.4)
-        self.update()
+        self.setCameraPosition(elevation=CAMERA_ELEVATION, azimuth=CAMERA_AZIMUTH)
+        self._fit_camera()
 
-    def _fitting_distance(self) -> float:
-        """A distance at which the box fills the view: pyqtgraph's field of view is horizontal, so a wide, short
-        view needs the camera further back."""
-        aspect = self.width() / max(self.height(), 1)
-        return max(17.5, 11.0 * aspect)
+    def _fit_camera(self) -> None:
+        """Centre and distance at which the box and its axis labels fill the view (see :func:`fit_camera`)."""
+        center, distance = fit_camera(frame_points(), self.opts["elevation"], self.opts["azimuth"],
+                                      self.width() / max(self.height(), 1), self.opts["fov"])
+        self.opts["center"] = pg.Vector(*center)
+        self.opts["distance"] = distance
+        self.update()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if not self._camera_touched:
-            self.opts["distance"] = self._fitting_distance()
+            self._fit_camera()
 
     def mousePressEvent(self, ev) -> None:
         self._camera_touched = True
@@ -221,6 +225,53 @@ def value_range(values: np.ndarray) -> tuple[float, float, bool]:
         pad = max(1.0, abs(lo)) * 0.5
         lo, hi = lo - pad, hi + pad
     return lo, hi, clipped
+
+
+def frame_points() -> np.ndarray:
+    """What the default camera keeps in view: the scene box's corners and the anchors of the axis names."""
+    hx, hy, hz = SCENE_BOX / 2
+    corners = [(sx * hx, sy * hy, sz * hz) for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)]
+    names = [(0.0, -hy - 1.4, -hz), (hx + 1.3, 0.0, -hz), (-hx, -hy, hz + 0.5)]   # as placed by _axis_items
+    return np.array(corners + names, dtype=np.float64)
+
+
+def fit_camera(points, elevation: float, azimuth: float, aspect: float, fov: float,
+               fill: float = VIEW_FILL) -> tuple[np.ndarray, float]:
+    """The camera centre and distance that frame ``points`` as tightly as ``fill`` allows, seen from the given
+    elevation and azimuth (pyqtgraph's 'euler' camera) in a view of width/height ``aspect`` whose horizontal field of
+    view is ``fov`` degrees.
+
+    In camera coordinates q (q = R·p, the camera looking down −z from distance d), a point is in view when
+    |q_x − s_x| ≤ tan·(d − q_z) with tan = fill·tan(fov/2) (and likewise for y with the vertical half-angle), s being
+    the centre's shift across the view. Some s serves every point exactly when, for each pair of points,
+    q_i − q_j ≤ tan·(2d − z_i − z_j): the smallest such d is a maximum over pairs. Then s is chosen per axis to leave
+    equal margins on both sides of the picture.
+    """
+    rotation = np.array(_rotation(elevation, azimuth))
+    q = np.asarray(points, dtype=np.float64) @ rotation.T
+    tan_x = fill * np.tan(np.radians(fov) / 2.0)
+    tans = (tan_x, tan_x / max(aspect, 1e-6))
+    z_sum = q[:, None, 2] + q[None, :, 2]
+    distance = max(float(np.max(np.subtract.outer(q[:, axis], q[:, axis]) / tans[axis] + z_sum)) / 2.0
+                   for axis in (0, 1))
+    distance = max(distance, float(np.max(q[:, 2])) + 1e-3)
+    shift = [_centring_shift(q[:, axis], distance - q[:, 2]) for axis in (0, 1)]
+    return rotation.T @ np.array([shift[0], shift[1], 0.0]), distance
+
+
+def _centring_shift(offsets: np.ndarray, depths: np.ndarray) -> float:
+    """The shift s that minimises max |offset − s| / depth (the picture's half-extent along one axis), which is
+    t = max over pairs of (o_i − o_j) / (d_i + d_j); s is then the middle of what every point allows."""
+    t = float(np.max(np.subtract.outer(offsets, offsets) / np.add.outer(depths, depths)))
+    return 0.5 * float(np.max(offsets - t * depths) + np.min(offsets + t * depths))
+
+
+def _rotation(elevation: float, azimuth: float) -> list:
+    """The rotation of pyqtgraph's view matrix ('euler' method), as a 3×3 list."""
+    m = QMatrix4x4()
+    m.rotate(elevation - 90.0, 1.0, 0.0, 0.0)
+    m.rotate(azimuth + 90.0, 0.0, 0.0, -1.0)
+    return np.array(m.data(), dtype=np.float64).reshape(4, 4).T[:3, :3].tolist()   # data() is column-major
 
 
 def grid_faces(nx: int, ny: int, finite: np.ndarray) -> np.ndarray:

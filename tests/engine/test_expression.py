@@ -284,3 +284,20 @@ def test_substitute_keeps_sharing_and_simplifies():
     h = f.substitute({"x": parse("2*t")})
     assert h.variables == ("t", "y")
     assert float(h.evaluate(t=1.0, y=1.0)) == pytest.approx(9 + np.sin(3.0))
+
+
+def test_str_of_an_expression_whose_text_would_be_astronomical_describes_it_instead():
+    # 60 layers of two nodes, each using both nodes of the layer below: a small DAG whose text doubles per layer
+    from engine import expression as E
+    from engine.printing import TextTooLong, to_text
+    a, b = E.var("x"), E.var("y")
+    for _ in range(60):
+        a, b = E.apply("sin", E.mul(a, b)), E.apply("cos", E.add(a, b))
+    f = E.add(a, b)
+    assert f.node_count() < 400
+    text = str(f)
+    assert text.startswith("<expression of ") and "too long to write out" in text
+    with pytest.raises(TextTooLong):
+        to_text(f, limit=10_000)
+    small = E.apply("sin", E.mul(E.var("x"), E.var("y")))
+    assert to_text(small, limit=100) == str(small) == "sin(x*y)"
