@@ -296,9 +296,9 @@ class SurfaceWorkspace(QWidget):
             self.inspector.overlays_shown()), path)
 
     def demo(self) -> None:
-        """The chapter's Taylor example, overlays on and critical points found: for docs screenshots."""
+        """The chapter's Taylor example at (−1, 0) (the preset's point), overlays on and critical points found: for
+        docs screenshots."""
         self.apply_preset("gaussian-bump")
-        self.undo_stack.push(MovePointCommand(self.session, (-0.45, 0.55)))
         for key in ("gradient", "tangent", "quadratic"):
             self.inspector.set_overlay(key, True)
         self.controls.gradientFieldBox.setChecked(True)

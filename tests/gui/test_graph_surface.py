@@ -84,3 +84,29 @@ def test_send_to_surface_is_drawn_in_the_main_window(qtbot, settings_dir, tmp_pa
     frame = view.grabFramebuffer()
     colours = {frame.pixel(x, y) for x in range(0, frame.width(), 5) for y in range(0, frame.height(), 5)}
     assert len(colours) > 50   # a coloured surface, not a blank frame
+
+
+def test_a_graph_with_2_to_the_60_paths_goes_to_the_surface_without_writing_out_its_formula(qtbot, settings_dir,
+                                                                                             tmp_path):
+    # its compiled formula would be ~10^19 characters of text: the surface must draw it from the shared DAG
+    QSettings("Gradscape", "Gradscape").setValue(SETTINGS_KEY, str(tmp_path / "autosave"))
+    from gui.main_window import MainWindow
+    mw = MainWindow(restore_state=False)
+    qtbot.addWidget(mw)
+    mw.resize(1500, 950)
+    mw.show()
+    qtbot.waitExposed(mw)
+    ws = mw.show_workspace("graph")
+    ws.apply_preset("layered-60")
+    graph = ws.document.graph
+    assert graph.path_count(graph.inputs[0]) == 2 ** 60
+    send(qtbot, ws, graph.inputs[0], graph.inputs[1])
+    assert mw.workspaceTabs.currentWidget() is mw.workspaces["surface"]
+    assert "too long to write out" in mw.session.text
+    values = {n: graph.nodes[n].value for n in graph.inputs}
+    assert float(mw.session.expression.evaluate(values)) == pytest.approx(graph.forward()[graph.output], rel=1e-12)
+    surface = mw.workspaces["surface"]
+    surface.flush()
+    frame = surface.surfaceView.grabFramebuffer()
+    colours = {frame.pixel(x, y) for x in range(0, frame.width(), 5) for y in range(0, frame.height(), 5)}
+    assert len(colours) > 50
