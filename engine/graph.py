@@ -46,7 +46,7 @@ class Graph:
         self._rank: dict[str, int] | None = None   # node → place in node order, for ordering children
         self._cache: dict = {}   # results of passes at the current version (see graph_passes)
         self._plans: dict = {}   # compiled pass plans, valid until the structure changes
-        self._programs: dict = {}   # each node's compiled formula, kept across edits (see graph_passes)
+        self._programs: dict = {}   # each node's compiled formula and registers, kept across edits (graph_passes)
         self.version = 0   # increases with every change: a cheap "did anything change" for caches and views
 
     # --- reading ----------------------------------------------------------------------------------------------

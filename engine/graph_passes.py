@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import operator
+from itertools import chain
 from typing import Iterator, Mapping, NamedTuple
 
 import numpy as np
@@ -135,66 +136,100 @@ def _program(node, with_partials: bool) -> Program:
     return program
 
 
-def _node_program(graph, node, with_partials: bool) -> Program:
-    """Programs are remembered per node object, so after an edit only the changed nodes are looked up again."""
-    memo = graph._programs
-    if len(memo) > 2 * len(graph.nodes) + 64:
-        memo.clear()
-    entry = memo.get((node.name, with_partials))
-    if entry is None or entry[0] is not node:
-        entry = memo[node.name, with_partials] = (node, _program(node, with_partials))
-    return entry[1]
-
-
 ZERO = 0   # the register that always holds 0.0: the partial on an edge whose parent the formula simplified away
 
 
+class Block(NamedTuple):
+    """One node's share of a Layout: the registers it owns and its steps, in whole-graph registers."""
+    expression: Expression | None   # None for an input
+    parents: tuple[str, ...]
+    arg_slots: tuple[int, ...]      # the registers its formula's variables were read from when it was placed
+    program: Program | None
+    value_slot: int
+    steps: tuple
+    partial_slots: tuple[int, ...]  # the registers of ∂node/∂parent, in parent order (with partials only)
+    size: int                       # how many registers it owns
+
+
+class Layout:
+    """Every node's registers and steps, kept across edits: a structural change places again only the nodes whose
+    formula changed or whose parents now live in other registers (in fresh registers; the old ones stay unused, until
+    there are more unused than used and the graph is laid out afresh)."""
+
+    def __init__(self, with_partials: bool):
+        self.with_partials = with_partials
+        self.template = [0.0]   # register ZERO
+        self.blocks: dict[str, Block] = {}
+        self.used = 0
+
+    def place(self, name: str, node, slot_of: Mapping[str, int]) -> Block:
+        old = self.blocks.get(name)
+        if node.is_input:
+            if old is not None and old.expression is None:
+                return old
+            self.template.append(0.0)
+            return Block(None, (), (), None, len(self.template) - 1, (), (), 1)
+        expression = node.expression
+        arg_slots = tuple(map(slot_of.__getitem__, expression.variables))
+        same = old is not None and old.expression is expression
+        if same and old.arg_slots == arg_slots and old.parents == node.parents:
+            return old
+        program = old.program if same else _program(node, self.with_partials)
+        return self._compile(node, program, arg_slots)
+
+    def _compile(self, node, program: Program, arg_slots: tuple[int, ...]) -> Block:
+        base = len(self.template)
+        self.template += program.template
+        local = list(range(base, len(self.template)))
+        for s, parent_slot in zip(program.var_slots, arg_slots):
+            local[s] = parent_slot   # a formula reads its parents' registers: nothing is copied
+        steps = tuple((local[s], fn, local[a], local[b] if b >= 0 else -1) for s, fn, a, b in program.steps)
+        partial_slots = ()
+        if self.with_partials:
+            # a shared program's variables are this node's sorted variables, positionally (see _shape)
+            by_var = dict(zip(node.expression.variables, program.partial_slots))
+            partial_slots = tuple(local[by_var[p]] if p in by_var else ZERO for p in node.parents)
+        return Block(node.expression, node.parents, arg_slots, program, local[program.value_slot], steps,
+                     partial_slots, len(program.template))
+
+    def keep(self, blocks: dict[str, Block]) -> None:
+        self.blocks = blocks
+        self.used = sum(b.size for b in blocks.values())
+
+
 class Plan:
-    """The whole graph as one straight-line program, valid while the graph's structure is unchanged.
+    """The whole graph as one straight-line program over one list of registers, valid until the structure changes.
 
     ``names`` are the nodes in node order and ``value_slots`` their registers (a formula that is a bare name or a
     constant shares that register). ``partial_slots[node]`` holds the registers of ∂node/∂parent, in parent order.
     """
 
-    __slots__ = ("names", "value_slots", "input_slots", "template", "steps", "partial_slots", "edge_keys",
-                 "edge_slots")
+    __slots__ = ("names", "value_slots", "input_slots", "template", "steps", "partial_slots", "_edges")
 
-    def __init__(self, graph, with_partials: bool):
+    def __init__(self, graph, layout: Layout):
         nodes = graph.nodes
-        self.template, self.steps = [0.0], []
-        self.input_slots: dict[str, int] = {}
-        self.partial_slots: dict[str, tuple[int, ...]] = {}
+        blocks: dict[str, Block] = {}
         slot_of: dict[str, int] = {}
         for name in graph.topological_order():
-            node = nodes[name]
-            if node.is_input:
-                slot_of[name] = self.input_slots[name] = len(self.template)
-                self.template.append(0.0)
-                continue
-            program = _node_program(graph, node, with_partials)
-            variables = node.expression.variables   # a shared program's inputs, positionally (see _shape)
-            local = self._place(program, [slot_of[v] for v in variables])
-            slot_of[name] = local[program.value_slot]
-            if with_partials:
-                by_var = dict(zip(variables, program.partial_slots))
-                self.partial_slots[name] = tuple(local[by_var[p]] if p in by_var else ZERO for p in node.parents)
+            block = blocks[name] = layout.place(name, nodes[name], slot_of)
+            slot_of[name] = block.value_slot
+        layout.keep(blocks)
+        self.template = layout.template.copy()   # the layout grows with later edits; this plan does not
+        self.steps = list(chain.from_iterable(b.steps for b in blocks.values()))
         self.names = tuple(nodes)
-        self.value_slots = tuple(slot_of[n] for n in self.names)
-        # the edges in node order, as Graph.edges() lists them
-        edges = [(p, c, s) for c in self.names if c in self.partial_slots
-                 for p, s in zip(nodes[c].parents, self.partial_slots[c])]
-        self.edge_keys = tuple((p, c) for p, c, _ in edges)
-        self.edge_slots = tuple(s for _, _, s in edges)
+        self.value_slots = tuple(map(slot_of.__getitem__, self.names))
+        self.input_slots = {n: b.value_slot for n, b in blocks.items() if b.expression is None}
+        self.partial_slots = {n: b.partial_slots for n, b in blocks.items() if b.expression is not None}
+        self._edges = None
 
-    def _place(self, program: Program, argument_slots: list[int]) -> list[int]:
-        """Append the program's registers and steps; returns the plan register of each of its local registers."""
-        base = len(self.template)
-        self.template += program.template
-        local = list(range(base, base + len(program.template)))
-        for s, parent_slot in zip(program.var_slots, argument_slots):
-            local[s] = parent_slot   # read the parent's register: no copy
-        self.steps += [(local[s], fn, local[a], local[b] if b >= 0 else -1) for s, fn, a, b in program.steps]
-        return local
+    def edges(self, graph) -> tuple[tuple, tuple]:
+        """Every edge (parent, child) in node order, as Graph.edges() lists them, and its partial's register."""
+        if self._edges is None:
+            nodes = graph.nodes
+            edges = [(p, c, s) for c in self.names if c in self.partial_slots
+                     for p, s in zip(nodes[c].parents, self.partial_slots[c])]
+            self._edges = tuple((p, c) for p, c, _ in edges), tuple(s for _, _, s in edges)
+        return self._edges
 
     def run(self, graph, inputs: Mapping[str, float] | None) -> list:
         """The registers after one pass at the graph's input values, ``inputs`` overriding some of them."""
@@ -217,7 +252,10 @@ def _plan(graph, with_partials: bool) -> Plan:
     key = ("plan", with_partials)
     plan = graph._plans.get(key)
     if plan is None:
-        plan = graph._plans[key] = Plan(graph, with_partials)
+        layout = graph._programs.get(with_partials)
+        if layout is None or len(layout.template) > 2 * layout.used + 4096:
+            layout = graph._programs[with_partials] = Layout(with_partials)
+        plan = graph._plans[key] = Plan(graph, layout)
     return plan
 
 
@@ -237,9 +275,14 @@ def _values(plan: Plan, registers: list) -> dict[str, float]:
     return dict(zip(plan.names, map(registers.__getitem__, plan.value_slots)))
 
 
+def _partials(graph, plan: Plan, registers: list) -> dict[tuple[str, str], float]:
+    keys, slots = plan.edges(graph)
+    return dict(zip(keys, map(registers.__getitem__, slots)))
+
+
 def _edge_partials(graph, inputs) -> dict[tuple[str, str], float]:
     plan, registers = _registers(graph, inputs, True)
-    return dict(zip(plan.edge_keys, map(registers.__getitem__, plan.edge_slots)))
+    return _partials(graph, plan, registers)
 
 
 def forward(graph, inputs=None) -> dict[str, float]:
@@ -254,7 +297,7 @@ def local_partials(graph, inputs=None) -> dict[tuple[str, str], float]:
 def values_and_partials(graph, inputs=None):
     """(values, {(parent, child): ∂child/∂parent})."""
     plan, registers = _registers(graph, inputs, True)
-    return _values(plan, registers), dict(zip(plan.edge_keys, map(registers.__getitem__, plan.edge_slots)))
+    return _values(plan, registers), _partials(graph, plan, registers)
 
 
 def _backward_edges(graph, plan: Plan, output: str) -> tuple[tuple, int]:

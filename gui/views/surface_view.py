@@ -228,11 +228,13 @@ def value_range(values: np.ndarray) -> tuple[float, float, bool]:
 
 
 def frame_points() -> np.ndarray:
-    """What the default camera keeps in view: the scene box's corners and the anchors of the axis names."""
+    """What the default camera keeps in view: the scene box's corners, the anchors of the axis names (as placed by
+    :func:`_axis_items`) and room for the value ticks' text, which is right-aligned to the left of its anchor."""
     hx, hy, hz = SCENE_BOX / 2
     corners = [(sx * hx, sy * hy, sz * hz) for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)]
-    names = [(0.0, -hy - 1.4, -hz), (hx + 1.3, 0.0, -hz), (-hx, -hy, hz + 0.5)]   # as placed by _axis_items
-    return np.array(corners + names, dtype=np.float64)
+    names = [(0.0, -hy - 1.4, -hz), (hx + 1.3, 0.0, -hz), (-hx, -hy, hz + 0.5)]
+    value_ticks = [(-hx - 1.2, -hy - 1.2, sz * hz) for sz in (-1, 1)]
+    return np.array(corners + names + value_ticks, dtype=np.float64)
 
 
 def fit_camera(points, elevation: float, azimuth: float, aspect: float, fov: float,
