@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import operator
-from itertools import chain
+from itertools import chain, repeat
 from typing import Iterator, Mapping, NamedTuple
 
 import numpy as np
@@ -310,10 +310,12 @@ def _backward_edges(graph, plan: Plan, output: str) -> tuple[tuple, int]:
         index = {n: i for i, n in enumerate(plan.names)}
         relevant = relevant_nodes(graph, output)   # a node the output ignores contributes nothing, not 0·inf = nan
         nodes, partial_slots = graph.nodes, plan.partial_slots
-        edges = tuple((index[c], index[p], d) for c in reversed(graph.topological_order())
-                      if c in relevant and c in partial_slots
-                      for p, d in zip(nodes[c].parents, partial_slots[c]))
-        found = graph._plans[key] = (edges, index[output])
+        edges = []
+        for c in reversed(graph.topological_order()):
+            slots = partial_slots.get(c)
+            if slots and c in relevant:
+                edges += zip(repeat(index[c]), map(index.__getitem__, nodes[c].parents), slots)
+        found = graph._plans[key] = (tuple(edges), index[output])
     return found
 
 

@@ -27,7 +27,7 @@ GRID_COLOR = (0.45, 0.47, 0.52, 0.55)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CAMERA_ELEVATION = 30.0
 CAMERA_AZIMUTH = -58.0
-VIEW_FILL = 0.9         # the framed box and labels may take this fraction of the view's width and height
+VIEW_FILL = 0.94        # the framed box and labels may take this fraction of the view's width and height
 _OUTLIER_RATIO = 25.0   # a value range this many times the central range is treated as a spike and clipped
 
 

@@ -63,8 +63,9 @@ def test_send_to_surface_sets_the_session(qtbot, tmp_path, monkeypatch):
     assert objective.value(point) == pytest.approx(f(*point))
 
 
-def test_send_to_surface_is_drawn_in_the_main_window(qtbot, settings_dir, tmp_path):
-    pytest.importorskip("gui.surface.workspace")
+@pytest.fixture
+def window_on_graph(qtbot, settings_dir, tmp_path):
+    """The whole window, shown on the Graph tab, autosaving into the test's folder."""
     QSettings("Gradscape", "Gradscape").setValue(SETTINGS_KEY, str(tmp_path / "autosave"))
     from gui.main_window import MainWindow
     mw = MainWindow(restore_state=False)
@@ -72,7 +73,17 @@ def test_send_to_surface_is_drawn_in_the_main_window(qtbot, settings_dir, tmp_pa
     mw.resize(1500, 950)
     mw.show()
     qtbot.waitExposed(mw)
-    ws = mw.show_workspace("graph")
+    return mw, mw.show_workspace("graph")
+
+
+def surface_colours(surface) -> int:
+    surface.flush()   # the surface draws on the next event-loop turn; draw now
+    frame = surface.surfaceView.grabFramebuffer()
+    return len({frame.pixel(x, y) for x in range(0, frame.width(), 5) for y in range(0, frame.height(), 5)})
+
+
+def test_send_to_surface_is_drawn_in_the_main_window(qtbot, window_on_graph):
+    mw, ws = window_on_graph
     view = mw.workspaces["surface"].surfaceView
     assert view.objectName() == "surfaceView"
     build_saddle(qtbot, ws)
@@ -80,23 +91,12 @@ def test_send_to_surface_is_drawn_in_the_main_window(qtbot, settings_dir, tmp_pa
     assert mw.workspaceTabs.currentWidget() is mw.workspaces["surface"]
     assert mw.session.fixed == {"z": 0.5}
     qtbot.waitExposed(view)
-    mw.workspaces["surface"].flush()   # the surface draws on the next event-loop turn; draw now
-    frame = view.grabFramebuffer()
-    colours = {frame.pixel(x, y) for x in range(0, frame.width(), 5) for y in range(0, frame.height(), 5)}
-    assert len(colours) > 50   # a coloured surface, not a blank frame
+    assert surface_colours(mw.workspaces["surface"]) > 50   # a coloured surface, not a blank frame
 
 
-def test_a_graph_with_2_to_the_60_paths_goes_to_the_surface_without_writing_out_its_formula(qtbot, settings_dir,
-                                                                                             tmp_path):
+def test_a_graph_with_2_to_the_60_paths_goes_to_the_surface_without_writing_out_its_formula(qtbot, window_on_graph):
     # its compiled formula would be ~10^19 characters of text: the surface must draw it from the shared DAG
-    QSettings("Gradscape", "Gradscape").setValue(SETTINGS_KEY, str(tmp_path / "autosave"))
-    from gui.main_window import MainWindow
-    mw = MainWindow(restore_state=False)
-    qtbot.addWidget(mw)
-    mw.resize(1500, 950)
-    mw.show()
-    qtbot.waitExposed(mw)
-    ws = mw.show_workspace("graph")
+    mw, ws = window_on_graph
     ws.apply_preset("layered-60")
     graph = ws.document.graph
     assert graph.path_count(graph.inputs[0]) == 2 ** 60
@@ -105,8 +105,4 @@ def test_a_graph_with_2_to_the_60_paths_goes_to_the_surface_without_writing_out_
     assert "too long to write out" in mw.session.text
     values = {n: graph.nodes[n].value for n in graph.inputs}
     assert float(mw.session.expression.evaluate(values)) == pytest.approx(graph.forward()[graph.output], rel=1e-12)
-    surface = mw.workspaces["surface"]
-    surface.flush()
-    frame = surface.surfaceView.grabFramebuffer()
-    colours = {frame.pixel(x, y) for x in range(0, frame.width(), 5) for y in range(0, frame.height(), 5)}
-    assert len(colours) > 50
+    assert surface_colours(mw.workspaces["surface"]) > 50
