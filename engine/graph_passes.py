@@ -95,7 +95,8 @@ _SCALAR = {op: _scalar(op) for op in PRIMITIVES}
 class Program:
     """Straight-line code for an expression (and optionally its gradient) over its sorted variables."""
 
-    __slots__ = ("variables", "template", "var_slots", "steps", "value_slot", "partial_slots")
+    __slots__ = ("variables", "template", "var_slots", "outs", "functions", "lefts", "rights", "value_slot",
+                 "partial_slots")
 
     def __init__(self, expression: Expression, with_partials: bool):
         self.variables = expression.variables
@@ -105,9 +106,13 @@ class Program:
         self.template = [node.value if node.op == "const" else 0.0 for node in order]
         by_name = {node.name: slot[id(node)] for node in order if node.op == "var"}
         self.var_slots = tuple(by_name[v] for v in self.variables)
-        self.steps = tuple((slot[id(n)], _SCALAR[n.op], slot[id(n.args[0])],
-                            slot[id(n.args[1])] if len(n.args) > 1 else -1)
-                           for n in order if n.op not in ("const", "var"))
+        # step k: register outs[k] = functions[k](lefts[k], rights[k]); a one-argument step's right is one past the
+        # last register, which Layout maps to -1 (columns, so that relocating a program is a few C-level maps)
+        ops = [n for n in order if n.op not in ("const", "var")]
+        self.outs = tuple(slot[id(n)] for n in ops)
+        self.functions = tuple(_SCALAR[n.op] for n in ops)
+        self.lefts = tuple(slot[id(n.args[0])] for n in ops)
+        self.rights = tuple(slot[id(n.args[1])] if len(n.args) > 1 else len(order) for n in ops)
         self.value_slot = slot[id(expression)]
         self.partial_slots = tuple(slot[id(r)] for r in roots[1:])
 
@@ -181,9 +186,11 @@ class Layout:
         base = len(self.template)
         self.template += program.template
         local = list(range(base, len(self.template)))
+        local.append(-1)   # the absent right argument of one-argument steps
         for s, parent_slot in zip(program.var_slots, arg_slots):
             local[s] = parent_slot   # a formula reads its parents' registers: nothing is copied
-        steps = tuple((local[s], fn, local[a], local[b] if b >= 0 else -1) for s, fn, a, b in program.steps)
+        at = local.__getitem__
+        steps = tuple(zip(map(at, program.outs), program.functions, map(at, program.lefts), map(at, program.rights)))
         partial_slots = ()
         if self.with_partials:
             # a shared program's variables are this node's sorted variables, positionally (see _shape)

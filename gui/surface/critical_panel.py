@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QThread, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -97,16 +97,7 @@ class CriticalPanel(QWidget):
         self.progress.setTextVisible(False)
         self.status = QLabel("Not searched yet.", self)
         self.status.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setObjectName("criticalList")
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setToolTip("Click a row to select that point (for a set: its representative point)")
+        self.table = self._build_table()
         self.details = QLabel(self)
         self.details.setObjectName("criticalDetails")
         self.details.setWordWrap(True)
@@ -129,6 +120,23 @@ class CriticalPanel(QWidget):
         self.cancelButton.clicked.connect(self.cancel)
         self.table.cellClicked.connect(self._on_cell_clicked)
         self.table.currentCellChanged.connect(lambda row, *_: self._show_details(row))
+
+    def _build_table(self) -> QTableWidget:
+        table = QTableWidget(0, len(COLUMNS), self)
+        table.setObjectName("criticalList")
+        table.setHorizontalHeaderLabels(list(COLUMNS))
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # the point takes the width that is left (wrapped if need be; every digit in the tooltip): no sideways scrolling
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        table.setToolTip("Click a row to select that point (for a set: its representative point)")
+        return table
 
     # --- searching ----------------------------------------------------------------------------------------------
     def start(self, f, variables, box) -> None:

@@ -5,31 +5,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.gui.surface_helpers import changed_fraction, gl_pixels, label_numbers, settle, widget_pixels
+from tests.gui.surface_helpers import (changed_fraction, choose_preset, find_critical_points, gl_pixels, label_numbers,
+                                      settle, show_side_tab, widget_pixels)
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]
-
-
-def choose_preset(qtbot, surface, key):
-    menu = surface.function_bar.presets_button.menu()
-    action = next(a for a in menu.actions() if a.data() == key)
-    action.trigger()
-    settle(qtbot, surface)
-
-
-def show_side_tab(qtbot, surface, title):
-    bar = surface.side.tabBar()
-    index = next(i for i in range(bar.count()) if bar.tabText(i) == title)
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
-    assert surface.side.currentIndex() == index
-
-
-def find_critical_points(qtbot, surface):
-    show_side_tab(qtbot, surface, "Critical points")
-    qtbot.mouseClick(surface.critical.findButton, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not surface.critical.is_running(), timeout=20000)
-    settle(qtbot, surface)
-    return surface.critical.results
 
 
 def test_himmelblau_critical_points_found_marked_and_listed(qtbot, main_window, surface):

@@ -2,10 +2,11 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QVector3D
 
 from gui.views.contour_lines import contour_segments
 from gui.views.contour_view import ContourView
-from gui.views.surface_view import SCENE_BOX, SurfaceView, grid_faces, value_range
+from gui.views.surface_view import VIEW_FILL, SCENE_BOX, SurfaceView, frame_points, grid_faces, value_range
 from tests.gui.surface_helpers import distinct_colours, gl_pixels
 
 pytestmark = [pytest.mark.gui]
@@ -86,3 +87,29 @@ def test_clicking_the_contour_view_reports_data_coordinates(qtbot):
     x, y = blocker.args
     pixel = (XS[-1] - XS[0]) / 300             # about one pixel in data units
     assert abs(x - 0.75) < 2 * pixel and abs(y + 1.25) < 2 * pixel
+
+
+@pytest.mark.parametrize("size", [(550, 690), (900, 420), (500, 400)])
+def test_the_default_camera_frames_the_box_tightly_and_centred(qtbot, size):
+    view = SurfaceView()
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    view.reset_camera()
+    w, h = size
+    mvp = view.projectionMatrix((0, 0, w, h), (0, 0, w, h)) * view.viewMatrix()   # pyqtgraph's own projection
+    ndc = np.array([(q.x(), q.y()) for q in (mvp.map(QVector3D(*p)) for p in frame_points())])
+    low, high = ndc.min(axis=0), ndc.max(axis=0)
+    np.testing.assert_allclose(low, -high, atol=1e-6)               # equal margins on both sides
+    assert np.all(high <= VIEW_FILL + 1e-6)                         # everything in view
+    assert np.max(high) == pytest.approx(VIEW_FILL, abs=1e-6)       # and no further away than that needs
+    # a resize refits an untouched camera; once the user has moved it, it is left alone
+    fitted = view.opts["distance"]
+    view.resize(1000, 250)                  # wide and short: the height now binds, further back
+    assert view.opts["distance"] > fitted
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton)
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton)
+    moved = view.opts["distance"]
+    view.resize(w, h)
+    assert view.opts["distance"] == moved
