@@ -83,16 +83,9 @@ def bench_path_count(repeats: int) -> None:
           f"{warm * 1e3:.3f} ms (after an edit: {first * 1e3:.3f} ms)   goal < 50 ms")
 
 
-def torch_pass(g):
-    """A function running forward+backward of ``g`` in torch autograd and returning the inputs' gradients, or None
-    when torch is not installed. The tape (which operation reads which registers) is built here, once."""
-    try:
-        import torch
-    except ImportError:
-        return None
-    ops = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
-           "neg": operator.neg, "pow": operator.pow, "sin": torch.sin, "cos": torch.cos, "tanh": torch.tanh,
-           "sigmoid": torch.sigmoid, "exp": torch.exp, "log": torch.log, "sqrt": torch.sqrt}
+def torch_tape(g, ops: dict) -> tuple[list, list, list, int]:
+    """The graph as straight-line torch code: (registers with constants filled in, steps (out, fn, a, b) with b = -1
+    for one argument, the inputs' (register, value), the output's register)."""
     template, steps, slot = [], [], {}
     for name in g.topological_order():
         node = g.nodes[name]
@@ -111,7 +104,20 @@ def torch_pass(g):
                 args = [local[id(a)] for a in part.args]
                 steps.append((local[id(part)], ops[part.op], args[0], args[1] if len(args) > 1 else -1))
         slot[name] = local[id(node.expression)]
-    inputs, output = [(slot[n], g.nodes[n].value) for n in g.inputs], slot[g.output]
+    return template, steps, [(slot[n], g.nodes[n].value) for n in g.inputs], slot[g.output]
+
+
+def torch_pass(g):
+    """A function running forward+backward of ``g`` in torch autograd and returning the inputs' gradients, or None
+    when torch is not installed. The tape (which operation reads which registers) is built here, once."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    ops = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
+           "neg": operator.neg, "pow": operator.pow, "sin": torch.sin, "cos": torch.cos, "tanh": torch.tanh,
+           "sigmoid": torch.sigmoid, "exp": torch.exp, "log": torch.log, "sqrt": torch.sqrt}
+    template, steps, inputs, output = torch_tape(g, ops)
 
     def run() -> list[float]:
         r = template.copy()

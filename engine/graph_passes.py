@@ -41,6 +41,14 @@ def _softplus(x):
     return x + math.log1p(math.exp(-x)) if x > 0 else math.log1p(math.exp(x))
 
 
+def _sigmoid(x):
+    # the primitive table's formula: 0.5*(1 + tanh(x/2)) would lose relative accuracy in the lower tail and round to
+    # 0 there (so log(sigmoid(-40)) would be -inf rather than -40)
+    decay = math.exp(-abs(x))
+    upper = 1.0 / (1.0 + decay)
+    return upper if x >= 0 else decay * upper
+
+
 def _step(x):
     return 1.0 if x > 0 else (0.0 if x <= 0 else math.nan)
 
@@ -53,7 +61,7 @@ _FAST = {
     "add": operator.add, "sub": operator.sub, "mul": operator.mul, "neg": operator.neg,
     "div": operator.truediv, "pow": math.pow, "exp": math.exp, "log": math.log, "sqrt": math.sqrt,
     "sin": math.sin, "cos": math.cos, "tan": math.tan, "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh,
-    "sigmoid": lambda x: 0.5 * (1.0 + math.tanh(0.5 * x)), "softplus": _softplus, "relu": lambda x: max(x, 0.0),
+    "sigmoid": _sigmoid, "softplus": _softplus, "relu": lambda x: max(x, 0.0),
     "abs": abs, "step": _step, "sign": _sign,
 }
 _NEVER_RAISE = {"add", "sub", "mul", "neg", "tanh", "sigmoid", "relu", "abs", "step", "sign"}
