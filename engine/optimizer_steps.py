@@ -93,10 +93,23 @@ def newton_direction(g: np.ndarray, h: np.ndarray | None, damping: float) -> tup
         return step, "full", "Hessian positive definite: jumped to the quadratic model's minimum", 0.0
     if positive_definite:
         return step, "damped", f"damped step (H + {lam:.3g}·I), as asked (damping = {damping:.3g})", lam
-    what = "indefinite" if eig[-1] > 1e-10 * scale else ("singular" if eig[0] > -1e-10 * scale else
-                                                          "negative definite")
-    return step, "damped", (f"Hessian {what} (eigenvalues {_fmt(eig)}): the quadratic model has no minimum; "
+    what, consequence = hessian_shape(eig, 1e-10 * scale)
+    return step, "damped", (f"Hessian {what} (eigenvalues {_fmt(eig)}): {consequence}; "
                             f"took a damped step (H + {lam:.3g}·I)"), lam
+
+
+def hessian_shape(eig, tol: float) -> tuple[str, str]:
+    """Name the definiteness of a Hessian (ascending eigenvalues) that is not positive definite, and what that means
+    for the quadratic model."""
+    lowest, highest = eig[0], eig[-1]
+    if lowest < -tol and highest > tol:
+        return "indefinite", "the quadratic model is a saddle and has no minimum"
+    if highest < -tol:
+        return "negative definite", "the quadratic model has a maximum, not a minimum"
+    if lowest < -tol:
+        return "negative semidefinite", "the quadratic model has no minimum"
+    return ("positive semidefinite (singular)",
+            "the quadratic model is flat along a direction, so it has no unique minimum")
 
 
 def newton_step(objective, x, state, *, lr, damping):

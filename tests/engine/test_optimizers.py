@@ -210,3 +210,19 @@ def test_newton_solves_any_convex_quadratic_in_one_step_and_gd_converges(a, b, c
     gd = descend(f, [px, py], "gd", lr=lr, steps=5000)
     assert gd.status == "converged"
     np.testing.assert_allclose(gd.points[-1], minimum, atol=1e-6)
+
+
+@pytest.mark.parametrize("formula, shape", [
+    ("x^2 + y^3", "positive semidefinite"),     # at (1, 0): H = diag(2, 0)
+    ("-x^2 - y^2", "negative definite"),
+    ("-x^2 + y^3", "negative semidefinite"),   # at (1, 0): H = diag(-2, 0)
+    ("x^2 - y^2", "indefinite"),
+])
+def test_newton_names_the_hessian_it_could_not_use_correctly(formula, shape):
+    record = Descent(parse(formula), [1.0, 0.0], "newton").step()
+    message = record.info["message"]
+    assert record.info["newton_step"] == "damped"
+    assert f"Hessian {shape}" in message
+    # every other name is absent, e.g. a PSD Hessian is never called indefinite
+    others = {"positive semidefinite", "negative definite", "negative semidefinite", "indefinite"} - {shape}
+    assert not any(f"Hessian {o}" in message for o in others)
