@@ -22,7 +22,10 @@ Workspace protocol — a workspace is a QWidget; everything below is optional an
 ``demo()``
     puts the workspace in a telling state for ``main.py --screenshot … --demo`` (docs images).
 ``status_message: Signal(str)``
-    text shown in the status bar.
+    text shown in the status bar; an empty string withdraws that workspace's last message if it is still showing.
+``shows_session_function``
+    not looked up on the workspace: ``add_workspace(..., shows_session_function=False)`` hides the status bar's
+    "f = …" (the session's function) on a tab that draws something else, such as the Graph.
 ``shortcuts() -> list[tuple[str, str]]``
     (keys, what they do) pairs listed in Help → Keyboard shortcuts.
 """
@@ -33,7 +36,7 @@ import os
 import re
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget)
 
 from gui.session import Session
@@ -41,6 +44,7 @@ from gui.views.capture import grab_with_gl
 
 APP_NAME = "Gradscape"
 MAX_RECENT = 8
+FUNCTION_LABEL_WIDTH = 420   # the status bar's "f = …" is elided to this (full text in its tooltip)
 WINDOW_SHORTCUTS = [
     ("Ctrl+O", "Open a file in the current workspace"), ("Ctrl+S", "Save"), ("Ctrl+Shift+S", "Save as"),
     ("Ctrl+E", "Export an image of the current view"), ("Ctrl+Z", "Undo"), ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
@@ -55,12 +59,15 @@ class MainWindow(QMainWindow):
         self.session = session or Session(self)
         self.undo_group = QUndoGroup(self)
         self.workspaces: dict[str, QWidget] = {}
+        self._without_session_function: set[int] = set()   # id()s of tabs where "f = …" would mislead
+        self._last_status: dict[int, str] = {}
         self._paths: dict[int, str] = {}   # id(workspace) -> the file it was last opened from / saved to
         self.workspaceTabs = QTabWidget(self)
         self.workspaceTabs.setObjectName("workspaceTabs")
         self.workspaceTabs.setDocumentMode(True)
         self.setCentralWidget(self.workspaceTabs)
         self._function_label = QLabel(self)
+        self._function_label.setObjectName("functionStatusLabel")
         self.statusBar().addPermanentWidget(self._function_label)
         self._build_workspaces()
         self._build_menus()
@@ -79,14 +86,26 @@ class MainWindow(QMainWindow):
         from gui.surface.workspace import SurfaceWorkspace
         surface = self.add_workspace(SurfaceWorkspace(self.session, self), "Surface")
         self.add_workspace(DescentWorkspace(self.session, self), "Descent")
-        graph = self.add_workspace(GraphWorkspace(self.session, self), "Graph")
+        graph = self.add_workspace(GraphWorkspace(self.session, self), "Graph", shows_session_function=False)
         surface.open_as_graph_requested.connect(lambda expression: self._open_as_graph(graph, expression))
+        if hasattr(graph, "function_sent"):
+            graph.function_sent.connect(lambda expression, axes, fixed, source: self._receive_function(
+                surface, expression, axes, fixed, source, "Send graph output to surface"))
+
+    def _receive_function(self, surface: QWidget, expression, axes, fixed, objective_source, label: str) -> None:
+        try:
+            surface.set_function_from(expression, axes=axes, fixed=fixed, objective_source=objective_source,
+                                      label=label)
+        except ValueError as error:
+            self._show_error("Cannot draw this function", str(error))
+            return
+        self.workspaceTabs.setCurrentWidget(surface)
 
     def _open_as_graph(self, graph_workspace: QWidget, expression) -> None:
         graph_workspace.open_expression(expression)
         self.show_workspace("graph")
 
-    def add_workspace(self, widget: QWidget, title: str) -> QWidget:
+    def add_workspace(self, widget: QWidget, title: str, *, shows_session_function: bool = True) -> QWidget:
         key = title.lower()
         if key in self.workspaces:
             raise ValueError(f"a workspace called {title!r} already exists")
@@ -97,8 +116,18 @@ class MainWindow(QMainWindow):
             self.undo_group.addStack(stack)
         message = getattr(widget, "status_message", None)
         if message is not None:
-            message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            message.connect(lambda text: self._show_status(widget, text))
+        if not shows_session_function:
+            self._without_session_function.add(id(widget))
         return widget
+
+    def _show_status(self, workspace: QWidget, text: str) -> None:
+        bar = self.statusBar()
+        if text:
+            self._last_status[id(workspace)] = text
+            bar.showMessage(text, 8000)
+        elif bar.currentMessage() and bar.currentMessage() == self._last_status.pop(id(workspace), None):
+            bar.clearMessage()
 
     def current_workspace(self) -> QWidget | None:
         return self.workspaceTabs.currentWidget()
@@ -113,11 +142,15 @@ class MainWindow(QMainWindow):
         widget = self.workspaceTabs.widget(index)
         stack = getattr(widget, "undo_stack", None)
         self.undo_group.setActiveStack(stack)
+        self._function_label.setVisible(id(widget) not in self._without_session_function)
         if hasattr(self, "_file_actions"):
             self._update_file_actions()
 
     def _on_function_changed(self) -> None:
-        self._function_label.setText(f"f = {self.session.text}")
+        text = f"f = {self.session.text}"
+        metrics = QFontMetrics(self._function_label.font())
+        self._function_label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, FUNCTION_LABEL_WIDTH))
+        self._function_label.setToolTip(text if len(text) < 2000 else text[:2000] + "…")
 
     # --- menus ------------------------------------------------------------------------------------------------
     def _build_menus(self) -> None:

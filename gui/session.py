@@ -34,18 +34,26 @@ class Session(QObject):
 
     # --- the function ---------------------------------------------------------------------------------------
     @property
+    def objective_source(self):
+        """The callable that supplies the descent's objective, or None (the expression's own derivatives)."""
+        return self._objective_source
+
+    @property
     def variables(self) -> tuple[str, ...]:
         return self.expression.variables
 
     def set_function(self, text_or_expression: str | Expression, *, axes: Sequence[str] | None = None,
-                     fixed: Mapping[str, float] | None = None, objective_source=None) -> None:
+                     fixed: Mapping[str, float] | None = None, objective_source=None,
+                     text: str | None = None) -> None:
         """Replace the function. Text is parsed first; a ParseError leaves everything unchanged.
 
         ``objective_source(axes, fixed) -> Objective`` lets another model (a chain-rule graph) supply the gradients
-        a descent uses; by default they come from the expression's own derivatives.
+        a descent uses; by default they come from the expression's own derivatives. ``text`` is how an Expression is
+        shown (default ``str(expression)``), so an undo can bring back exactly what the user had typed.
         """
         if isinstance(text_or_expression, Expression):
-            expression, text = text_or_expression, str(text_or_expression)
+            expression = text_or_expression
+            text = str(expression) if text is None else text
         else:
             expression, text = parse(text_or_expression), text_or_expression.strip()
         names = expression.variables

@@ -64,10 +64,7 @@ class SetHyperparameterCommand(QUndoCommand):
     def __init__(self, model: RunsModel, run_id: int, name: str, value: float):
         super().__init__(f"Set {name}")
         run = model.run(run_id)
-        if name not in run.hyper:
-            raise ValueError(f"{run.label} has no hyperparameter {name!r}")
-        if not np.isfinite(float(value)):
-            raise ValueError(f"{name} must be a finite number")
+        model.validate_hyperparameter(run_id, name, value)
         self._model, self._run_id, self._name = model, run_id, name
         self._old, self._new = run.hyper[name], float(value)
 

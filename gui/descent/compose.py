@@ -9,19 +9,22 @@ BACKGROUND = QColor(24, 26, 32)
 TEXT = QColor(225, 227, 235)
 
 
-def compose_frame(surface_image: QImage, contour_image: QImage, loss_image: QImage | None, title: str,
+def compose_frame(views: list[QImage], loss_image: QImage | None, title: str,
                   legend: list[tuple[str, str]]) -> QImage:
-    """``legend``: (colour, text) per run, drawn after the title."""
-    top_h = max(surface_image.height(), contour_image.height())
-    width = surface_image.width() + contour_image.width()
+    """``views`` side by side (the 3D and contour views, or the curve view) under a caption, the loss plot below;
+    ``legend``: (colour, text) per run, drawn after the title."""
+    top_h = max(v.height() for v in views)
+    width = sum(v.width() for v in views)
     loss_h = 0 if loss_image is None else round(loss_image.height() * width / max(loss_image.width(), 1))
     canvas = QImage(width, HEADER + top_h + loss_h, QImage.Format.Format_RGB32)
     canvas.fill(BACKGROUND)
     painter = QPainter(canvas)
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.drawImage(0, HEADER, surface_image)
-        painter.drawImage(surface_image.width(), HEADER, contour_image)
+        x = 0
+        for view in views:
+            painter.drawImage(x, HEADER, view)
+            x += view.width()
         if loss_image is not None:
             painter.drawImage(QRect(0, HEADER + top_h, width, loss_h), loss_image)
         _draw_header(painter, width, title, legend)

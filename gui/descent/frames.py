@@ -22,14 +22,21 @@ class RunFrame:
     colour: str
     method: str
     key: tuple                    # names the trail (changes when it restarts)
-    points: np.ndarray            # the iterates up to the step shown, (step + 1, 2)
+    points: np.ndarray            # the iterates up to the step shown, (step + 1, number of variables)
     inside: np.ndarray            # which of them are drawn (finite, within the view)
+    values: np.ndarray            # f at each of them
+    defined: np.ndarray           # where f has a finite value (a point where f is undefined has no height)
     step: int                     # the step shown
-    current: np.ndarray | None    # points[step], None if it is outside the view
+    point: np.ndarray             # points[step], wherever it is
+    current: np.ndarray | None    # points[step] when it is within the view, else None
     gradient: np.ndarray | None
     velocity: np.ndarray | None
-    newton: object | None         # engine NewtonExplanation at the current point
+    newton: object | None         # engine NewtonExplanation at the current point (also when outside the view)
     status: str
+
+    @property
+    def point_defined(self) -> bool:
+        return bool(self.defined[self.step])
 
 
 class FrameBuilder:
@@ -40,25 +47,29 @@ class FrameBuilder:
         self._newton_cache: dict[tuple, object] = {}
 
     def frames(self, box, step_limit: int | None = None) -> list[RunFrame]:
+        n = len(self.model.objective.variables)
         return [self._frame(run, box, step_limit) for run in self.model.runs if run.descent is not None
-                and len(run.descent.points[0]) == 2]
+                and len(run.descent.points[0]) == n]
 
     def _frame(self, run: Run, box, step_limit) -> RunFrame:
         d = run.descent
         step = len(d.points) - 1 if step_limit is None else min(step_limit, len(d.points) - 1)
-        points = np.asarray(d.points[: step + 1], dtype=np.float64).reshape(-1, 2)
+        points = np.asarray(d.points[: step + 1], dtype=np.float64).reshape(step + 1, -1)
         inside = inside_box(points, box)
-        current = points[step] if inside[step] else None
+        values = np.asarray(d.values[: step + 1], dtype=np.float64)
+        defined = np.isfinite(values)
+        point = points[step]
+        current = point if inside[step] else None
         gradient = velocity = newton = None
-        if current is not None:
+        if defined[step] and np.all(np.isfinite(point)):
             gradient = None if self.model.status_kind(run) == "converged" else _gradient_at(run, step)
             if run.method in VELOCITY_METHODS and step >= 1:
                 velocity = d.infos[step - 1].get("velocity")
             if run.method == "newton":
-                newton = self._newton(run, step, current)
+                newton = self._newton(run, step, point)
         key = (run.run_id, run.generation)
-        return RunFrame(run.run_id, run.colour, run.method, key, points, inside, step, current, gradient,
-                        velocity, newton, self.model.status_kind(run))
+        return RunFrame(run.run_id, run.colour, run.method, key, points, inside, values, defined, step, point,
+                        current, gradient, velocity, newton, self.model.status_kind(run))
 
     def _newton(self, run: Run, step: int, point: np.ndarray):
         key = (run.run_id, run.generation, step, tuple(sorted(run.hyper.items())))
@@ -81,3 +92,17 @@ def _gradient_at(run: Run, step: int) -> np.ndarray | None:
         g = np.asarray(gradients[step], dtype=np.float64)
         return g if np.all(np.isfinite(g)) and np.any(g != 0) else None
     return None
+
+
+def newton_frame(frames: list[RunFrame]) -> RunFrame | None:
+    """The Newton run whose model the views draw and the text explains: the first one."""
+    return next((f for f in frames if f.method == "newton"), None)
+
+
+def newton_drawable(frame: RunFrame | None) -> bool:
+    """Its quadratic model can be drawn: the iterate is in view, f is defined there, the model and jump are finite."""
+    ex = None if frame is None else frame.newton
+    if ex is None or frame.current is None or ex.model is None:
+        return False
+    parts = (ex.target, ex.model.value, ex.model.gradient, ex.model.hessian)
+    return all(np.all(np.isfinite(np.asarray(p, dtype=np.float64))) for p in parts)

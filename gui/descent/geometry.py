@@ -73,9 +73,11 @@ class LiftedTrail:
         return self._xyz[: (shown - 1) * self.PER_SEGMENT + 1] if shown > 0 else self._xyz[:0]
 
 
-def arrow_segments(tail: np.ndarray, head: np.ndarray, head_fraction: float = 0.28) -> np.ndarray:
-    """Pairs of 2D points (for 'lines' / connect='pairs'): the shaft and two barbs of an arrow from tail to head."""
-    tail, head = np.asarray(tail, dtype=np.float64), np.asarray(head, dtype=np.float64)
+def arrow_segments(tail: np.ndarray, head: np.ndarray, head_fraction: float = 0.28, scale=None) -> np.ndarray:
+    """Pairs of 2D points (for 'lines' / connect='pairs'): the shaft and two barbs of an arrow from tail to head.
+    ``scale`` (sx, sy): the data spans shown, so barbs look symmetric on a plot whose axes have different units."""
+    s = np.ones(2) if scale is None else np.asarray(scale, dtype=np.float64)
+    tail, head = np.asarray(tail, dtype=np.float64) / s, np.asarray(head, dtype=np.float64) / s
     d = head - tail
     length = float(np.hypot(*d))
     if not np.isfinite(length) or length == 0:
@@ -85,7 +87,7 @@ def arrow_segments(tail: np.ndarray, head: np.ndarray, head_fraction: float = 0.
     barb = head_fraction * length
     left = head - barb * u + 0.5 * barb * n
     right = head - barb * u - 0.5 * barb * n
-    return np.array([tail, head, head, left, head, right])
+    return np.array([tail, head, head, left, head, right]) * s
 
 
 def arrow_head(tail, vector, length: float) -> np.ndarray:
@@ -114,9 +116,51 @@ def model_grid(model, patch, n: int = 41):
     ys = np.linspace(patch[2], patch[3], n)
     gx, gy = np.meshgrid(xs, ys, indexing="ij")
     offsets = np.stack([gx - model.point[0], gy - model.point[1]], axis=-1)
-    g, h = np.asarray(model.gradient), np.asarray(model.hessian)
-    zs = model.value + offsets @ g + 0.5 * np.einsum("...i,ij,...j->...", offsets, h, offsets)
+    g, h = np.asarray(model.gradient, dtype=np.float64), np.asarray(model.hessian, dtype=np.float64)
+    if not (np.all(np.isfinite(g)) and np.all(np.isfinite(h)) and np.isfinite(model.value)):
+        return xs, ys, np.full(gx.shape, np.nan)   # no model where f or its derivatives are undefined
+    with np.errstate(over="ignore", invalid="ignore"):
+        zs = model.value + offsets @ g + 0.5 * np.einsum("...i,ij,...j->...", offsets, h, offsets)
     return xs, ys, zs
+
+
+def parabola(model, lo: float, hi: float, n: int = 121):
+    """Samples of a one-variable quadratic model f + f'·t + ½f''·t² over [lo, hi]: xs, ys."""
+    xs = np.linspace(lo, hi, n)
+    t = xs - float(model.point[0])
+    g, h = float(np.ravel(model.gradient)[0]), float(np.ravel(model.hessian)[0])
+    with np.errstate(over="ignore", invalid="ignore"):
+        return xs, float(model.value) + g * t + 0.5 * h * t * t
+
+
+def clipped_segments(points: np.ndarray, box, margin: float = MARGIN) -> np.ndarray:
+    """Consecutive points joined as (start, end) pairs, each cut to the box widened by ``margin`` of its span (a
+    jump that leaves the view is drawn up to the edge rather than dropped); pairs with a non-finite end are left out.
+    Returns (2k, d) for connect='pairs'."""
+    pts = np.asarray(points, dtype=np.float64).reshape(len(points), -1)
+    if len(pts) < 2:
+        return np.zeros((0, pts.shape[1]))
+    lo = np.array([b[0] for b in box], dtype=np.float64)
+    hi = np.array([b[1] for b in box], dtype=np.float64)
+    lo, hi = lo - margin * (hi - lo), hi + margin * (hi - lo)
+    a, b = pts[:-1], pts[1:]
+    d = b - a
+    keep = np.all(np.isfinite(a), axis=1) & np.all(np.isfinite(b), axis=1)
+    t0, t1 = np.zeros(len(a)), np.ones(len(a))
+    with np.errstate(all="ignore"):   # Liang–Barsky: the part of a + t·d, t in [0, 1], inside lo ≤ · ≤ hi
+        for k in range(pts.shape[1]):
+            p = d[:, k]
+            flat = p == 0
+            enter = np.where(p > 0, (lo[k] - a[:, k]) / p, (hi[k] - a[:, k]) / p)
+            leave = np.where(p > 0, (hi[k] - a[:, k]) / p, (lo[k] - a[:, k]) / p)
+            t0 = np.where(flat, t0, np.maximum(t0, enter))
+            t1 = np.where(flat, t1, np.minimum(t1, leave))
+            keep &= ~(flat & ((a[:, k] < lo[k]) | (a[:, k] > hi[k])))
+    keep &= t0 <= t1
+    pairs = np.empty((2 * int(keep.sum()), pts.shape[1]))
+    pairs[0::2] = a[keep] + t0[keep, None] * d[keep]
+    pairs[1::2] = a[keep] + t1[keep, None] * d[keep]
+    return pairs
 
 
 def wireframe_segments(xs, ys, zs, lines: int = 11) -> np.ndarray:

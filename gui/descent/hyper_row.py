@@ -9,6 +9,7 @@ from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QWidget
 
 SLIDER_TICKS = 1000
+TYPED_LIMIT = 1e300   # the box takes any typed number; the optimizer refuses (with a reason) what it cannot use
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class HyperRow(QWidget):
         self.slider.setObjectName(f"{name}Slider")
         self.box = NumberBox()
         self.box.setObjectName(f"{name}Box")
-        self.box.setRange(self.spec.lo, self.spec.hi)
+        self.box.setRange(-TYPED_LIMIT, TYPED_LIMIT)   # never clamp silently: the slider's range is only a guide
         self.box.setMinimumWidth(86)
         for w in (self.label, self.slider, self.box):
             w.setToolTip(self.spec.tip)

@@ -19,12 +19,14 @@ from gui.descent.player import Player
 from gui.descent.runs import RunSpec, RunsModel
 
 RACE = ("gd", "momentum", "adam", "newton")
-STATUS_COLOURS = {"diverged": "#ff6b6b", "converged": "#5fd38d", "error": "#ff6b6b", "stopped": "#e0b050"}
+STATUS_COLOURS = {"diverged": "#ff6b6b", "undefined": "#ff6b6b", "converged": "#5fd38d", "error": "#ff6b6b",
+                  "stopped": "#e0b050"}
 SPEEDS = (1, 2, 3, 5, 8, 10, 15, 20, 30, 45, 60, 90, 120, 200, 300)
 
 
 class OptimizerPanel(QWidget):
     run_selected = Signal(int)   # run id (-1: none)
+    start_chosen = Signal()      # the user typed or clicked a start
 
     def __init__(self, model: RunsModel, player: Player, undo_stack: QUndoStack, parent=None):
         super().__init__(parent)
@@ -53,6 +55,11 @@ class OptimizerPanel(QWidget):
         self.run_list = QListWidget(objectName="runList")
         self.run_list.setToolTip("Each run is one optimizer descending from its start. Select one to edit it.")
         self.run_list.setMinimumHeight(110)
+        # statuses can be long ("f is undefined at the start (x, y) = …"): wrap them, never scroll sideways
+        self.run_list.setWordWrap(True)
+        self.run_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.run_list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.run_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.run_list.currentItemChanged.connect(lambda *_: self._show_run(self.current_run_id()))
         self.add_button = QToolButton(objectName="addRunButton", text="Add run")
         self.add_button.setToolTip("Add a run with the chosen optimizer at the current start")
@@ -121,9 +128,9 @@ class OptimizerPanel(QWidget):
         self.shared_start.setChecked(True)
         self.shared_start.setToolTip("Unchecked: a click or typed start moves only the selected run")
         form.addRow(self.shared_start)
-        hint = QLabel("Click the contour map to set the start.")
-        hint.setStyleSheet("color: palette(mid);")
-        form.addRow(hint)
+        self.start_hint = QLabel("Click the contour map to set the start.", wordWrap=True)
+        self.start_hint.setStyleSheet("color: palette(mid);")
+        form.addRow(self.start_hint)
         return box
 
     def _build_playback_box(self) -> QGroupBox:
@@ -199,6 +206,7 @@ class OptimizerPanel(QWidget):
         self.show_start(point)
         if targets:
             self.undo_stack.push(SetStartCommand(self.model, targets, point))
+        self.start_chosen.emit()
 
     def select_run(self, run_id: int) -> None:
         for i in range(self.run_list.count()):
@@ -214,6 +222,8 @@ class OptimizerPanel(QWidget):
             spin.setVisible(visible)
             if visible:
                 label.setText(names[i])
+        where = "the curve" if len(names) == 1 else "the contour map"
+        self.start_hint.setText(f"Click {where} to set the start.")
 
     def _on_method_chosen(self, index: int) -> None:
         run_id, method = self.current_run_id(), self.method_combo.itemData(index)
@@ -225,11 +235,14 @@ class OptimizerPanel(QWidget):
         if run_id < 0:
             return
         try:
-            self.undo_stack.push(SetHyperparameterCommand(self.model, run_id, name, value))
+            command = SetHyperparameterCommand(self.model, run_id, name, value)
         except ValueError as exc:
-            self._show_hyper_error(str(exc))
+            kept = self.model.run(run_id).hyper.get(name)
+            self._show_hyper_error(f"{self.hyper_rows[name].spec.label}: {value:.6g} refused ({exc}); "
+                                   f"it stays {kept:.6g}.")
             self._show_run(run_id)
             return
+        self.undo_stack.push(command)
         self._show_hyper_error("")
 
     def _choose_colour(self) -> None:

@@ -11,7 +11,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from engine.objective import Objective
-from engine.optimizers import METHODS, Descent
+from engine.optimizers import METHODS, Descent, validate_hyperparameters
 
 PALETTE = ("#ff3b30", "#ffcc00", "#00e5ff", "#ff2dcc", "#34c759", "#ff9500", "#ffffff", "#5e5ce6")
 HARD_STEP_CAP = 1_000_000   # the Descent's own limit; the user's limit is RunsModel.max_steps
@@ -89,24 +89,39 @@ class RunsModel(QObject):
             return f"error: {run.error}"
         d = run.descent
         if d.status == "diverged":
-            at = d.diverged_at if d.diverged_at is not None else run.steps
-            hint = "" if run.method == "newton" else " (learning rate too large?)"
-            return f"diverged at step {at}{hint}"
+            return self._diverged_text(run)
         if d.status == "converged":
-            return f"converged at step {run.steps}"
+            return "converged at step 0: ∇f = 0 at the start" if run.steps == 0 else f"converged at step {run.steps}"
         if run.steps >= self.max_steps or d.status == "max_steps":
             return f"stopped at max steps ({run.steps})"
         return "ready" if run.steps == 0 else f"running · step {run.steps}"
 
     def status_kind(self, run: Run) -> str:
-        """'error', 'diverged', 'converged', 'stopped', 'ready' or 'running' (for colouring the status)."""
+        """'error', 'undefined', 'diverged', 'converged', 'stopped', 'ready' or 'running' (for colouring)."""
         if run.error:
             return "error"
+        if run.descent.status == "diverged" and undefined_where(run.descent) is not None:
+            return "undefined"
         if run.descent.status in ("diverged", "converged"):
             return run.descent.status
         if run.steps >= self.max_steps or run.descent.status == "max_steps":
             return "stopped"
         return "ready" if run.steps == 0 else "running"
+
+    def _diverged_text(self, run: Run) -> str:
+        d = run.descent
+        at = d.diverged_at if d.diverged_at is not None else run.steps
+        where = undefined_where(d)
+        if where is not None:
+            what, point = where
+            place = point_text(self.objective.variables, point)
+            if at == 0:
+                return f"{what} at the start {place}"
+            return f"{what} at step {at}, {place}: the step left f's domain"
+        if not np.all(np.isfinite(d.points[at])):
+            return f"diverged at step {at}: the step was not finite"
+        hint = "" if run.method == "newton" else " (learning rate too large?)"
+        return f"diverged at step {at}{hint}"
 
     # --- runs ------------------------------------------------------------------------------------------------
     def default_hyper(self, method: str) -> dict[str, float]:
@@ -169,11 +184,7 @@ class RunsModel(QObject):
             raise ValueError(f"{name} must be a finite number")
         if name not in run.hyper:
             raise ValueError(f"{METHODS[run.method].label} has no hyperparameter {name!r}")
-        if run.descent is not None:   # the optimizer's own checks, on a throwaway Descent
-            try:
-                Descent(self.objective, run.start, run.method, max_steps=1, **{**run.hyper, name: value})
-            except (TypeError, ValueError) as exc:
-                raise ValueError(str(exc)) from None
+        validate_hyperparameters(run.method, {name: value})
 
     def set_colour(self, run_id: int, colour: str) -> None:
         self.run(run_id).colour = str(colour)
@@ -194,12 +205,19 @@ class RunsModel(QObject):
             self.max_steps = n
             self.max_steps_changed.emit(n)
 
-    def set_objective(self, objective: Objective) -> None:
-        """A new function: every run restarts from its start on it (starts kept; wrong-sized ones re-centred)."""
+    def set_objective(self, objective: Objective, fallback_start=None, keep_start=None) -> None:
+        """A new function: every run restarts on it. Starts are kept, except those of the wrong size or refused by
+        ``keep_start(run)``, which move to ``fallback_start`` (never silently to the origin)."""
+        n = len(objective.variables)
+        fallback = None if fallback_start is None else np.asarray(fallback_start, dtype=np.float64).reshape(-1)
+        if fallback is not None and (len(fallback) != n or not np.all(np.isfinite(fallback))):
+            raise ValueError(f"the fallback start needs {n} finite coordinate(s)")
+        if fallback is None and any(len(r.start) != n for r in self.runs):
+            raise ValueError("a fallback start is needed: the new function has a different number of variables")
         self.objective = objective
         for run in self.runs:
-            if len(run.start) != len(objective.variables):
-                run.start = np.zeros(len(objective.variables))
+            if len(run.start) != n or (keep_start is not None and fallback is not None and not keep_start(run)):
+                run.start = fallback.copy()
             self._rebuild(run)
         self.runs_reset.emit()
 
@@ -246,3 +264,29 @@ class RunsModel(QObject):
         except Exception as exc:  # e.g. Newton on an objective without second derivatives
             run.descent = None
             run.error = str(exc) or type(exc).__name__
+
+
+def undefined_where(descent: Descent) -> tuple[str, np.ndarray] | None:
+    """('f is undefined' | 'f is infinite' | '∇f is undefined', the point) when a run stopped because f or its
+    gradient has no finite value at a finite point; None when it diverged for another reason (or did not)."""
+    if descent.status != "diverged" or descent.diverged_at is None:
+        return None
+    at = descent.diverged_at
+    point, value = np.asarray(descent.points[at], dtype=np.float64), descent.values[at]
+    if not np.all(np.isfinite(point)):
+        return None
+    if np.isnan(value):
+        return "f is undefined", point
+    if np.isinf(value):
+        return ("f is infinite", point) if at == 0 else None   # later, an overflow is a blow-up, not the domain
+    if not np.all(np.isfinite(descent.gradients[at])):
+        return "∇f is undefined", point
+    return None
+
+
+def point_text(names, point) -> str:
+    """"x = 0.5" or "(x, y) = (0, 0)"."""
+    values = [f"{float(v):.4g}" for v in point]
+    if len(values) == 1:
+        return f"{names[0]} = {values[0]}"
+    return f"({', '.join(names)}) = ({', '.join(values)})"

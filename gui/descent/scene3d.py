@@ -8,7 +8,7 @@ import numpy as np
 import pyqtgraph.opengl as gl
 from PySide6.QtGui import QColor
 
-from gui.descent.frames import RunFrame
+from gui.descent.frames import RunFrame, newton_drawable, newton_frame
 from gui.descent.geometry import (LiftedTrail, SurfaceFunction, arrow_head, arrow_segments, model_grid,
                                   newton_patch, segment_pairs, wireframe_segments)
 from gui.views.surface_view import SurfaceView
@@ -79,10 +79,11 @@ class Race3D:
         for frame in frames:
             items = self._runs.get(frame.run_id) or self._runs.setdefault(frame.run_id, _RunItems3D(self.view))
             self._draw_run(items, frame)
-            if frame.inside[0]:
+            if frame.inside[0] and frame.defined[0]:   # where f is undefined there is no height to put it at
                 starts.append(frame.points[0])
         self._draw_starts(starts)
-        self._draw_newton(next((f for f in frames if f.newton is not None), None))
+        shown = newton_frame(frames)
+        self._draw_newton(shown if newton_drawable(shown) else None)
 
     # --- pieces ---------------------------------------------------------------------------------------------
     def _lift(self, xyz: np.ndarray) -> np.ndarray:
@@ -99,20 +100,23 @@ class Race3D:
         return np.column_stack([xy, z])
 
     def _draw_run(self, items: _RunItems3D, frame: RunFrame) -> None:
-        if not frame.inside.any():
+        drawn = frame.inside & frame.defined
+        if not drawn.any():
             items.hide()
             return
         colour = rgba(frame.colour)
         path = items.lifted.xyz((frame.key, self.surface_key), frame.points, len(frame.points), self.surface)
-        pairs = segment_pairs(path, frame.inside, LiftedTrail.PER_SEGMENT)
+        pairs = segment_pairs(path, drawn, LiftedTrail.PER_SEGMENT)
+        pairs = pairs[np.repeat(np.isfinite(pairs[0::2, 2]) & np.isfinite(pairs[1::2, 2]), 2)]
         items.trail.setData(pos=self._lift(pairs) if len(pairs) else np.zeros((0, 3), np.float32), color=colour)
-        items.dots.setData(pos=self._lift(self._surface_at(frame.points[frame.inside])), color=colour)
+        items.dots.setData(pos=self._lift(self._surface_at(frame.points[drawn])), color=colour)
         for item in (items.trail, items.dots):
             item.setVisible(True)
-        items.marker.setVisible(frame.current is not None)
-        items.arrows.setVisible(frame.current is not None and frame.gradient is not None)
-        items.velocity.setVisible(frame.current is not None and frame.velocity is not None)
-        if frame.current is None:
+        has_point = frame.current is not None and frame.point_defined
+        items.marker.setVisible(has_point)
+        items.arrows.setVisible(has_point and frame.gradient is not None)
+        items.velocity.setVisible(has_point and frame.velocity is not None)
+        if not has_point:
             return
         items.marker.setData(pos=self._lift(self._surface_at(frame.current)), color=colour)
         if frame.gradient is not None:
@@ -145,7 +149,7 @@ class Race3D:
 
     def _draw_newton(self, frame: RunFrame | None) -> None:
         """The quadratic model at the (first) Newton run's iterate, and its jump to where the step goes."""
-        shown = frame is not None and frame.newton.model is not None
+        shown = frame is not None
         self._wire.setVisible(shown)
         self._jump.setVisible(shown)
         if not shown:

@@ -2,16 +2,16 @@
 
 Each step reveals one node's adjoint, lights the edges its contributions arrive along, and shows a callout with
 each child's contribution (child adjoint × local partial) and their sum. "Step backward" advances by hand; Play
-steps on a timer. Any edit of the graph ends the animation (its numbers would be stale).
+steps on a timer (and pauses). Any edit but a move ends the animation (its numbers would be stale).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QPointF, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, QSizeF, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsSimpleTextItem
 
 from engine.graph import GraphError
-from gui.graph.items import NODE_HEIGHT, format_number
+from gui.graph.items import format_number
 from gui.graph.scene import GraphScene
 
 STEP_INTERVAL_MS = 900
@@ -19,7 +19,8 @@ STEP_INTERVAL_MS = 900
 
 class BackpropAnimation(QObject):
     stepped = Signal(str)      # a description of the step just shown
-    finished = Signal()
+    finished = Signal()        # the last step was passed: every adjoint is shown again
+    playing_changed = Signal(bool)
 
     def __init__(self, scene: GraphScene, parent=None):
         super().__init__(parent)
@@ -59,15 +60,28 @@ class BackpropAnimation(QObject):
         self._show(self.steps[self.index])
         return True
 
+    @property
+    def playing(self) -> bool:
+        return self.timer.isActive()
+
     def play(self):
+        """Step on a timer, from where the animation is (or from the output)."""
         if not self.running and not self._start():
+            self.playing_changed.emit(False)
             return
         self._show(self.steps[self.index])
         self.timer.start()
+        self.playing_changed.emit(True)
+
+    def pause(self):
+        """Stop the timer but keep the current step on screen (Step backward or Play go on from it)."""
+        if self.timer.isActive():
+            self.timer.stop()
+            self.playing_changed.emit(False)
 
     def stop(self):
         """End the animation and show every adjoint again."""
-        self.timer.stop()
+        self.pause()
         self.steps, self.index = [], -1
         self.callout.hide()
         for edge in self.scene.edges.values():
@@ -82,7 +96,7 @@ class BackpropAnimation(QObject):
 
     def _tick(self):
         if not self.step():
-            self.timer.stop()
+            self.pause()
 
     def _start(self) -> bool:
         try:
@@ -122,14 +136,27 @@ class BackpropAnimation(QObject):
         return "\n".join(lines)
 
     def _place_callout(self, name: str, text: str):
+        """Beside the node the step is at, where it covers no other node (below, above, right, left)."""
         item = self.scene.nodes[name]
         self.callout_text.setText(text)
         rect = self.callout_text.boundingRect()
         self.callout_text.setPos(6, 4)
-        self.callout.setRect(0, 0, rect.width() + 12, rect.height() + 8)
-        self.callout.setPos(item.pos() + QPointF(0, NODE_HEIGHT + 8))
+        w, h = rect.width() + 12, rect.height() + 8
+        self.callout.setRect(0, 0, w, h)
+        body = item.sceneBoundingRect()
+        spots = [QPointF(body.left(), body.bottom() + 6), QPointF(body.left(), body.top() - h - 6),
+                 QPointF(body.right() + 10, body.top()), QPointF(body.left() - w - 10, body.top())]
+        others = [n.sceneBoundingRect() for n in self.scene.nodes.values() if n is not item]
+        for spot in spots + [spots[0]]:
+            if not any(QRectF(spot, QSizeF(w, h)).intersects(r) for r in others):
+                break
+        self.callout.setPos(spot)
         self.callout.show()
 
     def _on_graph_event(self, event):
-        if self.running or self.timer.isActive():
+        if not (self.running or self.timer.isActive()):
+            return
+        if event.kind == "node_moved":   # numbers unchanged: the callout just follows its node
+            self._place_callout(self.steps[self.index].node, self.callout_text.text())
+        else:
             self.stop()

@@ -115,6 +115,7 @@ class Autosave(QObject):
 
 
 def _render_rect(scene) -> QRectF | None:
+    scene.ensure_layout()
     rect = None
     for item in scene.items():
         if item.isVisible() and item.parentItem() is None:

@@ -10,6 +10,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem
 
+from gui.graph import routing
+
 NODE_WIDTH = 170.0
 NODE_HEIGHT = 78.0
 HEADER_HEIGHT = 22.0
@@ -25,12 +27,13 @@ CURRENT_FILL = QColor("#bbf7d0")
 ADJOINT_TEXT = QColor("#b91c1c")
 VALUE_TEXT = QColor("#1e3a8a")
 EDGE_PEN = QColor("#6b7280")
-LABEL_AT = 0.62   # along the edge: nearer the child, where edges from one parent have fanned apart
+LABEL_TEXT = QColor("#7c2d12")
+LABEL_DIGITS = 4   # edge labels are read at a glance and must fit between two columns; the tooltip has more
 
 
 # Model positions are laid out on the engine's grid (about 180 × 90 per node); boxes here are larger, so the scene
 # spreads the model's coordinates by this factor (and divides when a drag is recorded).
-SPREAD = (1.75, 1.3)
+SPREAD = (1.9, 1.3)
 
 
 def to_scene(pos: tuple[float, float]) -> QPointF:
@@ -41,14 +44,14 @@ def to_model(point: QPointF) -> tuple[float, float]:
     return round(point.x() / SPREAD[0], 2), round(point.y() / SPREAD[1], 2)
 
 
-def format_number(v: float | None) -> str:
+def format_number(v: float | None, digits: int = 6) -> str:
     if v is None:
         return "—"
     if not math.isfinite(v):
         return str(v)
     if v == int(v) and abs(v) < 1e15:
         return str(int(v))
-    return f"{v:.6g}"
+    return f"{v:.{digits}g}"
 
 
 class NodeItem(QGraphicsItem):
@@ -88,8 +91,10 @@ class NodeItem(QGraphicsItem):
     def output_anchor(self) -> QPointF:
         return self.mapToScene(self.port_center())
 
-    def input_anchor(self) -> QPointF:
-        return self.mapToScene(QPointF(0, NODE_HEIGHT / 2))
+    def input_anchor(self, slot: int = 0, count: int = 1) -> QPointF:
+        """Where the ``slot``-th of ``count`` incoming edges arrives: spread down the left side, so edges from
+        several parents do not all converge on one point."""
+        return self.mapToScene(QPointF(0, NODE_HEIGHT * (slot + 1) / (count + 1)))
 
     def is_on_port(self, scene_pos: QPointF) -> bool:
         d = self.mapFromScene(scene_pos) - self.port_center()
@@ -99,9 +104,9 @@ class NodeItem(QGraphicsItem):
         return self.header_rect().contains(self.mapFromScene(scene_pos))
 
     def itemChange(self, change, value):
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
-            for edge in self.edges:
-                edge.update_path()
+        scene = self.scene()
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged and hasattr(scene, "schedule_layout"):
+            scene.schedule_layout()   # edges elsewhere may now need to bend around this node
         return super().itemChange(change, value)
 
     # --- drawing --------------------------------------------------------------------------------------------
@@ -161,8 +166,61 @@ class NodeItem(QGraphicsItem):
             y += 17
 
 
+class EdgeLabel(QGraphicsPathItem):
+    """An edge's local partial on a small white box. The scene places it (clear of nodes and of other labels) and
+    keeps it above every edge and below the nodes."""
+
+    PAD = (4.0, 1.5)
+
+    def __init__(self):
+        super().__init__()
+        self.setZValue(0.8)
+        self.setBrush(QBrush(QColor(255, 255, 255, 235)))
+        self.setPen(QPen(QColor("#d6d3d1")))
+        self.text = QGraphicsSimpleTextItem(self)
+        self.text.setBrush(QBrush(LABEL_TEXT))
+        self.text.setPos(*self.PAD)
+        self.forms_text = ("", "")
+        self._sizes: list[tuple[float, float]] = []
+
+    def set_text(self, name: str, value: str, tooltip: str = ""):
+        """The label reads "name = value" on one line, or stacked on two where room is short (the scene picks the form)."""
+        forms = (f"{name} = {value}", f"{name}\n= {value}")
+        self.setToolTip(tooltip)
+        if forms != self.forms_text:
+            self.forms_text = forms
+            self._sizes = self._measure()
+        self._use(0)
+
+    def _use(self, form: int):
+        self.text.setText(self.forms_text[form])
+        r = self.text.boundingRect()
+        box = QPainterPath()
+        box.addRoundedRect(QRectF(0, 0, r.width() + 2 * self.PAD[0], r.height() + 2 * self.PAD[1]), 4, 4)
+        self.setPath(box)
+
+    def sizes(self) -> list[tuple[float, float]]:
+        """The outer size (bounding rect, pen included) of each form, one line first."""
+        return list(self._sizes)
+
+    def _measure(self) -> list[tuple[float, float]]:
+        found = []
+        for form in range(len(self.forms_text)):
+            self._use(form)
+            r = self.boundingRect()
+            found.append((r.width(), r.height()))
+        return found
+
+    def place(self, rect: tuple[float, float, float, float], form: int = 0):
+        """Show the given form with the box's bounding rect's top-left corner at the rect's."""
+        self._use(form)
+        r = self.boundingRect()
+        self.setPos(rect[0] - r.left(), rect[1] - r.top())
+
+
 class EdgeItem(QGraphicsPathItem):
-    """parent → child: a curve from the parent's output port to the child's left side, labelled with ∂child/∂parent."""
+    """parent → child: a curve from the parent's output port to the child's left side (bent around the nodes in its
+    way by the scene), with a label showing ∂child/∂parent."""
 
     def __init__(self, parent_item: NodeItem, child_item: NodeItem):
         super().__init__()
@@ -171,25 +229,31 @@ class EdgeItem(QGraphicsPathItem):
         self.highlighted = False
         self.active = False        # carries a contribution in the backward animation
         self.setZValue(0)
-        self.label = QGraphicsSimpleTextItem(self)
-        self.label.setBrush(QBrush(QColor("#7c2d12")))
-        self.label_box = QGraphicsPathItem(self)
-        self.label_box.setZValue(-0.1)
-        self.label_box.setBrush(QBrush(QColor(255, 255, 255, 220)))
-        self.label_box.setPen(QPen(QColor("#d6d3d1")))
-        self.arrow = QPolygonF()
+        self.tag = EdgeLabel()     # a separate scene item, so other edges never cross over it
+        self.label = self.tag.text
+        self.route: list = []
+        self.slot = (0, 1)         # (which, of how many) incoming edges of the child, top to bottom
         self.set_partial(None)
         parent_item.edges.append(self)
         child_item.edges.append(self)
-        self.update_path()
+        self.set_route(routing.curve(self.start_point(), self.end_point()))
+
+    def start_point(self) -> tuple[float, float]:
+        p = self.parent_item.output_anchor()
+        return p.x(), p.y()
+
+    def end_point(self) -> tuple[float, float]:
+        p = self.child_item.input_anchor(*self.slot)
+        return p.x(), p.y()
 
     def set_partial(self, partial: float | None):
         shown = partial is not None
-        self.label.setVisible(shown)
-        self.label_box.setVisible(shown)
+        self.tag.setVisible(shown)
         if shown:
-            self.label.setText(f"∂{self.key[1]}/∂{self.key[0]} = {format_number(partial)}")
-            self._place_label()
+            child, parent = self.key[1], self.key[0]
+            self.tag.set_text(f"∂{child}/∂{parent}", format_number(partial, LABEL_DIGITS),
+                              f"∂{child}/∂{parent} = {format_number(partial, 12)}: the local partial — how fast "
+                              f"{child} changes per unit change of {parent}")
 
     def set_state(self, highlighted: bool | None = None, active: bool | None = None):
         if highlighted is not None:
@@ -204,30 +268,15 @@ class EdgeItem(QGraphicsPathItem):
         self.setPen(QPen(colour, width))
         self.setZValue(0.5 if (self.highlighted or self.active) else 0)
 
-    def update_path(self):
-        start, end = self.parent_item.output_anchor(), self.child_item.input_anchor()
-        dx = max(40.0, abs(end.x() - start.x()) / 2)
-        path = QPainterPath(start)
-        path.cubicTo(start + QPointF(dx, 0), end - QPointF(dx, 0), end)
-        tip, back = end, path.pointAtPercent(0.97)
-        angle = math.atan2(tip.y() - back.y(), tip.x() - back.x())
-        wings = [tip - QPointF(10 * math.cos(angle + s), 10 * math.sin(angle + s)) for s in (0.4, -0.4)]
-        self.arrow = QPolygonF([tip, wings[0], wings[1], tip])
-        path.addPolygon(self.arrow)
+    def set_route(self, route):
+        """Draw along ``route`` (cubic segments from routing), ending in an arrowhead at the child."""
+        self.route = route
+        path = QPainterPath(QPointF(*route[0][0]))
+        for _, c1, c2, end in route:
+            path.cubicTo(QPointF(*c1), QPointF(*c2), QPointF(*end))
+        tip, back = route[-1][3], routing.bezier(route[-1], 0.95)
+        angle = math.atan2(tip[1] - back[1], tip[0] - back[0])
+        wings = [QPointF(tip[0] - 10 * math.cos(angle + s), tip[1] - 10 * math.sin(angle + s)) for s in (0.4, -0.4)]
+        path.addPolygon(QPolygonF([QPointF(*tip), wings[0], wings[1], QPointF(*tip)]))
         self.setPath(path)
         self.set_state()
-        self._place_label()
-
-    def _place_label(self):
-        if not self.label.isVisible():
-            return
-        curve = QPainterPath(self.parent_item.output_anchor())
-        start, end = self.parent_item.output_anchor(), self.child_item.input_anchor()
-        dx = max(40.0, abs(end.x() - start.x()) / 2)
-        curve.cubicTo(start + QPointF(dx, 0), end - QPointF(dx, 0), end)
-        mid = curve.pointAtPercent(LABEL_AT)
-        rect = self.label.boundingRect()
-        self.label.setPos(mid - QPointF(rect.width() / 2, rect.height() / 2))
-        box = QPainterPath()
-        box.addRoundedRect(self.label.mapRectToParent(rect).adjusted(-3, -1, 3, 1), 4, 4)
-        self.label_box.setPath(box)

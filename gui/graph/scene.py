@@ -3,13 +3,17 @@ plus what the passes computed (values, adjoints, local partials) and what is hig
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Signal
+from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsScene
 
 from engine.graph import GraphError
 from gui.graph.document import GraphDocument
+from gui.graph import routing
 from gui.graph.items import EdgeItem, NodeItem, to_scene
+from gui.graph.labels import place_labels
+
+ARROW_ROOM = 12.0
 
 
 class GraphScene(QGraphicsScene):
@@ -30,6 +34,10 @@ class GraphScene(QGraphicsScene):
         self.revealed: set[str] | None = None   # during the backward animation: nodes whose adjoint is known
         self.setBackgroundBrush(QColor("#fbfbfa"))
         self.setSceneRect(-2000, -2000, 4000, 4000)
+        self._layout_timer = QTimer(self)   # one re-layout per event-loop turn while nodes are being dragged
+        self._layout_timer.setSingleShot(True)
+        self._layout_timer.setInterval(0)
+        self._layout_timer.timeout.connect(self.layout_edges)
         self.graph.subscribe(self._on_graph_event)
         document.slots_changed.connect(self._sync_contents)
         self.sync()
@@ -80,6 +88,7 @@ class GraphScene(QGraphicsScene):
                 edge = EdgeItem(self.nodes[key[0]], self.nodes[key[1]])
                 self.edges[key] = edge
                 self.addItem(edge)
+                self.addItem(edge.tag)
         # a rename changes the names an edge shows even though the items stay
         for key, edge in list(self.edges.items()):
             edge.key = key
@@ -89,6 +98,7 @@ class GraphScene(QGraphicsScene):
         for end in (edge.parent_item, edge.child_item):
             if edge in end.edges:
                 end.edges.remove(edge)
+        self.removeItem(edge.tag)
         self.removeItem(edge)
 
     def _sync_contents(self):
@@ -143,11 +153,53 @@ class GraphScene(QGraphicsScene):
         for key, edge in self.edges.items():
             partial = self.partials.get(key) if (self.partials and self.show_partials) else None
             edge.set_partial(partial)
+        self.layout_edges()
         self.numbers_changed.emit()
 
     def set_show_partials(self, shown: bool):
         self.show_partials = shown
         self.refresh_numbers()
+
+    # --- edge geometry --------------------------------------------------------------------------------------
+    def schedule_layout(self):
+        self._layout_timer.start()
+
+    def ensure_layout(self):
+        """Finish a re-layout still waiting for the event loop (before exporting or measuring)."""
+        if self._layout_timer.isActive():
+            self.layout_edges()
+
+    def layout_edges(self):
+        """Route every edge around the nodes in its way, then place the labels clear of nodes and of each other."""
+        self._layout_timer.stop()
+        rects = {name: _rect(item.sceneBoundingRect()) for name, item in self.nodes.items()}
+        for edge in self.edges.values():      # first aim every edge at its child's middle ...
+            edge.slot = (0, 1)
+        self._route_all(rects)
+        self._assign_slots()                  # ... then give each the arrival matching where it comes from
+        self._route_all(rects)
+        # where it can, a label also keeps off the arrowheads just left of a node
+        arrows = [(r[0] - ARROW_ROOM, r[1], r[0], r[3]) for r in rects.values()]
+        shown = [(key, edge.route, edge.tag.sizes()) for key, edge in self.edges.items() if edge.tag.isVisible()]
+        for key, (rect, form) in place_labels(shown, list(rects.values()), arrows).items():
+            self.edges[key].tag.place(rect, form)
+
+    def _route_all(self, rects: dict[str, routing.Rect]):
+        lanes: list = []
+        for key in sorted(self.edges):   # a fixed order, so the same graph always gets the same lanes
+            edge = self.edges[key]
+            others = [r for name, r in rects.items() if name not in key]
+            edge.set_route(routing.route(edge.start_point(), edge.end_point(), others, lanes))
+
+    def _assign_slots(self):
+        """Order each node's incoming edges by the height they approach from, so they do not cross on arrival."""
+        incoming: dict[str, list[EdgeItem]] = {}
+        for edge in self.edges.values():
+            incoming.setdefault(edge.key[1], []).append(edge)
+        for edges in incoming.values():
+            edges.sort(key=lambda e: (e.route[-1][0][1], e.start_point()[0], e.key[0]))
+            for i, edge in enumerate(edges):
+                edge.slot = (i, len(edges))
 
     # --- highlighting ---------------------------------------------------------------------------------------
     def highlight(self, nodes=(), edges=()):
@@ -177,3 +229,7 @@ class GraphScene(QGraphicsScene):
             r = item.sceneBoundingRect()
             rect = r if rect is None else rect.united(r)
         return rect
+
+
+def _rect(r: QRectF) -> routing.Rect:
+    return r.left(), r.top(), r.right(), r.bottom()

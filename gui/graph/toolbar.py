@@ -52,7 +52,9 @@ def build_toolbar(ws) -> QToolBar:
     _add(bar, ws, "Step backward", "stepBackwardButton",
          "Backprop one node at a time from the output, showing the contributions that arrive", ws.step_backward,
          "Ctrl+B")
-    _add(bar, ws, "Play", "playBackwardButton", "Animate the backward pass", ws.backprop.play)
+    play = _add(bar, ws, "Play", "playBackwardButton", "Animate the backward pass node by node; press again to "
+                "pause", ws.set_playing, "Ctrl+P", checkable=True)
+    ws.backprop.playing_changed.connect(lambda playing: _show_playing(play, playing))
     partials = _add(bar, ws, "Partials on edges", "partialsToggle", "Show each edge's local partial ∂child/∂parent",
                     ws.set_show_partials, checkable=True)
     partials.setChecked(True)
@@ -65,6 +67,13 @@ def build_toolbar(ws) -> QToolBar:
     bar.addWidget(_menu_button("Presets", "graphPresetsButton", _presets_menu(ws)))
     bar.addWidget(_menu_button("Export", "graphExportButton", _export_menu(ws)))
     return bar
+
+
+def _show_playing(action: QAction, playing: bool):
+    action.blockSignals(True)
+    action.setChecked(playing)
+    action.setText("Pause" if playing else "Play")
+    action.blockSignals(False)
 
 
 def _mark_output(ws):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QMetaMethod, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
 from engine.graph import Graph, GraphError, graph_objective
@@ -24,13 +24,16 @@ from gui.graph.toolbar import build_palette, build_toolbar
 
 FILE_FILTER = "Gradscape graph (*.gsgraph.json)"
 SHORTCUTS = [("I / C / F", "Graph: input / constant / formula tool"), ("+ − * / ^", "Graph: operation tools"),
-             ("Esc", "Graph: back to the Select tool"), ("O", "Graph: mark the selected node as output"), ("Ctrl+B", "Graph: step backward"), ("Delete", "Graph: delete the selected nodes"),
+             ("Esc", "Graph: back to the Select tool"), ("O", "Graph: mark the selected node as output"), ("Ctrl+B", "Graph: step backward"),
+             ("Ctrl+P", "Graph: play / pause the backward animation"), ("Delete", "Graph: delete the selected nodes"),
              ("Home / Ctrl+0", "Graph: fit the graph in view"), ("Wheel / middle drag", "Graph: zoom / pan"),
              ("Double-click", "Graph: rename (on the name) or edit the value/formula (on the body)")]
 
 
 class GraphWorkspace(QWidget):
     status_message = Signal(str)
+    # "Send to surface": (expression, axes tuple, fixed values dict, objective_source(axes, fixed) -> Objective)
+    function_sent = Signal(object, object, object, object)
 
     def __init__(self, session=None, parent=None, *, autosave_dir=None):
         super().__init__(parent)
@@ -102,6 +105,7 @@ class GraphWorkspace(QWidget):
         self.canvas.status.connect(self.show_status)
         self.scene.status.connect(lambda text: self.show_status(text, error=True))
         self.backprop.stepped.connect(self.show_status)
+        self.backprop.finished.connect(lambda: self.show_status("Backward pass complete: every adjoint is shown"))
         self.sender_panel.send_requested.connect(self.send_to_surface)
         self.canvas.tool_changed.connect(self._on_tool_changed)
 
@@ -136,8 +140,14 @@ class GraphWorkspace(QWidget):
             self.show_status(f"Backward pass: {grads}")
 
     def step_backward(self):
-        if not self.backprop.step():
-            self.show_status("Backward pass complete: every adjoint is shown")
+        self.backprop.pause()
+        self.backprop.step()
+
+    def set_playing(self, playing: bool):
+        if playing:
+            self.backprop.play()
+        else:
+            self.backprop.pause()
 
     def set_show_partials(self, shown: bool):
         self.scene.set_show_partials(shown)
@@ -198,6 +208,9 @@ class GraphWorkspace(QWidget):
             self.recovery_label.setText("Gradscape did not close normally last time. Restore the unsaved graph "
                                         f"it autosaved ({os.path.basename(self._orphans[0])})?")
             self.recovery_banner.show()
+            # the window shows another tab first: say where the recovery is, once the status bar is connected
+            QTimer.singleShot(0, self, lambda: self.status_message.emit(
+                "An unsaved graph from a session that did not close normally can be restored on the Graph tab"))
 
     def restore_recovered(self):
         try:
@@ -221,22 +234,34 @@ class GraphWorkspace(QWidget):
 
     # --- the other workspaces -------------------------------------------------------------------------------
     def send_to_surface(self, axes: tuple[str, ...]) -> bool:
+        """Plot the output over ``axes`` (the other inputs fixed at their values). Inside the main window this goes
+        out as ``function_sent`` so the Surface workspace records it as one undoable step; a workspace on its own
+        sets the session directly."""
         g = self.document.graph
-        if self.session is None:
+        if self.session is None and not self._has_surface_receiver():
             self.show_status("No surface to send to", error=True)
             return False
         try:
             expression = g.compile()
+            missing = [a for a in axes if a not in expression.variables]
+            if missing:
+                raise ValueError(f"{g.output} does not depend on {', '.join(missing)}; choose other axes")
             fixed = {n: g.nodes[n].value for n in g.inputs if n not in axes}
             snapshot = g.copy()
-            self.session.set_function(expression, axes=axes, fixed=fixed,
-                                      objective_source=lambda a, f: graph_objective(snapshot, a, f))
+            source = lambda a, f: graph_objective(snapshot, a, f)  # noqa: E731
+            if self._has_surface_receiver():
+                self.function_sent.emit(expression, tuple(axes), fixed, source)
+            else:
+                self.session.set_function(expression, axes=axes, fixed=fixed, objective_source=source)
         except (GraphError, ValueError) as exc:
             self.show_status(f"Cannot send to the surface: {exc}", error=True)
             return False
         self.show_status(f"Sent {g.output} = {expression} to the surface over {', '.join(axes)}")
         self._show_surface_tab()
         return True
+
+    def _has_surface_receiver(self) -> bool:
+        return self.isSignalConnected(QMetaMethod.fromSignal(self.function_sent))
 
     def _show_surface_tab(self):
         widget = self.parentWidget()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from engine import Expression
@@ -49,13 +50,25 @@ class ApproximationPanel(QWidget):
         self.stepEdit = QLineEdit("0.01, -0.03", self)
         self.stepEdit.setObjectName("stepEdit")
         self.stepEdit.setToolTip("The step ε from the selected point (one number per axis)")
-        self.labels = {k: QLabel("—", self) for k in ("target", "linear", "quadratic", "truth", "errors")}
+        self.labels = {k: QLabel("—", self) for k in ("linear_formula", "quadratic_formula", "target", "linear",
+                                                      "quadratic", "truth", "errors")}
         for key, label in self.labels.items():
             label.setObjectName(f"approx_{key}")
             label.setWordWrap(True)
+        for key in ("linear_formula", "quadratic_formula"):
+            # plain text the parser accepts: it can be copied into the formula field
+            self.labels[key].setTextFormat(Qt.TextFormat.PlainText)
+            self.labels[key].setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.labels[key].setStyleSheet("font-family: 'DejaVu Sans Mono';")
+        self.labels["linear_formula"].setToolTip("The tangent plane (first-order Taylor model) at the point, in the "
+                                                 "original variables")
+        self.labels["quadratic_formula"].setToolTip("The second-order Taylor model f(a) + ∇f(a)·(x − a) + "
+                                                    "½ (x − a)ᵀ H (x − a), in the original variables")
         self.message = QLabel(self)
         self.message.setStyleSheet("color: #ff8a80;")
         form = QFormLayout()
+        form.addRow("Linear model", self.labels["linear_formula"])
+        form.addRow("Quadratic model", self.labels["quadratic_formula"])
         form.addRow("Step ε", self.stepEdit)
         form.addRow("Point + ε", self.labels["target"])
         form.addRow("Linear estimate", self.labels["linear"])
@@ -76,7 +89,7 @@ class ApproximationPanel(QWidget):
                                             symbolBrush=LINEAR_COLOR, name="linear model")
         self._quadratic_curve = self.plot.plot(pen=pg.mkPen(QUADRATIC_COLOR, width=2), symbol="o", symbolSize=4,
                                                symbolBrush=QUADRATIC_COLOR, name="quadratic model")
-        self._marker = pg.InfiniteLine(angle=90, pen=pg.mkPen((200, 200, 200, 140), style=pg.QtCore.Qt.PenStyle.DotLine))
+        self._marker = pg.InfiniteLine(angle=90, pen=pg.mkPen((200, 200, 200, 140), style=Qt.PenStyle.DotLine))
         self.plot.addItem(self._marker)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -102,6 +115,9 @@ class ApproximationPanel(QWidget):
             self._linear_curve.setData([], [])
             self._quadratic_curve.setData([], [])
             return
+        # the spaces around + and − let a long model wrap between its terms
+        self.labels["linear_formula"].setText(a.linear.formula)
+        self.labels["quadratic_formula"].setText(a.quadratic.formula)
         try:
             step = parse_vector(self.stepEdit.text(), len(a.point))
         except ValueError as error:

@@ -8,18 +8,22 @@ MOVE_POINT_ID = 4101
 
 
 class SessionState:
-    """What a function change replaces: enough to put the previous function back exactly."""
+    """What a function change replaces: enough to put the previous function back exactly (including who supplies
+    the descent's gradients, e.g. a chain-rule graph)."""
 
     def __init__(self, session):
         self.expression = session.expression
         self.text = session.text
         self.axes = session.axes
         self.fixed = dict(session.fixed)
+        self.objective_source = session.objective_source
         self.domain = dict(session.domain)
         self.point = None if session.point is None else session.point.copy()
 
     def restore(self, session) -> None:
-        session.set_function(self.text, axes=self.axes, fixed=self.fixed)
+        # from the expression, not the text: a graph's function may be too long to write out and parse back
+        session.set_function(self.expression, axes=self.axes, fixed=self.fixed,
+                             objective_source=self.objective_source, text=self.text)
         for axis, (lo, hi) in self.domain.items():
             if axis in session.variables:
                 session.set_range(axis, lo, hi)
@@ -27,13 +31,16 @@ class SessionState:
 
 
 class ChangeFunctionCommand(QUndoCommand):
-    """Replace the function (and optionally axes, fixed values, domain and point) in one undo step."""
+    """Replace the function (and optionally axes, fixed values, objective source, domain and point) in one undo
+    step. ``function`` is text, or an Expression shown as ``text`` (default: its own printing)."""
 
-    def __init__(self, session, text, *, axes=None, fixed=None, domain=None, point=None, label=None):
-        super().__init__(label or f"Function {text}")
+    def __init__(self, session, function, *, axes=None, fixed=None, objective_source=None, domain=None, point=None,
+                 label=None, text=None):
+        super().__init__(label or f"Function {_short(text if text is not None else str(function))}")
         self._session = session
         self._before = SessionState(session)
-        self._text, self._axes, self._fixed = text, axes, fixed
+        self._function, self._axes, self._fixed = function, axes, fixed
+        self._objective_source, self._text = objective_source, text
         self._domain, self._point = dict(domain or {}), point
         self._after: SessionState | None = None
 
@@ -42,7 +49,9 @@ class ChangeFunctionCommand(QUndoCommand):
             self._after.restore(self._session)
             return
         s = self._session
-        s.set_function(self._text, axes=self._axes, fixed=self._fixed)
+        options = {} if isinstance(self._function, str) else {"text": self._text}
+        s.set_function(self._function, axes=self._axes, fixed=self._fixed, objective_source=self._objective_source,
+                       **options)
         for axis, (lo, hi) in self._domain.items():
             if axis in s.variables:
                 s.set_range(axis, lo, hi)
@@ -52,6 +61,11 @@ class ChangeFunctionCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._before.restore(self._session)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """Undo menu entries stay one readable line."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 class MovePointCommand(QUndoCommand):

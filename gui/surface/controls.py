@@ -3,24 +3,57 @@ reset view. Widgets are synced from the Session with their signals blocked, so n
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
-                               QSlider, QSpinBox, QWidget)
+import math
 
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QValidator
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
+                               QSizePolicy, QSlider, QSpinBox, QWidget)
+
+from gui.surface.inspector import parse_vector
 from gui.views.ticks import format_number
 
 DEFAULT_RESOLUTION = 101
 SLIDER_STEPS = 1000
+RANGE_LIMIT = 1e6
+ERROR_BORDER = "QDoubleSpinBox { border: 1px solid #ff6e6e; }"
 
 
-def _range_spin(parent, tip: str) -> QDoubleSpinBox:
-    spin = QDoubleSpinBox(parent)
-    spin.setRange(-1e6, 1e6)
-    spin.setDecimals(3)
-    spin.setSingleStep(0.5)
-    spin.setKeyboardTracking(False)
-    spin.setToolTip(tip)
-    return spin
+class RangeSpin(QDoubleSpinBox):
+    """An end of a plotted range: shows significant digits rather than a fixed 3 decimals (so 0.0004 is 0.0004,
+    not 0.000), accepts constant formulas such as pi or 2*pi, and steps by about half its order of magnitude."""
+
+    def __init__(self, parent, tip: str):
+        super().__init__(parent)
+        self.setDecimals(12)
+        self.setRange(-RANGE_LIMIT, RANGE_LIMIT)
+        self.setKeyboardTracking(False)
+        self.setToolTip(tip)
+        self.tip = tip
+        # room for six significant digits of a small number, plus the arrows
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("-0.000123457") + 30)
+
+    def textFromValue(self, value: float) -> str:
+        return f"{value:.6g}"
+
+    def valueFromText(self, text: str) -> float:
+        try:
+            return float(parse_vector(text, 1)[0])
+        except ValueError:
+            return self.value()
+
+    def validate(self, text: str, pos: int):
+        try:
+            value = parse_vector(text, 1)[0]
+        except ValueError:
+            return QValidator.State.Intermediate, text, pos
+        inside = -RANGE_LIMIT <= value <= RANGE_LIMIT
+        return (QValidator.State.Acceptable if inside else QValidator.State.Intermediate), text, pos
+
+    def stepBy(self, steps: int) -> None:
+        magnitude = abs(self.value())
+        step = 0.5 * 10.0 ** math.floor(math.log10(magnitude)) if magnitude >= 1e-9 else 0.5
+        self.setValue(self.value() + steps * step)
 
 
 class ViewControls(QWidget):
@@ -70,10 +103,16 @@ class ViewControls(QWidget):
         row.addWidget(self.resolutionSpin)
         row.addWidget(self.gradientFieldBox)
         row.addWidget(self.resetButton)
+        self.rangeError = QLabel(self)
+        self.rangeError.setObjectName("rangeError")
+        self.rangeError.setStyleSheet("color: #ff8a80;")
+        self.rangeError.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.rangeError.hide()
         outer = QGridLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(row, 0, 0)
-        outer.addLayout(self._sliders_grid, 1, 0)
+        outer.addWidget(self.rangeError, 1, 0)
+        outer.addLayout(self._sliders_grid, 2, 0)
         self.resolutionSpin.valueChanged.connect(self.resolution_changed)
         self.gradientFieldBox.toggled.connect(self.gradient_field_toggled)
         self.resetButton.clicked.connect(self.reset_view_clicked)
@@ -95,10 +134,12 @@ class ViewControls(QWidget):
 
     def _rebuild_ranges(self, session) -> None:
         if tuple(self.range_spins) != tuple(session.axes):
+            self.rangeError.clear()
+            self.rangeError.hide()
             _clear_layout(self._range_row)
             self.range_spins = {}
             for axis in session.axes:
-                lo, hi = _range_spin(self, f"Lowest {axis} shown"), _range_spin(self, f"Highest {axis} shown")
+                lo, hi = RangeSpin(self, f"Lowest {axis} shown"), RangeSpin(self, f"Highest {axis} shown")
                 lo.setObjectName(f"rangeLo_{axis}")
                 hi.setObjectName(f"rangeHi_{axis}")
                 lo.valueChanged.connect(lambda _v, a=axis: self._on_range_edited(a))
@@ -113,7 +154,7 @@ class ViewControls(QWidget):
             with QSignalBlocker(lo_spin), QSignalBlocker(hi_spin):
                 lo_spin.setValue(lo)
                 hi_spin.setValue(hi)
-            lo_spin.setStyleSheet("")
+            self._mark_range(axis, None)
 
     def _rebuild_sliders(self, session, slider_ranges) -> None:
         if tuple(self.sliders) != tuple(session.fixed):
@@ -146,14 +187,26 @@ class ViewControls(QWidget):
     # --- user edits ------------------------------------------------------------------------------------------------
     def _on_range_edited(self, axis: str) -> None:
         lo_spin, hi_spin = self.range_spins[axis]
-        if not lo_spin.value() < hi_spin.value():
-            for spin in (lo_spin, hi_spin):
-                spin.setStyleSheet("QDoubleSpinBox { border: 1px solid #ff6e6e; }")
-                spin.setToolTip(f"The low end of {axis} must be below the high end")
+        lo, hi = lo_spin.value(), hi_spin.value()
+        if not lo < hi:
+            self._mark_range(axis, f"{axis} from {format_number(lo)} to {format_number(hi)} is not a range: the low "
+                                   f"end must be below the high end. The view keeps the last good range.")
             return
-        for spin in (lo_spin, hi_spin):
-            spin.setStyleSheet("")
-        self.ranges_edited.emit({axis: (lo_spin.value(), hi_spin.value())})
+        self._mark_range(axis, None)
+        self.ranges_edited.emit({axis: (lo, hi)})
+
+    def _mark_range(self, axis: str, error: str | None) -> None:
+        """Red borders and a message under the controls while a range is refused."""
+        for spin in self.range_spins[axis]:
+            spin.setStyleSheet(ERROR_BORDER if error else "")
+            spin.setToolTip(error or spin.tip)
+        if error:
+            self.rangeError.setText(error)
+            self.rangeError.setToolTip(error)
+            self.rangeError.show()
+        elif self.rangeError.text().startswith(f"{axis} from"):
+            self.rangeError.clear()
+            self.rangeError.hide()
 
     def _on_axis_chosen(self) -> None:
         chosen = tuple(c.currentText() for c in self.axis_combos)

@@ -87,7 +87,6 @@ class CriticalPanel(QWidget):
         self.findButton = QPushButton("Find critical points in view", self)
         self.findButton.setObjectName("findCriticalButton")
         self.findButton.setToolTip("Solve ∇f = 0 inside the plotted ranges (multi-start Newton); Ctrl+F")
-        self.findButton.setShortcut("Ctrl+F")
         self.cancelButton = QPushButton("Cancel", self)
         self.cancelButton.setObjectName("cancelCriticalButton")
         self.cancelButton.setEnabled(False)

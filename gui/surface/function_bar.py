@@ -5,12 +5,13 @@ import html
 from itertools import groupby
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QStackedWidget, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QSizePolicy, QStackedWidget,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from engine import ParseError, parse
 from gui.surface.presets import Preset
 
+EXCERPT_RADIUS = 24   # characters of the formula shown either side of the offending one
 SYNTAX_HELP = ("Operators + − * / ^ (or **), parentheses, numbers like 2.5 or 1e-3, constants pi and e; "
                "functions exp log sqrt sin cos tan tanh sigmoid relu abs. Press Enter to draw.")
 
@@ -48,6 +49,9 @@ class FunctionBar(QWidget):
         self.expressionError.setStyleSheet("color: #ff8a80;")
         self.note = QLabel(self)
         self.note.setStyleSheet("color: #a0a8b8;")
+        for label in (self.expressionError, self.note):
+            # the window's width never follows a long message: the message is cut to fit (all of it in the tooltip)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         # the error replaces the note on one line of fixed height, so the views never jump when it appears
         self._message_line = QStackedWidget(self)
         self._message_line.addWidget(self.note)
@@ -91,6 +95,7 @@ class FunctionBar(QWidget):
 
     def set_note(self, text: str) -> None:
         self.note.setText(text)
+        self.note.setToolTip(text)
 
     def submit(self) -> None:
         text = self.expressionEdit.text()
@@ -104,7 +109,7 @@ class FunctionBar(QWidget):
 
     def show_error(self, text: str, error: ParseError) -> None:
         self.expressionError.setText(error_html(text, error))
-        self.expressionError.setToolTip(str(error))
+        self.expressionError.setToolTip(getattr(error, "message", str(error)))
         self._message_line.setCurrentWidget(self.expressionError)
         self.expressionEdit.setStyleSheet("QLineEdit { border: 1px solid #ff6e6e; }")
         self.expressionEdit.setCursorPosition(min(error.position, len(text)))
@@ -121,11 +126,14 @@ class FunctionBar(QWidget):
 
 
 def error_html(text: str, error: ParseError) -> str:
-    """The formula with the offending character highlighted, then the reason and its position."""
+    """The reason and its position first (so it is read even when the line is cut), then the formula around the
+    offending character, which is highlighted."""
     pos = max(0, min(error.position, len(text)))
-    before, at, after = text[:pos], text[pos:pos + 1], text[pos + 1:]
+    start, end = max(0, pos - EXCERPT_RADIUS), min(len(text), pos + 1 + EXCERPT_RADIUS)
+    before = ("…" if start > 0 else "") + text[start:pos]
+    at, after = text[pos:pos + 1], text[pos + 1:end] + ("…" if end < len(text) else "")
     mark = (f"<span style='background:#c62828;color:white'>{html.escape(at)}</span>" if at
             else "<span style='background:#c62828;color:white'>&nbsp;</span>")
-    formula = f"<code>{html.escape(before)}{mark}{html.escape(after)}</code>"
+    excerpt = f"<code>{html.escape(before)}{mark}{html.escape(after)}</code>"
     reason = html.escape(getattr(error, "message", str(error)))
-    return f"{formula}&nbsp;&nbsp;{reason} (character {pos + 1})"
+    return f"{reason} (character {pos + 1}):&nbsp;&nbsp;{excerpt}"

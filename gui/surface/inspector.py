@@ -9,6 +9,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget)
 
+from engine import ParseError, parse
 from engine.taylor import PointAnalysis
 from gui.views.ticks import format_number
 
@@ -31,17 +32,37 @@ def vector_text(v) -> str:
 
 
 def parse_vector(text: str, n: int) -> np.ndarray:
-    """Numbers separated by commas or spaces; ValueError with a readable message otherwise."""
-    parts = [p for p in text.replace(",", " ").replace("(", " ").replace(")", " ").split() if p]
-    try:
-        values = np.array([float(p.replace("−", "-")) for p in parts], dtype=np.float64)
-    except ValueError:
-        raise ValueError("type numbers separated by commas, e.g. 1, -0.5") from None
+    """Coordinates separated by commas, each a number or a constant formula such as log(2), pi/4 or e^-1 (spaces
+    separate plain numbers too). ValueError with a readable message otherwise."""
+    text = text.strip().replace("−", "-")
+    if text.startswith("(") and text.endswith(")") and ("," in text or n > 1):
+        text = text[1:-1]   # "(1, 2)", as the inspector itself writes a point
+    if "," in text:
+        parts = [p.strip() for p in text.split(",")]
+    else:
+        parts = [text] if n == 1 and text else text.split()
+    if not parts or not all(parts):
+        raise ValueError(f"type {n} coordinate{'s' if n != 1 else ''} separated by commas, e.g. 0, log(2)")
+    values = np.array([_constant(p, i + 1) for i, p in enumerate(parts)], dtype=np.float64)
     if len(values) != n:
-        raise ValueError(f"type {n} number{'s' if n != 1 else ''}, one per axis")
-    if not np.all(np.isfinite(values)):
-        raise ValueError("the numbers must be finite")
+        raise ValueError(f"type {n} coordinate{'s' if n != 1 else ''}, one per axis (got {len(values)})")
     return values
+
+
+def _constant(text: str, index: int) -> float:
+    """One coordinate: a number or a formula without variables, evaluated by the engine."""
+    try:
+        expression = parse(text)
+    except ParseError as error:
+        raise ValueError(f"coordinate {index} ({text!r}): {error.message}") from None
+    if expression.variables:
+        raise ValueError(f"coordinate {index} ({text!r}) contains {', '.join(expression.variables)}: type a number "
+                         "or a formula of numbers, e.g. log(2)")
+    with np.errstate(all="ignore"):
+        value = float(expression.evaluate({}))
+    if not np.isfinite(value):
+        raise ValueError(f"coordinate {index} ({text!r}) is not a finite number")
+    return value
 
 
 class PointInspector(QWidget):
@@ -57,7 +78,8 @@ class PointInspector(QWidget):
         self.pointEdit = QLineEdit(self)
         self.pointEdit.setObjectName("pointEdit")
         self.pointEdit.setPlaceholderText("click the contour view, or type x, y")
-        self.pointEdit.setToolTip("Type the coordinates of a point and press Enter")
+        self.pointEdit.setToolTip("Type the coordinates of a point, separated by commas, and press Enter; each may "
+                                  "be a constant formula such as log(2) or pi/4")
         self.directionEdit = QLineEdit("1, 0", self)
         self.directionEdit.setObjectName("directionEdit")
         self.directionEdit.setToolTip("A direction u (any length; it is normalized) for the directional derivative")
@@ -152,7 +174,8 @@ class PointInspector(QWidget):
             return
         self.message.clear()
         self.direction = u / norm
-        value = float(np.dot(a.gradient, self.direction))
+        with np.errstate(all="ignore"):   # ∇f may be undefined here (e.g. x/y on y = 0)
+            value = float(np.dot(a.gradient, self.direction))
         self.fields["directional"].setText(f"{format_number(value)}  along u = {vector_text(self.direction)}")
 
     def _on_direction_edited(self) -> None:

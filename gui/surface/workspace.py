@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (QLabel, QScrollArea, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout,
                                QWidget)
 
@@ -35,7 +35,7 @@ SHORTCUTS = [("Enter", "Draw the typed function"), ("Click / drag (contour view)
 
 
 class SurfaceWorkspace(QWidget):
-    status_message = Signal(str)
+    status_message = Signal(str)               # "" withdraws this workspace's last message (see gui.main_window)
     open_as_graph_requested = Signal(object)   # the session's Expression, to expand in the Graph workspace
     file_filter = doc.FILE_FILTER
 
@@ -48,6 +48,8 @@ class SurfaceWorkspace(QWidget):
         self.field = None
         self._plotted = session.plotted_expression()
         self._pending: set[str] = set()
+        self._preset_key: str | None = None    # the last preset chosen, whose note is shown while it is drawn
+        self._field_note = ""                   # the status message about the drawn field (gaps, clipping)
         self._build()
         self.overlays = Overlays(self.surfaceView, self.contourView, self.curveView)
         self._connect()
@@ -114,8 +116,9 @@ class SurfaceWorkspace(QWidget):
         c = self.controls
         c.ranges_edited.connect(lambda ranges: self.undo_stack.push(SetRangeCommand(s, ranges)))
         c.resolution_changed.connect(lambda _n: self._schedule("field"))
-        c.axes_chosen.connect(lambda axes: self.undo_stack.push(
-            ChangeFunctionCommand(s, s.text, axes=axes, fixed=s.fixed, label=f"Axes {', '.join(axes)}")))
+        c.axes_chosen.connect(lambda axes: self.undo_stack.push(ChangeFunctionCommand(
+            s, s.expression, text=s.text, axes=axes, fixed=s.fixed, objective_source=s.objective_source,
+            label=f"Axes {', '.join(axes)}")))
         c.fixed_moved.connect(lambda n, v, dragging: self.undo_stack.push(SetFixedCommand(s, n, v, dragging=dragging)))
         c.fixed_released.connect(lambda _n: self._end_merge())
         c.gradient_field_toggled.connect(self._on_gradient_field_toggled)
@@ -131,12 +134,27 @@ class SurfaceWorkspace(QWidget):
         self.critical.search_requested.connect(self.find_critical_points)
         self.critical.point_selected.connect(lambda p: self.undo_stack.push(MovePointCommand(s, p)))
         self.critical.results_changed.connect(self._on_critical_results)
+        # on the workspace, not on the button: the button sits in a tab that is often hidden
+        find = QShortcut(QKeySequence("Ctrl+F"), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(self.find_critical_points)
 
     # --- user actions (all undoable) -----------------------------------------------------------------------------
     def set_function_text(self, text: str) -> None:
         if text.strip() == self.session.text and self.field is not None:
             return
         self.undo_stack.push(ChangeFunctionCommand(self.session, text))
+
+    def set_function_from(self, expression, *, axes, fixed, objective_source, label: str) -> None:
+        """Draw a function another workspace built (e.g. a chain-rule graph's output) as ONE undo step; undo brings
+        back the previous function, axes, fixed values and objective source. ValueError (nothing changes) when the
+        axes are not variables of ``expression``."""
+        names = expression.variables
+        unknown = [a for a in axes if a not in names]
+        if unknown or len(set(axes)) != len(axes) or not 1 <= len(axes) <= 2:
+            raise ValueError(f"cannot plot over {', '.join(axes)}: choose one or two distinct variables of "
+                             f"the function ({', '.join(names)})")
+        self.undo_stack.push(ChangeFunctionCommand(self.session, expression, axes=tuple(axes), fixed=dict(fixed),
+                                                   objective_source=objective_source, label=label))
 
     def apply_preset(self, preset_or_name) -> None:
         preset = preset_or_name if hasattr(preset_or_name, "formula") else find_preset(self.presets, preset_or_name)
@@ -146,7 +164,8 @@ class SurfaceWorkspace(QWidget):
         self.undo_stack.push(ChangeFunctionCommand(
             self.session, preset.formula, axes=axes, fixed=preset.fixed, domain=preset.domain, point=preset.point,
             label=f"Preset {preset.name}"))
-        self.function_bar.set_note(preset.note)
+        self._preset_key = preset.key
+        self._show_note()
 
     def preset_names(self) -> list[str]:
         return [p.key for p in self.presets]
@@ -175,6 +194,7 @@ class SurfaceWorkspace(QWidget):
         s = self.session
         self._plotted = s.plotted_expression()
         self.function_bar.set_text(s.text)
+        self._show_note()
         self.controls.sync(s, {n: s.domain.get(n, (-2.0, 2.0)) for n in s.fixed})
         if getattr(self, "_step_dimension", None) != len(s.axes):
             self._step_dimension = len(s.axes)
@@ -183,6 +203,12 @@ class SurfaceWorkspace(QWidget):
         self.critical.cancel()
         self.critical.clear_results()
         self._schedule("field")
+
+    def _show_note(self) -> None:
+        """A preset's note only while its function is drawn (undo and redo included)."""
+        drawn = [p for p in self.presets if p.formula.strip() == self.session.text]
+        drawn.sort(key=lambda p: p.key != self._preset_key)
+        self.function_bar.set_note(drawn[0].note if drawn else "")
 
     def _on_domain_changed(self) -> None:
         s = self.session
@@ -232,10 +258,16 @@ class SurfaceWorkspace(QWidget):
             if self.controls.gradientFieldBox.isChecked():
                 self.contourView.set_gradient_field(*sample_gradient(f, axes, box))
             missing, total = self.field.nonfinite_count, self.field.zs.size
-        if missing:
-            self.status_message.emit(f"f is undefined (NaN or ±∞) at {missing} of {total} samples: shown as gaps.")
-        elif not one_variable and self.surfaceView.clipped:
-            self.status_message.emit("Very large values were clipped so the rest of the surface stays readable.")
+        self._set_field_note(
+            f"f is undefined (NaN or ±∞) at {missing} of {total} samples: shown as gaps." if missing else
+            "Very large values were clipped so the rest of the surface stays readable."
+            if not one_variable and self.surfaceView.clipped else "")
+
+    def _set_field_note(self, note: str) -> None:
+        """Say what is odd about the drawn field, and withdraw the message once a clean field is drawn."""
+        if note or self._field_note:
+            self.status_message.emit(note)
+        self._field_note = note
 
     def _analyze_point(self) -> None:
         s = self.session

@@ -4,6 +4,10 @@ A left click selects a point (``point_clicked``); a left drag moves it (``point_
 ``drag_finished`` on release, so a whole drag can become one undo step). Right/middle drag pans, the wheel zooms,
 the right-click menu offers "View All" and pyqtgraph's export. Overlays are added in data coordinates with
 :meth:`add_item`.
+
+When the plotted box is not too elongated (x and y ranges within 4:1), x and y share one scale, so circles look
+round and gradients meet level curves at right angles; the view then shows some space beside the box. Longer boxes
+fill the view instead (a 100 × 1 box at equal scale would be a line).
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ BACKGROUND = (24, 26, 32)
 LINE_PEN = pg.mkPen((255, 255, 255, 120), width=1)
 ZERO_PEN = pg.mkPen((255, 255, 255, 220), width=1.6)
 ARROW_PEN = pg.mkPen((255, 200, 120, 200), width=1.2)
+EQUAL_SCALE_MAX_RATIO = 4.0   # boxes up to 4:1 are drawn with one unit as long in x as in y
 
 
 class _PickingViewBox(pg.ViewBox):
@@ -152,7 +157,13 @@ class ContourView(pg.PlotWidget):
     def reset_view(self) -> None:
         if self.extent is not None:
             x0, x1, y0, y1 = self.extent
+            ratio = (x1 - x0) / (y1 - y0)
+            self._viewbox.setAspectLocked(1.0 / EQUAL_SCALE_MAX_RATIO <= ratio <= EQUAL_SCALE_MAX_RATIO, ratio=1.0)
             self._viewbox.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
+
+    def equal_scale(self) -> bool:
+        """Whether one unit of x is drawn as long as one unit of y."""
+        return bool(self._viewbox.state["aspectLocked"])
 
     def map_to_widget(self, x: float, y: float) -> QPoint:
         """Where the data point (x, y) is on this widget (for tests and for pointing at things)."""

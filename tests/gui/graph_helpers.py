@@ -74,3 +74,31 @@ def drag(qtbot, ws, start, end, steps: int = 6):
 
 def connect(qtbot, ws, parent: str, child: str):
     drag(qtbot, ws, node_point(ws, parent, "port"), node_point(ws, child, "centre"))
+
+
+CHAPTER_POINT = (-1.0, 0.0, -2.0, 1.0)   # w, x, y, z
+
+
+def build_chapter_graph(qtbot, ws):
+    """Inputs by clicking (automatic names x, y, z, w) with values typed; formula nodes renamed and typed; u wired
+    by dragging from the output ports of a and b, then its formula finished by typing."""
+    placed = [place(qtbot, ws, "input", visible(ws, 100, 60 + 150 * i)) for i in range(4)]
+    assert placed == ["x", "y", "z", "w"]
+    for name, value in zip("wxyz", CHAPTER_POINT):
+        type_into_node(qtbot, ws, name, "body", repr(value))
+    columns = {"a": visible(ws, 350, 130), "b": visible(ws, 350, 450), "u": visible(ws, 600, 130),
+               "v": visible(ws, 600, 450), "f": visible(ws, 850, 290)}
+    formulas = {"a": "(w+x+y+z)^2", "b": "(w+x-y-z)^2", "v": "(a-b)^2", "f": "(u+v)^2"}
+    for name, where in columns.items():
+        auto = place(qtbot, ws, "formula", where)
+        type_into_node(qtbot, ws, auto, "header", name)
+        if name in formulas:
+            type_into_node(qtbot, ws, name, "body", formulas[name])
+        elif name == "u":
+            connect(qtbot, ws, "a", "u")
+            connect(qtbot, ws, "b", "u")
+            assert ws.document.graph.nodes["u"].formula == "a + b"
+            type_into_node(qtbot, ws, "u", "body", "(a+b)^2")
+    click_button(qtbot, ws, "tool_select")
+    click_canvas(qtbot, ws, (columns["f"][0] + 20, columns["f"][1] + 40))   # select f
+    click_button(qtbot, ws, "markOutputButton")

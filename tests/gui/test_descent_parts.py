@@ -96,3 +96,35 @@ def test_main_window_has_the_descent_tab(qtbot, settings_dir):
     tabs.setCurrentIndex(titles.index("Descent"))
     assert window.findChild(QWidget, "optimizerPanel") is not None
     assert window.findChild(QWidget, "playButton") is not None
+
+
+def test_clipped_segments_cut_jumps_at_the_widened_view_edge():
+    from gui.descent.geometry import clipped_segments
+    box = [(-2, 2), (-2, 2)]                      # widened by 25 %: [−3, 3]²
+    pts = np.array([[0.0, 0.0], [0.0, 10.0], [20.0, 10.0], [1.0, 1.0], [np.nan, 0.0], [2.0, 2.0]])
+    pairs = clipped_segments(pts, box)
+    # (0,0)→(0,10) is cut at y = 3; (0,10)→(20,10) never enters; (20,10)→(1,1) enters at x = 3 (by hand:
+    # t = 17/19, y = 10 − 9·17/19); the segments touching NaN are left out
+    np.testing.assert_allclose(pairs, [[0, 0], [0, 3], [3, 10 - 9 * 17 / 19], [1, 1]])
+
+
+def test_model_grid_of_an_undefined_model_is_blank_without_warnings():
+    import warnings
+    from types import SimpleNamespace
+    from gui.descent.geometry import model_grid
+    model = SimpleNamespace(point=np.zeros(2), value=np.nan, gradient=np.array([np.inf, 0.0]),
+                            hessian=np.array([[np.nan, 0.0], [0.0, 1.0]]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        xs, ys, zs = model_grid(model, (-1, 1, -1, 1), n=5)
+    assert zs.shape == (5, 5) and np.all(np.isnan(zs))
+
+
+def test_default_starts_avoid_critical_and_undefined_points():
+    from gui.descent.starts import is_good_start, pick_start
+    bowl = Objective.from_expression(parse("(x+0.8)^2 + (y-1.2)^2"), ("x", "y"))   # the first candidate is its min
+    start = pick_start(bowl, [(-2, 2), (-2, 2)])
+    assert is_good_start(bowl, start) and not np.allclose(start, [-0.8, 1.2])
+    sqrt_x = Objective.from_expression(parse("sqrt(x)"), ("x",))                    # undefined left of 0
+    assert pick_start(sqrt_x, [(-2, 2)])[0] > 0
+    np.testing.assert_allclose(pick_start(bowl, [(-2, 2), (-2, 2)], preferred=[1.0, 1.0]), [1.0, 1.0])

@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QToolButton
 from gui.graph.paths import PATH_ROLE
 from gui.graph.workspace import GraphWorkspace
 from gui.session import Session
-from tests.gui.graph_helpers import click_button, click_canvas, connect, editor, place, type_into_node, visible
+from tests.gui.graph_helpers import CHAPTER_POINT, build_chapter_graph, click_button, connect, editor, type_into_node
 
 pytestmark = pytest.mark.gui
 
-W, X, Y, Z = -1.0, 0.0, -2.0, 1.0
+W, X, Y, Z = CHAPTER_POINT
 
 
 def chapter_f(w, x, y, z):
@@ -41,31 +41,6 @@ def workspace(qtbot, tmp_path):
     ws.show()
     qtbot.waitExposed(ws)
     return ws
-
-
-def build_chapter_graph(qtbot, ws):
-    """Inputs by clicking (automatic names x, y, z, w) with values typed; formula nodes renamed and typed; u wired
-    by dragging from the output ports of a and b, then its formula finished by typing."""
-    placed = [place(qtbot, ws, "input", visible(ws, 100, 60 + 150 * i)) for i in range(4)]
-    assert placed == ["x", "y", "z", "w"]
-    for name, value in zip("wxyz", (W, X, Y, Z)):
-        type_into_node(qtbot, ws, name, "body", repr(value))
-    columns = {"a": visible(ws, 350, 130), "b": visible(ws, 350, 450), "u": visible(ws, 600, 130),
-               "v": visible(ws, 600, 450), "f": visible(ws, 850, 290)}
-    formulas = {"a": "(w+x+y+z)^2", "b": "(w+x-y-z)^2", "v": "(a-b)^2", "f": "(u+v)^2"}
-    for name, where in columns.items():
-        auto = place(qtbot, ws, "formula", where)
-        type_into_node(qtbot, ws, auto, "header", name)
-        if name in formulas:
-            type_into_node(qtbot, ws, name, "body", formulas[name])
-        elif name == "u":
-            connect(qtbot, ws, "a", "u")
-            connect(qtbot, ws, "b", "u")
-            assert ws.document.graph.nodes["u"].formula == "a + b"
-            type_into_node(qtbot, ws, "u", "body", "(a+b)^2")
-    click_button(qtbot, ws, "tool_select")
-    click_canvas(qtbot, ws, (columns["f"][0] + 20, columns["f"][1] + 40))   # select f
-    click_button(qtbot, ws, "markOutputButton")
 
 
 def red_text_pixels(ws, name: str) -> int:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
-from engine.graph_io import load_graph
+from engine.graph_io import find_preset, load_graph
 from gui.graph.files import SETTINGS_KEY
 from gui.graph.toolbar import export_dialog
 from gui.graph.workspace import GraphWorkspace
@@ -171,3 +171,32 @@ def test_export_png_and_svg(qtbot, workspace, tmp_path, monkeypatch):
     assert export_dialog(ws, "svg")
     text = svg.read_text(encoding="utf-8")
     assert "<svg" in text and "(u+v)^2" in text and "-4096" in text
+
+
+def test_recovery_banner_in_the_main_window(qtbot, settings_dir, tmp_path):
+    """A real start after a crash: the window opens on another tab, says where the recovery is, and the Graph tab
+    offers it; the restored graph is one step that Edit → Undo takes back."""
+    directory = tmp_path / "autosave"
+    directory.mkdir()
+    QSettings("Gradscape", "Gradscape").setValue(SETTINGS_KEY, str(directory))
+    crashed = directory / f"graph-autosave-{DEAD_PID}-3.gsgraph.json"
+    crashed.write_bytes(find_preset("three-paths").read_bytes())
+    from gui.main_window import MainWindow
+    mw = MainWindow(restore_state=False)
+    qtbot.addWidget(mw)
+    mw.show()
+    qtbot.waitExposed(mw)
+    mw.show_workspace("surface")
+    qtbot.waitUntil(lambda: "restored on the Graph tab" in mw.statusBar().currentMessage(), timeout=3000)
+    ws = mw.show_workspace("graph")
+    assert ws.recovery_banner.isVisible() and crashed.name in ws.recovery_label.text()
+    qtbot.mouseClick(ws.findChild(QPushButton, "recoverButton"), Qt.MouseButton.LeftButton)
+    assert ws.document.graph.snapshot() == load_graph(find_preset("three-paths")).snapshot()
+    assert not ws.recovery_banner.isVisible() and not crashed.exists()
+    assert "Restored" in mw.statusBar().currentMessage()
+    mw.undo_action.trigger()
+    assert len(ws.document.graph) == 0
+    mw.redo_action.trigger()
+    assert set(ws.document.graph.nodes) == {"y", "u", "v", "a", "b", "f"}
+    mw.close()
+    assert not list(directory.glob("*.gsgraph.json"))   # a clean exit leaves nothing to recover

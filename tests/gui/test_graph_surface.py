@@ -106,3 +106,51 @@ def test_a_graph_with_2_to_the_60_paths_goes_to_the_surface_without_writing_out_
     values = {n: graph.nodes[n].value for n in graph.inputs}
     assert float(mw.session.expression.evaluate(values)) == pytest.approx(graph.forward()[graph.output], rel=1e-12)
     assert surface_colours(mw.workspaces["surface"]) > 50
+
+
+def test_send_to_surface_is_one_undoable_step_on_the_surface(qtbot, window_on_graph):
+    mw, ws = window_on_graph
+    surface = mw.workspaces["surface"]
+    before_text, before_axes = mw.session.text, mw.session.axes
+    build_saddle(qtbot, ws)
+    steps = surface.undo_stack.count()
+    send(qtbot, ws, "x", "y")
+    assert mw.workspaceTabs.currentWidget() is surface
+    assert surface.undo_stack.count() == steps + 1
+    assert mw.session.axes == ("x", "y") and mw.session.fixed == {"z": 0.5}
+    sent = mw.session.objective()
+    mw.undo_action.trigger()   # Edit → Undo on the Surface tab takes back exactly the send
+    assert mw.session.text == before_text and mw.session.axes == before_axes
+    mw.redo_action.trigger()
+    assert mw.session.axes == ("x", "y") and mw.session.fixed == {"z": 0.5}
+    point = np.array([0.6, -1.1])
+    assert mw.session.expression.evaluate(x=0.6, y=-1.1, z=0.5) == pytest.approx(0.36 - 1.21 + 0.3)
+    # redo brings the graph's own backward pass back as the descent's gradient source
+    assert mw.session.objective().gradient(point) == pytest.approx(sent.gradient(point))
+    assert mw.session.objective().gradient(point) == pytest.approx([2 * 0.6 + 0.5, 2 * 1.1])
+
+
+def test_a_connected_receiver_gets_the_function_instead_of_the_session(qtbot, tmp_path):
+    session = Session()
+    ws = GraphWorkspace(session, autosave_dir=tmp_path)
+    qtbot.addWidget(ws)
+    ws.resize(1500, 900)
+    ws.show()
+    qtbot.waitExposed(ws)
+    build_saddle(qtbot, ws)
+    received = []
+    ws.function_sent.connect(lambda *args: received.append(args))
+    before = session.text
+    send(qtbot, ws, "y", "x")
+    assert session.text == before   # the receiver (the main window) decides how the session changes
+    (expression, axes, fixed, source), = received
+    assert axes == ("y", "x") and fixed == {"z": 0.5}
+    assert expression.evaluate(x=1.5, y=0.25, z=0.5) == pytest.approx(1.5 ** 2 - 0.25 ** 2 + 0.75)
+    objective = source(axes, fixed)
+    assert objective.gradient(np.array([0.25, 1.5])) == pytest.approx([-0.5, 2 * 1.5 + 0.5])
+    # an axis the output does not depend on is refused here, with a message, and nothing is sent
+    output = ws.document.graph.output
+    ws.document.edit_content(output, "x^2 + z*x")
+    send(qtbot, ws, "x", "y")
+    assert len(received) == 1
+    assert "does not depend on y" in ws.status_label.text()

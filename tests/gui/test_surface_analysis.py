@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from engine import parse
 from tests.gui.surface_helpers import (changed_fraction, choose_preset, find_critical_points, gl_pixels, label_numbers,
                                       settle, show_side_tab, widget_pixels)
 
@@ -123,3 +124,30 @@ def test_approximation_panel_reproduces_the_chapters_first_example(qtbot, main_w
     assert slope_quadratic == pytest.approx(3.0, abs=0.15)
     assert "slope 2.0" in panel.legend.getLabel(panel._linear_curve).text
 
+
+
+def test_the_taylor_models_are_written_out_and_parse_back_to_the_hand_derived_polynomials(qtbot, main_window,
+                                                                                          surface):
+    choose_preset(qtbot, surface, "gaussian-bump")
+    np.testing.assert_allclose(main_window.session.point, [-1.0, 0.0])
+    show_side_tab(qtbot, surface, "Approximation")
+    labels = surface.approximation.labels
+    assert labels["quadratic_formula"].isVisible()
+    # f = x e^(−x²−y²) at (−1, 0): f = −1/e, ∇f = (−1/e, 0), H = diag(2/e, 2/e), so with the ½ of the Taylor
+    # formula Q = e⁻¹(−1 − (x+1) + (x+1)² + y²) (the chapter's 2(x+1)² + 2y² forgets the ½)
+    linear, quadratic = parse(labels["linear_formula"].text()), parse(labels["quadratic_formula"].text())
+    rng = np.random.default_rng(4)
+    xs, ys = rng.uniform(-2, 2, 20), rng.uniform(-2, 2, 20)
+    np.testing.assert_allclose(linear.evaluate(x=xs, y=ys), np.exp(-1) * (-1 - (xs + 1)), rtol=1e-10, atol=1e-11)
+    np.testing.assert_allclose(quadratic.evaluate(x=xs, y=ys),
+                               np.exp(-1) * (-1 - (xs + 1) + (xs + 1) ** 2 + ys ** 2), rtol=1e-10, atol=1e-11)
+    # a new point, a new model
+    show_side_tab(qtbot, surface, "Inspect")
+    edit = surface.inspector.pointEdit
+    edit.selectAll()
+    qtbot.keyClicks(edit, "0.5, 0.5")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    settle(qtbot, surface)
+    show_side_tab(qtbot, surface, "Approximation")
+    moved = parse(labels["quadratic_formula"].text())
+    assert moved.evaluate(x=0.5, y=0.5) == pytest.approx(0.5 * math.exp(-0.5), rel=1e-10)

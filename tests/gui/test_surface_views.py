@@ -113,3 +113,36 @@ def test_the_default_camera_frames_the_box_tightly_and_centred(qtbot, size):
     moved = view.opts["distance"]
     view.resize(w, h)
     assert view.opts["distance"] == moved
+
+
+def _pixels_per_unit(view, x0, x1, y0, y1):
+    a, b = view.map_to_widget(x0, y0), view.map_to_widget(x1, y1)
+    return abs(b.x() - a.x()) / (x1 - x0), abs(b.y() - a.y()) / (y1 - y0)
+
+
+@pytest.mark.parametrize("size", [(380, 650), (700, 300)])
+def test_the_contour_view_keeps_x_and_y_at_one_scale_for_comparable_ranges(qtbot, size):
+    view = ContourView()
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_field(XS, XS, (GX**2 + GY**2 - 1) ** 2)   # a 4 × 4 box in a tall (or wide) widget
+    px, py = _pixels_per_unit(view, -2, 2, -2, 2)
+    assert px == pytest.approx(py, rel=0.02)            # the unit circle is drawn round
+    # the whole box is in view, and clicks still land where they are aimed
+    box = view.plotItem.vb.viewRect()
+    assert box.left() <= -2 + 1e-9 and box.right() >= 2 - 1e-9 and box.top() <= -2 + 1e-9 and box.bottom() >= 2 - 1e-9
+    with qtbot.waitSignal(view.point_clicked) as blocker:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.map_to_widget(0.6, -0.8))
+    assert blocker.args == pytest.approx([0.6, -0.8], abs=4 / min(size) * 2)
+    # a box 1.5 : 1 stays at one scale too; one 50 : 1 fills the view instead of becoming a line
+    xs, ys = np.linspace(0, 3, 31), np.linspace(0, 2, 21)
+    view.set_field(xs, ys, xs[:, None] + ys[None, :])
+    px, py = _pixels_per_unit(view, 0, 3, 0, 2)
+    assert view.equal_scale() and px == pytest.approx(py, rel=0.02)
+    xs, ys = np.linspace(0, 100, 51), np.linspace(-1, 1, 21)
+    view.set_field(xs, ys, xs[:, None] * ys[None, :])
+    assert not view.equal_scale()
+    area = view.plotItem.vb.viewRect()
+    assert (area.left(), area.right(), area.top(), area.bottom()) == pytest.approx((0, 100, -1, 1))

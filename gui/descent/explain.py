@@ -1,0 +1,32 @@
+"""The sentence under the views that says what Newton's method is doing at its current iterate, and why."""
+from __future__ import annotations
+
+import numpy as np
+
+from gui.descent.frames import RunFrame
+from gui.descent.runs import point_text
+
+
+def newton_text(frame: RunFrame | None, names) -> str:
+    """Rich text for the Newton run followed by the views ('' when there is none or it has nothing to say)."""
+    if frame is None:
+        return ""
+    head = f"<span style='color:{frame.colour}'>■</span> <b>Newton</b> at step {frame.step}"
+    place = point_text(names, frame.point)
+    if not np.all(np.isfinite(frame.point)):
+        return f"{head}: the iterate is not finite, so there is no quadratic model."
+    if not frame.point_defined:
+        return f"{head}: <b>f is undefined</b> at {place}, so there is no quadratic model to jump on."
+    ex = frame.newton
+    if ex is None:
+        return ""
+    where = "" if frame.current is not None else f" (the iterate {place} is <b>outside the view</b>)"
+    eig = ", ".join(f"{v:.3g}" for v in ex.hessian_eigenvalues)
+    verdict = "has a minimum" if ex.has_minimum else "<b>has no minimum</b>"
+    return (f"{head}{where}: Hessian eigenvalues {eig} — the quadratic model {verdict}. "
+            f"{_sentence(ex.message)}")
+
+
+def _sentence(message: str) -> str:
+    message = message.strip()
+    return message if not message or message.endswith(".") else message + "."

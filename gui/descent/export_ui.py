@@ -1,0 +1,124 @@
+"""The Descent workspace's export controls: a GIF of the race (with progress and cancel) and a PNG of the frame.
+
+A mixin of DescentWorkspace: it uses the workspace's model, player, views and redraw().
+"""
+from __future__ import annotations
+
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton,
+                               QVBoxLayout, QWidget)
+
+from gui.descent.compose import compose_frame
+from gui.descent.export import GifExporter, frame_steps, save_image_atomically
+
+EXPORT_PRE_RUN = 200   # exporting before any step first plays the race this far
+
+
+class ExportControls:
+    def _build_export_box(self) -> QWidget:
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(6, 0, 6, 6)
+        row = QHBoxLayout()
+        self.gif_button = QPushButton("Export GIF…", objectName="exportGifButton")
+        self.gif_button.setToolTip("Save the race, replayed from its start, as an animated GIF")
+        self.gif_button.clicked.connect(self._ask_gif_path)
+        self.png_button = QPushButton("Save frame…", objectName="exportPngButton")
+        self.png_button.setToolTip("Save the current frame (3D, contour and loss) as a PNG")
+        self.png_button.clicked.connect(self._ask_png_path)
+        row.addWidget(self.gif_button)
+        row.addWidget(self.png_button)
+        v.addLayout(row)
+        progress_row = QHBoxLayout()
+        self.export_progress = QProgressBar(objectName="exportProgress")
+        self.cancel_export_button = QPushButton("Cancel", objectName="cancelExportButton")
+        self.cancel_export_button.clicked.connect(self.cancel_export)
+        progress_row.addWidget(self.export_progress, 1)
+        progress_row.addWidget(self.cancel_export_button)
+        v.addLayout(progress_row)
+        self.export_status = QLabel(objectName="exportStatus", wordWrap=True)
+        v.addWidget(self.export_status)
+        self._show_export_progress(False)
+        return box
+
+    # --- export -----------------------------------------------------------------------------------------------
+    def render_frame(self, step: int | None = None) -> QImage:
+        """The picture of the race at ``step`` (None: as it is now), as exported."""
+        self.step_limit = step
+        self.redraw()
+        if self.one_variable():
+            views = [self.curve_view.grab().toImage()]
+        else:
+            views = [self.surface_view.grabFramebuffer(), self.contour_view.grab().toImage()]
+        loss = self.loss_plot.plot.grab().toImage()
+        shown = max((min(r.steps, step if step is not None else r.steps) for r in self.model.runs), default=0)
+        legend = [(r.colour, f"{r.label} {_short_status(r, step)}") for r in self.model.runs]
+        return compose_frame(views, loss, f"{self.session.text}  ·  step {shown}", legend)
+
+    def export_png(self, path: str) -> None:
+        save_image_atomically(self.render_frame(None), path)
+
+    def export_gif(self, path: str, frame_ms: int = 80) -> GifExporter:
+        """Start a GIF export (returns the exporter; it reports progress, finished/failed/cancelled)."""
+        if self.exporter is not None and self.exporter.running:
+            raise RuntimeError("an export is already running")
+        self.player.pause()
+        if all(r.steps == 0 for r in self.model.runs):
+            self.model.step(min(self.model.max_steps, EXPORT_PRE_RUN))
+        last = max((r.steps for r in self.model.runs), default=0)
+        self.exporter = GifExporter(self.render_frame, frame_steps(last), path, frame_ms, self)
+        self.exporter.progressed.connect(self._on_export_progress)
+        for signal, text in ((self.exporter.finished, "Saved {}"), (self.exporter.failed, "Export failed: {}"),
+                             (self.exporter.cancelled, "Export cancelled{}")):
+            signal.connect(lambda arg="", t=text: self._on_export_done(t.format(arg)))
+        self._show_export_progress(True)
+        self.export_progress.setRange(0, self.exporter.total)
+        self.exporter.start()
+        return self.exporter
+
+    def cancel_export(self) -> None:
+        if self.exporter is not None:
+            self.exporter.cancel()
+
+    def _on_export_progress(self, done: int, total: int) -> None:
+        self.export_progress.setValue(done)
+        self.export_status.setText(f"Rendering frame {done} of {total}…" if done < total else "Writing the GIF…")
+
+    def _on_export_done(self, message: str) -> None:
+        self.step_limit = None
+        self.redraw()
+        self._show_export_progress(False)
+        self.export_status.setText(message)
+        self.export_status.show()
+
+    def _show_export_progress(self, shown: bool) -> None:
+        for w in (self.export_progress, self.cancel_export_button):
+            w.setVisible(shown)
+        self.gif_button.setEnabled(not shown)
+        if shown:
+            self.export_status.show()
+
+    def _ask_gif_path(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export the race as a GIF", "descent.gif", "GIF images (*.gif)")
+        if path:
+            self.export_gif(path if path.lower().endswith(".gif") else path + ".gif")
+
+    def _ask_png_path(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save the current frame", "descent.png", "PNG images (*.png)")
+        if not path:
+            return
+        try:
+            self.export_png(path if path.lower().endswith(".png") else path + ".png")
+        except OSError as exc:
+            QMessageBox.warning(self, "Save frame", f"Could not save the image: {exc}")
+            return
+        self.export_status.setText(f"Saved {path}")
+
+
+
+def _short_status(run, step: int | None) -> str:
+    if run.descent is None:
+        return "(error)"
+    shown = run.steps if step is None else min(step, run.steps)
+    diverged = run.descent.diverged_at is not None and shown >= run.descent.diverged_at
+    return "diverged" if diverged else f"f = {run.descent.values[shown]:.3g}"

@@ -1,0 +1,177 @@
+"""Where each edge's label (its local partial) sits: on its own edge, clear of every node and of every other label,
+and where it can, clear of other edges too (so a label at a crossing is never ambiguous).
+
+Labels are placed one at a time, the shortest edges first (they have the fewest places to choose from). Each tries
+points along its edge, nearest the middle first, centred on the edge and then just above or below it, in its
+one-line form and then (nodes placed close together leave little room) in its narrower stacked form. A spot that
+touches a node or a placed label is refused; among the rest the one covering the fewest arrowheads, then crossing
+the fewest other edges, wins. When every spot is taken, the label may push one or two placed labels to other free
+spots; failing that (a very crowded graph) it takes the spot with the least overlap, so every label is still shown.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Hashable, Sequence
+
+from gui.graph.routing import Rect, Segment, Walk, overlaps, samples
+
+GAP = 2.0           # clear space kept around a label
+CELL = 160.0        # spatial index cell size for rects (scene units)
+EDGE_CELL = 10.0    # finer cells for which edges pass where
+FRACTIONS = sorted((i / 40 for i in range(4, 37)), key=lambda f: (abs(f - 0.5), f))
+MAX_PUSHED = 2
+
+
+class _Rects:
+    """Owned rects bucketed by grid cell, so a candidate is checked only against what is near it."""
+
+    def __init__(self):
+        self.cells: dict[tuple[int, int], dict[Hashable, Rect]] = defaultdict(dict)
+        self.owned: dict[Hashable, Rect] = {}
+
+    @staticmethod
+    def _keys(r: Rect):
+        for i in range(int(r[0] // CELL), int(r[2] // CELL) + 1):
+            for j in range(int(r[1] // CELL), int(r[3] // CELL) + 1):
+                yield i, j
+
+    def add(self, owner: Hashable, r: Rect):
+        self.owned[owner] = r
+        for key in self._keys(r):
+            self.cells[key][owner] = r
+
+    def remove(self, owner: Hashable):
+        r = self.owned.pop(owner)
+        for key in self._keys(r):
+            self.cells[key].pop(owner, None)
+
+    def touching(self, r: Rect) -> dict[Hashable, Rect]:
+        found = {}
+        for key in self._keys(r):
+            found.update((o, other) for o, other in self.cells.get(key, {}).items() if overlaps(r, other))
+        return found
+
+
+class _Edges:
+    """Which edges pass through each small cell (to count the edges a label would cover)."""
+
+    def __init__(self, routes: dict[Hashable, Sequence[Segment]]):
+        self.cells: dict[tuple[int, int], set] = defaultdict(set)
+        for key, route in routes.items():
+            for x, y in samples(route, spacing=EDGE_CELL / 2):
+                self.cells[int(x // EDGE_CELL), int(y // EDGE_CELL)].add(key)
+
+    def crossing(self, r: Rect, own: Hashable) -> int:
+        found = set()
+        for i in range(int(r[0] // EDGE_CELL) + 1, int(r[2] // EDGE_CELL)):
+            for j in range(int(r[1] // EDGE_CELL) + 1, int(r[3] // EDGE_CELL)):
+                found.update(self.cells.get((i, j), ()))
+        found.discard(own)
+        return len(found)
+
+
+def _overlap_area(a: Rect, b: Rect) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def _padded(r: Rect) -> Rect:
+    return r[0] - GAP, r[1] - GAP, r[2] + GAP, r[3] + GAP
+
+
+def _spots(centres: Sequence[tuple[float, float]], size: tuple[float, float]) -> list[Rect]:
+    """For one form of a label, the spots to try in order of preference."""
+    w, h = size
+    return [(x - w / 2, y + shift - h / 2, x + w / 2, y + shift + h / 2)
+            for shift in (0.0, -(h / 2 + 3), h / 2 + 3) for x, y in centres]
+
+
+class _Placer:
+    def __init__(self, requests, nodes: Sequence[Rect], soft: Sequence[Rect]):
+        self.rects = _Rects()
+        for i, r in enumerate(nodes):
+            self.rects.add(("node", i), r)
+        for i, r in enumerate(soft):
+            self.rects.add(("soft", i), r)
+        self.walks = {key: Walk(route) for key, route, _ in requests}
+        self.edges = _Edges({key: route for key, route, _ in requests})
+        self.sizes = {key: sizes for key, _, sizes in requests}
+        self.centres = {key: [walk.at(f) for f in FRACTIONS] for key, walk in self.walks.items()}
+        self._spots: dict[tuple[Hashable, int], list[Rect]] = {}
+        self.placed: dict[Hashable, tuple[Rect, int]] = {}
+
+    def spots(self, key, form: int) -> list[Rect]:
+        if (key, form) not in self._spots:   # most labels never need their second form
+            self._spots[key, form] = _spots(self.centres[key], self.sizes[key][form])
+        return self._spots[key, form]
+
+    def _all_spots(self, key):
+        return [(rect, form) for form in range(len(self.sizes[key])) for rect in self.spots(key, form)]
+
+    def free_spot(self, key) -> tuple[Rect, int] | None:
+        """The clear spot of the first form that has one, touching the fewest soft areas and crossing the fewest
+        other edges; None if every spot of every form touches a node or a label."""
+        for form in range(len(self.sizes[key])):
+            best, best_cost = None, None
+            for rect in self.spots(key, form):
+                touching = [kind for kind, _ in self.rects.touching(_padded(rect))]
+                if any(kind != "soft" for kind in touching):
+                    continue
+                cost = (len(touching), self.edges.crossing(rect, key))
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = rect, cost
+                    if cost == (0, 0):
+                        break
+            if best is not None:
+                return best, form
+        return None
+
+    def least_overlap(self, key) -> tuple[Rect, int]:
+        return min(self._all_spots(key), key=lambda s: sum(_overlap_area(_padded(s[0]), o)
+                                                           for o in self.rects.touching(_padded(s[0])).values()))
+
+    def put(self, key, spot: tuple[Rect, int]):
+        self.placed[key] = spot
+        self.rects.add(("label", key), spot[0])
+
+    def take(self, key) -> tuple[Rect, int]:
+        self.rects.remove(("label", key))
+        return self.placed.pop(key)
+
+    def push_for(self, key) -> bool:
+        """Take a spot only labels block, moving those labels to other free spots."""
+        for rect, form in self._all_spots(key):
+            blockers = {b: r for b, r in self.rects.touching(_padded(rect)).items() if b[0] != "soft"}
+            if not blockers or len(blockers) > MAX_PUSHED or any(kind == "node" for kind, _ in blockers):
+                continue
+            old = {b: self.take(b) for _, b in blockers}
+            self.put(key, (rect, form))
+            moved = {}
+            for b in old:
+                spot = self.free_spot(b)
+                if spot is None:
+                    break
+                moved[b] = spot
+                self.put(b, spot)
+            if len(moved) == len(old):
+                return True
+            for b in moved:
+                self.take(b)
+            self.take(key)
+            for b, r in old.items():
+                self.put(b, r)
+        return False
+
+
+def place_labels(requests: Sequence[tuple[Hashable, Sequence[Segment], Sequence[tuple[float, float]]]],
+                 nodes: Sequence[Rect], soft: Sequence[Rect] = ()) -> dict[Hashable, tuple[Rect, int]]:
+    """``requests``: (key, the edge's route, the (width, height) of each form of its label, preferred first);
+    ``soft``: areas a label avoids when it can (arrowheads). Returns each label's rect and the form it takes."""
+    placer = _Placer(requests, nodes, soft)
+    order = sorted(requests, key=lambda req: (placer.walks[req[0]].length, str(req[0])))
+    for key, _route, _sizes in order:
+        spot = placer.free_spot(key)
+        if spot is not None:
+            placer.put(key, spot)
+        elif not placer.push_for(key):
+            placer.put(key, placer.least_overlap(key))
+    return placer.placed
