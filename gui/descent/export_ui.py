@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMessageBox, QP
 
 from gui.descent.compose import compose_frame
 from gui.descent.export import GifExporter, frame_steps, save_image_atomically
+from gui.descent.runs import undefined_where
 
 EXPORT_PRE_RUN = 200   # exporting before any step first plays the race this far
 
@@ -121,4 +122,6 @@ def _short_status(run, step: int | None) -> str:
         return "(error)"
     shown = run.steps if step is None else min(step, run.steps)
     diverged = run.descent.diverged_at is not None and shown >= run.descent.diverged_at
-    return "diverged" if diverged else f"f = {run.descent.values[shown]:.3g}"
+    if diverged:
+        return "f undefined" if undefined_where(run.descent) is not None else "diverged"
+    return f"f = {run.descent.values[shown]:.3g}"
