@@ -11,15 +11,14 @@ Every figure is the median of several repeats, so a busy machine skews it less.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.timing import median_seconds  # noqa: E402
 from engine import evaluate_many, parse  # noqa: E402
 from engine.autodiff import hessian  # noqa: E402
 from engine.expression import clear_plan_cache  # noqa: E402
@@ -47,16 +46,6 @@ CASES = [
     ("x*e^(-x^2-y^2)", "x*exp(-x^2-y^2)", _bump_numpy, ("x", "y")),
     ("nested chain", NESTED, _nested_numpy, ("w", "x", "y", "z")),
 ]
-
-
-def median_seconds(fn, repeats: int) -> float:
-    fn()  # warm up caches and allocator
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def grid(names, n: int) -> dict[str, np.ndarray]:

@@ -35,22 +35,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.timing import median_seconds  # noqa: E402
 from engine import evaluate_many  # noqa: E402
 from engine import expression as E  # noqa: E402
 from engine.graph_samples import layered, random_graph  # noqa: E402
 
 WARM_UP = 3
-
-
-def median_seconds(fn, repeats: int) -> float:
-    for _ in range(WARM_UP):
-        fn()
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def interleaved(first, second, repeats: int) -> tuple[float, float, float]:
@@ -77,8 +67,8 @@ def bench_path_count(repeats: int) -> None:
         g._topo = None   # include the topological sort, as after an edit
         return g.path_count("x")
 
-    warm = median_seconds(lambda: g.path_count("x"), repeats)
-    first = median_seconds(cold, repeats)
+    warm = median_seconds(lambda: g.path_count("x"), repeats, WARM_UP)
+    first = median_seconds(cold, repeats, WARM_UP)
     print(f"path count, depth-60 layered graph ({len(g.nodes)} nodes, 2^60 paths): "
           f"{warm * 1e3:.3f} ms (after an edit: {first * 1e3:.3f} ms)   goal < 50 ms")
 
@@ -164,7 +154,7 @@ def bench_forward_backward(size: int, repeats: int) -> None:
     ours_pass = lambda: g.backward({})   # noqa: E731 - {} bypasses the cache of results at this version
     theirs_pass = torch_pass(g)
     if theirs_pass is None:
-        ours = median_seconds(ours_pass, repeats)
+        ours = median_seconds(ours_pass, repeats, WARM_UP)
         print(f"  ours: {ours * 1e3:.2f} ms ({ours / len(g.nodes) * 1e6:.2f} µs per node)")
         print("  torch not installed: the torch autograd comparison is skipped (goal: graph <= 0.2x torch)")
     else:
@@ -175,7 +165,7 @@ def bench_forward_backward(size: int, repeats: int) -> None:
         print(f"  ours: {ours * 1e3:.2f} ms ({ours / len(g.nodes) * 1e6:.2f} µs per node)   torch "
               f"{theirs_pass.version} autograd ({theirs_pass.operations} operations, float64, "
               f"{theirs_pass.threads} threads): {theirs * 1e3:.1f} ms   ours/torch = {ratio:.3f}x (goal <= 0.2x)")
-        alone = median_seconds(ours_pass, repeats)
+        alone = median_seconds(ours_pass, repeats, WARM_UP)
         print(f"  ours without torch running in between: {alone * 1e3:.2f} ms (ours/torch = {alone / theirs:.3f}x)")
     after_value, after_formula = first_passes(g, repeats)
     print(f"  ours, first pass after an edit: new input value {after_value * 1e3:.2f} ms; "
@@ -189,7 +179,7 @@ def bench_compiled_expression(g, ours: float, repeats: int) -> None:
     grads = compiled.grad(g.inputs)
     build = time.perf_counter() - start
     at = {n: g.nodes[n].value for n in g.inputs}
-    symbolic = median_seconds(lambda: evaluate_many([compiled, *grads], at), repeats)
+    symbolic = median_seconds(lambda: evaluate_many([compiled, *grads], at), repeats, WARM_UP)
     print(f"  compiled Expression value+gradient (evaluate_many): {symbolic * 1e3:.1f} ms "
           f"(+{build * 1e3:.0f} ms to build once)   graph/expression = {ours / symbolic:.2f}x")
 

@@ -32,21 +32,23 @@ class _Parser(argparse.ArgumentParser):
         raise CLIError(f"{message}\n{self.format_usage().rstrip()}")
 
 
+def parse_number(text: str, name: str) -> float:
+    """One finite number; CLIError naming ``name`` (an option, or an option and what it sets) otherwise."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise CLIError(f"{name}: {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise CLIError(f"{name}: {text!r} is not a finite number")
+    return value
+
+
 def parse_vector(text: str, name: str) -> list[float]:
     """Comma-separated finite numbers, e.g. ``-1,0`` or ``0.5, 2e-3``; CLIError naming ``name`` otherwise."""
     parts = [p.strip() for p in str(text).split(",")]
     if not parts or any(p == "" for p in parts):
         raise CLIError(f"{name} needs comma-separated numbers, got {text!r}")
-    out = []
-    for p in parts:
-        try:
-            v = float(p)
-        except ValueError:
-            raise CLIError(f"{name}: {p!r} is not a number") from None
-        if not math.isfinite(v):
-            raise CLIError(f"{name}: {p!r} is not a finite number")
-        out.append(v)
-    return out
+    return [parse_number(p, name) for p in parts]
 
 
 def _plain(obj):

@@ -6,10 +6,9 @@ the sum over all of them (computed without enumerating), which equals the node's
 """
 from __future__ import annotations
 
-import math
 from itertools import islice
 
-from engine.cli import CLIError, format_number
+from engine.cli import CLIError, format_number, parse_number
 from engine.graph_io import GraphFileError, load_graph
 from engine.graph_nodes import GraphError
 
@@ -36,13 +35,7 @@ def _assignment(text: str) -> tuple[str, float]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
         raise CLIError(f"--set needs NAME=VALUE, got {text!r}")
-    try:
-        number = float(value)
-    except ValueError:
-        raise CLIError(f"--set {name.strip()}: {value!r} is not a number") from None
-    if not math.isfinite(number):
-        raise CLIError(f"--set {name.strip()}: {value!r} is not a finite number")
-    return name.strip(), number
+    return name.strip(), parse_number(value, f"--set {name.strip()}")
 
 
 def graph_command(args) -> dict:

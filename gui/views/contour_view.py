@@ -1,9 +1,7 @@
 """The 2D contour view: a colour map of f(x, y), contour lines and an optional gradient field.
 
-A left click selects a point (``point_clicked``); a left drag moves it (``point_dragged`` while moving,
-``drag_finished`` on release, so a whole drag can become one undo step). Right/middle drag pans, the wheel zooms,
-the right-click menu offers "View All" and pyqtgraph's export. Overlays are added in data coordinates with
-:meth:`add_item`.
+Points are picked and dragged with the gestures of :mod:`gui.views.picking`; overlays are added in data coordinates
+with :meth:`add_item`.
 
 When the plotted box is not too elongated (x and y ranges within 4:1), x and y share one scale, so circles look
 round and gradients meet level curves at right angles; the view then shows some space beside the box. Longer boxes
@@ -13,67 +11,23 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Signal
 
 from gui.views.contour_lines import contour_levels, contour_segments
+from gui.views.picking import PickingPlot
 
-BACKGROUND = (24, 26, 32)
 LINE_PEN = pg.mkPen((255, 255, 255, 120), width=1)
 ZERO_PEN = pg.mkPen((255, 255, 255, 220), width=1.6)
 ARROW_PEN = pg.mkPen((255, 200, 120, 200), width=1.2)
 EQUAL_SCALE_MAX_RATIO = 4.0   # boxes up to 4:1 are drawn with one unit as long in x as in y
 
 
-class _PickingViewBox(pg.ViewBox):
-    """A ViewBox whose left button picks and drags a point instead of panning."""
-
-    clicked = Signal(float, float)
-    dragged = Signal(float, float)
-    drag_done = Signal(float, float)
-
-    def mouseClickEvent(self, ev):
-        if ev.button() == Qt.MouseButton.LeftButton:
-            ev.accept()
-            p = self.mapSceneToView(ev.scenePos())
-            self.clicked.emit(p.x(), p.y())
-        else:
-            super().mouseClickEvent(ev)
-
-    def mouseDragEvent(self, ev, axis=None):
-        if ev.button() != Qt.MouseButton.LeftButton:
-            # pan with the right or middle button, as the left one is taken by the point
-            if ev.button() == Qt.MouseButton.RightButton:
-                self._pan(ev)
-            else:
-                super().mouseDragEvent(ev, axis)
-            return
-        ev.accept()
-        p = self.mapSceneToView(ev.scenePos())
-        self.dragged.emit(p.x(), p.y())
-        if ev.isFinish():
-            self.drag_done.emit(p.x(), p.y())
-
-    def _pan(self, ev):
-        ev.accept()
-        delta = self.mapSceneToView(ev.lastScenePos()) - self.mapSceneToView(ev.scenePos())
-        self.translateBy(x=delta.x(), y=delta.y())
-
-
-class ContourView(pg.PlotWidget):
-    point_clicked = Signal(float, float)
-    point_dragged = Signal(float, float)
-    drag_finished = Signal(float, float)
+class ContourView(PickingPlot):
     cursor_moved = Signal(float, float)   # the mouse moved over the plot (data coordinates)
 
     def __init__(self, parent=None, colormap: str = "viridis"):
-        self._viewbox = _PickingViewBox()
-        super().__init__(parent, background=BACKGROUND, viewBox=self._viewbox)
-        self.setMinimumSize(240, 200)
-        for side in ("left", "bottom"):
-            self.plotItem.getAxis(side).enableAutoSIPrefix(False)   # data units, never "(x0.001)"
-        self.setToolTip("Click: select a point · drag: move it · right/middle drag: pan · wheel: zoom")
+        super().__init__(parent)
         self.colormap = pg.colormap.get(colormap)
-        self.extent: tuple[float, float, float, float] | None = None
         self.levels = np.array([])
         self.plotItem.showGrid(x=False, y=False)
         self.plotItem.setMenuEnabled(True)
@@ -86,9 +40,6 @@ class ContourView(pg.PlotWidget):
             item.setZValue(z)
             self.addItem(item)
         self._arrows.setVisible(False)
-        self._viewbox.clicked.connect(self.point_clicked)
-        self._viewbox.dragged.connect(self.point_dragged)
-        self._viewbox.drag_done.connect(self.drag_finished)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
     # --- data ---------------------------------------------------------------------------------------------------
@@ -145,15 +96,7 @@ class ContourView(pg.PlotWidget):
     def gradient_field_shown(self) -> bool:
         return self._arrows.isVisible()
 
-    # --- items and mapping --------------------------------------------------------------------------------------
-    def add_item(self, item) -> None:
-        if item not in self.plotItem.items:
-            self.addItem(item)
-
-    def remove_item(self, item) -> None:
-        if item in self.plotItem.items:
-            self.removeItem(item)
-
+    # --- view -------------------------------------------------------------------------------------------------
     def reset_view(self) -> None:
         if self.extent is not None:
             x0, x1, y0, y1 = self.extent
@@ -164,28 +107,6 @@ class ContourView(pg.PlotWidget):
     def equal_scale(self) -> bool:
         """Whether one unit of x is drawn as long as one unit of y."""
         return bool(self._viewbox.state["aspectLocked"])
-
-    def map_to_widget(self, x: float, y: float) -> QPoint:
-        """Where the data point (x, y) is on this widget (for tests and for pointing at things)."""
-        scene = self._viewbox.mapViewToScene(QPointF(x, y))
-        return self.mapFromScene(scene)
-
-    def map_from_widget(self, pos: QPoint) -> tuple[float, float]:
-        p = self._viewbox.mapSceneToView(self.mapToScene(pos))
-        return p.x(), p.y()
-
-    def export_image(self, path: str) -> bool:
-        return self.grab().save(path)
-
-    # pyqtgraph's scene leaves press/release unaccepted; accepting them here keeps them from reaching parent
-    # widgets (and keeps QTest from warning about unhandled events)
-    def mousePressEvent(self, ev):
-        super().mousePressEvent(ev)
-        ev.accept()
-
-    def mouseReleaseEvent(self, ev):
-        super().mouseReleaseEvent(ev)
-        ev.accept()
 
     def _on_mouse_moved(self, scene_pos) -> None:
         if self._viewbox.sceneBoundingRect().contains(scene_pos):

@@ -3,32 +3,18 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, Signal
 
-from gui.views.contour_view import BACKGROUND, _PickingViewBox
+from gui.views.picking import PickingPlot
 
 CURVE_PEN = pg.mkPen((120, 200, 255), width=2.2)
 
 
-class CurveView(pg.PlotWidget):
-    point_clicked = Signal(float, float)
-    point_dragged = Signal(float, float)
-    drag_finished = Signal(float, float)
-
+class CurveView(PickingPlot):
     def __init__(self, parent=None):
-        self._viewbox = _PickingViewBox()
-        super().__init__(parent, background=BACKGROUND, viewBox=self._viewbox)
-        self.setMinimumSize(240, 200)
-        for side in ("left", "bottom"):
-            self.plotItem.getAxis(side).enableAutoSIPrefix(False)   # data units, never "(x0.001)"
-        self.setToolTip("Click: select a point · drag: move it · right/middle drag: pan · wheel: zoom")
+        super().__init__(parent)
         self.plotItem.showGrid(x=True, y=True, alpha=0.25)
         self._curve = pg.PlotDataItem(pen=CURVE_PEN, connect="finite")
         self.addItem(self._curve)
-        self.extent: tuple[float, float, float, float] | None = None
-        self._viewbox.clicked.connect(self.point_clicked)
-        self._viewbox.dragged.connect(self.point_dragged)
-        self._viewbox.drag_done.connect(self.drag_finished)
 
     def set_curve(self, xs, ys, labels: tuple[str, str] = ("x", "f")) -> None:
         xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
@@ -49,25 +35,3 @@ class CurveView(pg.PlotWidget):
         if self.extent is not None:
             x0, x1, y0, y1 = self.extent
             self._viewbox.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
-
-    def add_item(self, item) -> None:
-        if item not in self.plotItem.items:
-            self.addItem(item)
-
-    def remove_item(self, item) -> None:
-        if item in self.plotItem.items:
-            self.removeItem(item)
-
-    def map_to_widget(self, x: float, y: float) -> QPoint:
-        return self.mapFromScene(self._viewbox.mapViewToScene(QPointF(x, y)))
-
-    def export_image(self, path: str) -> bool:
-        return self.grab().save(path)
-
-    def mousePressEvent(self, ev):
-        super().mousePressEvent(ev)
-        ev.accept()
-
-    def mouseReleaseEvent(self, ev):
-        super().mouseReleaseEvent(ev)
-        ev.accept()

@@ -8,18 +8,9 @@ import sympy
 from engine import parse
 from engine.objective import Objective
 from engine.taylor import analyze_point, model_from_derivatives, second_derivative_test, taylor_model
+from tests.engine.differences import central_gradient
 
 E1 = math.exp(-1.0)
-
-
-def central_gradient(f, p, h=1e-5):
-    p = np.asarray(p, dtype=float)
-    out = []
-    for i in range(len(p)):
-        d = np.zeros_like(p)
-        d[i] = h
-        out.append((f.evaluate_at(p + d) - f.evaluate_at(p - d)) / (2 * h))
-    return np.array(out)
 
 
 def central_hessian(f, p, h=1e-4):
@@ -73,7 +64,7 @@ def test_models_agree_with_central_differences_and_shrink_at_the_right_rate(text
     f = parse(text)
     q = taylor_model(f, point, order=2)
     lin = taylor_model(f, point, order=1)
-    np.testing.assert_allclose(q.gradient, central_gradient(f, point), rtol=1e-7, atol=1e-8)
+    np.testing.assert_allclose(q.gradient, central_gradient(f, point, h=1e-5), rtol=1e-7, atol=1e-8)
     np.testing.assert_allclose(q.hessian, central_hessian(f, point), rtol=1e-5, atol=1e-6)
     direction = np.linspace(1.0, -0.5, len(point))
     errors_q, errors_l = [], []

@@ -5,6 +5,17 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QLineEdit, QToolButton
 
 from gui.graph.items import HEADER_HEIGHT, NODE_HEIGHT, NODE_WIDTH
+from gui.graph.workspace import GraphWorkspace
+
+
+def open_workspace(qtbot, session, autosave_dir) -> GraphWorkspace:
+    """A Graph workspace shown large enough for every preset and exposed, so gestures and pixels are real."""
+    ws = GraphWorkspace(session, autosave_dir=autosave_dir)
+    qtbot.addWidget(ws)
+    ws.resize(1500, 900)
+    ws.show()
+    qtbot.waitExposed(ws)
+    return ws
 
 
 def button(ws, name: str) -> QToolButton:

@@ -36,6 +36,24 @@ def settle(qtbot, workspace) -> None:
     qtbot.waitUntil(lambda: not workspace._pending, timeout=5000)
 
 
+def type_function(qtbot, surface, text) -> None:
+    """Select the formula field, type a formula, press Enter, and wait for the redraw."""
+    edit = surface.expressionEdit
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    settle(qtbot, surface)
+
+
+def shown(qtbot, view, size):
+    """A view on its own at ``size`` (width, height), shown and exposed so that it paints."""
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
 def label_numbers(text: str) -> list[float]:
     """The numbers in an inspector label (which writes minus signs as U+2212)."""
     import re

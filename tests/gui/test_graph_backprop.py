@@ -8,8 +8,6 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolButton
 
 from gui.graph.files import SETTINGS_KEY
-from gui.graph.workspace import GraphWorkspace
-from gui.session import Session
 from tests.gui.graph_helpers import click_button
 
 pytestmark = pytest.mark.gui
@@ -18,14 +16,9 @@ FAST_MS = 25   # the timer's interval, shortened so the test is quick; nothing b
 
 
 @pytest.fixture
-def workspace(qtbot, tmp_path):
-    ws = GraphWorkspace(Session(), autosave_dir=tmp_path / "autosave")
-    qtbot.addWidget(ws)
-    ws.resize(1500, 900)
-    ws.show()
-    qtbot.waitExposed(ws)
-    ws.backprop.timer.setInterval(FAST_MS)
-    return ws
+def workspace(graph_workspace):
+    graph_workspace.backprop.timer.setInterval(FAST_MS)
+    return graph_workspace
 
 
 def current_node(ws) -> str | None:

@@ -9,8 +9,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QToolButton
 
 from gui.graph.paths import PATH_ROLE
-from gui.graph.workspace import GraphWorkspace
-from gui.session import Session
 from tests.gui.graph_helpers import CHAPTER_POINT, build_chapter_graph, click_button, connect, editor, type_into_node
 
 pytestmark = pytest.mark.gui
@@ -33,16 +31,6 @@ def central_difference(i: int, h: float = 1e-5) -> float:
     return (chapter_f(*up) - chapter_f(*down)) / (2 * h)
 
 
-@pytest.fixture
-def workspace(qtbot, tmp_path):
-    ws = GraphWorkspace(Session(), autosave_dir=tmp_path / "autosave")
-    qtbot.addWidget(ws)
-    ws.resize(1500, 900)
-    ws.show()
-    qtbot.waitExposed(ws)
-    return ws
-
-
 def red_text_pixels(ws, name: str) -> int:
     """Pixels of the adjoint colour inside a node's rectangle on screen."""
     image = ws.canvas.viewport().grab().toImage()
@@ -56,8 +44,8 @@ def red_text_pixels(ws, name: str) -> int:
     return count
 
 
-def test_build_by_clicking_then_forward_and_backward(qtbot, workspace):
-    ws = workspace
+def test_build_by_clicking_then_forward_and_backward(qtbot, graph_workspace):
+    ws = graph_workspace
     build_chapter_graph(qtbot, ws)
     g = ws.document.graph
     assert set(g.nodes) == set("wxyzabuvf") and g.output == "f"
@@ -82,8 +70,8 @@ def test_build_by_clicking_then_forward_and_backward(qtbot, workspace):
     assert "∂f/∂y = -4096" in ws.status_label.text()
 
 
-def test_paths_from_y_listed_and_highlighted(qtbot, workspace):
-    ws = workspace
+def test_paths_from_y_listed_and_highlighted(qtbot, graph_workspace):
+    ws = graph_workspace
     build_chapter_graph(qtbot, ws)
     click_button(qtbot, ws, "backwardButton")
     ws.paths.source.setCurrentText("y")
@@ -117,8 +105,8 @@ def test_paths_from_y_listed_and_highlighted(qtbot, workspace):
     assert all(e.highlighted == (k in edges) for k, e in ws.scene.edges.items())
 
 
-def test_undo_to_empty_and_redo_to_full(qtbot, workspace):
-    ws = workspace
+def test_undo_to_empty_and_redo_to_full(qtbot, graph_workspace):
+    ws = graph_workspace
     build_chapter_graph(qtbot, ws)
     full = ws.document.graph.snapshot()
     steps = ws.undo_stack.count()
@@ -134,8 +122,8 @@ def test_undo_to_empty_and_redo_to_full(qtbot, workspace):
     assert set(ws.scene.nodes) == set("wxyzabuvf") and len(ws.scene.edges) == 14
 
 
-def test_cycle_refused_with_message_and_nothing_changes(qtbot, workspace):
-    ws = workspace
+def test_cycle_refused_with_message_and_nothing_changes(qtbot, graph_workspace):
+    ws = graph_workspace
     build_chapter_graph(qtbot, ws)
     before, steps = ws.document.graph.snapshot(), ws.undo_stack.count()
     type_into_node(qtbot, ws, "a", "body", "f + w")

@@ -7,26 +7,14 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 
 from engine import parse
 from gui.graph.items import SPREAD, to_scene
-from gui.graph.workspace import GraphWorkspace
-from gui.session import Session
 from tests.gui.graph_helpers import (click_button, click_canvas, connect, drag, node_point, place, type_into_node,
                                      visible)
 
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def workspace(qtbot, tmp_path):
-    ws = GraphWorkspace(Session(), autosave_dir=tmp_path / "autosave")
-    qtbot.addWidget(ws)
-    ws.resize(1500, 900)
-    ws.show()
-    qtbot.waitExposed(ws)
-    return ws
-
-
-def test_operation_node_fills_its_operands_in_order(qtbot, workspace):
-    ws = workspace
+def test_operation_node_fills_its_operands_in_order(qtbot, graph_workspace):
+    ws = graph_workspace
     x = place(qtbot, ws, "input", visible(ws, 100, 80))
     y = place(qtbot, ws, "input", visible(ws, 100, 300))
     type_into_node(qtbot, ws, "x", "body", "3")
@@ -51,8 +39,8 @@ def test_operation_node_fills_its_operands_in_order(qtbot, workspace):
     assert ws.scene.nodes[square].content == f"({sub})^2"
 
 
-def test_drag_moves_nodes_as_one_undo_step(qtbot, workspace):
-    ws = workspace
+def test_drag_moves_nodes_as_one_undo_step(qtbot, graph_workspace):
+    ws = graph_workspace
     name = place(qtbot, ws, "input", visible(ws, 150, 150))
     start = ws.document.graph.nodes[name].pos
     steps = ws.undo_stack.count()
@@ -66,8 +54,8 @@ def test_drag_moves_nodes_as_one_undo_step(qtbot, workspace):
     assert ws.scene.nodes[name].pos() == to_scene(start)   # the view followed the model
 
 
-def test_rubber_band_selection_and_delete(qtbot, workspace):
-    ws = workspace
+def test_rubber_band_selection_and_delete(qtbot, graph_workspace):
+    ws = graph_workspace
     names = [place(qtbot, ws, "input", visible(ws, 150, 100 + 130 * i)) for i in range(3)]
     click_button(qtbot, ws, "tool_select")
     top_left, bottom_right = visible(ws, 20, 20), visible(ws, 300, 300)   # covers the first two nodes
@@ -80,8 +68,8 @@ def test_rubber_band_selection_and_delete(qtbot, workspace):
     assert sorted(ws.document.graph.nodes) == sorted(names)
 
 
-def test_delete_refused_while_used_and_nothing_changes(qtbot, workspace):
-    ws = workspace
+def test_delete_refused_while_used_and_nothing_changes(qtbot, graph_workspace):
+    ws = graph_workspace
     x = place(qtbot, ws, "input", visible(ws, 100, 100))
     h = place(qtbot, ws, "formula", visible(ws, 400, 100))
     connect(qtbot, ws, x, h)
@@ -92,8 +80,8 @@ def test_delete_refused_while_used_and_nothing_changes(qtbot, workspace):
     assert ws.document.graph.snapshot() == before
 
 
-def test_wheel_zooms_and_fit_shows_everything(qtbot, workspace):
-    ws = workspace
+def test_wheel_zooms_and_fit_shows_everything(qtbot, graph_workspace):
+    ws = graph_workspace
     ws.apply_preset("four-inputs")
     scale = ws.canvas.transform().m11()
     centre = QPointF(ws.canvas.viewport().rect().center())
@@ -107,8 +95,8 @@ def test_wheel_zooms_and_fit_shows_everything(qtbot, workspace):
     assert visible_rect.contains(ws.scene.nodes_bounding_rect())
 
 
-def test_step_backward_shows_contributions_arriving_and_their_sum(qtbot, workspace):
-    ws = workspace
+def test_step_backward_shows_contributions_arriving_and_their_sum(qtbot, graph_workspace):
+    ws = graph_workspace
     ws.apply_preset("four-inputs")
     g = ws.document.graph
     expected = [step.node for step in g.backward_steps()]
@@ -132,8 +120,8 @@ def test_step_backward_shows_contributions_arriving_and_their_sum(qtbot, workspa
     assert not ws.backprop.callout.isVisible()
 
 
-def test_open_expression_expands_a_typed_function(qtbot, workspace):
-    ws = workspace
+def test_open_expression_expands_a_typed_function(qtbot, graph_workspace):
+    ws = graph_workspace
     f = parse("x*exp(-x^2-y^2)")
     ws.open_expression(f)
     g = ws.document.graph
@@ -146,8 +134,8 @@ def test_open_expression_expands_a_typed_function(qtbot, workspace):
     assert len(ws.document.graph) == 0
 
 
-def test_edit_input_value_refuses_text_and_keeps_it(qtbot, workspace):
-    ws = workspace
+def test_edit_input_value_refuses_text_and_keeps_it(qtbot, graph_workspace):
+    ws = graph_workspace
     x = place(qtbot, ws, "input", visible(ws, 100, 100))
     type_into_node(qtbot, ws, x, "body", "two")
     assert "not a number" in ws.status_label.text()
@@ -155,8 +143,8 @@ def test_edit_input_value_refuses_text_and_keeps_it(qtbot, workspace):
 
 
 
-def test_partials_on_edges_toggle(qtbot, workspace):
-    ws = workspace
+def test_partials_on_edges_toggle(qtbot, graph_workspace):
+    ws = graph_workspace
     ws.apply_preset("four-inputs")
     click_button(qtbot, ws, "forwardButton")
     edge = ws.scene.edges[("a", "u")]

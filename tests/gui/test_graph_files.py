@@ -15,21 +15,11 @@ from gui.graph.files import SETTINGS_KEY
 from gui.graph.toolbar import export_dialog
 from gui.graph.workspace import GraphWorkspace
 from gui.session import Session
-from tests.gui.graph_helpers import place, type_into_node, visible
+from tests.gui.graph_helpers import open_workspace, place, type_into_node, visible
 
 pytestmark = pytest.mark.gui
 
 DEAD_PID = 2 ** 22 + 4321   # above Linux's largest pid, so no process has it
-
-
-@pytest.fixture
-def workspace(qtbot, tmp_path):
-    ws = GraphWorkspace(Session(), autosave_dir=tmp_path / "autosave")
-    qtbot.addWidget(ws)
-    ws.resize(1500, 900)
-    ws.show()
-    qtbot.waitExposed(ws)
-    return ws
 
 
 @pytest.fixture
@@ -107,10 +97,7 @@ def test_hostile_or_corrupt_files_are_refused_and_nothing_changes(qtbot, window,
 
 def test_autosave_then_recovery_after_a_crash(qtbot, tmp_path):
     directory = tmp_path / "autosave"
-    first = GraphWorkspace(Session(), autosave_dir=directory)
-    qtbot.addWidget(first)
-    first.show()
-    qtbot.waitExposed(first)
+    first = open_workspace(qtbot, Session(), directory)
     x = place(qtbot, first, "input", visible(first, 100, 100))
     type_into_node(qtbot, first, x, "body", "2.5")
     assert first.autosave.timer.isActive()   # an autosave is scheduled after an unsaved edit
@@ -120,10 +107,7 @@ def test_autosave_then_recovery_after_a_crash(qtbot, tmp_path):
     crashed = directory / f"graph-autosave-{DEAD_PID}-1.gsgraph.json"
     first.autosave.path.rename(crashed)
 
-    second = GraphWorkspace(Session(), autosave_dir=directory)
-    qtbot.addWidget(second)
-    second.show()
-    qtbot.waitExposed(second)
+    second = open_workspace(qtbot, Session(), directory)
     assert second.recovery_banner.isVisible()
     qtbot.mouseClick(second.findChild(QPushButton, "recoverButton"), Qt.MouseButton.LeftButton)
     assert second.document.graph.snapshot() == first.document.graph.snapshot()
@@ -140,10 +124,7 @@ def test_discard_recovery_and_clean_exit_leave_nothing(qtbot, tmp_path):
     directory.mkdir()
     stale = directory / f"graph-autosave-{DEAD_PID}-2.gsgraph.json"
     stale.write_text("{}", encoding="utf-8")
-    ws = GraphWorkspace(Session(), autosave_dir=directory)
-    qtbot.addWidget(ws)
-    ws.show()
-    qtbot.waitExposed(ws)
+    ws = open_workspace(qtbot, Session(), directory)
     qtbot.mouseClick(ws.findChild(QPushButton, "discardRecoveryButton"), Qt.MouseButton.LeftButton)
     assert not stale.exists()
     place(qtbot, ws, "input", visible(ws, 100, 100))
@@ -156,8 +137,8 @@ def test_discard_recovery_and_clean_exit_leave_nothing(qtbot, tmp_path):
     assert not ws.autosave.path.exists()
 
 
-def test_export_png_and_svg(qtbot, workspace, tmp_path, monkeypatch):
-    ws = workspace
+def test_export_png_and_svg(qtbot, graph_workspace, tmp_path, monkeypatch):
+    ws = graph_workspace
     ws.apply_preset("four-inputs")
     ws.run_backward()
     png, svg = tmp_path / "graph.png", tmp_path / "graph.svg"

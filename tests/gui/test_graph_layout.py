@@ -8,23 +8,11 @@ from PySide6.QtGui import QColor
 
 from engine.graph_io import list_presets
 from gui.graph.items import LABEL_TEXT
-from gui.graph.workspace import GraphWorkspace
-from gui.session import Session
 from tests.gui.graph_helpers import build_chapter_graph, click_button, drag, node_point, place, visible
 
 pytestmark = pytest.mark.gui
 
 PRESETS = [path.name.split(".")[0] for _, path in list_presets()]
-
-
-@pytest.fixture
-def workspace(qtbot, tmp_path):
-    ws = GraphWorkspace(Session(), autosave_dir=tmp_path / "autosave")
-    qtbot.addWidget(ws)
-    ws.resize(1500, 900)
-    ws.show()
-    qtbot.waitExposed(ws)
-    return ws
 
 
 def drawn_points(edge, count: int = 400) -> list[QPointF]:
@@ -72,8 +60,8 @@ def label_ink(ws, key) -> int:
 
 
 @pytest.mark.parametrize("preset", PRESETS)
-def test_labels_clear_of_nodes_and_each_other_in_every_preset(qtbot, workspace, preset):
-    ws = workspace
+def test_labels_clear_of_nodes_and_each_other_in_every_preset(qtbot, graph_workspace, preset):
+    ws = graph_workspace
     ws.apply_preset(preset)
     click_button(qtbot, ws, "forwardButton")
     click_button(qtbot, ws, "backwardButton")
@@ -81,8 +69,8 @@ def test_labels_clear_of_nodes_and_each_other_in_every_preset(qtbot, workspace, 
 
 
 @pytest.mark.parametrize("preset", ["four-inputs", "three-paths"])
-def test_every_label_can_be_read_on_screen(qtbot, workspace, preset):
-    ws = workspace
+def test_every_label_can_be_read_on_screen(qtbot, graph_workspace, preset):
+    ws = graph_workspace
     ws.apply_preset(preset)
     click_button(qtbot, ws, "backwardButton")
     ws.canvas.viewport().repaint()
@@ -97,16 +85,16 @@ def test_every_label_can_be_read_on_screen(qtbot, workspace, preset):
         assert not any(a.contains(p) for p in drawn_points(ws.scene.edges[("u", "f")]))
 
 
-def test_the_chapter_graph_built_by_hand_has_clear_labels(qtbot, workspace):
-    ws = workspace
+def test_the_chapter_graph_built_by_hand_has_clear_labels(qtbot, graph_workspace):
+    ws = graph_workspace
     build_chapter_graph(qtbot, ws)
     click_button(qtbot, ws, "forwardButton")
     click_button(qtbot, ws, "backwardButton")
     check_geometry(ws)
 
 
-def test_dragging_a_node_into_an_edge_bends_the_edge_around_it(qtbot, workspace):
-    ws = workspace
+def test_dragging_a_node_into_an_edge_bends_the_edge_around_it(qtbot, graph_workspace):
+    ws = graph_workspace
     x = place(qtbot, ws, "input", visible(ws, 100, 200))
     h = place(qtbot, ws, "formula", visible(ws, 800, 200))
     ws.document.edit_content(h, f"2*{x}")

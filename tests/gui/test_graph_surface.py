@@ -9,9 +9,8 @@ from PySide6.QtWidgets import QPushButton
 
 from engine.graph import Graph
 from gui.graph.files import SETTINGS_KEY
-from gui.graph.workspace import GraphWorkspace
 from gui.session import Session
-from tests.gui.graph_helpers import place, type_into_node, visible
+from tests.gui.graph_helpers import open_workspace, place, type_into_node, visible
 
 pytestmark = pytest.mark.gui
 
@@ -34,11 +33,7 @@ def send(qtbot, ws, x_axis: str, y_axis: str):
 
 def test_send_to_surface_sets_the_session(qtbot, tmp_path, monkeypatch):
     session = Session()
-    ws = GraphWorkspace(session, autosave_dir=tmp_path)
-    qtbot.addWidget(ws)
-    ws.resize(1500, 900)
-    ws.show()
-    qtbot.waitExposed(ws)
+    ws = open_workspace(qtbot, session, tmp_path)
     build_saddle(qtbot, ws)
     with qtbot.waitSignal(session.function_changed, timeout=1000):
         send(qtbot, ws, "y", "x")
@@ -132,11 +127,7 @@ def test_send_to_surface_is_one_undoable_step_on_the_surface(qtbot, window_on_gr
 
 def test_a_connected_receiver_gets_the_function_instead_of_the_session(qtbot, tmp_path):
     session = Session()
-    ws = GraphWorkspace(session, autosave_dir=tmp_path)
-    qtbot.addWidget(ws)
-    ws.resize(1500, 900)
-    ws.show()
-    qtbot.waitExposed(ws)
+    ws = open_workspace(qtbot, session, tmp_path)
     build_saddle(qtbot, ws)
     received = []
     ws.function_sent.connect(lambda *args: received.append(args))

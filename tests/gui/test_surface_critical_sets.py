@@ -9,19 +9,12 @@ from PySide6.QtCore import Qt
 from gui.surface.critical_panel import summary
 from gui.surface.overlays import KIND_COLORS
 from tests.gui.surface_helpers import (choose_preset, find_critical_points, gl_pixels, gl_project,
-                                      nearest_colour_distance, settle, widget_pixels)
+                                      nearest_colour_distance, settle, type_function, widget_pixels)
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]
 
 NEAR = 40    # a pixel this close (per channel) to a colour shows it
 FAR = 100    # and one this far does not
-
-
-def type_function(qtbot, surface, text):
-    surface.expressionEdit.selectAll()
-    qtbot.keyClicks(surface.expressionEdit, text)
-    qtbot.keyClick(surface.expressionEdit, Qt.Key.Key_Return)
-    settle(qtbot, surface)
 
 
 def test_a_line_of_minima_is_listed_as_one_curve_and_drawn_along_y_equals_x(qtbot, main_window, surface):

@@ -8,17 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.gui.surface_helpers import choose_preset, settle
+from tests.gui.surface_helpers import choose_preset, settle, type_function
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]
-
-
-def type_function(qtbot, surface, text):
-    edit = surface.expressionEdit
-    edit.selectAll()
-    qtbot.keyClicks(edit, text)
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
-    settle(qtbot, surface)
 
 
 def paste_function(qtbot, surface, text):

@@ -7,7 +7,7 @@ from PySide6.QtGui import QVector3D
 from gui.views.contour_lines import contour_segments
 from gui.views.contour_view import ContourView
 from gui.views.surface_view import VIEW_FILL, SCENE_BOX, SurfaceView, frame_points, grid_faces, value_range
-from tests.gui.surface_helpers import distinct_colours, gl_pixels
+from tests.gui.surface_helpers import distinct_colours, gl_pixels, shown
 
 pytestmark = [pytest.mark.gui]
 
@@ -17,11 +17,7 @@ GX, GY = np.meshgrid(XS, XS, indexing="ij")
 
 @pytest.mark.gl
 def test_surface_view_draws_a_coloured_surface_and_redraws_on_new_data(qtbot):
-    view = SurfaceView()
-    qtbot.addWidget(view)
-    view.resize(500, 400)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown(qtbot, SurfaceView(), (500, 400))
     empty = gl_pixels(view)
     view.set_surface(XS, XS, GX * np.exp(-GX**2 - GY**2))
     bump = gl_pixels(view)
@@ -76,11 +72,7 @@ def test_contour_segments_skip_cells_with_holes():
 
 
 def test_clicking_the_contour_view_reports_data_coordinates(qtbot):
-    view = ContourView()
-    qtbot.addWidget(view)
-    view.resize(400, 400)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown(qtbot, ContourView(), (400, 400))
     view.set_field(XS, XS, GX**2 + GY**2)
     with qtbot.waitSignal(view.point_clicked) as blocker:
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.map_to_widget(0.75, -1.25))
@@ -91,11 +83,7 @@ def test_clicking_the_contour_view_reports_data_coordinates(qtbot):
 
 @pytest.mark.parametrize("size", [(550, 690), (900, 420), (500, 400)])
 def test_the_default_camera_frames_the_box_tightly_and_centred(qtbot, size):
-    view = SurfaceView()
-    qtbot.addWidget(view)
-    view.resize(*size)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown(qtbot, SurfaceView(), size)
     view.reset_camera()
     w, h = size
     mvp = view.projectionMatrix((0, 0, w, h), (0, 0, w, h)) * view.viewMatrix()   # pyqtgraph's own projection
@@ -122,11 +110,7 @@ def _pixels_per_unit(view, x0, x1, y0, y1):
 
 @pytest.mark.parametrize("size", [(380, 650), (700, 300)])
 def test_the_contour_view_keeps_x_and_y_at_one_scale_for_comparable_ranges(qtbot, size):
-    view = ContourView()
-    qtbot.addWidget(view)
-    view.resize(*size)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown(qtbot, ContourView(), size)
     view.set_field(XS, XS, (GX**2 + GY**2 - 1) ** 2)   # a 4 × 4 box in a tall (or wide) widget
     px, py = _pixels_per_unit(view, -2, 2, -2, 2)
     assert px == pytest.approx(py, rel=0.02)            # the unit circle is drawn round

@@ -5,17 +5,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from tests.gui.surface_helpers import changed_fraction, distinct_colours, gl_pixels, label_numbers, settle
+from tests.gui.surface_helpers import (changed_fraction, distinct_colours, gl_pixels, label_numbers, settle,
+                                      type_function)
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]
-
-
-def type_function(qtbot, surface, text):
-    edit = surface.expressionEdit
-    edit.selectAll()
-    qtbot.keyClicks(edit, text)
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
-    settle(qtbot, surface)
 
 
 def test_typing_a_function_updates_the_session_and_the_picture(qtbot, main_window, surface):
