@@ -1,11 +1,16 @@
 """Start Gradscape: ``python main.py [FILE]``, or render one picture and exit:
 ``python main.py --screenshot OUT.png [--preset NAME] [--tab surface|descent|graph] [--demo] [--size 1400x880]``.
+
+With --screenshot nothing waits on a person: a file, preset or tab that cannot be used prints "error: …" on stderr
+and exits with status 2.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+
+from gui import __version__
 
 
 def _parse_args(argv):
@@ -18,6 +23,7 @@ def _parse_args(argv):
     parser.add_argument("--demo", action="store_true",
                         help="put the shown workspace in its demonstration state (used for the docs images)")
     parser.add_argument("--size", default="1400x880", metavar="WxH", help="window size for --screenshot")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     args = parser.parse_args(argv)
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
@@ -33,6 +39,7 @@ def _configure_qt():
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     QCoreApplication.setOrganizationName("Gradscape")
     QCoreApplication.setApplicationName("Gradscape")
+    QCoreApplication.setApplicationVersion(__version__)
 
 
 def _prepare(window, parser, args) -> None:
@@ -47,7 +54,7 @@ def _prepare(window, parser, args) -> None:
             parser.error(f"the {args.tab} workspace has no presets")
         try:
             workspace.apply_preset(args.preset)
-        except KeyError as error:
+        except (KeyError, ValueError) as error:
             parser.error(str(error.args[0]))
     if args.demo and hasattr(workspace, "demo"):
         workspace.demo()
@@ -76,17 +83,21 @@ def main(argv=None) -> int:
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from gui.main_window import MainWindow
-    window = MainWindow(restore_state=args.screenshot is None)
-    if args.file:
-        if not os.path.exists(args.file):
-            parser.error(f"no such file: {args.file}")
-        window.open_path(args.file)
+    if args.file and not os.path.exists(args.file):
+        parser.error(f"no such file: {args.file}")
+    interactive = args.screenshot is None
+    window = MainWindow(restore_state=interactive, interactive=interactive)
+    if interactive:
+        window.show()   # an error about FILE then appears over the window, which stays usable
+    if args.file and not window.open_path(args.file) and not interactive:
+        print(f"error: {window.last_error}", file=sys.stderr)
+        window.close()
+        return 2
     _prepare(window, parser, args)
     if args.screenshot:
         code = _screenshot(app, window, args.screenshot, args.size)
         window.close()
         return code
-    window.show()
     return app.exec()
 
 

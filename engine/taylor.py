@@ -102,7 +102,7 @@ def model_from_derivatives(variables: Sequence[str], point, value: float, gradie
     h = np.zeros((n, n)) if order == 1 or hessian is None else np.asarray(hessian, dtype=np.float64).reshape(n, n)
     if order == 2 and hessian is None:
         raise ValueError("a quadratic model needs the Hessian")
-    h = 0.5 * (h + h.T)
+    h = _symmetric(h)
     for a in (p, g, h):
         a.setflags(write=False)
     exact = _polynomial(names, p, float(value), g, h, order)
@@ -179,7 +179,24 @@ def _eigenvalues(hessian) -> np.ndarray | None:
     h = np.atleast_2d(np.asarray(hessian, dtype=np.float64))
     if not np.all(np.isfinite(h)):
         return None
-    return np.linalg.eigvalsh(0.5 * (h + h.T))
+    return np.linalg.eigvalsh(_symmetric(h))
+
+
+def _symmetric(h: np.ndarray) -> np.ndarray:
+    """(H + Hᵀ)/2, halved first so that entries near the float64 limit do not overflow."""
+    return 0.5 * h + 0.5 * h.T
+
+
+def vector_norm(v) -> float:
+    """The Euclidean length, without overflow on the way: |(0, 1.4e217)| is 1.4e217, where squaring the components
+    first gives ∞ (and a RuntimeWarning). NaN if a component is NaN, ∞ if one is infinite."""
+    a = np.abs(np.asarray(v, dtype=np.float64)).reshape(-1)
+    if a.size == 0:
+        return 0.0
+    largest = float(np.max(a))
+    if largest == 0.0 or not np.isfinite(largest):
+        return largest
+    return largest * float(np.sqrt(np.sum((a / largest) ** 2)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -197,7 +214,7 @@ class PointAnalysis:
 
     @property
     def gradient_norm(self) -> float:
-        return float(np.linalg.norm(self.gradient))
+        return vector_norm(self.gradient)
 
 
 def analyze_point(f, point: Sequence[float], variables: Sequence[str] | None = None,
@@ -216,7 +233,7 @@ def analyze_point(f, point: Sequence[float], variables: Sequence[str] | None = N
         eigenvalues, eigenvectors = np.linalg.eigh(h)
     else:
         eigenvalues, eigenvectors = np.full(n, np.nan), np.full((n, n), np.nan)
-    norm = float(np.linalg.norm(grad))
+    norm = vector_norm(grad)
     kind = "regular" if not norm <= gradient_tol else second_derivative_test(h)
     return PointAnalysis(names, quadratic.point, float(value), quadratic.gradient, h, eigenvalues, eigenvectors,
                          kind, linear, quadratic)

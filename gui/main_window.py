@@ -11,8 +11,10 @@ Workspace protocol — a workspace is a QWidget; everything below is optional an
     enable File → Open/Save/Save As/Recent for that tab, e.g. ``"Gradscape graph (*.gsgraph.json)"``. ``open_file``
     loads into a new object and replaces the current one only on success; to refuse a file it raises ``ValueError``
     or ``OSError`` with a readable message (the window shows it; nothing changes). ``save_file`` writes atomically and
-    raises ``OSError``/``ValueError`` on failure. ``python main.py FILE`` opens FILE in the first workspace whose
-    filter matches its name.
+    raises ``OSError``/``ValueError`` on failure (nothing written). ``python main.py FILE`` opens FILE in the first
+    workspace whose filter matches its name. After a successful open or save the window marks ``undo_stack`` clean;
+    a workspace with files whose stack is not clean has unsaved changes: the title shows "*" while it is the current
+    tab, and closing the window asks Save / Discard / Cancel for it (gui.window_files.UnsavedChangesGuard).
 ``export_widget() -> QWidget``
     the view File → Export image → Current view saves (a GLViewWidget is captured with grabFramebuffer()).
 ``reset_view()``
@@ -28,34 +30,39 @@ Workspace protocol — a workspace is a QWidget; everything below is optional an
     "f = …" (the session's function) on a tab that draws something else, such as the Graph.
 ``shortcuts() -> list[tuple[str, str]]``
     (keys, what they do) pairs listed in Help → Keyboard shortcuts.
+``shutdown()``
+    called once the window really closes (after any unsaved changes were saved or discarded).
 """
 from __future__ import annotations
 
-import fnmatch
 import os
-import re
 
-from PySide6.QtCore import QSettings, Qt
+import shiboken6
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget)
 
+from gui import window_help
 from gui.session import Session
 from gui.views.capture import grab_with_gl
+from gui.window_files import (APP_NAME, UnsavedChangesGuard, forget_recent, has_file_protocol, is_modified,
+                              matches_filter, recent_files, remember_recent, restore_window_state, save_window_state,
+                              with_extension)
 
-APP_NAME = "Gradscape"
-MAX_RECENT = 8
 FUNCTION_LABEL_WIDTH = 420   # the status bar's "f = …" is elided to this (full text in its tooltip)
-WINDOW_SHORTCUTS = [
-    ("Ctrl+O", "Open a file in the current workspace"), ("Ctrl+S", "Save"), ("Ctrl+Shift+S", "Save as"),
-    ("Ctrl+E", "Export an image of the current view"), ("Ctrl+Z", "Undo"), ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
-    ("Ctrl+1…9", "Switch workspace"), ("Ctrl+0", "Reset the view"), ("F1", "This list"), ("Ctrl+Q", "Quit"),
-]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session | None = None, *, restore_state: bool = True, parent=None):
+    """``interactive=False`` (``main.py --screenshot``) never opens a modal box: errors go to ``last_error`` and the
+    status bar, and closing discards unsaved changes without asking."""
+
+    def __init__(self, session: Session | None = None, *, restore_state: bool = True, interactive: bool = True,
+                 parent=None):
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
+        self.interactive = interactive
+        self.last_error = ""
+        self.unsaved_guard = UnsavedChangesGuard(self)
         self.session = session or Session(self)
         self.undo_group = QUndoGroup(self)
         self.workspaces: dict[str, QWidget] = {}
@@ -114,6 +121,7 @@ class MainWindow(QMainWindow):
         stack = getattr(widget, "undo_stack", None)
         if stack is not None:
             self.undo_group.addStack(stack)
+            stack.cleanChanged.connect(self._on_clean_changed)
         message = getattr(widget, "status_message", None)
         if message is not None:
             message.connect(lambda text: self._show_status(widget, text))
@@ -145,6 +153,26 @@ class MainWindow(QMainWindow):
         self._function_label.setVisible(id(widget) not in self._without_session_function)
         if hasattr(self, "_file_actions"):
             self._update_file_actions()
+        self._update_title()
+
+    def document_name(self, workspace: QWidget) -> str:
+        """The file the workspace was opened from or saved to, else "Untitled <tab>"."""
+        path = self._paths.get(id(workspace))
+        if path:
+            return os.path.basename(path)
+        index = self.workspaceTabs.indexOf(workspace)
+        return f"Untitled {self.workspaceTabs.tabText(index).lower()}" if index >= 0 else "Untitled"
+
+    def _on_clean_changed(self, _clean: bool) -> None:
+        if shiboken6.isValid(self.workspaceTabs):   # stacks empty themselves while the window is destroyed
+            self._update_title()
+
+    def _update_title(self) -> None:
+        """The current tab's file, with "*" while it has unsaved changes."""
+        workspace = self.current_workspace()
+        with_files = has_file_protocol(workspace)
+        self.setWindowTitle(f"{self.document_name(workspace)}[*] — {APP_NAME}" if with_files else APP_NAME)
+        self.setWindowModified(is_modified(workspace))   # after the title: Qt wants its "[*]" first
 
     def _on_function_changed(self) -> None:
         text = f"f = {self.session.text}"
@@ -198,14 +226,14 @@ class MainWindow(QMainWindow):
         return action
 
     def _update_file_actions(self) -> None:
-        enabled = _has_file_protocol(self.current_workspace())
+        enabled = has_file_protocol(self.current_workspace())
         for action in self._file_actions:
             action.setEnabled(enabled)
 
     # --- files ------------------------------------------------------------------------------------------------
     def open_dialog(self) -> None:
         workspace = self.current_workspace()
-        if not _has_file_protocol(workspace):
+        if not has_file_protocol(workspace):
             return
         path, _ = QFileDialog.getOpenFileName(self, "Open", self._last_directory(), workspace.file_filter)
         if path:
@@ -213,37 +241,54 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str, workspace: QWidget | None = None) -> bool:
         """Open ``path`` in ``workspace`` (default: the first whose file filter matches). Errors are shown."""
+        error = self._open(path, workspace)
+        if error:
+            self._show_error("Cannot open file", error)
+        return not error
+
+    def open_recent(self, path: str) -> bool:
+        """Open a recent file; one that cannot be opened (moved, deleted, damaged) leaves the list."""
+        error = self._open(path, None)
+        if error:
+            forget_recent(path)
+            self._refresh_recent_menu()
+            self._show_error("Cannot open file", f"{error}\n\nIt was removed from Open Recent.")
+        return not error
+
+    def _open(self, path: str, workspace: QWidget | None) -> str:
+        """Open ``path``; the error message, or "" on success."""
         workspace = workspace or self._workspace_for(path)
         if workspace is None:
-            self._show_error("Cannot open file", f"No workspace opens files like {os.path.basename(path)!r}.")
-            return False
+            return f"No workspace opens files like {os.path.basename(path)!r}."
         try:
             workspace.open_file(path)
         except (OSError, ValueError) as error:
-            self._show_error("Cannot open file", f"{os.path.basename(path)}: {error}")
-            return False
+            return f"{os.path.basename(path)}: {error}"
         self.workspaceTabs.setCurrentWidget(workspace)
         self._remember_path(workspace, path)
         self.statusBar().showMessage(f"Opened {path}", 5000)
-        return True
+        return ""
 
     def save(self) -> bool:
-        workspace = self.current_workspace()
-        if not _has_file_protocol(workspace):
+        return self.save_workspace(self.current_workspace())
+
+    def save_workspace(self, workspace: QWidget) -> bool:
+        """Save to the workspace's file, or ask for one. False if refused, failed or cancelled."""
+        if not has_file_protocol(workspace):
             return False
         path = self._paths.get(id(workspace))
-        return self.save_to(path, workspace) if path else self.save_as()
+        return self.save_to(path, workspace) if path else self.save_as(workspace)
 
-    def save_as(self) -> bool:
-        workspace = self.current_workspace()
-        if not _has_file_protocol(workspace):
+    def save_as(self, workspace: QWidget | None = None) -> bool:
+        workspace = workspace or self.current_workspace()
+        if not has_file_protocol(workspace):
             return False
         path, _ = QFileDialog.getSaveFileName(self, "Save As", self._paths.get(id(workspace), self._last_directory()),
                                               workspace.file_filter)
         return self.save_to(path, workspace) if path else False
 
     def save_to(self, path: str, workspace: QWidget) -> bool:
-        path = _with_extension(path, workspace.file_filter)
+        path = with_extension(path, workspace.file_filter)
         try:
             workspace.save_file(path)
         except (OSError, ValueError) as error:
@@ -254,46 +299,46 @@ class MainWindow(QMainWindow):
         return True
 
     def _workspace_for(self, path: str) -> QWidget | None:
-        name = os.path.basename(path).lower()
         for workspace in self.workspaces.values():
-            if _has_file_protocol(workspace) and any(fnmatch.fnmatch(name, p.lower())
-                                                     for p in _filter_patterns(workspace.file_filter)):
+            if has_file_protocol(workspace) and matches_filter(path, workspace.file_filter):
                 return workspace
         current = self.current_workspace()
-        return current if _has_file_protocol(current) else None
+        return current if has_file_protocol(current) else None
 
     def _remember_path(self, workspace: QWidget, path: str) -> None:
+        """After an open or a save: the workspace's file, a clean undo stack, the recent list and the title."""
         self._paths[id(workspace)] = path
-        self.setWindowTitle(f"{os.path.basename(path)} — {APP_NAME}")
-        settings = _settings()
-        recent = [p for p in _string_list(settings.value("recentFiles")) if p != path]
-        settings.setValue("recentFiles", [path] + recent[:MAX_RECENT - 1])
+        if getattr(workspace, "undo_stack", None) is not None:
+            workspace.undo_stack.setClean()
+        if self.interactive:
+            remember_recent(path)
         self._refresh_recent_menu()
+        self._update_title()
 
     def _refresh_recent_menu(self) -> None:
         self._recent_menu.clear()
-        recent = _string_list(_settings().value("recentFiles"))
+        recent = recent_files()
         for path in recent:
             action = self._recent_menu.addAction(os.path.basename(path))
             action.setToolTip(path)
-            action.triggered.connect(lambda checked=False, p=path: self.open_path(p))
+            action.triggered.connect(lambda checked=False, p=path: self.open_recent(p))
         self._recent_menu.menuAction().setVisible(bool(recent))
 
     def _last_directory(self) -> str:
-        recent = _string_list(_settings().value("recentFiles"))
+        recent = recent_files()
         return os.path.dirname(recent[0]) if recent else os.path.expanduser("~")
 
     # --- images -----------------------------------------------------------------------------------------------
     def export_view_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export View Image", self._last_directory(), "PNG image (*.png)")
-        if path:
-            self.export_view(_with_extension(path, "(*.png)"))
+        self._export_dialog("Export View Image", self.export_view)
 
     def export_window_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export Window Image", self._last_directory(),
-                                              "PNG image (*.png)")
+        self._export_dialog("Export Window Image", self.export_window)
+
+    def _export_dialog(self, title: str, export) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, title, self._last_directory(), "PNG image (*.png)")
         if path:
-            self.export_window(_with_extension(path, "(*.png)"))
+            export(with_extension(path, "(*.png)"))
 
     def export_view(self, path: str) -> bool:
         workspace = self.current_workspace()
@@ -318,75 +363,32 @@ class MainWindow(QMainWindow):
             workspace.reset_view()
 
     def show_shortcuts(self) -> None:
-        rows = list(WINDOW_SHORTCUTS)
         workspace = self.current_workspace()
-        if hasattr(workspace, "shortcuts"):
-            rows += workspace.shortcuts()
-        table = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows)
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", f"<table>{table}</table>",
-                          QMessageBox.StandardButton.Close, self)
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.open()
+        window_help.show_shortcuts(self, workspace.shortcuts() if hasattr(workspace, "shortcuts") else [])
 
     def show_about(self) -> None:
-        QMessageBox.about(self, f"About {APP_NAME}",
-                          f"<b>{APP_NAME}</b><p>Multivariable calculus for machine learning, made visible: "
-                          "surfaces, gradients, Taylor models, critical points, optimizer races and "
-                          "backpropagation through chain-rule graphs.</p>")
+        window_help.show_about(self)
 
     def _show_error(self, title: str, text: str) -> None:
+        self.last_error = text
         self.statusBar().showMessage(text, 10000)
-        QMessageBox.warning(self, title, text)
+        if self.interactive:
+            QMessageBox.warning(self, title, text)
 
     # --- window state -----------------------------------------------------------------------------------------
     def _restore_state(self) -> None:
-        settings = _settings()
-        geometry, state = settings.value("window/geometry"), settings.value("window/state")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state)
-        tab = settings.value("window/tab")
-        if isinstance(tab, str) and tab in self.workspaces:
+        tab = restore_window_state(self)
+        if tab in self.workspaces:
             self.show_workspace(tab)
 
     def closeEvent(self, event) -> None:
+        if self.interactive and not self.unsaved_guard.allow_close():
+            event.ignore()   # the guard asks, and closes the window again once the user has answered
+            return
         for workspace in self.workspaces.values():
             if hasattr(workspace, "shutdown"):
                 workspace.shutdown()
-        settings = _settings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState())
-        keys = list(self.workspaces)
-        index = self.workspaceTabs.currentIndex()
-        if 0 <= index < len(keys):
-            settings.setValue("window/tab", keys[index])
+        if self.interactive:   # a screenshot run leaves the user's window state alone
+            keys, index = list(self.workspaces), self.workspaceTabs.currentIndex()
+            save_window_state(self, keys[index] if 0 <= index < len(keys) else None)
         super().closeEvent(event)
-
-
-def _has_file_protocol(widget) -> bool:
-    return widget is not None and all(hasattr(widget, n) for n in ("file_filter", "open_file", "save_file"))
-
-
-def _filter_patterns(file_filter: str) -> list[str]:
-    return [p for group in re.findall(r"\(([^)]*)\)", file_filter) for p in group.split()]
-
-
-def _with_extension(path: str, file_filter: str) -> str:
-    """Add the filter's first extension when the user typed a bare name (what a save dialog user expects)."""
-    patterns = [p for p in _filter_patterns(file_filter) if p.startswith("*.")]
-    if not patterns or any(fnmatch.fnmatch(os.path.basename(path).lower(), p.lower()) for p in patterns):
-        return path
-    return path + patterns[0][1:]
-
-
-def _string_list(value) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value]
-
-
-def _settings() -> QSettings:
-    return QSettings(APP_NAME, APP_NAME)

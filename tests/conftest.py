@@ -39,7 +39,9 @@ def settings_dir(tmp_path, monkeypatch):
     from PySide6.QtCore import QSettings
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    # QSettings(organization, application), what the app uses, is always NativeFormat: both paths must move
+    for settings_format in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+        QSettings.setPath(settings_format, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     return tmp_path / "settings"
 
 

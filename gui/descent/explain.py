@@ -23,6 +23,11 @@ def newton_text(frame: RunFrame | None, names) -> str:
     where = "" if frame.current is not None else f" (the iterate {place} is <b>outside the view</b>)"
     eig = ", ".join(f"{v:.3g}" for v in ex.hessian_eigenvalues)
     verdict = "has a minimum" if ex.has_minimum else "<b>has no minimum</b>"
+    if frame.status == "converged" and frame.final:
+        # the explanation's step is the one Newton would take; a converged run takes none
+        stop = "∇f = 0 at the start" if frame.step == 0 else "it has converged here"
+        return f"{head}{where}: {stop}, so Newton takes no step. Hessian eigenvalues {eig} — the quadratic model " \
+               f"{verdict}."
     return (f"{head}{where}: Hessian eigenvalues {eig} — the quadratic model {verdict}. "
             f"{_sentence(ex.message)}")
 

@@ -33,6 +33,7 @@ class RunFrame:
     velocity: np.ndarray | None
     newton: object | None         # engine NewtonExplanation at the current point (also when outside the view)
     status: str
+    final: bool = False           # the step shown is the last the run has taken
 
     @property
     def point_defined(self) -> bool:
@@ -69,7 +70,8 @@ class FrameBuilder:
                 newton = self._newton(run, step, point)
         key = (run.run_id, run.generation)
         return RunFrame(run.run_id, run.colour, run.method, key, points, inside, values, defined, step, point,
-                        current, gradient, velocity, newton, self.model.status_kind(run))
+                        current, gradient, velocity, newton, self.model.status_kind(run),
+                        final=step == len(d.points) - 1)
 
     def _newton(self, run: Run, step: int, point: np.ndarray):
         key = (run.run_id, run.generation, step, tuple(sorted(run.hyper.items())))

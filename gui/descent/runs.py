@@ -120,6 +120,9 @@ class RunsModel(QObject):
             return f"{what} at step {at}, {place}: the step left f's domain"
         if not np.all(np.isfinite(d.points[at])):
             return f"diverged at step {at}: the step was not finite"
+        if keeps_decreasing(d.values[: at + 1]):
+            # every step went further down: the method did its job, the function has no bottom there
+            return f"diverged at step {at}: f keeps decreasing: it may be unbounded below (f = {d.values[at]:.3g})"
         hint = "" if run.method == "newton" else " (learning rate too large?)"
         return f"diverged at step {at}{hint}"
 
@@ -282,6 +285,17 @@ def undefined_where(descent: Descent) -> tuple[str, np.ndarray] | None:
     if not np.all(np.isfinite(descent.gradients[at])):
         return "∇f is undefined", point
     return None
+
+
+def keeps_decreasing(values) -> bool:
+    """f went down at every step of (at least) the second half of the trail and ended below where it started: a
+    run that blew up that way found no bottom, rather than overshooting one (which makes f grow)."""
+    v = np.asarray(values, dtype=np.float64)
+    if v.size < 3 or np.isnan(v).any() or not v[-1] < v[0]:
+        return False
+    tail = v[-max(3, (v.size + 1) // 2):]
+    with np.errstate(invalid="ignore"):
+        return bool(np.all(np.diff(tail) < 0))
 
 
 def point_text(names, point) -> str:

@@ -42,6 +42,7 @@ class GraphCanvas(QGraphicsView):
 
     # --- tools ----------------------------------------------------------------------------------------------
     def set_tool(self, key: str):
+        self._cancel_link()
         self.tool = T.TOOLS_BY_KEY[key]
         self.viewport().setCursor(Qt.CursorShape.ArrowCursor if key == "select" else Qt.CursorShape.CrossCursor)
         self.tool_changed.emit(key)

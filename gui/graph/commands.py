@@ -38,14 +38,15 @@ def apply_all(mutations: Sequence[Callable[[], Undo]]) -> Undo:
 
 
 class GraphEdit(QUndoCommand):
-    """An edit already applied to the model, with the editor's operand slots before and after it."""
+    """An edit already applied to the model, with the editor's own state (operand slots, whether the user chose the
+    output) before and after it."""
 
-    def __init__(self, document, text: str, undo: Undo, slots_before: dict, slots_after: dict):
+    def __init__(self, document, text: str, undo: Undo, state_before, state_after):
         super().__init__(text)
         self._document = document
         self._undo: Undo | None = undo
         self._redo: Undo | None = None
-        self._before, self._after = slots_before, slots_after
+        self._before, self._after = state_before, state_after
         self._applied = True   # push() calls redo() once; the edit is already in the model then
 
     def redo(self):
@@ -53,8 +54,8 @@ class GraphEdit(QUndoCommand):
             self._applied = False
             return
         self._undo = self._redo()
-        self._document.set_slots(self._after)
+        self._document.set_state(self._after)
 
     def undo(self):
         self._redo = self._undo()
-        self._document.set_slots(self._before)
+        self._document.set_state(self._before)

@@ -2,6 +2,11 @@
 
 Every user edit goes through :meth:`GraphDocument.perform`, which applies it to the model, turns a refusal into a
 ``refused`` message (nothing changed), and pushes one undo step for what was done.
+
+Until the user marks an output ("Mark output"), the output follows the graph as it is built: it is the one formula
+node no other formula uses (the sink), or, while several are unused, the one the previous output now feeds. The
+choice is made inside the edit that changes the graph, so undo restores the previous output exactly. A marked output
+stays where the user put it until it is deleted.
 """
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from PySide6.QtGui import QUndoStack
 
 from engine.graph import Graph, GraphError
 from gui.graph import tools as T
-from gui.graph.commands import GraphEdit, apply_all
+from gui.graph.commands import GraphEdit, apply_all, combined
 
 
 class GraphDocument(QObject):
@@ -24,12 +29,15 @@ class GraphDocument(QObject):
         super().__init__(parent)
         self.graph = Graph()
         self.slots: dict[str, T.Slots] = {}
+        self.output_chosen = False   # the user marked the output; it no longer follows the sink
         self.path: str | None = None
         self.undo_stack = QUndoStack(self)
 
     # --- the one way to edit --------------------------------------------------------------------------------
-    def perform(self, text: str, mutations: Sequence[Callable] | Callable, slots_after: dict | None = None) -> bool:
-        """Apply one edit (several mutations = one step). Returns False, with a ``refused`` message, if refused."""
+    def perform(self, text: str, mutations: Sequence[Callable] | Callable, slots_after: dict | None = None,
+                output_chosen: bool | None = None) -> bool:
+        """Apply one edit (several mutations = one step). Returns False, with a ``refused`` message, if refused.
+        ``output_chosen`` says whether the user chose the output by this edit (None: unchanged)."""
         if callable(mutations):
             mutations = [mutations]
         try:
@@ -37,11 +45,23 @@ class GraphDocument(QObject):
         except (GraphError, ValueError) as exc:
             self.refused.emit(f"{text} refused: {exc}")
             return False
-        before = dict(self.slots)
-        after = before if slots_after is None else dict(slots_after)
-        self.set_slots(after)
+        chosen = self.output_chosen if output_chosen is None else output_chosen
+        if self.graph.output is None:
+            chosen = False
+        if not chosen:
+            target = followed_output(self.graph)
+            if target != self.graph.output:
+                undo = combined([undo, self.graph.set_output(target)])
+        before = (dict(self.slots), self.output_chosen)
+        after = (before[0] if slots_after is None else dict(slots_after), chosen)
+        self.set_state(after)
         self.undo_stack.push(GraphEdit(self, text, undo, before, after))
         return True
+
+    def set_state(self, state: tuple[dict, bool]) -> None:
+        """The editor's own state an undo step restores: operand slots and whether the user chose the output."""
+        slots, self.output_chosen = state
+        self.set_slots(slots)
 
     def set_slots(self, slots: dict) -> None:
         if slots != self.slots:
@@ -68,7 +88,6 @@ class GraphDocument(QObject):
             empty = T.empty_slots(tool)
             slots = {**self.slots, name: empty}
             mutation = lambda: g.add_formula(name, empty.formula(), pos=pos)  # noqa: E731
-        # the model makes the first formula node the output, in the same undo step
         return name if self.perform(f"Add {tool.label} node {name}", mutation, slots) else None
 
     def connect(self, parent: str, child: str) -> bool:
@@ -131,8 +150,28 @@ class GraphDocument(QObject):
         return self.perform(label, lambda: self.graph.remove_many(names), T.slots_without(self.slots, names))
 
     def set_output(self, name: str | None) -> bool:
+        """The user's choice of output sticks; clearing it lets the output follow the sink again."""
         return self.perform(f"Mark {name} as output" if name else "Clear output",
-                            lambda: self.graph.set_output(name))
+                            lambda: self.graph.set_output(name), output_chosen=name is not None)
 
     def replace(self, other: Graph, text: str) -> bool:
-        return self.perform(text, lambda: self.graph.replace_all(other), {})
+        """Take another graph (a file, a preset): its output counts as chosen unless it is the one the sink rule
+        would pick anyway, so extending a graph built here keeps following along."""
+        chosen = other.output is not None and other.output != followed_output(other)
+        return self.perform(text, lambda: self.graph.replace_all(other), {}, output_chosen=chosen)
+
+
+def followed_output(graph: Graph) -> str | None:
+    """The output while the user has not chosen one: the single formula node nothing uses; among several, the one
+    the current output feeds (building left to right, the output moves along); otherwise the current output."""
+    sinks = [n for n, node in graph.nodes.items() if not node.is_input and not graph.children(n)]
+    current = graph.output
+    if len(sinks) == 1:
+        return sinks[0]
+    if current in sinks or not sinks:
+        return current
+    if current is None:
+        return sinks[-1]
+    below = graph.descendants(current)
+    fed = [n for n in sinks if n in below]
+    return fed[0] if len(fed) == 1 else current

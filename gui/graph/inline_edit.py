@@ -69,8 +69,13 @@ class InlineEditor(QObject):
         self._last_refusal = message
 
     def eventFilter(self, watched, event):
-        if watched is self.edit and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
-            self.close()
+        if watched is not self.edit or event.type() not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+            return False
+        if event.key() != Qt.Key.Key_Escape:
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()   # Esc closes this editor, not the workspace's "back to Select" shortcut
             return True
-        return False
+        self.close()
+        return True
 

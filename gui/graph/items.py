@@ -180,12 +180,13 @@ class EdgeLabel(QGraphicsPathItem):
         self.text = QGraphicsSimpleTextItem(self)
         self.text.setBrush(QBrush(LABEL_TEXT))
         self.text.setPos(*self.PAD)
-        self.forms_text = ("", "")
+        self.forms_text = ("", "", "")
         self._sizes: list[tuple[float, float]] = []
 
     def set_text(self, name: str, value: str, tooltip: str = ""):
-        """The label reads "name = value" on one line, or stacked on two where room is short (the scene picks the form)."""
-        forms = (f"{name} = {value}", f"{name}\n= {value}")
+        """The label reads "name = value" on one line, stacked on two where room is short, or only the value where
+        two nodes sit too close for either (the scene picks the form; the tooltip always has the whole text)."""
+        forms = (f"{name} = {value}", f"{name}\n= {value}", value)
         self.setToolTip(tooltip)
         if forms != self.forms_text:
             self.forms_text = forms

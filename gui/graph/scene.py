@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGraphicsScene
 from engine.graph import GraphError
 from gui.graph.document import GraphDocument
 from gui.graph import routing
-from gui.graph.items import EdgeItem, NodeItem, to_scene
+from gui.graph.items import PORT_RADIUS, EdgeItem, NodeItem, to_scene
 from gui.graph.labels import place_labels
 
 ARROW_ROOM = 12.0
@@ -181,7 +181,10 @@ class GraphScene(QGraphicsScene):
         # where it can, a label also keeps off the arrowheads just left of a node
         arrows = [(r[0] - ARROW_ROOM, r[1], r[0], r[3]) for r in rects.values()]
         shown = [(key, edge.route, edge.tag.sizes()) for key, edge in self.edges.items() if edge.tag.isVisible()]
-        for key, (rect, form) in place_labels(shown, list(rects.values()), arrows).items():
+        # a port lies inside its node's rect; listed again, covering it costs double when a crowded graph leaves a
+        # label no clear spot, so the label covers a node's text before the port the user drags from
+        obstacles = list(rects.values()) + [_port_rect(item) for item in self.nodes.values()]
+        for key, (rect, form) in place_labels(shown, obstacles, arrows).items():
             self.edges[key].tag.place(rect, form)
 
     def _route_all(self, rects: dict[str, routing.Rect]):
@@ -229,6 +232,11 @@ class GraphScene(QGraphicsScene):
             r = item.sceneBoundingRect()
             rect = r if rect is None else rect.united(r)
         return rect
+
+
+def _port_rect(item: NodeItem) -> routing.Rect:
+    centre = item.output_anchor()
+    return (centre.x() - PORT_RADIUS, centre.y() - PORT_RADIUS, centre.x() + PORT_RADIUS, centre.y() + PORT_RADIUS)
 
 
 def _rect(r: QRectF) -> routing.Rect:

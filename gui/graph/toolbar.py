@@ -61,7 +61,7 @@ def build_toolbar(ws) -> QToolBar:
     bar.addSeparator()
     _add(bar, ws, "Mark output", "markOutputButton", "Make the selected node the output", lambda: _mark_output(ws),
          "O")
-    _add(bar, ws, "Delete", "deleteButton", "Delete the selected nodes", ws.canvas.delete_selection)
+    _add(bar, ws, "Delete", "deleteButton", "Delete the selected nodes", ws.canvas.delete_selection, "Delete")
     _add(bar, ws, "Fit", "fitButton", "Fit the graph in view", ws.canvas.fit_to_view, "Home")
     bar.addSeparator()
     bar.addWidget(_menu_button("Presets", "graphPresetsButton", _presets_menu(ws)))
@@ -138,7 +138,7 @@ def build_palette(ws) -> tuple[QToolBar, dict[str, QAction]]:
         action = QAction(tool.label, ws, checkable=True)
         action.setObjectName(f"tool_{tool.key}")
         tip = tool.tooltip
-        if tool.shortcut and tool.key != "select":
+        if tool.shortcut:
             action.setShortcut(QKeySequence(tool.shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             ws.addAction(action)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QCoreApplication, QMetaMethod, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout,
+                               QWidget)
 
 from engine.graph import Graph, GraphError, graph_objective
 from engine.graph_io import GraphFileError, find_preset, list_presets, load_graph, save_graph
@@ -49,6 +50,7 @@ class GraphWorkspace(QWidget):
         self.autosave = Autosave(self.document, autosave_dir, self)
         self.status_label = QLabel(objectName="graphStatus")
         self.status_label.setWordWrap(True)
+        self._showing_refusal = False
         self.recovery_banner = self._build_recovery_banner()
         self._build_layout()
         self._connect()
@@ -108,6 +110,17 @@ class GraphWorkspace(QWidget):
         self.backprop.finished.connect(lambda: self.show_status("Backward pass complete: every adjoint is shown"))
         self.sender_panel.send_requested.connect(self.send_to_surface)
         self.canvas.tool_changed.connect(self._on_tool_changed)
+        self.undo_stack.indexChanged.connect(self._clear_refusal)
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        # the tab just became current (Ctrl+3, a click on the tab): the graph's keys should work at once
+        QTimer.singleShot(0, self, self._focus_canvas)
+
+    def _focus_canvas(self):
+        focused = QApplication.focusWidget()
+        if self.isVisible() and (focused is None or not self.isAncestorOf(focused)):
+            self.canvas.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_tool_changed(self, key: str):
         action = self.tool_actions.get(key)
@@ -116,11 +129,17 @@ class GraphWorkspace(QWidget):
 
     def show_status(self, text: str, error: bool = False):
         """Inside the main window its status bar carries messages; the inline label repeats only refusals."""
+        self._showing_refusal = error
         self.status_label.setStyleSheet("color: #b91c1c;" if error else "")
         self.status_label.setText(text)
         embedded = hasattr(self.window(), "statusBar")
         self.status_label.setVisible(error or not embedded)
         self.status_message.emit(text)
+
+    def _clear_refusal(self):
+        """A refusal stays in view until an edit, undo or redo succeeds: then it no longer describes the graph."""
+        if self._showing_refusal:
+            self.show_status("")
 
     # --- the passes -----------------------------------------------------------------------------------------
     def run_forward(self):

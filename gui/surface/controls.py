@@ -83,8 +83,9 @@ class ViewControls(QWidget):
         self.axis_combos = [QComboBox(self), QComboBox(self)]
         for i, combo in enumerate(self.axis_combos):
             combo.setObjectName(f"axisCombo{i}")
-            combo.setToolTip("Which variable runs along this axis")
-            combo.activated.connect(self._on_axis_chosen)
+            combo.setToolTip("Which variable runs along this axis (the other axis's variable swaps the two)")
+            combo.activated.connect(lambda _index, k=i: self._on_axis_chosen(k))
+        self._axes: tuple[str, ...] = ()   # the plotted axes, as last synced from the session
         self.range_spins: dict[str, tuple[QDoubleSpinBox, QDoubleSpinBox]] = {}
         self._range_row = QHBoxLayout()
         self._axes_row = QHBoxLayout()
@@ -121,6 +122,7 @@ class ViewControls(QWidget):
     def sync(self, session, slider_ranges: dict[str, tuple[float, float]]) -> None:
         names = session.variables
         many = len(names) > 2
+        self._axes = tuple(session.axes)
         self._axes_label.setVisible(many)
         for i, combo in enumerate(self.axis_combos):
             with QSignalBlocker(combo):
@@ -208,11 +210,16 @@ class ViewControls(QWidget):
             self.rangeError.clear()
             self.rangeError.hide()
 
-    def _on_axis_chosen(self) -> None:
-        chosen = tuple(c.currentText() for c in self.axis_combos)
-        if chosen[0] == chosen[1]:
-            return
-        self.axes_chosen.emit(chosen)
+    def _on_axis_chosen(self, index: int) -> None:
+        """The variable chosen for one axis; choosing the other axis's variable swaps the two axes."""
+        chosen = [c.currentText() for c in self.axis_combos]
+        if chosen[0] == chosen[1] and len(self._axes) == 2:
+            other = 1 - index
+            chosen[other] = self._axes[index]
+            with QSignalBlocker(self.axis_combos[other]):
+                self.axis_combos[other].setCurrentText(chosen[other])
+        if tuple(chosen) != self._axes:
+            self.axes_chosen.emit(tuple(chosen))
 
     def _on_slider_moved(self, name: str) -> None:
         slider, label, (lo, hi) = self.sliders[name]

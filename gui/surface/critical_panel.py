@@ -106,7 +106,7 @@ class CriticalPanel(QWidget):
         buttons.addWidget(self.findButton, 1)
         buttons.addWidget(self.cancelButton)
         legend = QLabel(" ".join(f"<span style='color:rgb{c}'>◆</span> {k}" for k, c in KIND_COLORS.items()
-                                 if k != "regular") + " · lines: sets of critical points", self)
+                                 if k != "regular") + " · lines, tinted areas: sets of critical points", self)
         legend.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)

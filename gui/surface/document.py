@@ -80,6 +80,22 @@ def document_from_json(data) -> SurfaceDocument:
     return SurfaceDocument(text, axes, fixed, domain, point, resolution, overlays)
 
 
+def check_function_text(text: str, *, from_graph: bool = False) -> None:
+    """Refuse (ValueError) a function text that would not load back: a file must reopen as what was saved.
+
+    A function sent from a large chain-rule graph is shown as a description ("<expression of N nodes …>") because
+    its formula, written out, would be far too long; such a function is kept by saving the graph."""
+    try:
+        parse(text)
+    except ParseError:
+        if from_graph:
+            raise ValueError("this function came from a chain-rule graph and is too long to write out as a formula, "
+                             "so a surface file could not reopen it. Save the graph instead (Graph tab, File → "
+                             "Save), and send it to the surface again after opening it.") from None
+        raise ValueError("this function cannot be written as a formula that reads back, so nothing was "
+                         "saved.") from None
+
+
 def load_document(path: str) -> SurfaceDocument:
     if os.path.getsize(path) > MAX_BYTES:
         raise ValueError("the file is too large to be a surface file")

@@ -4,7 +4,8 @@ from __future__ import annotations
 import html
 from itertools import groupby
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QSizePolicy, QStackedWidget,
                                QToolButton, QVBoxLayout, QWidget)
 
@@ -16,14 +17,63 @@ SYNTAX_HELP = ("Operators + − * / ^ (or **), parentheses, numbers like 2.5 or 
                "functions exp log sqrt sin cos tan tanh sigmoid relu abs. Press Enter to draw.")
 
 
+CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+UNDO_KEYS = {(Qt.Key.Key_Z, CTRL): "undo", (Qt.Key.Key_Z, CTRL | SHIFT): "redo", (Qt.Key.Key_Y, CTRL): "redo"}
+
+
+class FormulaEdit(QLineEdit):
+    """The formula field. Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y undo and redo the drawn function (``history_requested``),
+    as everywhere else in the window; only while the text differs from the drawn function (the user is typing a
+    new one) do they undo and redo that typing, as in any text field. QLineEdit's own history would otherwise make
+    the box show an older formula while the plot still shows the drawn one."""
+
+    history_requested = Signal(str)   # 'undo' | 'redo', for the workspace's undo stack
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.drawn_text = ""
+
+    def event(self, event) -> bool:
+        # claim the keys before the window's Edit menu shortcuts do (Ctrl+Y is not QLineEdit's own)
+        if event.type() == QEvent.Type.ShortcutOverride and self._history_key(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event) -> None:
+        action = self._history_key(event)
+        if action is None:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+        editing = self.text().strip() != self.drawn_text
+        if action == "undo" and editing and self.isUndoAvailable():
+            self.undo()
+        elif action == "redo" and self.isRedoAvailable():
+            self.redo()
+        else:
+            self.history_requested.emit(action)
+
+    @staticmethod
+    def _history_key(event) -> str | None:
+        modifiers = event.modifiers() & (CTRL | SHIFT | Qt.KeyboardModifier.AltModifier)
+        action = UNDO_KEYS.get((event.key(), modifiers))
+        if action is None and event.matches(QKeySequence.StandardKey.Undo):
+            action = "undo"
+        if action is None and event.matches(QKeySequence.StandardKey.Redo):
+            action = "redo"
+        return action
+
+
 class FunctionBar(QWidget):
     submitted = Signal(str)          # a formula that parses was entered
     preset_chosen = Signal(object)   # a Preset
     open_as_graph_clicked = Signal()
+    history_requested = Signal(str)  # 'undo' | 'redo' of the drawn function, asked for in the formula field
 
     def __init__(self, presets: list[Preset], parent=None):
         super().__init__(parent)
-        self.expressionEdit = QLineEdit(self)
+        self.expressionEdit = FormulaEdit(self)
         self.expressionEdit.setObjectName("expressionEdit")
         self.expressionEdit.setPlaceholderText("Type a function of x and y, e.g. x*exp(-x^2 - y^2)")
         self.expressionEdit.setToolTip(SYNTAX_HELP)
@@ -74,6 +124,7 @@ class FunctionBar(QWidget):
         self.draw_button.clicked.connect(self.submit)
         self.graph_button.clicked.connect(self.open_as_graph_clicked)
         self.expressionEdit.textEdited.connect(self._on_edited)
+        self.expressionEdit.history_requested.connect(self.history_requested)
 
     def _presets_menu(self, presets: list[Preset]) -> QMenu:
         menu = QMenu(self)
@@ -89,6 +140,7 @@ class FunctionBar(QWidget):
 
     def set_text(self, text: str) -> None:
         """Show the current function (from the session) without submitting it."""
+        self.expressionEdit.drawn_text = text
         if self.expressionEdit.text() != text:
             self.expressionEdit.setText(text)
         self.clear_error()

@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget)
 
 from engine import ParseError, parse
-from engine.taylor import PointAnalysis
+from engine.taylor import PointAnalysis, vector_norm
+from gui.surface.point_context import PointContext
 from gui.views.ticks import format_number
 
 OVERLAYS = (("gradient", "Gradient arrow", "The gradient at the point: the direction of steepest ascent"),
@@ -24,11 +25,73 @@ VERDICTS = {
     "maximum": "critical point: local maximum (Hessian negative definite)",
     "saddle": "critical point: saddle (Hessian has eigenvalues of both signs)",
     "degenerate": "critical point: the second-derivative test cannot decide (a zero eigenvalue)",
+    "infinite": "not a critical point (∇f is infinite here, or too large for a 64-bit number)",
+    "undefined": "undecided: ∇f is undefined here",
 }
+MUTED = "#707a8c"
+
+
+def partial(name: str, n: int) -> str:
+    return f"df/d{name}" if n == 1 else f"∂f/∂{name}"
 
 
 def vector_text(v) -> str:
     return "(" + ", ".join(format_number(float(c)) for c in np.ravel(v)) + ")"
+
+
+def placeholder(axes) -> str:
+    where = "click the curve" if len(axes) == 1 else "click the contour view"
+    return f"{where}, or type {', '.join(axes)}"
+
+
+def components_html(names, values) -> str:
+    """One line per component, named: ∂f/∂x = …"""
+    return "<br>".join(f"{partial(n, len(names))} = {format_number(float(v))}" for n, v in zip(names, values))
+
+
+def full_gradient_html(context: PointContext) -> str:
+    names = tuple(context.full_gradient)
+    lines = []
+    for name, value in context.full_gradient.items():
+        line = f"{partial(name, len(names))} = {format_number(value)}"
+        if name in context.fixed:
+            line += f" <span style='color:{MUTED}'>({name} fixed at {format_number(context.fixed[name])})</span>"
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+def matrix_html(names, matrix) -> str:
+    """The Hessian with its rows and columns named by variable (no digits in the markup: tests read the numbers)."""
+    head = "".join(f"<td align='center' style='color:{MUTED}'>&nbsp;{n}&nbsp;</td>" for n in names)
+    rows = "".join(f"<tr><td style='color:{MUTED}'>{n}&nbsp;</td>"
+                   + "".join(f"<td align='right'>&nbsp;{format_number(float(v))}&nbsp;</td>" for v in row) + "</tr>"
+                   for n, row in zip(names, np.atleast_2d(matrix)))
+    return f"<table><tr><td></td>{head}</tr>{rows}</table>"
+
+
+def steepest_text(a: PointAnalysis, context: PointContext) -> str:
+    g = np.asarray(a.gradient, dtype=np.float64)
+    if np.any(np.isnan(g)):
+        return "undefined (∇f is undefined here)"
+    if np.any(np.isinf(g)):
+        return "undefined (∇f is infinite here)"
+    norm = vector_norm(g)
+    if norm == 0:
+        return "none (∇f = 0)"
+    if context.is_critical(a):
+        return "none (∇f ≈ 0 for this function: a critical point)"
+    largest = float(np.max(np.abs(g)))
+    return vector_text(-(g / largest) / (norm / largest))   # scaled first: no overflow for huge gradients
+
+
+def verdict_text(a: PointAnalysis, context: PointContext) -> str:
+    g = np.asarray(a.gradient, dtype=np.float64)
+    if np.any(np.isnan(g)):
+        return VERDICTS["undefined"]
+    if np.any(np.isinf(g)):
+        return VERDICTS["infinite"]
+    kind = context.kind(a)
+    return VERDICTS.get(kind, kind)
 
 
 def parse_vector(text: str, n: int) -> np.ndarray:
@@ -77,24 +140,36 @@ class PointInspector(QWidget):
         self.direction: np.ndarray | None = None
         self.pointEdit = QLineEdit(self)
         self.pointEdit.setObjectName("pointEdit")
-        self.pointEdit.setPlaceholderText("click the contour view, or type x, y")
+        self.pointEdit.setPlaceholderText(placeholder(("x", "y")))
         self.pointEdit.setToolTip("Type the coordinates of a point, separated by commas, and press Enter; each may "
                                   "be a constant formula such as log(2) or pi/4")
         self.directionEdit = QLineEdit("1, 0", self)
         self.directionEdit.setObjectName("directionEdit")
         self.directionEdit.setToolTip("A direction u (any length; it is normalized) for the directional derivative")
+        self.scopeNote = QLabel(self)
+        self.scopeNote.setObjectName("inspectorScope")
+        self.scopeNote.setWordWrap(True)
+        self.scopeNote.setStyleSheet(f"color: {MUTED};")
+        self.scopeNote.hide()
         self.message = QLabel(self)
         self.message.setStyleSheet("color: #ff8a80;")
         self.message.setWordWrap(True)
         self.fields: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Point", self.pointEdit)
+        self.pointLabel = QLabel("Point (x, y)", self)
+        form.addRow(self.pointLabel, self.pointEdit)
+        self.row_labels: dict[str, QLabel] = {}
         for key, label in (("value", "f"), ("gradient", "∇f"), ("gradient_norm", "|∇f|"),
                            ("steepest", "Steepest descent"), ("hessian", "Hessian H"),
-                           ("eigenvalues", "Eigenvalues"), ("eigenvectors", "Eigenvectors"), ("verdict", "Verdict")):
+                           ("eigenvalues", "Eigenvalues"), ("eigenvectors", "Eigenvectors"), ("verdict", "Verdict"),
+                           ("full_gradient", "Full ∇f")):
             self.fields[key] = self._field(key)
-            form.addRow(label, self.fields[key])
+            self.row_labels[key] = QLabel(label, self)
+            form.addRow(self.row_labels[key], self.fields[key])
+        self.fields["full_gradient"].setToolTip("The gradient with respect to every variable of f, the fixed ones "
+                                                "included, at the point with their fixed values")
+        self._form = form
         form.addRow("Direction u", self.directionEdit)
         self.fields["directional"] = self._field("directional")
         form.addRow("D_u f = ∇f·u", self.fields["directional"])
@@ -109,13 +184,14 @@ class PointInspector(QWidget):
             overlay_layout.addWidget(box)
             self.overlay_boxes[key] = box
         layout = QVBoxLayout(self)
+        layout.addWidget(self.scopeNote)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(overlays)
         layout.addStretch(1)
         self.pointEdit.returnPressed.connect(self._on_point_entered)
         self.directionEdit.editingFinished.connect(self._on_direction_edited)
-        self.show_analysis(None, ())
+        self.show_analysis(None, ("x", "y"))
 
     def _field(self, key: str) -> QLabel:
         label = QLabel(self)
@@ -131,29 +207,49 @@ class PointInspector(QWidget):
         return {k: b.isChecked() for k, b in self.overlay_boxes.items()}
 
     # --- showing --------------------------------------------------------------------------------------------------
-    def show_analysis(self, analysis: PointAnalysis | None, axes) -> None:
+    def show_analysis(self, analysis: PointAnalysis | None, axes, context: PointContext | None = None) -> None:
+        """Show the engine's analysis of the point (None: no point), its derivatives with respect to ``axes``.
+        ``context`` adds the fixed variables (with the full gradient) and the function's scales for the verdict."""
         self.analysis = analysis
         self.axes = tuple(axes)
+        context = context or PointContext()
+        self._show_scope(context)
         if analysis is None:
             for label in self.fields.values():
                 label.setText("—")
             self.pointEdit.clear()
             return
-        a = analysis
+        a, f = analysis, self.fields
         self.pointEdit.setText(", ".join(format_number(float(c), 8).replace("−", "-") for c in a.point))
-        f = self.fields
         f["value"].setText(format_number(a.value))
-        f["gradient"].setText(vector_text(a.gradient))
+        f["gradient"].setText(components_html(self.axes, a.gradient))
         f["gradient_norm"].setText(format_number(a.gradient_norm))
-        norm = a.gradient_norm
-        f["steepest"].setText(vector_text(-a.gradient / norm) if norm > 0 and np.isfinite(norm)
-                              else "none (∇f = 0)")
-        f["hessian"].setText("<br>".join(vector_text(row) for row in a.hessian))
+        f["steepest"].setText(steepest_text(a, context))
+        f["hessian"].setText(matrix_html(self.axes, a.hessian))
         f["eigenvalues"].setText(vector_text(a.eigenvalues))
-        f["eigenvectors"].setText("<br>".join(f"v{i + 1} = {vector_text(a.eigenvectors[:, i])}"
-                                              for i in range(a.eigenvectors.shape[1])))
-        f["verdict"].setText(VERDICTS.get(a.kind, a.kind))
+        f["eigenvectors"].setText(f"<span style='color:{MUTED}'>({', '.join(self.axes)}) components</span><br>"
+                                  + "<br>".join(f"v{i + 1} = {vector_text(a.eigenvectors[:, i])}"
+                                                for i in range(a.eigenvectors.shape[1])))
+        f["verdict"].setText(verdict_text(a, context))
+        if context.full_gradient is not None:
+            f["full_gradient"].setText(full_gradient_html(context))
         self._show_directional()
+
+    def _show_scope(self, context: PointContext) -> None:
+        """Name the axes the derivatives are taken along, and say which variables are held fixed at what."""
+        axes = ", ".join(self.axes)
+        self.pointLabel.setText(f"Point ({axes})")
+        self.pointEdit.setPlaceholderText(placeholder(self.axes))
+        fixed = bool(context.fixed)
+        held = ", ".join(f"{n} = {format_number(v)}" for n, v in context.fixed.items())
+        self.scopeNote.setText(f"∇f, H and the verdict below are with respect to the plotted axes {axes} only; "
+                               f"held fixed: {held}. Full ∇f lists every variable." if fixed else "")
+        self.scopeNote.setVisible(fixed)
+        for key in ("full_gradient",):
+            self.row_labels[key].setVisible(fixed)
+            self.fields[key].setVisible(fixed)
+        self.row_labels["gradient"].setText(f"∇f in ({axes})" if fixed else "∇f")
+        self.row_labels["hessian"].setText(f"H in ({axes})" if fixed else "Hessian H")
 
     def _show_directional(self) -> None:
         a = self.analysis

@@ -1,9 +1,11 @@
 """What is drawn over the function in the views: the selected point, its gradient arrow, tangent plane, quadratic
 model, eigen-directions, and the critical points found. Items are created once and only their data changes.
 
-A set of critical points (a curve, an interval, a flat region) is drawn as its samples joined by its edges, in its
-kind's colour, on the floor of the contour view, lifted onto the surface in the 3-D view (z = f at the samples) and
-along the curve in the one-variable view; its representative point keeps its diamond marker like an isolated one.
+A set of critical points (a curve, an interval) is drawn as its samples joined by its edges, in its kind's colour,
+on the floor of the contour view, lifted onto the surface in the 3-D view (z = f at the samples) and along the curve
+in the one-variable view. A region of the plane is drawn lightly instead (its samples are a dense net): a translucent
+fill and its outline in the contour view, the outline on the surface in the 3-D view. A set's representative point
+keeps its diamond marker like an isolated one.
 """
 from __future__ import annotations
 
@@ -11,7 +13,10 @@ import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 from OpenGL import GL
+from PySide6.QtCore import QRectF
 
+from engine.taylor import vector_norm
+from gui.surface.regions import fill_image, mask_outline, region_mask
 from gui.views.contour_lines import contour_segments
 from gui.views.surface_view import grid_faces
 
@@ -26,6 +31,7 @@ SET_WIDTH = 3.5         # pen width of a set of critical points; a darker pen un
 SET_OUTLINE = (16, 16, 20, 230)
 PATCH_FRACTION = 0.16   # half-width of the model patches, as a fraction of each axis range
 PATCH_SAMPLES = 15
+ARROW_MAX = 5.0         # scene units: the longest 3-D gradient arrow (the scene box is 10 × 10 × 5)
 
 
 # Markers and arrows are drawn over the surface without a depth test: a point sprite shares one depth, so on a
@@ -52,12 +58,21 @@ def constant_on_sets(c, samples: np.ndarray) -> np.ndarray:
     return np.full(len(samples), c.value)
 
 
-def set_segments(c, evaluate) -> tuple[np.ndarray, np.ndarray]:
-    """A set's edges as point pairs (2k, n) and f at each of those points (2k,)."""
-    samples = np.asarray(c.samples, dtype=np.float64)
-    values = np.broadcast_to(np.asarray(evaluate(c, samples), dtype=np.float64), (len(samples),))
-    index = np.asarray(c.edges, dtype=np.int64).reshape(-1)
-    return samples[index], values[index]
+def is_region(c) -> bool:
+    """A 2-D set of critical points in the plane of the two plotted axes."""
+    return c.is_set and c.dimension >= 2 and np.asarray(c.samples).shape[1] == 2
+
+
+def set_segments(c, evaluate, region=None, box=None) -> tuple[np.ndarray, np.ndarray]:
+    """What is drawn of a set as point pairs (2k, n), and f at each of those points (2k,): a curve's edges, or the
+    outline of a region's cell mask ``region`` over ``box``."""
+    if region is not None:
+        points = mask_outline(region, box)
+    else:
+        points = np.asarray(c.samples, dtype=np.float64)[np.asarray(c.edges, dtype=np.int64).reshape(-1)]
+    with np.errstate(all="ignore"):
+        values = np.broadcast_to(np.asarray(evaluate(c, points), dtype=np.float64), (len(points),))
+    return points, values
 
 
 class Overlays:
@@ -83,6 +98,7 @@ class Overlays:
     @staticmethod
     def _flat_items(view) -> dict:
         items = {
+            "region fill": pg.ImageItem(axisOrder="col-major"),
             "tangent": pg.PlotDataItem(pen=pg.mkPen((240, 240, 255, 200), width=1.6, style=pg.QtCore.Qt.PenStyle.DashLine)),
             "quadratic": pg.PlotDataItem(pen=pg.mkPen(QUADRATIC_COLOR, width=1.4), connect="pairs"),
             "eigen0": pg.PlotDataItem(pen=pg.mkPen(EIGEN_COLORS[0], width=2.5)),
@@ -110,12 +126,16 @@ class Overlays:
         for items in self._flat.values():
             for item in items.values():
                 item.setVisible(False)
-        sets = [(c, *set_segments(c, evaluate)) for c in critical if c.is_set]
+        regions = {} if one_variable else {id(c): region_mask(c.samples, c.edges, box) for c in critical
+                                              if is_region(c)}
+        sets = [(c, *set_segments(c, evaluate, regions.get(id(c)), box)) for c in critical if c.is_set]
         if one_variable:
             self._draw_flat_sets(self._flat[self.curve], [(c, np.column_stack([p[:, 0], v])) for c, p, v in sets])
             self._draw_curve(analysis, shown, critical, box)
         else:
             self._draw_flat_sets(self._flat[self.contour], [(c, p[:, :2]) for c, p, _v in sets])
+            self._draw_region_fill(self._flat[self.contour]["region fill"],
+                                   [(regions[id(c)], kind_color(c)) for c in critical if id(c) in regions], box)
             if self.surface.extent is not None:
                 self._draw_gl_sets(sets)
             self._draw_plane_views(analysis, shown, critical, box)
@@ -134,6 +154,15 @@ class Overlays:
             pairs = np.concatenate([p for parts in by_kind.values() for p in parts])
             flat["set outline"].setData(pairs[:, 0], pairs[:, 1])
             flat["set outline"].setVisible(True)
+
+    @staticmethod
+    def _draw_region_fill(item, regions, box) -> None:
+        if not regions:
+            return
+        (x0, x1), (y0, y1) = box[0], box[1]
+        item.setImage(fill_image(regions), autoLevels=False, levels=(0, 255))
+        item.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        item.setVisible(True)
 
     def _draw_gl_sets(self, sets) -> None:
         """Sets lifted onto the surface: each edge from (x, y, f) to (x', y', f'), where both ends are in view."""
@@ -167,7 +196,7 @@ class Overlays:
         span = hi - lo
         if has_surface:
             self._show_gl("point", pos=self._lift(self.surface.to_scene([[p[0], p[1], a.value]])))
-        grad_ok = np.all(np.isfinite(a.gradient)) and np.linalg.norm(a.gradient) > 0
+        grad_ok = np.all(np.isfinite(a.gradient)) and vector_norm(a.gradient) > 0
         if shown.get("gradient") and grad_ok:
             self._gradient_2d(flat["gradient"], p, a.gradient, span)
             if has_surface:
@@ -226,15 +255,24 @@ class Overlays:
             self._show_gl("quadratic", pos=self.surface.to_scene(segments[keep].reshape(-1, 3)).astype(np.float32))
 
     def _gradient_3d(self, p, value, g) -> None:
+        """Up the tangent plane, about 2.2 scene units long on the floor; no longer than ARROW_MAX in all (a huge
+        gradient gives a short arrow pointing almost straight up, not one leaving the scene)."""
         scale = self.surface.scene_scale()
-        s = 2.2 / np.linalg.norm(scale[:2] * g)   # about 2.2 scene units long on the floor
+        unit = g / vector_norm(g)                        # scaled first: g·g of a huge gradient overflows
+        step = unit * (2.2 / vector_norm(scale[:2] * unit))
+        with np.errstate(over="ignore", invalid="ignore"):
+            offset = scale * np.array([step[0], step[1], float(step @ g)])
+        if not np.isfinite(offset[2]):
+            offset = np.array([0.0, 0.0, ARROW_MAX])
+        length = vector_norm(offset)
+        if length > ARROW_MAX:
+            offset *= ARROW_MAX / length
         base = self.surface.to_scene([[p[0], p[1], value]])[0]
-        tip = self.surface.to_scene([[p[0] + s * g[0], p[1] + s * g[1], value + s * float(g @ g)]])[0]
-        self._show_gl("gradient", pos=self._lift(_arrow_3d(base, tip)))
+        self._show_gl("gradient", pos=self._lift(_arrow_3d(base, base + offset)))
 
     def _gradient_2d(self, item, p, g, span) -> None:
         u = g / span
-        s = 0.14 / np.linalg.norm(u)
+        s = 0.14 / vector_norm(u)
         tip = p + s * g
         item.setData(*_arrow_2d(p, tip, span).T)
         item.setVisible(True)
@@ -242,7 +280,7 @@ class Overlays:
     def _tangent_line_2d(self, item, p, g, span) -> None:
         """The level line of the linear model through the point: tangent to the contour there."""
         u = np.array([-g[1], g[0]]) / span
-        d = np.array([-g[1], g[0]]) * (0.18 / np.linalg.norm(u))
+        d = np.array([-g[1], g[0]]) * (0.18 / vector_norm(u))
         item.setData([p[0] - d[0], p[0] + d[0]], [p[1] - d[1], p[1] + d[1]])
         item.setVisible(True)
 

@@ -22,6 +22,7 @@ from gui.surface.critical_panel import CriticalPanel
 from gui.surface.function_bar import FunctionBar
 from gui.surface.inspector import PointInspector
 from gui.surface.overlays import Overlays
+from gui.surface.point_context import point_context
 from gui.surface.presets import find_preset, load_presets
 from gui.surface.sampling import sample_curve, sample_gradient, sample_surface
 from gui.views.contour_view import ContourView
@@ -50,6 +51,7 @@ class SurfaceWorkspace(QWidget):
         self._pending: set[str] = set()
         self._preset_key: str | None = None    # the last preset chosen, whose note is shown while it is drawn
         self._field_note = ""                   # the status message about the drawn field (gaps, clipping)
+        self._critical_note_shown = False       # the status bar shows what the last critical-point search found
         self._build()
         self.overlays = Overlays(self.surfaceView, self.contourView, self.curveView)
         self._connect()
@@ -112,6 +114,8 @@ class SurfaceWorkspace(QWidget):
         s.point_changed.connect(lambda: self._schedule("point"))
         self.function_bar.submitted.connect(self.set_function_text)
         self.function_bar.preset_chosen.connect(self.apply_preset)
+        self.function_bar.history_requested.connect(
+            lambda action: self.undo_stack.undo() if action == "undo" else self.undo_stack.redo())
         self.function_bar.open_as_graph_clicked.connect(lambda: self.open_as_graph_requested.emit(s.expression))
         c = self.controls
         c.ranges_edited.connect(lambda ranges: self.undo_stack.push(SetRangeCommand(s, ranges)))
@@ -218,8 +222,12 @@ class SurfaceWorkspace(QWidget):
         self._schedule("field")
 
     def _on_critical_results(self, results) -> None:
+        """Say what was found; once the results are cleared (a new function or domain), withdraw that message."""
         if results:
             self.status_message.emit(f"{self.critical.summary_text()} in view.")
+        elif self._critical_note_shown:
+            self.status_message.emit("")
+        self._critical_note_shown = bool(results)
         self._schedule("overlays")
 
     def _on_gradient_field_toggled(self, shown: bool) -> None:
@@ -277,7 +285,7 @@ class SurfaceWorkspace(QWidget):
                 self.analysis = analyze_point(self._plotted, s.point, s.axes)
             except (ValueError, np.linalg.LinAlgError) as error:
                 self.status_message.emit(f"Cannot analyse this point: {error}")
-        self.inspector.show_analysis(self.analysis, s.axes)
+        self.inspector.show_analysis(self.analysis, s.axes, point_context(s, self._plotted))
         self.approximation.show_point(self._plotted, self.analysis)
 
     def _draw_overlays(self) -> None:
@@ -321,7 +329,9 @@ class SurfaceWorkspace(QWidget):
                 self.inspector.set_overlay(key, shown)
 
     def save_file(self, path: str) -> None:
+        """ValueError (nothing written) when the function's text would not read back, e.g. a large graph's."""
         s = self.session
+        doc.check_function_text(s.text, from_graph=s.objective_source is not None)
         doc.save_document(doc.SurfaceDocument(
             s.text, s.axes, dict(s.fixed), {a: s.domain[a] for a in s.variables if a in s.domain},
             None if s.point is None else tuple(map(float, s.point)), self.controls.resolutionSpin.value(),

@@ -64,6 +64,12 @@ class PickingPlot(pg.PlotWidget):
         self.setMinimumSize(240, 200)
         for side in ("left", "bottom"):
             self.plotItem.getAxis(side).enableAutoSIPrefix(False)   # data units, never "(x0.001)"
+        # room on the right for the label of a tick at the plot's right edge (x = 2 on a box ending at 2), which the
+        # axis would otherwise hide because it reaches past its end; the neighbouring panel no longer cuts it either
+        overhang = self.fontMetrics().horizontalAdvance("−0.000") // 2 + 4
+        self.plotItem.getAxis("bottom").setStyle(hideOverlappingLabels=overhang)
+        left, top, _right, bottom = self.plotItem.layout.getContentsMargins()
+        self.plotItem.layout.setContentsMargins(left, top, overhang, bottom)
         self.setToolTip("Click: select a point · drag: move it · right/middle drag: pan · wheel: zoom")
         self.extent: tuple[float, float, float, float] | None = None
         self._viewbox.clicked.connect(self.point_clicked)

@@ -213,16 +213,20 @@ def value_range(values: np.ndarray) -> tuple[float, float, bool]:
     if values.size == 0:
         return -1.0, 1.0, False
     lo, hi = float(values.min()), float(values.max())
+    # relative to the values themselves, so that a function whose values are all tiny (x² + y² on ±1e-9: f up to
+    # 2e-18) is drawn with its own relief rather than as a flat sheet in a ±0.5 box
+    magnitude = max(abs(lo), abs(hi))
+    resolution = max(1e-12 * magnitude, np.finfo(np.float64).tiny)
     clipped = False
     if values.size > 20:
         p_lo, p_hi = np.percentile(values, [1.0, 99.0])
-        central = max(p_hi - p_lo, 1e-12)
+        central = max(p_hi - p_lo, resolution)
         if hi - lo > _OUTLIER_RATIO * central:
             lo, hi = float(p_lo - 0.5 * central), float(p_hi + 0.5 * central)
             lo, hi = max(lo, float(values.min())), min(hi, float(values.max()))
             clipped = True
-    if not hi - lo > 1e-12 * max(1.0, abs(lo)):
-        pad = max(1.0, abs(lo)) * 0.5
+    if not hi - lo > resolution:   # constant up to rounding: a box around the value
+        pad = 0.5 * (magnitude if magnitude > 0 else 1.0)
         lo, hi = lo - pad, hi + pad
     return lo, hi, clipped
 

@@ -179,5 +179,8 @@ def test_recovery_banner_in_the_main_window(qtbot, settings_dir, tmp_path):
     assert len(ws.document.graph) == 0
     mw.redo_action.trigger()
     assert set(ws.document.graph.nodes) == {"y", "u", "v", "a", "b", "f"}
-    mw.close()
+    mw.close()                                          # unsaved: the window asks first
+    qtbot.waitUntil(lambda: mw.unsaved_guard.box is not None and mw.unsaved_guard.box.isVisible())
+    qtbot.mouseClick(mw.unsaved_guard.box.button(QMessageBox.StandardButton.Discard), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not mw.isVisible())
     assert not list(directory.glob("*.gsgraph.json"))   # a clean exit leaves nothing to recover
