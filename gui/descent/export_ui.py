@@ -33,6 +33,7 @@ class ExportControls:
         progress_row = QHBoxLayout()
         self.export_progress = QProgressBar(objectName="exportProgress")
         self.cancel_export_button = QPushButton("Cancel", objectName="cancelExportButton")
+        self.cancel_export_button.setToolTip("Stop writing the GIF; no file is left behind")
         self.cancel_export_button.clicked.connect(self.cancel_export)
         progress_row.addWidget(self.export_progress, 1)
         progress_row.addWidget(self.cancel_export_button)

@@ -152,6 +152,7 @@ class OptimizerPanel(QWidget):
         form = QFormLayout()
         self.speed_slider = QSlider(Qt.Orientation.Horizontal, objectName="speedSlider")
         self.speed_slider.setRange(0, len(SPEEDS) - 1)
+        self.speed_slider.setToolTip("How many steps per second Play takes (each run steps once per step)")
         self.speed_slider.setValue(min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.player.steps_per_second)))
         self.speed_slider.valueChanged.connect(lambda i: self.player.set_speed(SPEEDS[i]))
         self.speed_label = QLabel()

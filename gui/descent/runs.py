@@ -122,7 +122,7 @@ class RunsModel(QObject):
             return f"diverged at step {at}: the step was not finite"
         if keeps_decreasing(d.values[: at + 1]):
             # every step went further down: the method did its job, the function has no bottom there
-            return f"diverged at step {at}: f keeps decreasing: it may be unbounded below (f = {d.values[at]:.3g})"
+            return f"diverged at step {at}: f keeps decreasing: it may be unbounded below"
         hint = "" if run.method == "newton" else " (learning rate too large?)"
         return f"diverged at step {at}{hint}"
 

@@ -89,12 +89,17 @@ class DescentWorkspace(ExportControls, QWidget):
         self.newton_label.hide()
         self.notice = QLabel(objectName="descentNotice", wordWrap=True, alignment=Qt.AlignmentFlag.AlignCenter)
         self.notice.hide()
+        self.fixed_label = QLabel(objectName="descentFixed", wordWrap=True)
+        self.fixed_label.setToolTip("The function has more variables than the plotted axes; the runs descend over "
+                                    "the axes only. Change the held values or the axes on the Surface tab.")
+        self.fixed_label.hide()
         self.legend = QLabel(LEGEND, wordWrap=True, objectName="descentLegend")
         self.legend.setStyleSheet("color: palette(mid); font-size: 9pt;")
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)
         upper_layout.setContentsMargins(0, 0, 0, 0)
-        for w, stretch in ((self.views, 1), (self.notice, 0), (self.newton_label, 0), (self.legend, 0)):
+        for w, stretch in ((self.views, 1), (self.fixed_label, 0), (self.notice, 0), (self.newton_label, 0),
+                           (self.legend, 0)):
             upper_layout.addWidget(w, stretch)
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(upper)
@@ -164,6 +169,7 @@ class DescentWorkspace(ExportControls, QWidget):
             self._show_notice(f"Cannot descend this function: {exc}")
             return
         self._show_notice("")
+        self._show_fixed()
         self.panel.set_axes(self.session.axes)
         self._update_views()
         self._restart_on(objective)
@@ -247,6 +253,14 @@ class DescentWorkspace(ExportControls, QWidget):
                 self.model.add_run(RunSpec(method, self.model.default_hyper(method), self.model.next_colour(), start)))
         self.panel.select_run(self.model.runs[0].run_id)
         self.panel.show_start(start)
+
+    def _show_fixed(self) -> None:
+        """Say which variables the runs do not move, and their values (they shape the surface being descended)."""
+        fixed = self.session.fixed
+        held = ", ".join(f"{name} = {value:g}" for name, value in fixed.items())
+        axes = ", ".join(self.session.axes)
+        self.fixed_label.setText(f"Descending over {axes}; {held} held fixed" if fixed else "")
+        self.fixed_label.setVisible(bool(fixed))
 
     def _show_notice(self, text: str) -> None:
         self.notice.setText(text)

@@ -21,6 +21,7 @@ class InlineEditor(QObject):
         self.view = view
         self.edit = QLineEdit(view.viewport())
         self.edit.setObjectName("graphInlineEditor")
+        self.edit.setToolTip("Enter to apply, Esc to cancel")
         self.edit.hide()
         self.edit.installEventFilter(self)
         self.edit.returnPressed.connect(self.commit)

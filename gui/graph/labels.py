@@ -5,8 +5,9 @@ Labels are placed one at a time, the shortest edges first (they have the fewest 
 points along its edge, nearest the middle first, centred on the edge and then just above or below it, in its
 one-line form, then (nodes placed close together leave little room) in its narrower stacked form, then as the bare
 value. A spot that touches a node or a placed label is refused; among the rest the one covering the fewest
-arrowheads, then crossing the fewest other edges, wins. When every spot is taken, the label may push one or two placed labels to other free
-spots; failing that (a very crowded graph) it takes the spot with the least overlap, so every label is still shown.
+arrowheads, then crossing the fewest other edges, wins. When every spot is taken, the label may push one or two
+placed labels to other free spots; failing that (a very crowded graph) it takes the spot with the least overlap, so
+every label is still shown.
 """
 from __future__ import annotations
 

@@ -15,6 +15,9 @@ class SendToSurface(QGroupBox):
         self.graph = graph
         self.axis_x = QComboBox(objectName="sendAxisX")
         self.axis_y = QComboBox(objectName="sendAxisY")
+        self.axis_x.setToolTip("The input plotted along the surface's x axis")
+        self.axis_y.setToolTip("The input plotted along the y axis (— for a curve over the x axis alone); inputs "
+                               "that are not axes stay fixed at their values")
         self.button = QPushButton("Send to surface", objectName="sendToSurfaceButton")
         self.button.setToolTip("Plot the output over the two chosen inputs (the others fixed at their values); "
                                "a descent there uses this graph's own backward pass")

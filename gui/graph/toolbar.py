@@ -64,8 +64,11 @@ def build_toolbar(ws) -> QToolBar:
     _add(bar, ws, "Delete", "deleteButton", "Delete the selected nodes", ws.canvas.delete_selection, "Delete")
     _add(bar, ws, "Fit", "fitButton", "Fit the graph in view", ws.canvas.fit_to_view, "Home")
     bar.addSeparator()
-    bar.addWidget(_menu_button("Presets", "graphPresetsButton", _presets_menu(ws)))
-    bar.addWidget(_menu_button("Export", "graphExportButton", _export_menu(ws)))
+    bar.addWidget(_menu_button("Presets", "graphPresetsButton", _presets_menu(ws),
+                               "Replace the graph with a ready-made one (the chapter's four-input graph, a small "
+                               "network, deep chains…); undo brings yours back"))
+    bar.addWidget(_menu_button("Export", "graphExportButton", _export_menu(ws),
+                               "Save a picture of the whole graph as a PNG image or an SVG drawing"))
     return bar
 
 
@@ -84,9 +87,10 @@ def _mark_output(ws):
     ws.document.set_output(names[0])
 
 
-def _menu_button(text: str, name: str, menu: QMenu) -> QToolButton:
+def _menu_button(text: str, name: str, menu: QMenu, tooltip: str) -> QToolButton:
     button = QToolButton(objectName=name)
     button.setText(text)
+    button.setToolTip(tooltip)
     button.setMenu(menu)
     button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
     return button

@@ -93,6 +93,8 @@ class GraphWorkspace(QWidget):
         self.recovery_label = QLabel()
         restore = QPushButton("Restore", objectName="recoverButton")
         discard = QPushButton("Discard", objectName="discardRecoveryButton")
+        restore.setToolTip("Load the autosaved graph (one undo step)")
+        discard.setToolTip("Delete the autosaved graph and keep the current one")
         restore.clicked.connect(self.restore_recovered)
         discard.clicked.connect(self.discard_recovered)
         row = QHBoxLayout(banner)

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from engine import Expression
-from engine.taylor import PointAnalysis
+from engine.taylor import PointAnalysis, vector_norm
 from gui.surface.inspector import parse_vector, vector_text
 from gui.views.ticks import format_number
 
@@ -125,22 +125,22 @@ class ApproximationPanel(QWidget):
             return
         self.message.clear()
         self._show_estimates(f, a, step)
-        norm = float(np.linalg.norm(step))
-        if norm > 0:
+        norm = vector_norm(step)
+        if 0 < norm < np.inf:
             self._show_curves(f, a, step / norm, norm)
 
     def _show_estimates(self, f, a, step) -> None:
-        target = a.point + step
-        env = dict(zip(a.variables, target))
+        # a far step or a steep function may overflow: the values then show as ∞ or undefined, without warnings
         with np.errstate(all="ignore"):
-            truth = float(f.evaluate(env))
-        linear, quadratic = a.linear.at_offset(step), a.quadratic.at_offset(step)
+            target = a.point + step
+            truth = float(f.evaluate(dict(zip(a.variables, target))))
+            linear, quadratic = a.linear.at_offset(step), a.quadratic.at_offset(step)
+            errors = abs(truth - linear), abs(truth - quadratic)
         self.labels["target"].setText(vector_text(target))
         self.labels["linear"].setText(format_number(linear, 10))
         self.labels["quadratic"].setText(format_number(quadratic, 10))
         self.labels["truth"].setText(format_number(truth, 10))
-        self.labels["errors"].setText(f"linear {format_number(abs(truth - linear), 3)}, "
-                                      f"quadratic {format_number(abs(truth - quadratic), 3)}")
+        self.labels["errors"].setText(f"linear {format_number(errors[0], 3)}, quadratic {format_number(errors[1], 3)}")
 
     def _show_curves(self, f, a, direction, norm) -> None:
         sizes, linear, quadratic = error_curves(f, a, direction)

@@ -28,7 +28,7 @@ VERDICTS = {
     "infinite": "not a critical point (∇f is infinite here, or too large for a 64-bit number)",
     "undefined": "undecided: ∇f is undefined here",
 }
-MUTED = "#707a8c"
+MUTED = "slategray"   # a named colour: the labels' markup carries no digits (tests read their numbers)
 
 
 def partial(name: str, n: int) -> str:
@@ -262,7 +262,7 @@ class PointInspector(QWidget):
             self.message.setText(f"Direction: {error}")
             self.direction = None
             return
-        norm = float(np.linalg.norm(u))
+        norm = vector_norm(u)
         if norm == 0:
             self.fields["directional"].setText("—")
             self.message.setText("Direction: u must not be zero")

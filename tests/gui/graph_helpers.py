@@ -1,8 +1,10 @@
 """Gestures on the graph editor, as a person makes them (clicks, drags, typing), for the graph workspace tests."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtWidgets import QLineEdit, QToolButton
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QLineEdit,
+                               QListWidget, QScrollBar, QToolButton, QToolTip, QWidget)
 
 from gui.graph.items import HEADER_HEIGHT, NODE_HEIGHT, NODE_WIDTH
 from gui.graph.workspace import GraphWorkspace
@@ -113,3 +115,26 @@ def build_chapter_graph(qtbot, ws):
     click_button(qtbot, ws, "tool_select")
     click_canvas(qtbot, ws, (columns["f"][0] + 20, columns["f"][1] + 40))   # select f
     click_button(qtbot, ws, "markOutputButton")
+
+
+CONTROLS = (QAbstractButton, QComboBox, QAbstractSlider, QAbstractSpinBox, QLineEdit, QListWidget)
+
+
+def controls_without_tooltips(root: QWidget) -> list[str]:
+    """Every control a user can operate under ``root`` (shown or not) that has no tooltip; scroll bars and the line
+    edits inside spin boxes (Qt's own parts, which show their owner's tooltip) are not the app's controls."""
+    missing = []
+    for w in root.findChildren(QWidget):
+        if isinstance(w, CONTROLS) and not isinstance(w, QScrollBar) and not w.objectName().startswith("qt_") \
+                and not w.toolTip():
+            missing.append(f"{type(w).__name__} {w.objectName() or getattr(w, 'text', lambda: '')()}")
+    return missing
+
+
+def hover_tooltip(widget: QWidget) -> str:
+    """The tooltip text Qt shows when the pointer rests on ``widget`` (the help event the hover timer sends)."""
+    centre = widget.rect().center()
+    QApplication.sendEvent(widget, QHelpEvent(QEvent.Type.ToolTip, centre, widget.mapToGlobal(centre)))
+    shown = QToolTip.text() if QToolTip.isVisible() else ""
+    QToolTip.hideText()
+    return shown

@@ -1,6 +1,6 @@
 """Fixes from the second review: the output follows the graph as it is built until the user marks one, a refusal's
 red message goes once an edit succeeds, an edge label never covers an output port, and the Graph tab's keys work as
-soon as the tab is shown."""
+soon as the tab is shown, and every control has a tooltip."""
 from __future__ import annotations
 
 import math
@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication
 
 from gui.graph.files import SETTINGS_KEY
 from gui.graph.items import PORT_RADIUS
-from tests.gui.graph_helpers import (button, click_button, click_canvas, connect, editor, node_point, place, type_into_node,
-                                     view_point, visible)
+from tests.gui.graph_helpers import (button, click_button, click_canvas, connect, controls_without_tooltips, editor,
+                                     hover_tooltip, node_point, place, type_into_node, view_point, visible)
 
 pytestmark = pytest.mark.gui
 
@@ -21,8 +21,8 @@ X, Y, C = 0.5, -1.0, 2.0
 
 
 def build_chain(qtbot, ws) -> list[str | None]:
-    """x, y → prod1 → exp1 → sum1 ← c1 as the reviewer built it: every node placed first (prod1 and exp1 in the same
-    row, 80 px apart), then wired by dragging. Returns the output after each edit."""
+    """x, y → prod1 → exp1 → sum1 ← c1 as the reviewer built it: every node placed first (prod1 and exp1 in
+    the same row, 80 px apart), then wired by dragging. Returns the output after each edit."""
     outputs = []
 
     def record():
@@ -219,3 +219,12 @@ def test_esc_and_delete_work_from_anywhere_in_the_workspace(qtbot, graph_workspa
     assert editor(ws).text() == "info" and ws.canvas.tool.key == "select"
     press(qtbot, Qt.Key.Key_Escape)
     assert not editor(ws).isVisible() and "u" in ws.document.graph.nodes
+
+
+def test_every_graph_control_explains_itself_on_hover(qtbot, graph_workspace):
+    ws = graph_workspace
+    assert controls_without_tooltips(ws) == []
+    assert hover_tooltip(button(ws, "graphPresetsButton")).startswith("Replace the graph with a ready-made one")
+    assert "PNG image or an SVG drawing" in hover_tooltip(button(ws, "graphExportButton"))
+    for combo in (ws.sender_panel.axis_x, ws.sender_panel.axis_y):
+        assert "axis" in hover_tooltip(combo)
