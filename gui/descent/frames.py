@@ -108,3 +108,13 @@ def newton_drawable(frame: RunFrame | None) -> bool:
         return False
     parts = (ex.target, ex.model.value, ex.model.gradient, ex.model.hessian)
     return all(np.all(np.isfinite(np.asarray(p, dtype=np.float64))) for p in parts)
+
+
+def items_per_frame(frames: list[RunFrame], items_by_run: dict, view, make) -> list:
+    """The drawn items of each frame's run (``make(view)`` builds them the first time a run is seen), after taking
+    the items of runs no longer in the race out of ``view``. Shared by the 3D and 2D scenes."""
+    live = {f.run_id for f in frames}
+    for run_id in [r for r in items_by_run if r not in live]:
+        for item in items_by_run.pop(run_id).items:
+            view.remove_item(item)
+    return [items_by_run.get(f.run_id) or items_by_run.setdefault(f.run_id, make(view)) for f in frames]

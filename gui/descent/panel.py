@@ -7,16 +7,17 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap, QUndoStack
-from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QColorDialog, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QListWidget, QListWidgetItem, QMenu, QPushButton, QSlider, QSpinBox, QToolButton,
                                QVBoxLayout, QWidget)
 
 from engine.optimizers import METHODS
 from gui.descent.commands import (AddRunCommand, RemoveRunCommand, SetColourCommand, SetHyperparameterCommand,
                                   SetMethodCommand, SetStartCommand)
-from gui.descent.hyper_row import HyperRow, NumberBox
+from gui.descent.hyper_row import HyperRow
 from gui.descent.player import Player
 from gui.descent.runs import RunSpec, RunsModel
+from gui.descent.start_box import StartBox
 
 RACE = ("gd", "momentum", "adam", "newton")
 STATUS_COLOURS = {"diverged": "#ff6b6b", "undefined": "#ff6b6b", "converged": "#5fd38d", "error": "#ff6b6b",
@@ -114,24 +115,11 @@ class OptimizerPanel(QWidget):
         form.addWidget(self.hyper_error)
         return self.editor_box
 
-    def _build_start_box(self) -> QGroupBox:
-        box = QGroupBox("Start")
-        form = QFormLayout(box)
-        self.start_boxes = [NumberBox(objectName=f"start{i}Box") for i in range(2)]
-        self.start_labels = [QLabel("x"), QLabel("y")]
-        for label, spin in zip(self.start_labels, self.start_boxes):
-            spin.setRange(-1e6, 1e6)
-            spin.setToolTip("Type a start coordinate, or click on the contour map")
-            spin.valueChanged.connect(self._on_start_typed)
-            form.addRow(label, spin)
-        self.shared_start = QCheckBox("All runs share this start", objectName="sharedStartCheck")
-        self.shared_start.setChecked(True)
-        self.shared_start.setToolTip("Unchecked: a click or typed start moves only the selected run")
-        form.addRow(self.shared_start)
-        self.start_hint = QLabel("Click the contour map to set the start.", wordWrap=True)
-        self.start_hint.setStyleSheet("color: palette(mid);")
-        form.addRow(self.start_hint)
-        return box
+    def _build_start_box(self) -> StartBox:
+        self.start_box = StartBox()
+        self.start_box.start_entered.connect(self.apply_start)
+        self.shared_start, self.start_hint = self.start_box.shared_start, self.start_box.hint
+        return self.start_box
 
     def _build_playback_box(self) -> QGroupBox:
         box = QGroupBox("Playback")
@@ -178,8 +166,7 @@ class OptimizerPanel(QWidget):
         return -1 if item is None else int(item.data(Qt.ItemDataRole.UserRole))
 
     def current_start(self) -> np.ndarray:
-        n = len(self.model.objective.variables)
-        return np.array([b.value() for b in self.start_boxes[:n]])
+        return self.start_box.point()
 
     def add_run(self, method: str) -> int:
         spec = RunSpec(method, self.model.default_hyper(method), self.model.next_colour(), self.current_start())
@@ -216,15 +203,7 @@ class OptimizerPanel(QWidget):
                 return
 
     def set_axes(self, names) -> None:
-        names = list(names)
-        for i, (label, spin) in enumerate(zip(self.start_labels, self.start_boxes)):
-            visible = i < len(names)
-            label.setVisible(visible)
-            spin.setVisible(visible)
-            if visible:
-                label.setText(names[i])
-        where = "the curve" if len(names) == 1 else "the contour map"
-        self.start_hint.setText(f"Click {where} to set the start.")
+        self.start_box.set_axes(names)
 
     def _on_method_chosen(self, index: int) -> None:
         run_id, method = self.current_run_id(), self.method_combo.itemData(index)
@@ -253,9 +232,6 @@ class OptimizerPanel(QWidget):
         colour = QColorDialog.getColor(QColor(self.model.run(run_id).colour), self, "Run colour")
         if colour.isValid():
             self.undo_stack.push(SetColourCommand(self.model, run_id, colour.name()))
-
-    def _on_start_typed(self, _value: float) -> None:
-        self.apply_start(self.current_start())
 
     # --- model → widgets ------------------------------------------------------------------------------------
     def _on_run_added(self, run_id: int) -> None:
@@ -331,9 +307,7 @@ class OptimizerPanel(QWidget):
         self.run_selected.emit(run_id)
 
     def show_start(self, point) -> None:
-        for spin, value in zip(self.start_boxes, point):
-            with QSignalBlocker(spin):
-                spin.setValue(float(value))
+        self.start_box.show_point(point)
 
     def _show_hyper_error(self, message: str) -> None:
         self.hyper_error.setText(message)

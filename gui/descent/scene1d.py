@@ -48,17 +48,9 @@ class Race1D(Race2D):
         self._landing.setVisible(shown)
         self._parabola.setVisible(shown)
 
-    def draw_newton(self, frame: RunFrame | None) -> None:
+    def draw_model(self, frame: RunFrame, ex) -> None:
         """The parabola f + f′t + ½f″t² around the iterate, the jump to where the step goes on it, and a dotted
         line down (or up) to the curve, where the next iterate actually lands."""
-        self.show_newton(frame is not None)
-        if frame is None:
-            return
-        ex = frame.newton
-        key = (frame.key, frame.step, id(ex), self.view.extent)
-        if self._newton_key == key:
-            return
-        self._newton_key = key
         p, t = float(frame.point[0]), float(np.ravel(ex.target)[0])
         x0, x1, _, _ = self.view.extent
         half = min(max(0.75 * abs(t - p), 0.18 * (x1 - x0)), x1 - x0)

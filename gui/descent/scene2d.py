@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from gui.descent.frames import RunFrame, newton_drawable, newton_frame
+from gui.descent.frames import RunFrame, items_per_frame, newton_drawable, newton_frame
 from gui.descent.geometry import (arrow_head, arrow_segments, clipped_segments, level_curves, model_grid,
                                   model_levels, newton_patch)
 
@@ -60,7 +60,7 @@ class _RunItems2D:
 
 class Race2D:
     """Draws RunFrames on a 2D plot. The contour map plots the iterates themselves; subclasses plot something else
-    of them (the curve view plots (x, f(x))) by overriding plot_points, plot_vector and draw_newton."""
+    of them (the curve view plots (x, f(x))) by overriding plot_points, plot_vector and draw_model."""
 
     def __init__(self, view):
         self.view = view
@@ -99,14 +99,8 @@ class Race2D:
     def draw(self, frames: list[RunFrame]) -> None:
         if self.view.extent is None:
             return
-        live = {f.run_id for f in frames}
-        for run_id in list(self._runs):
-            if run_id not in live:
-                for item in self._runs.pop(run_id).items:
-                    self.view.remove_item(item)
         starts = []
-        for frame in frames:
-            items = self._runs.get(frame.run_id) or self._runs.setdefault(frame.run_id, _RunItems2D(self.view))
+        for frame, items in zip(frames, items_per_frame(frames, self._runs, self.view, _RunItems2D)):
             pts, shown = self.plot_points(frame)
             self._draw_run(items, frame, pts, shown)
             if shown[0]:
@@ -152,15 +146,19 @@ class Race2D:
             self._newton_key = None
 
     def draw_newton(self, frame: RunFrame | None) -> None:
-        """The level curves of Newton's quadratic model around its iterate, and the jump to where the step goes."""
+        """Newton's model at ``frame``'s iterate (None: hide it), redrawn only when the iterate, its explanation or
+        the view changed."""
         self.show_newton(frame is not None)
         if frame is None:
             return
-        ex = frame.newton
-        key = (frame.key, frame.step, id(ex), self.view.extent)
+        key = (frame.key, frame.step, id(frame.newton), self.view.extent)
         if self._newton_key == key:
             return   # the same explanation (cached upstream) at the same place: already drawn
         self._newton_key = key
+        self.draw_model(frame, frame.newton)
+
+    def draw_model(self, frame: RunFrame, ex) -> None:
+        """The level curves of Newton's quadratic model around its iterate, and the jump to where the step goes."""
         p, target = frame.current, np.asarray(ex.target, dtype=np.float64)
         xs, ys, zs = model_grid(ex.model, newton_patch(p, target, self.box()), n=61)
         centre = ex.model.at_offset(ex.stationary_point - p) if ex.stationary_point is not None else np.nan

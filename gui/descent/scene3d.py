@@ -8,7 +8,7 @@ import numpy as np
 import pyqtgraph.opengl as gl
 from PySide6.QtGui import QColor
 
-from gui.descent.frames import RunFrame, newton_drawable, newton_frame
+from gui.descent.frames import RunFrame, items_per_frame, newton_drawable, newton_frame
 from gui.descent.geometry import (LiftedTrail, SurfaceFunction, arrow_head, arrow_segments, model_grid,
                                   newton_patch, segment_pairs, wireframe_segments)
 from gui.views.surface_view import SurfaceView
@@ -70,14 +70,8 @@ class Race3D:
     def draw(self, frames: list[RunFrame]) -> None:
         if self.surface is None or self.view.extent is None:
             return
-        live = {f.run_id for f in frames}
-        for run_id in list(self._runs):
-            if run_id not in live:
-                for item in self._runs.pop(run_id).items:
-                    self.view.remove_item(item)
         starts = []
-        for frame in frames:
-            items = self._runs.get(frame.run_id) or self._runs.setdefault(frame.run_id, _RunItems3D(self.view))
+        for frame, items in zip(frames, items_per_frame(frames, self._runs, self.view, _RunItems3D)):
             self._draw_run(items, frame)
             if frame.inside[0] and frame.defined[0]:   # where f is undefined there is no height to put it at
                 starts.append(frame.points[0])

@@ -31,29 +31,33 @@ def candidate_points(box) -> list[np.ndarray]:
 
 def is_good_start(objective: Objective, point) -> bool:
     """f and ∇f are finite at ``point`` and the gradient is not (numerically) zero."""
-    p = np.asarray(point, dtype=np.float64)
-    if p.shape != (len(objective.variables),) or not np.all(np.isfinite(p)):
+    evaluated = _evaluate(objective, point, with_gradient=True)
+    if evaluated is None:
         return False
-    try:
-        with np.errstate(all="ignore"):
-            value = float(objective.value(p))
-            grad = np.asarray(objective.gradient(p), dtype=np.float64)
-    except (ArithmeticError, ValueError):
-        return False
+    value, grad = evaluated
     if not (np.isfinite(value) and np.all(np.isfinite(grad))):
         return False
     return float(np.linalg.norm(grad)) > 1e-6 * (1.0 + abs(value))
 
 
 def is_defined_at(objective: Objective, point) -> bool:
+    evaluated = _evaluate(objective, point, with_gradient=False)
+    return evaluated is not None and bool(np.isfinite(evaluated[0]))
+
+
+def _evaluate(objective: Objective, point, with_gradient: bool) -> tuple[float, np.ndarray | None] | None:
+    """(f, ∇f or None) at ``point``; None when it is not a finite point of the objective's size or evaluating
+    there fails (a domain error is an answer here, not a crash)."""
     p = np.asarray(point, dtype=np.float64)
     if p.shape != (len(objective.variables),) or not np.all(np.isfinite(p)):
-        return False
+        return None
     try:
         with np.errstate(all="ignore"):
-            return bool(np.isfinite(float(objective.value(p))))
+            value = float(objective.value(p))
+            grad = np.asarray(objective.gradient(p), dtype=np.float64) if with_gradient else None
     except (ArithmeticError, ValueError):
-        return False
+        return None
+    return value, grad
 
 
 def pick_start(objective: Objective, box, preferred=None) -> np.ndarray:

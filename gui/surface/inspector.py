@@ -160,16 +160,14 @@ class PointInspector(QWidget):
         self.pointLabel = QLabel("Point (x, y)", self)
         form.addRow(self.pointLabel, self.pointEdit)
         self.row_labels: dict[str, QLabel] = {}
-        for key, label in (("value", "f"), ("gradient", "∇f"), ("gradient_norm", "|∇f|"),
-                           ("steepest", "Steepest descent"), ("hessian", "Hessian H"),
-                           ("eigenvalues", "Eigenvalues"), ("eigenvectors", "Eigenvectors"), ("verdict", "Verdict"),
-                           ("full_gradient", "Full ∇f")):
+        for key, label in (("value", "f"), ("gradient", "∇f"), ("full_gradient", "Full ∇f"),
+                           ("gradient_norm", "|∇f|"), ("steepest", "Steepest descent"), ("hessian", "Hessian H"),
+                           ("eigenvalues", "Eigenvalues"), ("eigenvectors", "Eigenvectors"), ("verdict", "Verdict")):
             self.fields[key] = self._field(key)
             self.row_labels[key] = QLabel(label, self)
             form.addRow(self.row_labels[key], self.fields[key])
         self.fields["full_gradient"].setToolTip("The gradient with respect to every variable of f, the fixed ones "
                                                 "included, at the point with their fixed values")
-        self._form = form
         form.addRow("Direction u", self.directionEdit)
         self.fields["directional"] = self._field("directional")
         form.addRow("D_u f = ∇f·u", self.fields["directional"])
@@ -242,12 +240,11 @@ class PointInspector(QWidget):
         self.pointEdit.setPlaceholderText(placeholder(self.axes))
         fixed = bool(context.fixed)
         held = ", ".join(f"{n} = {format_number(v)}" for n, v in context.fixed.items())
-        self.scopeNote.setText(f"∇f, H and the verdict below are with respect to the plotted axes {axes} only; "
-                               f"held fixed: {held}. Full ∇f lists every variable." if fixed else "")
+        self.scopeNote.setText(f"∇f, H and the verdict are with respect to the plotted axes {axes} only; held "
+                               f"fixed: {held}. Full ∇f lists every variable." if fixed else "")
         self.scopeNote.setVisible(fixed)
-        for key in ("full_gradient",):
-            self.row_labels[key].setVisible(fixed)
-            self.fields[key].setVisible(fixed)
+        self.row_labels["full_gradient"].setVisible(fixed)
+        self.fields["full_gradient"].setVisible(fixed)
         self.row_labels["gradient"].setText(f"∇f in ({axes})" if fixed else "∇f")
         self.row_labels["hessian"].setText(f"H in ({axes})" if fixed else "Hessian H")
 

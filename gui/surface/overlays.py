@@ -16,7 +16,7 @@ from OpenGL import GL
 from PySide6.QtCore import QRectF
 
 from engine.taylor import vector_norm
-from gui.surface.regions import fill_image, mask_outline, region_mask
+from gui.surface.regions import fill_image, mask_outline, nearest_samples, region_mask
 from gui.views.contour_lines import contour_segments
 from gui.views.surface_view import grid_faces
 
@@ -66,13 +66,14 @@ def is_region(c) -> bool:
 def set_segments(c, evaluate, region=None, box=None) -> tuple[np.ndarray, np.ndarray]:
     """What is drawn of a set as point pairs (2k, n), and f at each of those points (2k,): a curve's edges, or the
     outline of a region's cell mask ``region`` over ``box``."""
-    if region is not None:
-        points = mask_outline(region, box)
-    else:
-        points = np.asarray(c.samples, dtype=np.float64)[np.asarray(c.edges, dtype=np.int64).reshape(-1)]
+    samples = np.asarray(c.samples, dtype=np.float64)
     with np.errstate(all="ignore"):
-        values = np.broadcast_to(np.asarray(evaluate(c, points), dtype=np.float64), (len(points),))
-    return points, values
+        values = np.broadcast_to(np.asarray(evaluate(c, samples), dtype=np.float64), (len(samples),))
+    if region is None:
+        index = np.asarray(c.edges, dtype=np.int64).reshape(-1)
+        return samples[index], values[index]
+    points = mask_outline(region, box)
+    return points, values[nearest_samples(points, samples, box)]
 
 
 class Overlays:

@@ -65,6 +65,19 @@ def mask_outline(mask: np.ndarray, box) -> np.ndarray:
     return pairs
 
 
+def nearest_samples(points, samples, box) -> np.ndarray:
+    """For each point, the index of the nearest sample (box-normalised distance). The outline lies a little off
+    the set, where f may differ; its height in 3-D is taken from the set itself through the nearest sample."""
+    p, _lo, _span = _normalized(points, box)
+    u, _lo, _span = _normalized(samples, box)
+    nearest = np.empty(len(p), dtype=np.int64)
+    for start in range(0, len(p), 512):   # bounded memory: 512 × samples distances at a time
+        chunk = p[start:start + 512]
+        d = np.sum((chunk[:, None, :] - u[None, :, :]) ** 2, axis=-1)
+        nearest[start:start + 512] = np.argmin(d, axis=1)
+    return nearest
+
+
 def fill_image(regions, grid: int = GRID) -> np.ndarray:
     """An RGBA image (grid, grid, 4), [i_x, j_y], tinting each region's cells with its colour.
     ``regions`` is a list of (mask, (r, g, b))."""

@@ -78,9 +78,11 @@ class ContourView(PickingPlot):
         x0, x1, y0, y1 = self.extent
         sx, sy = x1 - x0, y1 - y0
         px, py = np.meshgrid(xs, ys, indexing="ij")
-        # lengths are measured in view fractions so arrows look right whatever the axis scales
-        ux, uy = gx / sx, gy / sy
-        norm = np.hypot(ux, uy)
+        # lengths are measured in view fractions so arrows look right whatever the axis scales; a huge gradient
+        # over a narrow axis may overflow there, and such an arrow is left out like an undefined one
+        with np.errstate(over="ignore", invalid="ignore"):
+            ux, uy = gx / sx, gy / sy
+            norm = np.hypot(ux, uy)
         ok = np.isfinite(norm) & (norm > 0)
         cell = 0.85 / max(len(xs), len(ys))
         scale = cell / np.sqrt(np.max(norm[ok])) if ok.any() else 0.0

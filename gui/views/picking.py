@@ -48,6 +48,18 @@ class PickingViewBox(pg.ViewBox):
         self.translateBy(x=delta.x(), y=delta.y())
 
 
+class EdgeLabelAxis(pg.AxisItem):
+    """A bottom axis whose end tick labels may reach ``hideOverlappingLabels`` pixels past its ends even with a grid
+    shown (pyqtgraph's own axis then bounds labels by the view and hides the label of a tick at either end)."""
+
+    def boundingRect(self):
+        rect = super().boundingRect()
+        reach = self.style["hideOverlappingLabels"]
+        if isinstance(reach, bool) or self.grid is False:
+            return rect
+        return rect.adjusted(-reach, 0, reach, 0)
+
+
 class PickingPlot(pg.PlotWidget):
     """A plot in data units on the dark background, with the picking gestures of :class:`PickingViewBox`.
 
@@ -60,7 +72,8 @@ class PickingPlot(pg.PlotWidget):
 
     def __init__(self, parent=None):
         self._viewbox = PickingViewBox()
-        super().__init__(parent, background=BACKGROUND, viewBox=self._viewbox)
+        super().__init__(parent, background=BACKGROUND, viewBox=self._viewbox,
+                         axisItems={"bottom": EdgeLabelAxis("bottom")})
         self.setMinimumSize(240, 200)
         for side in ("left", "bottom"):
             self.plotItem.getAxis(side).enableAutoSIPrefix(False)   # data units, never "(x0.001)"

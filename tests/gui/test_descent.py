@@ -66,7 +66,7 @@ def test_click_start_add_runs_play_pause_step_reset(qtbot, workspace):
     click_contour(qtbot, w, -1.2, -0.8)   # in front of the hill as the 3D camera looks, so nothing hides the trail
     for run in w.model.runs:   # both runs share the clicked start
         np.testing.assert_allclose(run.start, [-1.2, -0.8], atol=0.03)
-    assert w.panel.start_boxes[0].value() == pytest.approx(gd.start[0])
+    assert float(w.panel.start_box.edits[0].text()) == pytest.approx(gd.start[0])
     gl_before, contour_before = frames(w)
 
     qtbot.mouseClick(w.panel.play_button, Qt.MouseButton.LeftButton)

@@ -50,7 +50,7 @@ def test_starts_fit_each_new_function_and_are_never_the_origin(qtbot, workspace)
     for run in w.model.runs:
         assert run.start.shape == (1,) and lo <= run.start[0] <= hi
         assert abs(quartic_d1(run.start[0])) > 1.0      # not a critical point (the origin is the maximum)
-    assert w.panel.start_boxes[0].value() == pytest.approx(w.model.runs[0].start[0])
+    assert float(w.panel.start_box.edits[0].text()) == pytest.approx(w.model.runs[0].start[0])
     step(qtbot, w)
     assert all(r.steps == 1 for r in w.model.runs) and not any("step 0" in t for t in statuses(w))
 
@@ -226,8 +226,8 @@ def test_degenerate_functions_raise_no_numpy_warnings(qtbot, workspace):
             w.session.set_function(text)
             step(qtbot, w, 2)
         w.panel.shared_start.setChecked(True)
-        type_into(qtbot, w.panel.start_boxes[0], "0")
-        type_into(qtbot, w.panel.start_boxes[1], "0")   # x/y at (0, 0): 0/0
+        type_into(qtbot, w.panel.start_box.edits[0], "0")
+        type_into(qtbot, w.panel.start_box.edits[1], "0")   # x/y at (0, 0): 0/0
         step(qtbot, w)
         at_origin = statuses(w)
         w.session.set_function("log(-1 - x^2 - y^2)")

@@ -185,7 +185,7 @@ def test_a_huge_gradient_is_not_zero_and_draws_without_warnings(qtbot, settings_
         type_point(qtbot, surface, "5, 0")
     assert [(str(w.message), w.filename, w.lineno) for w in caught] == []
     fields = surface.inspector.fields
-    gy = math.exp(500.0)                      # ∂f/∂y = e^(100x) at x = 5, about 1.4e217; ∂f/∂x = 100·e^500·y = 0
+    gy = math.exp(500.0)   # ∂f/∂y = e^(100x) at x = 5, about 1.4e217; ∂f/∂x = 100·e^500·y = 0
     assert label_numbers(fields["gradient"].text()) == pytest.approx([0.0, gy], rel=1e-5)
     assert label_numbers(fields["gradient_norm"].text()) == pytest.approx([gy], rel=1e-5)
     assert label_numbers(fields["steepest"].text()) == pytest.approx([0.0, -1.0])
@@ -266,18 +266,22 @@ def test_tiny_values_are_drawn_with_relief_and_judged_by_their_own_scale(qtbot, 
     assert fields["steepest"].text() == "none (∇f = 0)"
 
 
-# --- defect 16: the contour map leaves room for its last x tick -----------------------------------------------------
-def test_the_contour_map_shows_its_first_and_last_x_ticks(qtbot, main_window, surface):
-    contour = surface.contourView
-    axis = contour.plotItem.getAxis("bottom")
-    rect = contour.mapFromScene(axis.sceneBoundingRect()).boundingRect()
-    pixels = widget_pixels(contour).astype(int)
-    text = pixels[rect.top() + 8:rect.bottom() - 2].max(axis=-1) > 110    # light tick label text on the dark plot
+# --- defect 16: the 2-D views leave room for the labels of their first and last x ticks ------------------------------
+def _x_label_at(view, x) -> bool:
+    """Whether light tick-label text is drawn under the x position ``x`` of a 2-D view's bottom axis."""
+    axis = view.plotItem.getAxis("bottom")
+    rect = view.mapFromScene(axis.parentItem().mapRectToScene(axis.geometry())).boundingRect()   # not the grid's
+    pixels = widget_pixels(view).astype(int)
+    text = pixels[rect.top() + 8:rect.bottom() - 2].max(axis=-1) > 110    # light text on the dark plot
+    centre = view.map_to_widget(x, 0.0).x()
+    return bool(text[:, max(centre - 5, 0):centre + 6].any())
 
-    def label_at(x):
-        centre = contour.map_to_widget(x, 0.0).x()
-        return bool(text[:, max(centre - 5, 0):centre + 6].any())
 
-    assert label_at(1.5) and label_at(0.0)      # the measure sees the labels it should
-    assert label_at(2.0) and label_at(-2.0)     # and the box's ends are labelled too
-    assert not label_at(1.75)
+@pytest.mark.parametrize("formula, view_name", [("x*exp(-x^2 - y^2)", "contourView"), ("x^3 - x", "curveView")])
+def test_the_2d_views_show_their_first_and_last_x_ticks(qtbot, main_window, surface, formula, view_name):
+    type_function(qtbot, surface, formula)
+    view = getattr(surface, view_name)
+    assert surface.views.currentWidget().isAncestorOf(view) or surface.views.currentWidget() is view
+    assert _x_label_at(view, 1.5) and _x_label_at(view, 0.0)      # the measure sees the labels it should
+    assert _x_label_at(view, 2.0) and _x_label_at(view, -2.0)     # and the box's ends are labelled too
+    assert not _x_label_at(view, 1.75)
