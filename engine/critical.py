@@ -230,6 +230,12 @@ def critical_points(f, box: Sequence[Sequence[float]], variables: Sequence[str] 
         if progress is not None:
             progress(min(1.0, max(0.0, fraction)))
 
+    # Huge or undefined derivatives are expected somewhere in many boxes; they are handled as non-finite values.
+    with np.errstate(all="ignore"):
+        return _search(expr, names, bounds, started, deadline, max_seconds, report)
+
+
+def _search(expr, names, bounds, started, deadline, max_seconds, report) -> list[CriticalPoint]:
     derivs = _Derivatives(expr, names)
     starts = start_points(bounds)
     g0, h0 = derivs.gradient_hessian(starts)

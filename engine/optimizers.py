@@ -19,7 +19,7 @@ import numpy as np
 from engine import expression as E
 from engine import optimizer_steps as S
 from engine.objective import Objective
-from engine.taylor import TaylorModel, model_from_derivatives
+from engine.taylor import TaylorModel, model_from_derivatives, vector_norm
 
 EXPLODE_FACTOR = 1e8
 
@@ -211,12 +211,12 @@ class Descent:
     def _judge(self, index: int, moved: np.ndarray, problem: str | None) -> None:
         x, value, grad = self.points[-1], self.values[-1], self.gradients[-1]
         value_bound = EXPLODE_FACTOR * max(1.0, abs(self.values[0]) if np.isfinite(self.values[0]) else 1.0)
-        point_bound = EXPLODE_FACTOR * max(1.0, float(np.linalg.norm(self.start)))
+        point_bound = EXPLODE_FACTOR * max(1.0, vector_norm(self.start))
         if problem is None and abs(value) > value_bound:
             problem = f"|f| = {abs(value):.3g} exploded past {value_bound:.3g}"
-        if problem is None and np.linalg.norm(x) > point_bound:
-            problem = f"|x| = {np.linalg.norm(x):.3g} exploded past {point_bound:.3g}"
-        norm = float(np.linalg.norm(grad))
+        if problem is None and vector_norm(x) > point_bound:
+            problem = f"|x| = {vector_norm(x):.3g} exploded past {point_bound:.3g}"
+        norm = vector_norm(grad)
         if problem is not None:
             self.status, self.diverged_at = "diverged", index
             self.message = f"diverged at step {index}: {problem}"

@@ -322,3 +322,11 @@ def test_tracing_a_set_reports_progress_and_can_be_cancelled():
     with pytest.raises(Cancelled):
         critical_points(parse("x^2*y^2"), BOX2, progress=seen.append, cancelled=lambda: bool(seen) and seen[-1] >= 0.7)
     assert 0.7 <= seen[-1] < 0.85
+
+
+def test_huge_gradients_in_the_box_raise_no_overflow_warnings():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        points = critical_points(parse("1e300*x^3*y"), [(-2, 2), (-2, 2)], max_seconds=5.0)
+    assert all(np.all(np.abs(p.point) <= 2) for p in points)

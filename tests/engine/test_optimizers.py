@@ -226,3 +226,13 @@ def test_newton_names_the_hessian_it_could_not_use_correctly(formula, shape):
     # every other name is absent, e.g. a PSD Hessian is never called indefinite
     others = {"positive semidefinite", "negative definite", "negative semidefinite", "indefinite"} - {shape}
     assert not any(f"Hessian {o}" in message for o in others)
+
+
+def test_a_huge_gradient_is_judged_without_overflow_warnings():
+    # |∇f| of exp(100x)*y at (5, 0) is about 1.4e217: squaring it overflows, the judgement must not
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = Descent(parse("exp(100*x)*y"), [5.0, 0.0], "gd", lr=1e-3)
+        record = run.step()
+    assert run.status == "diverged" and record is not None
