@@ -26,10 +26,13 @@ def read_coordinate(text: str, axis: str) -> float:
     """One start coordinate from what the user typed; ValueError with a message that names ``axis``."""
     if not text.strip():
         raise ValueError(f"type {axis} as a number or a formula of numbers, e.g. log(2)")
+    if "," in text:
+        raise ValueError(f"type one number for {axis} (decimals take a point: 0.5)")
     try:
         value = float(parse_vector(text, 1)[0])
     except ValueError as error:
-        raise ValueError(re.sub(r"^coordinate 1\b", axis, str(error))) from None
+        # the message sits under the field it is about: "coordinate 1" would only confuse there
+        raise ValueError(re.sub(r"^coordinate 1 \((.*?)\)(:| contains| is not)", r"\1\2", str(error))) from None
     if abs(value) > START_LIMIT:
         raise ValueError(f"{axis} = {value:.6g} is out of range: a start lies between -1e6 and 1e6")
     return value

@@ -75,10 +75,10 @@ def test_bad_starts_are_refused_beside_their_field_and_nothing_is_lost(qtbot, wo
     kept = f"the start stays {starts[0][0]:.6g}"
     for typed, says in (("1e7", "x = 1e+07 is out of range: a start lies between -1e6 and 1e6"),
                         ("-2000001", "x = -2e+06 is out of range"),
-                        ("1/0", "x ('1/0') is not a finite number"), ("log(-1)", "is not a finite number"),
+                        ("1/0", "'1/0' is not a finite number"), ("log(-1)", "is not a finite number"),
                         ("1e400", "is not a finite number"),
-                        ("sqrt(x) + r", "contains r, x: type a number or a formula of numbers"),   # R: not Reset
-                        ("2*", "x ('2*')")):
+                        ("sqrt(x) + r", "'sqrt(x) + r' contains r, x: type a number or a formula of numbers"),   # R: not Reset
+                        ("2*", "'2*': missing operand"), ("0,5", "type one number for x (decimals take a point: 0.5)")):
         type_into(qtbot, x_edit, typed)
         assert x_message.isVisible() and says in x_message.text() and kept in x_message.text(), x_message.text()
         assert x_edit.text() == typed                            # what was typed stays, to be corrected
@@ -150,6 +150,8 @@ def test_a_removed_run_leaves_both_views(qtbot, workspace):
     assert not any(item in w.surface_view.items for item in items3d)
     gl_image, contour_image = frames(w)
     assert reddish_pixels(gl_image) == 0 and reddish_pixels(contour_image) == 0
-    w.undo_stack.undo()                                          # it comes back, drawn again
+    w.undo_stack.undo()                                          # it comes back (from its start), drawn again
+    assert [r.label for r in w.model.runs] == ["Gradient descent", "Momentum"]
+    step(qtbot, w, 5)
     gl_image, contour_image = frames(w)
     assert reddish_pixels(gl_image) > 15 and reddish_pixels(contour_image) > 15
