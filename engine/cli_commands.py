@@ -9,6 +9,8 @@ from engine.objective import Objective
 from engine.optimizers import METHODS, HYPER_HELP, Descent
 from engine.taylor import analyze_point
 
+MAX_CLI_STEPS = 100_000   # every step's point is kept and printed: a bound keeps a typo from eating memory
+
 
 def register(subparsers) -> None:
     analyze = subparsers.add_parser(
@@ -38,7 +40,7 @@ def register(subparsers) -> None:
     descend.add_argument("expression", metavar="EXPR")
     descend.add_argument("--from", dest="start", required=True, metavar="V1,V2,…", help="the start point")
     descend.add_argument("--method", required=True, choices=list(METHODS), help="the optimizer")
-    descend.add_argument("--steps", type=int, default=200, help="most steps to take (default 200)")
+    descend.add_argument("--steps", type=int, default=200, help="most steps to take, at most 100,000 (default 200)")
     descend.add_argument("--tol", type=float, default=1e-8, help="converged when |gradient| < TOL (default 1e-8)")
     for name, help_text in HYPER_HELP.items():
         descend.add_argument(f"--{name}", type=float, help=f"{help_text} (used by the methods that have it)")
@@ -154,8 +156,8 @@ def descend_command(args) -> dict:
     unused = [k for k in given if k not in method.defaults]
     if unused:
         raise CLIError(f"{method.label} does not use --{unused[0]} (it takes {', '.join(method.defaults)})")
-    if args.steps < 0:
-        raise CLIError("--steps must be 0 or more")
+    if not 0 <= args.steps <= MAX_CLI_STEPS:
+        raise CLIError(f"--steps must be a whole number from 0 to {MAX_CLI_STEPS:,} (got {args.steps})")
     run = Descent(Objective.from_expression(f), start, args.method, max_steps=args.steps, tol=args.tol, **given)
     for _ in run.run():
         pass

@@ -146,3 +146,12 @@ def test_real_process_json_and_error():
     helped = subprocess.run([sys.executable, "-m", "engine", "--help"], cwd=ROOT, capture_output=True, text=True,
                             timeout=60)
     assert helped.returncode == 0 and "analyze" in helped.stdout and "descend" in helped.stdout
+
+
+def test_descend_refuses_a_step_count_that_would_exhaust_memory():
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-m", "engine", "descend", "x^2", "--from", "1", "--method", "gd",
+                          "--steps", "3000000", "--json"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.startswith("error: --steps must be a whole number from 0 to 100,000")
