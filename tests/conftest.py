@@ -20,6 +20,12 @@ _runtime.chmod(0o700)
 os.environ.setdefault("XDG_RUNTIME_DIR", str(_runtime))
 
 import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+# CI explores the same examples every run (a failure there is reproducible); local runs keep exploring new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def _share_gl_contexts():
