@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsSimpleTextItem
 
 from engine.graph import GraphError
 from gui.graph.items import format_number
+from gui.graph.routing import samples
 from gui.graph.scene import GraphScene
 
 STEP_INTERVAL_MS = 900
@@ -92,7 +93,9 @@ class BackpropAnimation(QObject):
                 item.update()
         if self.scene.revealed is not None:
             self.scene.revealed = None
+            self.scene.keep_clear = None
             self.scene.refresh_numbers()
+        self.scene.set_keep_clear(None)
 
     def _tick(self):
         if not self.step():
@@ -115,6 +118,7 @@ class BackpropAnimation(QObject):
         for name, item in scene.nodes.items():
             item.current = name == step.node
             item.update()
+        scene.keep_clear = None   # the labels take their own spots first; the callout then avoids them
         arriving = {(step.node, c.child) for c in step.contributions}
         for key, edge in scene.edges.items():
             edge.set_state(active=key in arriving)
@@ -136,22 +140,31 @@ class BackpropAnimation(QObject):
         return "\n".join(lines)
 
     def _place_callout(self, name: str, text: str):
-        """Beside the node the step is at, where it covers no other node (below, above, right, left)."""
+        """Beside the node the step is at, on no other node and, where it can, on no edge or edge label (the
+        contributions it explains arrive along those edges); the labels then keep off it."""
         item = self.scene.nodes[name]
         self.callout_text.setText(text)
         rect = self.callout_text.boundingRect()
         self.callout_text.setPos(6, 4)
         w, h = rect.width() + 12, rect.height() + 8
         self.callout.setRect(0, 0, w, h)
-        body = item.sceneBoundingRect()
-        spots = [QPointF(body.left(), body.bottom() + 6), QPointF(body.left(), body.top() - h - 6),
-                 QPointF(body.right() + 10, body.top()), QPointF(body.left() - w - 10, body.top())]
         others = [n.sceneBoundingRect() for n in self.scene.nodes.values() if n is not item]
-        for spot in spots + [spots[0]]:
-            if not any(QRectF(spot, QSizeF(w, h)).intersects(r) for r in others):
-                break
-        self.callout.setPos(spot)
+        labels = [e.tag.sceneBoundingRect() for e in self.scene.edges.values() if e.tag.isVisible()]
+        edges = [(e.sceneBoundingRect(), e.route) for e in self.scene.edges.values()]
+
+        def covers(spot: QRectF, bounds: QRectF, route) -> bool:
+            return spot.intersects(bounds) and any(spot.contains(x, y) for x, y in samples(route, spacing=4))
+
+        def cost(spot: QRectF):
+            spot = spot.adjusted(-3, -3, 3, 3)   # the pen and a little air
+            covered = sum(covers(spot, bounds, route) for bounds, route in edges)
+            return sum(spot.intersects(r) for r in others), covered + sum(spot.intersects(r) for r in labels)
+
+        spots = [QRectF(p, QSizeF(w, h)) for p in _callout_spots(item.sceneBoundingRect(), w, h)]
+        best = min(spots, key=lambda s: (cost(s), spots.index(s)))
+        self.callout.setPos(best.topLeft())
         self.callout.show()
+        self.scene.set_keep_clear(best.adjusted(-2, -2, 2, 2))
 
     def _on_graph_event(self, event):
         if not (self.running or self.timer.isActive()):
@@ -160,3 +173,17 @@ class BackpropAnimation(QObject):
             self._place_callout(self.steps[self.index].node, self.callout_text.text())
         else:
             self.stop()
+
+
+def _callout_spots(body: QRectF, w: float, h: float) -> list[QPointF]:
+    """Places beside a node for a w × h callout, nearest first: below, above, right, left, in a few alignments,
+    then the same a little further out (where the near ones would cover something)."""
+    spots = []
+    for away in (0.0, 30.0, 60.0, 90.0):
+        below, above = body.bottom() + 6 + away, body.top() - h - 6 - away
+        right, left = body.right() + 10 + away, body.left() - w - 10 - away
+        xs = (body.left(), body.right() - w, body.center().x() - w / 2)
+        ys = (body.top(), body.bottom() - h, body.center().y() - h / 2)
+        spots += ([QPointF(x, below) for x in xs] + [QPointF(x, above) for x in xs] + [QPointF(right, y) for y in ys]
+                  + [QPointF(left, y) for y in ys])
+    return spots

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsView, QMenu
 
 from gui.graph import tools as T
 from gui.graph.inline_edit import InlineEditor
-from gui.graph.items import NODE_HEIGHT, NODE_WIDTH, NodeItem, to_model, to_scene
+from gui.graph.items import NODE_HEIGHT, NODE_WIDTH, PORT_RADIUS, NodeItem, to_model, to_scene
 from gui.graph.scene import GraphScene
 
 MIN_ZOOM, MAX_ZOOM = 0.1, 5.0
@@ -182,10 +182,21 @@ class GraphCanvas(QGraphicsView):
     # --- internals ------------------------------------------------------------------------------------------
     def _place(self, scene_pos: QPointF):
         self._fit_pending = False
-        pos = to_model(scene_pos - QPointF(NODE_WIDTH / 2, NODE_HEIGHT / 2))
+        pos = to_model(self._inside_view(scene_pos - QPointF(NODE_WIDTH / 2, NODE_HEIGHT / 2)))
         name = self.document.place(self.tool, pos)
         if name is not None:
             self.status.emit(f"Placed {name}. Double-click its name to rename it.")
+
+    def _inside_view(self, corner: QPointF) -> QPointF:
+        """A new node's top-left corner moved so that the whole node (port included) is in view: a click near the
+        canvas's edge must not leave half the node cut off."""
+        view = self.mapToScene(self.viewport().rect()).boundingRect()
+        margin = 6.0
+        right = view.right() - NODE_WIDTH - PORT_RADIUS - margin
+        bottom = view.bottom() - NODE_HEIGHT - margin
+        x = min(max(corner.x(), view.left() + margin), max(right, view.left() + margin))
+        y = min(max(corner.y(), view.top() + margin), max(bottom, view.top() + margin))
+        return QPointF(x, y)
 
     def _start_link(self, item: NodeItem):
         self._link_from = item.name

@@ -3,8 +3,9 @@ and where it can, clear of other edges too (so a label at a crossing is never am
 
 Labels are placed one at a time, the shortest edges first (they have the fewest places to choose from). Each tries
 points along its edge, nearest the middle first, centred on the edge and then just above or below it, in its
-one-line form, then (nodes placed close together leave little room) in its narrower stacked form, then as the bare
-value. A spot that touches a node or a placed label is refused; among the rest the one covering the fewest
+one-line form, then (nodes placed close together leave little room) in its narrower stacked form, then either form
+just beside its edge (touching it), and only where none of these fits, as the bare value (on the edge, then beside
+it). So every label reads "name = value" unless space forces the value alone. A spot that touches a node or a placed label is refused; among the rest the one covering the fewest
 arrowheads, then crossing the fewest other edges, wins. When every spot is taken, the label may push one or two
 placed labels to other free spots; failing that (a very crowded graph) it takes the spot with the least overlap, so
 every label is still shown.
@@ -79,11 +80,23 @@ def _padded(r: Rect) -> Rect:
     return r[0] - GAP, r[1] - GAP, r[2] + GAP, r[3] + GAP
 
 
-def _spots(centres: Sequence[tuple[float, float]], size: tuple[float, float]) -> list[Rect]:
-    """For one form of a label, the spots to try in order of preference."""
+def _spots(centres: Sequence[tuple[float, float]], size: tuple[float, float], beside: bool) -> list[Rect]:
+    """For one form of a label, the spots to try in order of preference: on the edge, or (``beside``) just off it,
+    the edge touching the label's side or corner (where two nodes leave no room on the edge itself)."""
     w, h = size
-    return [(x - w / 2, y + shift - h / 2, x + w / 2, y + shift + h / 2)
-            for shift in (0.0, -(h / 2 + 3), h / 2 + 3) for x, y in centres]
+    dy = h / 2 + 3
+    if beside:
+        shifts = [(dx, sy) for dx in (-(w / 2 + 3), w / 2 + 3) for sy in (-dy, 0.0, dy)]
+    else:
+        shifts = [(0.0, 0.0), (0.0, -dy), (0.0, dy)]
+    return [(x + dx - w / 2, y + sy - h / 2, x + dx + w / 2, y + sy + h / 2)
+            for dx, sy in shifts for x, y in centres]
+
+
+def _tiers(form_count: int) -> list[tuple[int, bool]]:
+    """(form, beside) in the order tried: every named form on and then beside the edge before the bare value."""
+    named = [(f, False) for f in range(form_count - 1)] + [(f, True) for f in range(form_count - 1)]
+    return named + [(form_count - 1, False), (form_count - 1, True)]
 
 
 class _Placer:
@@ -100,20 +113,20 @@ class _Placer:
         self._spots: dict[tuple[Hashable, int], list[Rect]] = {}
         self.placed: dict[Hashable, tuple[Rect, int]] = {}
 
-    def spots(self, key, form: int) -> list[Rect]:
-        if (key, form) not in self._spots:   # most labels never need their second form
-            self._spots[key, form] = _spots(self.centres[key], self.sizes[key][form])
-        return self._spots[key, form]
+    def spots(self, key, tier: tuple[int, bool]) -> list[Rect]:
+        if (key, tier) not in self._spots:   # most labels never need their second form
+            self._spots[key, tier] = _spots(self.centres[key], self.sizes[key][tier[0]], tier[1])
+        return self._spots[key, tier]
 
     def _all_spots(self, key):
-        return [(rect, form) for form in range(len(self.sizes[key])) for rect in self.spots(key, form)]
+        return [(rect, tier[0]) for tier in _tiers(len(self.sizes[key])) for rect in self.spots(key, tier)]
 
     def free_spot(self, key) -> tuple[Rect, int] | None:
-        """The clear spot of the first form that has one, touching the fewest soft areas and crossing the fewest
-        other edges; None if every spot of every form touches a node or a label."""
-        for form in range(len(self.sizes[key])):
+        """The clear spot of the first tier that has one, touching the fewest soft areas and crossing the fewest
+        other edges; None if every spot of every tier touches a node or a label."""
+        for tier in _tiers(len(self.sizes[key])):
             best, best_cost = None, None
-            for rect in self.spots(key, form):
+            for rect in self.spots(key, tier):
                 touching = [kind for kind, _ in self.rects.touching(_padded(rect))]
                 if any(kind != "soft" for kind in touching):
                     continue
@@ -123,7 +136,7 @@ class _Placer:
                     if cost == (0, 0):
                         break
             if best is not None:
-                return best, form
+                return best, tier[0]
         return None
 
     def least_overlap(self, key) -> tuple[Rect, int]:

@@ -32,6 +32,7 @@ class GraphScene(QGraphicsScene):
         self.partials: dict[tuple[str, str], float] | None = None
         self.show_partials = True
         self.revealed: set[str] | None = None   # during the backward animation: nodes whose adjoint is known
+        self.keep_clear: QRectF | None = None    # an area no label may cover (the backward animation's callout)
         self.setBackgroundBrush(QColor("#fbfbfa"))
         self.setSceneRect(-2000, -2000, 4000, 4000)
         self._layout_timer = QTimer(self)   # one re-layout per event-loop turn while nodes are being dragged
@@ -156,6 +157,12 @@ class GraphScene(QGraphicsScene):
         self.layout_edges()
         self.numbers_changed.emit()
 
+    def set_keep_clear(self, rect: QRectF | None):
+        """Keep the labels off ``rect`` (None: nowhere), placing them again if that changes anything."""
+        if rect != self.keep_clear:
+            self.keep_clear = rect
+            self.layout_edges()
+
     def set_show_partials(self, shown: bool):
         self.show_partials = shown
         self.refresh_numbers()
@@ -184,6 +191,8 @@ class GraphScene(QGraphicsScene):
         # a port lies inside its node's rect; listed again, covering it costs double when a crowded graph leaves a
         # label no clear spot, so the label covers a node's text before the port the user drags from
         obstacles = list(rects.values()) + [_port_rect(item) for item in self.nodes.values()]
+        if self.keep_clear is not None:
+            obstacles.append(_rect(self.keep_clear))
         for key, (rect, form) in place_labels(shown, obstacles, arrows).items():
             self.edges[key].tag.place(rect, form)
 

@@ -218,8 +218,11 @@ class GraphWorkspace(QWidget):
         self.show_status(f"Expanded {expression} into {len(graph)} nodes")
 
     def _replace(self, graph: Graph, text: str):
+        """Put ``graph`` in place (one undo step) with its numbers computed at once: forward, and backward too when
+        it has an output, so no node reads "value —" while the paths list already shows products."""
         self.backprop.stop()
         if self.document.replace(graph, text):
+            self.scene.set_mode("backward" if self.document.graph.output else "forward")
             self.canvas.fit_to_view()
 
     # --- recovery -------------------------------------------------------------------------------------------
@@ -268,6 +271,7 @@ class GraphWorkspace(QWidget):
             if missing:
                 raise ValueError(f"{g.output} does not depend on {', '.join(missing)}; choose other axes")
             fixed = {n: g.nodes[n].value for n in g.inputs if n not in axes}
+            point = [g.nodes[a].value for a in axes]
             snapshot = g.copy()
             source = lambda a, f: graph_objective(snapshot, a, f)  # noqa: E731
             if self._has_surface_receiver():
@@ -277,9 +281,20 @@ class GraphWorkspace(QWidget):
         except (GraphError, ValueError) as exc:
             self.show_status(f"Cannot send to the surface: {exc}", error=True)
             return False
+        self._select_sent_point(tuple(axes), point)
         self.show_status(f"Sent {g.output} = {expression} to the surface over {', '.join(axes)}")
         self._show_surface_tab()
         return True
+
+    def _select_sent_point(self, axes: tuple[str, ...], point: list[float]):
+        """The graph's input values on the chosen axes become the session's selected point, once the function
+        arrived (a receiver that refused it leaves other axes: then there is nothing to select)."""
+        if self.session is None or tuple(self.session.axes) != axes:
+            return
+        try:
+            self.session.set_point(point)
+        except ValueError:
+            pass   # a non-finite input value: the function is drawn, no point is selected
 
     def _has_surface_receiver(self) -> bool:
         return self.isSignalConnected(QMetaMethod.fromSignal(self.function_sent))

@@ -138,3 +138,17 @@ def hover_tooltip(widget: QWidget) -> str:
     shown = QToolTip.text() if QToolTip.isVisible() else ""
     QToolTip.hideText()
     return shown
+
+
+def reviewer_graph():
+    """The graph of the third review's step-backward screenshot (b04_stepback.png), nodes where the reviewer put
+    them: y → u = y^2 → a = exp(u), y → v = sin(y) → b = 3*v, and f = a*u + b^2 (u→a a short edge)."""
+    from engine.graph import Graph
+    g = Graph()
+    g.add_input("y", 0.7, pos=(0.0, 200.0))
+    for name, formula, pos in (("u", "y^2", (160.0, 110.0)), ("a", "exp(u)", (275.0, 65.0)),
+                               ("v", "sin(y)", (160.0, 225.0)), ("b", "3*v", (275.0, 225.0)),
+                               ("f", "a*u + b^2", (400.0, 135.0))):
+        g.add_formula(name, formula, pos=pos)
+    g.set_output("f")
+    return g
