@@ -125,6 +125,9 @@ class MainWindow(QMainWindow):
         message = getattr(widget, "status_message", None)
         if message is not None:
             message.connect(lambda text: self._show_status(widget, text))
+        if hasattr(widget, "file_path_changed"):   # its file follows undo of an Open ("": none, Save asks for one)
+            widget.file_path_changed.connect(
+                lambda path: (self._paths.update({id(widget): path}), self._update_title()))
         if not shows_session_function:
             self._without_session_function.add(id(widget))
         return widget

@@ -15,6 +15,7 @@ from engine.objective import Objective
 
 DEFAULT_FUNCTION = "x*exp(-x^2 - y^2)"
 DEFAULT_RANGE = (-2.0, 2.0)
+RANGE_LIMIT = 1e6   # the range spin boxes' bound; wider ranges overflow the sampling grids (1e308 - -1e308 = inf)
 
 
 class Session(QObject):
@@ -57,10 +58,10 @@ class Session(QObject):
         else:
             expression, text = parse(text_or_expression), text_or_expression.strip()
         names = expression.variables
+        if isinstance(axes, str):   # tuple("xy") would quietly become ("x", "y")
+            raise ValueError("the axes must be a list of variable names")
         new_axes = tuple(axes) if axes is not None else _default_axes(names, self.axes)
-        unknown = [a for a in new_axes if a not in names]
-        if unknown and names:
-            raise ValueError(f"axis variable(s) {', '.join(unknown)} not in the function")
+        check_axes(names, new_axes)
         new_fixed = {v: float((fixed or {}).get(v, self.fixed.get(v, 0.0))) for v in names if v not in new_axes}
         self.expression, self.text = expression, text
         self.axes, self.fixed = new_axes, new_fixed
@@ -101,8 +102,7 @@ class Session(QObject):
     # --- domain ----------------------------------------------------------------------------------------------
     def set_range(self, axis: str, lo: float, hi: float) -> None:
         lo, hi = float(lo), float(hi)
-        if not (np.isfinite(lo) and np.isfinite(hi)) or not lo < hi:
-            raise ValueError(f"the range of {axis} needs two finite numbers, low < high")
+        check_range(axis, lo, hi)
         if self.domain.get(axis) != (lo, hi):
             self.domain[axis] = (lo, hi)
             self.domain_changed.emit()
@@ -132,6 +132,27 @@ class Session(QObject):
         values = dict(zip(self.axes, map(float, self.point)))
         values.update(self.fixed)
         return values
+
+
+def check_axes(names: Sequence[str], axes: Sequence[str]) -> None:
+    """ValueError unless ``axes`` are one or two distinct variables of a function of ``names`` (a function without
+    variables is drawn as a curve over one axis of any name)."""
+    if isinstance(axes, str) or not all(isinstance(a, str) and a for a in axes):
+        raise ValueError("the axes must be a list of variable names")
+    if not 1 <= len(axes) <= (2 if names else 1) or len(set(axes)) != len(axes):
+        most = "one or two distinct variables" if names else "one axis (the function is a constant)"
+        raise ValueError(f"cannot plot over {', '.join(axes) or 'no axes'}: choose {most}")
+    unknown = [a for a in axes if a not in names]
+    if unknown and names:
+        raise ValueError(f"axis variable(s) {', '.join(unknown)} not in the function")
+
+
+def check_range(axis: str, lo: float, hi: float) -> None:
+    """ValueError unless ``lo < hi`` are finite and within ±RANGE_LIMIT."""
+    if not (np.isfinite(lo) and np.isfinite(hi)) or not lo < hi:
+        raise ValueError(f"the range of {axis} needs two finite numbers, low < high")
+    if max(abs(lo), abs(hi)) > RANGE_LIMIT:
+        raise ValueError(f"the range of {axis} must lie within ±{RANGE_LIMIT:g}")
 
 
 def _default_axes(names: tuple[str, ...], previous: tuple[str, ...]) -> tuple[str, ...]:

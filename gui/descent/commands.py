@@ -48,8 +48,8 @@ class SetMethodCommand(QUndoCommand):
         super().__init__(f"Change method to {method}")
         run = model.run(run_id)
         self._model, self._run_id = model, run_id
-        self._old = (run.method, dict(run.hyper))
-        self._new = (method, model.default_hyper(method))
+        self._old = (run.method, dict(run.hyper), run.auto_lr)
+        self._new = (method, None, True)
 
     def redo(self):
         self._model.set_method(self._run_id, *self._new)

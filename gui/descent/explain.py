@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.optimizer_steps import hessian_shape
+
 from gui.descent.frames import RunFrame
 from gui.descent.runs import point_text
 
@@ -22,14 +24,28 @@ def newton_text(frame: RunFrame | None, names) -> str:
         return ""
     where = "" if frame.current is not None else f" (the iterate {place} is <b>outside the view</b>)"
     eig = ", ".join(f"{v:.3g}" for v in ex.hessian_eigenvalues)
-    verdict = "has a minimum" if ex.has_minimum else "<b>has no minimum</b>"
-    if frame.status == "converged" and frame.final:
+    verdict = "has a minimum" if ex.has_minimum else model_verdict(ex.hessian_eigenvalues)
+    if frame.status in ("converged", "critical") and frame.final:
         # the explanation's step is the one Newton would take; a converged run takes none
-        stop = "∇f = 0 at the start" if frame.step == 0 else "it has converged here"
+        stop = "∇f = 0 at the start" if frame.step == 0 else \
+            "it has converged here" if frame.status == "converged" else "∇f ≈ 0 here"
         return f"{head}{where}: {stop}, so Newton takes no step. Hessian eigenvalues {eig} — the quadratic model " \
                f"{verdict}."
     return (f"{head}{where}: Hessian eigenvalues {eig} — the quadratic model {verdict}. "
             f"{_sentence(ex.message)}")
+
+
+def model_verdict(eigenvalues) -> str:
+    """Why the quadratic model has no minimum, in the engine's own words (a flat direction is not a saddle)."""
+    eig = np.sort(np.asarray(eigenvalues, dtype=np.float64).reshape(-1))
+    scale = float(np.max(np.abs(eig))) if eig.size else 0.0
+    if scale == 0.0:
+        return "<b>is flat: no unique minimum</b>"
+    what, _ = hessian_shape(eig, 1e-10 * scale)
+    if what.startswith("positive semidefinite"):
+        return "<b>has no unique minimum (flat along a direction)</b>"
+    shape = {"indefinite": "a saddle", "negative definite": "a maximum"}.get(what, "it curves down or is flat")
+    return f"<b>has no minimum</b> ({shape})"
 
 
 def _sentence(message: str) -> str:

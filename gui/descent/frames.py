@@ -63,7 +63,7 @@ class FrameBuilder:
         current = point if inside[step] else None
         gradient = velocity = newton = None
         if defined[step] and np.all(np.isfinite(point)):
-            gradient = None if self.model.status_kind(run) == "converged" else _gradient_at(run, step)
+            gradient = None if self.model.status_kind(run) in ("converged", "critical") else _gradient_at(run, step)
             if run.method in VELOCITY_METHODS and step >= 1:
                 velocity = d.infos[step - 1].get("velocity")
             if run.method == "newton":

@@ -21,7 +21,7 @@ from gui.descent.start_box import StartBox
 
 RACE = ("gd", "momentum", "adam", "newton")
 STATUS_COLOURS = {"diverged": "#ff6b6b", "undefined": "#ff6b6b", "converged": "#5fd38d", "error": "#ff6b6b",
-                  "stopped": "#e0b050"}
+                  "stopped": "#e0b050", "critical": "#e0b050"}
 SPEEDS = (1, 2, 3, 5, 8, 10, 15, 20, 30, 45, 60, 90, 120, 200, 300)
 
 
@@ -47,6 +47,7 @@ class OptimizerPanel(QWidget):
         model.runs_advanced.connect(self._refresh_statuses)
         model.runs_reset.connect(self._on_runs_reset)
         model.max_steps_changed.connect(self._on_max_steps_changed)
+        model.view_box_changed.connect(self._refresh_statuses)
         player.playing_changed.connect(self._on_playing_changed)
         self._show_run(None)
 
@@ -169,7 +170,8 @@ class OptimizerPanel(QWidget):
         return self.start_box.point()
 
     def add_run(self, method: str) -> int:
-        spec = RunSpec(method, self.model.default_hyper(method), self.model.next_colour(), self.current_start())
+        spec = RunSpec(method, self.model.default_hyper(method), self.model.next_colour(), self.current_start(),
+                       auto_lr=True)
         command = AddRunCommand(self.model, spec)
         self.undo_stack.push(command)
         self.select_run(command.run_id)

@@ -12,6 +12,8 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.objective import Objective
 from engine.optimizers import METHODS, Descent, validate_hyperparameters
+from gui.descent.rates import default_learning_rate
+from gui.descent.verdict import Verdict, stopping_verdict
 
 PALETTE = ("#ff3b30", "#ffcc00", "#00e5ff", "#ff2dcc", "#34c759", "#ff9500", "#ffffff", "#5e5ce6")
 HARD_STEP_CAP = 1_000_000   # the Descent's own limit; the user's limit is RunsModel.max_steps
@@ -25,6 +27,7 @@ class RunSpec:
     colour: str
     start: np.ndarray
     run_id: int = -1
+    auto_lr: bool = False   # the learning rate is the app's choice for the function and start (it follows them)
 
 
 @dataclass
@@ -38,6 +41,7 @@ class Run:
     error: str = ""                      # set when the optimizer itself failed (never raised to the UI)
     history: list = field(default_factory=list)   # hyperparameter changes: (step, name, value)
     generation: int = 0                  # changes whenever the trail restarts (caches of drawn trails key on it)
+    auto_lr: bool = False                # see RunSpec
 
     @property
     def label(self) -> str:
@@ -48,7 +52,7 @@ class Run:
         return 0 if self.descent is None else len(self.descent.points) - 1
 
     def spec(self) -> RunSpec:
-        return RunSpec(self.method, dict(self.hyper), self.colour, self.start.copy(), self.run_id)
+        return RunSpec(self.method, dict(self.hyper), self.colour, self.start.copy(), self.run_id, self.auto_lr)
 
 
 class RunsModel(QObject):
@@ -58,6 +62,7 @@ class RunsModel(QObject):
     runs_advanced = Signal()         # one or more runs took steps
     runs_reset = Signal()            # every trail went back to its start (new function, reset)
     max_steps_changed = Signal(int)
+    view_box_changed = Signal()
 
     def __init__(self, objective: Objective, parent: QObject | None = None):
         super().__init__(parent)
@@ -66,6 +71,8 @@ class RunsModel(QObject):
         self.max_steps = 200
         self._next_id = 1
         self._generation = 0
+        self.view_box: tuple | None = None
+        self._verdicts: dict[tuple, Verdict] = {}
 
     # --- queries ---------------------------------------------------------------------------------------------
     def run(self, run_id: int) -> Run:
@@ -91,19 +98,43 @@ class RunsModel(QObject):
         if d.status == "diverged":
             return self._diverged_text(run)
         if d.status == "converged":
-            return "converged at step 0: ∇f = 0 at the start" if run.steps == 0 else f"converged at step {run.steps}"
+            verdict = self.verdict(run)
+            if verdict.kind == "minimum":
+                at = "∇f = 0 at the start, " if run.steps == 0 else ""
+                return f"converged at step {run.steps}: {at}{verdict.text}"
+            return f"{'at the start' if run.steps == 0 else f'step {run.steps}'}: {verdict.text}"
         if run.steps >= self.max_steps or d.status == "max_steps":
             falling = "; f keeps decreasing: it may be unbounded below" if falls_without_slowing(d.values) else ""
             return f"stopped at max steps ({run.steps}){falling}"
         return "ready" if run.steps == 0 else f"running · step {run.steps}"
 
+    def verdict(self, run: Run) -> Verdict:
+        """What the point a converged run stopped at is (cached: it costs a Hessian and a look over the box)."""
+        key = (run.run_id, run.generation, run.steps, self.view_box)
+        if key not in self._verdicts:
+            if len(self._verdicts) > 500:
+                self._verdicts.clear()
+            self._verdicts[key] = stopping_verdict(self.objective, run.descent.points[-1], self.view_box,
+                                                   self.objective.variables)
+        return self._verdicts[key]
+
+    def set_view_box(self, box) -> None:
+        """The plotted box: a run that stops outside it stopped where the gradient fades far away."""
+        box = None if box is None else tuple((float(lo), float(hi)) for lo, hi in box)
+        if box != self.view_box:
+            self.view_box = box
+            self.view_box_changed.emit()
+
     def status_kind(self, run: Run) -> str:
-        """'error', 'undefined', 'diverged', 'converged', 'stopped', 'ready' or 'running' (for colouring)."""
+        """'error', 'undefined', 'diverged', 'converged' (at a minimum), 'critical' (stopped where ∇f ≈ 0 at
+        another kind of point), 'stopped', 'ready' or 'running' (for colouring)."""
         if run.error:
             return "error"
         if run.descent.status == "diverged" and undefined_where(run.descent) is not None:
             return "undefined"
-        if run.descent.status in ("diverged", "converged"):
+        if run.descent.status == "converged":
+            return "converged" if self.verdict(run).kind == "minimum" else "critical"
+        if run.descent.status == "diverged":
             return run.descent.status
         if run.steps >= self.max_steps or run.descent.status == "max_steps":
             return "stopped"
@@ -125,11 +156,21 @@ class RunsModel(QObject):
             # every step went further down: the method did its job, the function has no bottom there
             return f"diverged at step {at}: f keeps decreasing: it may be unbounded below"
         hint = "" if run.method == "newton" else " (learning rate too large?)"
+        if any(changed_at >= at for changed_at, _, _ in run.history):
+            hint += ": settings changed, press R (Reset) to restart from the start"
         return f"diverged at step {at}{hint}"
 
     # --- runs ------------------------------------------------------------------------------------------------
-    def default_hyper(self, method: str) -> dict[str, float]:
-        return {k: float(v) for k, v in METHODS[method].defaults.items()}
+    def default_hyper(self, method: str, start=None) -> dict[str, float]:
+        """The method's defaults; with a start, a learning rate suited to the function there (see rates.py)."""
+        hyper = {k: float(v) for k, v in METHODS[method].defaults.items()}
+        if start is not None and "lr" in hyper:
+            hyper["lr"] = default_learning_rate(self.objective, method, self._checked_point(start))
+        return hyper
+
+    def _follow_lr(self, run: Run) -> None:
+        if run.auto_lr and "lr" in run.hyper:
+            run.hyper["lr"] = default_learning_rate(self.objective, run.method, run.start)
 
     def next_colour(self) -> str:
         used = {r.colour for r in self.runs}
@@ -143,7 +184,8 @@ class RunsModel(QObject):
         start = self._checked_point(spec.start)
         run_id = spec.run_id if spec.run_id > 0 else self._next_id
         self._next_id = max(self._next_id, run_id + 1)
-        run = Run(run_id, spec.method, dict(spec.hyper), spec.colour, start)
+        run = Run(run_id, spec.method, dict(spec.hyper), spec.colour, start, auto_lr=spec.auto_lr)
+        self._follow_lr(run)
         self._rebuild(run)
         self.runs.insert(len(self.runs) if index is None else index, run)
         self.run_added.emit(run_id)
@@ -157,13 +199,17 @@ class RunsModel(QObject):
         self.run_removed.emit(run_id)
         return run.spec(), index
 
-    def set_method(self, run_id: int, method: str, hyper: dict[str, float] | None = None) -> None:
-        """Change the optimizer; its state means nothing to another method, so the run restarts."""
+    def set_method(self, run_id: int, method: str, hyper: dict[str, float] | None = None,
+                   auto_lr: bool | None = None) -> None:
+        """Change the optimizer; its state means nothing to another method, so the run restarts. Without ``hyper``
+        the method's defaults, with a learning rate that follows the function."""
         if method not in METHODS:
             raise ValueError(f"unknown method {method!r}")
         run = self.run(run_id)
         run.method = method
         run.hyper = dict(hyper) if hyper is not None else self.default_hyper(method)
+        run.auto_lr = hyper is None if auto_lr is None else bool(auto_lr)
+        self._follow_lr(run)
         self._rebuild(run)
         self.run_changed.emit(run_id)
 
@@ -173,6 +219,7 @@ class RunsModel(QObject):
         value = float(value)
         self.validate_hyperparameter(run_id, name, value)
         run.hyper[name] = value
+        run.auto_lr = run.auto_lr and name != "lr"
         if run.descent is None:
             self._rebuild(run)
         else:
@@ -198,6 +245,7 @@ class RunsModel(QObject):
         """Move a run's start; its trail restarts there."""
         run = self.run(run_id)
         run.start = self._checked_point(point)
+        self._follow_lr(run)
         self._rebuild(run)
         self.run_changed.emit(run_id)
 
@@ -222,6 +270,7 @@ class RunsModel(QObject):
         for run in self.runs:
             if len(run.start) != n or (keep_start is not None and fallback is not None and not keep_start(run)):
                 run.start = fallback.copy()
+            self._follow_lr(run)
             self._rebuild(run)
         self.runs_reset.emit()
 

@@ -44,6 +44,7 @@ class StartBox(QGroupBox):
     def __init__(self, parent=None):
         super().__init__("Start", parent)
         self.axes: tuple[str, ...] = ("x", "y")
+        self._note = ""
         self._shown = np.zeros(0)    # the start the fields show (the model's), kept exact: the text is rounded
         self.edits: list[QLineEdit] = []
         self.labels: list[QLabel] = []
@@ -106,8 +107,19 @@ class StartBox(QGroupBox):
                 label.setText(self.axes[i])
             else:
                 self._show_message(i, "")
+        self._note = ""
+        self._show_hint()
+
+    def show_note(self, note: str) -> None:
+        """Say why the start shown is not the selected point (e.g. that was a critical point); '' clears it."""
+        self._note = note
+        self._show_hint()
+
+    def _show_hint(self) -> None:
         where = "the curve" if len(self.axes) == 1 else "the contour map"
-        self.hint.setText(f"Click {where} to set the start.")
+        click = f"Click {where} to set the start."
+        self.hint.setText(f"{self._note} {click}" if self._note else click)
+        self.hint.setStyleSheet("color: #e0b050;" if self._note else "color: palette(mid);")
 
     # --- the fields → a start -------------------------------------------------------------------------------
     def _on_edited(self) -> None:

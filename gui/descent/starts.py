@@ -5,6 +5,7 @@ anything; the origin in particular is critical for most textbook functions.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import product
 
 import numpy as np
@@ -60,10 +61,81 @@ def _evaluate(objective: Objective, point, with_gradient: bool) -> tuple[float, 
     return value, grad
 
 
-def pick_start(objective: Objective, box, preferred=None) -> np.ndarray:
-    """``preferred`` (the selected point) where f is defined there; else the first good candidate in the box; else
-    the first candidate (the run's status will then say why it cannot move)."""
+def function_scale(objective: Objective, box) -> tuple[float, float]:
+    """(spread of f over the box, the box's largest side): what "∇f ≈ 0" is measured against, so that a gentle
+    slope on a flat function still counts as a slope and a tiny one on a steep function does not."""
+    sides = [float(hi) - float(lo) for lo, hi in box]
+    values = []
+    for point in _grid_points(box):
+        evaluated = _evaluate(objective, point, with_gradient=False)
+        if evaluated is not None and np.isfinite(evaluated[0]):
+            values.append(evaluated[0])
+    spread = float(np.ptp(values)) if len(values) > 1 else 0.0
+    side = max(sides) if sides and np.isfinite(max(sides)) else 1.0
+    return (spread if np.isfinite(spread) else 0.0), side
+
+
+def is_critical(objective: Objective, point, scale: tuple[float, float]) -> bool:
+    """∇f is (numerically) zero at ``point`` relative to the function's scale over the box (False where ∇f has no
+    finite value: that is not a critical point, it is undefined)."""
+    evaluated = _evaluate(objective, point, with_gradient=True)
+    if evaluated is None or not np.all(np.isfinite(evaluated[1])):
+        return False
+    spread, side = scale
+    typical_slope = (spread + 1e-12 * (1.0 + abs(evaluated[0]))) / side
+    return float(np.linalg.norm(evaluated[1])) <= 1e-6 * typical_slope
+
+
+def _grid_points(box, n: int = 9) -> list[np.ndarray]:
+    axes = [np.linspace(float(lo), float(hi), n) for lo, hi in box] if len(box) <= 2 else \
+        [np.linspace(float(lo), float(hi), 3) for lo, hi in box]
+    return [np.array(p) for p in product(*axes)]
+
+
+def _nearby(point: np.ndarray, box) -> list[np.ndarray]:
+    """Points around ``point`` at growing distances (fractions of each side), first along the diagonals."""
+    sides = np.array([float(hi) - float(lo) for lo, hi in box])
+    directions = [np.array(d, dtype=np.float64) for d in product((1, -1), repeat=len(point))]
+    directions += [np.eye(len(point))[i] * s for i in range(len(point)) for s in (1, -1)]
+    return [point + r * sides * d for r in (0.05, 0.1, 0.2) for d in directions]
+
+
+@dataclass(frozen=True)
+class StartChoice:
+    point: np.ndarray
+    note: str = ""   # why the preferred point was not used ("" when it was, or when there was none)
+
+
+def choose_start(objective: Objective, box, preferred=None, names=None) -> StartChoice:
+    """``preferred`` (the selected point) where f is defined and not critical there; a critical one is replaced by
+    a nearby non-critical point in view (and the note says so); else the first good candidate in the box; else the
+    first candidate (the run's status will then say why it cannot move)."""
+    scale = function_scale(objective, box)
+
+    def good(p) -> bool:
+        return is_good_start(objective, p) and not is_critical(objective, p, scale)
     if preferred is not None and is_defined_at(objective, preferred):
-        return np.asarray(preferred, dtype=np.float64).copy()
+        p = np.asarray(preferred, dtype=np.float64).reshape(-1).copy()
+        if not is_critical(objective, p, scale):
+            return StartChoice(p)
+        near = next((q for q in _nearby(p, box) if _inside(q, box) and good(q)), None)
+        if near is not None:
+            return StartChoice(near, f"∇f = 0 at the selected point {_text(names, p)} (a critical point, where "
+                                     f"every method would stop at once): starting nearby at {_text(names, near)}.")
     candidates = candidate_points(box)
-    return next((c for c in candidates if is_good_start(objective, c)), candidates[0]).copy()
+    return StartChoice(next((c for c in candidates if good(c)), candidates[0]).copy())
+
+
+def pick_start(objective: Objective, box, preferred=None) -> np.ndarray:
+    return choose_start(objective, box, preferred).point
+
+
+def _inside(p, box) -> bool:
+    return all(float(lo) <= v <= float(hi) for v, (lo, hi) in zip(p, box))
+
+
+def _text(names, p) -> str:
+    values = ", ".join(f"{float(v):.4g}" for v in p)
+    if names is None or len(names) != len(p):
+        return f"({values})"
+    return f"({', '.join(names)}) = ({values})" if len(p) > 1 else f"{names[0]} = {values}"

@@ -23,7 +23,7 @@ from gui.descent.runs import RunSpec, RunsModel
 from gui.descent.scene1d import Race1D
 from gui.descent.scene2d import Race2D
 from gui.descent.scene3d import Race3D
-from gui.descent.starts import is_defined_at, pick_start
+from gui.descent.starts import choose_start, is_defined_at
 from gui.session import Session
 from gui.views.contour_view import ContourView
 from gui.views.curve_view import CurveView
@@ -128,7 +128,7 @@ class DescentWorkspace(ExportControls, QWidget):
         self.session.function_changed.connect(self._on_function_changed)
         self.session.domain_changed.connect(self._on_domain_changed)
         self.session.point_changed.connect(self._follow_view)
-        self.panel.start_chosen.connect(lambda: self._auto_starts.clear())
+        self.panel.start_chosen.connect(self._on_start_chosen)
         for signal in (self.model.runs_advanced, self.model.runs_reset, self.model.max_steps_changed):
             signal.connect(self.redraw)
         for signal in (self.model.run_added, self.model.run_removed, self.model.run_changed):
@@ -141,6 +141,10 @@ class DescentWorkspace(ExportControls, QWidget):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
+
+    def _on_start_chosen(self) -> None:
+        self._auto_starts.clear()
+        self.panel.start_box.show_note("")
 
     # --- the main window's workspace protocol ---------------------------------------------------------------
     def export_widget(self) -> QWidget:
@@ -209,6 +213,7 @@ class DescentWorkspace(ExportControls, QWidget):
         self.panel.select_run(self.panel.current_run_id())
 
     def _update_views(self) -> None:
+        self.model.set_view_box(self.session.box())
         one = self.one_variable()
         self.surface_view.setVisible(not one)
         self.contour_view.setVisible(not one)
@@ -244,13 +249,16 @@ class DescentWorkspace(ExportControls, QWidget):
         objective = self.model.objective if objective is None else objective
         point = self.session.point
         preferred = point if point is not None and len(point) == len(objective.variables) else None
-        return pick_start(objective, self.session.box(), preferred)
+        choice = choose_start(objective, self.session.box(), preferred, objective.variables)
+        self.panel.start_box.show_note(choice.note)
+        return choice.point
 
     def _add_default_race(self) -> None:
         start = self.default_start()
         for method in RACE:
             self._auto_starts.add(
-                self.model.add_run(RunSpec(method, self.model.default_hyper(method), self.model.next_colour(), start)))
+                self.model.add_run(RunSpec(method, self.model.default_hyper(method), self.model.next_colour(), start,
+                                           auto_lr=True)))
         self.panel.select_run(self.model.runs[0].run_id)
         self.panel.show_start(start)
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from engine import Expression
-from engine.taylor import PointAnalysis, vector_norm
+from engine.taylor import PointAnalysis, TaylorModel, vector_norm
 from gui.surface.inspector import parse_vector, vector_text
 from gui.views.ticks import format_number
 
@@ -20,6 +20,32 @@ STEP_SIZES = np.logspace(-3.5, 0, 36)   # |ε| along the user's direction
 FIT_MAX = 0.05                          # fit slopes where the Taylor error dominates…
 NOISE_FLOOR = 1e-11                     # …and rounding does not (relative to |f| + 1)
 LINEAR_COLOR, QUADRATIC_COLOR = (255, 112, 67), (255, 235, 59)
+READABLE_DIGITS = 6
+EXACT_TIP = ("The exact model (12 significant digits): select and copy it; the formula field accepts it. "
+             "The line above rounds to 6 digits.")
+
+
+def readable_formula(model: TaylorModel, digits: int = READABLE_DIGITS) -> str:
+    """The model rounded to ``digits`` significant digits: constant first, then the terms by degree."""
+    n = len(model.variables)
+    offsets = [_offset_text(v, a, digits) for v, a in zip(model.variables, model.point)]
+    terms = [(float(model.value), "")]
+    terms += [(float(model.gradient[i]), offsets[i]) for i in range(n)]
+    if model.order == 2:
+        terms += [(0.5 * float(model.hessian[i, i]), f"{offsets[i]}^2") for i in range(n)]
+        terms += [(float(model.hessian[i, j]), f"{offsets[i]}*{offsets[j]}") for i in range(n) for j in range(i + 1, n)]
+    text = f"{model.value:.{digits}g}"
+    for coefficient, factor in terms[1:]:
+        if coefficient != 0:
+            sign = "-" if coefficient < 0 else "+"
+            text += f" {sign} {abs(coefficient):.{digits}g}*{factor}"
+    return text
+
+
+def _offset_text(name: str, a: float, digits: int) -> str:
+    if a == 0:
+        return name
+    return f"({name} {'-' if a > 0 else '+'} {abs(a):.{digits}g})"
 
 
 def error_curves(f: Expression, a: PointAnalysis, direction: np.ndarray):
@@ -55,20 +81,32 @@ class ApproximationPanel(QWidget):
         for key, label in self.labels.items():
             label.setObjectName(f"approx_{key}")
             label.setWordWrap(True)
-        for key in ("linear_formula", "quadratic_formula"):
-            # plain text the parser accepts: it can be copied into the formula field
-            self.labels[key].setTextFormat(Qt.TextFormat.PlainText)
-            self.labels[key].setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.labels[key].setStyleSheet("font-family: 'DejaVu Sans Mono';")
-        self.labels["linear_formula"].setToolTip("The tangent plane (first-order Taylor model) at the point, in the "
-                                                 "original variables")
-        self.labels["quadratic_formula"].setToolTip("The second-order Taylor model f(a) + ∇f(a)·(x − a) + "
-                                                    "½ (x − a)ᵀ H (x − a), in the original variables")
+        self.readable = {key: QLabel("—", self) for key in ("linear_formula", "quadratic_formula")}
+        for key, label in self.readable.items():
+            label.setObjectName(f"approx_readable_{key}")
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setStyleSheet("font-family: 'DejaVu Sans Mono';")
+            # the exact text, one scrollable line: plain text the parser accepts, to copy into the formula field
+            exact = QLineEdit("—", self)
+            exact.setObjectName(f"approx_{key}")
+            exact.setReadOnly(True)
+            exact.setToolTip(EXACT_TIP)
+            exact.setStyleSheet("font-family: 'DejaVu Sans Mono'; color: #8a8f98;")
+            self.labels[key] = exact
+        self.readable["linear_formula"].setToolTip("The tangent plane (first-order Taylor model) at the point, in "
+                                                   "the original variables, to 6 significant digits")
+        self.readable["quadratic_formula"].setToolTip("The second-order Taylor model f(a) + ∇f(a)·(x − a) + "
+                                                      "½ (x − a)ᵀ H (x − a), in the original variables, to 6 "
+                                                      "significant digits")
         self.message = QLabel(self)
         self.message.setStyleSheet("color: #ff8a80;")
         form = QFormLayout()
-        form.addRow("Linear model", self.labels["linear_formula"])
-        form.addRow("Quadratic model", self.labels["quadratic_formula"])
+        form.addRow("Linear model", self.readable["linear_formula"])
+        form.addRow("exact", self.labels["linear_formula"])
+        form.addRow("Quadratic model", self.readable["quadratic_formula"])
+        form.addRow("exact", self.labels["quadratic_formula"])
         form.addRow("Step ε", self.stepEdit)
         form.addRow("Point + ε", self.labels["target"])
         form.addRow("Linear estimate", self.labels["linear"])
@@ -84,11 +122,12 @@ class ApproximationPanel(QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         for side in ("left", "bottom"):
             self.plot.getAxis(side).enableAutoSIPrefix(False)   # "(x0.001)" on a log axis only confuses
-        self.legend = self.plot.addLegend(offset=(8, 8))
+        # bottom right: errors grow with |ε|, so the curves leave that corner empty
+        self.legend = self.plot.addLegend(offset=(-8, -8))
         self._linear_curve = self.plot.plot(pen=pg.mkPen(LINEAR_COLOR, width=2), symbol="o", symbolSize=4,
-                                            symbolBrush=LINEAR_COLOR, name="linear model")
+                                            symbolBrush=LINEAR_COLOR, name="linear")
         self._quadratic_curve = self.plot.plot(pen=pg.mkPen(QUADRATIC_COLOR, width=2), symbol="o", symbolSize=4,
-                                               symbolBrush=QUADRATIC_COLOR, name="quadratic model")
+                                               symbolBrush=QUADRATIC_COLOR, name="quadratic")
         self._marker = pg.InfiniteLine(angle=90, pen=pg.mkPen((200, 200, 200, 140), style=Qt.PenStyle.DotLine))
         self.plot.addItem(self._marker)
         layout = QVBoxLayout(self)
@@ -110,14 +149,16 @@ class ApproximationPanel(QWidget):
     def refresh(self) -> None:
         a, f = self._analysis, self._f
         if a is None or f is None:
-            for label in self.labels.values():
+            for label in (*self.labels.values(), *self.readable.values()):
                 label.setText("— (select a point)")
             self._linear_curve.setData([], [])
             self._quadratic_curve.setData([], [])
             return
         # the spaces around + and − let a long model wrap between its terms
-        self.labels["linear_formula"].setText(a.linear.formula)
-        self.labels["quadratic_formula"].setText(a.quadratic.formula)
+        for key, model in (("linear_formula", a.linear), ("quadratic_formula", a.quadratic)):
+            self.readable[key].setText(readable_formula(model))
+            self.labels[key].setText(model.formula)
+            self.labels[key].setCursorPosition(0)
         try:
             step = parse_vector(self.stepEdit.text(), len(a.point))
         except ValueError as error:
@@ -145,8 +186,8 @@ class ApproximationPanel(QWidget):
     def _show_curves(self, f, a, direction, norm) -> None:
         sizes, linear, quadratic = error_curves(f, a, direction)
         self.slopes = (fitted_slope(sizes, linear, a.value), fitted_slope(sizes, quadratic, a.value))
-        for curve, errors, slope, name in ((self._linear_curve, linear, self.slopes[0], "linear model"),
-                                           (self._quadratic_curve, quadratic, self.slopes[1], "quadratic model")):
+        for curve, errors, slope, name in ((self._linear_curve, linear, self.slopes[0], "linear"),
+                                           (self._quadratic_curve, quadratic, self.slopes[1], "quadratic")):
             ok = np.isfinite(errors) & (errors > 0)
             curve.setData(sizes[ok], errors[ok])
             self.legend.getLabel(curve).setText(f"{name}: {_slope_text(slope)}")

@@ -71,6 +71,9 @@ class CriticalSearch(QThread):
         except (ValueError, ArithmeticError, np.linalg.LinAlgError) as error:
             self.failed.emit(str(error))
             return
+        except Exception as error:   # a bug must end the search with a message, not leave it "Searching…"
+            self.failed.emit(f"{type(error).__name__}: {error}")
+            return
         self.found.emit(points)
 
 
@@ -84,6 +87,8 @@ class CriticalPanel(QWidget):
         self.setObjectName("criticalPanel")
         self.results: list = []
         self.search: CriticalSearch | None = None
+        # every search not yet finished, cancelled ones included: the window waits for them all before it goes
+        self._running: set[CriticalSearch] = set()
         self.findButton = QPushButton("Find critical points in view", self)
         self.findButton.setObjectName("findCriticalButton")
         self.findButton.setToolTip("Solve ∇f = 0 inside the plotted ranges (multi-start Newton); Ctrl+F")
@@ -148,6 +153,7 @@ class CriticalPanel(QWidget):
         search.failed.connect(lambda message: self._on_failed(search, message))
         search.finished.connect(lambda: self._on_thread_done(search))
         self.search = search
+        self._running.add(search)
         self.findButton.setEnabled(False)
         self.cancelButton.setEnabled(True)
         search.start()
@@ -186,14 +192,16 @@ class CriticalPanel(QWidget):
             self.status.setText(f"Search failed: {message}")
 
     def _on_thread_done(self, search) -> None:
+        self._running.discard(search)
         search.deleteLater()
 
     def shutdown(self) -> None:
-        """Cancel and wait, so no thread outlives the window."""
-        search = self.search
+        """Cancel and wait for every search still running (cancelled ones too), so no thread outlives the panel."""
         self.cancel()
-        if search is not None:
+        for search in list(self._running):
+            search.cancel()
             search.wait()
+        self._running.clear()
 
     # --- results ------------------------------------------------------------------------------------------------
     def clear_results(self, status: str = "Not searched yet.") -> None:

@@ -13,8 +13,11 @@ import math
 import os
 import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from engine import ParseError, parse
+from engine.graph_io import _file_mode
+from gui.session import check_axes, check_range
 
 FORMAT, VERSION = "gradscape.surface", 1
 FILE_FILTER = "Gradscape surface (*.gssurface.json)"
@@ -44,6 +47,13 @@ def _number(value, what: str) -> float:
     return float(value)
 
 
+def _mapping(data: dict, key: str, what: str) -> dict:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{what} must be an object of name: value pairs")
+    return value
+
+
 def document_from_json(data) -> SurfaceDocument:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError("not a Gradscape surface file")
@@ -56,17 +66,14 @@ def document_from_json(data) -> SurfaceDocument:
         names = parse(text).variables
     except ParseError as error:
         raise ValueError(f"the function does not parse: {error}") from None
-    axes = tuple(data.get("axes") or names)
-    if not all(isinstance(a, str) for a in axes) or (names and any(a not in names for a in axes)):
-        raise ValueError("the axes must be variables of the function")
-    fixed = {str(k): _number(v, f"fixed value of {k}") for k, v in (data.get("fixed") or {}).items()}
+    axes = _axes(data.get("axes"), names)
+    fixed = {str(k): _number(v, f"fixed value of {k}") for k, v in _mapping(data, "fixed", "fixed").items()}
     domain = {}
-    for axis, pair in (data.get("domain") or {}).items():
+    for axis, pair in _mapping(data, "domain", "domain").items():
         if not isinstance(pair, list) or len(pair) != 2:
             raise ValueError(f"the range of {axis} must be [low, high]")
         lo, hi = _number(pair[0], f"range of {axis}"), _number(pair[1], f"range of {axis}")
-        if not lo < hi:
-            raise ValueError(f"the range of {axis} must have low < high")
+        check_range(str(axis), lo, hi)
         domain[str(axis)] = (lo, hi)
     point = data.get("point")
     if point is not None:
@@ -76,8 +83,21 @@ def document_from_json(data) -> SurfaceDocument:
     resolution = data.get("resolution", 101)
     if isinstance(resolution, bool) or not isinstance(resolution, int) or not 11 <= resolution <= 401:
         raise ValueError("the grid resolution must be a whole number from 11 to 401")
-    overlays = {str(k): bool(v) for k, v in (data.get("overlays") or {}).items()}
-    return SurfaceDocument(text, axes, fixed, domain, point, resolution, overlays)
+    overlays = _mapping(data, "overlays", "overlays")
+    if not all(isinstance(v, bool) for v in overlays.values()):
+        raise ValueError("each overlay must be true or false")
+    return SurfaceDocument(text, axes, fixed, domain, point, resolution, {str(k): v for k, v in overlays.items()})
+
+
+def _axes(value, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The file's axes, checked as the Session checks them (a missing list: the function's variables)."""
+    if value is None or value == []:
+        value = list(names) if names else ["x"]
+    if not isinstance(value, list):
+        raise ValueError("the axes must be a list of variable names")
+    axes = tuple(value)
+    check_axes(names, axes)
+    return axes
 
 
 def check_function_text(text: str, *, from_graph: bool = False) -> None:
@@ -108,13 +128,17 @@ def load_document(path: str) -> SurfaceDocument:
 
 
 def save_document(document: SurfaceDocument, path: str) -> None:
-    """Write to a temporary file in the same folder, then replace the target in one step."""
+    """Write to a temporary file in the same folder, flush it to disk, then replace the target in one step; the file
+    keeps an existing file's permissions (a new one gets the umask's, not mkstemp's owner-only ones)."""
     folder = os.path.dirname(os.path.abspath(path))
     handle, temp = tempfile.mkstemp(prefix=".gradscape-", suffix=".tmp", dir=folder)
     try:
+        os.chmod(temp, _file_mode(Path(path)))
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(document.to_json(), out, indent=2, ensure_ascii=False)
             out.write("\n")
+            out.flush()
+            os.fsync(out.fileno())
         os.replace(temp, path)
     except BaseException:
         if os.path.exists(temp):

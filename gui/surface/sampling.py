@@ -28,10 +28,19 @@ def _evaluate(exprs, axes, grids, shape) -> list[np.ndarray]:
                                                           for v in values)]
 
 
+def _span(lo: float, hi: float, count: int) -> np.ndarray:
+    """np.linspace, except that a span too wide for a float (1e308 to -1e308) is blended end to end, not overflowed
+    (the Session refuses such ranges; this keeps any other caller's grid finite)."""
+    if np.isfinite(float(hi) - float(lo)):
+        return np.linspace(lo, hi, count)
+    t = np.linspace(0.0, 1.0, count)
+    return lo * (1.0 - t) + hi * t
+
+
 def sample_surface(f: Expression, axes, box, resolution: int) -> Field:
     """f (a function of the two ``axes`` only) on a resolution × resolution grid over ``box``."""
-    xs = np.linspace(box[0][0], box[0][1], resolution)
-    ys = np.linspace(box[1][0], box[1][1], resolution)
+    xs = _span(box[0][0], box[0][1], resolution)
+    ys = _span(box[1][0], box[1][1], resolution)
     gx, gy = np.meshgrid(xs, ys, indexing="ij")
     (zs,) = _evaluate([f], axes, [gx, gy], gx.shape)
     return Field(xs, ys, zs)
@@ -40,8 +49,8 @@ def sample_surface(f: Expression, axes, box, resolution: int) -> Field:
 def sample_gradient(f: Expression, axes, box, count: int = GRADIENT_GRID):
     """(xs, ys, ∂f/∂x, ∂f/∂y) on a coarse grid, inset half a cell so arrows stay inside the box."""
     def inset(lo, hi):
-        half = (hi - lo) / (2 * count)
-        return np.linspace(lo + half, hi - half, count)
+        half = hi / (2 * count) - lo / (2 * count)
+        return _span(lo + half, hi - half, count)
     xs, ys = inset(*box[0]), inset(*box[1])
     gx, gy = np.meshgrid(xs, ys, indexing="ij")
     dfx, dfy = _evaluate(f.grad(tuple(axes)), axes, [gx, gy], gx.shape)
@@ -49,6 +58,6 @@ def sample_gradient(f: Expression, axes, box, count: int = GRADIENT_GRID):
 
 
 def sample_curve(f: Expression, axis: str, box, resolution: int) -> tuple[np.ndarray, np.ndarray]:
-    xs = np.linspace(box[0][0], box[0][1], max(resolution * 4, 200))
+    xs = _span(box[0][0], box[0][1], max(resolution * 4, 200))
     (ys,) = _evaluate([f], (axis,), [xs], xs.shape)
     return xs, ys

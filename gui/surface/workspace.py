@@ -19,6 +19,7 @@ from gui.surface.approximation import ApproximationPanel
 from gui.surface.commands import (ChangeFunctionCommand, MovePointCommand, SetFixedCommand, SetRangeCommand)
 from gui.surface.controls import ViewControls
 from gui.surface.critical_panel import CriticalPanel
+from gui.surface.file_command import OpenSurfaceCommand
 from gui.surface.function_bar import FunctionBar
 from gui.surface.inspector import PointInspector
 from gui.surface.overlays import Overlays
@@ -38,6 +39,7 @@ SHORTCUTS = [("Enter", "Draw the typed function"), ("Click / drag (contour view)
 class SurfaceWorkspace(QWidget):
     status_message = Signal(str)               # "" withdraws this workspace's last message (see gui.main_window)
     open_as_graph_requested = Signal(object)   # the session's Expression, to expand in the Graph workspace
+    file_path_changed = Signal(str)            # the file being edited, "" for none (follows undo of an Open)
     file_filter = doc.FILE_FILTER
 
     def __init__(self, session, parent=None):
@@ -52,6 +54,7 @@ class SurfaceWorkspace(QWidget):
         self._preset_key: str | None = None    # the last preset chosen, whose note is shown while it is drawn
         self._field_note = ""                   # the status message about the drawn field (gaps, clipping)
         self._critical_note_shown = False       # the status bar shows what the last critical-point search found
+        self.file_path = ""                     # the file opened or saved last, as undo and redo leave it
         self._build()
         self.overlays = Overlays(self.surfaceView, self.contourView, self.curveView)
         self._connect()
@@ -320,13 +323,22 @@ class SurfaceWorkspace(QWidget):
         return SHORTCUTS
 
     def open_file(self, path: str) -> None:
-        d = doc.load_document(path)
-        self.undo_stack.push(ChangeFunctionCommand(self.session, d.function, axes=d.axes, fixed=d.fixed,
-                                                   domain=d.domain, point=d.point, label="Open surface"))
-        self.controls.resolutionSpin.setValue(d.resolution)
-        for key, shown in d.overlays.items():
+        """One undo step, which also restores the grid, the overlays and the file path (see OpenSurfaceCommand)."""
+        self.undo_stack.push(OpenSurfaceCommand(self, doc.load_document(path), path))
+
+    def view_settings(self) -> tuple[int, dict[str, bool]]:
+        return self.controls.resolutionSpin.value(), self.inspector.overlays_shown()
+
+    def apply_view_settings(self, resolution: int, overlays: dict[str, bool]) -> None:
+        self.controls.resolutionSpin.setValue(resolution)
+        for key, shown in overlays.items():
             if key in self.inspector.overlay_boxes:
                 self.inspector.set_overlay(key, shown)
+
+    def set_file_path(self, path: str) -> None:
+        if path != self.file_path:
+            self.file_path = path
+            self.file_path_changed.emit(path)
 
     def save_file(self, path: str) -> None:
         """ValueError (nothing written) when the function's text would not read back, e.g. a large graph's."""
@@ -336,6 +348,7 @@ class SurfaceWorkspace(QWidget):
             s.text, s.axes, dict(s.fixed), {a: s.domain[a] for a in s.variables if a in s.domain},
             None if s.point is None else tuple(map(float, s.point)), self.controls.resolutionSpin.value(),
             self.inspector.overlays_shown()), path)
+        self.set_file_path(path)
 
     def demo(self) -> None:
         """The chapter's Taylor example at (−1, 0) (the preset's point), overlays on and critical points found: for

@@ -7,20 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from gui.views.ticks import nice_ticks
-
-
-def contour_levels(zs: np.ndarray, count: int = 14) -> np.ndarray:
-    """Round, evenly spaced levels across the finite values (robust to a few spikes)."""
-    finite = zs[np.isfinite(zs)]
-    if finite.size == 0:
-        return np.array([])
-    lo, hi = np.percentile(finite, [0.5, 99.5]) if finite.size > 200 else (finite.min(), finite.max())
-    if not hi > lo:
-        return np.array([])
-    levels = np.array(nice_ticks(float(lo), float(hi), count))
-    return levels[(levels > finite.min()) & (levels < finite.max())]
-
 
 def contour_segments(xs: np.ndarray, ys: np.ndarray, zs: np.ndarray, level: float) -> np.ndarray:
     """Endpoints (2k, 2) of the segments of {z = level} on the grid xs × ys (zs indexed [i_x, j_y])."""

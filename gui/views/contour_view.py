@@ -13,8 +13,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
 
-from gui.views.contour_lines import contour_levels, contour_segments
+from gui.views.colour_scale import ColourScale
+from gui.views.contour_lines import contour_segments
 from gui.views.picking import PickingPlot
+from gui.views.ticks import format_tick
 
 LINE_PEN = pg.mkPen((255, 255, 255, 120), width=1)
 ZERO_PEN = pg.mkPen((255, 255, 255, 220), width=1.6)
@@ -29,6 +31,7 @@ class ContourView(PickingPlot):
         super().__init__(parent)
         self.colormap = pg.colormap.get(colormap)
         self.levels = np.array([])
+        self.scale = ColourScale("linear", -1.0, 1.0)
         self.plotItem.showGrid(x=False, y=False)
         self.plotItem.setMenuEnabled(True)
         self._image = pg.ImageItem(axisOrder="col-major")
@@ -40,6 +43,11 @@ class ContourView(PickingPlot):
             item.setZValue(z)
             self.addItem(item)
         self._arrows.setVisible(False)
+        # the image holds each sample's place on the colour bar (0–1); the bar's ticks name the true values of f
+        self.colour_bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=self.colormap, interactive=False, width=10,
+                                          orientation="horizontal")
+        self.colour_bar.setImageItem(self._image, insert_in=self.plotItem)
+        # under the plot, where a tall view has room to spare, so the x axis keeps its width and its ticks
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
     # --- data ---------------------------------------------------------------------------------------------------
@@ -50,9 +58,11 @@ class ContourView(PickingPlot):
         if zs.shape != (len(xs), len(ys)) or len(xs) < 2 or len(ys) < 2:
             raise ValueError(f"z must have shape (len(xs), len(ys)) with at least 2×2 samples, got {zs.shape}")
         finite = np.isfinite(zs)
-        self.levels = contour_levels(zs) if levels is None else np.asarray(levels, dtype=np.float64)
-        lo, hi = _colour_range(zs[finite])
-        self._image.setImage(np.where(finite, np.clip(zs, lo, hi), np.nan), levels=(lo, hi))
+        self.scale = ColourScale.for_values(zs[finite])
+        self.levels = self.scale.levels() if levels is None else np.asarray(levels, dtype=np.float64)
+        self._image.setImage(np.where(finite, self.scale.fraction(np.where(finite, zs, 0.0)), np.nan),
+                             levels=(0.0, 1.0))
+        self._label_colour_bar()
         dx, dy = (xs[-1] - xs[0]) / (len(xs) - 1), (ys[-1] - ys[0]) / (len(ys) - 1)
         self._image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy))
         self._set_lines(xs, ys, zs)
@@ -62,6 +72,12 @@ class ContourView(PickingPlot):
         if new_extent != self.extent:
             self.extent = new_extent
             self.reset_view()
+
+    def _label_colour_bar(self) -> None:
+        axis = self.colour_bar.axis
+        axis.setTicks([[(t, format_tick(v)) for v, t in self.scale.ticks()], []])
+        axis.setLabel(self.scale.title)
+        self.colour_bar.setToolTip(self.scale.description)
 
     def _set_lines(self, xs, ys, zs) -> None:
         ordinary = [contour_segments(xs, ys, zs, lv) for lv in self.levels if lv != 0]
@@ -114,16 +130,6 @@ class ContourView(PickingPlot):
         if self._viewbox.sceneBoundingRect().contains(scene_pos):
             p = self._viewbox.mapSceneToView(scene_pos)
             self.cursor_moved.emit(p.x(), p.y())
-
-
-def _colour_range(values: np.ndarray) -> tuple[float, float]:
-    if values.size == 0:
-        return -1.0, 1.0
-    lo, hi = (np.percentile(values, [0.5, 99.5]) if values.size > 200 else (values.min(), values.max()))
-    lo, hi = float(lo), float(hi)
-    if not hi > lo:
-        lo, hi = lo - 1.0, hi + 1.0
-    return lo, hi
 
 
 def _arrow_segments(px, py, dx, dy, length, sx, sy) -> np.ndarray:

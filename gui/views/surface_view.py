@@ -17,6 +17,7 @@ from pyqtgraph.opengl.MeshData import MeshData
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMatrix4x4
 
+from gui.views.colour_scale import ColourScale
 from gui.views.ticks import format_tick, nice_ticks
 
 SCENE_BOX = np.array([10.0, 10.0, 5.0])   # scene extent of the x, y and value axes, centred on the origin
@@ -28,6 +29,8 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CAMERA_ELEVATION = 30.0
 CAMERA_AZIMUTH = -58.0
 VIEW_FILL = 0.94        # the framed box and labels may take this fraction of the view's width and height
+NAVIGATION_TIP = "Drag: orbit · Ctrl/middle drag: pan · wheel: zoom"
+LEGEND_SIZE = (14, 140)   # the colour bar, in the top right corner (the value axis' ticks are on the left)
 _OUTLIER_RATIO = 25.0   # a value range this many times the central range is treated as a spike and clipped
 
 
@@ -83,7 +86,7 @@ class SurfaceView(gl.GLViewWidget):
         super().__init__(parent)
         self.setBackgroundColor(BACKGROUND)
         self.setMinimumSize(240, 200)
-        self.setToolTip("Drag: orbit · Ctrl/middle drag: pan · wheel: zoom")
+        self.setToolTip(NAVIGATION_TIP)
         self.colormap = pg.colormap.get(colormap)
         self.extent: tuple[float, float, float, float, float, float] | None = None   # x, y and value ranges shown
         self.labels = ("x", "y", "f")
@@ -92,7 +95,8 @@ class SurfaceView(gl.GLViewWidget):
         self._mesh = gl.GLMeshItem(smooth=True, shader=SURFACE_SHADER, glOptions="opaque")
         self._mesh.setVisible(False)   # an empty mesh cannot be drawn: shown once there is a surface
         self._decorations: list[gl.GLGraphicsItem.GLGraphicsItem] = []
-        self._legend = gl.GLGradientLegendItem(pos=(12, 12), size=(14, 140), gradient=self.colormap,
+        self.scale = ColourScale("linear", -1.0, 1.0)
+        self._legend = gl.GLGradientLegendItem(pos=(12, 30), size=LEGEND_SIZE, gradient=self.colormap,
                                                labels={}, fontColor=(220, 220, 220))
         self.addItem(self._mesh)
         self.addItem(self._legend)
@@ -147,6 +151,7 @@ class SurfaceView(gl.GLViewWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self._legend.setData(pos=(max(self.width() - 96, 12), 30))
         if not self._camera_touched:
             self._fit_camera()
 
@@ -179,8 +184,9 @@ class SurfaceView(gl.GLViewWidget):
         z0, z1, self.clipped = value_range(zs[finite])
         self.extent = (xs[0], xs[-1], ys[0], ys[-1], z0, z1)
         shown = np.clip(np.where(finite, zs, z0), z0, z1)
+        self.scale = ColourScale.for_values(shown[finite], z0, z1)
         self._upload_mesh(xs, ys, shown, finite)
-        self._legend.setData(labels={format_tick(v): (v - z0) / (z1 - z0) for v in nice_ticks(z0, z1, 5)})
+        self._show_legend()
         self._rebuild_axes(xs, ys)
         self.mapping_changed.emit()
         self.update()
@@ -193,12 +199,19 @@ class SurfaceView(gl.GLViewWidget):
         nx, ny = zs.shape
         gx, gy = np.meshgrid(xs, ys, indexing="ij")
         scene = self.to_scene(np.column_stack([gx.ravel(), gy.ravel(), zs.ravel()])).astype(np.float32)
-        t = (zs.ravel() - self.extent[4]) / (self.extent[5] - self.extent[4])
+        t = self.scale.fraction(zs.ravel())
         colors = self.colormap.map(t, mode="float").astype(np.float32)
         faces = grid_faces(nx, ny, finite)
         normals = grid_normals(scene.reshape(nx, ny, 3))
         self._mesh.setMeshData(meshdata=_GridMeshData(scene, faces, colors, normals))
         self._mesh.setVisible(len(faces) > 0)
+
+    def _show_legend(self) -> None:
+        """True values of f along the colour bar, under a title that names the scale (the heights stay linear)."""
+        labels = {format_tick(v): t for v, t in self.scale.ticks()}
+        labels[self.scale.title] = 1.13   # just above the bar
+        self._legend.setData(labels=labels)
+        self.setToolTip(f"{NAVIGATION_TIP}\n{self.scale.description}")
 
     def _rebuild_axes(self, xs, ys) -> None:
         for item in self._decorations:
@@ -219,12 +232,14 @@ def value_range(values: np.ndarray) -> tuple[float, float, bool]:
     resolution = max(1e-12 * magnitude, np.finfo(np.float64).tiny)
     clipped = False
     if values.size > 20:
-        p_lo, p_hi = np.percentile(values, [1.0, 99.0])
-        central = max(p_hi - p_lo, resolution)
-        if hi - lo > _OUTLIER_RATIO * central:
-            lo, hi = float(p_lo - 0.5 * central), float(p_hi + 0.5 * central)
-            lo, hi = max(lo, float(values.min())), min(hi, float(values.max()))
-            clipped = True
+        # values near ±1e308: spreads overflow to inf, and inf compares and clamps as it should
+        with np.errstate(over="ignore", invalid="ignore"):
+            p_lo, p_hi = np.percentile(values, [1.0, 99.0])
+            central = max(p_hi - p_lo, resolution)
+            if hi - lo > _OUTLIER_RATIO * central:
+                lo, hi = float(p_lo - 0.5 * central), float(p_hi + 0.5 * central)
+                lo, hi = max(lo, float(values.min())), min(hi, float(values.max()))
+                clipped = True
     if not hi - lo > resolution:   # constant up to rounding: a box around the value
         pad = 0.5 * (magnitude if magnitude > 0 else 1.0)
         lo, hi = lo - pad, hi + pad

@@ -135,23 +135,23 @@ def test_a_run_stopped_at_max_steps_while_f_still_falls_says_it_may_be_unbounded
 def test_a_removed_run_leaves_both_views(qtbot, workspace):
     w = workspace
     remove_all_runs(qtbot, w)
-    gd = add_run(w, "Gradient descent")                          # red, the first colour
-    add_run(w, "Momentum")
+    gd = add_run(w, "Momentum")                                  # red, the first colour; it outruns the next
+    add_run(w, "Gradient descent")                               # (drawn on top, it would hide a slower red trail)
     click_contour(qtbot, w, -1.2, -0.8)
-    step(qtbot, w, 5)
+    step(qtbot, w, 12)
     gl_image, contour_image = frames(w)
     assert reddish_pixels(gl_image) > 15 and reddish_pixels(contour_image) > 15
     items2d, items3d = w.race2d._runs[gd.run_id].items, w.race3d._runs[gd.run_id].items
     w.panel.run_list.setCurrentRow(0)
     qtbot.mouseClick(w.panel.remove_button, Qt.MouseButton.LeftButton)
-    assert [r.label for r in w.model.runs] == ["Momentum"]
+    assert [r.label for r in w.model.runs] == ["Gradient descent"]
     assert gd.run_id not in w.race2d._runs and gd.run_id not in w.race3d._runs
     assert not any(item in w.contour_view.plotItem.items for item in items2d)
     assert not any(item in w.surface_view.items for item in items3d)
     gl_image, contour_image = frames(w)
     assert reddish_pixels(gl_image) == 0 and reddish_pixels(contour_image) == 0
     w.undo_stack.undo()                                          # it comes back (from its start), drawn again
-    assert [r.label for r in w.model.runs] == ["Gradient descent", "Momentum"]
+    assert [r.label for r in w.model.runs] == ["Momentum", "Gradient descent"]
     step(qtbot, w, 5)
     gl_image, contour_image = frames(w)
     assert reddish_pixels(gl_image) > 15 and reddish_pixels(contour_image) > 15

@@ -37,7 +37,9 @@ def test_newton_starting_where_the_gradient_vanishes_takes_no_step(qtbot, worksp
     newton = add_run(w, "Newton")
     qtbot.mouseClick(w.panel.step_button, Qt.MouseButton.LeftButton)
     assert newton.descent.status == "converged" and newton.steps == 0
-    assert "converged at step 0: ∇f = 0 at the start" in status(w, 0)
+    # a constant has ∇f = 0 everywhere but no minimum to speak of: never a green "converged"
+    assert "at the start: stopped where ∇f ≈ 0: degenerate" in status(w, 0)
+    assert "converged" not in status(w, 0) and w.model.status_kind(newton) == "critical"
     text = w.newton_label.text()
     assert w.newton_label.isVisible() and "∇f = 0 at the start" in text and "takes no step" in text
     assert "gradient step" not in text and "took" not in text

@@ -1,0 +1,73 @@
+"""Default learning rates that suit the function: a fixed 0.1 diverges at once on Rosenbrock (curvature ~1000).
+
+For the first-order methods whose step is lr·∇f (gradient descent, momentum, Nesterov) the step is stable on a
+quadratic while lr < 2/λmax, so the default starts at 1/λmax of the Hessian at the start (capped by the method's
+own default); curvature can grow along the way (3x⁴ − 4x³ − 12x² has f″ = 12 at 1 but 72 at 2), so a short trial
+run checks it and halves it while it diverges (or, for gradient descent, while f goes up at some step). A run that blows up with f falling at every step found no bottom
+(x² − y²): that is the function's doing, not the rate's, and does not shrink it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.objective import Objective
+from engine.optimizers import METHODS, Descent
+
+SCALED_METHODS = ("gd", "momentum", "nesterov")
+TRIAL_STEPS = 120
+HALVINGS = 8
+SMALLEST = 1e-7
+
+
+def curvature_at(objective: Objective, start) -> float | None:
+    """λmax = the largest |eigenvalue| of the Hessian at ``start`` (None where there is none to use)."""
+    if objective.hessian is None:
+        return None
+    try:
+        with np.errstate(all="ignore"):
+            h = np.asarray(objective.hessian(np.asarray(start, dtype=np.float64)), dtype=np.float64)
+    except (ArithmeticError, ValueError):
+        return None
+    if h.size == 0 or not np.all(np.isfinite(h)):
+        return None
+    top = float(np.max(np.abs(np.linalg.eigvalsh((h + h.T) / 2))))
+    return top if top > 0 else None
+
+
+def default_learning_rate(objective: Objective, method: str, start) -> float:
+    """The method's default lr, scaled to the curvature at ``start`` for the methods that need it."""
+    cap = float(METHODS[method].defaults["lr"]) if "lr" in METHODS[method].defaults else None
+    if method not in SCALED_METHODS or cap is None:
+        return cap
+    lam = curvature_at(objective, start)
+    lr = _shown(cap if lam is None else min(cap, 1.0 / lam))
+    for _ in range(HALVINGS):   # the trial runs with the value the lr box will show, not an unrounded one
+        if lr <= SMALLEST or not _diverges(objective, method, start, lr):
+            break
+        lr = _shown(lr / 2)
+    return lr
+
+
+def _shown(lr: float) -> float:
+    return float(f"{lr:.3g}")
+
+
+def _diverges(objective: Objective, method: str, start, lr: float) -> bool:
+    from gui.descent.runs import keeps_decreasing   # runs imports this module
+    hyper = {**{k: float(v) for k, v in METHODS[method].defaults.items()}, "lr": lr}
+    try:
+        descent = Descent(objective, np.asarray(start, dtype=np.float64), method, max_steps=TRIAL_STEPS, **hyper)
+        with np.errstate(all="ignore"):
+            while descent.status == "running":
+                descent.step()
+    except Exception:  # the real run will show the failure in its status
+        return False
+    values = np.asarray(descent.values, dtype=np.float64)
+    if method == "gd" and descent.status != "diverged":
+        # below 2/L gradient descent lowers f at every step; f going up means the rate overshoots (it may settle
+        # into a bounded zig-zag that never diverges and never converges either)
+        with np.errstate(all="ignore"):
+            return bool(np.any(np.diff(values) > 1e-9 * (1.0 + np.abs(values[:-1]))))
+    if descent.status != "diverged":
+        return False
+    return not keeps_decreasing(descent.values[: (descent.diverged_at or len(descent.values) - 1) + 1])

@@ -1,0 +1,104 @@
+"""How values become colours (and where contour lines go) in the contour map and on the 3D surface.
+
+Most functions are drawn on a linear scale. When the values over the box span decades above their minimum
+(Rosenbrock's walls reach 2500 while its valley stays below 1), a linear map paints nearly everything in the lowest
+colour and hides the valley and the minimum; such fields are coloured by log10(f − min + δ) instead, with contour
+levels spaced 1-2-5 per decade above the minimum. Ticks always show true values of f.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gui.views.ticks import format_tick, nice_ticks
+
+#: a linear map is abandoned when half the samples would fall in this lowest fraction of the colours (Rosenbrock
+#: 0.07, Beale 0.003 on their preset boxes; a quartic bowl 0.18, Himmelblau 0.2 stay linear)
+CROWDED_MEDIAN = 0.1
+DECADES = 5.0   # a log scale shows this many decades above the minimum (δ is that far below the top)
+
+
+@dataclass(frozen=True)
+class ColourScale:
+    kind: str          # "linear" or "log"
+    lo: float          # the value drawn in the lowest colour
+    hi: float          # the value drawn in the highest colour
+    delta: float = 0.0  # log scale: δ in log10(f − lo + δ)
+
+    @classmethod
+    def for_values(cls, values: np.ndarray, lo: float | None = None, hi: float | None = None) -> "ColourScale":
+        """The scale for these finite values; lo/hi override the range (e.g. a range already clipped of spikes)."""
+        values = np.asarray(values, dtype=np.float64)
+        values = values[np.isfinite(values)]
+        if lo is None or hi is None:
+            lo, hi = _robust_range(values)
+        if values.size == 0 or not hi > lo:
+            return cls("linear", lo, hi)
+        inside = np.clip(values, lo, hi)
+        if np.median(inside) >= lo + CROWDED_MEDIAN * (hi - lo):
+            return cls("linear", lo, hi)
+        return cls("log", lo, hi, (hi - lo) * 10.0 ** -DECADES)
+
+    @property
+    def title(self) -> str:
+        return "f (log scale)" if self.kind == "log" else "f"
+
+    @property
+    def description(self) -> str:
+        if self.kind == "log":
+            return (f"Colours on a log scale, log10(f − {format_tick(self.lo)} + {self.delta:.3g}): the values span "
+                    "decades, and a linear scale would hide the low region")
+        return "Colours on a linear scale"
+
+    def fraction(self, values) -> np.ndarray:
+        """Where each value sits on the colour bar, 0 (lowest colour) to 1; NaN stays NaN."""
+        v = np.clip(np.asarray(values, dtype=np.float64), self.lo, self.hi)
+        if self.kind == "log":
+            bottom, top = np.log10(self.delta), np.log10(self.hi - self.lo + self.delta)
+            return (np.log10(v - self.lo + self.delta) - bottom) / (top - bottom)
+        return (v - self.lo) / (self.hi - self.lo)
+
+    def levels(self, count: int = 14) -> np.ndarray:
+        """Round contour levels strictly inside (lo, hi), evenly spaced on this scale."""
+        if self.kind == "log":
+            # not in the lowest decade: lines that close together only trace the sampling grid
+            candidates = _log_levels(self.lo, self.hi, 10.0 * self.delta)
+        else:
+            candidates = np.array(nice_ticks(self.lo, self.hi, count))
+        return candidates[(candidates > self.lo) & (candidates < self.hi)]
+
+    def ticks(self, count: int = 5) -> list[tuple[float, float]]:
+        """(true value, bar fraction) pairs for labelling a colour bar, at least a tenth of the bar apart."""
+        if self.kind == "log":
+            values = [self.lo, *_log_levels(self.lo, self.hi, self.delta, steps=(1.0,))]
+        else:
+            values = nice_ticks(self.lo, self.hi, count)
+        out: list[tuple[float, float]] = []
+        for v in values:
+            t = float(self.fraction(v))
+            if self.lo <= v <= self.hi and (not out or t - out[-1][1] >= 0.1):
+                out.append((float(v), t))
+        return out
+
+
+def _robust_range(values: np.ndarray) -> tuple[float, float]:
+    if values.size == 0:
+        return -1.0, 1.0
+    lo, hi = np.percentile(values, [0.5, 99.5]) if values.size > 200 else (values.min(), values.max())
+    lo, hi = float(min(lo, values.min())), float(hi)   # the minimum itself keeps the lowest colour
+    if not hi > lo:
+        lo, hi = lo - 1.0, hi + 1.0
+    return lo, hi
+
+
+def _log_levels(lo: float, hi: float, delta: float, steps=(1.0, 2.0, 5.0)) -> np.ndarray:
+    """lo + s·10^k for s in steps, from about δ up to hi − lo, rounded to two significant digits of the value."""
+    first, last = int(np.floor(np.log10(delta))), int(np.ceil(np.log10(hi - lo)))
+    out = []
+    for k in range(first, last + 1):
+        for s in steps:
+            value = lo + s * 10.0 ** k
+            if s * 10.0 ** k >= delta and value < hi:
+                out.append(round(value, 1 - k))   # to a tenth of the step: round labels
+    return np.unique(np.array(out, dtype=np.float64))
