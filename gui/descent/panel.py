@@ -16,6 +16,7 @@ from gui.descent.commands import (AddRunCommand, RemoveRunCommand, SetColourComm
                                   SetMethodCommand, SetStartCommand)
 from gui.descent.hyper_row import HyperRow
 from gui.descent.player import Player
+from gui.descent.rates import SCALED_METHODS
 from gui.descent.runs import RunSpec, RunsModel
 from gui.descent.start_box import StartBox
 
@@ -110,6 +111,11 @@ class OptimizerPanel(QWidget):
             row.value_edited.connect(self._on_hyper_edited)
             self.hyper_rows[name] = row
             form.addWidget(row)
+        self.lr_note = QLabel("Learning rate suited to this function: 1/λmax of the Hessian at the start (capped), "
+                              "halved while a short trial run diverged. Edit it to choose your own.",
+                              objectName="lrNote", wordWrap=True)
+        self.lr_note.setStyleSheet("color: palette(mid); font-size: 9pt;")
+        form.addWidget(self.lr_note)
         self.hyper_error = QLabel(objectName="hyperError", wordWrap=True)
         self.hyper_error.setStyleSheet("color: #ff6b6b;")
         self.hyper_error.hide()
@@ -294,6 +300,7 @@ class OptimizerPanel(QWidget):
             self.description.setText("Add a run to start a race.")
             for row in self.hyper_rows.values():
                 row.setVisible(False)
+            self.lr_note.setVisible(False)
             self.run_selected.emit(-1)
             return
         run = self.model.run(run_id)
@@ -305,6 +312,7 @@ class OptimizerPanel(QWidget):
             row.setVisible(name in run.hyper)
             if name in run.hyper:
                 row.set_value(run.hyper[name])
+        self.lr_note.setVisible(run.auto_lr and run.method in SCALED_METHODS)
         self.show_start(run.start)
         self.run_selected.emit(run_id)
 

@@ -53,7 +53,6 @@ def _shown(lr: float) -> float:
 
 
 def _diverges(objective: Objective, method: str, start, lr: float) -> bool:
-    from gui.descent.runs import keeps_decreasing   # runs imports this module
     hyper = {**{k: float(v) for k, v in METHODS[method].defaults.items()}, "lr": lr}
     try:
         descent = Descent(objective, np.asarray(start, dtype=np.float64), method, max_steps=TRIAL_STEPS, **hyper)
@@ -71,3 +70,14 @@ def _diverges(objective: Objective, method: str, start, lr: float) -> bool:
     if descent.status != "diverged":
         return False
     return not keeps_decreasing(descent.values[: (descent.diverged_at or len(descent.values) - 1) + 1])
+
+
+def keeps_decreasing(values) -> bool:
+    """f went down at every step of (at least) the second half of the trail and ended below where it started: a
+    run that blew up that way found no bottom, rather than overshooting one (which makes f grow)."""
+    v = np.asarray(values, dtype=np.float64)
+    if v.size < 3 or np.isnan(v).any() or not v[-1] < v[0]:
+        return False
+    tail = v[-max(3, (v.size + 1) // 2):]
+    with np.errstate(invalid="ignore"):
+        return bool(np.all(np.diff(tail) < 0))

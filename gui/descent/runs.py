@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.objective import Objective
 from engine.optimizers import METHODS, Descent, validate_hyperparameters
-from gui.descent.rates import default_learning_rate
+from gui.descent.rates import default_learning_rate, keeps_decreasing
 from gui.descent.verdict import Verdict, stopping_verdict
 
 PALETTE = ("#ff3b30", "#ffcc00", "#00e5ff", "#ff2dcc", "#34c759", "#ff9500", "#ffffff", "#5e5ce6")
@@ -335,17 +335,6 @@ def undefined_where(descent: Descent) -> tuple[str, np.ndarray] | None:
     if not np.all(np.isfinite(descent.gradients[at])):
         return "∇f is undefined", point
     return None
-
-
-def keeps_decreasing(values) -> bool:
-    """f went down at every step of (at least) the second half of the trail and ended below where it started: a
-    run that blew up that way found no bottom, rather than overshooting one (which makes f grow)."""
-    v = np.asarray(values, dtype=np.float64)
-    if v.size < 3 or np.isnan(v).any() or not v[-1] < v[0]:
-        return False
-    tail = v[-max(3, (v.size + 1) // 2):]
-    with np.errstate(invalid="ignore"):
-        return bool(np.all(np.diff(tail) < 0))
 
 
 def falls_without_slowing(values) -> bool:
