@@ -16,6 +16,8 @@ from PIL import Image
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
+from engine.graph_io import _file_mode   # keep the permissions a file would normally get (mkstemp's are 0600)
+
 MAX_FRAMES = 240
 GIF_WIDTH = 900
 
@@ -33,6 +35,7 @@ def save_image_atomically(image: QImage, path: str) -> None:
     fd, tmp = tempfile.mkstemp(suffix=".png", dir=target.parent or ".")
     os.close(fd)
     try:
+        os.chmod(tmp, _file_mode(target))   # mkstemp's owner-only mode must not reach the saved file
         if not image.save(tmp, "PNG"):
             raise OSError(f"could not write an image to {target.parent}")
         os.replace(tmp, target)
@@ -68,6 +71,8 @@ class GifExporter(QObject):
         self._writer: threading.Thread | None = None
         self._write_error: str | None = None
         self._cancelled = False
+        self._saved = False              # the file is in place: a cancel arriving now is too late to undo it
+        self._lock = threading.Lock()    # orders cancel() against the writer's final move
         self.running = False
 
     @property
@@ -81,7 +86,10 @@ class GifExporter(QObject):
     def cancel(self) -> None:
         if not self.running:
             return
-        self._cancelled = True
+        with self._lock:
+            if self._saved:
+                return   # too late: the file is written, and the export will report it as saved
+            self._cancelled = True
         self._timer.stop()
         if self._writer is None:
             self._finish(cancelled=True)
@@ -110,26 +118,37 @@ class GifExporter(QObject):
         self._poll.start()
 
     def _write(self) -> None:
+        """Encode to a temporary file and move it into place unless cancelled first. Any failure (PIL raises
+        ValueError, MemoryError, …) becomes a message: the thread must never die silently."""
         target = Path(self.path)
+        tmp = None
         try:
             fd, tmp = tempfile.mkstemp(suffix=".gif", dir=target.parent or ".")
             os.close(fd)
-            try:
-                durations = [self._frame_ms] * (len(self._frames) - 1) + [max(1200, self._frame_ms)]
-                self._frames[0].save(tmp, format="GIF", save_all=True, append_images=self._frames[1:],
-                                     duration=durations, loop=0, disposal=1)
+            os.chmod(tmp, _file_mode(target))
+            durations = [self._frame_ms] * (len(self._frames) - 1) + [max(1200, self._frame_ms)]
+            self._frames[0].save(tmp, format="GIF", save_all=True, append_images=self._frames[1:],
+                                 duration=durations, loop=0, disposal=1)
+            with self._lock:
                 if not self._cancelled:
                     os.replace(tmp, target)
-            finally:
-                if os.path.exists(tmp):
-                    os.remove(tmp)
+                    self._saved = True
         except OSError as exc:
             self._write_error = f"could not write {target.name}: {exc.strerror or exc}"
+        except Exception as exc:  # noqa: BLE001 - reported to the user, see the docstring
+            self._write_error = f"could not encode the GIF: {exc or type(exc).__name__}"
+        finally:
+            if tmp is not None and not self._saved and os.path.exists(tmp):
+                os.remove(tmp)
 
     def _check_writer(self) -> None:
         if self._writer is not None and not self._writer.is_alive():
             self._poll.stop()
-            self._finish(error=self._write_error, cancelled=self._cancelled)
+            if self._saved:
+                self._finish()
+            else:
+                self._finish(error=self._write_error or ("" if self._cancelled else "the GIF was not written"),
+                             cancelled=self._cancelled)
 
     def _finish(self, error: str | None = None, cancelled: bool = False) -> None:
         self.running = False

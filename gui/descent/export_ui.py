@@ -109,12 +109,14 @@ class ExportControls:
         path, _ = QFileDialog.getSaveFileName(self, "Save the current frame", "descent.png", "PNG images (*.png)")
         if not path:
             return
+        path = path if path.lower().endswith(".png") else path + ".png"   # report the file actually written
         try:
-            self.export_png(path if path.lower().endswith(".png") else path + ".png")
+            self.export_png(path)
         except OSError as exc:
             QMessageBox.warning(self, "Save frame", f"Could not save the image: {exc}")
             return
         self.export_status.setText(f"Saved {path}")
+        self.export_status.show()
 
 
 

@@ -35,6 +35,7 @@ class LossPlot(QWidget):
         self.setObjectName("lossPlot")
         self.plot = pg.PlotWidget(background=(24, 26, 32), axisItems={"bottom": StepAxis("bottom")})
         self.plot.setObjectName("lossPlotView")
+        self.plot.getPlotItem().hideButtons()   # the auto-range "A" would show in exported frames
         self.plot.setMinimumHeight(120)
         self.plot.setLabel("bottom", "step")
         self.plot.setLabel("left", "f")

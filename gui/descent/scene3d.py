@@ -101,9 +101,11 @@ class Race3D:
         colour = rgba(frame.colour)
         path = items.lifted.xyz((frame.key, self.surface_key), frame.points, len(frame.points), self.surface)
         pairs = segment_pairs(path, drawn, LiftedTrail.PER_SEGMENT)
-        pairs = pairs[np.repeat(np.isfinite(pairs[0::2, 2]) & np.isfinite(pairs[1::2, 2]), 2)]
+        inside = self._in_surface_box(pairs)
+        pairs = pairs[np.repeat(inside[0::2] & inside[1::2], 2)]
         items.trail.setData(pos=self._lift(pairs) if len(pairs) else np.zeros((0, 3), np.float32), color=colour)
-        items.dots.setData(pos=self._lift(self._surface_at(frame.points[drawn])), color=colour)
+        dots = self._surface_at(frame.points[drawn])
+        items.dots.setData(pos=self._lift(dots[self._in_surface_box(dots)]), color=colour)
         for item in (items.trail, items.dots):
             item.setVisible(True)
         has_point = frame.current is not None and frame.point_defined
@@ -120,6 +122,16 @@ class Race3D:
             speed = float(np.hypot(*frame.velocity))
             items.velocity.setData(pos=self._tangent_arrow(frame, frame.velocity, speed),
                                    color=rgba(frame.colour, 0.9, lighten=0.75))
+
+    def _in_surface_box(self, xyz: np.ndarray) -> np.ndarray:
+        """Which points lie over the drawn box (x, y within the plotted ranges; f finite): the 2D map may show a
+        trail a little past its edges, but in 3D that would hang in the air outside the box. Heights beyond the
+        value range stay: the surface itself is clipped flat there, and _lift puts the trail on it."""
+        x0, x1, y0, y1 = self.view.extent[:4]
+        tol = 1e-9 * np.array([x1 - x0, y1 - y0])
+        lo, hi = np.array([x0, y0]) - tol, np.array([x1, y1]) + tol
+        with np.errstate(invalid="ignore"):
+            return np.all(np.isfinite(xyz), axis=1) & np.all((xyz[:, :2] >= lo) & (xyz[:, :2] <= hi), axis=1)
 
     def _arrow_length(self) -> float:
         x0, x1, y0, y1 = self.view.extent[:4]

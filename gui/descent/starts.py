@@ -87,8 +87,8 @@ def is_critical(objective: Objective, point, scale: tuple[float, float]) -> bool
 
 
 def _grid_points(box, n: int = 9) -> list[np.ndarray]:
-    axes = [np.linspace(float(lo), float(hi), n) for lo, hi in box] if len(box) <= 2 else \
-        [np.linspace(float(lo), float(hi), 3) for lo, hi in box]
+    with np.errstate(all="ignore"):   # a range too wide to sample gives non-finite points, skipped by callers
+        axes = [np.linspace(float(lo), float(hi), n if len(box) <= 2 else 3) for lo, hi in box]
     return [np.array(p) for p in product(*axes)]
 
 

@@ -32,6 +32,7 @@ from gui.views.surface_view import SurfaceView
 GRID = 150
 CURVE_PEN = pg.mkPen((135, 145, 170), width=2.0)
 CURVE_SAMPLES = 600
+RANGE_NOTICE = "Cannot draw the range"
 LEGEND = ("Trail and dots: iterates · ● current point · arrow: −∇f direction (fixed length) · dashed arrow: "
           "velocity (momentum) · ★ start · Newton: dashed level curves of its quadratic model, white arrow: "
           "the jump")
@@ -54,6 +55,8 @@ class DescentWorkspace(ExportControls, QWidget):
         self.frames = FrameBuilder(self.model)
         self.step_limit: int | None = None   # show an earlier step than reached (GIF export replays this way)
         self.exporter: GifExporter | None = None
+        self._curve_extent: tuple | None = None   # the curve view's own fit of the whole curve
+        self._curve_values = np.zeros(0)
         self._auto_starts: set[int] = set()   # runs whose start the app chose (they follow the view until moved)
         self._build()
         self.race3d, self.race2d = Race3D(self.surface_view), Race2D(self.contour_view)
@@ -77,6 +80,9 @@ class DescentWorkspace(ExportControls, QWidget):
             item.setPen(CURVE_PEN)
         self.curve_view.setToolTip("Click: set the start of the runs · right/middle drag: pan · wheel: zoom")
         self.curve_view.hide()
+        # pyqtgraph's auto-range "A" button would show in every exported frame; R / the View menu reset the view
+        for plot in (self.contour_view.plotItem, self.curve_view.plotItem):
+            plot.hideButtons()
         views = QSplitter(Qt.Orientation.Horizontal)
         for view in (self.surface_view, self.contour_view, self.curve_view):
             views.addWidget(view)
@@ -133,6 +139,8 @@ class DescentWorkspace(ExportControls, QWidget):
             signal.connect(self.redraw)
         for signal in (self.model.run_added, self.model.run_removed, self.model.run_changed):
             signal.connect(self.redraw)
+        for signal in (self.model.run_added, self.model.run_changed, self.model.runs_reset):
+            signal.connect(self._fit_curve_to_race)
         self.contour_view.point_clicked.connect(lambda x, y: self.panel.apply_start((x, y)))
         self.curve_view.point_clicked.connect(lambda x, _f: self.panel.apply_start((x,)))
         keys = ((Qt.Key.Key_Space, self.player.toggle), (Qt.Key.Key_Right, self.player.step_once),
@@ -175,8 +183,8 @@ class DescentWorkspace(ExportControls, QWidget):
         self._show_notice("")
         self._show_fixed()
         self.panel.set_axes(self.session.axes)
-        self._update_views()
-        self._restart_on(objective)
+        if self._update_views():
+            self._restart_on(objective)
 
     def _restart_on(self, objective) -> None:
         """Every run restarts on the new function. Starts the user chose stay while they still make sense (same
@@ -196,7 +204,8 @@ class DescentWorkspace(ExportControls, QWidget):
             self.panel.show_start(fallback)
 
     def _on_domain_changed(self) -> None:
-        self._update_views()
+        if not self._update_views():
+            return   # a range that cannot be drawn: the notice says why, the race stays as it was
         self._follow_view()
         self.redraw()
 
@@ -212,27 +221,56 @@ class DescentWorkspace(ExportControls, QWidget):
                 self.model.set_start(run.run_id, start)
         self.panel.select_run(self.panel.current_run_id())
 
-    def _update_views(self) -> None:
-        self.model.set_view_box(self.session.box())
+    def _update_views(self) -> bool:
+        """Draw the function over the session's box; False (with a notice) when the box cannot be sampled."""
         one = self.one_variable()
         self.surface_view.setVisible(not one)
         self.contour_view.setVisible(not one)
         self.curve_view.setVisible(one)
         self.legend.setText(LEGEND_1D if one else LEGEND)
         f = self.plotted_function()
+        try:
+            axes = [_samples(lo, hi, CURVE_SAMPLES if one else GRID) for lo, hi in self.session.box()]
+        except ValueError as exc:
+            self._show_notice(str(exc))
+            return False
+        if self.notice.text().startswith(RANGE_NOTICE):
+            self._show_notice("")
+        self.model.set_view_box(self.session.box())
         if one:
-            (x0, x1), = self.session.box()
-            xs = np.linspace(x0, x1, CURVE_SAMPLES)
-            self.curve_view.set_curve(xs, f(xs), labels=(self.session.axes[0], "f"))
+            xs, = axes
+            self._curve_values = f(xs)
+            self.curve_view.set_curve(xs, self._curve_values, labels=(self.session.axes[0], "f"))
+            self._curve_extent = self.curve_view.extent
             self.race1d.set_curve_function(f)
-            return
-        (x0, x1), (y0, y1) = self.session.box()
-        xs, ys = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)
+            self._fit_curve_to_race()
+            return True
+        xs, ys = axes
         gx, gy = np.meshgrid(xs, ys, indexing="ij")
         zs = f(gx, gy)
         self.surface_view.set_surface(xs, ys, zs, labels=(*self.session.axes, "f"))
         self.contour_view.set_field(xs, ys, zs, labels=tuple(self.session.axes))
         self.race3d.set_surface_function(f)
+        return True
+
+    def _fit_curve_to_race(self, *_args) -> None:
+        """The curve view's values span what the race can visit, from the lowest value in view up to a little above
+        the highest start, rather than steep walls far above (a curve of f < 6 squashed flat under walls at 230)."""
+        if not self.one_variable() or self._curve_extent is None or not self.model.runs:
+            return
+        x0, x1, y0, y1 = self._curve_extent
+        f = self.plotted_function()
+        starts = f(np.array([float(r.start[0]) for r in self.model.runs]))
+        curve = self._curve_values[np.isfinite(self._curve_values)]
+        starts = starts[np.isfinite(starts)]
+        if starts.size == 0 or curve.size == 0:
+            return
+        bottom, top = min(float(curve.min()), float(starts.min())), float(starts.max())
+        span = max(top - bottom, 0.02 * (float(curve.max()) - float(curve.min())), 1e-9)
+        extent = (x0, x1, max(y0, bottom - 0.08 * span), min(y1, top + 0.5 * span))
+        if extent != self.curve_view.extent:
+            self.curve_view.extent = extent
+            self.curve_view.reset_view()
 
     def plotted_function(self):
         """The plotted function as a vectorized f(X) or f(X, Y) (non-finite where it is undefined)."""
@@ -308,3 +346,12 @@ class DescentWorkspace(ExportControls, QWidget):
 
 def _in_box(point, box) -> bool:
     return len(point) == len(box) and all(lo <= v <= hi for v, (lo, hi) in zip(point, box))
+
+
+def _samples(lo: float, hi: float, n: int) -> np.ndarray:
+    """n points across [lo, hi]; ValueError (a message for the user) when the range is too wide to sample."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        xs = np.linspace(lo, hi, n)
+    if not np.all(np.isfinite(xs)):
+        raise ValueError(f"{RANGE_NOTICE} [{lo:g}, {hi:g}]: it is too wide to sample.")
+    return xs

@@ -82,7 +82,7 @@ def test_one_variable_function_shows_its_curve_iterates_and_newtons_parabola(qtb
     assert not w.notice.isVisible()
     remove_all_runs(qtbot, w)
     newton = add_run(w, "Newton")                     # the first colour: red
-    add_run(w, "Gradient descent")
+    add_run(w, "Adam")                                # (a second run that does not land where Newton does)
     pos = w.curve_view.map_to_widget(-1.5, quartic(-1.5))
     qtbot.mouseClick(w.curve_view.viewport(), Qt.MouseButton.LeftButton, pos=pos)   # click the curve: the start
     x0 = newton.start[0]
