@@ -11,6 +11,7 @@ from itertools import product
 import numpy as np
 
 from engine.objective import Objective
+from engine.taylor import vector_norm
 
 # fractions of each range, tried in order (the first one is the start users have seen so far)
 FRACTIONS_1D = (0.3, 0.8, 0.7, 0.2, 0.45, 0.6, 0.9, 0.1, 0.55, 0.35)
@@ -38,7 +39,7 @@ def is_good_start(objective: Objective, point) -> bool:
     value, grad = evaluated
     if not (np.isfinite(value) and np.all(np.isfinite(grad))):
         return False
-    return float(np.linalg.norm(grad)) > 1e-6 * (1.0 + abs(value))
+    return vector_norm(grad) > 1e-6 * (1.0 + abs(value))
 
 
 def is_defined_at(objective: Objective, point) -> bool:
@@ -83,7 +84,7 @@ def is_critical(objective: Objective, point, scale: tuple[float, float]) -> bool
         return False
     spread, side = scale
     typical_slope = (spread + 1e-12 * (1.0 + abs(evaluated[0]))) / side
-    return float(np.linalg.norm(evaluated[1])) <= 1e-6 * typical_slope
+    return vector_norm(evaluated[1]) <= 1e-6 * typical_slope
 
 
 def _grid_points(box, n: int = 9) -> list[np.ndarray]:
