@@ -4,11 +4,10 @@ opened graph shows its numbers at once; and Send to surface makes the graph's in
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPointF, QRectF, QSettings, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from engine.graph_io import save_graph
-from gui.graph.files import SETTINGS_KEY
 from gui.graph.items import PORT_RADIUS, format_number
 from gui.session import Session
 from tests.gui.graph_helpers import (click_button, open_workspace, place, reviewer_graph, type_into_node, visible)
@@ -128,15 +127,8 @@ def test_send_to_surface_selects_the_graphs_input_values(qtbot, tmp_path):
     assert list(session.point) == [-1.2, 0.3]
 
 
-def test_send_to_surface_in_the_window_shows_the_point_in_the_inspector(qtbot, settings_dir, tmp_path):
-    QSettings("Gradscape", "Gradscape").setValue(SETTINGS_KEY, str(tmp_path / "autosave"))
-    from gui.main_window import MainWindow
-    mw = MainWindow(restore_state=False)
-    qtbot.addWidget(mw)
-    mw.resize(1500, 950)
-    mw.show()
-    qtbot.waitExposed(mw)
-    ws = mw.show_workspace("graph")
+def test_send_to_surface_in_the_window_shows_the_point_in_the_inspector(qtbot, window_on_graph):
+    mw, ws = window_on_graph
     surface = mw.workspaces["surface"]
     try:
         build_saddle_at(qtbot, ws, 0.7, -0.4)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from engine.graph import Graph
-from gui.graph.files import SETTINGS_KEY
 from gui.session import Session
 from tests.gui.graph_helpers import open_workspace, place, type_into_node, visible
 
@@ -56,19 +55,6 @@ def test_send_to_surface_sets_the_session(qtbot, tmp_path, monkeypatch):
 
     ws.document.edit_content("z", "3")   # later edits do not change what was sent
     assert objective.value(point) == pytest.approx(f(*point))
-
-
-@pytest.fixture
-def window_on_graph(qtbot, settings_dir, tmp_path):
-    """The whole window, shown on the Graph tab, autosaving into the test's folder."""
-    QSettings("Gradscape", "Gradscape").setValue(SETTINGS_KEY, str(tmp_path / "autosave"))
-    from gui.main_window import MainWindow
-    mw = MainWindow(restore_state=False)
-    qtbot.addWidget(mw)
-    mw.resize(1500, 950)
-    mw.show()
-    qtbot.waitExposed(mw)
-    return mw, mw.show_workspace("graph")
 
 
 def surface_colours(surface) -> int:
