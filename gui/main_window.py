@@ -96,13 +96,14 @@ class MainWindow(QMainWindow):
         graph = self.add_workspace(GraphWorkspace(self.session, self), "Graph", shows_session_function=False)
         surface.open_as_graph_requested.connect(lambda expression: self._open_as_graph(graph, expression))
         if hasattr(graph, "function_sent"):
-            graph.function_sent.connect(lambda expression, axes, fixed, source: self._receive_function(
-                surface, expression, axes, fixed, source, "Send graph output to surface"))
+            graph.function_sent.connect(lambda expression, axes, fixed, source, point: self._receive_function(
+                surface, expression, axes, fixed, source, point, "Send graph output to surface"))
 
-    def _receive_function(self, surface: QWidget, expression, axes, fixed, objective_source, label: str) -> None:
+    def _receive_function(self, surface: QWidget, expression, axes, fixed, objective_source, point,
+                          label: str) -> None:
         try:
             surface.set_function_from(expression, axes=axes, fixed=fixed, objective_source=objective_source,
-                                      label=label)
+                                      point=point, label=label)
         except ValueError as error:
             self._show_error("Cannot draw this function", str(error))
             return

@@ -34,7 +34,7 @@ SHORTCUTS = [("I / C / F", "Graph: input / constant / formula tool"), ("+ − * 
 class GraphWorkspace(QWidget):
     status_message = Signal(str)
     # "Send to surface": (expression, axes tuple, fixed values dict, objective_source(axes, fixed) -> Objective)
-    function_sent = Signal(object, object, object, object)
+    function_sent = Signal(object, object, object, object, object)  # expression, axes, fixed, source, point
 
     def __init__(self, session=None, parent=None, *, autosave_dir=None):
         super().__init__(parent)
@@ -274,14 +274,14 @@ class GraphWorkspace(QWidget):
             point = [g.nodes[a].value for a in axes]
             snapshot = g.copy()
             source = lambda a, f: graph_objective(snapshot, a, f)  # noqa: E731
-            if self._has_surface_receiver():
-                self.function_sent.emit(expression, tuple(axes), fixed, source)
+            if self._has_surface_receiver():   # the receiver selects the point within the same undo step
+                self.function_sent.emit(expression, tuple(axes), fixed, source, point)
             else:
                 self.session.set_function(expression, axes=axes, fixed=fixed, objective_source=source)
+                self._select_sent_point(tuple(axes), point)
         except (GraphError, ValueError) as exc:
             self.show_status(f"Cannot send to the surface: {exc}", error=True)
             return False
-        self._select_sent_point(tuple(axes), point)
         self.show_status(f"Sent {g.output} = {expression} to the surface over {', '.join(axes)}")
         self._show_surface_tab()
         return True

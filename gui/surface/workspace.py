@@ -151,17 +151,20 @@ class SurfaceWorkspace(QWidget):
             return
         self.undo_stack.push(ChangeFunctionCommand(self.session, text))
 
-    def set_function_from(self, expression, *, axes, fixed, objective_source, label: str) -> None:
-        """Draw a function another workspace built (e.g. a chain-rule graph's output) as ONE undo step; undo brings
-        back the previous function, axes, fixed values and objective source. ValueError (nothing changes) when the
-        axes are not variables of ``expression``."""
+    def set_function_from(self, expression, *, axes, fixed, objective_source, label: str, point=None) -> None:
+        """Draw a function another workspace built (e.g. a chain-rule graph's output) as ONE undo step, with
+        ``point`` (on ``axes``) selected when it is finite; undo brings back the previous function, axes, fixed
+        values, objective source and point. ValueError (nothing changes) when the axes are not variables of
+        ``expression``."""
         names = expression.variables
         unknown = [a for a in axes if a not in names]
         if unknown or len(set(axes)) != len(axes) or not 1 <= len(axes) <= 2:
             raise ValueError(f"cannot plot over {', '.join(axes)}: choose one or two distinct variables of "
                              f"the function ({', '.join(names)})")
+        if point is not None and not all(np.isfinite(point)):
+            point = None   # a non-finite input value: the function is drawn, no point is selected
         self.undo_stack.push(ChangeFunctionCommand(self.session, expression, axes=tuple(axes), fixed=dict(fixed),
-                                                   objective_source=objective_source, label=label))
+                                                   objective_source=objective_source, point=point, label=label))
 
     def apply_preset(self, preset_or_name) -> None:
         preset = preset_or_name if hasattr(preset_or_name, "formula") else find_preset(self.presets, preset_or_name)

@@ -120,8 +120,9 @@ def test_a_connected_receiver_gets_the_function_instead_of_the_session(qtbot, tm
     before = session.text
     send(qtbot, ws, "y", "x")
     assert session.text == before   # the receiver (the main window) decides how the session changes
-    (expression, axes, fixed, source), = received
+    (expression, axes, fixed, source, point), = received
     assert axes == ("y", "x") and fixed == {"z": 0.5}
+    assert point == [ws.document.graph.nodes["y"].value, ws.document.graph.nodes["x"].value]
     assert expression.evaluate(x=1.5, y=0.25, z=0.5) == pytest.approx(1.5 ** 2 - 0.25 ** 2 + 0.75)
     objective = source(axes, fixed)
     assert objective.gradient(np.array([0.25, 1.5])) == pytest.approx([-0.5, 2 * 1.5 + 0.5])

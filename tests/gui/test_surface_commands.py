@@ -84,17 +84,19 @@ def test_the_graphs_send_is_undone_on_the_surface_tab(qtbot, main_window, surfac
     if not hasattr(graph, "function_sent"):
         pytest.skip("the Graph workspace does not send functions by signal")
     source = Source("a*b + c")
-    graph.function_sent.emit(source.expression, ("a", "b"), {"c": 1.5}, source)
+    graph.function_sent.emit(source.expression, ("a", "b"), {"c": 1.5}, source, [0.25, -0.5])
     settle(qtbot, surface)
     session = main_window.session
     assert main_window.workspaceTabs.currentWidget() is surface
     assert session.expression is source.expression and session.objective_source is source
+    assert list(session.point) == [0.25, -0.5]
     main_window.undo_action.trigger()
     settle(qtbot, surface)
     assert session.text == "x*exp(-x^2 - y^2)" and session.objective_source is None
     main_window.redo_action.trigger()
     settle(qtbot, surface)
     assert session.expression is source.expression and session.fixed == {"c": 1.5}
+    assert list(session.point) == [0.25, -0.5]   # the sent point is part of the same undo step
 
 
 def test_the_status_bar_function_is_shown_only_where_it_is_drawn(qtbot, main_window, surface):
