@@ -51,15 +51,25 @@ def settings_dir(tmp_path, monkeypatch):
     return tmp_path / "settings"
 
 
+def open_window(qtbot, autosave_dir=None, size=(1300, 820)):
+    """The whole window, shown and exposed; with ``autosave_dir`` the graph autosaves there."""
+    from PySide6.QtCore import QSettings
+    from gui.graph.files import SETTINGS_KEY
+    from gui.main_window import MainWindow
+    if autosave_dir is not None:
+        QSettings("Gradscape", "Gradscape").setValue(SETTINGS_KEY, str(autosave_dir))
+    window = MainWindow(restore_state=False)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
 @pytest.fixture
 def main_window(qtbot, settings_dir):
     """The whole window, shown on the Surface tab, with the first picture drawn."""
-    from gui.main_window import MainWindow
-    window = MainWindow(restore_state=False)
-    qtbot.addWidget(window)
-    window.resize(1300, 820)
-    window.show()
-    qtbot.waitExposed(window)
+    window = open_window(qtbot)
     window.show_workspace("surface")
     workspace = window.workspaces["surface"]
     qtbot.waitUntil(lambda: not workspace._pending, timeout=5000)

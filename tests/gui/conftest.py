@@ -1,10 +1,9 @@
 """Fixtures shared by the GUI tests; the set-up every test needs (Qt platform, shared GL contexts, settings_dir,
 main_window) is in tests/conftest.py."""
 import pytest
-from PySide6.QtCore import QSettings
 
-from gui.graph.files import SETTINGS_KEY
 from gui.session import Session
+from tests.conftest import open_window
 from tests.gui.graph_helpers import open_workspace
 
 
@@ -17,11 +16,5 @@ def graph_workspace(qtbot, tmp_path):
 @pytest.fixture
 def window_on_graph(qtbot, settings_dir, tmp_path):
     """The whole window, shown on the Graph tab, autosaving into the test's folder."""
-    QSettings("Gradscape", "Gradscape").setValue(SETTINGS_KEY, str(tmp_path / "autosave"))
-    from gui.main_window import MainWindow
-    mw = MainWindow(restore_state=False)
-    qtbot.addWidget(mw)
-    mw.resize(1500, 950)
-    mw.show()
-    qtbot.waitExposed(mw)
+    mw = open_window(qtbot, tmp_path / "autosave", (1500, 950))
     return mw, mw.show_workspace("graph")

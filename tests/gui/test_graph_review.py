@@ -6,12 +6,12 @@ from __future__ import annotations
 import math
 
 import pytest
-from PySide6.QtCore import QPointF, QRectF, QSettings, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from gui.graph.files import SETTINGS_KEY
 from gui.graph.items import PORT_RADIUS
+from tests.conftest import open_window
 from tests.gui.graph_helpers import (button, click_button, click_canvas, connect, controls_without_tooltips, editor,
                                      hover_tooltip, node_point, place, type_into_node, view_point, visible)
 
@@ -130,13 +130,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 @pytest.fixture
 def window(qtbot, settings_dir, tmp_path):
-    QSettings("Gradscape", "Gradscape").setValue(SETTINGS_KEY, str(tmp_path / "autosave"))
-    from gui.main_window import MainWindow
-    mw = MainWindow(restore_state=False)
-    qtbot.addWidget(mw)
-    mw.resize(1400, 880)
-    mw.show()
-    qtbot.waitExposed(mw)
+    mw = open_window(qtbot, tmp_path / "autosave", (1400, 880))
     mw.activateWindow()
     assert QTest.qWaitForWindowActive(mw)
     yield mw

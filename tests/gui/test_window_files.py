@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QFileDialog, QMessageBox, QPushButton
 
 from engine.graph_io import load_graph
-from gui.graph.files import SETTINGS_KEY
+from tests.conftest import open_window
 from tests.gui.surface_helpers import settle, type_function
 
 pytestmark = [pytest.mark.gui]
@@ -24,13 +24,7 @@ Button = QMessageBox.StandardButton
 @pytest.fixture
 def window(qtbot, settings_dir, tmp_path):
     """The whole window on the Surface tab, the graph autosaving into the test's folder."""
-    QSettings("Gradscape", "Gradscape").setValue(SETTINGS_KEY, str(tmp_path / "autosave"))
-    from gui.main_window import MainWindow
-    mw = MainWindow(restore_state=False)
-    qtbot.addWidget(mw)
-    mw.resize(1300, 820)
-    mw.show()
-    qtbot.waitExposed(mw)
+    mw = open_window(qtbot, tmp_path / "autosave")
     mw.show_workspace("surface")
     settle(qtbot, mw.workspaces["surface"])
     yield mw
