@@ -2,22 +2,28 @@
 other node in its way (so no edge hides under a node), and points along it by arc length (where labels sit).
 
 Plain float geometry: a route is a list of cubic Bézier segments, each four (x, y) points; a rect is
-(left, top, right, bottom).
+(left, top, right, bottom). The nodes a route must avoid come from a :class:`~gui.graph.spatial.GridIndex`, and a
+route is tested against the few nodes near it exactly (the curve is split until its pieces are straight, then each
+piece is clipped against each nearby node), so routing every edge costs about E log E, not E × N.
 """
 from __future__ import annotations
 
 import math
-from typing import Iterable, Sequence
+from collections import defaultdict
+from typing import Hashable, Sequence
+
+from gui.graph.spatial import GridIndex, Rect, grown, overlaps
 
 Point = tuple[float, float]
 Segment = tuple[Point, Point, Point, Point]
-Rect = tuple[float, float, float, float]
 
 CLEARANCE = 8.0      # how far a route keeps from a node it passes
 LANE_GAP = 16.0      # a detour runs this far above or below the nodes it avoids
 RUN_UP = 18.0        # horizontal room a detour takes before and after the nodes it avoids
 MAX_DETOURS = 4      # grow the avoided block at most this many times
 LANE_SPACING = 7.0   # detours past the same nodes run side by side, this far apart, instead of on one line
+FLAT = 1.0           # a piece of curve whose control points lie this close to its chord is tested as a line
+MAX_QUERY_CELLS = 6  # a piece of curve covering more index cells than this is split before asking the index
 
 
 def curve(start: Point, end: Point) -> list[Segment]:
@@ -59,24 +65,117 @@ def bounds(route: Sequence[Segment]) -> Rect:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def overlaps(a: Rect, b: Rect) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+# --- does a route pass under a node? ---------------------------------------------------------------------------
+def _split(s: Segment) -> tuple[Segment, Segment]:
+    """De Casteljau at t = 1/2."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = s
+    ax, ay, bx, by, cx, cy = (x0 + x1) / 2, (y0 + y1) / 2, (x1 + x2) / 2, (y1 + y2) / 2, (x2 + x3) / 2, (y2 + y3) / 2
+    dx, dy, ex, ey = (ax + bx) / 2, (ay + by) / 2, (bx + cx) / 2, (by + cy) / 2
+    mx, my = (dx + ex) / 2, (dy + ey) / 2
+    return ((x0, y0), (ax, ay), (dx, dy), (mx, my)), ((mx, my), (ex, ey), (cx, cy), (x3, y3))
 
 
-def _grow(rect: Rect, by: float) -> Rect:
-    return rect[0] - by, rect[1] - by, rect[2] + by, rect[3] + by
+def _is_flat(s: Segment) -> bool:
+    """Both control points within FLAT of the chord, and between its ends (so the piece is the chord)."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = s
+    cx, cy = x3 - x0, y3 - y0
+    length2 = cx * cx + cy * cy
+    if length2 < 1e-9:
+        return abs(x1 - x0) + abs(y1 - y0) + abs(x2 - x0) + abs(y2 - y0) < FLAT
+    limit = FLAT * FLAT * length2
+    for px, py in ((x1 - x0, y1 - y0), (x2 - x0, y2 - y0)):
+        cross, dot = px * cy - py * cx, px * cx + py * cy
+        if cross * cross > limit or dot < 0 or dot > length2:
+            return False
+    return True
 
 
-def _hits(route: Sequence[Segment], obstacles: Sequence[Rect]) -> list[Rect]:
-    box = bounds(route)
-    near = [r for r in obstacles if overlaps(box, r)]
-    if not near:
-        return []
-    points = samples(route)
-    return [r for r in near if any(r[0] < x < r[2] and r[1] < y < r[3] for x, y in points)]
+def _line_crosses(a: Point, b: Point, r: Rect) -> bool:
+    """Whether the segment a→b passes through the inside of ``r`` (Liang–Barsky clipping)."""
+    t0, t1 = 0.0, 1.0
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    for p, q in ((-dx, a[0] - r[0]), (dx, r[2] - a[0]), (-dy, a[1] - r[1]), (dy, r[3] - a[1])):
+        if p == 0:
+            if q <= 0:
+                return False
+        elif p < 0:
+            t0 = max(t0, q / p)
+        else:
+            t1 = min(t1, q / p)
+        if t0 >= t1:
+            return False
+    return True
 
 
-def _union(rects: Iterable[Rect]) -> Rect:
+def _control_box(s: Segment) -> Rect:
+    xs, ys = (s[0][0], s[1][0], s[2][0], s[3][0]), (s[0][1], s[1][1], s[2][1], s[3][1])
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def hits(route: Sequence[Segment], nodes: GridIndex, exclude=()) -> dict[Hashable, Rect]:
+    """The nodes (owner → rect grown by CLEARANCE) the route passes within CLEARANCE of.
+
+    Each segment is split in halves until a piece is small enough to ask the index about (a long edge's box would
+    cover much of the graph), then, near nodes only, until the pieces are straight enough to clip as lines."""
+    found: dict[Hashable, Rect] = {}
+    for seg in route:
+        stack: list = [(seg, None)]
+        while stack:
+            piece, candidates = stack.pop()
+            box = _control_box(piece)
+            flat = _is_flat(piece)
+            if candidates is None:
+                if not flat and nodes.cells_across(box) > MAX_QUERY_CELLS:
+                    first, second = _split(piece)
+                    stack += [(second, None), (first, None)]
+                    continue
+                candidates = {o: grown(r, CLEARANCE) for o, r in nodes.near(grown(box, CLEARANCE)).items()
+                              if o not in exclude}
+            close = {o: r for o, r in candidates.items() if o not in found and overlaps(box, r)}
+            if not close:
+                continue
+            if flat:
+                found.update((o, r) for o, r in close.items() if _line_crosses(piece[0], piece[3], r))
+                continue
+            first, second = _split(piece)
+            stack += [(second, close), (first, close)]
+    return found
+
+
+# --- detours ---------------------------------------------------------------------------------------------------
+class Lanes:
+    """The stretches detours run along, as (y, left, right) by owner, bucketed by height."""
+
+    def __init__(self):
+        self.rows: dict[int, dict[Hashable, tuple[float, float, float]]] = defaultdict(dict)
+        self.owned: dict[Hashable, tuple[float, float, float]] = {}
+
+    def add(self, owner: Hashable, lane: tuple[float, float, float]) -> None:
+        self.remove(owner)
+        self.owned[owner] = lane
+        self.rows[int(lane[0] // LANE_SPACING)][owner] = lane
+
+    def remove(self, owner: Hashable) -> None:
+        lane = self.owned.pop(owner, None)
+        if lane is not None:
+            self.rows[int(lane[0] // LANE_SPACING)].pop(owner, None)
+
+    def taken(self, y: float, left: float, right: float) -> bool:
+        row = int(y // LANE_SPACING)
+        for k in (row - 1, row, row + 1):
+            for ly, a, b in self.rows.get(k, {}).values():
+                if abs(ly - y) < LANE_SPACING - 0.01 and a < right and left < b:
+                    return True
+        return False
+
+    def free(self, lane: float, step: float, left: float, right: float) -> float:
+        """Move ``lane`` away from the nodes (by ``step``) until no other detour runs there over the same stretch."""
+        while self.taken(lane, left, right):
+            lane += step
+        return lane
+
+
+def _union(rects) -> Rect:
     rects = list(rects)
     return (min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects))
 
@@ -90,46 +189,41 @@ def _detour(start: Point, end: Point, block: Rect, lane: float) -> list[Segment]
     return [_s_curve(start, a), _line(a, b), _s_curve(b, end)]
 
 
-def _free_lane(lane: float, step: float, left: float, right: float, lanes: list) -> float:
-    """Move ``lane`` away from the nodes (by ``step``) until no earlier detour runs there over the same stretch."""
-    while any(abs(y - lane) < LANE_SPACING - 0.01 and a < right and left < b for y, a, b in lanes):
-        lane += step
-    return lane
-
-
-def route(start: Point, end: Point, obstacles: Sequence[Rect], lanes: list | None = None) -> list[Segment]:
+def route(start: Point, end: Point, nodes: GridIndex, exclude=(), lanes: Lanes | None = None,
+          owner: Hashable = None) -> list[Segment]:
     """The plain curve, or one that detours above or below the nodes it would cross (the nearer clear side).
 
-    ``lanes`` collects the detours already routed, as (y, left, right), so that detours past the same nodes run
-    side by side rather than on top of each other."""
-    lanes = [] if lanes is None else lanes
+    ``nodes`` indexes the node rects to avoid (except the owners in ``exclude``: the edge's own ends). ``lanes``
+    holds the detours already routed, so that detours past the same nodes run side by side rather than on top of
+    each other; this route's detour, if any, is recorded there under ``owner``."""
+    lanes = Lanes() if lanes is None else lanes
+    lanes.remove(owner)
     plain = curve(start, end)
-    grown = [_grow(r, CLEARANCE) for r in obstacles]
-    blocked = _hits(plain, grown)
+    blocked = hits(plain, nodes, exclude)
     if not blocked or end[0] - start[0] < 2 * RUN_UP + 24:
         return plain
-    best, best_hits = plain, len(blocked)
+    best, best_hits, best_lane = plain, len(blocked), None
     middle = (start[1] + end[1]) / 2
     for _ in range(MAX_DETOURS):
-        block = _union(blocked)
+        block = _union(blocked.values())
         tried = []
         stretch = (block[0] - RUN_UP, block[2] + RUN_UP)
         for lane, step in ((block[1] - LANE_GAP, -LANE_SPACING), (block[3] + LANE_GAP, LANE_SPACING)):
-            lane = _free_lane(lane, step, *stretch, lanes)
+            lane = lanes.free(lane, step, *stretch)
             path = _detour(start, end, block, lane)
             if path is not None:
-                hits = _hits(path, grown)
-                tried.append((len(hits), abs(lane - middle), path, hits, (lane, *stretch)))
+                found = hits(path, nodes, exclude)
+                tried.append((len(found), abs(lane - middle), path, found, (lane, *stretch)))
         if not tried:
             break
-        count, _, path, hits, used = min(tried, key=lambda t: (t[0], t[1]))
+        count, _, path, found, used = min(tried, key=lambda t: (t[0], t[1]))
         if count < best_hits:
             best, best_hits, best_lane = path, count, used
         if count == 0:
             break
-        blocked = blocked + [h for h in hits if h not in blocked]
-    if best is not plain:
-        lanes.append(best_lane)
+        blocked = {**blocked, **found}
+    if best_lane is not None:
+        lanes.add(owner, best_lane)
     return best
 
 

@@ -1,0 +1,203 @@
+"""The Graph workspace on big graphs: prints figures and ratios measured in one run (never a test).
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python benchmarks/bench_graph_gui.py [--quick] [--sizes 1000,5000]
+
+Targets (issue 12, "Scale"), for random scalar graphs from engine's sample builders, laid out by the engine:
+  * a 1,000-node graph opens to its first painted frame in < 1 s, a 5,000-node one in < 5 s;
+  * one value edit on a 1,000-node graph repaints in < 100 ms;
+  * Backward with labels to painted < 150 ms at 1,000 nodes;
+  * the GUI's open + backward <= 10x the engine's own load + forward + partials + backward of the same file;
+  * panning repaints in < 30 ms;
+  * no event-loop gap > 100 ms during an open (the longest gap is printed).
+
+How it is measured: the file is opened through the workspace's ``open_file`` (what File → Open calls) in a shown
+1500×900 workspace; "painted" means the canvas's viewport has handled a paint event after the change. The engine's
+baseline (load + forward + local partials + backward, from the file) is timed in the same run, as a median, just
+before the GUI figures for the same file; the GUI figures are medians over repeats too. "Readable zoom" is scale 1
+(the editor's natural size), centred on the middle of the graph, where every label is drawn.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from benchmarks.timing import median_seconds  # noqa: E402
+from engine.graph_io import load_graph, save_graph  # noqa: E402
+from engine.graph_samples import random_graph  # noqa: E402
+
+
+class PaintWatch(QObject):
+    """Counts paint events the canvas's viewport handles."""
+
+    def __init__(self, widget):
+        super().__init__()
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+class GapMeter(QObject):
+    """The longest time the event loop went without running a 5 ms timer, while active."""
+
+    def __init__(self):
+        super().__init__()
+        self.timer = QTimer(self)
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._tick)
+        self.last = self.longest = 0.0
+
+    def start(self):
+        self.last, self.longest = time.perf_counter(), 0.0
+        self.timer.start()
+
+    def _tick(self):
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self.last)
+        self.last = now
+
+    def stop(self) -> float:
+        self._tick()
+        self.timer.stop()
+        return self.longest
+
+
+def until_painted(app, watch: PaintWatch, before: int, timeout: float = 600.0) -> None:
+    """Run the event loop until the viewport handled a paint after ``before`` paints."""
+    end = time.perf_counter() + timeout
+    while watch.count <= before and time.perf_counter() < end:
+        app.processEvents()
+        if watch.count <= before:
+            time.sleep(0.0005)
+
+
+def timed_to_paint(app, ws, watch, action) -> float:
+    """Seconds from calling ``action`` until the canvas painted the result."""
+    before = watch.count
+    start = time.perf_counter()
+    action()
+    ws.canvas.viewport().update()
+    until_painted(app, watch, before)
+    return time.perf_counter() - start
+
+
+def make_file(folder: Path, size: int) -> Path:
+    graph = random_graph(size, seed=1)
+    graph.tidy()
+    path = folder / f"random-{size}.gsgraph.json"
+    save_graph(graph, path)
+    return path
+
+
+def engine_seconds(path: Path, repeats: int) -> float:
+    def run():
+        g = load_graph(path)
+        g.forward()
+        g.local_partials()
+        g.backward()
+    return median_seconds(run, repeats, warm_up=1)
+
+
+def settle(app, seconds: float = 0.05):
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+
+
+def zoom_to_readable(ws):
+    """Scale 1 around the middle of the graph (every label readable)."""
+    canvas = ws.canvas
+    canvas.resetTransform()
+    canvas.zoom_by(1.0)
+    canvas.centerOn(ws.scene.nodes_bounding_rect().center())
+
+
+def bench_size(app, folder: Path, size: int, repeats: int) -> None:
+    from gui.graph.workspace import GraphWorkspace
+    from gui.session import Session
+    path = make_file(folder, size)
+    engine = engine_seconds(path, repeats)
+    ws = GraphWorkspace(Session(), autosave_dir=folder / "autosave")
+    ws.resize(1500, 900)
+    ws.show()
+    settle(app, 0.3)
+    watch, gaps = PaintWatch(ws.canvas.viewport()), GapMeter()
+    opens, longest = [], 0.0
+    for _ in range(repeats if size <= 1000 else 1):
+        gaps.start()
+        opens.append(timed_to_paint(app, ws, watch, lambda: ws.open_file(str(path))))
+        longest = max(longest, gaps.stop())
+        settle(app)
+    open_s = statistics.median(opens)
+    g = ws.document.graph
+    edges = len(g.edges())
+    print(f"{size} formula nodes + {len(g.inputs)} inputs, {edges} edges (engine load+forward+partials+backward "
+          f"{engine * 1e3:.0f} ms):")
+    print(f"  open to first painted frame: {open_s * 1e3:.0f} ms (longest event-loop gap {longest * 1e3:.0f} ms)")
+    backward_fit = median_of(repeats, lambda: timed_to_paint(app, ws, watch, ws.run_backward), app)
+    source = g.inputs[0]
+    values = [g.nodes[source].value + 0.25, g.nodes[source].value]
+    edit = median_of(repeats, lambda k: timed_to_paint(
+        app, ws, watch, lambda: ws.document.edit_content(source, repr(values[k % 2]))), app, indexed=True)
+    pan_fit = median_of(repeats, lambda k: timed_to_paint(app, ws, watch, lambda: pan(ws, k)), app, indexed=True)
+    zoom_to_readable(ws)
+    settle(app, 0.2)
+    backward_near = median_of(repeats, lambda: timed_to_paint(app, ws, watch, ws.run_backward), app)
+    pan_near = median_of(repeats, lambda k: timed_to_paint(app, ws, watch, lambda: pan(ws, k)), app, indexed=True)
+    edit_near = median_of(repeats, lambda k: timed_to_paint(
+        app, ws, watch, lambda: ws.document.edit_content(source, repr(values[k % 2]))), app, indexed=True)
+    ratio = (open_s + backward_fit) / engine
+    print(f"  Backward with labels to painted: {backward_fit * 1e3:.0f} ms fitted, {backward_near * 1e3:.0f} ms at "
+          f"readable zoom (goal < 150 ms at 1,000 nodes)")
+    print(f"  one value edit to painted: {edit * 1e3:.0f} ms fitted, {edit_near * 1e3:.0f} ms at readable zoom "
+          f"(goal < 100 ms at 1,000 nodes)")
+    print(f"  pan to painted: {pan_fit * 1e3:.1f} ms fitted, {pan_near * 1e3:.1f} ms at readable zoom (goal < 30 ms)")
+    print(f"  GUI open+backward / engine load+passes = {ratio:.1f}x (goal <= 10x)")
+    ws.close()
+    ws.deleteLater()
+    settle(app)
+
+
+def pan(ws, k: int):
+    bar = ws.canvas.horizontalScrollBar()
+    bar.setValue(bar.value() + (60 if k % 2 == 0 else -60))
+
+
+def median_of(repeats: int, fn, app, indexed: bool = False) -> float:
+    samples = []
+    for k in range(repeats):
+        samples.append(fn(k) if indexed else fn())
+        settle(app, 0.02)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, 200 and 1,000 nodes")
+    parser.add_argument("--sizes", help="comma-separated graph sizes (default 200,1000,5000)")
+    parser.add_argument("--repeats", type=int, help="timed repeats per figure (default 5, --quick 3)")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else ([200, 1000] if args.quick else
+                                                                       [200, 1000, 5000])
+    repeats = args.repeats or (3 if args.quick else 5)
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    app = QApplication.instance() or QApplication(sys.argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            bench_size(app, Path(tmp), size, repeats)
+
+
+if __name__ == "__main__":
+    main()

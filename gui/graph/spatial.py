@@ -1,0 +1,84 @@
+"""A uniform grid of buckets for axis-aligned rectangles (left, top, right, bottom), so that "what is near this
+rectangle" costs the handful of cells it covers instead of a test against every rectangle.
+
+Routing asks it which nodes an edge might pass under, label placement which nodes and labels a spot would touch, and
+the scene which edges a moved node now lies across.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Hashable, Iterator
+
+Rect = tuple[float, float, float, float]
+
+
+def overlaps(a: Rect, b: Rect) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def grown(rect: Rect, by: float) -> Rect:
+    return rect[0] - by, rect[1] - by, rect[2] + by, rect[3] + by
+
+
+class GridIndex:
+    """Rectangles by owner. ``near(rect)`` returns the owners whose rectangles overlap ``rect``."""
+
+    def __init__(self, cell: float = 256.0):
+        self.cell = cell
+        self.cells: dict[tuple[int, int], dict[Hashable, Rect]] = defaultdict(dict)
+        self.owned: dict[Hashable, Rect] = {}
+
+    def _keys(self, r: Rect) -> Iterator[tuple[int, int]]:
+        c = self.cell
+        for i in range(int(r[0] // c), int(r[2] // c) + 1):
+            for j in range(int(r[1] // c), int(r[3] // c) + 1):
+                yield i, j
+
+    def cells_across(self, r: Rect) -> int:
+        """How many cells ``r`` covers."""
+        c = self.cell
+        return (int(r[2] // c) - int(r[0] // c) + 1) * (int(r[3] // c) - int(r[1] // c) + 1)
+
+    def __len__(self) -> int:
+        return len(self.owned)
+
+    def __contains__(self, owner: Hashable) -> bool:
+        return owner in self.owned
+
+    def get(self, owner: Hashable) -> Rect | None:
+        return self.owned.get(owner)
+
+    def add(self, owner: Hashable, r: Rect) -> None:
+        """Add (or move) ``owner``'s rectangle."""
+        if owner in self.owned:
+            self.remove(owner)
+        self.owned[owner] = r
+        for key in self._keys(r):
+            self.cells[key][owner] = r
+
+    def remove(self, owner: Hashable) -> None:
+        r = self.owned.pop(owner, None)
+        if r is None:
+            return
+        for key in self._keys(r):
+            cell = self.cells.get(key)
+            if cell is not None:
+                cell.pop(owner, None)
+                if not cell:
+                    del self.cells[key]
+
+    def clear(self) -> None:
+        self.cells.clear()
+        self.owned.clear()
+
+    def near(self, r: Rect) -> dict[Hashable, Rect]:
+        """Every owner whose rectangle overlaps ``r`` (touching edges do not count)."""
+        found: dict[Hashable, Rect] = {}
+        cells = self.cells
+        for key in self._keys(r):
+            cell = cells.get(key)
+            if cell:
+                for owner, other in cell.items():
+                    if owner not in found and overlaps(r, other):
+                        found[owner] = other
+        return found
