@@ -31,8 +31,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer  # noqa
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from benchmarks.timing import median_seconds  # noqa: E402
-from engine.graph_io import load_graph, save_graph  # noqa: E402
-from engine.graph_samples import random_graph  # noqa: E402
+from engine.graph.fileformat import load_graph, save_graph  # noqa: E402
+from engine.graph.samples import random_graph  # noqa: E402
 
 
 class PaintWatch(QObject):

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsSimpleTextItem
 
 from engine.graph import GraphError
 from gui.graph.items import format_number
-from gui.graph.routing import samples
+from gui.graph.routing import inside
 from gui.graph.scene import GraphScene
 
 STEP_INTERVAL_MS = 900
@@ -86,11 +86,13 @@ class BackpropAnimation(QObject):
         self.steps, self.index = [], -1
         self.callout.hide()
         for edge in self.scene.edges.values():
-            edge.set_state(active=False)
+            if edge.active:
+                edge.set_state(active=False)
         for item in self.scene.nodes.values():
             if item.current:
                 item.current = False
                 item.update()
+        self.scene.refresh_overview()
         if self.scene.revealed is not None:
             self.scene.revealed = None
             self.scene.keep_clear = None
@@ -116,12 +118,15 @@ class BackpropAnimation(QObject):
         scene = self.scene
         scene.revealed.add(step.node)
         for name, item in scene.nodes.items():
-            item.current = name == step.node
-            item.update()
+            if item.current != (name == step.node):
+                item.current = name == step.node
+                item.update()
         scene.keep_clear = None   # the labels take their own spots first; the callout then avoids them
         arriving = {(step.node, c.child) for c in step.contributions}
         for key, edge in scene.edges.items():
-            edge.set_state(active=key in arriving)
+            if edge.active != (key in arriving):
+                edge.set_state(active=key in arriving)
+        scene.refresh_overview()
         scene.refresh_numbers()
         text = self._describe(step)
         self._place_callout(step.node, text)
@@ -148,12 +153,16 @@ class BackpropAnimation(QObject):
         self.callout_text.setPos(6, 4)
         w, h = rect.width() + 12, rect.height() + 8
         self.callout.setRect(0, 0, w, h)
-        others = [n.sceneBoundingRect() for n in self.scene.nodes.values() if n is not item]
-        labels = [e.tag.sceneBoundingRect() for e in self.scene.edges.values() if e.tag.isVisible()]
-        edges = [(e.sceneBoundingRect(), e.route) for e in self.scene.edges.values()]
+        near = item.sceneBoundingRect().adjusted(-w - 130, -h - 130, w + 130, h + 130)
+        area = (near.left(), near.top(), near.right(), near.bottom())
+        others = [QRectF(QPointF(r[0], r[1]), QPointF(r[2], r[3]))
+                  for n, r in self.scene.layout.nodes.near(area).items() if n is not item]
+        labels = [e.tag.sceneBoundingRect() for e in self.scene.shown_labels]
+        edges = [(e.sceneBoundingRect(), e.route) for e in self.scene.layout.routes_near(area)]
 
         def covers(spot: QRectF, bounds: QRectF, route) -> bool:
-            return spot.intersects(bounds) and any(spot.contains(x, y) for x, y in samples(route, spacing=4))
+            box = (spot.left(), spot.top(), spot.right(), spot.bottom())
+            return spot.intersects(bounds) and bool(inside(route, box, 4.0))
 
         def cost(spot: QRectF):
             spot = spot.adjusted(-3, -3, 3, 3)   # the pen and a little air

@@ -39,6 +39,7 @@ class GraphCanvas(QGraphicsView):
         self._pan_from: QPointF | None = None
         self.editor = InlineEditor(self)
         self._fit_pending = False
+        scene.built.connect(self._on_built)
 
     # --- tools ----------------------------------------------------------------------------------------------
     def set_tool(self, key: str):
@@ -79,6 +80,8 @@ class GraphCanvas(QGraphicsView):
             self._link_line.setLine(QLineF(start, self.mapToScene(event.position().toPoint())))
             return
         super().mouseMoveEvent(event)
+        if event.buttons() & Qt.MouseButton.LeftButton and isinstance(self.graph_scene.mouseGrabberItem(), NodeItem):
+            self.graph_scene.nodes_moved()   # a drag: edges near the dragged nodes bend again
 
     def mouseReleaseEvent(self, event):
         if self._pan_from is not None and event.button() == Qt.MouseButton.MiddleButton:
@@ -107,6 +110,10 @@ class GraphCanvas(QGraphicsView):
         if steps:
             self.zoom_by(1.15 ** steps)
 
+    def _on_built(self):
+        if self._fit_pending:   # a big graph was opened before its items existed: fit it now they do
+            self.fit_to_view()
+
     def zoom_by(self, factor: float):
         self._fit_pending = False
         current = self.transform().m11()
@@ -117,11 +124,39 @@ class GraphCanvas(QGraphicsView):
         super().showEvent(event)
         if self._fit_pending:
             self.fit_to_view()
+        self.view_changed()
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
         if self._fit_pending:
             self.fit_to_view()
+        self.view_changed()
+
+    # --- what the scene draws depends on where the view looks, and how close ---------------------------------
+    def view_changed(self):
+        """Tell the scene the visible rect and zoom (level of detail, where labels are placed)."""
+        rect = self.mapToScene(self.viewport().rect()).boundingRect()
+        self.graph_scene.set_view(rect, self.transform().m11())
+
+    def scrollContentsBy(self, dx: int, dy: int):
+        super().scrollContentsBy(dx, dy)
+        self.view_changed()
+
+    def scale(self, sx: float, sy: float):
+        super().scale(sx, sy)
+        self.view_changed()
+
+    def resetTransform(self):
+        super().resetTransform()
+        self.view_changed()
+
+    def setTransform(self, matrix, combine: bool = False):
+        super().setTransform(matrix, combine)
+        self.view_changed()
+
+    def centerOn(self, *args):
+        super().centerOn(*args)
+        self.view_changed()
 
     # --- keys and menus -------------------------------------------------------------------------------------
     def keyPressEvent(self, event):
@@ -170,6 +205,7 @@ class GraphCanvas(QGraphicsView):
         if self.transform().m11() > 1.0:   # never magnify a small graph beyond its natural size
             self.resetTransform()
             self.centerOn(rect.center())
+        self.view_changed()
 
     def edit_name(self, name: str):
         self.editor.open(name, "name", name, lambda text: self.document.rename(name, text))

@@ -114,14 +114,18 @@ class Autosave(QObject):
                 pass
 
 
+MAX_EXPORT_PIXELS = 12000   # the longer side of an exported PNG (a huge graph is scaled down to fit)
+
+
 def _render_rect(scene) -> QRectF | None:
     scene.ensure_layout()
-    rect = None
-    for item in scene.items():
-        if item.isVisible() and item.parentItem() is None:
-            r = item.sceneBoundingRect()
-            rect = r if rect is None else rect.united(r)
-    return rect.adjusted(-30, -30, 30, 30) if rect is not None and scene.nodes else None
+    bounds = scene.layout.bounds()
+    if bounds is None or not scene.nodes:
+        return None
+    rect = QRectF(bounds[0], bounds[1], bounds[2] - bounds[0], bounds[3] - bounds[1])
+    for edge in scene.shown_labels:
+        rect = rect.united(edge.tag.sceneBoundingRect())
+    return rect.adjusted(-30, -30, 30, 30)
 
 
 def export_png(scene, path: str, scale: float = 2.0) -> None:
@@ -129,11 +133,13 @@ def export_png(scene, path: str, scale: float = 2.0) -> None:
     rect = _render_rect(scene)
     if rect is None:
         raise ValueError("the graph is empty: nothing to export")
+    scale = min(scale, MAX_EXPORT_PIXELS / max(rect.width(), rect.height()))
     image = QImage(QSize(int(rect.width() * scale), int(rect.height() * scale)), QImage.Format.Format_ARGB32)
     image.fill(QColor("#fbfbfa"))
     painter = QPainter(image)
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-    scene.render(painter, QRectF(image.rect()), rect, Qt.AspectRatioMode.KeepAspectRatio)
+    with scene.every_item_drawn():
+        scene.render(painter, QRectF(image.rect()), rect, Qt.AspectRatioMode.KeepAspectRatio)
     painter.end()
     if not image.save(path, "PNG"):
         raise OSError(f"could not write {path}")
@@ -151,7 +157,8 @@ def export_svg(scene, path: str) -> None:
     generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
     generator.setTitle("Gradscape chain-rule graph")
     painter = QPainter(generator)
-    scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    with scene.every_item_drawn():
+        scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
     painter.end()
     if not Path(path).is_file():
         raise OSError(f"could not write {path}")

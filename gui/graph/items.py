@@ -29,6 +29,7 @@ VALUE_TEXT = QColor("#1e3a8a")
 EDGE_PEN = QColor("#6b7280")
 LABEL_TEXT = QColor("#7c2d12")
 LABEL_DIGITS = 4   # edge labels are read at a glance and must fit between two columns; the tooltip has more
+TEXT_SCALE = 0.3   # below this zoom a node's text is a few pixels high: the node is drawn as a plain box
 
 
 # Model positions are laid out on the engine's grid (about 180 × 90 per node); boxes here are larger, so the scene
@@ -68,9 +69,7 @@ class NodeItem(QGraphicsItem):
         self.highlighted = False
         self.current = False           # the node the backward animation is at
         self.output_name = "f"
-        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
-                      | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setZValue(1)
         self.edges: list["EdgeItem"] = []
@@ -91,11 +90,6 @@ class NodeItem(QGraphicsItem):
     def output_anchor(self) -> QPointF:
         return self.mapToScene(self.port_center())
 
-    def input_anchor(self, slot: int = 0, count: int = 1) -> QPointF:
-        """Where the ``slot``-th of ``count`` incoming edges arrives: spread down the left side, so edges from
-        several parents do not all converge on one point."""
-        return self.mapToScene(QPointF(0, NODE_HEIGHT * (slot + 1) / (count + 1)))
-
     def is_on_port(self, scene_pos: QPointF) -> bool:
         d = self.mapFromScene(scene_pos) - self.port_center()
         return math.hypot(d.x(), d.y()) <= PORT_RADIUS + 3
@@ -103,16 +97,9 @@ class NodeItem(QGraphicsItem):
     def is_on_header(self, scene_pos: QPointF) -> bool:
         return self.header_rect().contains(self.mapFromScene(scene_pos))
 
-    def itemChange(self, change, value):
-        scene = self.scene()
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged and hasattr(scene, "schedule_layout"):
-            scene.schedule_layout()   # edges elsewhere may now need to bend around this node
-        return super().itemChange(change, value)
-
     # --- drawing --------------------------------------------------------------------------------------------
-    def paint(self, painter: QPainter, option, widget=None):
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        body = self.body_rect()
+    def colours(self) -> tuple[QColor, QColor, float]:
+        """Fill, border colour and border width: by role, then output, path highlight and selection."""
         fill = {"input": INPUT_FILL, "constant": CONSTANT_FILL}.get(self.role, FORMULA_FILL)
         if self.current:
             fill = CURRENT_FILL
@@ -123,9 +110,17 @@ class NodeItem(QGraphicsItem):
             border, width = HIGHLIGHT, 4.0
         if self.isSelected():
             border = QColor("#2563eb")
+        return fill, border, width
+
+    def paint(self, painter: QPainter, option, widget=None):
+        fill, border, width = self.colours()
         painter.setPen(QPen(border, width))
         painter.setBrush(QBrush(fill))
-        painter.drawRoundedRect(body, 8, 8)
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < TEXT_SCALE:
+            painter.drawRect(self.body_rect())   # text would be a smudge: the box alone, drawn cheaply
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.drawRoundedRect(self.body_rect(), 8, 8)
         self._paint_header(painter)
         self._paint_lines(painter)
         painter.setPen(QPen(QColor("#374151"), 1.2))
@@ -229,32 +224,41 @@ class EdgeItem(QGraphicsPathItem):
         self.key = (parent_item.name, child_item.name)
         self.highlighted = False
         self.active = False        # carries a contribution in the backward animation
-        self.setZValue(0)
         self.tag = EdgeLabel()     # a separate scene item, so other edges never cross over it
+        self.tag.hide()            # shown once the scene places it
         self.label = self.tag.text
-        self.route: list = []
+        self.route: list = []      # empty until the scene routes it
         self.slot = (0, 1)         # (which, of how many) incoming edges of the child, top to bottom
-        self.set_partial(None)
+        self.partial: float | None = None   # the local partial the label shows (None: no label)
+        self._label_for: tuple | None = None   # (key, partial) the label's text was made for
+        self.set_state()
         parent_item.edges.append(self)
         child_item.edges.append(self)
-        self.set_route(routing.curve(self.start_point(), self.end_point()))
 
     def start_point(self) -> tuple[float, float]:
-        p = self.parent_item.output_anchor()
-        return p.x(), p.y()
+        p = self.parent_item.pos()
+        return p.x() + NODE_WIDTH, p.y() + NODE_HEIGHT / 2
 
     def end_point(self) -> tuple[float, float]:
-        p = self.child_item.input_anchor(*self.slot)
-        return p.x(), p.y()
+        p = self.child_item.pos()
+        return p.x(), p.y() + NODE_HEIGHT * (self.slot[0] + 1) / (self.slot[1] + 1)
 
     def set_partial(self, partial: float | None):
-        shown = partial is not None
-        self.tag.setVisible(shown)
-        if shown:
+        """The partial the label is to show; its text is made when the label is placed (only readable labels are)."""
+        self.partial = partial
+        if partial is None:
+            self.tag.hide()
+
+    def label_sizes(self) -> list[tuple[float, float]]:
+        """The label's forms' sizes, its text brought up to date first."""
+        wanted = (self.key, self.partial)
+        if self._label_for != wanted:
+            self._label_for = wanted
             child, parent = self.key[1], self.key[0]
-            self.tag.set_text(f"∂{child}/∂{parent}", format_number(partial, LABEL_DIGITS),
-                              f"∂{child}/∂{parent} = {format_number(partial, 12)}: the local partial — how fast "
+            self.tag.set_text(f"∂{child}/∂{parent}", format_number(self.partial, LABEL_DIGITS),
+                              f"∂{child}/∂{parent} = {format_number(self.partial, 12)}: the local partial — how fast "
                               f"{child} changes per unit change of {parent}")
+        return self.tag.sizes()
 
     def set_state(self, highlighted: bool | None = None, active: bool | None = None):
         if highlighted is not None:
@@ -280,4 +284,3 @@ class EdgeItem(QGraphicsPathItem):
         wings = [QPointF(tip[0] - 10 * math.cos(angle + s), tip[1] - 10 * math.sin(angle + s)) for s in (0.4, -0.4)]
         path.addPolygon(QPolygonF([QPointF(*tip), wings[0], wings[1], QPointF(*tip)]))
         self.setPath(path)
-        self.set_state()

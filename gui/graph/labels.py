@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Hashable, Sequence
 
-from gui.graph.routing import Rect, Segment, Walk, overlaps, samples
+from gui.graph.routing import Point, Walk
+from gui.graph.spatial import GridIndex, Rect
 
 GAP = 2.0           # clear space kept around a label
 CELL = 160.0        # spatial index cell size for rects (scene units)
@@ -24,44 +25,15 @@ FRACTIONS = sorted((i / 40 for i in range(4, 37)), key=lambda f: (abs(f - 0.5), 
 MAX_PUSHED = 2
 
 
-class _Rects:
-    """Owned rects bucketed by grid cell, so a candidate is checked only against what is near it."""
-
-    def __init__(self):
-        self.cells: dict[tuple[int, int], dict[Hashable, Rect]] = defaultdict(dict)
-        self.owned: dict[Hashable, Rect] = {}
-
-    @staticmethod
-    def _keys(r: Rect):
-        for i in range(int(r[0] // CELL), int(r[2] // CELL) + 1):
-            for j in range(int(r[1] // CELL), int(r[3] // CELL) + 1):
-                yield i, j
-
-    def add(self, owner: Hashable, r: Rect):
-        self.owned[owner] = r
-        for key in self._keys(r):
-            self.cells[key][owner] = r
-
-    def remove(self, owner: Hashable):
-        r = self.owned.pop(owner)
-        for key in self._keys(r):
-            self.cells[key].pop(owner, None)
-
-    def touching(self, r: Rect) -> dict[Hashable, Rect]:
-        found = {}
-        for key in self._keys(r):
-            found.update((o, other) for o, other in self.cells.get(key, {}).items() if overlaps(r, other))
-        return found
-
-
 class _Edges:
     """Which edges pass through each small cell (to count the edges a label would cover)."""
 
-    def __init__(self, routes: dict[Hashable, Sequence[Segment]]):
+    def __init__(self, runs: dict[Hashable, Sequence[Sequence[Point]]]):
         self.cells: dict[tuple[int, int], set] = defaultdict(set)
-        for key, route in routes.items():
-            for x, y in samples(route, spacing=EDGE_CELL / 2):
-                self.cells[int(x // EDGE_CELL), int(y // EDGE_CELL)].add(key)
+        for key, parts in runs.items():
+            for part in parts:
+                for x, y in part:
+                    self.cells[int(x // EDGE_CELL), int(y // EDGE_CELL)].add(key)
 
     def crossing(self, r: Rect, own: Hashable) -> int:
         found = set()
@@ -100,14 +72,14 @@ def _tiers(form_count: int) -> list[tuple[int, bool]]:
 
 
 class _Placer:
-    def __init__(self, requests, nodes: Sequence[Rect], soft: Sequence[Rect]):
-        self.rects = _Rects()
+    def __init__(self, requests, crossing, nodes: Sequence[Rect], soft: Sequence[Rect]):
+        self.rects = GridIndex(CELL)
         for i, r in enumerate(nodes):
             self.rects.add(("node", i), r)
         for i, r in enumerate(soft):
             self.rects.add(("soft", i), r)
-        self.walks = {key: Walk(route) for key, route, _ in requests}
-        self.edges = _Edges({key: route for key, route, _ in requests})
+        self.walks = {key: Walk(points=points) for key, points, _ in requests}
+        self.edges = _Edges(crossing)
         self.sizes = {key: sizes for key, _, sizes in requests}
         self.centres = {key: [walk.at(f) for f in FRACTIONS] for key, walk in self.walks.items()}
         self._spots: dict[tuple[Hashable, int], list[Rect]] = {}
@@ -127,7 +99,7 @@ class _Placer:
         for tier in _tiers(len(self.sizes[key])):
             best, best_cost = None, None
             for rect in self.spots(key, tier):
-                touching = [kind for kind, _ in self.rects.touching(_padded(rect))]
+                touching = [kind for kind, _ in self.rects.near(_padded(rect))]
                 if any(kind != "soft" for kind in touching):
                     continue
                 cost = (len(touching), self.edges.crossing(rect, key))
@@ -141,7 +113,7 @@ class _Placer:
 
     def least_overlap(self, key) -> tuple[Rect, int]:
         return min(self._all_spots(key), key=lambda s: sum(_overlap_area(_padded(s[0]), o)
-                                                           for o in self.rects.touching(_padded(s[0])).values()))
+                                                           for o in self.rects.near(_padded(s[0])).values()))
 
     def put(self, key, spot: tuple[Rect, int]):
         self.placed[key] = spot
@@ -154,7 +126,7 @@ class _Placer:
     def push_for(self, key) -> bool:
         """Take a spot only labels block, moving those labels to other free spots."""
         for rect, form in self._all_spots(key):
-            blockers = {b: r for b, r in self.rects.touching(_padded(rect)).items() if b[0] != "soft"}
+            blockers = {b: r for b, r in self.rects.near(_padded(rect)).items() if b[0] != "soft"}
             if not blockers or len(blockers) > MAX_PUSHED or any(kind == "node" for kind, _ in blockers):
                 continue
             old = {b: self.take(b) for _, b in blockers}
@@ -176,11 +148,13 @@ class _Placer:
         return False
 
 
-def place_labels(requests: Sequence[tuple[Hashable, Sequence[Segment], Sequence[tuple[float, float]]]],
-                 nodes: Sequence[Rect], soft: Sequence[Rect] = ()) -> dict[Hashable, tuple[Rect, int]]:
-    """``requests``: (key, the edge's route, the (width, height) of each form of its label, preferred first);
+def place_labels(requests: Sequence[tuple[Hashable, Sequence[Point], Sequence[tuple[float, float]]]],
+                 crossing: dict[Hashable, Sequence[Sequence[Point]]], nodes: Sequence[Rect],
+                 soft: Sequence[Rect] = ()) -> dict[Hashable, tuple[Rect, int]]:
+    """``requests``: (key, points along the edge where its label may sit, the (width, height) of each form of its
+    label, preferred first); ``crossing``: the points of every edge near them (to count the edges a spot covers);
     ``soft``: areas a label avoids when it can (arrowheads). Returns each label's rect and the form it takes."""
-    placer = _Placer(requests, nodes, soft)
+    placer = _Placer(requests, crossing, nodes, soft)
     order = sorted(requests, key=lambda req: (placer.walks[req[0]].length, str(req[0])))
     for key, _route, _sizes in order:
         spot = placer.free_spot(key)

@@ -227,11 +227,50 @@ def route(start: Point, end: Point, nodes: GridIndex, exclude=(), lanes: Lanes |
     return best
 
 
-class Walk:
-    """Points along a route by fraction of its length."""
+def _contains(r: Rect, box: Rect) -> bool:
+    return r[0] <= box[0] and r[1] <= box[1] and box[2] <= r[2] and box[3] <= r[3]
 
-    def __init__(self, route_: Sequence[Segment]):
-        self.points = samples(route_, spacing=6.0)
+
+def _sampled(piece: Segment, spacing: float) -> list[Point]:
+    rough = sum(math.dist(piece[i], piece[i + 1]) for i in range(3))
+    n = max(2, int(rough / spacing))
+    return [bezier(piece, i / n) for i in range(n + 1)]
+
+
+def inside(route: Sequence[Segment], rect: Rect, spacing: float = 6.0) -> list[list[Point]]:
+    """The parts of the route inside ``rect``, each a run of points about ``spacing`` apart, in order along it.
+
+    Only the pieces near ``rect`` are sampled, so asking about a small window of a long edge is cheap."""
+    runs: list[list[Point]] = []
+    current: list[Point] = []
+    for seg in route:
+        stack = [seg]
+        while stack:
+            piece = stack.pop()
+            box = _control_box(piece)
+            if not overlaps(box, rect) and not _contains(rect, box):
+                if current:
+                    runs.append(current)
+                    current = []
+                continue
+            if not _contains(rect, box) and max(box[2] - box[0], box[3] - box[1]) > spacing:
+                first, second = _split(piece)
+                stack += [second, first]
+                continue
+            points = [p for p in _sampled(piece, spacing) if rect[0] <= p[0] <= rect[2] and rect[1] <= p[1] <= rect[3]]
+            if current and points and current[-1] == points[0]:
+                points = points[1:]
+            current.extend(points)
+    if current:
+        runs.append(current)
+    return runs
+
+
+class Walk:
+    """Points along a route (or along a run of points on it) by fraction of its length."""
+
+    def __init__(self, route_: Sequence[Segment] | None = None, points: list[Point] | None = None):
+        self.points = points if points is not None else samples(route_, spacing=6.0)
         self.cumulative = [0.0]
         for a, b in zip(self.points, self.points[1:]):
             self.cumulative.append(self.cumulative[-1] + math.dist(a, b))

@@ -1,24 +1,63 @@
 """The canvas's scene: one NodeItem per model node and one EdgeItem per edge, kept in step with the model's events,
 plus what the passes computed (values, adjoints, local partials) and what is highlighted.
+
+Work is proportional to what a change touches: an edit updates the items it names, a value edit re-routes nothing,
+a moved node re-routes only the edges it reaches (gui.graph.edge_layout), and new numbers are set on the items in one
+batch and repainted once. Labels are placed only where they can be read: when the view is zoomed in to LABEL_SCALE
+or closer, for the edges passing the view (and a margin around it); zoomed further out they are hidden, and a big
+graph zoomed far out is drawn by one overview item (gui.graph.overview).
+
+A graph of up to SYNC_NODES nodes is brought up to date within each model event, as before. A bigger one is built,
+routed and labelled a slice of at most SLICE seconds at a time (the view's surroundings first), so the window never
+freezes; ``building`` and ``progress`` tell how far the build is, and ``ensure_layout()`` finishes everything at once.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
+import time
+from contextlib import contextmanager
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from engine.graph import GraphError
-from gui.graph.document import GraphDocument
 from gui.graph import routing
-from gui.graph.items import PORT_RADIUS, EdgeItem, NodeItem, to_scene
+from gui.graph.document import GraphDocument
+from gui.graph.edge_layout import EdgeLayout
+from gui.graph.items import NODE_HEIGHT, NODE_WIDTH, PORT_RADIUS, EdgeItem, NodeItem, to_scene
 from gui.graph.labels import place_labels
+from gui.graph.overview import OVERVIEW_MIN_NODES, OVERVIEW_SCALE, OverviewItem
+from gui.graph.spatial import Rect
 
 ARROW_ROOM = 12.0
+SYNC_NODES = 300        # graphs up to this size are brought up to date at once
+SLICE = 0.03            # seconds of work per event-loop turn on a bigger graph
+LABEL_SCALE = 0.55      # labels are placed and drawn only at this zoom or closer
+REGION_MARGIN = 0.35    # labels are placed for the view and this fraction of its size around it
+BASE_RECT = QRectF(-2000, -2000, 4000, 4000)
+_FLUSH = QEvent.Type(QEvent.registerEventType())
+
+
+class _Layer(QGraphicsItem):
+    """The parent of every node, edge and label item: hidden at once when the overview stands in for them."""
+
+    def __init__(self):
+        super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF()
+
+    def paint(self, painter, option, widget=None):
+        pass
 
 
 class GraphScene(QGraphicsScene):
     numbers_changed = Signal()      # values/adjoints were recomputed (or cleared)
     status = Signal(str)            # a message for the status bar
+    progress = Signal(int, int)     # (items built, items to build) while a big graph is built
+    built = Signal()                # every model node and edge has its item again
 
     def __init__(self, document: GraphDocument, parent=None):
         super().__init__(parent)
@@ -33,18 +72,42 @@ class GraphScene(QGraphicsScene):
         self.show_partials = True
         self.revealed: set[str] | None = None   # during the backward animation: nodes whose adjoint is known
         self.keep_clear: QRectF | None = None    # an area no label may cover (the backward animation's callout)
+        self.layout = EdgeLayout()
+        self.view_rect: QRectF | None = None     # the part of the scene the canvas shows, and at what zoom
+        self.view_scale = 1.0
+        self.region: Rect | None = None          # where labels are placed (None: nowhere)
+        self.shown_labels: set[EdgeItem] = set()
+        self._labels_dirty = True
+        self._builder = None                     # the steps still to take to give every model node its item
+        self._build_total = 0
+        self._numbers_due = False
+        self._offered = None                     # numbers computed elsewhere for this graph version
+        self._flush_posted = False
         self.setBackgroundBrush(QColor("#fbfbfa"))
-        self.setSceneRect(-2000, -2000, 4000, 4000)
-        self._layout_timer = QTimer(self)   # one re-layout per event-loop turn while nodes are being dragged
-        self._layout_timer.setSingleShot(True)
-        self._layout_timer.setInterval(0)
-        self._layout_timer.timeout.connect(self.layout_edges)
+        self.setSceneRect(BASE_RECT)
+        self.layer = _Layer()
+        self.addItem(self.layer)
+        self.overview = OverviewItem()
+        self.overview.hide()
+        self.addItem(self.overview)
+        self._timer = QTimer(self)   # continues a big graph's work, one slice per event-loop turn
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(lambda: self._work(time.perf_counter() + SLICE))
         self.graph.subscribe(self._on_graph_event)
-        document.slots_changed.connect(self._sync_contents)
+        document.slots_changed.connect(self._sync_all_contents)
         self.sync()
 
     def detach(self):
         self.graph.unsubscribe(self._on_graph_event)
+
+    @property
+    def small(self) -> bool:
+        return len(self.graph) <= SYNC_NODES
+
+    @property
+    def building(self) -> bool:
+        return self._builder is not None
 
     # --- following the model --------------------------------------------------------------------------------
     def _on_graph_event(self, event):
@@ -52,31 +115,57 @@ class GraphScene(QGraphicsScene):
             item = self.nodes.pop(event.old_name)
             item.name = event.name
             self.nodes[event.name] = item
-        if event.kind == "node_moved" and event.name in self.nodes:
+        if event.kind == "node_moved" and event.name in self.nodes and not self.building:
             self._place(event.name)
+            self.schedule_layout()
             return
-        self.sync()
+        self.sync(None if event.kind == "reset" else self._touched_by(event))
 
-    def sync(self):
+    def _touched_by(self, event) -> set[str]:
+        names = {n for n in (event.name, getattr(event, "old_name", None)) if n}
+        if event.kind == "node_renamed" and event.name in self.graph.nodes:
+            names.update(self.graph.children(event.name))   # their formulas now show the new name
+        return names
+
+    def sync(self, names: set[str] | None = None):
+        """Bring the items in line with the model: every node's contents (``names`` None) or only those named."""
+        self._builder = self._build_steps(names)
+        self._build_total = len(self.graph) + sum(len(n.parents) for n in self.graph.nodes.values()) // 2
+        self._numbers_due = True
+        self._after_change()
+
+    def _build_steps(self, names: set[str] | None):
         g = self.graph
         for name in [n for n in self.nodes if n not in g.nodes]:
-            item = self.nodes.pop(name)
-            self.removeItem(item)
+            self._drop_node(name)
         for name in g.nodes:
             if name not in self.nodes:
                 item = NodeItem(name)
                 self.nodes[name] = item
-                self.addItem(item)
+                item.setParentItem(self.layer)
+                names = names if names is None else names | {name}
             self._place(name)
-        self._sync_edges()
-        self._sync_contents()
-        self.recompute()
+            if names is None or name in names:
+                self._sync_contents(name)
+            yield 1
+        for name, item in self.nodes.items():   # plain attributes: cheap to set on every node
+            item.is_output = name == g.output
+            item.output_name = g.output or "out"
+        yield from self._sync_edges()
 
     def _place(self, name: str):
         where = to_scene(self.graph.nodes[name].pos)
         item = self.nodes[name]
         if item.pos() != where:
             item.setPos(where)
+        self.layout.node_placed(item)
+
+    def _drop_node(self, name: str):
+        item = self.nodes.pop(name)
+        for edge in list(item.edges):
+            self._drop_edge(edge.key)
+        self.layout.node_removed(item)
+        self.removeItem(item)
 
     def _sync_edges(self):
         wanted = set(self.graph.edges())
@@ -84,38 +173,46 @@ class GraphScene(QGraphicsScene):
                     or self.edges[k].parent_item is not self.nodes.get(k[0])
                     or self.edges[k].child_item is not self.nodes.get(k[1])]:
             self._drop_edge(key)
-        for key in wanted:
-            if key not in self.edges:
-                edge = EdgeItem(self.nodes[key[0]], self.nodes[key[1]])
-                self.edges[key] = edge
-                self.addItem(edge)
-                self.addItem(edge.tag)
         # a rename changes the names an edge shows even though the items stay
         for key, edge in list(self.edges.items()):
             edge.key = key
+        for n, key in enumerate(sorted(k for k in wanted if k not in self.edges)):
+            edge = EdgeItem(self.nodes[key[0]], self.nodes[key[1]])
+            self.edges[key] = edge
+            edge.setParentItem(self.layer)
+            edge.tag.setParentItem(self.layer)
+            self.layout.edge_added(edge)
+            if n % 2:
+                yield 1
 
     def _drop_edge(self, key):
-        edge = self.edges.pop(key)
+        edge = self.edges.pop(key, None)
+        if edge is None:
+            return
         for end in (edge.parent_item, edge.child_item):
             if edge in end.edges:
                 end.edges.remove(edge)
+        self.layout.edge_removed(edge)
+        self.shown_labels.discard(edge)
         self.removeItem(edge.tag)
         self.removeItem(edge)
 
-    def _sync_contents(self):
-        g, slots = self.graph, self.document.slots
-        for name, item in self.nodes.items():
-            node = g.nodes[name]
-            if node.is_input:
-                item.role, item.content = "input", f"= {node.value:g}"
-            else:
-                is_constant = not node.parents
-                item.role = "constant" if is_constant and name not in slots else "formula"
-                item.content = slots[name].display() if name in slots else node.formula
-            item.is_output = name == g.output
-            item.output_name = g.output or "out"
-            item.setToolTip(self._tooltip(name))
-            item.update()
+    def _sync_all_contents(self):
+        for name in self.nodes:
+            self._sync_contents(name)
+        self.update()
+
+    def _sync_contents(self, name: str):
+        g, slots, item = self.graph, self.document.slots, self.nodes[name]
+        node = g.nodes[name]
+        if node.is_input:
+            item.role, item.content = "input", f"= {node.value:g}"
+        else:
+            is_constant = not node.parents
+            item.role = "constant" if is_constant and name not in slots else "formula"
+            item.content = slots[name].display() if name in slots else node.formula
+        item.setToolTip(self._tooltip(name))
+        self.overview.stale = True
 
     def _tooltip(self, name: str) -> str:
         node = self.graph.nodes[name]
@@ -128,90 +225,225 @@ class GraphScene(QGraphicsScene):
     def set_mode(self, mode: str):
         self.mode = mode
         self.revealed = None
-        self.recompute()
+        if self.building:
+            self._numbers_due = True
+        else:
+            self.recompute()
+
+    def offer_numbers(self, mode: str, values, partials, adjoints):
+        """Numbers already computed (on a worker) for the graph as it is now: used instead of running the passes
+        again, unless the graph changes first."""
+        self.mode = mode
+        self._offered = (self.graph.version, values, partials, adjoints)
+        if not self.building:
+            self.recompute()
 
     def recompute(self):
         """Re-run the passes the user asked for, so the numbers on screen always match the graph."""
+        self._numbers_due = False
         self.values = self.adjoints = self.partials = None
         self.revealed = None
+        offered, self._offered = self._offered, None
         g = self.graph
         try:
-            if self.mode in ("forward", "backward") and len(g):
+            if offered is not None and offered[0] == g.version:
+                _, values, partials, adjoints = offered
+                self.values, self.partials = values, partials
+                self.adjoints = adjoints if self.mode == "backward" else None
+            elif self.mode in ("forward", "backward") and len(g):
                 self.values = g.forward()
                 self.partials = g.local_partials()
-            if self.mode == "backward" and len(g):
-                self.adjoints = g.backward()
+                if self.mode == "backward":
+                    self.adjoints = g.backward()
         except GraphError as exc:
             self.status.emit(f"Cannot compute: {exc}")
         self.refresh_numbers()
 
     def refresh_numbers(self):
+        """Give every item its numbers in one batch; the labels in view follow, and the view repaints once."""
+        values, adjoints, revealed = self.values or {}, self.adjoints, self.revealed
         for name, item in self.nodes.items():
-            item.value = self.values.get(name) if self.values else None
-            shown = self.adjoints is not None and (self.revealed is None or name in self.revealed)
-            item.adjoint = self.adjoints.get(name) if shown else None
-            item.update()
+            item.value = values.get(name)
+            shown = adjoints is not None and (revealed is None or name in revealed)
+            item.adjoint = adjoints.get(name) if shown else None
+        partials = self.partials if self.show_partials else None
         for key, edge in self.edges.items():
-            partial = self.partials.get(key) if (self.partials and self.show_partials) else None
-            edge.set_partial(partial)
-        self.layout_edges()
+            edge.set_partial(partials.get(key) if partials else None)
+        self._labels_dirty = True
+        self._place_labels_when_ready()
+        self.update()
         self.numbers_changed.emit()
 
     def set_keep_clear(self, rect: QRectF | None):
         """Keep the labels off ``rect`` (None: nowhere), placing them again if that changes anything."""
         if rect != self.keep_clear:
             self.keep_clear = rect
-            self.layout_edges()
+            self._labels_dirty = True
+            self._place_labels_when_ready()
 
     def set_show_partials(self, shown: bool):
         self.show_partials = shown
         self.refresh_numbers()
 
-    # --- edge geometry --------------------------------------------------------------------------------------
+    # --- doing the work -------------------------------------------------------------------------------------
+    def _after_change(self):
+        if self.small:
+            self._work(None)
+        elif not self._flush_posted:
+            self._flush_posted = True
+            QCoreApplication.postEvent(self, QEvent(_FLUSH))   # before the repaint (a low-priority event)
+
+    def event(self, event):
+        if event.type() == _FLUSH:
+            self._flush_posted = False
+            self._work(time.perf_counter() + SLICE)
+            return True
+        return super().event(event)
+
     def schedule_layout(self):
-        self._layout_timer.start()
+        self._timer.start()
 
     def ensure_layout(self):
-        """Finish a re-layout still waiting for the event loop (before exporting or measuring)."""
-        if self._layout_timer.isActive():
-            self.layout_edges()
+        """Finish the build, the routes and the labels at once (before exporting or measuring); labels are then
+        placed over the whole graph."""
+        self._timer.stop()
+        self._work(None, everywhere=True)
 
-    def layout_edges(self):
-        """Route every edge around the nodes in its way, then place the labels clear of nodes and of each other."""
-        self._layout_timer.stop()
-        rects = {name: _rect(item.sceneBoundingRect()) for name, item in self.nodes.items()}
-        for edge in self.edges.values():      # first aim every edge at its child's middle ...
-            edge.slot = (0, 1)
-        self._route_all(rects)
-        self._assign_slots()                  # ... then give each the arrival matching where it comes from
-        self._route_all(rects)
-        # where it can, a label also keeps off the arrowheads just left of a node
-        arrows = [(r[0] - ARROW_ROOM, r[1], r[0], r[3]) for r in rects.values()]
-        shown = [(key, edge.route, edge.tag.sizes()) for key, edge in self.edges.items() if edge.tag.isVisible()]
+    def _work(self, deadline: float | None, everywhere: bool = False):
+        """Build, compute, route and label, until ``deadline`` (None: until done); then continue next turn."""
+        if self._builder is not None and not self._build(deadline):
+            return self._continue()
+        if self._numbers_due:
+            self.recompute()
+        routed = self.layout.run(deadline, self._label_rect())
+        if routed:
+            self._labels_dirty = True
+        if everywhere:
+            self.region = None
+            self._labels_dirty = True
+        self._place_labels_when_ready(everywhere)
+        if self.overview.isVisible() and self.overview.stale:
+            self.overview.rebuild(self.nodes.values(), self.edges.values())
+        if not self.layout.pending:
+            self._fit_scene_rect()
+        self._continue()
+
+    def _continue(self):
+        if self.building or self.layout.pending:
+            self._timer.start()
+
+    def _build(self, deadline: float | None) -> bool:
+        done = 0
+        for step in self._builder:
+            done += step
+            if deadline is not None and time.perf_counter() >= deadline:
+                self.progress.emit(min(done, self._build_total), self._build_total)
+                return False
+        self._builder = None
+        self._fit_scene_rect()
+        self._apply_level()
+        self.built.emit()
+        return True
+
+    def _fit_scene_rect(self):
+        bounds = self.layout.bounds()
+        rect = QRectF(BASE_RECT)
+        if bounds is not None:
+            rect = rect.united(QRectF(QPointF(bounds[0], bounds[1]), QPointF(bounds[2], bounds[3]))
+                               .adjusted(-600, -600, 600, 600))
+        if rect != self.sceneRect():
+            self.setSceneRect(rect)
+
+    # --- level of detail ------------------------------------------------------------------------------------
+    def set_view(self, rect: QRectF, scale: float):
+        """Where the canvas looks and at what zoom: decides overview or items, and where labels are placed."""
+        if not shiboken6.isValid(self.overview):
+            return   # the scene is being destroyed
+        self.view_rect, self.view_scale = QRectF(rect), scale
+        self._apply_level()
+        if self.labels_readable:
+            if self.region is None or not _contains(self.region, _view(rect)):
+                self._labels_dirty = True
+                self._place_labels_when_ready()
+        elif self.shown_labels or self.region is not None:
+            self._hide_labels()
+
+    @property
+    def overview_shown(self) -> bool:
+        return len(self.nodes) >= OVERVIEW_MIN_NODES and self.view_scale < OVERVIEW_SCALE
+
+    @property
+    def labels_readable(self) -> bool:
+        """Labels are placed and drawn only when the zoom makes them readable."""
+        return self.view_scale >= LABEL_SCALE
+
+    def _apply_level(self):
+        overview = self.overview_shown
+        if overview != self.overview.isVisible():
+            self.layer.setVisible(not overview)
+            self.overview.setVisible(overview)
+        if overview and self.overview.stale:
+            self.overview.rebuild(self.nodes.values(), self.edges.values())
+
+    @contextmanager
+    def every_item_drawn(self):
+        """Draw the items, not the overview, while rendering the whole graph (an export)."""
+        self.layer.show()
+        self.overview.hide()
+        try:
+            yield
+        finally:
+            self._apply_level()
+
+    def _label_rect(self) -> Rect | None:
+        if self.view_rect is None:
+            return None
+        r, m = self.view_rect, REGION_MARGIN
+        return _view(r.adjusted(-r.width() * m, -r.height() * m, r.width() * m, r.height() * m))
+
+    def _hide_labels(self):
+        for edge in self.shown_labels:
+            edge.tag.hide()
+        self.shown_labels = set()
+        self.region = None
+
+    def _place_labels_when_ready(self, everywhere: bool = False):
+        """Place the labels of the edges passing the view's surroundings (or every label), once those edges are
+        routed; labels elsewhere are hidden until the view comes near them."""
+        if self.building or not self._labels_dirty:
+            return
+        if self.view_rect is None and not self.small and not everywhere:
+            return   # a big graph not yet in a view: labels wait for one
+        region = None if everywhere or self.view_rect is None else self._label_rect()
+        if region is not None and not self.labels_readable:
+            self._hide_labels()
+            return
+        if (self.layout.pending_near(region) if region is not None else self.layout.pending):
+            return   # the routes there are still coming; placed when they are
+        self._labels_dirty = False
+        self.region = region
+        self._place_labels(region)
+
+    def _place_labels(self, region: Rect | None):
+        whole = region if region is not None else _everything()
+        edges = self.layout.routes_near(whole) if region is not None else list(self.edges.values())
+        runs = {e: routing.inside(e.route, whole, 5.0) for e in edges if e.route}
+        runs = {e: parts for e, parts in runs.items() if parts}
+        requests = [(e, max(parts, key=len), e.label_sizes()) for e, parts in runs.items() if e.partial is not None]
+        rects = [r for n, r in self.layout.nodes.near(whole).items()]
+        ports = [_port_rect(n) for n in self.layout.nodes.near(whole)]
         # a port lies inside its node's rect; listed again, covering it costs double when a crowded graph leaves a
         # label no clear spot, so the label covers a node's text before the port the user drags from
-        obstacles = list(rects.values()) + [_port_rect(item) for item in self.nodes.values()]
-        if self.keep_clear is not None:
-            obstacles.append(_rect(self.keep_clear))
-        for key, (rect, form) in place_labels(shown, obstacles, arrows).items():
-            self.edges[key].tag.place(rect, form)
-
-    def _route_all(self, rects: dict[str, routing.Rect]):
-        lanes: list = []
-        for key in sorted(self.edges):   # a fixed order, so the same graph always gets the same lanes
-            edge = self.edges[key]
-            others = [r for name, r in rects.items() if name not in key]
-            edge.set_route(routing.route(edge.start_point(), edge.end_point(), others, lanes))
-
-    def _assign_slots(self):
-        """Order each node's incoming edges by the height they approach from, so they do not cross on arrival."""
-        incoming: dict[str, list[EdgeItem]] = {}
-        for edge in self.edges.values():
-            incoming.setdefault(edge.key[1], []).append(edge)
-        for edges in incoming.values():
-            edges.sort(key=lambda e: (e.route[-1][0][1], e.start_point()[0], e.key[0]))
-            for i, edge in enumerate(edges):
-                edge.slot = (i, len(edges))
+        obstacles = rects + ports + ([_view(self.keep_clear)] if self.keep_clear is not None else [])
+        # where it can, a label also keeps off the arrowheads just left of a node
+        arrows = [(r[0] - ARROW_ROOM, r[1], r[0], r[3]) for r in rects]
+        placed = place_labels(requests, runs, obstacles, arrows)
+        for edge in self.shown_labels - set(placed):
+            edge.tag.hide()
+        for edge, (rect, form) in placed.items():
+            edge.tag.place(rect, form)
+            edge.tag.show()
+        self.shown_labels = set(placed)
 
     # --- highlighting ---------------------------------------------------------------------------------------
     def highlight(self, nodes=(), edges=()):
@@ -221,7 +453,15 @@ class GraphScene(QGraphicsScene):
                 item.highlighted = name in nodes
                 item.update()
         for key, edge in self.edges.items():
-            edge.set_state(highlighted=key in edges)
+            if edge.highlighted != (key in edges):
+                edge.set_state(highlighted=key in edges)
+        self.refresh_overview()
+
+    def refresh_overview(self):
+        """Node or edge states changed: the overview draws them again (now if shown)."""
+        self.overview.stale = True
+        if self.overview.isVisible():
+            self.overview.rebuild(self.nodes.values(), self.edges.values())
 
     def highlighted_items(self) -> tuple[set[str], set[tuple[str, str]]]:
         return ({n for n, i in self.nodes.items() if i.highlighted},
@@ -229,24 +469,41 @@ class GraphScene(QGraphicsScene):
 
     def node_at(self, scene_pos: QPointF) -> NodeItem | None:
         for item in self.items(scene_pos):
-            while item is not None and not isinstance(item, NodeItem):
-                item = item.parentItem()
             if isinstance(item, NodeItem):
                 return item
         return None
 
     def nodes_bounding_rect(self):
-        rect = None
-        for item in self.nodes.values():
-            r = item.sceneBoundingRect()
-            rect = r if rect is None else rect.united(r)
-        return rect
+        if not self.nodes:
+            return None
+        xs = [i.pos().x() for i in self.nodes.values()]
+        ys = [i.pos().y() for i in self.nodes.values()]
+        first = next(iter(self.nodes.values())).boundingRect()
+        return QRectF(QPointF(min(xs) + first.left(), min(ys) + first.top()),
+                      QPointF(max(xs) + first.right(), max(ys) + first.bottom()))
+
+    def nodes_moved(self):
+        """Nodes were dragged: route again what they reach (on the next event-loop turn)."""
+        for item in self.selectedItems():
+            if isinstance(item, NodeItem):
+                self.layout.node_placed(item)
+        self.overview.stale = True
+        self.schedule_layout()
 
 
-def _port_rect(item: NodeItem) -> routing.Rect:
-    centre = item.output_anchor()
-    return (centre.x() - PORT_RADIUS, centre.y() - PORT_RADIUS, centre.x() + PORT_RADIUS, centre.y() + PORT_RADIUS)
+def _port_rect(item: NodeItem) -> Rect:
+    p = item.pos()
+    x, y = p.x() + NODE_WIDTH, p.y() + NODE_HEIGHT / 2
+    return x - PORT_RADIUS, y - PORT_RADIUS, x + PORT_RADIUS, y + PORT_RADIUS
 
 
-def _rect(r: QRectF) -> routing.Rect:
+def _view(r: QRectF) -> Rect:
     return r.left(), r.top(), r.right(), r.bottom()
+
+
+def _contains(outer: Rect, inner: Rect) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+def _everything() -> Rect:
+    return -1e12, -1e12, 1e12, 1e12

@@ -71,11 +71,20 @@ class GridIndex:
         self.cells.clear()
         self.owned.clear()
 
+    def _keys_near(self, r: Rect):
+        """The occupied cells ``r`` covers (a query far larger than the index walks the occupied cells instead)."""
+        c = self.cell
+        i0, i1, j0, j1 = int(max(r[0], -1e15) // c), int(min(r[2], 1e15) // c), int(max(r[1], -1e15) // c), \
+            int(min(r[3], 1e15) // c)
+        if (i1 - i0 + 1) * (j1 - j0 + 1) > len(self.cells):
+            return [k for k in self.cells if i0 <= k[0] <= i1 and j0 <= k[1] <= j1]
+        return ((i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1))
+
     def near(self, r: Rect) -> dict[Hashable, Rect]:
         """Every owner whose rectangle overlaps ``r`` (touching edges do not count)."""
         found: dict[Hashable, Rect] = {}
         cells = self.cells
-        for key in self._keys(r):
+        for key in self._keys_near(r):
             cell = cells.get(key)
             if cell:
                 for owner, other in cell.items():

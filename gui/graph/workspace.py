@@ -18,6 +18,7 @@ from gui.graph.backprop import BackpropAnimation
 from gui.graph.canvas import GraphCanvas
 from gui.graph.document import GraphDocument
 from gui.graph.files import Autosave
+from gui.graph.opening import Opening
 from gui.graph.paths import PathPanel
 from gui.graph.scene import GraphScene
 from gui.graph.side_panel import SendToSurface
@@ -48,6 +49,7 @@ class GraphWorkspace(QWidget):
         self.paths = PathPanel(self.scene, self)
         self.sender_panel = SendToSurface(self.document.graph, self)
         self.autosave = Autosave(self.document, autosave_dir, self)
+        self._opening = None
         self.status_label = QLabel(objectName="graphStatus")
         self.status_label.setWordWrap(True)
         self._showing_refusal = False
@@ -175,16 +177,45 @@ class GraphWorkspace(QWidget):
 
     # --- files (the main window's protocol) -----------------------------------------------------------------
     def open_file(self, path: str) -> None:
-        """Load ``path`` into a new graph and only then replace the current one (one undo step)."""
-        try:
-            graph = load_graph(path)
-        except GraphFileError as exc:
-            self.show_status(f"Cannot open {os.path.basename(path)}: {exc}", error=True)
-            raise ValueError(str(exc)) from None
-        self._replace(graph, f"Open {os.path.basename(path)}")
+        """Load ``path`` into a new graph and only then replace the current one (one undo step). Reading, checking
+        and the passes run on a worker; a big graph is built a slice at a time; a progress dialog with Cancel shows
+        if it takes a while. Cancelled or refused: ValueError, and the graph is as it was."""
+        if not self._load_and_replace(path, f"Open {os.path.basename(path)}"):
+            return
         self.document.set_path(path)
         self.undo_stack.setClean()
         self.show_status(f"Opened {path}")
+
+    def _load_and_replace(self, path, text: str) -> bool:
+        name = os.path.basename(str(path))
+        if self._opening is not None:
+            raise ValueError("another graph is still being opened")
+        with Opening(self.window(), name) as opening:
+            self._opening = opening
+            try:
+                loaded = opening.load(str(path))
+                if loaded is None:
+                    raise ValueError("opening was cancelled; the graph is unchanged")
+                if not self._replace(loaded.graph, text, loaded.numbers):
+                    raise ValueError(self.status_label.text() or "the graph was refused")
+                if not opening.wait_for(self.scene):
+                    self._retract(text)
+                    raise ValueError("opening was cancelled; the graph is unchanged")
+            except GraphFileError as exc:
+                self.show_status(f"Cannot open {name}: {exc}", error=True)
+                raise ValueError(str(exc)) from None
+            finally:
+                self._opening = None
+        return True
+
+    def _retract(self, text: str):
+        """Take the Open just done back, leaving no step behind in the undo history."""
+        stack = self.undo_stack
+        command = stack.command(stack.index() - 1) if stack.index() > 0 else None
+        if command is not None and command.text() == text:
+            command.undo()
+            command.setObsolete(True)   # undone already: the stack drops it instead of undoing it again
+            stack.undo()
 
     def save_file(self, path: str) -> None:
         try:
@@ -217,13 +248,21 @@ class GraphWorkspace(QWidget):
         self._replace(graph, "Open function as graph")
         self.show_status(f"Expanded {expression} into {len(graph)} nodes")
 
-    def _replace(self, graph: Graph, text: str):
+    def _replace(self, graph: Graph, text: str, numbers: tuple | None = None) -> bool:
         """Put ``graph`` in place (one undo step) with its numbers computed at once: forward, and backward too when
-        it has an output, so no node reads "value —" while the paths list already shows products."""
+        it has an output, so no node reads "value —" while the paths list already shows products. ``numbers``
+        (values, partials, adjoints) already computed for ``graph`` are used instead of running the passes again."""
         self.backprop.stop()
-        if self.document.replace(graph, text):
-            self.scene.set_mode("backward" if self.document.graph.output else "forward")
-            self.canvas.fit_to_view()
+        if not self.document.replace(graph, text):
+            return False
+        output = self.document.graph.output
+        mode = "backward" if output else "forward"
+        if numbers is not None and output == graph.output:
+            self.scene.offer_numbers(mode, *numbers)
+        else:
+            self.scene.set_mode(mode)
+        self.canvas.fit_to_view()
+        return True
 
     # --- recovery -------------------------------------------------------------------------------------------
     def _offer_recovery(self):
@@ -238,11 +277,10 @@ class GraphWorkspace(QWidget):
 
     def restore_recovered(self):
         try:
-            graph = load_graph(self._orphans[0])
-        except GraphFileError as exc:
+            self._load_and_replace(self._orphans[0], "Restore autosaved graph")
+        except ValueError as exc:
             self.show_status(f"The autosaved graph cannot be restored: {exc}", error=True)
             return
-        self._replace(graph, "Restore autosaved graph")
         self.discard_recovered()
         self.show_status("Restored the autosaved graph. Save it to keep it.")
 

@@ -26,7 +26,10 @@ def label_rects(ws) -> dict[tuple[str, str], QRectF]:
 
 
 def check_geometry(ws):
-    """The overlaps the defect report found, measured in scene coordinates."""
+    """The overlaps the defect report found, measured in scene coordinates, at a zoom where labels are readable
+    (zoomed out, labels are not drawn at all: test_graph_scale), with every label placed."""
+    ws.canvas.resetTransform()
+    ws.scene.ensure_layout()
     labels, nodes = label_rects(ws), {n: i.sceneBoundingRect() for n, i in ws.scene.nodes.items()}
     assert len(labels) == len(ws.document.graph.edges())   # every partial is shown
     keys = sorted(labels)

@@ -1,0 +1,163 @@
+"""Where the scene's edges run, recomputed only where a change reaches.
+
+The layout keeps the node rectangles in a grid index (routing asks it which nodes an edge might pass under), the
+bounds of every route in a coarser one (so a moved node finds the edges it now lies across or no longer blocks), and
+the detour lanes in use. A change marks edges *dirty*: a moved node its own edges and those whose bounds it enters or
+leaves, a new or removed edge itself and its child's other incoming edges (their arrival slots shift). A value edit
+marks nothing. :meth:`EdgeLayout.run` routes dirty edges, nearest the view first, until a deadline, so a big graph is
+routed a slice at a time while the window stays responsive.
+
+Each node's incoming edges arrive spread down its left side, in the order of the heights they approach from, so they
+do not cross on arrival. The order is predicted from where each edge leaves its parent and checked once the edges are
+routed; only the edges of a node whose order turned out different are routed again.
+"""
+from __future__ import annotations
+
+import time
+
+from gui.graph import routing
+from gui.graph.items import EdgeItem, NodeItem
+from gui.graph.spatial import GridIndex, Rect, grown, overlaps
+
+NODE_CELL = 256.0    # about one node per cell
+BOX_CELL = 1024.0    # route bounds are large: coarse cells keep a long edge in few of them
+
+
+def item_rect(item) -> Rect:
+    r = item.sceneBoundingRect()
+    return r.left(), r.top(), r.right(), r.bottom()
+
+
+def _straight_box(edge: EdgeItem) -> Rect:
+    (x0, y0), (x1, y1) = edge.start_point(), edge.end_point()
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def incoming(node: NodeItem) -> list[EdgeItem]:
+    return [e for e in node.edges if e.child_item is node]
+
+
+class EdgeLayout:
+    def __init__(self):
+        self.nodes = GridIndex(NODE_CELL)     # NodeItem → its scene bounding rect
+        self.boxes = GridIndex(BOX_CELL)      # EdgeItem → the bounds of its route
+        self.lanes = routing.Lanes()
+        self.dirty: set[EdgeItem] = set()
+        self.unchecked: set[NodeItem] = set()   # nodes whose arrival order is to be checked once routed
+
+    def clear(self) -> None:
+        self.nodes.clear()
+        self.boxes.clear()
+        self.lanes = routing.Lanes()
+        self.dirty.clear()
+        self.unchecked.clear()
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.dirty or self.unchecked)
+
+    # --- what changed ---------------------------------------------------------------------------------------
+    def node_placed(self, node: NodeItem) -> None:
+        """A node was added or moved: its edges, and the edges whose routes it now blocks or frees, are dirty."""
+        old, new = self.nodes.get(node), item_rect(node)
+        if old == new:
+            return
+        self.nodes.add(node, new)
+        for rect in (old, new):
+            if rect is not None:
+                self.dirty.update(self.boxes.near(grown(rect, routing.CLEARANCE)))
+        self.dirty.update(node.edges)
+        self.unchecked.add(node)
+        self.unchecked.update(e.child_item for e in node.edges if e.parent_item is node)
+
+    def node_removed(self, node: NodeItem) -> None:
+        old = self.nodes.get(node)
+        self.nodes.remove(node)
+        self.unchecked.discard(node)
+        if old is not None:
+            self.dirty.update(self.boxes.near(grown(old, routing.CLEARANCE)))
+
+    def edge_added(self, edge: EdgeItem) -> None:
+        self.dirty.add(edge)
+        self.reslot(edge.child_item)
+
+    def edge_removed(self, edge: EdgeItem) -> None:
+        self.dirty.discard(edge)
+        self.boxes.remove(edge)
+        self.lanes.remove(edge)
+        if edge.child_item.scene() is not None:
+            self.reslot(edge.child_item)
+
+    def reslot(self, node: NodeItem) -> None:
+        """Give the node's incoming edges the arrival order their routes (or, unrouted, their starts) predict."""
+        edges = incoming(node)
+        edges.sort(key=lambda e: self._arrival(e) + (e.start_point()[0], e.key[0]))
+        for i, edge in enumerate(edges):
+            if edge.slot != (i, len(edges)):
+                edge.slot = (i, len(edges))
+                self.dirty.add(edge)
+        self.unchecked.add(node)
+
+    def _arrival(self, edge: EdgeItem) -> tuple[float]:
+        if edge.route and edge not in self.dirty and edge in self.boxes:
+            return (edge.route[-1][0][1],)
+        return (edge.start_point()[1],)
+
+    # --- routing --------------------------------------------------------------------------------------------
+    def run(self, deadline: float | None = None, near: Rect | None = None) -> list[EdgeItem]:
+        """Route dirty edges (those whose straight line crosses ``near`` first, then in name order) until
+        ``deadline`` (a perf_counter time; None: until done). Returns the edges given new routes."""
+        routed: list[EdgeItem] = []
+        while self.pending:
+            if not self.dirty:
+                self._check_slots()
+                continue
+            for edge in self._order(near):
+                self._route(edge)
+                routed.append(edge)
+                if deadline is not None and time.perf_counter() >= deadline:
+                    return routed
+        return routed
+
+    def pending_near(self, rect: Rect) -> bool:
+        """Whether an edge that may cross ``rect`` is still to be routed."""
+        return any(overlaps(rect, _straight_box(e)) or overlaps(rect, self.boxes.get(e) or _straight_box(e))
+                   for e in self.dirty)
+
+    def _order(self, near: Rect | None) -> list[EdgeItem]:
+        if near is None:
+            return sorted(self.dirty, key=lambda e: e.key)
+        return sorted(self.dirty, key=lambda e: (not overlaps(near, _straight_box(e)), e.key))
+
+    def _route(self, edge: EdgeItem) -> None:
+        self.dirty.discard(edge)
+        path = routing.route(edge.start_point(), edge.end_point(), self.nodes,
+                             (edge.parent_item, edge.child_item), self.lanes, edge)
+        edge.set_route(path)
+        self.boxes.add(edge, routing.bounds(path))
+
+    def _check_slots(self) -> None:
+        """Once a node's incoming edges are routed, put them in the order they actually arrive in; route again
+        only those whose slot changed (once: the node is not checked again until something moves)."""
+        for node in sorted(self.unchecked, key=lambda n: n.name):
+            edges = incoming(node)
+            if any(e in self.dirty for e in edges):
+                continue
+            self.unchecked.discard(node)
+            edges.sort(key=lambda e: self._arrival(e) + (e.start_point()[0], e.key[0]))
+            for i, edge in enumerate(edges):
+                if edge.slot != (i, len(edges)):
+                    edge.slot = (i, len(edges))
+                    self.dirty.add(edge)
+        self.unchecked &= {e.child_item for e in self.dirty}
+
+    def routes_near(self, rect: Rect) -> list[EdgeItem]:
+        """The routed edges whose route bounds overlap ``rect``."""
+        return list(self.boxes.near(rect))
+
+    def bounds(self) -> Rect | None:
+        rects = list(self.boxes.owned.values()) + list(self.nodes.owned.values())
+        if not rects:
+            return None
+        return (min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects),
+                max(r[3] for r in rects))

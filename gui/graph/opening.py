@@ -1,0 +1,134 @@
+"""Opening a graph file without freezing the window.
+
+The file is read, checked and its passes are run on a worker thread (the engine imports no Qt and the loaded graph is
+a new object no one else touches), while the window keeps painting. After PROGRESS_DELAY_MS a progress dialog with
+Cancel appears; until then (and while it shows) the user's clicks and keys are held back, so nothing is edited
+half-way through an open. Then the loaded graph replaces the current one (one undo step) and a big graph's items are
+built a slice at a time under the same dialog. Cancel at any point leaves the graph as it was: during the build the
+Open is taken back out of the undo history.
+
+``Opening.wait`` runs a local event loop, so callers (the main window's File → Open protocol) still see one call that
+returns once the graph is in place, or raises ValueError.
+"""
+from __future__ import annotations
+
+import threading
+from typing import NamedTuple
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+
+from engine.graph import Graph, GraphError
+from engine.graph.fileformat import load_graph
+
+PROGRESS_DELAY_MS = 400
+_INPUT = {QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick,
+          QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.Wheel, QEvent.Type.ShortcutOverride}
+
+
+class Loaded(NamedTuple):
+    graph: Graph
+    numbers: tuple | None     # (values, partials, adjoints or None), or None when the passes refused the graph
+
+
+def load_with_numbers(path: str) -> Loaded:
+    """Read and check the file and run its passes (forward, local partials, backward when it has an output)."""
+    graph = load_graph(path)
+    try:
+        numbers = (graph.forward(), graph.local_partials(), graph.backward() if graph.output else None)
+    except GraphError:
+        numbers = None   # the scene runs the passes itself and reports why they fail
+    return Loaded(graph, numbers)
+
+
+class Opening(QObject):
+    """One open in progress: a worker, a progress dialog shown if it takes a while, and Cancel."""
+
+    _finished = Signal()   # emitted by the worker thread; delivered in the window's thread
+
+    def __init__(self, window: QWidget, title: str):
+        super().__init__()
+        self.window = window
+        self.title = title
+        self.cancelled = False
+        self.loop = QEventLoop()
+        self.dialog: QProgressDialog | None = None
+        self._finished.connect(self.loop.quit, Qt.ConnectionType.QueuedConnection)
+        self._show_timer = QTimer(self)
+        self._show_timer.setSingleShot(True)
+        self._show_timer.setInterval(PROGRESS_DELAY_MS)
+        self._show_timer.timeout.connect(self._show_dialog)
+
+    def __enter__(self):
+        QApplication.instance().installEventFilter(self)
+        self._show_timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        QApplication.instance().removeEventFilter(self)
+        self._show_timer.stop()
+        if self.dialog is not None:
+            self.dialog.hide()
+            self.dialog.deleteLater()
+        return False
+
+    def load(self, path: str) -> Loaded | None:
+        """The file read and checked on a worker (None if cancelled); its errors are raised here."""
+        result: dict = {}
+
+        def work():
+            try:
+                result["loaded"] = load_with_numbers(path)
+            except Exception as exc:  # noqa: BLE001 - handed to the window's thread
+                result["error"] = exc
+            self._finished.emit()
+
+        threading.Thread(target=work, name="graph-open", daemon=True).start()
+        self.loop.exec()
+        if self.cancelled:
+            return None   # the worker finishes on its own; its result is dropped
+        if "error" in result:
+            raise result["error"]
+        return result["loaded"]
+
+    def wait_for(self, scene) -> bool:
+        """Wait while the scene builds its items (progress shown); False if cancelled."""
+        if not scene.building or self.cancelled:
+            return not self.cancelled
+        scene.built.connect(self.loop.quit)
+        scene.progress.connect(self._on_progress)
+        try:
+            self.loop.exec()
+        finally:
+            scene.built.disconnect(self.loop.quit)
+            scene.progress.disconnect(self._on_progress)
+        return not self.cancelled
+
+    def cancel(self):
+        self.cancelled = True
+        self.loop.quit()
+
+    def _on_progress(self, done: int, total: int):
+        if self.dialog is not None:
+            self.dialog.setLabelText(f"Building {self.title}…")
+            self.dialog.setMaximum(total)
+            self.dialog.setValue(done)
+
+    def _show_dialog(self):
+        dialog = QProgressDialog(f"Opening {self.title}…", "Cancel", 0, 0, self.window)
+        dialog.setObjectName("graphOpenProgress")
+        dialog.setWindowTitle("Opening graph")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(self.cancel)
+        dialog.show()
+        self.dialog = dialog
+
+    def eventFilter(self, obj, event):
+        """Hold back the user's input to the window while the open runs (the dialog's own Cancel still works)."""
+        if event.type() in _INPUT and isinstance(obj, QWidget):
+            dialog = self.dialog
+            return not (dialog is not None and (obj is dialog or dialog.isAncestorOf(obj)))
+        return False
