@@ -39,6 +39,7 @@ class GraphCanvas(QGraphicsView):
         self._pan_from: QPointF | None = None
         self.editor = InlineEditor(self)
         self._fit_pending = False
+        self._quiet = False   # while fitting: the scene hears of the view once, when it is fitted
         scene.built.connect(self._on_built)
 
     # --- tools ----------------------------------------------------------------------------------------------
@@ -110,8 +111,8 @@ class GraphCanvas(QGraphicsView):
         if steps:
             self.zoom_by(1.15 ** steps)
 
-    def _on_built(self):
-        if self._fit_pending:   # a big graph was opened before its items existed: fit it now they do
+    def _on_built(self, whole: bool):
+        if whole and self._fit_pending:   # a big graph was opened before its items existed: fit it now they do
             self.fit_to_view()
 
     def zoom_by(self, factor: float):
@@ -135,6 +136,8 @@ class GraphCanvas(QGraphicsView):
     # --- what the scene draws depends on where the view looks, and how close ---------------------------------
     def view_changed(self):
         """Tell the scene the visible rect and zoom (level of detail, where labels are placed)."""
+        if self._quiet:
+            return
         rect = self.mapToScene(self.viewport().rect()).boundingRect()
         self.graph_scene.set_view(rect, self.transform().m11())
 
@@ -193,18 +196,22 @@ class GraphCanvas(QGraphicsView):
             self.document.remove(names)
 
     def fit_to_view(self):
+        # until the user zooms or pans, keep the fit as the viewport is shown and resized (and a big graph built)
+        self._fit_pending = True
         rect = self.graph_scene.nodes_bounding_rect()
         if rect is None:
             return
-        # until the user zooms or pans, keep the fit as the viewport is shown and resized
-        self._fit_pending = True
         if not self.isVisible():
             return
-        self.resetTransform()
-        self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
-        if self.transform().m11() > 1.0:   # never magnify a small graph beyond its natural size
+        self._quiet = True
+        try:
             self.resetTransform()
-            self.centerOn(rect.center())
+            self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
+            if self.transform().m11() > 1.0:   # never magnify a small graph beyond its natural size
+                self.resetTransform()
+                self.centerOn(rect.center())
+        finally:
+            self._quiet = False
         self.view_changed()
 
     def edit_name(self, name: str):

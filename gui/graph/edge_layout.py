@@ -16,11 +16,12 @@ from __future__ import annotations
 import time
 
 from gui.graph import routing
-from gui.graph.items import EdgeItem, NodeItem
+from gui.graph.items import NODE_HEIGHT, NODE_WIDTH, EdgeItem, NodeItem
 from gui.graph.spatial import GridIndex, Rect, grown, overlaps
 
 NODE_CELL = 256.0    # about one node per cell
 BOX_CELL = 1024.0    # route bounds are large: coarse cells keep a long edge in few of them
+MARGIN = 3.0         # a node's bounding rect reaches this far beyond its body (left, top, bottom)
 
 
 def item_rect(item) -> Rect:
@@ -28,9 +29,8 @@ def item_rect(item) -> Rect:
     return r.left(), r.top(), r.right(), r.bottom()
 
 
-def _straight_box(edge: EdgeItem) -> Rect:
-    (x0, y0), (x1, y1) = edge.start_point(), edge.end_point()
-    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+def _straight_box(start, end) -> Rect:
+    return min(start[0], end[0]), min(start[1], end[1]), max(start[0], end[0]), max(start[1], end[1])
 
 
 def incoming(node: NodeItem) -> list[EdgeItem]:
@@ -44,13 +44,20 @@ class EdgeLayout:
         self.lanes = routing.Lanes()
         self.dirty: set[EdgeItem] = set()
         self.unchecked: set[NodeItem] = set()   # nodes whose arrival order is to be checked once routed
+        self._queue: list[EdgeItem] = []        # dirty edges, the next to route last
+        self._queued_for: tuple | None = None   # (marks, near) the queue was sorted for
+        self._marks = 0                         # counts additions to ``dirty``
 
-    def clear(self) -> None:
-        self.nodes.clear()
-        self.boxes.clear()
-        self.lanes = routing.Lanes()
-        self.dirty.clear()
-        self.unchecked.clear()
+    def _mark(self, edges) -> None:
+        self.dirty.update(edges)
+        self._marks += 1
+
+    def _ends(self, edge: EdgeItem) -> tuple[tuple[float, float], tuple[float, float]]:
+        """Where the edge leaves its parent and reaches its child, from the indexed node rects (no Qt calls)."""
+        p, c = self.nodes.owned[edge.parent_item], self.nodes.owned[edge.child_item]
+        top = c[1] + MARGIN
+        return (p[0] + MARGIN + NODE_WIDTH, p[1] + MARGIN + NODE_HEIGHT / 2), \
+            (c[0] + MARGIN, top + NODE_HEIGHT * (edge.slot[0] + 1) / (edge.slot[1] + 1))
 
     @property
     def pending(self) -> bool:
@@ -65,8 +72,8 @@ class EdgeLayout:
         self.nodes.add(node, new)
         for rect in (old, new):
             if rect is not None:
-                self.dirty.update(self.boxes.near(grown(rect, routing.CLEARANCE)))
-        self.dirty.update(node.edges)
+                self._mark(self.boxes.near(grown(rect, routing.CLEARANCE)))
+        self._mark(node.edges)
         self.unchecked.add(node)
         self.unchecked.update(e.child_item for e in node.edges if e.parent_item is node)
 
@@ -75,10 +82,10 @@ class EdgeLayout:
         self.nodes.remove(node)
         self.unchecked.discard(node)
         if old is not None:
-            self.dirty.update(self.boxes.near(grown(old, routing.CLEARANCE)))
+            self._mark(self.boxes.near(grown(old, routing.CLEARANCE)))
 
     def edge_added(self, edge: EdgeItem) -> None:
-        self.dirty.add(edge)
+        self._mark([edge])
         self.reslot(edge.child_item)
 
     def edge_removed(self, edge: EdgeItem) -> None:
@@ -91,17 +98,20 @@ class EdgeLayout:
     def reslot(self, node: NodeItem) -> None:
         """Give the node's incoming edges the arrival order their routes (or, unrouted, their starts) predict."""
         edges = incoming(node)
-        edges.sort(key=lambda e: self._arrival(e) + (e.start_point()[0], e.key[0]))
+        edges.sort(key=self._arrival)
         for i, edge in enumerate(edges):
             if edge.slot != (i, len(edges)):
                 edge.slot = (i, len(edges))
-                self.dirty.add(edge)
+                self._mark([edge])
         self.unchecked.add(node)
 
-    def _arrival(self, edge: EdgeItem) -> tuple[float]:
+    def _arrival(self, edge: EdgeItem) -> tuple:
+        """(the height it approaches from, where it starts, its parent's name): its routed approach, or unrouted,
+        the height it leaves its parent at."""
+        start = self._ends(edge)[0]
         if edge.route and edge not in self.dirty and edge in self.boxes:
-            return (edge.route[-1][0][1],)
-        return (edge.start_point()[1],)
+            return edge.route[-1][0][1], start[0], edge.key[0]
+        return start[1], start[0], edge.key[0]
 
     # --- routing --------------------------------------------------------------------------------------------
     def run(self, deadline: float | None = None, near: Rect | None = None) -> list[EdgeItem]:
@@ -112,7 +122,11 @@ class EdgeLayout:
             if not self.dirty:
                 self._check_slots()
                 continue
-            for edge in self._order(near):
+            queue = self._order(near)
+            while queue:
+                edge = queue.pop()
+                if edge not in self.dirty:
+                    continue
                 self._route(edge)
                 routed.append(edge)
                 if deadline is not None and time.perf_counter() >= deadline:
@@ -121,18 +135,27 @@ class EdgeLayout:
 
     def pending_near(self, rect: Rect) -> bool:
         """Whether an edge that may cross ``rect`` is still to be routed."""
-        return any(overlaps(rect, _straight_box(e)) or overlaps(rect, self.boxes.get(e) or _straight_box(e))
-                   for e in self.dirty)
+        return any(overlaps(rect, self.boxes.get(e) or _straight_box(*self._ends(e)))
+                   or overlaps(rect, _straight_box(*self._ends(e))) for e in self.dirty)
 
     def _order(self, near: Rect | None) -> list[EdgeItem]:
-        if near is None:
-            return sorted(self.dirty, key=lambda e: e.key)
-        return sorted(self.dirty, key=lambda e: (not overlaps(near, _straight_box(e)), e.key))
+        """The dirty edges, those whose straight line crosses ``near`` first, then by name; sorted again only when
+        edges were added or the view moved (routing takes them from the front)."""
+        wanted = (self._marks, near)
+        if self._queued_for != wanted or not self._queue:
+            self._queued_for = wanted
+            if near is None:
+                self._queue = sorted(self.dirty, key=lambda e: e.key)
+            else:
+                self._queue = sorted(self.dirty, key=lambda e: (not overlaps(near, _straight_box(*self._ends(e))),
+                                                                e.key))
+            self._queue.reverse()   # taken from the end
+        return self._queue
 
     def _route(self, edge: EdgeItem) -> None:
         self.dirty.discard(edge)
-        path = routing.route(edge.start_point(), edge.end_point(), self.nodes,
-                             (edge.parent_item, edge.child_item), self.lanes, edge)
+        start, end = self._ends(edge)
+        path = routing.route(start, end, self.nodes, (edge.parent_item, edge.child_item), self.lanes, edge)
         edge.set_route(path)
         self.boxes.add(edge, routing.bounds(path))
 
@@ -144,11 +167,11 @@ class EdgeLayout:
             if any(e in self.dirty for e in edges):
                 continue
             self.unchecked.discard(node)
-            edges.sort(key=lambda e: self._arrival(e) + (e.start_point()[0], e.key[0]))
+            edges.sort(key=self._arrival)
             for i, edge in enumerate(edges):
                 if edge.slot != (i, len(edges)):
                     edge.slot = (i, len(edges))
-                    self.dirty.add(edge)
+                    self._mark([edge])
         self.unchecked &= {e.child_item for e in self.dirty}
 
     def routes_near(self, rect: Rect) -> list[EdgeItem]:

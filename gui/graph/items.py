@@ -27,6 +27,7 @@ CURRENT_FILL = QColor("#bbf7d0")
 ADJOINT_TEXT = QColor("#b91c1c")
 VALUE_TEXT = QColor("#1e3a8a")
 EDGE_PEN = QColor("#6b7280")
+ACTIVE_PEN = QColor("#16a34a")
 LABEL_TEXT = QColor("#7c2d12")
 LABEL_DIGITS = 4   # edge labels are read at a glance and must fit between two columns; the tooltip has more
 TEXT_SCALE = 0.3   # below this zoom a node's text is a few pixels high: the node is drawn as a plain box
@@ -267,7 +268,7 @@ class EdgeItem(QGraphicsPathItem):
             self.active = active
         colour, width = EDGE_PEN, 1.6
         if self.active:
-            colour, width = QColor("#16a34a"), 3.5
+            colour, width = ACTIVE_PEN, 3.5
         if self.highlighted:
             colour, width = HIGHLIGHT, 5.0
         self.setPen(QPen(colour, width))

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Hashable, Sequence
 
+import numpy as np
+
 from gui.graph.routing import Point, Walk
 from gui.graph.spatial import GridIndex, Rect
 
@@ -28,12 +30,12 @@ MAX_PUSHED = 2
 class _Edges:
     """Which edges pass through each small cell (to count the edges a label would cover)."""
 
-    def __init__(self, runs: dict[Hashable, Sequence[Sequence[Point]]]):
+    def __init__(self, runs: dict[Hashable, Sequence[np.ndarray]]):
         self.cells: dict[tuple[int, int], set] = defaultdict(set)
         for key, parts in runs.items():
             for part in parts:
-                for x, y in part:
-                    self.cells[int(x // EDGE_CELL), int(y // EDGE_CELL)].add(key)
+                for i, j in np.unique(np.floor(np.asarray(part) / EDGE_CELL).astype(np.int64), axis=0).tolist():
+                    self.cells[i, j].add(key)
 
     def crossing(self, r: Rect, own: Hashable) -> int:
         found = set()
@@ -111,6 +113,9 @@ class _Placer:
                 return best, tier[0]
         return None
 
+    def is_free(self, rect: Rect) -> bool:
+        return all(kind == "soft" for kind, _ in self.rects.near(_padded(rect)))
+
     def least_overlap(self, key) -> tuple[Rect, int]:
         return min(self._all_spots(key), key=lambda s: sum(_overlap_area(_padded(s[0]), o)
                                                            for o in self.rects.near(_padded(s[0])).values()))
@@ -127,7 +132,7 @@ class _Placer:
         """Take a spot only labels block, moving those labels to other free spots."""
         for rect, form in self._all_spots(key):
             blockers = {b: r for b, r in self.rects.near(_padded(rect)).items() if b[0] != "soft"}
-            if not blockers or len(blockers) > MAX_PUSHED or any(kind == "node" for kind, _ in blockers):
+            if not blockers or len(blockers) > MAX_PUSHED or any(kind != "label" for kind, _ in blockers):
                 continue
             old = {b: self.take(b) for _, b in blockers}
             self.put(key, (rect, form))
@@ -150,13 +155,24 @@ class _Placer:
 
 def place_labels(requests: Sequence[tuple[Hashable, Sequence[Point], Sequence[tuple[float, float]]]],
                  crossing: dict[Hashable, Sequence[Sequence[Point]]], nodes: Sequence[Rect],
-                 soft: Sequence[Rect] = ()) -> dict[Hashable, tuple[Rect, int]]:
+                 soft: Sequence[Rect] = (), fixed: dict | None = None, preferred: dict | None = None,
+                 name=str) -> dict[Hashable, tuple[Rect, int]]:
     """``requests``: (key, points along the edge where its label may sit, the (width, height) of each form of its
     label, preferred first); ``crossing``: the points of every edge near them (to count the edges a spot covers);
-    ``soft``: areas a label avoids when it can (arrowheads). Returns each label's rect and the form it takes."""
+    ``soft``: areas a label avoids when it can (arrowheads); ``fixed``: labels already placed that stay where they
+    are ({key: (rect, form)}); ``preferred``: a spot a request keeps if it is still clear (where it was before its
+    text changed); ``name``: orders requests of equal length. Returns each label's rect and the form it takes."""
     placer = _Placer(requests, crossing, nodes, soft)
-    order = sorted(requests, key=lambda req: (placer.walks[req[0]].length, str(req[0])))
-    for key, _route, _sizes in order:
+    for key, spot in (fixed or {}).items():
+        placer.rects.add(("fixed", key), spot[0])
+        placer.placed[key] = spot
+    preferred = preferred or {}
+    order = sorted(requests, key=lambda req: (placer.walks[req[0]].length, name(req[0])))
+    for key, _points, _sizes in order:
+        kept = preferred.get(key)
+        if kept is not None and placer.is_free(kept[0]):
+            placer.put(key, kept)
+            continue
         spot = placer.free_spot(key)
         if spot is not None:
             placer.put(key, spot)

@@ -6,11 +6,11 @@ below OVERVIEW_SCALE; it is rebuilt from the items' state only while shown.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QLineF, QPointF, QRectF
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtCore import QLineF, QRectF
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from gui.graph.items import EDGE_PEN, NODE_HEIGHT, NODE_WIDTH
+from gui.graph.items import ACTIVE_PEN as ACTIVE, EDGE_PEN, HIGHLIGHT, NODE_HEIGHT, NODE_WIDTH
 
 OVERVIEW_SCALE = 0.25     # below this zoom a node is under ~40 pixels wide
 OVERVIEW_MIN_NODES = 200  # smaller graphs keep their own items at every zoom (they are cheap to draw)
@@ -21,7 +21,7 @@ class OverviewItem(QGraphicsItem):
         super().__init__()
         self._rect = QRectF()
         self._lines: list[tuple[QPen, list[QLineF]]] = []
-        self._boxes: list[tuple[QColor, QPen, QPainterPath]] = []
+        self._boxes: list[tuple[QColor, QPen, list[QRectF]]] = []
         self.stale = True
         self.setZValue(0)
 
@@ -31,26 +31,33 @@ class OverviewItem(QGraphicsItem):
     def rebuild(self, nodes, edges) -> None:
         """Take the nodes' colours and positions and the edges' ends and states from the scene's items."""
         self.prepareGeometryChange()
+        where = {item: (item.pos().x(), item.pos().y()) for item in nodes}
         plain, marked = [], {}
         for edge in edges:
-            (x0, y0), (x1, y1) = edge.start_point(), edge.end_point()
-            line = QLineF(x0, y0, x1, y1)
+            (x0, y0), (x1, y1) = where[edge.parent_item], where[edge.child_item]
+            line = QLineF(x0 + NODE_WIDTH, y0 + NODE_HEIGHT / 2, x1, y1 + NODE_HEIGHT / 2)
             if edge.highlighted or edge.active:
-                marked.setdefault((edge.pen().color().name(), edge.pen().widthF()), []).append(line)
+                marked.setdefault("highlighted" if edge.highlighted else "active", []).append(line)
             else:
                 plain.append(line)
         self._lines = [(_cosmetic(EDGE_PEN, 1.0), plain)]
-        self._lines += [(_cosmetic(QColor(c), max(2.0, w / 2)), lines) for (c, w), lines in marked.items()]
-        groups: dict[tuple, QPainterPath] = {}
-        rect = QRectF()
-        for item in nodes:
-            fill, border, width = item.colours()
-            key = (fill.name(), border.name(), min(width, 3.0))
-            body = QRectF(item.pos(), QPointF(item.pos().x() + NODE_WIDTH, item.pos().y() + NODE_HEIGHT))
-            groups.setdefault(key, QPainterPath()).addRect(body)
-            rect = rect.united(body)
-        self._boxes = [(QColor(f), _cosmetic(QColor(b), w), path) for (f, b, w), path in groups.items()]
-        self._rect = rect.adjusted(-20, -20, 20, 20)
+        self._lines += [(_cosmetic(HIGHLIGHT if kind == "highlighted" else ACTIVE, 2.5), lines)
+                        for kind, lines in marked.items()]
+        groups: dict[tuple, list[QRectF]] = {}
+        for item, (x, y) in where.items():
+            key = (item.role, item.current, item.is_output, item.highlighted, item.isSelected())
+            groups.setdefault(key, []).append(QRectF(x, y, NODE_WIDTH, NODE_HEIGHT))
+        self._boxes = []
+        for key, rects in groups.items():
+            fill, border, width = next(i for i in where if (i.role, i.current, i.is_output, i.highlighted,
+                                                             i.isSelected()) == key).colours()
+            self._boxes.append((fill, _cosmetic(border, min(width, 3.0)), rects))
+        if where:
+            xs, ys = [p[0] for p in where.values()], [p[1] for p in where.values()]
+            self._rect = QRectF(min(xs) - 20, min(ys) - 20, max(xs) - min(xs) + NODE_WIDTH + 40,
+                                max(ys) - min(ys) + NODE_HEIGHT + 40)
+        else:
+            self._rect = QRectF()
         self.stale = False
         self.update()
 
@@ -59,10 +66,10 @@ class OverviewItem(QGraphicsItem):
         for pen, lines in self._lines:
             painter.setPen(pen)
             painter.drawLines(lines)
-        for fill, pen, path in self._boxes:
+        for fill, pen, rects in self._boxes:
             painter.setPen(pen)
             painter.setBrush(fill)
-            painter.drawPath(path)
+            painter.drawRects(rects)
 
 
 def _cosmetic(colour: QColor, width: float) -> QPen:

@@ -3,20 +3,24 @@
 The count is exact (the model counts without enumerating), the list shows at most MAX_LISTED paths, and the sum over
 all paths is shown beside the backprop adjoint, so a user sees the chain rule's sum-over-paths equal backprop.
 Selecting a path highlights exactly its nodes and edges on the canvas.
+
+On a big graph the list follows the scene's numbers a moment after the canvas repaints (never inside the edit), and
+a value edit, which changes no path, only recomputes the products, the sum and the adjoint shown.
 """
 from __future__ import annotations
 
 import itertools
 import math
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from engine.graph import GraphError
 from gui.graph.items import format_number
-from gui.graph.scene import GraphScene
+from gui.graph.scene import SYNC_NODES, GraphScene
 
 MAX_LISTED = 200
+LATER_MS = 60   # on a big graph the list follows an edit this long after it (once the canvas has repainted)
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -47,7 +51,13 @@ class PathPanel(QWidget):
         layout.addWidget(self.why_label)
         self.source.currentTextChanged.connect(self.refresh)
         self.list.currentItemChanged.connect(self._on_path_selected)
+        self._listed_for = None   # (source, output, edges) the listed paths were found for
+        self._timer = QTimer(self)   # a big graph's list is brought up to date just after the canvas repaints
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(LATER_MS)
+        self._timer.timeout.connect(self._sync_sources)
         self.graph.subscribe(self._on_graph_event)
+        scene.numbers_changed.connect(self._on_numbers_changed)
         self._sync_sources()
 
     def detach(self):
@@ -57,8 +67,16 @@ class PathPanel(QWidget):
         self.source.setCurrentText(name)
 
     def _on_graph_event(self, event):
-        if event.kind != "node_moved":   # a move changes no path; keep the selected one highlighted
+        if event.kind == "node_moved":   # a move changes no path; keep the selected one highlighted
+            return
+        if len(self.graph) <= SYNC_NODES:
             self._sync_sources()
+        else:
+            self._timer.start()
+
+    def _on_numbers_changed(self):
+        if len(self.graph) > SYNC_NODES and not self._timer.isActive():
+            self._timer.start()
 
     def _sync_sources(self):
         current = self.source.currentText()
@@ -72,19 +90,28 @@ class PathPanel(QWidget):
         self.refresh()
 
     def refresh(self):
+        source, g = self.source.currentText(), self.graph
+        structure = (source, g.output, tuple(g.edges())) if source and g.output is not None else None
+        if structure is not None and structure == self._listed_for:
+            try:
+                self._update_numbers(source)   # same paths: only their numbers can have changed
+                return
+            except GraphError:
+                pass
+        self._listed_for = None
         self.list.blockSignals(True)
         self.list.clear()
         self.list.blockSignals(False)
         self.scene.highlight()
-        source, g = self.source.currentText(), self.graph
         self.sum_label.clear()
         self.why_label.clear()
-        if not source or g.output is None:
+        if structure is None:
             self.count_label.setText("Add an input and mark an output to see the paths between them."
                                      if g.output is None else "The graph has no inputs.")
             return
         try:
             self._fill(source)
+            self._listed_for = structure
         except GraphError as exc:
             self.count_label.setText(f"Cannot list paths: {exc}")
 
@@ -95,19 +122,37 @@ class PathPanel(QWidget):
         shown = f" (the first {len(listed)} are listed)" if count > len(listed) else ""
         self.count_label.setText(f"{count} path{'s' if count != 1 else ''} from {source} to {out}{shown}")
         for path in listed:
-            item = QListWidgetItem(f"{' → '.join(path.nodes)}     product {format_number(path.product)}")
+            item = QListWidgetItem(_path_text(path.nodes, path.product))
             item.setData(PATH_ROLE, tuple(path.nodes))
             item.setToolTip(" × ".join(f"∂{b}/∂{a}" for a, b in zip(path.nodes, path.nodes[1:])))
             self.list.addItem(item)
-        total = g.path_sum(source)
-        adjoint = g.backward()[source]
-        agree = math.isclose(total, adjoint, rel_tol=1e-9, abs_tol=1e-12)
-        self.sum_label.setText(f"Sum over all paths: {format_number(total)}   ·   backprop ∂{out}/∂{source}: "
-                               f"{format_number(adjoint)}   {'✓ they agree' if agree else '✗ they differ'}")
+        self._show_sum(source)
         edges = len(g.edges())
         self.why_label.setText(
             f"Why backprop wins: {count} path{'s' if count != 1 else ''} from {source} alone, but backprop visits "
             f"each of the {edges} edges once and gets ∂{out}/∂(every node) in one sweep.")
+
+    def _update_numbers(self, source: str):
+        """The listed paths' products at the current values (the partials the scene shows, when it has them)."""
+        current = self.scene.numbers_version == self.graph.version
+        partials = self.scene.partials if current and self.scene.partials is not None else \
+            self.graph.local_partials()
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            nodes = item.data(PATH_ROLE)
+            product = math.prod(partials[a, b] for a, b in zip(nodes, nodes[1:]))
+            item.setText(_path_text(nodes, product))
+        self._show_sum(source)
+
+    def _show_sum(self, source: str):
+        g, out = self.graph, self.graph.output
+        total = g.path_sum(source)
+        current = self.scene.numbers_version == g.version
+        adjoints = self.scene.adjoints if current and self.scene.adjoints is not None else g.backward()
+        adjoint = adjoints[source]
+        agree = math.isclose(total, adjoint, rel_tol=1e-9, abs_tol=1e-12)
+        self.sum_label.setText(f"Sum over all paths: {format_number(total)}   ·   backprop ∂{out}/∂{source}: "
+                               f"{format_number(adjoint)}   {'✓ they agree' if agree else '✗ they differ'}")
 
     def _on_path_selected(self, current, _previous=None):
         if current is None:
@@ -115,3 +160,7 @@ class PathPanel(QWidget):
             return
         nodes = current.data(PATH_ROLE)
         self.scene.highlight(nodes, list(zip(nodes, nodes[1:])))
+
+
+def _path_text(nodes, product: float) -> str:
+    return f"{' → '.join(nodes)}     product {format_number(product)}"

@@ -12,6 +12,8 @@ import math
 from collections import defaultdict
 from typing import Hashable, Sequence
 
+import numpy as np
+
 from gui.graph.spatial import GridIndex, Rect, grown, overlaps
 
 Point = tuple[float, float]
@@ -231,61 +233,67 @@ def _contains(r: Rect, box: Rect) -> bool:
     return r[0] <= box[0] and r[1] <= box[1] and box[2] <= r[2] and box[3] <= r[3]
 
 
-def _sampled(piece: Segment, spacing: float) -> list[Point]:
+def _sampled(piece: Segment, spacing: float, rect: Rect) -> np.ndarray:
+    """Points about ``spacing`` apart along the piece that lie in ``rect``, as an (n, 2) array."""
     rough = sum(math.dist(piece[i], piece[i + 1]) for i in range(3))
-    n = max(2, int(rough / spacing))
-    return [bezier(piece, i / n) for i in range(n + 1)]
+    t = np.linspace(0.0, 1.0, max(2, int(rough / spacing)) + 1)[:, None]
+    u = 1.0 - t
+    p = np.asarray(piece)
+    points = u * u * u * p[0] + 3 * u * u * t * p[1] + 3 * u * t * t * p[2] + t * t * t * p[3]
+    keep = (points[:, 0] >= rect[0]) & (points[:, 0] <= rect[2]) & (points[:, 1] >= rect[1]) & \
+        (points[:, 1] <= rect[3])
+    return points[keep]
 
 
-def inside(route: Sequence[Segment], rect: Rect, spacing: float = 6.0) -> list[list[Point]]:
-    """The parts of the route inside ``rect``, each a run of points about ``spacing`` apart, in order along it.
-
-    Only the pieces near ``rect`` are sampled, so asking about a small window of a long edge is cheap."""
-    runs: list[list[Point]] = []
-    current: list[Point] = []
+def inside(route: Sequence[Segment], rect: Rect, spacing: float = 6.0) -> list[np.ndarray]:
+    """The parts of the route inside ``rect``, each an (n, 2) array of points about ``spacing`` apart, in order
+    along it. A piece much larger than ``rect`` is split first, so asking about a window of a long edge is cheap."""
+    runs: list[np.ndarray] = []
+    current: list[np.ndarray] = []
+    width, height = rect[2] - rect[0], rect[3] - rect[1]
     for seg in route:
         stack = [seg]
         while stack:
             piece = stack.pop()
             box = _control_box(piece)
             if not overlaps(box, rect) and not _contains(rect, box):
-                if current:
-                    runs.append(current)
-                    current = []
-                continue
-            if not _contains(rect, box) and max(box[2] - box[0], box[3] - box[1]) > spacing:
+                points = None
+            elif not _contains(rect, box) and (box[2] - box[0] > width or box[3] - box[1] > height) \
+                    and max(box[2] - box[0], box[3] - box[1]) > 4 * spacing:
                 first, second = _split(piece)
                 stack += [second, first]
                 continue
-            points = [p for p in _sampled(piece, spacing) if rect[0] <= p[0] <= rect[2] and rect[1] <= p[1] <= rect[3]]
-            if current and points and current[-1] == points[0]:
+            else:
+                points = _sampled(piece, spacing, rect)
+            if points is None or not len(points):
+                if current:
+                    runs.append(np.concatenate(current))
+                    current = []
+                continue
+            if current and np.array_equal(current[-1][-1], points[0]):
                 points = points[1:]
-            current.extend(points)
+            current.append(points)
     if current:
-        runs.append(current)
+        runs.append(np.concatenate(current))
     return runs
 
 
 class Walk:
     """Points along a route (or along a run of points on it) by fraction of its length."""
 
-    def __init__(self, route_: Sequence[Segment] | None = None, points: list[Point] | None = None):
-        self.points = points if points is not None else samples(route_, spacing=6.0)
-        self.cumulative = [0.0]
-        for a, b in zip(self.points, self.points[1:]):
-            self.cumulative.append(self.cumulative[-1] + math.dist(a, b))
-        self.length = self.cumulative[-1]
+    def __init__(self, route_: Sequence[Segment] | None = None, points: list | None = None):
+        self.points = np.asarray(points if points is not None else samples(route_, spacing=6.0), dtype=float)
+        steps = np.hypot(*np.diff(self.points, axis=0).T) if len(self.points) > 1 else np.zeros(0)
+        self.cumulative = np.concatenate(([0.0], np.cumsum(steps)))
+        self.length = float(self.cumulative[-1])
 
     def at(self, fraction: float) -> Point:
+        if len(self.points) == 1:
+            return float(self.points[0][0]), float(self.points[0][1])
         target = min(max(fraction, 0.0), 1.0) * self.length
-        lo, hi = 0, len(self.cumulative) - 1
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if self.cumulative[mid] < target:
-                lo = mid
-            else:
-                hi = mid
+        hi = int(min(max(np.searchsorted(self.cumulative, target), 1), len(self.cumulative) - 1))
+        lo = hi - 1
         span = self.cumulative[hi] - self.cumulative[lo]
         t = (target - self.cumulative[lo]) / span if span > 0 else 0.0
         (x0, y0), (x1, y1) = self.points[lo], self.points[hi]
-        return x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+        return float(x0 + (x1 - x0) * t), float(y0 + (y1 - y0) * t)

@@ -31,10 +31,10 @@ from gui.graph.overview import OVERVIEW_MIN_NODES, OVERVIEW_SCALE, OverviewItem
 from gui.graph.spatial import Rect
 
 ARROW_ROOM = 12.0
-SYNC_NODES = 300        # graphs up to this size are brought up to date at once
+SYNC_NODES = 150        # graphs up to this size (every preset) are brought up to date at once
 SLICE = 0.03            # seconds of work per event-loop turn on a bigger graph
 LABEL_SCALE = 0.55      # labels are placed and drawn only at this zoom or closer
-REGION_MARGIN = 0.35    # labels are placed for the view and this fraction of its size around it
+REGION_MARGIN = 0.15    # labels are placed for the view and this fraction of its size around it
 BASE_RECT = QRectF(-2000, -2000, 4000, 4000)
 _FLUSH = QEvent.Type(QEvent.registerEventType())
 
@@ -57,7 +57,7 @@ class GraphScene(QGraphicsScene):
     numbers_changed = Signal()      # values/adjoints were recomputed (or cleared)
     status = Signal(str)            # a message for the status bar
     progress = Signal(int, int)     # (items built, items to build) while a big graph is built
-    built = Signal()                # every model node and edge has its item again
+    built = Signal(bool)            # every model node and edge has its item again (True: after a whole new graph)
 
     def __init__(self, document: GraphDocument, parent=None):
         super().__init__(parent)
@@ -69,6 +69,7 @@ class GraphScene(QGraphicsScene):
         self.values: dict[str, float] | None = None
         self.adjoints: dict[str, float] | None = None
         self.partials: dict[tuple[str, str], float] | None = None
+        self.numbers_version = -1               # the graph version the numbers were computed for
         self.show_partials = True
         self.revealed: set[str] | None = None   # during the backward animation: nodes whose adjoint is known
         self.keep_clear: QRectF | None = None    # an area no label may cover (the backward animation's callout)
@@ -77,8 +78,10 @@ class GraphScene(QGraphicsScene):
         self.view_scale = 1.0
         self.region: Rect | None = None          # where labels are placed (None: nowhere)
         self.shown_labels: set[EdgeItem] = set()
+        self._spots: dict = {}                   # edge → ((rect, form), route, text) of each label placed
         self._labels_dirty = True
         self._builder = None                     # the steps still to take to give every model node its item
+        self._build_names: set[str] | None = None
         self._build_total = 0
         self._numbers_due = False
         self._offered = None                     # numbers computed elsewhere for this graph version
@@ -129,24 +132,32 @@ class GraphScene(QGraphicsScene):
 
     def sync(self, names: set[str] | None = None):
         """Bring the items in line with the model: every node's contents (``names`` None) or only those named."""
+        if names is None and not self.small:
+            # a plain list rather than a BSP tree while a big graph's thousands of items are made and routed (the
+            # tree would be rebuilt after every slice); the tree comes back once they settle (_index_when_idle)
+            self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        if self._builder is not None:   # a build still under way: it restarts, covering what it covered too
+            names = None if names is None or self._build_names is None else names | self._build_names
+        self._build_names = names
         self._builder = self._build_steps(names)
         self._build_total = len(self.graph) + sum(len(n.parents) for n in self.graph.nodes.values()) // 2
         self._numbers_due = True
         self._after_change()
 
     def _build_steps(self, names: set[str] | None):
+        """Items for every model node (``names`` None: a new graph) or for the nodes an event named, then the
+        edges; one step per node and per two edges, so a big graph can be built a slice at a time."""
         g = self.graph
-        for name in [n for n in self.nodes if n not in g.nodes]:
+        gone = self.nodes if names is None else names
+        for name in [n for n in gone if n in self.nodes and n not in g.nodes]:
             self._drop_node(name)
-        for name in g.nodes:
+        for name in (g.nodes if names is None else [n for n in names if n in g.nodes]):
             if name not in self.nodes:
                 item = NodeItem(name)
                 self.nodes[name] = item
                 item.setParentItem(self.layer)
-                names = names if names is None else names | {name}
             self._place(name)
-            if names is None or name in names:
-                self._sync_contents(name)
+            self._sync_contents(name)
             yield 1
         for name, item in self.nodes.items():   # plain attributes: cheap to set on every node
             item.is_output = name == g.output
@@ -257,6 +268,7 @@ class GraphScene(QGraphicsScene):
                     self.adjoints = g.backward()
         except GraphError as exc:
             self.status.emit(f"Cannot compute: {exc}")
+        self.numbers_version = g.version
         self.refresh_numbers()
 
     def refresh_numbers(self):
@@ -326,6 +338,8 @@ class GraphScene(QGraphicsScene):
             self.overview.rebuild(self.nodes.values(), self.edges.values())
         if not self.layout.pending:
             self._fit_scene_rect()
+            if self.itemIndexMethod() != QGraphicsScene.ItemIndexMethod.BspTreeIndex:
+                self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)   # draws only what is seen
         self._continue()
 
     def _continue(self):
@@ -342,7 +356,7 @@ class GraphScene(QGraphicsScene):
         self._builder = None
         self._fit_scene_rect()
         self._apply_level()
-        self.built.emit()
+        self.built.emit(self._build_names is None)
         return True
 
     def _fit_scene_rect(self):
@@ -405,6 +419,7 @@ class GraphScene(QGraphicsScene):
         for edge in self.shown_labels:
             edge.tag.hide()
         self.shown_labels = set()
+        self._spots = {}
         self.region = None
 
     def _place_labels_when_ready(self, everywhere: bool = False):
@@ -426,36 +441,73 @@ class GraphScene(QGraphicsScene):
 
     def _place_labels(self, region: Rect | None):
         whole = region if region is not None else _everything()
-        edges = self.layout.routes_near(whole) if region is not None else list(self.edges.values())
-        runs = {e: routing.inside(e.route, whole, 5.0) for e in edges if e.route}
-        runs = {e: parts for e, parts in runs.items() if parts}
-        requests = [(e, max(parts, key=len), e.label_sizes()) for e, parts in runs.items() if e.partial is not None]
-        rects = [r for n, r in self.layout.nodes.near(whole).items()]
-        ports = [_port_rect(n) for n in self.layout.nodes.near(whole)]
+        edges = self.layout.routes_near(whole) if region is not None else [e for e in self.edges.values() if e.route]
+        runs = {}
+        for edge in edges:
+            parts = routing.inside(edge.route, whole, 5.0)
+            if parts:
+                runs[edge] = parts
+        rects = list(self.layout.nodes.near(whole).values())
         # a port lies inside its node's rect; listed again, covering it costs double when a crowded graph leaves a
         # label no clear spot, so the label covers a node's text before the port the user drags from
-        obstacles = rects + ports + ([_view(self.keep_clear)] if self.keep_clear is not None else [])
+        obstacles = rects + [_port_rect(n) for n in self.layout.nodes.near(whole)]
+        if self.keep_clear is not None:
+            obstacles.append(_view(self.keep_clear))
         # where it can, a label also keeps off the arrowheads just left of a node
         arrows = [(r[0] - ARROW_ROOM, r[1], r[0], r[3]) for r in rects]
-        placed = place_labels(requests, runs, obstacles, arrows)
+        requests, fixed, preferred = self._label_requests(runs)
+        placed = place_labels(requests, runs, obstacles, arrows, fixed, preferred, name=lambda e: e.key)
         for edge in self.shown_labels - set(placed):
             edge.tag.hide()
         for edge, (rect, form) in placed.items():
-            edge.tag.place(rect, form)
+            if edge not in fixed:
+                edge.tag.place(rect, form)
             edge.tag.show()
         self.shown_labels = set(placed)
+        self._spots = {e: (spot, e.route, e._label_for) for e, spot in placed.items()}
+
+    def _label_requests(self, runs: dict) -> tuple[list, dict, dict]:
+        """The labels to place, and those that keep their spots: a label whose edge, text and surroundings did not
+        change stays (fixed); one whose text changed keeps its spot if it is still clear."""
+        requests, fixed, preferred = [], {}, {}
+        for edge, parts in runs.items():
+            if edge.partial is None:
+                continue
+            sizes = edge.label_sizes()
+            before = self._spots.get(edge)
+            if before is not None and before[1] is edge.route and not self._blocked(before[0][0]):
+                (rect, form), text = before[0], before[2]
+                if text == edge._label_for:
+                    fixed[edge] = (rect, form)
+                    continue
+                w, h = sizes[form]
+                cx, cy = (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
+                preferred[edge] = ((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), form)
+            requests.append((edge, max(parts, key=len), sizes))
+        return requests, fixed, preferred
+
+    def _blocked(self, rect: Rect) -> bool:
+        """Whether a node (or the callout's area) now covers a label placed at ``rect``."""
+        if self.layout.nodes.near(rect):
+            return True
+        return self.keep_clear is not None and self.keep_clear.intersects(QRectF(QPointF(rect[0], rect[1]),
+                                                                                   QPointF(rect[2], rect[3])))
 
     # --- highlighting ---------------------------------------------------------------------------------------
     def highlight(self, nodes=(), edges=()):
         nodes, edges = set(nodes), set(edges)
+        changed = False
         for name, item in self.nodes.items():
             if item.highlighted != (name in nodes):
                 item.highlighted = name in nodes
                 item.update()
+                changed = True
         for key, edge in self.edges.items():
             if edge.highlighted != (key in edges):
                 edge.set_state(highlighted=key in edges)
-        self.refresh_overview()
+                changed = True
+        if changed:
+            self.refresh_overview()
 
     def refresh_overview(self):
         """Node or edge states changed: the overview draws them again (now if shown)."""
