@@ -237,9 +237,14 @@ class Graph:
         return self._commit({}, output=name, label=f"Set output to {name}" if name else "Clear output")
 
     def replace_all(self, other: "Graph") -> Undo:
-        """Take all of ``other``'s nodes and output (Open, presets). Emits one 'reset'."""
+        """Take all of ``other``'s nodes and output (Open, presets). Emits one 'reset'.
+
+        ``other``'s compiled formulas come along (they are for exactly these nodes), so a graph read and computed
+        elsewhere (the editor loads big files on a worker thread) is not compiled a second time."""
         if not isinstance(other, Graph):
             raise GraphError("replace_all needs a Graph")
+        if other._programs:
+            self._programs, other._programs = other._programs, {}
         return self._restore(other._nodes, other._output, emit=True)
 
     # --- passes, paths, conversions (implemented in sibling modules) ------------------------------------------

@@ -8,7 +8,7 @@ import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem, QGraphicsSimpleTextItem
 
 from gui.graph import routing
 
@@ -56,11 +56,15 @@ def format_number(v: float | None, digits: int = 6) -> str:
     return f"{v:.{digits}g}"
 
 
-class NodeItem(QGraphicsItem):
-    """One node. ``name`` is the model name; the rest is display state set by the scene."""
+class NodeItem(QGraphicsRectItem):
+    """One node. ``name`` is the model name; the rest is display state set by the scene.
+
+    A rect item (with no pen) only so that Qt answers its bounding rect itself: the view asks for it thousands of
+    times per frame on a big graph, and a Python override would be called each time."""
 
     def __init__(self, name: str):
-        super().__init__()
+        super().__init__(QRectF(0, 0, NODE_WIDTH, NODE_HEIGHT).adjusted(-3, -3, PORT_RADIUS + 3, 3))
+        self.setPen(QPen(Qt.PenStyle.NoPen))
         self.name = name
         self.role = "formula"          # "input" | "constant" | "formula"
         self.content = ""              # formula text or "= value"
@@ -78,9 +82,6 @@ class NodeItem(QGraphicsItem):
     # --- geometry -------------------------------------------------------------------------------------------
     def body_rect(self) -> QRectF:
         return QRectF(0, 0, NODE_WIDTH, NODE_HEIGHT)
-
-    def boundingRect(self) -> QRectF:
-        return self.body_rect().adjusted(-3, -3, PORT_RADIUS + 3, 3)
 
     def header_rect(self) -> QRectF:
         return QRectF(0, 0, NODE_WIDTH, HEADER_HEIGHT)
@@ -225,9 +226,7 @@ class EdgeItem(QGraphicsPathItem):
         self.key = (parent_item.name, child_item.name)
         self.highlighted = False
         self.active = False        # carries a contribution in the backward animation
-        self.tag = EdgeLabel()     # a separate scene item, so other edges never cross over it
-        self.tag.hide()            # shown once the scene places it
-        self.label = self.tag.text
+        self._tag: EdgeLabel | None = None
         self.route: list = []      # empty until the scene routes it
         self.slot = (0, 1)         # (which, of how many) incoming edges of the child, top to bottom
         self.partial: float | None = None   # the local partial the label shows (None: no label)
@@ -235,6 +234,24 @@ class EdgeItem(QGraphicsPathItem):
         self.set_state()
         parent_item.edges.append(self)
         child_item.edges.append(self)
+
+    @property
+    def tag(self) -> "EdgeLabel":
+        """The label: a separate item beside the edge (so other edges never cross over it), made when first needed
+        (a big graph's labels are placed only where the view is zoomed in) and shown once the scene places it."""
+        if self._tag is None:
+            self._tag = EdgeLabel()
+            self._tag.hide()
+            self._tag.setParentItem(self.parentItem())
+        return self._tag
+
+    @property
+    def label(self) -> QGraphicsSimpleTextItem:
+        return self.tag.text
+
+    def drop_label(self) -> None:
+        if self._tag is not None and self._tag.scene() is not None:
+            self._tag.scene().removeItem(self._tag)
 
     def start_point(self) -> tuple[float, float]:
         p = self.parent_item.pos()
@@ -247,8 +264,8 @@ class EdgeItem(QGraphicsPathItem):
     def set_partial(self, partial: float | None):
         """The partial the label is to show; its text is made when the label is placed (only readable labels are)."""
         self.partial = partial
-        if partial is None:
-            self.tag.hide()
+        if partial is None and self._tag is not None:
+            self._tag.hide()
 
     def label_sizes(self) -> list[tuple[float, float]]:
         """The label's forms' sizes, its text brought up to date first."""

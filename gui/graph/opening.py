@@ -118,7 +118,9 @@ class Opening(QObject):
         dialog = QProgressDialog(f"Opening {self.title}…", "Cancel", 0, 0, self.window)
         dialog.setObjectName("graphOpenProgress")
         dialog.setWindowTitle("Opening graph")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        # not modal: a modal dialog's setValue() runs the event loop itself, re-entering the build it reports on;
+        # the user's input is held back by eventFilter instead
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)

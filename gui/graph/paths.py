@@ -71,11 +71,11 @@ class PathPanel(QWidget):
             return
         if len(self.graph) <= SYNC_NODES:
             self._sync_sources()
-        else:
-            self._timer.start()
+        # a big graph's list waits for the scene's numbers (numbers_changed), so that it is filled after the canvas
+        # shows the change, not before
 
     def _on_numbers_changed(self):
-        if len(self.graph) > SYNC_NODES and not self._timer.isActive():
+        if len(self.graph) > SYNC_NODES:
             self._timer.start()
 
     def _sync_sources(self):

@@ -26,6 +26,7 @@ MAX_DETOURS = 4      # grow the avoided block at most this many times
 LANE_SPACING = 7.0   # detours past the same nodes run side by side, this far apart, instead of on one line
 FLAT = 1.0           # a piece of curve whose control points lie this close to its chord is tested as a line
 MAX_QUERY_CELLS = 6  # a piece of curve covering more index cells than this is split before asking the index
+LONG_STRETCH = 1200.0   # a detour longer than this runs outside everything along it at once
 
 
 def curve(start: Point, end: Point) -> list[Segment]:
@@ -197,7 +198,11 @@ def route(start: Point, end: Point, nodes: GridIndex, exclude=(), lanes: Lanes |
 
     ``nodes`` indexes the node rects to avoid (except the owners in ``exclude``: the edge's own ends). ``lanes``
     holds the detours already routed, so that detours past the same nodes run side by side rather than on top of
-    each other; this route's detour, if any, is recorded there under ``owner``."""
+    each other; this route's detour, if any, is recorded there under ``owner``.
+
+    A detour first tries the heights just above and below the nodes in the way; if those are blocked too (or the
+    stretch is long, where they nearly always are), it runs above or below everything along its stretch, which is
+    clear by construction, so a long edge across a big graph costs a few tests rather than dozens."""
     lanes = Lanes() if lanes is None else lanes
     lanes.remove(owner)
     plain = curve(start, end)
@@ -206,15 +211,16 @@ def route(start: Point, end: Point, nodes: GridIndex, exclude=(), lanes: Lanes |
         return plain
     best, best_hits, best_lane = plain, len(blocked), None
     middle = (start[1] + end[1]) / 2
-    for _ in range(MAX_DETOURS):
+    for attempt in range(MAX_DETOURS):
         block = _union(blocked.values())
-        tried = []
         stretch = (block[0] - RUN_UP, block[2] + RUN_UP)
-        for lane, step in ((block[1] - LANE_GAP, -LANE_SPACING), (block[3] + LANE_GAP, LANE_SPACING)):
+        outside = attempt > 0 or stretch[1] - stretch[0] > LONG_STRETCH
+        tried = []
+        for lane, step in _lanes(block, stretch, nodes, outside):
             lane = lanes.free(lane, step, *stretch)
             path = _detour(start, end, block, lane)
             if path is not None:
-                found = hits(path, nodes, exclude)
+                found = hits(path[:1] + path[2:] if outside else path, nodes, exclude)
                 tried.append((len(found), abs(lane - middle), path, found, (lane, *stretch)))
         if not tried:
             break
@@ -227,6 +233,17 @@ def route(start: Point, end: Point, nodes: GridIndex, exclude=(), lanes: Lanes |
     if best_lane is not None:
         lanes.add(owner, best_lane)
     return best
+
+
+def _lanes(block: Rect, stretch: tuple[float, float], nodes: GridIndex, outside: bool):
+    """The two heights a detour past ``block`` may run at, with the direction to move away from the nodes: just
+    beside the block, or (``outside``) beside everything in the stretch."""
+    top, bottom = block[1], block[3]
+    if outside:
+        span = nodes.extent(*stretch)
+        if span is not None:
+            top, bottom = min(top, span[0] - CLEARANCE), max(bottom, span[1] + CLEARANCE)
+    return (top - LANE_GAP, -LANE_SPACING), (bottom + LANE_GAP, LANE_SPACING)
 
 
 def _contains(r: Rect, box: Rect) -> bool:

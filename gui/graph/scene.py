@@ -191,7 +191,6 @@ class GraphScene(QGraphicsScene):
             edge = EdgeItem(self.nodes[key[0]], self.nodes[key[1]])
             self.edges[key] = edge
             edge.setParentItem(self.layer)
-            edge.tag.setParentItem(self.layer)
             self.layout.edge_added(edge)
             if n % 2:
                 yield 1
@@ -205,7 +204,7 @@ class GraphScene(QGraphicsScene):
                 end.edges.remove(edge)
         self.layout.edge_removed(edge)
         self.shown_labels.discard(edge)
-        self.removeItem(edge.tag)
+        edge.drop_label()
         self.removeItem(edge)
 
     def _sync_all_contents(self):

@@ -27,6 +27,8 @@ class GridIndex:
         self.cell = cell
         self.cells: dict[tuple[int, int], dict[Hashable, Rect]] = defaultdict(dict)
         self.owned: dict[Hashable, Rect] = {}
+        self.columns: dict[int, dict[Hashable, Rect]] = defaultdict(dict)   # owners by cell column
+        self._extents: dict[int, tuple[float, float]] = {}                  # column → (top, bottom), cached
 
     def _keys(self, r: Rect) -> Iterator[tuple[int, int]]:
         c = self.cell
@@ -55,6 +57,9 @@ class GridIndex:
         self.owned[owner] = r
         for key in self._keys(r):
             self.cells[key][owner] = r
+        for i in range(int(r[0] // self.cell), int(r[2] // self.cell) + 1):
+            self.columns[i][owner] = r
+            self._extents.pop(i, None)
 
     def remove(self, owner: Hashable) -> None:
         r = self.owned.pop(owner, None)
@@ -66,10 +71,30 @@ class GridIndex:
                 cell.pop(owner, None)
                 if not cell:
                     del self.cells[key]
+        for i in range(int(r[0] // self.cell), int(r[2] // self.cell) + 1):
+            self.columns[i].pop(owner, None)
+            self._extents.pop(i, None)
 
     def clear(self) -> None:
         self.cells.clear()
         self.owned.clear()
+        self.columns.clear()
+        self._extents.clear()
+
+    def extent(self, left: float, right: float) -> tuple[float, float] | None:
+        """(top, bottom) of everything in the cell columns from ``left`` to ``right`` (None: nothing there): a
+        horizontal line above the top or below the bottom passes clear of all of it."""
+        top, bottom = None, None
+        for i in range(int(left // self.cell), int(right // self.cell) + 1):
+            found = self._extents.get(i)
+            if found is None:
+                rects = self.columns.get(i)
+                if not rects:
+                    continue
+                found = self._extents[i] = (min(r[1] for r in rects.values()), max(r[3] for r in rects.values()))
+            top = found[0] if top is None else min(top, found[0])
+            bottom = found[1] if bottom is None else max(bottom, found[1])
+        return None if top is None else (top, bottom)
 
     def _keys_near(self, r: Rect):
         """The occupied cells ``r`` covers (a query far larger than the index walks the occupied cells instead)."""
