@@ -81,11 +81,19 @@ class _Placer:
         for i, r in enumerate(soft):
             self.rects.add(("soft", i), r)
         self.walks = {key: Walk(points=points) for key, points, _ in requests}
-        self.edges = _Edges(crossing)
+        self._crossing = crossing
+        self._edges: _Edges | None = None
         self.sizes = {key: sizes for key, _, sizes in requests}
         self.centres = {key: [walk.at(f) for f in FRACTIONS] for key, walk in self.walks.items()}
         self._spots: dict[tuple[Hashable, int], list[Rect]] = {}
         self.placed: dict[Hashable, tuple[Rect, int]] = {}
+
+    @property
+    def edges(self) -> _Edges:
+        """Which edges pass where: built when a label first has to search for a spot (kept labels never do)."""
+        if self._edges is None:
+            self._edges = _Edges(self._crossing)
+        return self._edges
 
     def spots(self, key, tier: tuple[int, bool]) -> list[Rect]:
         if (key, tier) not in self._spots:   # most labels never need their second form

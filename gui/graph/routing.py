@@ -27,6 +27,7 @@ LANE_SPACING = 7.0   # detours past the same nodes run side by side, this far ap
 FLAT = 1.0           # a piece of curve whose control points lie this close to its chord is tested as a line
 MAX_QUERY_CELLS = 6  # a piece of curve covering more index cells than this is split before asking the index
 LONG_STRETCH = 1200.0   # a detour longer than this runs outside everything along it at once
+SKYLINE_COLUMN = 512.0  # outside detours are stacked per stretch of this width
 
 
 def curve(start: Point, end: Point) -> list[Segment]:
@@ -115,8 +116,9 @@ def _control_box(s: Segment) -> Rect:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def hits(route: Sequence[Segment], nodes: GridIndex, exclude=()) -> dict[Hashable, Rect]:
-    """The nodes (owner → rect grown by CLEARANCE) the route passes within CLEARANCE of.
+def hits(route: Sequence[Segment], nodes: GridIndex, exclude=(), first: bool = False) -> dict[Hashable, Rect]:
+    """The nodes (owner → rect grown by CLEARANCE) the route passes within CLEARANCE of (``first``: only the
+    first ones along it).
 
     Each segment is split in halves until a piece is small enough to ask the index about (a long edge's box would
     cover much of the graph), then, near nodes only, until the pieces are straight enough to clip as lines."""
@@ -129,8 +131,8 @@ def hits(route: Sequence[Segment], nodes: GridIndex, exclude=()) -> dict[Hashabl
             flat = _is_flat(piece)
             if candidates is None:
                 if not flat and nodes.cells_across(box) > MAX_QUERY_CELLS:
-                    first, second = _split(piece)
-                    stack += [(second, None), (first, None)]
+                    head, tail = _split(piece)
+                    stack += [(tail, None), (head, None)]
                     continue
                 candidates = {o: grown(r, CLEARANCE) for o, r in nodes.near(grown(box, CLEARANCE)).items()
                               if o not in exclude}
@@ -139,19 +141,37 @@ def hits(route: Sequence[Segment], nodes: GridIndex, exclude=()) -> dict[Hashabl
                 continue
             if flat:
                 found.update((o, r) for o, r in close.items() if _line_crosses(piece[0], piece[3], r))
+                if first and found:
+                    return found
                 continue
-            first, second = _split(piece)
-            stack += [(second, close), (first, close)]
+            head, tail = _split(piece)
+            stack += [(tail, close), (head, close)]
+    return found
+
+
+def _reversed(route: Sequence[Segment]) -> list[Segment]:
+    return [(s[3], s[2], s[1], s[0]) for s in reversed(route)]
+
+
+def _ends_blocked(route: Sequence[Segment], nodes: GridIndex, exclude) -> dict[Hashable, Rect]:
+    """The first and the last nodes a long route passes under (all a detour outside everything needs to know)."""
+    found = hits(route, nodes, exclude, first=True)
+    if found:
+        found.update(hits(_reversed(route), nodes, exclude, first=True))
     return found
 
 
 # --- detours ---------------------------------------------------------------------------------------------------
 class Lanes:
-    """The stretches detours run along, as (y, left, right) by owner, bucketed by height."""
+    """The stretches detours run along, as (y, left, right) by owner, bucketed by height; and for detours outside
+    everything, the outermost height used above and below each stretch of columns (a skyline), so a new one goes
+    straight beyond them instead of stepping past each."""
 
     def __init__(self):
         self.rows: dict[int, dict[Hashable, tuple[float, float, float]]] = defaultdict(dict)
         self.owned: dict[Hashable, tuple[float, float, float]] = {}
+        self.above: dict[int, float] = {}
+        self.below: dict[int, float] = {}
 
     def add(self, owner: Hashable, lane: tuple[float, float, float]) -> None:
         self.remove(owner)
@@ -171,10 +191,23 @@ class Lanes:
                     return True
         return False
 
-    def free(self, lane: float, step: float, left: float, right: float) -> float:
-        """Move ``lane`` away from the nodes (by ``step``) until no other detour runs there over the same stretch."""
+    def free(self, lane: float, step: float, left: float, right: float, outside: bool = False) -> float:
+        """Move ``lane`` away from the nodes (by ``step``) until no other detour runs there over the same stretch.
+        An ``outside`` lane starts beyond the outermost one already over its stretch (and becomes it)."""
+        columns = range(int(left // SKYLINE_COLUMN), int(right // SKYLINE_COLUMN) + 1)
+        if outside:
+            sky = self.above if step < 0 else self.below
+            used = [sky[c] for c in columns if c in sky]
+            if used:
+                lane = min(lane, min(used) + step) if step < 0 else max(lane, max(used) + step)
         while self.taken(lane, left, right):
             lane += step
+        if outside:
+            for c in columns:
+                if step < 0:
+                    self.above[c] = min(self.above.get(c, lane), lane)
+                else:
+                    self.below[c] = max(self.below.get(c, lane), lane)
         return lane
 
 
@@ -206,7 +239,8 @@ def route(start: Point, end: Point, nodes: GridIndex, exclude=(), lanes: Lanes |
     lanes = Lanes() if lanes is None else lanes
     lanes.remove(owner)
     plain = curve(start, end)
-    blocked = hits(plain, nodes, exclude)
+    long = end[0] - start[0] > LONG_STRETCH
+    blocked = _ends_blocked(plain, nodes, exclude) if long else hits(plain, nodes, exclude)
     if not blocked or end[0] - start[0] < 2 * RUN_UP + 24:
         return plain
     best, best_hits, best_lane = plain, len(blocked), None
@@ -214,10 +248,10 @@ def route(start: Point, end: Point, nodes: GridIndex, exclude=(), lanes: Lanes |
     for attempt in range(MAX_DETOURS):
         block = _union(blocked.values())
         stretch = (block[0] - RUN_UP, block[2] + RUN_UP)
-        outside = attempt > 0 or stretch[1] - stretch[0] > LONG_STRETCH
+        outside = attempt > 0 or long or stretch[1] - stretch[0] > LONG_STRETCH
         tried = []
         for lane, step in _lanes(block, stretch, nodes, outside):
-            lane = lanes.free(lane, step, *stretch)
+            lane = lanes.free(lane, step, *stretch, outside)
             path = _detour(start, end, block, lane)
             if path is not None:
                 found = hits(path[:1] + path[2:] if outside else path, nodes, exclude)
@@ -225,7 +259,7 @@ def route(start: Point, end: Point, nodes: GridIndex, exclude=(), lanes: Lanes |
         if not tried:
             break
         count, _, path, found, used = min(tried, key=lambda t: (t[0], t[1]))
-        if count < best_hits:
+        if count < best_hits or best is plain:
             best, best_hits, best_lane = path, count, used
         if count == 0:
             break

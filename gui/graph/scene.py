@@ -79,6 +79,7 @@ class GraphScene(QGraphicsScene):
         self.region: Rect | None = None          # where labels are placed (None: nowhere)
         self.shown_labels: set[EdgeItem] = set()
         self._spots: dict = {}                   # edge → ((rect, form), route, text) of each label placed
+        self._runs: tuple = (None, {})           # (region, {edge: (route, its parts in the region)})
         self._labels_dirty = True
         self._builder = None                     # the steps still to take to give every model node its item
         self._build_names: set[str] | None = None
@@ -204,6 +205,8 @@ class GraphScene(QGraphicsScene):
                 end.edges.remove(edge)
         self.layout.edge_removed(edge)
         self.shown_labels.discard(edge)
+        self._spots.pop(edge, None)
+        self._runs[1].pop(edge, None)
         edge.drop_label()
         self.removeItem(edge)
 
@@ -442,10 +445,14 @@ class GraphScene(QGraphicsScene):
         whole = region if region is not None else _everything()
         edges = self.layout.routes_near(whole) if region is not None else [e for e in self.edges.values() if e.route]
         runs = {}
+        cache = self._runs if self._runs[0] == whole else (whole, {})
         for edge in edges:
-            parts = routing.inside(edge.route, whole, 5.0)
-            if parts:
-                runs[edge] = parts
+            known = cache[1].get(edge)
+            if known is None or known[0] is not edge.route:
+                known = cache[1][edge] = (edge.route, routing.inside(edge.route, whole, 5.0))
+            if known[1]:
+                runs[edge] = known[1]
+        self._runs = cache
         rects = list(self.layout.nodes.near(whole).values())
         # a port lies inside its node's rect; listed again, covering it costs double when a crowded graph leaves a
         # label no clear spot, so the label covers a node's text before the port the user drags from

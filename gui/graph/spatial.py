@@ -10,6 +10,7 @@ from collections import defaultdict
 from typing import Hashable, Iterator
 
 Rect = tuple[float, float, float, float]
+BLOCK = 16   # extent() answers this many cell columns at once
 
 
 def overlaps(a: Rect, b: Rect) -> bool:
@@ -28,7 +29,7 @@ class GridIndex:
         self.cells: dict[tuple[int, int], dict[Hashable, Rect]] = defaultdict(dict)
         self.owned: dict[Hashable, Rect] = {}
         self.columns: dict[int, dict[Hashable, Rect]] = defaultdict(dict)   # owners by cell column
-        self._extents: dict[int, tuple[float, float]] = {}                  # column → (top, bottom), cached
+        self._extents: dict = {}   # column (or ("block", b)) → (top, bottom) or None, cached
 
     def _keys(self, r: Rect) -> Iterator[tuple[int, int]]:
         c = self.cell
@@ -60,6 +61,7 @@ class GridIndex:
         for i in range(int(r[0] // self.cell), int(r[2] // self.cell) + 1):
             self.columns[i][owner] = r
             self._extents.pop(i, None)
+            self._extents.pop(("block", i // BLOCK), None)
 
     def remove(self, owner: Hashable) -> None:
         r = self.owned.pop(owner, None)
@@ -74,6 +76,7 @@ class GridIndex:
         for i in range(int(r[0] // self.cell), int(r[2] // self.cell) + 1):
             self.columns[i].pop(owner, None)
             self._extents.pop(i, None)
+            self._extents.pop(("block", i // BLOCK), None)
 
     def clear(self) -> None:
         self.cells.clear()
@@ -83,18 +86,36 @@ class GridIndex:
 
     def extent(self, left: float, right: float) -> tuple[float, float] | None:
         """(top, bottom) of everything in the cell columns from ``left`` to ``right`` (None: nothing there): a
-        horizontal line above the top or below the bottom passes clear of all of it."""
-        top, bottom = None, None
-        for i in range(int(left // self.cell), int(right // self.cell) + 1):
-            found = self._extents.get(i)
-            if found is None:
-                rects = self.columns.get(i)
-                if not rects:
-                    continue
-                found = self._extents[i] = (min(r[1] for r in rects.values()), max(r[3] for r in rects.values()))
-            top = found[0] if top is None else min(top, found[0])
-            bottom = found[1] if bottom is None else max(bottom, found[1])
-        return None if top is None else (top, bottom)
+        horizontal line above the top or below the bottom passes clear of all of it. Whole blocks of BLOCK columns
+        are answered at once, so a long stretch costs its length / (BLOCK cells)."""
+        i0, i1 = int(left // self.cell), int(right // self.cell)
+        found = []
+        i = i0
+        while i <= i1:
+            if i % BLOCK == 0 and i + BLOCK - 1 <= i1:
+                found.append(self._block_extent(i // BLOCK))
+                i += BLOCK
+            else:
+                found.append(self._column_extent(i))
+                i += 1
+        found = [f for f in found if f is not None]
+        if not found:
+            return None
+        return min(f[0] for f in found), max(f[1] for f in found)
+
+    def _column_extent(self, i: int) -> tuple[float, float] | None:
+        if i not in self._extents:
+            rects = self.columns.get(i)
+            self._extents[i] = (min(r[1] for r in rects.values()), max(r[3] for r in rects.values())) \
+                if rects else None
+        return self._extents[i]
+
+    def _block_extent(self, b: int) -> tuple[float, float] | None:
+        key = ("block", b)
+        if key not in self._extents:
+            parts = [e for e in (self._column_extent(i) for i in range(b * BLOCK, (b + 1) * BLOCK)) if e is not None]
+            self._extents[key] = (min(p[0] for p in parts), max(p[1] for p in parts)) if parts else None
+        return self._extents[key]
 
     def _keys_near(self, r: Rect):
         """The occupied cells ``r`` covers (a query far larger than the index walks the occupied cells instead)."""
