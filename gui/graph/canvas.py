@@ -118,8 +118,16 @@ class GraphCanvas(QGraphicsView):
     def zoom_by(self, factor: float):
         self._fit_pending = False
         current = self.transform().m11()
-        factor = max(MIN_ZOOM / current, min(MAX_ZOOM / current, factor))
+        lowest = min(MIN_ZOOM, 0.8 * self._fitting_scale())   # a big graph may be zoomed out until it all shows
+        factor = max(lowest / current, min(MAX_ZOOM / current, factor))
         self.scale(factor, factor)
+
+    def _fitting_scale(self) -> float:
+        rect = self.graph_scene.nodes_bounding_rect()
+        if rect is None or rect.isEmpty():
+            return MIN_ZOOM
+        view = self.viewport().rect()
+        return min(view.width() / rect.width(), view.height() / rect.height())
 
     def showEvent(self, event):
         super().showEvent(event)

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QHelpEvent
+from PySide6.QtGui import QAction, QColor, QHelpEvent
 from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QLineEdit,
                                QListWidget, QScrollBar, QToolButton, QToolTip, QWidget)
 
-from gui.graph.items import HEADER_HEIGHT, NODE_HEIGHT, NODE_WIDTH
+from gui.graph.items import HEADER_HEIGHT, LABEL_TEXT, NODE_HEIGHT, NODE_WIDTH
 from gui.graph.workspace import GraphWorkspace
 
 
@@ -34,6 +34,11 @@ def visible(ws, x: float, y: float) -> tuple[float, float]:
     """The scene point (x, y) pixels right of and below the canvas's visible top-left corner (at zoom 1)."""
     origin = ws.canvas.mapToScene(QPoint(0, 0))
     return origin.x() + x, origin.y() + y
+
+
+def zoom_to(ws, scale: float):
+    """Zoom as the user does (the view then stops following the fit), to ``scale`` (1: the editor's natural size)."""
+    ws.canvas.zoom_by(scale / ws.canvas.transform().m11())
 
 
 def view_point(ws, scene_point) -> QPoint:
@@ -152,3 +157,23 @@ def reviewer_graph():
         g.add_formula(name, formula, pos=pos)
     g.set_output("f")
     return g
+
+
+def menu_action(mw, text: str) -> QAction:
+    for action in mw.findChildren(QAction):
+        if action.text().replace("&", "") == text:
+            return action
+    raise AssertionError(f"no menu action {text!r}")
+
+
+def label_ink(ws, key) -> int:
+    """Pixels of the label text colour inside the label's box, as drawn in the viewport."""
+    image = ws.canvas.viewport().grab().toImage()
+    rect = ws.canvas.mapFromScene(ws.scene.edges[key].tag.sceneBoundingRect()).boundingRect()
+    target, count = QColor(LABEL_TEXT), 0
+    for x in range(max(rect.left(), 0), min(rect.right(), image.width())):
+        for y in range(max(rect.top(), 0), min(rect.bottom(), image.height())):
+            c = image.pixelColor(x, y)
+            if abs(c.red() - target.red()) < 45 and abs(c.green() - target.green()) < 45 and c.blue() < 80:
+                count += 1
+    return count

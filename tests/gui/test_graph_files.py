@@ -7,7 +7,7 @@ import os
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QImage
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
 from engine.graph.fileformat import find_preset, load_graph
@@ -15,7 +15,7 @@ from gui.graph.files import SETTINGS_KEY
 from gui.graph.toolbar import export_dialog
 from gui.graph.workspace import GraphWorkspace
 from gui.session import Session
-from tests.gui.graph_helpers import open_workspace, place, type_into_node, visible
+from tests.gui.graph_helpers import menu_action, open_workspace, place, type_into_node, visible
 
 pytestmark = pytest.mark.gui
 
@@ -33,13 +33,6 @@ def window(qtbot, settings_dir, tmp_path):
     qtbot.waitExposed(mw)
     mw.show_workspace("graph")
     return mw
-
-
-def menu_action(mw, text: str) -> QAction:
-    for action in mw.findChildren(QAction):
-        if action.text().replace("&", "") == text:
-            return action
-    raise AssertionError(f"no menu action {text!r}")
 
 
 def test_save_and_reopen_through_the_file_menu(qtbot, window, tmp_path, monkeypatch):

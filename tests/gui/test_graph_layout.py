@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor
 
 from engine.graph.fileformat import list_presets
-from gui.graph.items import LABEL_TEXT
-from tests.gui.graph_helpers import build_chapter_graph, click_button, drag, node_point, place, visible
+from tests.gui.graph_helpers import (build_chapter_graph, click_button, drag, label_ink, node_point, place, visible,
+                                     zoom_to)
 
 pytestmark = pytest.mark.gui
 
@@ -28,7 +27,7 @@ def label_rects(ws) -> dict[tuple[str, str], QRectF]:
 def check_geometry(ws):
     """The overlaps the defect report found, measured in scene coordinates, at a zoom where labels are readable
     (zoomed out, labels are not drawn at all: test_graph_scale), with every label placed."""
-    ws.canvas.resetTransform()
+    zoom_to(ws, 1.0)
     ws.scene.ensure_layout()
     labels, nodes = label_rects(ws), {n: i.sceneBoundingRect() for n, i in ws.scene.nodes.items()}
     assert len(labels) == len(ws.document.graph.edges())   # every partial is shown
@@ -47,19 +46,6 @@ def check_geometry(ws):
         # a label sits on its own edge: the edge passes through (or within a few pixels of) its box
         box = labels[key].adjusted(-12, -12, 12, 12)
         assert any(box.contains(p) for p in points), f"label {key} is away from its edge"
-
-
-def label_ink(ws, key) -> int:
-    """Pixels of the label text colour inside the label's box, as drawn in the viewport."""
-    image = ws.canvas.viewport().grab().toImage()
-    rect = ws.canvas.mapFromScene(ws.scene.edges[key].tag.sceneBoundingRect()).boundingRect()
-    target, count = QColor(LABEL_TEXT), 0
-    for x in range(max(rect.left(), 0), min(rect.right(), image.width())):
-        for y in range(max(rect.top(), 0), min(rect.bottom(), image.height())):
-            c = image.pixelColor(x, y)
-            if abs(c.red() - target.red()) < 45 and abs(c.green() - target.green()) < 45 and c.blue() < 80:
-                count += 1
-    return count
 
 
 @pytest.mark.parametrize("preset", PRESETS)
