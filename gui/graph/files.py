@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from engine.graph.fileformat import GraphFileError, save_graph
 from gui.graph.document import GraphDocument
+from gui.graph.scene import LABEL_SCALE
 
 AUTOSAVE_DELAY_MS = 1500
 AUTOSAVE_PATTERN = "graph-autosave-*.gsgraph.json"
@@ -117,28 +118,33 @@ class Autosave(QObject):
 MAX_EXPORT_PIXELS = 12000   # the longer side of an exported PNG (a huge graph is scaled down to fit)
 
 
-def _render_rect(scene) -> QRectF | None:
-    scene.ensure_layout()
+def _render_rect(scene, labels: bool = True) -> QRectF | None:
+    scene.ensure_layout(labels)
     bounds = scene.layout.bounds()
     if bounds is None or not scene.nodes:
         return None
     rect = QRectF(bounds[0], bounds[1], bounds[2] - bounds[0], bounds[3] - bounds[1])
-    for edge in scene.shown_labels:
+    for edge in scene.shown_labels if labels else ():
         rect = rect.united(edge.tag.sceneBoundingRect())
     return rect.adjusted(-30, -30, 30, 30)
 
 
 def export_png(scene, path: str, scale: float = 2.0) -> None:
-    """The whole graph (not just the visible part) as a PNG, on the canvas colour, at ``scale`` × scene size."""
-    rect = _render_rect(scene)
+    """The whole graph (not just the visible part) as a PNG, on the canvas colour, at ``scale`` × scene size (less
+    for a graph too big for that; labels are left out when that makes them unreadable, as on screen)."""
+    rect = _render_rect(scene, labels=False)
     if rect is None:
         raise ValueError("the graph is empty: nothing to export")
     scale = min(scale, MAX_EXPORT_PIXELS / max(rect.width(), rect.height()))
+    labels = scale >= LABEL_SCALE
+    if labels:
+        rect = _render_rect(scene)
+        scale = min(scale, MAX_EXPORT_PIXELS / max(rect.width(), rect.height()))
     image = QImage(QSize(int(rect.width() * scale), int(rect.height() * scale)), QImage.Format.Format_ARGB32)
     image.fill(QColor("#fbfbfa"))
     painter = QPainter(image)
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-    with scene.every_item_drawn():
+    with scene.every_item_drawn(labels):
         scene.render(painter, QRectF(image.rect()), rect, Qt.AspectRatioMode.KeepAspectRatio)
     painter.end()
     if not image.save(path, "PNG"):

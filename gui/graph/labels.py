@@ -23,21 +23,50 @@ from gui.graph.spatial import GridIndex, Rect
 GAP = 2.0           # clear space kept around a label
 CELL = 160.0        # spatial index cell size for rects (scene units)
 EDGE_CELL = 10.0    # finer cells for which edges pass where
+BLOCK = 160.0       # ... filled a block at a time (a multiple of EDGE_CELL)
+CHUNK = 64          # points of a run sorted into blocks together
 FRACTIONS = sorted((i / 40 for i in range(4, 37)), key=lambda f: (abs(f - 0.5), f))
 MAX_PUSHED = 2
 
 
 class _Edges:
-    """Which edges pass through each small cell (to count the edges a label would cover)."""
+    """Which edges pass through each small cell (to count the edges a label would cover). The points are sorted
+    into blocks first; a block's small cells are filled only when a label is tried there, so placing a few labels
+    on a big graph does not pay for cells no label comes near."""
 
     def __init__(self, runs: dict[Hashable, Sequence[np.ndarray]]):
-        self.cells: dict[tuple[int, int], set] = defaultdict(set)
-        for key, parts in runs.items():
+        self.chunks: dict[tuple[int, int], list] = defaultdict(list)
+        self.keys = list(runs)
+        for n, (key, parts) in enumerate(runs.items()):
             for part in parts:
-                for i, j in np.unique(np.floor(np.asarray(part) / EDGE_CELL).astype(np.int64), axis=0).tolist():
-                    self.cells[i, j].add(key)
+                part = np.asarray(part, dtype=float)
+                for start in range(0, len(part), CHUNK):
+                    points = part[start:start + CHUNK]
+                    (x0, y0), (x1, y1) = np.floor(points.min(axis=0) / BLOCK), np.floor(points.max(axis=0) / BLOCK)
+                    for i in range(int(x0), int(x1) + 1):
+                        for j in range(int(y0), int(y1) + 1):
+                            self.chunks[i, j].append((n, points))
+        self.cells: dict[tuple[int, int], set] = defaultdict(set)
+        self.filled: set[tuple[int, int]] = set()
+
+    def _fill(self, block: tuple[int, int]) -> None:
+        self.filled.add(block)
+        chunks = self.chunks.get(block)
+        if not chunks:
+            return
+        points = np.concatenate([p for _, p in chunks])
+        owners = np.concatenate([np.full(len(p), n) for n, p in chunks])
+        low, high = np.array(block) * BLOCK, (np.array(block) + 1) * BLOCK
+        inside = np.all((points >= low) & (points < high), axis=1)
+        cells = np.floor(points[inside] / EDGE_CELL).astype(np.int64)
+        for i, j, n in np.unique(np.column_stack([cells, owners[inside]]), axis=0).tolist():
+            self.cells[i, j].add(self.keys[n])
 
     def crossing(self, r: Rect, own: Hashable) -> int:
+        for i in range(int(r[0] // BLOCK), int(r[2] // BLOCK) + 1):
+            for j in range(int(r[1] // BLOCK), int(r[3] // BLOCK) + 1):
+                if (i, j) not in self.filled:
+                    self._fill((i, j))
         found = set()
         for i in range(int(r[0] // EDGE_CELL) + 1, int(r[2] // EDGE_CELL)):
             for j in range(int(r[1] // EDGE_CELL) + 1, int(r[3] // EDGE_CELL)):
@@ -84,7 +113,7 @@ class _Placer:
         self._crossing = crossing
         self._edges: _Edges | None = None
         self.sizes = {key: sizes for key, _, sizes in requests}
-        self.centres = {key: [walk.at(f) for f in FRACTIONS] for key, walk in self.walks.items()}
+        self.centres = {key: walk.at_many(FRACTIONS) for key, walk in self.walks.items()}
         self._spots: dict[tuple[Hashable, int], list[Rect]] = {}
         self.placed: dict[Hashable, tuple[Rect, int]] = {}
 

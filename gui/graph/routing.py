@@ -338,6 +338,15 @@ class Walk:
         self.cumulative = np.concatenate(([0.0], np.cumsum(steps)))
         self.length = float(self.cumulative[-1])
 
+    def at_many(self, fractions: Sequence[float]) -> list[Point]:
+        """``at`` for each fraction, at once."""
+        if len(self.points) == 1 or self.length == 0:
+            return [(float(self.points[0][0]), float(self.points[0][1]))] * len(fractions)
+        targets = np.clip(np.asarray(fractions, dtype=float), 0.0, 1.0) * self.length
+        xs = np.interp(targets, self.cumulative, self.points[:, 0])
+        ys = np.interp(targets, self.cumulative, self.points[:, 1])
+        return list(zip(xs.tolist(), ys.tolist()))
+
     def at(self, fraction: float) -> Point:
         if len(self.points) == 1:
             return float(self.points[0][0]), float(self.points[0][1])

@@ -317,11 +317,11 @@ class GraphScene(QGraphicsScene):
     def schedule_layout(self):
         self._timer.start()
 
-    def ensure_layout(self):
-        """Finish the build, the routes and the labels at once (before exporting or measuring); labels are then
-        placed over the whole graph."""
+    def ensure_layout(self, labels: bool = True):
+        """Finish the build, the routes and (``labels``) the labels at once (before exporting or measuring); labels
+        are then placed over the whole graph."""
         self._timer.stop()
-        self._work(None, everywhere=True)
+        self._work(None, everywhere=labels)
 
     def _work(self, deadline: float | None, everywhere: bool = False):
         """Build, compute, route and label, until ``deadline`` (None: until done); then continue next turn."""
@@ -402,13 +402,18 @@ class GraphScene(QGraphicsScene):
             self.overview.rebuild(self.nodes.values(), self.edges.values())
 
     @contextmanager
-    def every_item_drawn(self):
-        """Draw the items, not the overview, while rendering the whole graph (an export)."""
+    def every_item_drawn(self, labels: bool = True):
+        """Draw the items, not the overview (and the labels only if ``labels``), while rendering the whole graph."""
         self.layer.show()
         self.overview.hide()
+        hidden = [] if labels else [e for e in self.shown_labels if e.tag.isVisible()]
+        for edge in hidden:
+            edge.tag.hide()
         try:
             yield
         finally:
+            for edge in hidden:
+                edge.tag.show()
             self._apply_level()
 
     def _label_rect(self) -> Rect | None:
