@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from engine.graph.fileformat import GraphFileError, save_graph
 from gui.graph.document import GraphDocument
-from gui.graph.scene import LABEL_SCALE
+from gui.graph.detail import LABEL_SCALE
 
 AUTOSAVE_DELAY_MS = 1500
 AUTOSAVE_PATTERN = "graph-autosave-*.gsgraph.json"

@@ -9,6 +9,11 @@ it). So every label reads "name = value" unless space forces the value alone. A 
 arrowheads, then crossing the fewest other edges, wins. When every spot is taken, the label may push one or two
 placed labels to other free spots; failing that (a very crowded graph) it takes the spot with the least overlap, so
 every label is still shown.
+
+The caller gives only the labels of one region (the view's surroundings) with the points of their edges inside it,
+and may pass labels that keep their spots (``fixed``) or would like to (``preferred``): see gui.graph.detail. The
+nodes and labels near a spot come from a grid index; which edges cross a spot is worked out only where a label is
+tried, so the cost follows the labels placed, not the size of the graph.
 """
 from __future__ import annotations
 

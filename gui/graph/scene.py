@@ -3,9 +3,7 @@ plus what the passes computed (values, adjoints, local partials) and what is hig
 
 Work is proportional to what a change touches: an edit updates the items it names, a value edit re-routes nothing,
 a moved node re-routes only the edges it reaches (gui.graph.edge_layout), and new numbers are set on the items in one
-batch and repainted once. Labels are placed only where they can be read: when the view is zoomed in to LABEL_SCALE
-or closer, for the edges passing the view (and a margin around it); zoomed further out they are hidden, and a big
-graph zoomed far out is drawn by one overview item (gui.graph.overview).
+batch and repainted once. What is drawn at each zoom, and where labels go, is gui.graph.detail's part.
 
 A graph of up to SYNC_NODES nodes is brought up to date within each model event, as before. A bigger one is built,
 routed and labelled a slice of at most SLICE seconds at a time (the view's surroundings first), so the window never
@@ -14,46 +12,26 @@ freezes; ``building`` and ``progress`` tell how far the build is, and ``ensure_l
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 
-import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+from PySide6.QtWidgets import QGraphicsScene
 
 from engine.graph import GraphError
-from gui.graph import routing
+from gui.graph.detail import LevelOfDetail, Layer
 from gui.graph.document import GraphDocument
 from gui.graph.edge_layout import EdgeLayout
-from gui.graph.items import NODE_HEIGHT, NODE_WIDTH, PORT_RADIUS, EdgeItem, NodeItem, to_scene
-from gui.graph.labels import place_labels
-from gui.graph.overview import OVERVIEW_MIN_NODES, OVERVIEW_SCALE, OverviewItem
+from gui.graph.items import EdgeItem, NodeItem, to_scene
+from gui.graph.overview import OverviewItem
 from gui.graph.spatial import Rect
 
-ARROW_ROOM = 12.0
 SYNC_NODES = 150        # graphs up to this size (every preset) are brought up to date at once
 SLICE = 0.03            # seconds of work per event-loop turn on a bigger graph
-LABEL_SCALE = 0.55      # labels are placed and drawn only at this zoom or closer
-REGION_MARGIN = 0.15    # labels are placed for the view and this fraction of its size around it
 BASE_RECT = QRectF(-2000, -2000, 4000, 4000)
 _FLUSH = QEvent.Type(QEvent.registerEventType())
 
 
-class _Layer(QGraphicsItem):
-    """The parent of every node, edge and label item: hidden at once when the overview stands in for them."""
-
-    def __init__(self):
-        super().__init__()
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
-
-    def boundingRect(self) -> QRectF:
-        return QRectF()
-
-    def paint(self, painter, option, widget=None):
-        pass
-
-
-class GraphScene(QGraphicsScene):
+class GraphScene(QGraphicsScene, LevelOfDetail):
     numbers_changed = Signal()      # values/adjoints were recomputed (or cleared)
     status = Signal(str)            # a message for the status bar
     progress = Signal(int, int)     # (items built, items to build) while a big graph is built
@@ -89,7 +67,7 @@ class GraphScene(QGraphicsScene):
         self._flush_posted = False
         self.setBackgroundBrush(QColor("#fbfbfa"))
         self.setSceneRect(BASE_RECT)
-        self.layer = _Layer()
+        self.layer = Layer()
         self.addItem(self.layer)
         self.overview = OverviewItem()
         self.overview.hide()
@@ -369,141 +347,6 @@ class GraphScene(QGraphicsScene):
                                .adjusted(-600, -600, 600, 600))
         if rect != self.sceneRect():
             self.setSceneRect(rect)
-
-    # --- level of detail ------------------------------------------------------------------------------------
-    def set_view(self, rect: QRectF, scale: float):
-        """Where the canvas looks and at what zoom: decides overview or items, and where labels are placed."""
-        if not shiboken6.isValid(self.overview):
-            return   # the scene is being destroyed
-        self.view_rect, self.view_scale = QRectF(rect), scale
-        self._apply_level()
-        if self.labels_readable:
-            if self.region is None or not _contains(self.region, _view(rect)):
-                self._labels_dirty = True
-                self._place_labels_when_ready()
-        elif self.shown_labels or self.region is not None:
-            self._hide_labels()
-
-    @property
-    def overview_shown(self) -> bool:
-        return len(self.nodes) >= OVERVIEW_MIN_NODES and self.view_scale < OVERVIEW_SCALE
-
-    @property
-    def labels_readable(self) -> bool:
-        """Labels are placed and drawn only when the zoom makes them readable."""
-        return self.view_scale >= LABEL_SCALE
-
-    def _apply_level(self):
-        overview = self.overview_shown
-        if overview != self.overview.isVisible():
-            self.layer.setVisible(not overview)
-            self.overview.setVisible(overview)
-        if overview and self.overview.stale:
-            self.overview.rebuild(self.nodes.values(), self.edges.values())
-
-    @contextmanager
-    def every_item_drawn(self, labels: bool = True):
-        """Draw the items, not the overview (and the labels only if ``labels``), while rendering the whole graph."""
-        self.layer.show()
-        self.overview.hide()
-        hidden = [] if labels else [e for e in self.shown_labels if e.tag.isVisible()]
-        for edge in hidden:
-            edge.tag.hide()
-        try:
-            yield
-        finally:
-            for edge in hidden:
-                edge.tag.show()
-            self._apply_level()
-
-    def _label_rect(self) -> Rect | None:
-        if self.view_rect is None:
-            return None
-        r, m = self.view_rect, REGION_MARGIN
-        return _view(r.adjusted(-r.width() * m, -r.height() * m, r.width() * m, r.height() * m))
-
-    def _hide_labels(self):
-        for edge in self.shown_labels:
-            edge.tag.hide()
-        self.shown_labels = set()
-        self._spots = {}
-        self.region = None
-
-    def _place_labels_when_ready(self, everywhere: bool = False):
-        """Place the labels of the edges passing the view's surroundings (or every label), once those edges are
-        routed; labels elsewhere are hidden until the view comes near them."""
-        if self.building or not self._labels_dirty:
-            return
-        if self.view_rect is None and not self.small and not everywhere:
-            return   # a big graph not yet in a view: labels wait for one
-        region = None if everywhere or self.view_rect is None else self._label_rect()
-        if region is not None and not self.labels_readable:
-            self._hide_labels()
-            return
-        if (self.layout.pending_near(region) if region is not None else self.layout.pending):
-            return   # the routes there are still coming; placed when they are
-        self._labels_dirty = False
-        self.region = region
-        self._place_labels(region)
-
-    def _place_labels(self, region: Rect | None):
-        whole = region if region is not None else _everything()
-        edges = self.layout.routes_near(whole) if region is not None else [e for e in self.edges.values() if e.route]
-        runs = {}
-        cache = self._runs if self._runs[0] == whole else (whole, {})
-        for edge in edges:
-            known = cache[1].get(edge)
-            if known is None or known[0] is not edge.route:
-                known = cache[1][edge] = (edge.route, routing.inside(edge.route, whole, 5.0))
-            if known[1]:
-                runs[edge] = known[1]
-        self._runs = cache
-        rects = list(self.layout.nodes.near(whole).values())
-        # a port lies inside its node's rect; listed again, covering it costs double when a crowded graph leaves a
-        # label no clear spot, so the label covers a node's text before the port the user drags from
-        obstacles = rects + [_port_rect(n) for n in self.layout.nodes.near(whole)]
-        if self.keep_clear is not None:
-            obstacles.append(_view(self.keep_clear))
-        # where it can, a label also keeps off the arrowheads just left of a node
-        arrows = [(r[0] - ARROW_ROOM, r[1], r[0], r[3]) for r in rects]
-        requests, fixed, preferred = self._label_requests(runs)
-        placed = place_labels(requests, runs, obstacles, arrows, fixed, preferred, name=lambda e: e.key)
-        for edge in self.shown_labels - set(placed):
-            edge.tag.hide()
-        for edge, (rect, form) in placed.items():
-            if edge not in fixed:
-                edge.tag.place(rect, form)
-            edge.tag.show()
-        self.shown_labels = set(placed)
-        self._spots = {e: (spot, e.route, e._label_for) for e, spot in placed.items()}
-
-    def _label_requests(self, runs: dict) -> tuple[list, dict, dict]:
-        """The labels to place, and those that keep their spots: a label whose edge, text and surroundings did not
-        change stays (fixed); one whose text changed keeps its spot if it is still clear."""
-        requests, fixed, preferred = [], {}, {}
-        for edge, parts in runs.items():
-            if edge.partial is None:
-                continue
-            sizes = edge.label_sizes()
-            before = self._spots.get(edge)
-            if before is not None and before[1] is edge.route and not self._blocked(before[0][0]):
-                (rect, form), text = before[0], before[2]
-                if text == edge._label_for:
-                    fixed[edge] = (rect, form)
-                    continue
-                w, h = sizes[form]
-                cx, cy = (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
-                preferred[edge] = ((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), form)
-            requests.append((edge, max(parts, key=len), sizes))
-        return requests, fixed, preferred
-
-    def _blocked(self, rect: Rect) -> bool:
-        """Whether a node (or the callout's area) now covers a label placed at ``rect``."""
-        if self.layout.nodes.near(rect):
-            return True
-        return self.keep_clear is not None and self.keep_clear.intersects(QRectF(QPointF(rect[0], rect[1]),
-                                                                                   QPointF(rect[2], rect[3])))
-
     # --- highlighting ---------------------------------------------------------------------------------------
     def highlight(self, nodes=(), edges=()):
         nodes, edges = set(nodes), set(edges)
@@ -519,13 +362,6 @@ class GraphScene(QGraphicsScene):
                 changed = True
         if changed:
             self.refresh_overview()
-
-    def refresh_overview(self):
-        """Node or edge states changed: the overview draws them again (now if shown)."""
-        self.overview.stale = True
-        if self.overview.isVisible():
-            self.overview.rebuild(self.nodes.values(), self.edges.values())
-
     def highlighted_items(self) -> tuple[set[str], set[tuple[str, str]]]:
         return ({n for n, i in self.nodes.items() if i.highlighted},
                 {k for k, e in self.edges.items() if e.highlighted})
@@ -552,21 +388,3 @@ class GraphScene(QGraphicsScene):
                 self.layout.node_placed(item)
         self.overview.stale = True
         self.schedule_layout()
-
-
-def _port_rect(item: NodeItem) -> Rect:
-    p = item.pos()
-    x, y = p.x() + NODE_WIDTH, p.y() + NODE_HEIGHT / 2
-    return x - PORT_RADIUS, y - PORT_RADIUS, x + PORT_RADIUS, y + PORT_RADIUS
-
-
-def _view(r: QRectF) -> Rect:
-    return r.left(), r.top(), r.right(), r.bottom()
-
-
-def _contains(outer: Rect, inner: Rect) -> bool:
-    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
-
-
-def _everything() -> Rect:
-    return -1e12, -1e12, 1e12, 1e12

@@ -15,7 +15,7 @@ from engine.graph.fileformat import load_graph, save_graph
 from engine.graph.samples import random_graph
 from gui.graph import opening
 from gui.graph.items import ADJOINT_TEXT, HEADER_HEIGHT, LABEL_TEXT, NODE_WIDTH, SPREAD, VALUE_TEXT
-from gui.graph.scene import LABEL_SCALE
+from gui.graph.detail import LABEL_SCALE
 from tests.gui.graph_helpers import click_button, label_ink, menu_action, zoom_to
 
 pytestmark = pytest.mark.gui
