@@ -180,6 +180,8 @@ class LevelOfDetail:
 
     def refresh_overview(self):
         """Node or edge states changed: the overview draws them again (now if shown)."""
+        if not shiboken6.isValid(self.overview):
+            return   # the scene is being destroyed
         self.overview.stale = True
         if self.overview.isVisible():
             self.overview.rebuild(self.nodes.values(), self.edges.values())

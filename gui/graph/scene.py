@@ -78,6 +78,7 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
         self._timer.timeout.connect(lambda: self._work(time.perf_counter() + SLICE))
         self.graph.subscribe(self._on_graph_event)
         document.slots_changed.connect(self._sync_all_contents)
+        self.selectionChanged.connect(self.refresh_overview)   # the overview outlines selected nodes too
         self.sync()
 
     def detach(self):
