@@ -109,9 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
                                  "and chain-rule graphs. Each command takes --json for one JSON object.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
-    from engine import cli_commands, graph_cli
+    from engine import cli_commands, graph_cli, matrix_cli
     cli_commands.register(subparsers)
     graph_cli.register(subparsers)
+    matrix_cli.register(subparsers)
     return parser
 
 
