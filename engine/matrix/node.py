@@ -173,9 +173,11 @@ def forward(roots: Iterable[ShapedExpression], values: Mapping[str, object] | No
             **kwargs) -> dict[ShapedExpression, np.ndarray]:
     """Every node's value (a 2-D array) for the given variable values; shared nodes are computed once."""
     values = {**(values or {}), **kwargs}
+    roots = list(roots)
+    order = roots[0].nodes() if len(roots) == 1 else topological_order(roots)
     result: dict[ShapedExpression, np.ndarray] = {}
     with np.errstate(all="ignore"):
-        for node in topological_order(roots):
+        for node in order:
             if not node.args:
                 result[node] = leaf_value(node, values)
             else:

@@ -9,7 +9,9 @@ Vector-Jacobian products are written once against an ``ops`` namespace (``add su
 ones eye``). Given symbolic builders (:mod:`engine.matrix.build`) a rule returns a shaped expression — the gradient
 formula; given numpy (:data:`engine.matrix.grad.NUMERIC_OPS`) the same rule returns arrays — a numeric backward pass.
 A VJP gets ``(ops, g, out, *args)``: the adjoint of the output ``g`` (output's shape), the output ``out`` and the
-arguments, and returns the adjoint contribution for its argument (or None for zero). A contribution to a scalar
+arguments, and returns the adjoint contribution for its argument (or None for zero). Scalar factors are combined
+before they meet a large array (``(g/out).*a``, not ``g.*(a/out)``): one pass over the array instead of two when
+the rule runs numerically. A contribution to a scalar
 argument that was broadcast may come in the output's shape; the caller sums it (:func:`unbroadcast`).
 
 Values are always 2-D float64 arrays; a scalar is a (1, 1) array.
@@ -190,12 +192,12 @@ def _table() -> dict[str, Rule]:
         Rule("norm1", 1, _reduce, lambda a: _scalar(np.sum(np.abs(a))),
              (lambda o, g, out, a: o.mul(g, o.fn("sign", a)),), "function", "norm1",
              description="sum of absolute values"),
-        Rule("norm2", 1, _reduce, _norm2, (lambda o, g, out, a: o.mul(g, o.div(a, out)),), "function", "norm2",
+        Rule("norm2", 1, _reduce, _norm2, (lambda o, g, out, a: o.mul(o.div(g, out), a),), "function", "norm2",
              description="Euclidean (vector) or Frobenius (matrix) norm"),
         Rule("tr", 1, _square("tr", False), lambda a: _scalar(np.trace(a)),
              (lambda o, g, out, a: o.mul(g, o.eye(a.shape[0])),), "function", "tr", description="trace"),
         Rule("det", 1, _square("det", False), lambda a: _scalar(np.linalg.det(a)),
-             (lambda o, g, out, a: o.mul(g, o.mul(out, o.T(o.fn("inv", a)))),), "function", "det",
+             (lambda o, g, out, a: o.mul(o.mul(g, out), o.T(o.fn("inv", a))),), "function", "det",
              description="determinant"),
         Rule("logdet", 1, _square("logdet", False), _logdet, (lambda o, g, out, a: o.mul(g, o.T(o.fn("inv", a))),),
              "function", "logdet", description="log of a positive determinant"),
