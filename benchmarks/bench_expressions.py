@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.timing import median_seconds  # noqa: E402
 from engine import evaluate_many, parse  # noqa: E402
-from engine.autodiff import hessian  # noqa: E402
-from engine.expression import clear_plan_cache  # noqa: E402
+from engine.expr.autodiff import hessian  # noqa: E402
+from engine.expr.evaluation import clear_plan_cache  # noqa: E402
 
 NESTED = "(((w+x+y+z)^2+(w+x-y-z)^2)^2+((w+x+y+z)^2-(w+x-y-z)^2)^2)^2"
 

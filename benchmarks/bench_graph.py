@@ -37,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.timing import median_seconds  # noqa: E402
 from engine import evaluate_many  # noqa: E402
-from engine import expression as E  # noqa: E402
-from engine.graph_samples import layered, random_graph  # noqa: E402
+from engine.expr import build as E  # noqa: E402
+from engine.graph.samples import layered, random_graph  # noqa: E402
 
 WARM_UP = 3
 

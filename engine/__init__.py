@@ -1,17 +1,12 @@
 """Gradscape's calculus engine: pure Python + numpy, no Qt.
 
-The public surface most callers need is re-exported here; see docs/ARCHITECTURE.md for the modules.
+The public surface most callers need is re-exported here; see docs/ARCHITECTURE.md for the subpackages.
 """
-from engine.autodiff import directional_derivative
-from engine.expression import Expression, evaluate_many, topological_order
-from engine.parser import ParseError, parse
-# after the core above: these modules import it from this package
-from engine.critical import critical_points
+from engine.analysis import analyze_point, critical_points, taylor_model
+from engine.expr import Expression, ParseError, directional_derivative, evaluate_many, parse, topological_order
 from engine.graph import Graph, GraphError
+from engine.optim import Descent, Objective, descend
 from engine.matrix import ShapeError, ShapedExpression, parse_matrix
-from engine.objective import Objective
-from engine.optimizers import Descent, descend
-from engine.taylor import analyze_point, taylor_model
 
 __all__ = ["Expression", "ParseError", "parse", "evaluate_many", "directional_derivative", "topological_order",
            "critical_points", "analyze_point", "taylor_model", "Objective", "Descent", "descend", "Graph",

@@ -11,7 +11,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from engine import Expression, parse
-from engine.objective import Objective
+from engine.optim.objective import Objective
 
 DEFAULT_FUNCTION = "x*exp(-x^2 - y^2)"
 DEFAULT_RANGE = (-2.0, 2.0)
@@ -88,7 +88,7 @@ class Session(QObject):
 
     def plotted_expression(self) -> Expression:
         """The function of the axis variables alone (other variables replaced by their fixed values)."""
-        from engine.expression import const
+        from engine.expr.build import const
         if not self.fixed:
             return self.expression
         return self.expression.substitute({k: const(v) for k, v in self.fixed.items()})

@@ -139,10 +139,10 @@ def hessian(expr: ShapedExpression, name: str) -> ShapedExpression:
     """The Hessian with respect to a scalar or vector variable as a matrix formula: the gradient of
     ``dot(u, grad)`` is ``H*u`` for a probe direction u, and H is read off. ValueError when it has no such form
     (e.g. ``diag(exp(x))`` of ``sum(exp(x))``: there is no diag in the syntax)."""
-    g = expr.grad(name)
+    g = gradients(expr, [name])[name]
     shape = expr.variables[name]
     if shape == SCALAR:
-        return g.grad(name) if name in g.variables else SYMBOLIC_OPS.zeros(SCALAR)
+        return gradients(g, [name])[name] if name in g.variables else SYMBOLIC_OPS.zeros(SCALAR)
     if shape[1] != 1:
         raise ValueError(f"a Hessian formula is offered for a scalar or vector variable, not {describe(shape)}")
     if name not in g.variables:

@@ -25,7 +25,10 @@ _INTERNED: "weakref.WeakValueDictionary[tuple, ShapedExpression]" = weakref.Weak
 
 class ShapedExpression:
     """A node of a shaped expression DAG. ``op`` is a key of ``RULES``; ``args`` the argument nodes; ``attr`` the
-    leaf's data: ``(name, shape)`` for a variable, the float for a constant, the shape for ones/zeros/eye."""
+    leaf's data: ``(name, shape)`` for a variable, the float for a constant, the shape for ones/zeros/eye.
+
+    ``grad``, ``hessian``, ``str`` and ``repr`` come from :mod:`engine.matrix.methods` (attached by the package, so
+    that this module imports none of the modules that build on it)."""
 
     __slots__ = ("op", "args", "attr", "shape", "_order", "_variables", "_grads", "__weakref__")
 
@@ -75,27 +78,6 @@ class ShapedExpression:
         given flat). A float for a scalar expression, else an array of ``self.shape``. Extra names are ignored."""
         result = evaluate_many([self], values, **kwargs)[0]
         return float(result[0, 0]) if self.shape == SCALAR else result
-
-    def grad(self, name: str) -> "ShapedExpression":
-        """The gradient with respect to variable ``name``, in its shape (denominator layout), as a shaped
-        expression. The expression must be scalar."""
-        if name not in self._grads:
-            from engine.matrix.grad import gradients
-            self._grads.update(gradients(self, [name]))
-        return self._grads[name]
-
-    def hessian(self, name: str) -> "ShapedExpression":
-        """The Hessian with respect to a scalar or vector variable, as a matrix formula (ValueError if none)."""
-        from engine.matrix.grad import hessian
-        return hessian(self, name)
-
-    def __str__(self) -> str:
-        from engine.matrix.printing import to_text
-        return to_text(self)
-
-    def __repr__(self) -> str:
-        text = str(self)
-        return f"<ShapedExpression {describe(self.shape)}: {text[:200]}{'…' if len(text) > 200 else ''}>"
 
 
 def make(op: str, args: tuple = (), attr=None, shape: Shape | None = None) -> ShapedExpression:

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
-from engine import ParseError
+from engine.expr.parser import ParseError
 from engine.matrix import build as B
 from engine.matrix.node import ShapedExpression
 from engine.matrix.rules import CONSTANT_FUNCTIONS, FUNCTIONS, RULES

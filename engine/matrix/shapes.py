@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
-from engine import ParseError
+from engine.expr.parser import ParseError
 
 Shape = tuple[int, int]
 SCALAR: Shape = (1, 1)

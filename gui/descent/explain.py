@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.optimizer_steps import hessian_shape
+from engine.optim.steps import hessian_shape
 
 from gui.descent.frames import RunFrame
 from gui.descent.runs import point_text

@@ -6,20 +6,22 @@ a temporary file that replaces the target only when complete.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Callable
 
 from PIL import Image
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QBuffer, QIODevice, QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
-from engine.graph_io import _file_mode   # keep the permissions a file would normally get (mkstemp's are 0600)
+from engine.files import FileError, atomic_write
 
 MAX_FRAMES = 240
 GIF_WIDTH = 900
+
+
+class _Cancelled(Exception):
+    """The user cancelled while the GIF was being encoded: the temporary is dropped, the target left alone."""
 
 
 def qimage_to_pil(image: QImage) -> Image.Image:
@@ -30,18 +32,12 @@ def qimage_to_pil(image: QImage) -> Image.Image:
 
 
 def save_image_atomically(image: QImage, path: str) -> None:
-    """Write a PNG next to ``path`` and move it into place, so a failure never leaves half a file."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(suffix=".png", dir=target.parent or ".")
-    os.close(fd)
-    try:
-        os.chmod(tmp, _file_mode(target))   # mkstemp's owner-only mode must not reach the saved file
-        if not image.save(tmp, "PNG"):
-            raise OSError(f"could not write an image to {target.parent}")
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    """Write a PNG atomically (see :func:`engine.files.atomic_write`), so a failure never leaves half a file."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise OSError(f"could not encode an image for {Path(path).name}")
+    atomic_write(path, bytes(buffer.data()))
 
 
 def frame_steps(last_step: int, max_frames: int = MAX_FRAMES) -> list[int]:
@@ -121,25 +117,23 @@ class GifExporter(QObject):
         """Encode to a temporary file and move it into place unless cancelled first. Any failure (PIL raises
         ValueError, MemoryError, …) becomes a message: the thread must never die silently."""
         target = Path(self.path)
-        tmp = None
-        try:
-            fd, tmp = tempfile.mkstemp(suffix=".gif", dir=target.parent or ".")
-            os.close(fd)
-            os.chmod(tmp, _file_mode(target))
-            durations = [self._frame_ms] * (len(self._frames) - 1) + [max(1200, self._frame_ms)]
-            self._frames[0].save(tmp, format="GIF", save_all=True, append_images=self._frames[1:],
+        durations = [self._frame_ms] * (len(self._frames) - 1) + [max(1200, self._frame_ms)]
+
+        def encode(stream) -> None:
+            self._frames[0].save(stream, format="GIF", save_all=True, append_images=self._frames[1:],
                                  duration=durations, loop=0, disposal=1)
             with self._lock:
-                if not self._cancelled:
-                    os.replace(tmp, target)
-                    self._saved = True
-        except OSError as exc:
-            self._write_error = f"could not write {target.name}: {exc.strerror or exc}"
+                if self._cancelled:
+                    raise _Cancelled
+        try:
+            atomic_write(target, encode)
+            self._saved = True
+        except _Cancelled:
+            pass
+        except (OSError, FileError) as exc:
+            self._write_error = f"could not write {target.name}: {getattr(exc, 'strerror', None) or exc}"
         except Exception as exc:  # noqa: BLE001 - reported to the user, see the docstring
             self._write_error = f"could not encode the GIF: {exc or type(exc).__name__}"
-        finally:
-            if tmp is not None and not self._saved and os.path.exists(tmp):
-                os.remove(tmp)
 
     def _check_writer(self) -> None:
         if self._writer is not None and not self._writer.is_alive():

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.optimizers import newton_explain
+from engine.optim.descent import newton_explain
 from gui.descent.geometry import inside_box
 from gui.descent.runs import Run, RunsModel
 

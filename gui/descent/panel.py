@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QColorDialog, QComboBox, QFormLayout, QGroupBox, 
                                QListWidget, QListWidgetItem, QMenu, QPushButton, QSlider, QSpinBox, QToolButton,
                                QVBoxLayout, QWidget)
 
-from engine.optimizers import METHODS
+from engine.optim.descent import METHODS
 from gui.descent.commands import (AddRunCommand, RemoveRunCommand, SetColourCommand, SetHyperparameterCommand,
                                   SetMethodCommand, SetStartCommand)
 from gui.descent.hyper_row import HyperRow

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.objective import Objective
-from engine.optimizers import METHODS, Descent
+from engine.optim.objective import Objective
+from engine.optim.descent import METHODS, Descent
 
 SCALED_METHODS = ("gd", "momentum", "nesterov")
 TRIAL_STEPS = 120

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from engine.objective import Objective
-from engine.optimizers import METHODS, Descent, validate_hyperparameters
+from engine.optim.objective import Objective
+from engine.optim.descent import METHODS, Descent, validate_hyperparameters
 from gui.descent.rates import default_learning_rate, keeps_decreasing
 from gui.descent.verdict import Verdict, stopping_verdict
 

@@ -10,8 +10,8 @@ from itertools import product
 
 import numpy as np
 
-from engine.objective import Objective
-from engine.taylor import vector_norm
+from engine.optim.objective import Objective
+from engine.analysis.taylor import vector_norm
 
 # fractions of each range, tried in order (the first one is the start users have seen so far)
 FRACTIONS_1D = (0.3, 0.8, 0.7, 0.2, 0.45, 0.6, 0.9, 0.1, 0.55, 0.35)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.objective import Objective
+from engine.optim.objective import Objective
 from gui.descent.starts import function_scale, is_critical
 
 ZERO_CURVATURE = 1e-4   # an eigenvalue this small, relative to f's typical curvature over the box, counts as 0

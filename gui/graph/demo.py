@@ -1,7 +1,7 @@
 """A telling state for screenshots: the chapter's four-input graph after backward, one path from y highlighted."""
 from __future__ import annotations
 
-from engine.graph_io import find_preset, load_graph
+from engine.graph.fileformat import find_preset, load_graph
 
 
 def show_demo(workspace) -> None:

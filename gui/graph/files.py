@@ -14,7 +14,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRectF, QSettings, QSize, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from engine.graph_io import GraphFileError, save_graph
+from engine.graph.fileformat import GraphFileError, save_graph
 from gui.graph.document import GraphDocument
 
 AUTOSAVE_DELAY_MS = 1500

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QToolBar, QToolButton
 
-from engine.graph_io import list_presets
+from engine.graph.fileformat import list_presets
 from gui.graph import tools as T
 from gui.graph.files import export_png, export_svg
 

@@ -12,8 +12,8 @@ from PySide6.QtCore import QCoreApplication, QMetaMethod, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout,
                                QWidget)
 
-from engine.graph import Graph, GraphError, graph_objective
-from engine.graph_io import GraphFileError, find_preset, list_presets, load_graph, save_graph
+from engine.graph import Graph, GraphError, graph_from_expression, graph_objective
+from engine.graph.fileformat import GraphFileError, find_preset, list_presets, load_graph, save_graph
 from gui.graph.backprop import BackpropAnimation
 from gui.graph.canvas import GraphCanvas
 from gui.graph.document import GraphDocument
@@ -210,7 +210,7 @@ class GraphWorkspace(QWidget):
         """Expand a typed function into an editable graph (one node per operation)."""
         values = dict(self.session.fixed) if self.session is not None else None
         try:
-            graph = Graph.from_expression(expression, values)
+            graph = graph_from_expression(expression, values)
         except GraphError as exc:
             self.show_status(f"Cannot expand {expression}: {exc}", error=True)
             return

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from engine import Expression
-from engine.taylor import PointAnalysis, TaylorModel, vector_norm
+from engine.analysis.taylor import PointAnalysis, TaylorModel, vector_norm
 from gui.surface.inspector import parse_vector, vector_text
 from gui.views.ticks import format_number
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from engine.critical import Cancelled, critical_points
+from engine.analysis.critical import Cancelled, critical_points
 from gui.surface.inspector import vector_text
 from gui.surface.overlays import KIND_COLORS, kind_color
 from gui.views.ticks import format_number

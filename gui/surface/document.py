@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from engine import ParseError, parse
-from engine.graph_io import _file_mode
+from engine.files import atomic_write, loads_json, read_capped
 from gui.session import check_axes, check_range
 
 FORMAT, VERSION = "gradscape.surface", 1
@@ -117,30 +114,9 @@ def check_function_text(text: str, *, from_graph: bool = False) -> None:
 
 
 def load_document(path: str) -> SurfaceDocument:
-    if os.path.getsize(path) > MAX_BYTES:
-        raise ValueError("the file is too large to be a surface file")
-    with open(path, encoding="utf-8") as handle:
-        try:
-            data = json.load(handle)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"not valid JSON ({error.msg}, line {error.lineno})") from None
-    return document_from_json(data)
+    return document_from_json(loads_json(read_capped(path, MAX_BYTES), "surface file"))
 
 
 def save_document(document: SurfaceDocument, path: str) -> None:
-    """Write to a temporary file in the same folder, flush it to disk, then replace the target in one step; the file
-    keeps an existing file's permissions (a new one gets the umask's, not mkstemp's owner-only ones)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temp = tempfile.mkstemp(prefix=".gradscape-", suffix=".tmp", dir=folder)
-    try:
-        os.chmod(temp, _file_mode(Path(path)))
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(document.to_json(), out, indent=2, ensure_ascii=False)
-            out.write("\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.remove(temp)
-        raise
+    """Atomic (see :func:`engine.files.atomic_write`); the file keeps an existing file's permissions."""
+    atomic_write(path, json.dumps(document.to_json(), indent=2, ensure_ascii=False) + "\n")

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget)
 
 from engine import ParseError, parse
-from engine.taylor import PointAnalysis, vector_norm
+from engine.analysis.taylor import PointAnalysis, vector_norm
 from gui.surface.point_context import PointContext
 from gui.views.ticks import format_number
 

@@ -15,7 +15,7 @@ import pyqtgraph.opengl as gl
 from OpenGL import GL
 from PySide6.QtCore import QRectF
 
-from engine.taylor import vector_norm
+from engine.analysis.taylor import vector_norm
 from gui.surface.regions import fill_image, mask_outline, nearest_samples, region_mask
 from gui.views.contour_lines import contour_segments
 from gui.views.surface_view import grid_faces

@@ -11,7 +11,7 @@ from functools import lru_cache
 import numpy as np
 
 from engine import evaluate_many
-from engine.taylor import GRADIENT_TOL, second_derivative_test, vector_norm
+from engine.analysis.taylor import GRADIENT_TOL, second_derivative_test, vector_norm
 
 SCALE_SAMPLES = 9   # per plotted axis: where the typical |∇f| and curvature are measured
 

@@ -12,8 +12,8 @@ from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (QLabel, QScrollArea, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout,
                                QWidget)
 
-from engine.critical import critical_points
-from engine.taylor import analyze_point
+from engine.analysis.critical import critical_points
+from engine.analysis.taylor import analyze_point
 from gui.surface import document as doc
 from gui.surface.approximation import ApproximationPanel
 from gui.surface.commands import (ChangeFunctionCommand, MovePointCommand, SetFixedCommand, SetRangeCommand)

@@ -2,7 +2,7 @@
 from hypothesis import strategies as st
 
 from engine.graph import Graph
-from engine.graph_nodes import parse_formula
+from engine.graph.nodes import parse_formula
 
 
 def assert_invariants(g: Graph) -> None:

@@ -8,10 +8,10 @@ import sympy as sp
 from hypothesis import assume, given, settings
 
 from engine import directional_derivative, parse
-from engine import expression as E
-from engine.autodiff import adjoints, gradient, hessian, local_partial
-from engine.expression import topological_order
-from engine.primitives import PRIMITIVES
+from engine.expr import build as E
+from engine.expr.autodiff import adjoints, gradient, hessian, local_partial
+from engine.expr.build import topological_order
+from engine.expr.primitives import PRIMITIVES
 from tests.engine.core_strategies import VARIABLES, formulas, points
 
 NESTED = "(((w+x+y+z)^2+(w+x-y-z)^2)^2+((w+x+y+z)^2-(w+x-y-z)^2)^2)^2"

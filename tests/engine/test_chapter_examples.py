@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from engine import parse
-from engine.critical import critical_points
-from engine.taylor import analyze_point, taylor_model
+from engine.analysis.critical import critical_points
+from engine.analysis.taylor import analyze_point, taylor_model
 
 ROOT = Path(__file__).resolve().parents[2]
 E1 = math.exp(-1.0)

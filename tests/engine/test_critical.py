@@ -9,8 +9,8 @@ import json
 
 from engine import parse
 from engine.cli import main
-from engine.critical import Cancelled, critical_points, start_points
-from engine.objective import Objective
+from engine.analysis.critical import Cancelled, critical_points, start_points
+from engine.optim.objective import Objective
 from tests.engine.differences import central_gradient
 
 BOX2 = [(-2.0, 2.0), (-2.0, 2.0)]

@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import evaluate_many, parse
-from engine import expression as E
-from engine.evaluation import CHUNK, EvaluationPlan
-from engine.expression import topological_order
-from engine.primitives import PRIMITIVES
+from engine.expr import build as E
+from engine.expr.evaluation import CHUNK, EvaluationPlan
+from engine.expr.build import topological_order
+from engine.expr.primitives import PRIMITIVES
 from tests.engine.core_strategies import VARIABLES, formulas
 
 GRID = {"x": np.linspace(-1.4, 1.3, 7), "y": np.linspace(0.9, -1.2, 7), "z": np.linspace(-0.3, 0.8, 7)}
@@ -288,8 +288,8 @@ def test_substitute_keeps_sharing_and_simplifies():
 
 def test_str_of_an_expression_whose_text_would_be_astronomical_describes_it_instead():
     # 60 layers of two nodes, each using both nodes of the layer below: a small DAG whose text doubles per layer
-    from engine import expression as E
-    from engine.printing import TextTooLong, to_text
+    from engine.expr import build as E
+    from engine.expr.printing import TextTooLong, to_text
     a, b = E.var("x"), E.var("y")
     for _ in range(60):
         a, b = E.apply("sin", E.mul(a, b)), E.apply("cos", E.add(a, b))

@@ -6,9 +6,9 @@ import os
 import pytest
 from hypothesis import given, settings
 
-from engine.graph_io import (MAX_FILE_BYTES, PRESET_DIR, GraphFileError, find_preset, graph_from_dict,
+from engine.graph.fileformat import (MAX_FILE_BYTES, PRESET_DIR, GraphFileError, find_preset, graph_from_dict,
                              list_presets, load_graph, loads_graph, preset_details, save_graph)
-from engine.graph_samples import PRESETS, four_inputs
+from engine.graph.samples import PRESETS, four_inputs
 from tests.engine.graph_helpers import random_dags
 
 GOOD = {"format": "gradscape.graph", "version": 1, "output": "f",

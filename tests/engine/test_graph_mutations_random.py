@@ -3,7 +3,7 @@ step, and undoing every accepted mutation walks the graph back through exactly t
 import random
 
 from engine.graph import Graph, GraphError
-from engine.graph_io import graph_from_dict, graph_to_dict
+from engine.graph.fileformat import graph_from_dict, graph_to_dict
 from tests.engine.graph_helpers import Mirror, assert_invariants
 
 SEQUENCES = 200

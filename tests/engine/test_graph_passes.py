@@ -8,10 +8,10 @@ import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings
 
-from engine import expression as E
+from engine.expr import build as E
 from engine import parse
-from engine.graph import Graph, graph_objective
-from engine.graph_samples import four_inputs, layered, three_paths
+from engine.graph import Graph, graph_from_expression, graph_objective
+from engine.graph.samples import four_inputs, layered, three_paths
 from tests.engine.graph_helpers import random_dags
 
 def central_difference(g: Graph, name: str, h: float = 1e-6) -> float:
@@ -128,7 +128,7 @@ def test_forward_mode_takes_one_sweep_per_input_and_agrees_with_backward():
 def test_expanding_an_expression_gives_one_node_per_operation_and_compiles_back(text):
     f = parse(text)
     values = {"x": 0.3, "y": -0.7}
-    g = Graph.from_expression(f, values)
+    g = graph_from_expression(f, values)
     operations = [n for n in E.topological_order([f]) if n.op not in ("var", "const")]
     assert len(g.nodes) == len(f.variables) + max(len(operations), 0 if f.variables else 1)
     assert set(g.inputs) == set(f.variables)
@@ -143,7 +143,7 @@ def test_expanding_an_expression_gives_one_node_per_operation_and_compiles_back(
 
 
 def test_expanded_names_are_readable():
-    g = Graph.from_expression(parse("x*exp(-x^2-y^2)"))
+    g = graph_from_expression(parse("x*exp(-x^2-y^2)"))
     assert set(g.nodes) == {"x", "y", "pow1", "pow2", "neg1", "sub1", "exp1", "mul1"}
     assert g.output == "mul1" and g.nodes["exp1"].formula == "exp(sub1)"
 
@@ -166,7 +166,7 @@ def test_graph_objective_gradient_comes_from_the_backward_pass_and_hessian_from_
 
 
 def test_compiled_text_is_given_only_when_it_is_small():
-    from engine.graph_expand import compiled_text
+    from engine.graph.compile import compiled_text
     text = compiled_text(four_inputs())
     assert parse(text).evaluate(w=-1.0, x=0.0, y=-2.0, z=1.0) == 1024.0
     assert compiled_text(layered(60)) is None   # 2⁶⁰ paths: the text would never end

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from engine import ParseError, parse
-from engine import expression as E
-from engine.parser import MAX_DEPTH
+from engine.expr import build as E
+from engine.expr.parser import MAX_DEPTH
 
 HOSTILE = [
     "__import__('os').system('echo hacked')",

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from engine import parse
-from engine.objective import Objective
-from engine.optimizers import METHODS, Descent, descend, newton_explain
-from engine.taylor import taylor_model
+from engine.optim.objective import Objective
+from engine.optim.descent import METHODS, Descent, descend, newton_explain
+from engine.analysis.taylor import taylor_model
 
 # f = x^2 + 3y^2 from (1, 1): the gradient (2x, 6y) is (2, 6) there.
 BOWL = "x^2 + 3*y^2"

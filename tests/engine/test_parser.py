@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from engine import ParseError, parse
-from engine.parser import MAX_DEPTH, MAX_LENGTH
-from engine.primitives import FUNCTIONS
+from engine.expr.parser import MAX_DEPTH, MAX_LENGTH
+from engine.expr.primitives import FUNCTIONS
 
 X, Y = 0.7, -1.3
 

@@ -6,8 +6,8 @@ import pytest
 import sympy
 
 from engine import parse
-from engine.objective import Objective
-from engine.taylor import analyze_point, model_from_derivatives, second_derivative_test, taylor_model
+from engine.optim.objective import Objective
+from engine.analysis.taylor import analyze_point, model_from_derivatives, second_derivative_test, taylor_model
 from tests.engine.differences import central_gradient
 
 E1 = math.exp(-1.0)

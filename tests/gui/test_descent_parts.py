@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from engine import parse
-from engine.objective import Objective
-from engine.optimizers import newton_explain
+from engine.optim.objective import Objective
+from engine.optim.descent import newton_explain
 from gui.descent.export import frame_steps
 from gui.descent.geometry import (densify, inside_box, level_curves, model_grid, model_levels, segment_pairs)
 from gui.descent.runs import RunSpec, RunsModel

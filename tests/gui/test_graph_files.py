@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
-from engine.graph_io import find_preset, load_graph
+from engine.graph.fileformat import find_preset, load_graph
 from gui.graph.files import SETTINGS_KEY
 from gui.graph.toolbar import export_dialog
 from gui.graph.workspace import GraphWorkspace

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor
 
-from engine.graph_io import list_presets
+from engine.graph.fileformat import list_presets
 from gui.graph.items import LABEL_TEXT
 from tests.gui.graph_helpers import build_chapter_graph, click_button, drag, node_point, place, visible
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from engine import parse
-from engine.objective import Objective
+from engine.optim.objective import Objective
 from tests.gui.surface_helpers import settle, show_side_tab
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from engine.taylor import vector_norm
+from engine.analysis.taylor import vector_norm
 from gui.session import Session
 from gui.surface.overlays import KIND_COLORS
 from gui.surface.workspace import SurfaceWorkspace

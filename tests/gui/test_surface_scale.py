@@ -131,7 +131,7 @@ def test_the_singular_preset_says_what_is_drawn_and_its_colours_show_the_spike()
 
 
 def test_the_approximation_panel_writes_readable_models_and_keeps_the_exact_text(qtbot):
-    from engine.taylor import analyze_point
+    from engine.analysis.taylor import analyze_point
     from gui.surface.approximation import ApproximationPanel
     panel = ApproximationPanel()
     qtbot.addWidget(panel)
@@ -154,7 +154,7 @@ def test_the_approximation_panel_writes_readable_models_and_keeps_the_exact_text
 
 
 def test_the_error_plot_legend_sits_clear_of_the_curves(qtbot):
-    from engine.taylor import analyze_point
+    from engine.analysis.taylor import analyze_point
     from gui.surface.approximation import ApproximationPanel
     panel = shown(qtbot, ApproximationPanel(), (360, 700))
     f = parse("x*exp(-x^2 - y^2)")

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QFileDialog, QMessageBox, QPushButton
 
-from engine.graph_io import load_graph
+from engine.graph.fileformat import load_graph
 from tests.conftest import open_window
 from tests.gui.surface_helpers import settle, type_function
 

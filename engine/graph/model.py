@@ -23,13 +23,16 @@ from collections import deque
 from types import MappingProxyType
 from typing import Callable, Iterable, Iterator, Mapping
 
-from engine.expression import Expression
-from engine.graph_nodes import (EVENT_KINDS, GraphError, GraphEvent, Node, Undo, check_name, check_pos, check_value,
+from engine.expr.node import Expression
+from engine.graph.compile import compile_graph, layered_layout
+from engine.graph.passes import backward, backward_steps, forward, forward_mode, local_partials
+from engine.graph.nodes import (EVENT_KINDS, GraphError, GraphEvent, Node, Undo, check_name, check_pos, check_value,
                                 events_for, parse_formula, rename_in_formula, renamed_node, replace_node, structure_of,
                                 topological_names)
+from engine.graph.paths import path_count, path_sum, paths
 
 __all__ = ["Graph", "GraphError", "GraphEvent", "Node", "Undo", "EVENT_KINDS", "check_name", "check_value",
-           "check_pos", "parse_formula", "rename_in_formula", "graph_objective"]
+           "check_pos", "parse_formula", "rename_in_formula"]
 
 _KEEP = object()
 
@@ -226,7 +229,6 @@ class Graph:
 
     def tidy(self) -> Undo:
         """Lay the graph out in columns by depth, inputs on the left (one undoable move)."""
-        from engine.graph_expand import layered_layout
         return self.move_many(layered_layout(self))
 
     def set_output(self, name: str | None) -> Undo:
@@ -243,51 +245,36 @@ class Graph:
     # --- passes, paths, conversions (implemented in sibling modules) ------------------------------------------
     def forward(self, inputs: Mapping[str, float] | None = None) -> dict[str, float]:
         """Every node's value (``inputs`` overrides node values for this call only, changing nothing)."""
-        from engine.graph_passes import forward
         return forward(self, inputs)
 
     def local_partials(self, inputs: Mapping[str, float] | None = None) -> dict[tuple[str, str], float]:
         """∂child/∂parent on every edge, keyed (parent, child), at the current values."""
-        from engine.graph_passes import local_partials
         return local_partials(self, inputs)
 
     def backward(self, inputs: Mapping[str, float] | None = None) -> dict[str, float]:
         """d output / d node for every node (0 for nodes the output does not depend on)."""
-        from engine.graph_passes import backward
         return backward(self, inputs)
 
     def backward_steps(self, inputs: Mapping[str, float] | None = None) -> Iterator:
         """The backward pass one node at a time, from the output back (see graph_passes.BackwardStep)."""
-        from engine.graph_passes import backward_steps
         return backward_steps(self, inputs)
 
     def forward_mode(self, source: str, inputs: Mapping[str, float] | None = None) -> dict[str, float]:
         """d node / d source for every node, in one forward sweep."""
-        from engine.graph_passes import forward_mode
         return forward_mode(self, source, inputs)
 
     def path_count(self, source: str, target: str | None = None) -> int:
-        from engine.graph_paths import path_count
         return path_count(self, source, target)
 
     def paths(self, source: str, target: str | None = None) -> Iterator:
-        from engine.graph_paths import paths
         return paths(self, source, target)
 
     def path_sum(self, source: str, target: str | None = None) -> float:
-        from engine.graph_paths import path_sum
         return path_sum(self, source, target)
 
     def compile(self, name: str | None = None) -> Expression:
         """The output (or ``name``) as one Expression in the input names, shared subexpressions kept shared."""
-        from engine.graph_expand import compile_graph
         return compile_graph(self, name)
-
-    @classmethod
-    def from_expression(cls, expression: Expression, values: Mapping[str, float] | None = None) -> "Graph":
-        """One node per operation of ``expression``, laid out left to right; inputs keep their variable names."""
-        from engine.graph_expand import graph_from_expression
-        return graph_from_expression(expression, values)
 
     # --- internals --------------------------------------------------------------------------------------------
     def require_output(self) -> str:
@@ -390,8 +377,3 @@ class Graph:
             self._topo = self._rank = None
             self._plans = {}
 
-
-def graph_objective(graph: Graph, axes=None, fixed: Mapping[str, float] | None = None):
-    """An Objective over the inputs ``axes`` whose gradient comes from this graph's own backward pass."""
-    from engine.graph_expand import graph_objective as build
-    return build(graph, axes, fixed)

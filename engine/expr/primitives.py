@@ -5,7 +5,7 @@ they can be differentiated again) and how it prints. Evaluation, differentiation
 table; nothing else in the engine knows what an individual operation does.
 
 A derivative rule is ``deriv(i, args, out, b)``: the partial of the node ``out = op(*args)`` with respect to its
-``i``-th argument, built with the expression builders ``b`` (the module :mod:`engine.expression`, passed in to keep
+``i``-th argument, built with the expression builders ``b`` (the module :mod:`engine.expr.build`, passed in to keep
 this table free of import cycles).
 """
 from __future__ import annotations

@@ -22,10 +22,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from engine import expression as E
-from engine.critical_probe import probe_verdict, set_verdict
-from engine.critical_sets import NULL_TOL, STEP, SampledSets, SetTracer, set_dimension
-from engine.taylor import second_derivative_test
+from engine.expr import build as E
+from engine.analysis.probe import probe_verdict, set_verdict
+from engine.analysis.sets import NULL_TOL, STEP, SampledSets, SetTracer, set_dimension
+from engine.analysis.taylor import second_derivative_test
 
 #: Newton iterations per start. Degenerate roots converge only linearly (x⁴: by 2/3 a step), hence the margin.
 MAX_ITERATIONS = 150

@@ -16,8 +16,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from engine import expression as E
-from engine.primitives import FUNCTIONS
+from engine.expr import build as E
+from engine.expr.primitives import FUNCTIONS
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 100

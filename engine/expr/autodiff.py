@@ -12,8 +12,9 @@ from typing import Sequence
 
 import numpy as np
 
-from engine import expression as E
-from engine.primitives import PRIMITIVES
+from engine.expr import build as E
+from engine.expr.evaluation import evaluate_many
+from engine.expr.primitives import PRIMITIVES
 
 
 def local_partial(node: E.Expression, i: int) -> E.Expression:
@@ -73,5 +74,5 @@ def directional_derivative(f: E.Expression, point: Sequence[float], direction: S
     norm = float(np.linalg.norm(d))
     if not norm > 0:
         raise ValueError("the direction must be a non-zero vector")
-    grads = E.evaluate_many(f.grad(names), dict(zip(names, map(float, point))))
+    grads = evaluate_many(f.grad(names), dict(zip(names, map(float, point))))
     return float(np.dot(np.asarray(grads, dtype=np.float64), d / norm))

@@ -19,8 +19,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from engine.expression import Expression, topological_order
-from engine.primitives import PRIMITIVES
+from engine.expr.node import Expression, topological_order
+from engine.expr.primitives import PRIMITIVES
 
 PLAN_CACHE_SIZE = 256
 MAX_UNROLLED_POWER = 64

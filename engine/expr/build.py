@@ -1,22 +1,97 @@
-"""Local simplification rules the expression builders apply, so formulas and derivatives read well.
+"""Expression builders and the local simplification rules they apply, so formulas and derivatives read well.
 
-Each rule sees a primitive's (already simplified) arguments and returns a simpler equivalent node, or None to build
-the node as is. The rules keep a light canonical form: a constant factor stands first in a product (``2*x``, pulled
-out of nested products and quotient numerators), like terms combine (``2*x + x`` is ``3*x``), constant offsets fold
-(``y - 1 - 1`` is ``y - 2``), products of a base's integer powers merge (``x*x^2`` is ``x^3``).
+Builders (:func:`const`, :func:`var`, :func:`apply`, :func:`add`, :func:`mul`, …) fold constants in float64 and call
+the rule of their primitive. Each rule sees a primitive's (already simplified) arguments and returns a simpler
+equivalent node, or None to build the node as is. The rules keep a light canonical form: a constant factor stands
+first in a product (``2*x``, pulled out of nested products and quotient numerators), like terms combine (``2*x + x``
+is ``3*x``), constant offsets fold (``y - 1 - 1`` is ``y - 2``), products of a base's integer powers merge (``x*x^2``
+is ``x^3``).
 
 They are algebraic identities, exact except where the expression is undefined: ``0*x``, ``x - x`` and ``x/x`` become
 0, 0 and 1 even where x is infinite or NaN (as a computer algebra system does), and a rearranged product or sum may
-differ from the typed order in the last bit.
+differ from the typed order in the last bit. Builders and rules share one module because each needs the other.
 """
 from __future__ import annotations
 
 import math
+from typing import Iterable, Mapping, Sequence
 
-from engine import expression as E
+import numpy as np
+
+from engine.expr.evaluation import evaluate_many  # noqa: F401  (re-exported: modules use ``E.`` for the whole core)
+from engine.expr.node import Expression, intern_node, topological_order  # noqa: F401
+from engine.expr.primitives import PRIMITIVES
+
+# --- builders ---------------------------------------------------------------------------------------------------
+def const(value: float) -> Expression:
+    return intern_node("const", value=float(np.float64(value)))
 
 
-def _combined(result: float, *parts: float) -> E.Expression | None:
+def var(name: str) -> Expression:
+    return intern_node("var", name=str(name))
+
+
+def _fold(op: str, args: Sequence[Expression]) -> Expression:
+    with np.errstate(all="ignore"):
+        result = PRIMITIVES[op].impl(*(np.float64(a.value) for a in args))
+    return const(float(result))
+
+
+def apply(op: str, *args: Expression) -> Expression:
+    """Apply a primitive (by table name), folding constants and simplifying."""
+    prim = PRIMITIVES.get(op)
+    if prim is None:
+        raise KeyError(f"unknown primitive {op!r}")
+    if len(args) != prim.arity:
+        raise ValueError(f"{op} takes {prim.arity} argument(s), got {len(args)}")
+    if all(a.op == "const" for a in args):
+        return _fold(op, args)
+    simplify = RULES.get(op)
+    if simplify is not None:
+        result = simplify(*args)
+        if result is not None:
+            return result
+    return intern_node(op, tuple(args))
+
+
+def add(a, b): return apply("add", a, b)
+def sub(a, b): return apply("sub", a, b)
+def mul(a, b): return apply("mul", a, b)
+def div(a, b): return apply("div", a, b)
+def pow(a, b): return apply("pow", a, b)  # noqa: A001 - mirrors the primitive's name
+def neg(a): return apply("neg", a)
+def exp(a): return apply("exp", a)
+def log(a): return apply("log", a)
+
+
+def sum_of(terms: Iterable[Expression]) -> Expression:
+    total = const(0.0)
+    for t in terms:
+        total = add(total, t)
+    return total
+
+
+# Module constants keep the most common nodes alive in the weak intern table.
+ZERO = const(0.0)
+ONE = const(1.0)
+
+
+def substitute_many(exprs: Sequence[Expression], mapping: Mapping[str, Expression]) -> list[Expression]:
+    """Rebuild expressions with variables replaced; each shared node is rebuilt once."""
+    built: dict[int, Expression] = {}
+    for node in topological_order(exprs):
+        if node.op == "var":
+            built[id(node)] = mapping.get(node.name, node)
+        elif node.op == "const":
+            built[id(node)] = node
+        else:
+            built[id(node)] = apply(node.op, *(built[id(a)] for a in node.args))
+    return [built[id(e)] for e in exprs]
+
+
+
+
+def _combined(result: float, *parts: float) -> Expression | None:
     """The constant ``result`` folded from ``parts``, or None where folding ordinary numbers overflows or
     underflows: in a long product (the adjoint chain of a deep function) the folded constants would reach inf
     while the rest reaches 0, and inf*0 is NaN where the unfolded product is an ordinary number."""
@@ -24,7 +99,7 @@ def _combined(result: float, *parts: float) -> E.Expression | None:
     result_ordinary = math.isfinite(result) and abs(result) >= 1e-290
     if inputs_ordinary and not result_ordinary:
         return None
-    return E.const(result)
+    return const(result)
 
 
 def _is(a, v: float) -> bool:
@@ -46,9 +121,9 @@ def negated(x):
     product would recurse as deep as the product is long.
     """
     if x.op == "const" and x.value < 0:
-        return E.const(-x.value)
+        return const(-x.value)
     if x.op in ("mul", "div") and _is_const(x.args[0]) and x.args[0].value < 0:
-        return E.apply(x.op, E.const(-x.args[0].value), x.args[1])
+        return apply(x.op, const(-x.args[0].value), x.args[1])
     return None
 
 
@@ -69,14 +144,14 @@ def _like_terms(a, b, sign: float):
     cb, rb = _coefficient(b)
     if ra is not rb:
         return None
-    coefficient = _combined(ca + sign * cb, ca, cb) if ca + sign * cb != 0 else E.ZERO
-    return None if coefficient is None else E.mul(coefficient, ra)
+    coefficient = _combined(ca + sign * cb, ca, cb) if ca + sign * cb != 0 else ZERO
+    return None if coefficient is None else mul(coefficient, ra)
 
 
 def _common_factor(a, b, op: str):
     """c*r + c*s as c*(r + s) (and likewise for -): one multiplication instead of two."""
     if a.op == "mul" and b.op == "mul" and _is_const(a.args[0]) and a.args[0] is b.args[0]:
-        return E.mul(a.args[0], E.apply(op, a.args[1], b.args[1]))
+        return mul(a.args[0], apply(op, a.args[1], b.args[1]))
     return None
 
 
@@ -95,8 +170,8 @@ def _fold_offsets(a, b, sign: float):
     if split is None or not _is_const(b):
         return None
     rest, c = split
-    offset = _combined(c + sign * b.value, c, b.value) if c + sign * b.value != 0 else E.ZERO
-    return None if offset is None else E.add(rest, offset)
+    offset = _combined(c + sign * b.value, c, b.value) if c + sign * b.value != 0 else ZERO
+    return None if offset is None else add(rest, offset)
 
 
 def _first_rewrite(*rules):
@@ -118,13 +193,13 @@ def simplify_add(a, b):
     if result is not None:
         return result
     if b.op == "neg":
-        return E.sub(a, b.args[0])
+        return sub(a, b.args[0])
     if a.op == "neg":
-        return E.sub(b, a.args[0])
+        return sub(b, a.args[0])
     if negated(b) is not None:
-        return E.sub(a, negated(b))
+        return sub(a, negated(b))
     if negated(a) is not None and not _is_const(b):
-        return E.sub(b, negated(a))
+        return sub(b, negated(a))
     return None
 
 
@@ -132,39 +207,39 @@ def simplify_sub(a, b):
     if _is(b, 0.0):
         return a
     if _is(a, 0.0):
-        return E.neg(b)
+        return neg(b)
     result = _first_rewrite(lambda: _like_terms(a, b, -1.0), lambda: _common_factor(a, b, "sub"),
                             lambda: _fold_offsets(a, b, -1.0))
     if result is not None:
         return result
     if b.op == "neg":
-        return E.add(a, b.args[0])
+        return add(a, b.args[0])
     if negated(b) is not None:
-        return E.add(a, negated(b))
+        return add(a, negated(b))
     return None
 
 
 def _merge_powers(a, b):
     """x^n * x^m as x^(n+m) for positive integer exponents (x counts as x^1), or None."""
-    base_a, n = (a.args[0], a.args[1]) if a.op == "pow" and _positive_integer(a.args[1]) else (a, E.ONE)
-    base_b, m = (b.args[0], b.args[1]) if b.op == "pow" and _positive_integer(b.args[1]) else (b, E.ONE)
+    base_a, n = (a.args[0], a.args[1]) if a.op == "pow" and _positive_integer(a.args[1]) else (a, ONE)
+    base_b, m = (b.args[0], b.args[1]) if b.op == "pow" and _positive_integer(b.args[1]) else (b, ONE)
     if base_a is not base_b or _is_const(base_a):
         return None
-    return E.pow(base_a, E.const(n.value + m.value))
+    return pow(base_a, const(n.value + m.value))
 
 
 def _mul_by_constant(c: float, b):
     if c == 0.0:
-        return E.ZERO
+        return ZERO
     if c == 1.0:
         return b
     if c == -1.0:
-        return E.neg(b)
+        return neg(b)
     if b.op in ("mul", "div") and _is_const(b.args[0]):
         folded = _combined(c * b.args[0].value, c, b.args[0].value)
-        return None if folded is None else E.apply(b.op, folded, b.args[1])
+        return None if folded is None else apply(b.op, folded, b.args[1])
     if b.op == "neg":
-        return E.mul(E.const(-c), b.args[0])
+        return mul(const(-c), b.args[0])
     return None
 
 
@@ -174,28 +249,28 @@ def _pull_constant(a, b):
         if inner.op in ("mul", "div") and _is_const(inner.args[0]) and not _is_const(inner.args[1]):
             c, rest = inner.args
             if inner.op == "div":
-                return E.mul(c, E.div(other, rest))
-            return E.mul(c, E.mul(rest, other) if first else E.mul(other, rest))
+                return mul(c, div(other, rest))
+            return mul(c, mul(rest, other) if first else mul(other, rest))
     return None
 
 
 def simplify_mul(a, b):
     if _is_const(b) and not _is_const(a):
-        return E.mul(b, a)
+        return mul(b, a)
     if _is_const(a):
         return _mul_by_constant(a.value, b)
     if a.op == "var" and b.op == "var" and b.name < a.name:
-        return E.mul(b, a)  # one node for x*y and y*x
+        return mul(b, a)  # one node for x*y and y*x
     if a.op == "neg" and b.op == "neg":
-        return E.mul(a.args[0], b.args[0])
+        return mul(a.args[0], b.args[0])
     if a.op == "div" and _is(a.args[0], 1.0):
-        return E.div(b, a.args[1])
+        return div(b, a.args[1])
     if b.op == "div" and _is(b.args[0], 1.0):
-        return E.div(a, b.args[1])
+        return div(a, b.args[1])
     if a.op == "neg":
-        return E.neg(E.mul(a.args[0], b))
+        return neg(mul(a.args[0], b))
     if b.op == "neg":
-        return E.neg(E.mul(a, b.args[0]))
+        return neg(mul(a, b.args[0]))
     return _first_rewrite(lambda: _pull_constant(a, b), lambda: _merge_powers(a, b))
 
 
@@ -203,17 +278,17 @@ def simplify_div(a, b):
     if _is(b, 1.0):
         return a
     if _is(b, -1.0):
-        return E.neg(a)
+        return neg(a)
     if _is(a, 0.0):
-        return E.ZERO
+        return ZERO
     if a is b:
-        return E.ONE
+        return ONE
     if a.op == "neg":
-        return E.neg(E.div(a.args[0], b))
+        return neg(div(a.args[0], b))
     if b.op == "neg":
-        return E.neg(E.div(a, b.args[0]))
+        return neg(div(a, b.args[0]))
     if a.op == "mul" and _is_const(a.args[0]):
-        return E.mul(a.args[0], E.div(a.args[1], b))
+        return mul(a.args[0], div(a.args[1], b))
     # (a/c)/b stays as it is: rewriting it as a/(c*b) overflows where c*b does (log-sum-exp's Hessian at y = 360)
     return None
 
@@ -222,10 +297,10 @@ def simplify_pow(a, b):
     if _is(b, 1.0):
         return a
     if _is(b, 0.0) or _is(a, 1.0):
-        return E.ONE
+        return ONE
     if a.op == "pow" and _is_const(b) and _is_const(a.args[1]) and b.value.is_integer() \
             and a.args[1].value.is_integer():
-        return E.pow(a.args[0], E.const(a.args[1].value * b.value))
+        return pow(a.args[0], const(a.args[1].value * b.value))
     return None
 
 
@@ -233,11 +308,11 @@ def simplify_neg(a):
     if a.op == "neg":
         return a.args[0]
     if a.op == "sub":
-        return E.sub(a.args[1], a.args[0])
+        return sub(a.args[1], a.args[0])
     if a.op in ("mul", "div"):
         lead = a.args[0]
         if _is_const(lead) or negated(lead) is not None:
-            return E.apply(a.op, E.neg(lead), a.args[1])
+            return apply(a.op, neg(lead), a.args[1])
     return None
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from itertools import islice
 
-from engine.cli import CLIError, format_number, parse_number
-from engine.graph_io import GraphFileError, load_graph
-from engine.graph_nodes import GraphError
+from engine.cli.common import CLIError, format_number, parse_number
+from engine.graph.fileformat import GraphFileError, load_graph
+from engine.graph.nodes import GraphError
 
 DEFAULT_MAX_PATHS = 20
 

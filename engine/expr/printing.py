@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 
-from engine.primitives import PREC_ADD, PREC_ATOM, PREC_NEG, PREC_POW, PRIMITIVES
+from engine.expr.node import topological_order
+from engine.expr.primitives import PREC_ADD, PREC_ATOM, PREC_NEG, PREC_POW, PRIMITIVES
 
 
 def format_number(v: float) -> str:
@@ -36,7 +37,6 @@ def _precedence(node) -> int:
 
 def text_length_estimate(root) -> int:
     """About how many characters :func:`to_text` would write (text repeats shared nodes, so it can be huge)."""
-    from engine.expression import topological_order
     length: dict[int, int] = {}
     for node in topological_order([root]):
         length[id(node)] = 4 + sum(length[id(a)] for a in node.args) if node.args else len(_node_text(node, {}))
@@ -54,7 +54,7 @@ class TextTooLong(ValueError):
 
 def to_text(root, limit: int | None = None) -> str:
     """Infix text of ``root``; with ``limit``, raise :class:`TextTooLong` instead of writing a longer text."""
-    from engine.expression import topological_order
+
     if limit is not None:
         estimate = text_length_estimate(root)
         if estimate > limit:

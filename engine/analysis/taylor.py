@@ -1,7 +1,7 @@
 """Local models of a function at a point: the tangent plane and the quadratic (second-order Taylor) model.
 
 A :class:`TaylorModel` is built from numbers (value, gradient, Hessian at a point), so it serves a typed formula and
-an :class:`~engine.objective.Objective` alike (a chain-rule graph supplies its derivatives without a formula). It is a
+an :class:`~engine.optim.objective.Objective` alike (a chain-rule graph supplies its derivatives without a formula). It is a
 polynomial in the original variables, written around the point::
 
     f(a) + ∇f(a)·(x − a) + ½ (x − a)ᵀ H(a) (x − a)
@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from engine import expression as E
+from engine.expr import build as E
 
 #: Relative size (to the largest |eigenvalue|) below which an eigenvalue counts as zero. The floor of 1 keeps a
 #: Hessian made only of rounding noise (eigenvalues ~1e-15) from deciding anything.

@@ -1,4 +1,4 @@
-"""Optimizers that descend an :class:`~engine.objective.Objective`, step by step, for racing and animating.
+"""Optimizers that descend an :class:`~engine.optim.objective.Objective`, step by step, for racing and animating.
 
 :data:`METHODS` lists each method once: its label, default hyperparameters, their valid ranges, a description and
 its pure step function (:mod:`engine.optimizer_steps`). :class:`Descent` runs one method from a start point and keeps
@@ -16,10 +16,10 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from engine import expression as E
-from engine import optimizer_steps as S
-from engine.objective import Objective
-from engine.taylor import TaylorModel, model_from_derivatives, vector_norm
+from engine.expr import build as E
+from engine.optim import steps as S
+from engine.optim.objective import Objective
+from engine.analysis.taylor import TaylorModel, model_from_derivatives, vector_norm
 
 EXPLODE_FACTOR = 1e8
 

@@ -10,7 +10,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from engine import expression as E
+from engine.expr import build as E
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
-from engine.expression import Expression
-from engine.parser import CONSTANTS, ParseError, parse, tokenize
-from engine.primitives import FUNCTIONS
+from engine.expr.build import Expression
+from engine.expr.parser import CONSTANTS, ParseError, parse, tokenize
+from engine.expr.primitives import FUNCTIONS
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 MAX_NAME_LENGTH = 64

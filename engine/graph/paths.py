@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Iterator, NamedTuple
 
+from engine.graph.passes import values_and_partials
+
 
 class Path(NamedTuple):
     nodes: tuple[str, ...]   # source first, target last
@@ -50,7 +52,6 @@ def path_count(graph, source: str, target: str | None = None) -> int:
 
 def path_sum(graph, source: str, target: str | None = None, inputs=None) -> float:
     """The sum over all paths of the products of local partials (= d target / d source), without enumerating."""
-    from engine.graph_passes import values_and_partials
     source, target = _endpoints(graph, source, target)
     between = _between(graph, source, target)
     if not between:
@@ -64,7 +65,6 @@ def path_sum(graph, source: str, target: str | None = None, inputs=None) -> floa
 
 def paths(graph, source: str, target: str | None = None, inputs=None) -> Iterator[Path]:
     """Every path from source to target, lazily, in a stable order (children in node order, depth first)."""
-    from engine.graph_passes import values_and_partials
     source, target = _endpoints(graph, source, target)
     keep = set(_between(graph, source, target))
     partials = values_and_partials(graph, inputs)[1] if keep else {}

@@ -11,22 +11,23 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
-from engine.graph import Graph
-from engine.graph_nodes import GraphError, Node, check_name, check_pos, check_value, parse_formula
+from engine.files import FileError, atomic_write, loads_json, read_capped
+from engine.graph.compile import layered_layout
+from engine.graph.model import Graph
+from engine.graph.nodes import GraphError, Node, check_name, check_pos, check_value, parse_formula
 
 FORMAT = "gradscape.graph"
 VERSION = 1
 MAX_FILE_BYTES = 4 * 1024 * 1024
 SUFFIX = ".gsgraph.json"
-PRESET_DIR = Path(__file__).resolve().parent.parent / "resources" / "presets"
+PRESET_DIR = Path(__file__).resolve().parents[2] / "resources" / "presets"
 PRESET_ORDER = ("four-inputs", "three-paths", "neural-net", "fan-out", "deep-chain", "layered-60")
 
 
-class GraphFileError(ValueError):
+class GraphFileError(FileError):
     """A graph file that cannot be read or written; the message says what is wrong."""
 
 
@@ -84,7 +85,6 @@ def graph_from_dict(data: object) -> Graph:
     graph = Graph()
     graph._restore(nodes, output)
     if unplaced:
-        from engine.graph_expand import layered_layout
         layout = layered_layout(graph)
         graph.move_many({n: layout[n] for n in unplaced})
     return graph
@@ -146,33 +146,22 @@ def _check_acyclic(nodes: Mapping[str, Node]) -> None:
 
 
 # --- files ----------------------------------------------------------------------------------------------------------
-def _reject_constant(name: str):
-    raise GraphFileError(f"non-finite number {name} is not allowed in a graph file")
-
-
 def loads_graph(raw: bytes) -> Graph:
     if len(raw) > MAX_FILE_BYTES:
         raise GraphFileError(f"file too large (over {MAX_FILE_BYTES // (1024 * 1024)} MB)")
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise GraphFileError(f"not UTF-8 text (invalid byte at offset {err.start})") from None
-    try:
-        data = json.loads(text.removeprefix("\ufeff"), parse_constant=_reject_constant)
-    except json.JSONDecodeError as err:
-        raise GraphFileError(f"not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})") from None
-    except RecursionError:
-        raise GraphFileError("not a graph file: JSON nested too deeply") from None
+        data = loads_json(raw, "graph file")
+    except FileError as err:
+        raise GraphFileError(str(err)) from None
     return graph_from_dict(data)
 
 
 def load_graph(path: str | os.PathLike) -> Graph:
     """A new Graph read from ``path``. Raises GraphFileError naming the problem."""
     try:
-        with open(path, "rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES + 1)
-    except OSError as err:
-        raise GraphFileError(f"cannot read {os.fspath(path)}: {err.strerror or err}") from None
+        raw = read_capped(path, MAX_FILE_BYTES)
+    except FileError as err:
+        raise GraphFileError(str(err)) from None
     return loads_graph(raw)
 
 
@@ -190,43 +179,12 @@ def dumps_graph(graph: Graph, title: str | None = None, description: str | None 
 
 def save_graph(graph: Graph, path: str | os.PathLike, title: str | None = None,
                description: str | None = None) -> None:
-    """Write atomically: a temporary file in the same folder, flushed to disk, then renamed over ``path``."""
-    target = Path(path)
+    """Write atomically (see :func:`engine.files.atomic_write`)."""
     text = dumps_graph(graph, title, description)
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as err:
-        raise GraphFileError(f"cannot save {target}: {err.strerror or err}") from None
-    try:
-        os.chmod(temp, _file_mode(target))
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, target)
-    except OSError as err:
-        _remove_quietly(temp)
-        raise GraphFileError(f"cannot save {target}: {err.strerror or err}") from None
-    except BaseException:
-        _remove_quietly(temp)
-        raise
-
-
-def _file_mode(target: Path) -> int:
-    """Keep an existing file's permissions; a new file gets the usual ones (mkstemp's are owner-only)."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _remove_quietly(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
+        atomic_write(path, text)
+    except FileError as err:
+        raise GraphFileError(str(err)) from None
 
 
 # --- presets --------------------------------------------------------------------------------------------------------
@@ -239,8 +197,8 @@ def preset_details(directory: str | os.PathLike | None = None) -> list[tuple[str
     details = []
     for path in files:
         try:
-            data = json.loads(path.read_bytes()[:MAX_FILE_BYTES].decode("utf-8"))
-        except (OSError, ValueError):
+            data = loads_json(read_capped(path, MAX_FILE_BYTES))
+        except FileError:
             continue
         stem = path.name[:-len(SUFFIX)]
         title = data.get("title") if isinstance(data, dict) and isinstance(data.get("title"), str) else stem

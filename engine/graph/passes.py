@@ -18,10 +18,10 @@ from typing import Iterator, Mapping, NamedTuple
 
 import numpy as np
 
-from engine.expression import Expression, topological_order
-from engine.graph_nodes import GraphError, check_value
-from engine.parser import CONSTANTS, tokenize
-from engine.primitives import FUNCTIONS, PRIMITIVES
+from engine.expr.build import Expression, topological_order
+from engine.graph.nodes import GraphError, check_value
+from engine.expr.parser import CONSTANTS, tokenize
+from engine.expr.primitives import FUNCTIONS, PRIMITIVES
 
 
 class Contribution(NamedTuple):

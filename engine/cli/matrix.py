@@ -14,8 +14,8 @@ import re
 
 import numpy as np
 
-from engine import ParseError
-from engine.cli import CLIError, format_number
+from engine.expr.parser import ParseError
+from engine.cli.common import CLIError, format_number
 from engine.matrix import ShapeError, check_gradient, instance, max_fd_error, parse_matrix
 from engine.matrix.node import as_value, evaluate_many
 from engine.matrix.shapes import NAME, describe, normalize_shape, shape_text

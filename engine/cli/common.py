@@ -15,19 +15,17 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
-from typing import Sequence
 
 import numpy as np
 
-from engine.parser import ParseError
+from engine.expr.parser import ParseError, parse
 
 
 class CLIError(Exception):
     """A problem with the user's input, shown as ``error: <message>``."""
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     def error(self, message):
         raise CLIError(f"{message}\n{self.format_usage().rstrip()}")
 
@@ -96,80 +94,33 @@ def parse_error_text(exc: ParseError, formula: str) -> str:
 
 def parse_formula(text: str):
     """``engine.parse`` with a parse error turned into a CLIError that points at the character."""
-    from engine.parser import parse
     try:
         return parse(text)
     except ParseError as exc:
         raise CLIError(parse_error_text(exc, text)) from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m engine",
-                     description="Gradscape's calculus engine: local models, critical points, optimizers "
-                                 "and chain-rule graphs. Each command takes --json for one JSON object.")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    subparsers.required = True
-    from engine import cli_commands, graph_cli, matrix_cli
-    cli_commands.register(subparsers)
-    graph_cli.register(subparsers)
-    matrix_cli.register(subparsers)
-    return parser
+def parse_point(text: str, option: str, variables) -> np.ndarray:
+    values = parse_vector(text, option)
+    if len(values) != len(variables):
+        names = ", ".join(variables) if variables else "none"
+        raise CLIError(f"{option} needs {len(variables)} value(s), one per variable ({names}), got {len(values)}")
+    return np.array(values)
 
 
-def _options(parser: argparse.ArgumentParser) -> tuple[set[str], set[str]]:
-    """(every option string, the options that take a value) over the parser and its subcommands."""
-    every, valued = set(), set()
-    stack = [parser]
-    while stack:
-        p = stack.pop()
-        for action in p._actions:
-            every.update(action.option_strings)
-            if action.option_strings and action.nargs != 0:
-                valued.update(action.option_strings)
-            if isinstance(action, argparse._SubParsersAction):
-                stack.extend(action.choices.values())
-    return every, valued
+def parse_function(text: str):
+    f = parse_formula(text)
+    if not f.variables:
+        raise CLIError(f"{text!r} has no variables: there is nothing to vary")
+    return f
 
 
-def normalize_argv(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[str]:
-    """Join dash-led option values (``--at -1,0`` → ``--at=-1,0``); move dash-led positionals after ``--``."""
-    every, valued = _options(parser)
-    out, trailing, args = [], [], list(argv)
-    i = 0
-    while i < len(args):
-        token = args[i]
-        if token == "--":
-            trailing += args[i + 1:]
-            break
-        if token in valued and i + 1 < len(args) and args[i + 1].startswith("-") and args[i + 1] not in every:
-            out.append(f"{token}={args[i + 1]}")
-            i += 2
-            continue
-        if token.startswith("-") and token.split("=", 1)[0] not in every and len(token) > 1:
-            trailing.append(token)
-        else:
-            out.append(token)
-        i += 1
-    return out + (["--"] + trailing if trailing else [])
+def function_heading(result: dict) -> str:
+    return f"f({', '.join(result['variables'])}) = {result['expression']}"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    try:
-        args = parser.parse_args(normalize_argv(args_list, parser))
-        result = args.handler(args)
-        text = to_json(result) if getattr(args, "json", False) else args.render(result)
-    except CLIError as exc:
-        return _fail(str(exc))
-    except ParseError as exc:
-        return _fail(str(exc))
-    except (ValueError, KeyError, ArithmeticError, OSError) as exc:
-        return _fail(str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
-    print(text)
-    return 0
-
-
-def _fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 2
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths))]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+    return [line.rstrip() for line in lines]

@@ -8,7 +8,8 @@ import random
 import sys
 from pathlib import Path
 
-from engine.graph import Graph
+from engine.graph.fileformat import PRESET_DIR, SUFFIX, save_graph
+from engine.graph.model import Graph
 
 PRESETS = {}   # stem → (title, description, builder)
 
@@ -112,7 +113,6 @@ def random_graph(size: int, seed: int = 0, inputs: int = 8) -> Graph:
 
 
 def write_presets(directory: Path | None = None) -> list[Path]:
-    from engine.graph_io import PRESET_DIR, SUFFIX, save_graph
     folder = directory or PRESET_DIR
     written = []
     for stem, (title, description, builder) in PRESETS.items():

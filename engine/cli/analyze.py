@@ -1,0 +1,52 @@
+"""``python -m engine analyze``: value, gradient, Hessian, Taylor models and the kind of a point."""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.analysis.taylor import analyze_point
+from engine.cli.common import format_number, format_vector, function_heading, parse_function, parse_point
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "analyze", help="value, gradient, Hessian, Taylor models and kind of point at a point",
+        description="Value, gradient, Hessian (with eigenvalues), the linear and quadratic Taylor models, and the "
+                    "second-derivative test at a point. With --step, compares both models with f at point+step.")
+    parser.add_argument("expression", metavar="EXPR", help='the function, e.g. "x*exp(-x^2-y^2)"')
+    parser.add_argument("--at", required=True, metavar="V1,V2,…",
+                         help="the point: one value per variable, in alphabetical variable order")
+    parser.add_argument("--step", metavar="D1,D2,…", help="an offset from the point, one value per variable")
+    parser.set_defaults(handler=analyze_command, render=render_analyze)
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+
+
+def analyze_command(args) -> dict:
+    f = parse_function(args.expression)
+    names = f.variables
+    point = parse_point(args.at, "--at", names)
+    a = analyze_point(f, point)
+    result = {"expression": str(f), "variables": list(names), "point": point, "value": a.value,
+              "gradient": a.gradient, "hessian": a.hessian, "eigenvalues": a.eigenvalues,
+              "eigenvectors": a.eigenvectors, "kind": a.kind,
+              "linear": {"formula": a.linear.formula}, "quadratic": {"formula": a.quadratic.formula}}
+    if args.step is not None:
+        step = parse_point(args.step, "--step", names)
+        result.update(step=step, linear_estimate=a.linear.at_offset(step),
+                      quadratic_estimate=a.quadratic.at_offset(step), true_value=f.evaluate_at(point + step))
+    return result
+
+
+def render_analyze(r: dict) -> str:
+    rows = [("value", format_number(r["value"])), ("gradient", format_vector(r["gradient"]))]
+    hessian = np.asarray(r["hessian"], dtype=np.float64)
+    rows += [("Hessian" if i == 0 else "", format_vector(row)) for i, row in enumerate(hessian)]
+    rows += [("eigenvalues", format_vector(r["eigenvalues"])),
+             ("kind", r["kind"] + (" (the gradient is not zero)" if r["kind"] == "regular" else "")),
+             ("linear model", r["linear"]["formula"]), ("quadratic model", r["quadratic"]["formula"])]
+    if "step" in r:
+        rows += [("step", format_vector(r["step"])), ("linear estimate", format_number(r["linear_estimate"])),
+                 ("quadratic estimate", format_number(r["quadratic_estimate"])),
+                 ("true value", format_number(r["true_value"]))]
+    width = max(len(k) for k, _ in rows) + 2
+    head = [function_heading(r), f"at ({', '.join(r['variables'])}) = {format_vector(r['point'])}", ""]
+    return "\n".join(head + [k.ljust(width) + v for k, v in rows])
