@@ -244,6 +244,22 @@ class _Parser:
         return B.eye(dims[0]) if fn.text == "eye" else (B.ones if fn.text == "ones" else B.zeros)(dims)
 
 
+def variable_names(text: str) -> list[str]:
+    """The variable names a formula uses, in order of first appearance, read from its tokens alone (so a formula with
+    a shape error, or a syntax error after them, still names its variables)."""
+    names: list[str] = []
+    try:
+        tokens = tokenize(text[:MAX_LENGTH]) if isinstance(text, str) else []
+    except ParseError as error:
+        tokens = tokenize(text[:error.position]) if error.position < len(text) else []
+    for i, t in enumerate(tokens):
+        called = i + 1 < len(tokens) and tokens[i + 1].kind == "("
+        if t.kind == "name" and not called and t.text not in FUNCTIONS and t.text not in CONSTANT_FUNCTIONS \
+                and t.text not in names:
+            names.append(t.text)
+    return names
+
+
 def parse_matrix(text: str, shapes: Mapping[str, object] | None = None) -> ShapedExpression:
     """Parse a matrix formula such as ``norm2(X - U*V)^2``. ``shapes`` overrides the default convention per name
     (``(rows, cols)``, or ``n`` for an n-vector). Raises ``ParseError`` (``ShapeError`` for shapes) with a position."""

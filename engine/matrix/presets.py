@@ -16,6 +16,7 @@ from engine.matrix.check import SAMPLINGS, instance
 from engine.matrix.node import ShapedExpression, as_value
 from engine.matrix.parser import parse_matrix
 from engine.matrix.shapes import normalize_shapes
+from engine.matrix.workbench import MatrixState, completed
 
 PRESETS_FILE = Path(__file__).resolve().parents[2] / "resources" / "matrix_presets.json"
 
@@ -30,10 +31,17 @@ class MatrixPreset:
     descend: tuple[str, ...] = ()
     values: dict = field(default_factory=dict)
     sampling: str = "normal"
+    compare: tuple[str, ...] = ()
     note: str = ""
 
     def parse(self) -> ShapedExpression:
         return parse_matrix(self.expression, self.shapes)
+
+    def state(self, seed: int = 0) -> MatrixState:
+        """The Matrix workspace's state for this preset: its expression, shapes, fixed values and the rest drawn."""
+        return completed(MatrixState(expression=self.expression, shapes=dict(self.shapes), values=dict(
+            (k, np.asarray(v, dtype=np.float64).reshape(self.parse().variables[k])) for k, v in self.values.items()),
+            wrt=self.wrt, seed=seed, sampling=self.sampling, descend=self.descend, compare=self.compare))
 
     def values_for(self, seed: int = 0) -> dict[str, np.ndarray]:
         """Values for every variable: the preset's fixed ones, the rest drawn from ``seed``."""
@@ -50,7 +58,7 @@ def _preset(entry: dict) -> MatrixPreset:
     preset = MatrixPreset(key=str(entry["key"]), name=str(entry["name"]), expression=str(entry["expression"]),
                           shapes=shapes, wrt=str(entry.get("wrt", "")), descend=tuple(entry.get("descend", ())),
                           values=dict(entry.get("values", {})), sampling=str(entry.get("sampling", "normal")),
-                          note=str(entry.get("note", "")))
+                          compare=tuple(entry.get("compare", ())), note=str(entry.get("note", "")))
     expr = preset.parse()
     variables = expr.variables
     if preset.sampling not in ("normal", "spd"):
@@ -60,6 +68,8 @@ def _preset(entry: dict) -> MatrixPreset:
             raise ValueError(f"{name!r} is not a variable of {preset.expression!r}")
     for name, value in preset.values.items():
         as_value(value, variables[name], name)
+    for formula in preset.compare:
+        parse_matrix(formula, variables)
     return preset
 
 
