@@ -66,8 +66,12 @@ class MatrixDescent:
 
     @property
     def current(self) -> dict[str, np.ndarray]:
-        """Every variable's numbers at the run's last point."""
-        return {**self.values, **self._unpack(self.run.points[-1])}
+        """Every variable's numbers at the run's last point where f is finite (a diverged run's last point may hold
+        inf or NaN: its numbers are those of the point before it blew up)."""
+        points, values = self.run.points, self.run.values
+        last = next((i for i in range(len(points) - 1, -1, -1)
+                     if np.isfinite(values[i]) and np.all(np.isfinite(points[i]))), 0)
+        return {**self.values, **self._unpack(points[last])}
 
     @property
     def losses(self) -> list[float]:

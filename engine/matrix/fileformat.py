@@ -27,6 +27,10 @@ MAX_COMPARE = 4
 
 
 def state_to_json(state: MatrixState) -> dict:
+    """The file's JSON object; ValueError if a value is not finite (the file could not be read back)."""
+    for name, value in state.values.items():
+        if not np.all(np.isfinite(value)):
+            raise ValueError(f"the values of {name} are not all finite numbers, so the file could not be read back")
     return {"format": FORMAT, "version": VERSION, "expression": state.expression,
             "shapes": {n: list(s) for n, s in state.shapes.items()},
             "values": {n: np.asarray(v, dtype=np.float64).tolist() for n, v in state.values.items()},

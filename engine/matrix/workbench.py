@@ -32,9 +32,9 @@ class MatrixState:
     expression: str = "norm2(X - U*V)^2"
     shapes: Mapping[str, Shape] = field(default_factory=dict)          # overrides of the convention
     values: Mapping[str, np.ndarray] = field(default_factory=dict)     # the numbers, by variable name
-    wrt: str = ""                                                       # "" means the first variable
+    wrt: str = ""                                                       # "": see default_wrt
     answer: str = ""
-    seed: int = 0
+    seed: int = 0                                                       # the seed of the drawn numbers
     sampling: str = "normal"                                            # or "spd": square ones symmetric pos. def.
     descend: tuple[str, ...] = ()                                       # the variables a descent moves
     method: str = "gd"
@@ -81,10 +81,10 @@ def completed(state: MatrixState) -> MatrixState:
 
 
 def randomized(state: MatrixState, names=None) -> MatrixState:
-    """New numbers from the state's seed for ``names`` (default: all), and the next seed for the next time."""
+    """New numbers for ``names`` (default: all) drawn from the next seed, which the state then records."""
     names = list(state.shapes_used()) if names is None else list(names)
     kept = {n: v for n, v in state.values.items() if n not in names}
-    return completed(state.replace(values=kept)).replace(seed=state.seed + 1)
+    return completed(state.replace(values=kept, seed=state.seed + 1))
 
 
 def with_cell(state: MatrixState, name: str, row: int, col: int, value: float) -> MatrixState:
@@ -142,7 +142,7 @@ def study(state: MatrixState, *, differences: bool = True) -> Study:
     result.compare = [_compare(text, state) for text in state.compare]
     if not expr.is_scalar or not expr.variables:
         return result
-    result.wrt = state.wrt if state.wrt in expr.variables else next(iter(expr.variables))
+    result.wrt = state.wrt if state.wrt in expr.variables else default_wrt(state.expression, expr.variables)
     result.gradient = expr.grad(result.wrt)
     result.gradient_values = evaluate_many([result.gradient], values)[0]
     if differences:
@@ -152,6 +152,13 @@ def study(state: MatrixState, *, differences: bool = True) -> Study:
     if state.answer.strip():
         _judge_answer(result, state, values)
     return result
+
+
+def default_wrt(text: str, variables: Mapping[str, Shape]) -> str:
+    """The variable a gradient is shown for when none is chosen: the first column vector in reading order (x in
+    x'*A*x, in ‖Ax − b‖²), else the first variable in reading order."""
+    order = [n for n in variable_names(text) if n in variables]
+    return next((n for n in order if variables[n][1] == 1 and variables[n][0] > 1), order[0])
 
 
 def _compare(text: str, state: MatrixState):
