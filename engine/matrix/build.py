@@ -186,6 +186,8 @@ def pow(a, b, pos: int | None = None) -> ShapedExpression:   # noqa: A001 - the 
         return a
     if is_const(b, 0.0):
         return ones(shape)
+    if is_zero(a) and is_const(b) and b.attr > 0:
+        return zeros(shape)
     if is_const(a) and is_const(b):
         folded = _fold("pow", a, b)
         if folded is not None:

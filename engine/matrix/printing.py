@@ -42,14 +42,24 @@ def _infix(node: ShapedExpression) -> str:
     return symbol(RULES[node.op], [a.shape for a in node.args])
 
 
+def _chain(node: ShapedExpression) -> list[str]:
+    """The operators of a product-level node's text, left to right along its left spine (A*B.*C: ["*", ".*"])."""
+    ops = []
+    while node.args and RULES[node.op].kind == "infix" and RULES[node.op].precedence == PREC_PRODUCT:
+        ops.append(_infix(node))
+        node = node.args[0]
+    return ops
+
+
 def _associates(parent: ShapedExpression, child: ShapedExpression) -> bool:
-    """May ``parent``'s right operand ``child`` (same precedence) drop its parentheses: a op (b op2 c) = (a op b) op2 c?"""
-    p, c = _infix(parent), _infix(child)
-    if p == "*" and c == "*":
-        return True                       # matrix products and scalings associate
-    if p == ".*" and c == ".*":
+    """May ``parent``'s right operand ``child`` (same precedence) drop its parentheses? Without them the text
+    ``a op t1 o1 t2 o2 …`` reads ((a op t1) o1 t2) o2 …, which equals a op (t1 o1 t2 o2 …) when scaling by a scalar
+    ``a`` (it can go into the first factor of any product), when every operator is a matrix product or scaling, or
+    when every operator is an entrywise product."""
+    p, ops = _infix(parent), _chain(child)
+    if p == "*" and parent.args[0].is_scalar:
         return True
-    return p == "*" and parent.args[0].is_scalar and c in (".*", "./", "/")
+    return p in ("*", ".*") and all(op == p for op in ops)
 
 
 def text_length_estimate(root: ShapedExpression) -> int:

@@ -28,14 +28,15 @@ def cell_colour(value: float, scale: float) -> QColor:
                   round(ZERO.blue() + (end.blue() - ZERO.blue()) * a))
 
 
-def short_number(v: float) -> str:
-    """At most about six characters: 3 significant digits, or 2 with a power of ten (4.1e−4) when tiny or huge."""
+def short_number(v: float, digits: int = 3) -> str:
+    """At most about six characters: ``digits`` significant digits, or two with a power of ten (4.1e−4) when tiny
+    or huge."""
     if not math.isfinite(v):
         return "nan" if math.isnan(v) else ("∞" if v > 0 else "−∞")
-    if v == 0 or 1e-2 <= abs(v) < 1e4:
-        text = f"{v:.3g}"
+    if v == 0 or 1e-2 <= abs(v) < 10 ** digits:
+        text = f"{v:.{digits}g}"
     else:
-        mantissa, exponent = f"{v:.1e}".split("e")
+        mantissa, exponent = f"{v:.{max(0, digits - 2)}e}".split("e")
         text = f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
     return text.replace("-", "−")
 
@@ -72,7 +73,9 @@ class HeatmapView(QWidget):
         if title is not None:
             self.title = title
         self.note = note
-        self._texts = None if self.values is None else [short_number(v) for v in self.values.flat]
+        self._precise = None if self.values is None else [short_number(v) for v in self.values.flat]
+        self._brief = None if self.values is None else [short_number(v, 2) for v in self.values.flat]
+        self._texts = self._precise
         rows = 3 if self.values is None else self.values.shape[0]
         self.setMaximumHeight(round(TITLE_HEIGHT + rows * MAX_CELL * (NUMBER_ASPECT if rows <= 12 else 1) + 8))
         self.updateGeometry()
@@ -113,7 +116,11 @@ class HeatmapView(QWidget):
         if rows * cols > 144 or cell < NUMBERS_MIN_WIDTH:
             return False
         metrics = QFontMetrics(self._number_font())
-        return max(metrics.horizontalAdvance(t) for t in self._texts) + 4 <= cell
+        for texts in (self._precise, self._brief):     # three digits where they fit, else two
+            if max(metrics.horizontalAdvance(t) for t in texts) + 4 <= cell:
+                self._texts = texts
+                return True
+        return False
 
     def _number_font(self) -> QFont:
         font = QFont(self.font())
