@@ -16,6 +16,7 @@ from typing import Iterable, Mapping
 
 import numpy as np
 
+from engine.expr.node import topological_order   # generic over nodes with .args: one iterative walk for both
 from engine.matrix.rules import RULES
 from engine.matrix.shapes import SCALAR, Shape, describe
 
@@ -97,27 +98,6 @@ def _attr_key(op: str, attr):
     if op == "const":
         return repr(float(attr))    # tells 0.0 from -0.0 and lets nan equal itself
     return attr
-
-
-def topological_order(roots: Iterable[ShapedExpression]) -> list[ShapedExpression]:
-    """Every node reachable from ``roots`` once, arguments first (an explicit stack: deep chains are fine)."""
-    order: list[ShapedExpression] = []
-    seen: set[int] = set()
-    for root in roots:
-        if id(root) in seen:
-            continue
-        stack = [(root, False)]
-        while stack:
-            node, expanded = stack.pop()
-            if expanded:
-                order.append(node)
-                continue
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            stack.append((node, True))
-            stack.extend((a, False) for a in reversed(node.args) if id(a) not in seen)
-    return order
 
 
 def as_value(value, shape: Shape, name: str) -> np.ndarray:

@@ -18,28 +18,19 @@ scalar right side (``^`` a scalar base too: a matrix power is not offered). A sh
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Mapping
 
-from engine.expr.parser import ParseError
+from engine.expr.parser import MAX_DEPTH, MAX_LENGTH, ParseError, Token, _Parser as _ScalarGrammar  # noqa: F401
+# (the same caps as scalar formulas: MAX_DEPTH is enforced by the inherited ``enter``)
 from engine.matrix import build as B
 from engine.matrix.node import ShapedExpression
 from engine.matrix.rules import CONSTANT_FUNCTIONS, FUNCTIONS, RULES
 from engine.matrix.shapes import MAX_DIMENSION, ShapeError, default_shape, describe, normalize_shapes
 
-MAX_LENGTH = 2000
-MAX_DEPTH = 100
 _NUMBER = re.compile(r"(\d+(\.(?![*/^'])\d*)?|\.\d+)([eE][+-]?\d+)?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _OPERATORS = (".*", "./", ".^", "**", "+", "-", "*", "/", "^")
 _TRANSPOSES = ("'", "ᵀ", "’")
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str   # "num", "name", "op", "'", "(", ")", ",", "end"
-    text: str
-    pos: int
 
 
 def tokenize(text: str) -> list[Token]:
@@ -73,39 +64,15 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-class _Parser:
-    def __init__(self, text: str, shapes: Mapping[str, tuple[int, int]]):
+class _Parser(_ScalarGrammar):
+    """The scalar grammar's token handling, ``parse`` and ``close``; the matrix operators and builders here."""
+
+    def __init__(self, text: str, shapes: Mapping[str, tuple[int, int]]):   # noqa: the scalar tokenizer is not used
+        self.text = text
         self.tokens = tokenize(text)
         self.shapes = shapes
         self.i = 0
         self.depth = 0
-
-    @property
-    def tok(self) -> Token:
-        return self.tokens[self.i]
-
-    def advance(self) -> Token:
-        t = self.tokens[self.i]
-        self.i += 1
-        return t
-
-    def enter(self, pos: int) -> None:
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise ParseError(f"formula nested deeper than {MAX_DEPTH} levels", pos)
-
-    def parse(self) -> ShapedExpression:
-        if self.tok.kind == "end":
-            raise ParseError("empty formula", 0)
-        result = self.sum()
-        t = self.tok
-        if t.kind == ")":
-            raise ParseError("unmatched ')'", t.pos)
-        if t.kind != "end":
-            if t.kind in ("num", "name", "("):
-                raise ParseError(f"missing operator before '{t.text}'", t.pos)
-            raise ParseError(f"unexpected '{t.text}'", t.pos)
-        return result
 
     def sum(self) -> ShapedExpression:
         left = self.term()
@@ -167,37 +134,12 @@ class _Parser:
         return node
 
     def atom(self) -> ShapedExpression:
+        """Numbers here; names (self.name), parentheses (self.sum) and the error messages from the scalar grammar."""
         t = self.tok
         if t.kind == "num":
             self.advance()
             return B.const(float(t.text))
-        if t.kind == "name":
-            return self.name()
-        if t.kind == "(":
-            self.advance()
-            self.enter(t.pos)
-            if self.tok.kind == ")":
-                raise ParseError("empty parentheses", t.pos)
-            inner = self.sum()
-            self.close(t)
-            self.depth -= 1
-            return inner
-        if t.kind == "end":
-            raise ParseError("missing operand at the end", t.pos)
-        if t.kind == ")":
-            raise ParseError("unmatched ')'" if not self.depth else "missing operand before ')'", t.pos)
-        raise ParseError(f"missing operand before '{t.text}'", t.pos)
-
-    def close(self, opener: Token) -> None:
-        t = self.tok
-        if t.kind == ")":
-            self.advance()
-            return
-        if t.kind == "end":
-            raise ParseError("unbalanced parenthesis: '(' is never closed", opener.pos)
-        if t.kind in ("num", "name", "("):
-            raise ParseError(f"missing operator before '{t.text}'", t.pos)
-        raise ParseError(f"expected ')' but found '{t.text}'", t.pos)
+        return super().atom()
 
     def name(self) -> ShapedExpression:
         t = self.advance()

@@ -10,6 +10,14 @@ from tests.engine.matrix_strategies import central_differences, env_for, scalar_
 SETTINGS = settings(max_examples=60, deadline=None)
 
 
+def _setup(formula, seed):
+    """(text, reference, parsed, values, shapes) of a drawn formula; examples without variables are skipped."""
+    text, reference = formula
+    shapes = shapes_of(text)
+    assume(shapes)
+    return text, reference, parse_matrix(text, shapes), env_for(shapes, seed), shapes
+
+
 def _close(a, b, scale=1.0, tol=1e-6):
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return a.shape == b.shape and np.allclose(a, b, rtol=tol, atol=tol * max(1.0, scale))
@@ -18,11 +26,7 @@ def _close(a, b, scale=1.0, tol=1e-6):
 @SETTINGS
 @given(scalar_formulas(), st.integers(0, 2 ** 16))
 def test_gradient_of_a_random_formula_matches_central_differences(formula, seed):
-    text, reference = formula
-    shapes = shapes_of(text)
-    assume(shapes)
-    m = parse_matrix(text, shapes)
-    env = env_for(shapes, seed)
+    text, reference, m, env, shapes = _setup(formula, seed)
     value = reference(env)[0, 0]
     assume(np.isfinite(value) and abs(value) < 1e6)
     assert _close(m.evaluate(env), value, abs(value))
@@ -35,11 +39,7 @@ def test_gradient_of_a_random_formula_matches_central_differences(formula, seed)
 @SETTINGS
 @given(scalar_formulas(), st.integers(0, 2 ** 16))
 def test_numeric_backward_pass_equals_the_symbolic_gradient(formula, seed):
-    text, _ = formula
-    shapes = shapes_of(text)
-    assume(shapes)
-    m = parse_matrix(text, shapes)
-    env = env_for(shapes, seed)
+    _, _, m, env, shapes = _setup(formula, seed)
     numeric = gradient_values(m, list(m.variables), env)
     for name in m.variables:
         symbolic = np.asarray(m.grad(name).evaluate(env), dtype=float).reshape(shapes[name])
@@ -52,11 +52,7 @@ def test_numeric_backward_pass_equals_the_symbolic_gradient(formula, seed):
 @SETTINGS
 @given(st.tuples(DIMS, DIMS).flatmap(lambda s: shaped(s, 3)), st.integers(0, 2 ** 16))
 def test_printed_formula_and_gradients_parse_back_to_the_same_function(formula, seed):
-    text, reference = formula
-    shapes = shapes_of(text)
-    assume(shapes)
-    m = parse_matrix(text, shapes)
-    env = env_for(shapes, seed)
+    text, reference, m, env, shapes = _setup(formula, seed)
     expected = reference(env)
     assume(np.all(np.isfinite(expected)) and np.max(np.abs(expected)) < 1e6)
     again = parse_matrix(str(m), shapes)

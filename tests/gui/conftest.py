@@ -5,6 +5,7 @@ import pytest
 from gui.session import Session
 from tests.conftest import open_window
 from tests.gui.graph_helpers import open_workspace
+from tests.gui.matrix_helpers import open_matrix
 
 
 @pytest.fixture
@@ -18,3 +19,11 @@ def window_on_graph(qtbot, settings_dir, tmp_path):
     """The whole window, shown on the Graph tab, autosaving into the test's folder."""
     mw = open_window(qtbot, tmp_path / "autosave", (1500, 950))
     return mw, mw.show_workspace("graph")
+
+
+@pytest.fixture
+def matrix_workspace(qtbot):
+    """A Matrix workspace on the factorization preset, shown and exposed; any running descent stopped after."""
+    workspace = open_matrix(qtbot)
+    yield workspace
+    workspace.shutdown()

@@ -4,16 +4,14 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.gui.matrix_helpers import open_matrix, outline_pixels, pixels, type_into
+from tests.gui.matrix_helpers import outline_pixels, pixels, type_into
 
 pytestmark = [pytest.mark.gui]
 
 
 @pytest.fixture
-def workspace(qtbot):
-    w = open_matrix(qtbot)
-    yield w
-    w.shutdown()
+def workspace(matrix_workspace):
+    return matrix_workspace
 
 
 @pytest.mark.parametrize("answer, words, outlined", [

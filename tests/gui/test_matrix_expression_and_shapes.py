@@ -4,16 +4,14 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.gui.matrix_helpers import colours, open_matrix, pixels, type_into
+from tests.gui.matrix_helpers import colours, pixels, type_into
 
 pytestmark = [pytest.mark.gui]
 
 
 @pytest.fixture
-def workspace(qtbot):
-    w = open_matrix(qtbot)
-    yield w
-    w.shutdown()
+def workspace(matrix_workspace):
+    return matrix_workspace
 
 
 def test_starts_on_the_factorization_with_the_correct_sign(workspace):

@@ -8,16 +8,14 @@ from PySide6.QtCore import Qt
 
 from engine.matrix.fileformat import FORMAT, load_state, state_from_json, state_to_json
 from tests.conftest import open_window
-from tests.gui.matrix_helpers import colours, open_matrix, type_into
+from tests.gui.matrix_helpers import colours, type_into
 
 pytestmark = [pytest.mark.gui]
 
 
 @pytest.fixture
-def workspace(qtbot):
-    w = open_matrix(qtbot)
-    yield w
-    w.shutdown()
+def workspace(matrix_workspace):
+    return matrix_workspace
 
 
 def test_save_and_open_round_trip(qtbot, workspace, tmp_path):
