@@ -71,6 +71,7 @@ class MatrixWorkspace(QWidget):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.indexOf(widget), stretch)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([380, 560, 480])      # proportions: the splitter scales them to the window
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.bar)
@@ -201,7 +202,7 @@ class MatrixWorkspace(QWidget):
         self.apply_preset(DEFAULT_PRESET)
         self.model.change("Type an answer", answer="2*U'*(X - U*V)")
         self.runner.start(("U", "V"), "gd")
-        for _ in range(6):
+        for _ in range(3):
             self.runner.tick()
         self.runner.stop()
 
