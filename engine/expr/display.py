@@ -1,0 +1,187 @@
+"""Formula trees for display, printed two ways: plain text that :func:`engine.parse` reads back, and HTML for people
+(superscripts, ``·``, a true minus sign, ``e`` raised to a power, ``√``).
+
+A tree is built from tuples ``(kind, …)`` by the constructors below; signs live only in ``neg`` nodes and numbers
+are never negative, so each printer decides once where a minus goes. Both printers are iterative over the tree's
+depth only through Python recursion on the *display* tree, which the closed-form code keeps shallow (a few levels
+of factoring), never on the expression DAG.
+"""
+from __future__ import annotations
+
+import math
+
+from engine.expr.printing import format_number
+
+PREC_SUM, PREC_PRODUCT, PREC_NEG, PREC_POWER, PREC_ATOM = 1, 2, 3, 4, 5
+SUPERSCRIPTS = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
+MINUS = "−"
+
+
+# --- constructors --------------------------------------------------------------------------------------------------
+def num(v: float) -> tuple:
+    return ("num", float(v))
+
+
+def name(text: str) -> tuple:
+    return ("name", text)
+
+
+def neg(node: tuple) -> tuple:
+    return node[1] if node[0] == "neg" else ("neg", node)
+
+
+def total(terms: list[tuple]) -> tuple:
+    return terms[0] if len(terms) == 1 else ("sum", tuple(terms))
+
+
+def product(factors: list[tuple]) -> tuple:
+    factors = [f for f in factors if f != ("num", 1.0)]
+    if not factors:
+        return num(1.0)
+    return factors[0] if len(factors) == 1 else ("prod", tuple(factors))
+
+
+def fraction(numerator: tuple, denominator: tuple) -> tuple:
+    return numerator if denominator == ("num", 1.0) else ("frac", numerator, denominator)
+
+
+def power(base: tuple, exponent: float | tuple) -> tuple:
+    if exponent == 1:
+        return base
+    return ("pow", base, exponent if isinstance(exponent, tuple) else num(exponent))
+
+
+def call(fn: str, arg: tuple) -> tuple:
+    return ("call", fn, arg)
+
+
+def precedence(node: tuple) -> int:
+    kind = node[0]
+    if kind == "sum":
+        return PREC_SUM
+    if kind in ("prod", "frac"):
+        return PREC_PRODUCT
+    if kind == "neg":
+        return PREC_NEG
+    if kind == "pow":
+        return PREC_POWER
+    return PREC_ATOM   # numbers too: the trees hold no negative number
+
+
+# --- plain text ----------------------------------------------------------------------------------------------------
+def to_text(node: tuple) -> str:
+    kind = node[0]
+    if kind == "num":
+        return format_number(node[1])
+    if kind == "name":
+        return node[1]
+    if kind == "neg":
+        inner = node[1]
+        return "-" + _wrap_text(inner, inner[0] in ("sum", "neg"))
+    if kind == "sum":
+        parts = [_wrap_text(node[1][0], node[1][0][0] == "sum")]
+        for term in node[1][1:]:
+            parts.append(" - " + _wrap_text(term[1], term[1][0] == "sum") if term[0] == "neg"
+                         else " + " + _wrap_text(term, term[0] == "sum"))
+        return "".join(parts)
+    if kind == "prod":
+        return "*".join(_wrap_text(f, precedence(f) < PREC_POWER and f[0] != "num") for f in node[1])
+    if kind == "frac":
+        top, bottom = node[1], node[2]
+        return _wrap_text(top, precedence(top) < PREC_PRODUCT) + "/" + _wrap_text(bottom, precedence(bottom) < PREC_POWER)
+    if kind == "pow":
+        base, exponent = node[1], node[2]
+        return _wrap_text(base, precedence(base) <= PREC_POWER) + "^" + _exponent_text(exponent)
+    if kind == "call":
+        return f"{node[1]}({to_text(node[2])})"
+    raise ValueError(f"unknown display node {kind!r}")
+
+
+def _exponent_text(exponent: tuple) -> str:
+    if exponent[0] == "num":
+        return format_number(exponent[1])
+    return _wrap_text(exponent, precedence(exponent) < PREC_ATOM)
+
+
+def _wrap_text(node: tuple, parens: bool) -> str:
+    text = to_text(node)
+    return f"({text})" if parens else text
+
+
+# --- HTML ----------------------------------------------------------------------------------------------------------
+def to_html(node: tuple) -> str:
+    """Readable markup for a QLabel: x², 2x·e^(…), a − b, √x, p/q."""
+    kind = node[0]
+    if kind == "num":
+        return _number_html(node[1])
+    if kind == "name":
+        return _escape(node[1])
+    if kind == "neg":
+        inner = node[1]
+        return MINUS + _wrap_html(inner, inner[0] in ("sum", "neg"))
+    if kind == "sum":
+        parts = [_wrap_html(node[1][0], node[1][0][0] == "sum")]
+        for term in node[1][1:]:
+            parts.append(f" {MINUS} " + _wrap_html(term[1], term[1][0] == "sum") if term[0] == "neg"
+                         else " + " + _wrap_html(term, term[0] == "sum"))
+        return "".join(parts)
+    if kind == "prod":
+        return _product_html(node[1])
+    if kind == "frac":
+        top, bottom = node[1], node[2]
+        return _wrap_html(top, precedence(top) < PREC_PRODUCT) + "/" + _wrap_html(bottom, precedence(bottom) < PREC_POWER)
+    if kind == "pow":
+        return _power_html(node[1], node[2])
+    if kind == "call":
+        fn, arg = node[1], node[2]
+        if fn == "exp":
+            return f"e<sup>{to_html(arg)}</sup>"
+        if fn == "sqrt":
+            return "√" + _wrap_html(arg, precedence(arg) < PREC_ATOM)
+        return f"{fn}({to_html(arg)})"
+    raise ValueError(f"unknown display node {kind!r}")
+
+
+def _number_html(v: float) -> str:
+    if v == math.pi:
+        return "π"
+    return format_number(v).replace("-", MINUS)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _wrap_html(node: tuple, parens: bool) -> str:
+    text = to_html(node)
+    return f"({text})" if parens else text
+
+
+def _power_html(base: tuple, exponent: tuple) -> str:
+    if base == ("num", math.e) or base == ("name", "e"):
+        head = "e"
+    else:
+        head = _wrap_html(base, precedence(base) <= PREC_POWER or base[0] == "call" and base[1] == "exp")
+    if exponent[0] == "num" and exponent[1].is_integer() and abs(exponent[1]) < 1000:
+        return head + format_number(exponent[1]).translate(SUPERSCRIPTS)
+    return f"{head}<sup>{to_html(exponent)}</sup>"
+
+
+def _simple_letter(node: tuple) -> bool:
+    """A one-letter name or a power of one: written right after a number or another letter (2xy², not 2·x·y²)."""
+    if node[0] == "pow":
+        node = node[1]
+    return node[0] == "name" and len(node[1]) == 1
+
+
+def _product_html(factors: tuple) -> str:
+    out = ""
+    previous = None
+    for f in factors:
+        text = _wrap_html(f, precedence(f) < PREC_POWER and f[0] != "num")
+        if previous is not None:
+            juxtapose = _simple_letter(f) and (previous[0] == "num" or _simple_letter(previous))
+            out += "" if juxtapose else "·"
+        out += text
+        previous = f
+    return out
