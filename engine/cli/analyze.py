@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.analysis.taylor import analyze_point
+from engine.expr.closed_form import derivative_formulas
 from engine.cli.common import format_number, format_vector, function_heading, parse_function, parse_point
 
 
@@ -29,6 +30,9 @@ def analyze_command(args) -> dict:
               "gradient": a.gradient, "hessian": a.hessian, "eigenvalues": a.eigenvalues,
               "eigenvectors": a.eigenvectors, "kind": a.kind,
               "linear": {"formula": a.linear.formula}, "quadratic": {"formula": a.quadratic.formula}}
+    formulas = derivative_formulas(f, names)
+    result.update(gradient_formulas=[g.text for g in formulas.gradient],
+                  hessian_formulas=[[h.text for h in row] for row in formulas.hessian])
     if args.step is not None:
         step = parse_point(args.step, "--step", names)
         result.update(step=step, linear_estimate=a.linear.at_offset(step),
@@ -40,6 +44,7 @@ def render_analyze(r: dict) -> str:
     rows = [("value", format_number(r["value"])), ("gradient", format_vector(r["gradient"]))]
     hessian = np.asarray(r["hessian"], dtype=np.float64)
     rows += [("Hessian" if i == 0 else "", format_vector(row)) for i, row in enumerate(hessian)]
+    rows += _formula_rows(r)
     rows += [("eigenvalues", format_vector(r["eigenvalues"])),
              ("kind", r["kind"] + (" (the gradient is not zero)" if r["kind"] == "regular" else "")),
              ("linear model", r["linear"]["formula"]), ("quadratic model", r["quadratic"]["formula"])]
@@ -50,3 +55,12 @@ def render_analyze(r: dict) -> str:
     width = max(len(k) for k, _ in rows) + 2
     head = [function_heading(r), f"at ({', '.join(r['variables'])}) = {format_vector(r['point'])}", ""]
     return "\n".join(head + [k.ljust(width) + v for k, v in rows])
+
+
+def _formula_rows(r: dict) -> list[tuple[str, str]]:
+    """∂f/∂v and ∂²f/∂u∂v (upper triangle) as closed-form formulas."""
+    names = r["variables"]
+    rows = [(f"∂f/∂{v}", text) for v, text in zip(names, r["gradient_formulas"])]
+    rows += [(f"∂²f/∂{u}²" if i == j else f"∂²f/∂{u}∂{names[j]}", r["hessian_formulas"][i][j])
+             for i, u in enumerate(names) for j in range(i, len(names))]
+    return rows

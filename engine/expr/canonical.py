@@ -320,7 +320,7 @@ def snap(c: float) -> float:
 
 def rational(c: float, max_denominator: int = 12) -> Fraction | None:
     """c as p/q with a small q when it is that fraction to within rounding (1.3333333333333333 is 4/3)."""
-    if not math.isfinite(c):
+    if not math.isfinite(c) or near_integer(c):
         return None
     f = Fraction(c).limit_denominator(max_denominator)
     if f.denominator > 1 and abs(float(f) - c) <= RELATIVE_ZERO * abs(c):

@@ -22,6 +22,7 @@ from engine.expr.canonical import (MAX_TERMS, ONE_MONO, POLICIES, Converter, Mon
 from engine.expr.printing import text_length_estimate
 
 MAX_INPUT_TEXT = 20_000   # a derivative whose plain text is longer than this is shown as the builders print it
+LARGE_WORK = 20_000        # (number of formulas) × (nodes of f) above which only the cheapest policy is tried
 MAX_NAMES = 4
 COLLECT_DEPTH = 2
 NAME_CHOICES = "uvwpqrstabcdghkmn"
@@ -57,6 +58,7 @@ class TreeWriter:
 
     def __init__(self):
         self.cache: dict[str, tuple] = {}
+        self.monos: dict[tuple, tuple] = {}
 
     def tree(self, p: Poly) -> tuple:
         key = p.key
@@ -97,12 +99,7 @@ class TreeWriter:
         if len(rest.terms) == 1 and common is ONE_MONO and c == 1.0:
             return inner
         head = self._mono_tree(common, abs(c))
-        factors = _factors_of(head) + ([inner] if inner != D.num(1.0) else [])
-        if common.exp is not None and len(rest.terms) > 1:   # e^(…)·(1 − 2x²), as the chapter writes it
-            exp_tree = self._exp_tree(common.exp)
-            factors = [f for f in factors if f != exp_tree]
-            factors.insert(1 if factors and factors[0][0] == "num" else 0, exp_tree)
-        tree = D.product(factors)
+        tree = D.product(_factors_of(head) + ([inner] if inner != D.num(1.0) else []))
         return D.neg(tree) if c < 0 else tree
 
     def _terms_tree(self, terms: list[tuple[Mono, float]], depth: int = 0) -> tuple:
@@ -127,6 +124,12 @@ class TreeWriter:
 
     def _mono_tree(self, m: Mono, c: float) -> tuple:
         """c * m as a product over a denominator; c's sign becomes a neg node."""
+        key = (m.key, c)
+        if key not in self.monos:
+            self.monos[key] = self._write_mono(m, c)
+        return self.monos[key]
+
+    def _write_mono(self, m: Mono, c: float) -> tuple:
         up: list[tuple] = []
         down: list[tuple] = []
         magnitude = snap(abs(c))
@@ -249,13 +252,14 @@ def _expand_groups(p: Poly) -> Poly | None:
 
 
 # --- public ----------------------------------------------------------------------------------------------------------
-def closed_form_tree(expr) -> tuple:
-    """The shortest display tree of ``expr`` over the canonical policies (the builders' own form if none fits)."""
+def closed_form_tree(expr, writer: TreeWriter | None = None, policies=POLICIES) -> tuple:
+    """The shortest display tree of ``expr`` over the canonical policies (the builders' own form if none fits).
+    One ``writer`` shared by related formulas writes each group they share once."""
     if text_length_estimate(expr) > MAX_INPUT_TEXT:
         return D.name(str(expr))
-    writer = TreeWriter()
+    writer = writer or TreeWriter()
     trees = []
-    for policy in POLICIES:
+    for policy in policies:
         try:
             trees.append(writer.tree(to_poly(expr, policy)))
         except (TooLarge, RecursionError):
@@ -274,10 +278,13 @@ def derivative_formulas(f, variables=None) -> DerivativeFormulas:
     """Closed forms of every partial derivative and every Hessian entry of ``f`` (in ``variables`` order), with
     subexpressions they share named once where that shortens them."""
     names = tuple(f.variables if variables is None else variables)
-    gradient = [closed_form_tree(g) for g in f.grad(names)]
-    hessian = f.hessian(names)
+    writer = TreeWriter()
     n = len(names)
-    upper = {(i, j): closed_form_tree(hessian[i][j]) for i in range(n) for j in range(i, n)}
+    # a large function with many variables tries only the cheapest shape, so the work stays bounded
+    policies = POLICIES if (n + n * (n + 1) // 2) * f.node_count() <= LARGE_WORK else ("keep",)
+    gradient = [closed_form_tree(g, writer, policies) for g in f.grad(names)]
+    hessian = f.hessian(names)
+    upper = {(i, j): closed_form_tree(hessian[i][j], writer, policies) for i in range(n) for j in range(i, n)}
     trees = gradient + [upper[k] for k in sorted(upper)]
     named, bindings = name_shared(trees, taken=set(names))
     formulas = [Formula(D.to_text(t), D.to_html(t), D.to_text(b), D.to_html(b)) for t, b in zip(trees, named)]

@@ -9,6 +9,7 @@ of factoring), never on the expression DAG.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from engine.expr.printing import format_number
 
@@ -69,6 +70,7 @@ def precedence(node: tuple) -> int:
 
 
 # --- plain text ----------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=8192)   # the closed-form search measures the same subtrees many times
 def to_text(node: tuple) -> str:
     kind = node[0]
     if kind == "num":
@@ -109,6 +111,7 @@ def _wrap_text(node: tuple, parens: bool) -> str:
 
 
 # --- HTML ----------------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=2048)
 def to_html(node: tuple) -> str:
     """Readable markup for a QLabel: x², 2x·e^(…), a − b, √x, p/q."""
     kind = node[0]

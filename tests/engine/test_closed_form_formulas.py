@@ -1,0 +1,140 @@
+"""Closed-form derivative formulas: every displayed text parses back to the derivative (sympy's, at points; the
+engine's, at random points), over the presets, the chapter's examples and hypothesis-generated formulas; the
+chapter's x·e^(−x²−y²) shows its collected form; named subexpressions stand for what they name."""
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+
+from engine import parse
+from engine.expr import display as D
+from engine.expr.closed_form import closed_form, derivative_formulas
+from tests.engine.core_strategies import formulas, points
+from tests.engine.test_autodiff import FUNCTIONS, NESTED, sympy_value, to_sympy
+
+ROOT = Path(__file__).resolve().parents[2]
+PRESETS = [p["formula"] for g in json.loads((ROOT / "resources" / "functions.json").read_text())["groups"]
+           for p in g["presets"]]
+CHAPTER = ["log(exp(x) + exp(y))", "x*exp(-x^2 - y^2)", "3*x^4 - 4*x^3 - 12*x^2", NESTED, "x^2*y + x*y^2",
+           "a + b1*x1 + b2*x2 + c11*x1^2 + c12*x1*x2 + c22*x2^2", "sqrt(v1^2 + v2^2 + v3^2)", "b1*x1 + b2*x2"]
+ALL = list(dict.fromkeys(PRESETS + CHAPTER + [text for text, _ in FUNCTIONS]))
+
+
+def close(a, b, scale=1.0) -> bool:
+    return abs(a - b) <= 1e-8 * (abs(a) + abs(b) + scale)
+
+
+def entries(f):
+    d = derivative_formulas(f)
+    n = len(f.variables)
+    grads, hess = f.grad(), f.hessian()
+    pairs = [(g, d.gradient[i]) for i, g in enumerate(grads)]
+    pairs += [(hess[i][j], d.hessian[i][j]) for i in range(n) for j in range(n)]
+    return d, pairs
+
+
+def agrees_at_random_points(expr, text, names, seed=0, count=40):
+    rng = np.random.default_rng(seed)
+    env = {v: rng.uniform(-1.8, 1.8, count) for v in names}
+    with np.errstate(all="ignore"):
+        want = np.broadcast_to(expr.evaluate(env), (count,))
+        got = np.broadcast_to(parse(text).evaluate(env), (count,))
+    defined = np.isfinite(want)
+    scale = 1.0 + np.abs(want[defined]).max(initial=0.0)
+    return bool(np.all(np.abs(want[defined] - got[defined]) <= 1e-8 * scale)), int(defined.sum())
+
+
+@pytest.mark.parametrize("text", ALL)
+def test_every_formula_parses_back_to_the_derivative(text):
+    f = parse(text)
+    _, pairs = entries(f)
+    for expr, formula in pairs:
+        ok, defined = agrees_at_random_points(expr, formula.text, f.variables)
+        assert ok, (str(expr), formula.text)
+        assert defined > 0 or text in {t for t, _ in FUNCTIONS}
+
+
+@pytest.mark.parametrize("text, point", [(t, p) for t, pts in FUNCTIONS[:6] for p in pts[:2]]
+                         + [(t, None) for t in PRESETS + CHAPTER])
+def test_formulas_equal_sympys_derivatives_at_points(text, point):
+    f = parse(text)
+    names = f.variables
+    point = point or tuple(0.3 + 0.37 * i * (-1) ** i for i in range(len(names)))
+    oracle = to_sympy(f)
+    symbols = [sp.Symbol(n, real=True) for n in names]
+    d = derivative_formulas(f)
+    env = dict(zip(names, point))
+    for i, formula in enumerate(d.gradient):
+        expected = sympy_value(sp.diff(oracle, symbols[i]), names, point)
+        assert close(float(parse(formula.text).evaluate(env)), expected), formula.text
+    for i in range(len(names)):
+        for j in range(i, len(names)):
+            expected = sympy_value(sp.diff(oracle, symbols[i], symbols[j]), names, point)
+            assert close(float(parse(d.hessian[i][j].text).evaluate(env)), expected), d.hessian[i][j].text
+
+
+def test_the_chapters_bump_shows_its_partials_collected():
+    d = derivative_formulas(parse("x*exp(-x^2-y^2)"))
+    assert d.gradient[0].text == "exp(-x^2 - y^2)*(1 - 2*x^2)"
+    assert d.gradient[1].text == "-2*x*y*exp(-x^2 - y^2)"
+    assert d.gradient[0].html == "e<sup>−x² − y²</sup>·(1 − 2x²)"
+    assert d.hessian[0][1].text == d.hessian[1][0].text == "2*y*exp(-x^2 - y^2)*(2*x^2 - 1)"
+
+
+def test_like_terms_powers_and_common_denominators_combine():
+    assert closed_form(parse("x*x^2 + 2*x^3 - x^3")).text == "2*x^3"
+    hxx = derivative_formulas(parse("log(exp(x) + exp(y))")).hessian[0][0]
+    assert hxx.text == "exp(x + y)/(exp(x) + exp(y))^2"
+    assert closed_form(parse("(x^2 - 1)/(x^2 - 1) + x/x")).text == "2"
+    assert closed_form(parse("1/(x^2+y^2)")).text == "1/(x^2 + y^2)"
+
+
+def test_shared_subexpressions_are_named_and_stand_for_what_they_name():
+    f = parse("x*exp(-x^2-y^2)")
+    d = derivative_formulas(f)
+    assert [(b.name, b.text) for b in d.names] == [("u", "exp(-x^2 - y^2)")]
+    assert d.gradient[0].body == "u*(1 - 2*x^2)"
+    assert d.names[0].html == "e<sup>−x² − y²</sup>"
+    for formula in [*d.gradient, *(h for row in d.hessian for h in row)]:
+        substituted = parse(formula.body).substitute({b.name: parse(b.text) for b in d.names})
+        assert agrees_at_random_points(substituted, formula.text, f.variables)[0]
+
+
+def test_names_never_shadow_a_variable():
+    f = parse("u*exp(-u^2-v^2) + w")
+    d = derivative_formulas(f)
+    assert d.names and all(b.name not in f.variables for b in d.names)
+
+
+def test_the_nested_chain_is_shorter_than_its_expanded_builder_text():
+    f = parse(NESTED)
+    d = derivative_formulas(f)
+    assert len(d.gradient[0].text) < 150 < len(str(f.grad()[0]))
+
+
+def test_rendered_html_uses_superscripts_dots_and_minus_signs():
+    tree = D.product([D.num(2.0), D.name("x"), D.power(D.name("y"), 3.0), D.call("exp", D.neg(D.name("x")))])
+    assert D.to_html(tree) == "2xy³·e<sup>−x</sup>"
+    assert D.to_text(tree) == "2*x*y^3*exp(-x)"
+    assert D.to_html(D.call("sqrt", D.name("x"))) == "√x"
+
+
+@settings(max_examples=60, deadline=None)
+@given(formulas(max_leaves=8), points())
+def test_random_formulas_derivatives_parse_back(case, point):
+    text, _ = case
+    f = parse(text)
+    if not f.variables:
+        return
+    env = {v: p for v, p in zip(("x", "y", "z"), point) if v in f.variables}
+    _, pairs = entries(f)
+    for expr, formula in pairs:
+        with np.errstate(all="ignore"):
+            want = float(expr.evaluate(env))
+            got = float(np.broadcast_to(parse(formula.text).evaluate(env), ()))
+        if math.isfinite(want):
+            assert close(got, want, scale=1.0 + abs(want)), (text, formula.text)
