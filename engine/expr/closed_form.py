@@ -315,7 +315,7 @@ def name_shared(trees: list[tuple], taken: set[str]) -> tuple[list[tuple], tuple
         if best is None or saving(best) <= 0 or len(best) < 8:
             break
         free.pop(0)
-        trees = [_replace(t, best, D.name(label)) for t in trees]
+        trees = [_replace(t, best, D.ref(label)) for t in trees]
         bindings.append(Binding(label, best, D.to_html(found[best])))
     return trees, tuple(bindings)
 

@@ -27,6 +27,11 @@ def name(text: str) -> tuple:
     return ("name", text)
 
 
+def ref(label: str) -> tuple:
+    """A named subexpression (``u`` in ``u = exp(-x^2 - y^2)``): text like a variable, set apart in HTML."""
+    return ("ref", label)
+
+
 def neg(node: tuple) -> tuple:
     return node[1] if node[0] == "neg" else ("neg", node)
 
@@ -75,7 +80,7 @@ def to_text(node: tuple) -> str:
     kind = node[0]
     if kind == "num":
         return format_number(node[1])
-    if kind == "name":
+    if kind in ("name", "ref"):
         return node[1]
     if kind == "neg":
         inner = node[1]
@@ -119,6 +124,8 @@ def to_html(node: tuple) -> str:
         return _number_html(node[1])
     if kind == "name":
         return _escape(node[1])
+    if kind == "ref":
+        return f"<i>{_escape(node[1])}</i>"
     if kind == "neg":
         inner = node[1]
         return MINUS + _wrap_html(inner, inner[0] in ("sum", "neg"))

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QLabel, QLineE
 
 from engine import ParseError, parse
 from engine.analysis.taylor import PointAnalysis, vector_norm
+from gui.surface.formula_view import FormulaRows
 from gui.surface.point_context import PointContext
 from gui.views.ticks import format_number
 
@@ -168,6 +169,8 @@ class PointInspector(QWidget):
             form.addRow(self.row_labels[key], self.fields[key])
         self.fields["full_gradient"].setToolTip("The gradient with respect to every variable of f, the fixed ones "
                                                 "included, at the point with their fixed values")
+        self.formula_rows = FormulaRows(self)
+        self._add_formula_rows(form)
         form.addRow("Direction u", self.directionEdit)
         self.fields["directional"] = self._field("directional")
         form.addRow("D_u f = ∇f·u", self.fields["directional"])
@@ -191,6 +194,16 @@ class PointInspector(QWidget):
         self.directionEdit.editingFinished.connect(self._on_direction_edited)
         self.show_analysis(None, ("x", "y"))
 
+    def _add_formula_rows(self, form: QFormLayout) -> None:
+        """∇f and H as formulas, each right below its numbers at the point."""
+        rows = self.formula_rows
+        for key, row, label in (("gradient", rows.gradient, "∇f formulas"), ("hessian", rows.hessian, "H formulas")):
+            index, _ = form.getWidgetPosition(self.fields[key])
+            self.row_labels[f"{key}_formulas"] = QLabel(label, self)
+            form.insertRow(index + 1, self.row_labels[f"{key}_formulas"], row)
+        index, _ = form.getWidgetPosition(rows.hessian)
+        form.insertRow(index + 1, "", rows.names)
+
     def _field(self, key: str) -> QLabel:
         label = QLabel(self)
         label.setObjectName(f"inspector_{key}")
@@ -212,6 +225,7 @@ class PointInspector(QWidget):
         self.axes = tuple(axes)
         context = context or PointContext()
         self._show_scope(context)
+        self.formula_rows.show_for(context.expression, self.axes)
         if analysis is None:
             for label in self.fields.values():
                 label.setText("—")
