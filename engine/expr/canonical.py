@@ -243,18 +243,30 @@ class Converter:
             combination = self.linear_forms.express(p)
             if combination is not None:
                 return self.power(combination, k)
-        c = content(p)
-        if c < 0 and not float(k).is_integer():
-            c = 1.0
+        c = self._outside(p, k)
         inner = p.scaled(1.0 / c) if c != 1.0 else p
         single = inner.single()
         if single is not None and single[1] == 1.0 and len(single[0].powers) == 1 and single[0].exp is None:
             atom, e = single[0].powers[0]
-            return Poly.of_mono(Mono({atom: e * k}), c ** k)
+            if e == 1 or float(k).is_integer():   # (x^2)^0.5 is |x|, not x: it stays a group
+                return Poly.of_mono(Mono({atom: e * k}), c ** k)
         atom = Atom("group", args=(inner,))
         if self.policy == "linear" and inner.is_linear():
             self.linear_forms.add(atom)
         return Poly.of_mono(Mono({atom: k}), c ** k)
+
+    @staticmethod
+    def _outside(p: Poly, k: float) -> float:
+        """The number taken out of a group raised to k: its content, with the sign that makes the first term
+        (in key order) positive, so x - y and y - x are one group. Under a fractional power only a positive
+        number whose power is a plain number comes out ((4x)^0.5 is 2*sqrt(x); (2x)^0.5 stays whole)."""
+        c = content(p)
+        first = min(p.terms.items(), key=lambda t: t[0].key)[1] if p.terms else 1.0
+        if float(k).is_integer():
+            return -abs(c) if first < 0 else abs(c)
+        if c < 0 or not (near_integer(c ** k) or rational(c ** k) is not None):
+            return 1.0
+        return c
 
     def power(self, p: Poly, k: float) -> Poly:
         if k == 0:
@@ -264,7 +276,8 @@ class Converter:
         single = p.single()
         if single is not None:
             m, c = single
-            if float(k).is_integer() or (c > 0 and all(e == 1 for _, e in m.powers) and len(m.powers) <= 1):
+            if float(k).is_integer() or (self._outside(p, k) == c and all(e == 1 for _, e in m.powers)
+                                         and len(m.powers) <= 1):
                 return Poly.of_mono(m.power(k), c ** k)
             return self.grouped(p, k)
         if float(k).is_integer() and 2 <= k <= 4 and self.policy != "keep" and not (

@@ -17,8 +17,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from engine.expr import display as D
-from engine.expr.canonical import (MAX_TERMS, ONE_MONO, POLICIES, Converter, Mono, Poly, TooLarge, content,
-                                   rational, snap, to_poly)
+from engine.expr.canonical import (MAX_TERMS, ONE_MONO, POLICIES, RELATIVE_ZERO, Converter, Mono, Poly, TooLarge,
+                                   content, rational, snap, to_poly)
 from engine.expr.printing import text_length_estimate
 
 MAX_INPUT_TEXT = 20_000   # a derivative whose plain text is longer than this is shown as the builders print it
@@ -71,6 +71,9 @@ class TreeWriter:
             return [D.num(0.0)]
         shapes = [self._terms_tree(list(p.terms.items()))]
         if len(p.terms) == 1:
+            (m, c), = p.terms.items()
+            if m.exp is None and len(m.powers) == 1 and m.powers[0][0].kind == "group" and m.powers[0][1] == 1:
+                shapes.append(self._terms_tree(list(m.powers[0][0].args[0].scaled(c).terms.items())))   # −(1 − x)
             return shapes
         shapes.append(self._factored(p, over_common_denominator=False))
         denominator = _denominator(p)
@@ -84,6 +87,7 @@ class TreeWriter:
 
     def _fraction(self, numerator: Poly, denominator: Mono) -> tuple:
         common, c, rest = _split_common(numerator)
+        rest, c, denominator = _cancel_group(rest, c, denominator)
         top_mono, bottom_mono = _cancel(common, denominator)
         top = self._product_with(top_mono, c, rest)
         return D.fraction(top, self._mono_tree(bottom_mono, 1.0)) if top[0] != "neg" else \
@@ -95,6 +99,8 @@ class TreeWriter:
 
     def _product_with(self, common: Mono, c: float, rest: Poly, depth: int = 0) -> tuple:
         """c * common * (rest), rest a sum (or one term)."""
+        if c < 0 and common is ONE_MONO:   # −(1 − x) reads better as x − 1
+            rest, c = rest.scaled(-1.0), -c
         inner = self._terms_tree(list(rest.terms.items()), depth)
         if len(rest.terms) == 1 and common is ONE_MONO and c == 1.0:
             return inner
@@ -215,6 +221,18 @@ def _split_common(p: Poly) -> tuple[Mono, float, Poly]:
     c = content(p)
     rest = Poly({m.times(inverse): coef / c for m, coef in p.terms.items()})
     return common, c, rest
+
+
+def _cancel_group(rest: Poly, c: float, bottom: Mono) -> tuple[Poly, float, Mono]:
+    """A numerator that is a multiple of a group of the denominator cancels with it: (x - y)/(y - x) is -1."""
+    for atom, e in bottom.powers:
+        if atom.kind != "group" or e <= 0 or set(atom.args[0].terms) != set(rest.terms):
+            continue
+        inner = atom.args[0]
+        ratios = [rest.terms[m] / inner.terms[m] for m in inner.terms]
+        if all(abs(r - ratios[0]) <= RELATIVE_ZERO * abs(ratios[0]) for r in ratios):
+            return Poly.constant(1.0), c * ratios[0], Mono({**dict(bottom.powers), atom: e - 1}, bottom.exp)
+    return rest, c, bottom
 
 
 def _cancel(top: Mono, bottom: Mono) -> tuple[Mono, Mono]:
