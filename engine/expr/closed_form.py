@@ -14,7 +14,7 @@ Every ``text`` parses back with :func:`engine.parse` to the same function (tests
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.expr import display as D
 from engine.expr.canonical import (MAX_TERMS, ONE_MONO, POLICIES, RELATIVE_ZERO, Converter, Mono, Poly, TooLarge,
@@ -35,6 +35,11 @@ class Formula:
     html: str
     body: str
     body_html: str
+    body_tree: tuple = field(default=("num", 0.0), repr=False, compare=False)
+
+    def display_html(self, lead: str = "") -> str:
+        """``lead`` and the body for a rich-text label, a fraction stacked."""
+        return D.display_html(self.body_tree, lead)
 
 
 @dataclass(frozen=True)
@@ -289,7 +294,7 @@ def closed_form(expr) -> Formula:
     """The simplified formula of one expression."""
     tree = closed_form_tree(expr)
     text, html = D.to_text(tree), D.to_html(tree)
-    return Formula(text, html, text, html)
+    return Formula(text, html, text, html, tree)
 
 
 def derivative_formulas(f, variables=None) -> DerivativeFormulas:
@@ -305,7 +310,7 @@ def derivative_formulas(f, variables=None) -> DerivativeFormulas:
     upper = {(i, j): closed_form_tree(hessian[i][j], writer, policies) for i in range(n) for j in range(i, n)}
     trees = gradient + [upper[k] for k in sorted(upper)]
     named, bindings = name_shared(trees, taken=set(names))
-    formulas = [Formula(D.to_text(t), D.to_html(t), D.to_text(b), D.to_html(b)) for t, b in zip(trees, named)]
+    formulas = [Formula(D.to_text(t), D.to_html(t), D.to_text(b), D.to_html(b), b) for t, b in zip(trees, named)]
     grad_formulas = tuple(formulas[:n])
     by_key = dict(zip(sorted(upper), formulas[n:]))
     matrix = tuple(tuple(by_key[(min(i, j), max(i, j))] for j in range(n)) for i in range(n))

@@ -152,6 +152,20 @@ def to_html(node: tuple) -> str:
     raise ValueError(f"unknown display node {kind!r}")
 
 
+def display_html(node: tuple, lead: str = "") -> str:
+    """``lead`` (e.g. "∂f/∂x = ") and the formula, a formula that is one fraction set as a stacked fraction (a
+    one-row table: Qt's rich text has no inline fraction), anything else inline as :func:`to_html` writes it."""
+    sign = ""
+    if node[0] == "neg" and node[1][0] == "frac":
+        sign, node = MINUS, node[1]
+    if node[0] != "frac":
+        return lead + to_html(node)
+    cell = "cellspacing='0' cellpadding='0'"
+    return (f"<table {cell}><tr><td valign='middle'>{lead}{sign}</td><td><table {cell}>"
+            f"<tr><td align='center' style='border-bottom: 1px solid'>&nbsp;{to_html(node[1])}&nbsp;</td></tr>"
+            f"<tr><td align='center'>&nbsp;{to_html(node[2])}&nbsp;</td></tr></table></td></tr></table>")
+
+
 def _number_html(v: float) -> str:
     if v == math.pi:
         return "π"

@@ -1,9 +1,9 @@
-"""The inspector's formula rows: ∇f and H of the function as closed-form formulas, beside their numbers at the point.
+"""The inspector's formulas: ∇f and H of the function as closed-form formulas, in a group below their numbers.
 
 Formulas belong to the function, not to the point, so they are computed once per (function, plotted axes) on a
 worker thread and cached; moving the point never recomputes them. Each formula is rendered for people (superscripts,
 ·, e raised to a power) and copied as plain text that the function box (and ``engine.parse``) reads back: right-click
-a formula for "Copy formula", or press the row's Copy button for every formula of the row.
+the formulas to copy one of them, or press the row's Copy button for every formula of the row.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from engine.expr.closed_form import DerivativeFormulas, derivative_formulas
 
@@ -53,84 +53,85 @@ class _Relay(QObject):
 
 
 class FormulaLabel(QLabel):
-    """A rendered formula that copies its plain text (right-click → Copy formula)."""
+    """The rendered formulas of a row in one word-wrapped label; right-click to copy one formula, or all, as plain
+    text."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plain = ""
-        self.all_text = ""
+        self.entries: list[tuple[str, str]] = []   # (name, plain text) per formula
+        self.lines: list[str] = []                 # the HTML of each formula line
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(lambda pos: self.context_menu().exec(self.mapToGlobal(pos)))
 
+    def set_lines(self, lines: list[str], entries: list[tuple[str, str]]) -> None:
+        self.lines, self.entries = lines, entries
+        self.setText("".join(line if line.startswith("<table") else f"<div>{line}</div>" for line in lines))
+
     def context_menu(self) -> QMenu:
         menu = QMenu(self)
-        copy = menu.addAction("Copy formula", lambda: QGuiApplication.clipboard().setText(self.plain))
-        copy.setObjectName("copyFormulaAction")
-        copy.setEnabled(bool(self.plain))
-        every = menu.addAction("Copy all formulas of this row",
-                               lambda: QGuiApplication.clipboard().setText(self.all_text))
-        every.setEnabled(bool(self.all_text))
+        for i, (name, plain) in enumerate(self.entries):
+            action = menu.addAction(f"Copy formula {name}", lambda text=plain: QGuiApplication.clipboard().setText(text))
+            action.setObjectName(f"copyFormula{i}")
+        if self.entries:
+            menu.addSeparator()
+            every = menu.addAction("Copy all formulas", lambda: QGuiApplication.clipboard().setText(
+                plain_text([(name, _Plain(text)) for name, text in self.entries])))
+            every.setObjectName("copyAllFormulas")
         return menu
 
 
-class FormulaRow(QWidget):
-    """The formulas of ∇f or of H: one rendered line per entry, and a Copy button for all of them."""
+class _Plain:
+    def __init__(self, text: str):
+        self.text = text
 
-    def __init__(self, key: str, parent=None):
+
+class FormulaRow(QObject):
+    """The formulas of ∇f or of H: a header (name and Copy button) over the rendered formulas."""
+
+    def __init__(self, key: str, title: str, parent: QWidget):
         super().__init__(parent)
-        self.setObjectName(f"inspector_{key}_formulas")
-        self.lines_box = QVBoxLayout()
-        self.lines_box.setContentsMargins(0, 0, 0, 0)
-        self.lines_box.setSpacing(2)
-        self.copyButton = QToolButton(self)
+        self.header = QWidget(parent)
+        self.header.setObjectName(f"inspector_{key}_formulas_header")
+        self.copyButton = QToolButton(self.header)
         self.copyButton.setObjectName(f"copy_{key}_formulas")
         self.copyButton.setText("Copy")
         self.copyButton.setToolTip("Copy these formulas as plain text (one 'name = formula' per line) that the "
-                                   "function box reads back")
+                                   "function box reads back; right-click a formula to copy one")
         self.copyButton.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text))
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self.lines_box, 1)
-        layout.addWidget(self.copyButton, 0, Qt.AlignmentFlag.AlignTop)
-        self.labels: list[FormulaLabel] = []
+        row = QHBoxLayout(self.header)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel(title, self.header), 1)
+        row.addWidget(self.copyButton)
+        self.view = FormulaLabel(parent)
+        self.view.setObjectName(f"inspector_{key}_formulas")
         self.text = ""
         self.show_message("—")
 
     def show_message(self, message: str) -> None:
         self.text = ""
-        self._set_labels([(f"<span style='color:{MUTED}'>{message}</span>", "")])
+        self.view.set_lines([f"<span style='color:{MUTED}'>{message}</span>"], [])
         self.copyButton.setEnabled(False)
 
     def show_lines(self, lines: list[tuple[str, object]]) -> None:
         self.text = plain_text(lines)
-        self._set_labels([(f"{label} = {_shown(formula)}", formula.text) for label, formula in lines])
+        self.view.set_lines([_shown(formula, f"{label} = ") for label, formula in lines],
+                            [(label, formula.text) for label, formula in lines])
         self.copyButton.setEnabled(True)
 
-    def _set_labels(self, rows: list[tuple[str, str]]) -> None:
-        while len(self.labels) < len(rows):
-            label = FormulaLabel(self)
-            label.setObjectName("formulaLine")
-            self.lines_box.addWidget(label)
-            self.labels.append(label)
-        for label, (html, plain) in zip(self.labels, rows):
-            label.setText(html)
-            label.plain = plain
-            label.all_text = self.text
-            label.show()
-        for label in self.labels[len(rows):]:
-            label.hide()
-
     def visible_html(self) -> list[str]:
-        return [label.text() for label in self.labels if not label.isHidden()]
+        return list(self.view.lines)
+
+    def isVisible(self) -> bool:   # noqa: N802 - reads like the widgets it stands for
+        return self.view.isVisible() and self.header.isVisible()
 
 
-def _shown(formula) -> str:
+def _shown(formula, lead: str) -> str:
     if len(formula.body) > SHOWN_CHARACTERS:
-        return (f"{_escape(formula.body[:SHOWN_CHARACTERS])}… <span style='color:{MUTED}'>({len(formula.text)} "
-                "characters: Copy for all of it)</span>")
-    return formula.body_html
+        return (f"{lead}{_escape(formula.body[:SHOWN_CHARACTERS])}… <span style='color:{MUTED}'>"
+                f"({len(formula.text)} characters: Copy for all of it)</span>")
+    return formula.display_html(lead)
 
 
 def _escape(text: str) -> str:
@@ -142,13 +143,20 @@ class FormulaRows(QObject):
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
-        self.gradient = FormulaRow("gradient", parent)
-        self.hessian = FormulaRow("hessian", parent)
-        self.names = QLabel(parent)
+        self.box = QGroupBox("Formulas (the same at every point)", parent)
+        self.box.setObjectName("inspectorFormulas")
+        self.gradient = FormulaRow("gradient", "∇f", self.box)
+        self.hessian = FormulaRow("hessian", "Hessian H (upper triangle: H is symmetric)", self.box)
+        self.names = QLabel(self.box)
         self.names.setObjectName("inspector_formula_names")
         self.names.setWordWrap(True)
         self.names.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.names.hide()
+        layout = QVBoxLayout(self.box)
+        for row in (self.gradient, self.hessian):
+            layout.addWidget(row.header)
+            layout.addWidget(row.view)
+        layout.addWidget(self.names)
         self.wanted: tuple | None = None
         self.formulas: DerivativeFormulas | None = None
         self._relay = _Relay(self)

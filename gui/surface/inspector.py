@@ -170,7 +170,6 @@ class PointInspector(QWidget):
         self.fields["full_gradient"].setToolTip("The gradient with respect to every variable of f, the fixed ones "
                                                 "included, at the point with their fixed values")
         self.formula_rows = FormulaRows(self)
-        self._add_formula_rows(form)
         form.addRow("Direction u", self.directionEdit)
         self.fields["directional"] = self._field("directional")
         form.addRow("D_u f = ∇f·u", self.fields["directional"])
@@ -188,21 +187,12 @@ class PointInspector(QWidget):
         layout.addWidget(self.scopeNote)
         layout.addLayout(form)
         layout.addWidget(self.message)
+        layout.addWidget(self.formula_rows.box)
         layout.addWidget(overlays)
         layout.addStretch(1)
         self.pointEdit.returnPressed.connect(self._on_point_entered)
         self.directionEdit.editingFinished.connect(self._on_direction_edited)
         self.show_analysis(None, ("x", "y"))
-
-    def _add_formula_rows(self, form: QFormLayout) -> None:
-        """∇f and H as formulas, each right below its numbers at the point."""
-        rows = self.formula_rows
-        for key, row, label in (("gradient", rows.gradient, "∇f formulas"), ("hessian", rows.hessian, "H formulas")):
-            index, _ = form.getWidgetPosition(self.fields[key])
-            self.row_labels[f"{key}_formulas"] = QLabel(label, self)
-            form.insertRow(index + 1, self.row_labels[f"{key}_formulas"], row)
-        index, _ = form.getWidgetPosition(rows.hessian)
-        form.insertRow(index + 1, "", rows.names)
 
     def _field(self, key: str) -> QLabel:
         label = QLabel(self)

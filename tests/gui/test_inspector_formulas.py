@@ -41,8 +41,9 @@ def test_copy_puts_parseable_text_on_the_clipboard(qtbot, surface):
         text = line.split(" = ", 1)[1]
         assert float(parse(text).evaluate(point)) == float(g.evaluate(point)) or \
             abs(float(parse(text).evaluate(point)) - float(g.evaluate(point))) < 1e-14
-    menu = rows.hessian.labels[1].context_menu()
-    copy = next(a for a in menu.actions() if a.objectName() == "copyFormulaAction")
+    menu = rows.hessian.view.context_menu()
+    copy = next(a for a in menu.actions() if a.objectName() == "copyFormula1")
+    assert copy.text() == "Copy formula ∂²f/∂x∂y"
     copy.trigger()
     assert QGuiApplication.clipboard().text() == "2*y*exp(-x^2 - y^2)*(2*x^2 - 1)"
 
@@ -70,7 +71,7 @@ def test_screenshot_of_the_surface_tab_with_formulas(qtbot, settings_dir):
     surface.session.set_point([-1.0, 0.0])
     settle(qtbot, surface)
     qtbot.waitUntil(lambda: formulas_shown(surface.inspector), timeout=10000)
-    pixels = widget_pixels(surface.inspector.formula_rows.gradient)
+    pixels = widget_pixels(surface.inspector.formula_rows.gradient.view)
     assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 8   # rendered text, not a blank row
     path = os.environ.get("GRADSCAPE_FORMULA_SHOT")
     if path:
