@@ -60,7 +60,8 @@ def render_analyze(r: dict) -> str:
 def _formula_rows(r: dict) -> list[tuple[str, str]]:
     """∂f/∂v and ∂²f/∂u∂v (upper triangle) as closed-form formulas."""
     names = r["variables"]
-    rows = [(f"∂f/∂{v}", text) for v, text in zip(names, r["gradient_formulas"])]
-    rows += [(f"∂²f/∂{u}²" if i == j else f"∂²f/∂{u}∂{names[j]}", r["hessian_formulas"][i][j])
+    d = "d" if len(names) == 1 else "∂"
+    rows = [(f"{d}f/{d}{v}", text) for v, text in zip(names, r["gradient_formulas"])]
+    rows += [(f"{d}²f/{d}{u}²" if i == j else f"{d}²f/{d}{u}{d}{names[j]}", r["hessian_formulas"][i][j])
              for i, u in enumerate(names) for j in range(i, len(names))]
     return rows

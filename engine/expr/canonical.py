@@ -26,7 +26,7 @@ from engine.expr.node import topological_order
 
 POLICIES = ("expand", "linear", "keep")
 MAX_TERMS = 80           # a multiplied-out sum larger than this stays a product of groups
-WORK_BUDGET = 60_000     # monomial products per conversion before it is abandoned
+WORK_BUDGET = 20_000     # monomial products per conversion before it is abandoned
 RELATIVE_ZERO = 1e-12    # c1 + c2 smaller than this times max(|c1|, |c2|) is rounding: the terms cancel
 
 
