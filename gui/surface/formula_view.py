@@ -102,7 +102,8 @@ class FormulaRow(QObject):
         self.copyButton.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text))
         row = QHBoxLayout(self.header)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel(title, self.header), 1)
+        self.titleLabel = QLabel(title, self.header)
+        row.addWidget(self.titleLabel, 1)
         row.addWidget(self.copyButton)
         self.view = FormulaLabel(parent)
         self.view.setObjectName(f"inspector_{key}_formulas")
@@ -146,7 +147,7 @@ class FormulaRows(QObject):
         self.box = QGroupBox("Formulas (the same at every point)", parent)
         self.box.setObjectName("inspectorFormulas")
         self.gradient = FormulaRow("gradient", "∇f", self.box)
-        self.hessian = FormulaRow("hessian", "Hessian H (upper triangle: H is symmetric)", self.box)
+        self.hessian = FormulaRow("hessian", "Hessian H", self.box)
         self.names = QLabel(self.box)
         self.names.setObjectName("inspector_formula_names")
         self.names.setWordWrap(True)
@@ -162,8 +163,12 @@ class FormulaRows(QObject):
         self._relay = _Relay(self)
         self._relay.computed.connect(self._on_computed)
 
-    def show_for(self, expression, axes) -> None:
-        """Show the formulas of ``expression`` with respect to ``axes`` (None: no function)."""
+    def show_for(self, expression, axes, fixed=()) -> None:
+        """Show the formulas of ``expression`` with respect to ``axes`` (None: no function); ``fixed`` names the
+        variables held fixed, which stay symbols in the formulas."""
+        scope = f" in ({', '.join(axes)})" if fixed else ""
+        self.gradient.titleLabel.setText(f"∇f{scope}")
+        self.hessian.titleLabel.setText(f"Hessian H{scope} (upper triangle: H is symmetric)")
         if expression is None or not axes:
             self.wanted, self.formulas = None, None
             for row in (self.gradient, self.hessian):

@@ -215,7 +215,7 @@ class PointInspector(QWidget):
         self.axes = tuple(axes)
         context = context or PointContext()
         self._show_scope(context)
-        self.formula_rows.show_for(context.expression, self.axes)
+        self.formula_rows.show_for(context.expression, self.axes, tuple(context.fixed))
         if analysis is None:
             for label in self.fields.values():
                 label.setText("—")

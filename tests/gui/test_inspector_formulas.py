@@ -78,3 +78,13 @@ def test_screenshot_of_the_surface_tab_with_formulas(qtbot, settings_dir):
         qtbot.wait(300)   # let the side panel's layout settle on the new rows
         window.grab().save(path)
     surface.shutdown()
+
+
+def test_with_variables_held_fixed_the_formulas_are_in_the_plotted_axes(qtbot, surface):
+    type_function(qtbot, surface, "x^2*y + z^3")
+    surface.session.set_axes(("x", "y"))
+    settle(qtbot, surface)
+    rows = surface.inspector.formula_rows
+    qtbot.waitUntil(lambda: rows.formulas is not None and rows.formulas.variables == ("x", "y"), timeout=10000)
+    assert rows.gradient.titleLabel.text() == "∇f in (x, y)"
+    assert rows.gradient.visible_html() == ["∂f/∂x = 2xy", "∂f/∂y = x²"]
