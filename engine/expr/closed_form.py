@@ -25,6 +25,7 @@ MAX_INPUT_TEXT = 20_000   # a derivative whose plain text is longer than this is
 LARGE_WORK = 20_000        # (number of formulas) × (nodes of f) above which only the cheapest policy is tried
 MAX_NAMES = 4
 COLLECT_DEPTH = 2
+FACTOR_SLACK = 2          # characters a factored shape may cost over the plain sum and still be shown
 NAME_CHOICES = "uvwpqrstabcdghkmn"
 
 
@@ -68,7 +69,13 @@ class TreeWriter:
     def tree(self, p: Poly) -> tuple:
         key = p.key
         if key not in self.cache:
-            self.cache[key] = _shortest(self._shapes(p))
+            shapes = self._shapes(p)
+            plain, best = shapes[0], _shortest(shapes)
+            # a collected factor is what a person writes (u·(1 − u), not u − u²): it wins a near tie
+            if best is plain and len(shapes) > 1 and _symbolic_factor(shapes[1]) \
+                    and _length(shapes[1]) <= _length(plain) + FACTOR_SLACK:
+                best = shapes[1]
+            self.cache[key] = best
         return self.cache[key]
 
     def _shapes(self, p: Poly) -> list[tuple]:
@@ -196,8 +203,19 @@ def _factors_of(tree: tuple) -> list[tuple]:
     return [] if tree == D.num(1.0) else [tree]
 
 
+def _symbolic_factor(tree: tuple) -> bool:
+    """A product with a factor besides a number and the sum: a collected common factor, not just 12*(…)."""
+    if tree[0] == "neg":
+        tree = tree[1]
+    return tree[0] == "prod" and sum(f[0] != "num" for f in tree[1]) >= 2
+
+
+def _length(tree: tuple) -> int:
+    return len(D.to_text(tree).replace(" ", ""))
+
+
 def _shortest(trees: list[tuple]) -> tuple:
-    return min(trees, key=lambda t: len(D.to_text(t).replace(" ", "")))
+    return min(trees, key=_length)
 
 
 def _denominator(p: Poly) -> Mono:

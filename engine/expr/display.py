@@ -204,7 +204,8 @@ def _product_html(factors: tuple) -> str:
     for f in factors:
         text = _wrap_html(f, precedence(f) < PREC_POWER and f[0] != "num")
         if previous is not None:
-            juxtapose = _simple_letter(f) and (previous[0] == "num" or _simple_letter(previous))
+            juxtapose = _simple_letter(f) and (previous[0] == "num" or _simple_letter(previous)) or (
+                previous[0] == "num" and (f[0] == "ref" or f[0] == "pow" and f[1][0] == "ref"))
             out += "" if juxtapose else "·"
         out += text
         previous = f
