@@ -157,3 +157,49 @@ def test_rewrites_stay_identities_where_the_function_is_defined():
     for text in ("sqrt(x^2)", "(x^2)^1.5", "(2*x)^0.5", "(x-1)^3/(1-x)^2", "log(exp(x+y))"):
         f = parse(text)
         assert agrees_at_random_points(f, closed_form(f).text, f.variables)[0], text
+
+
+def tree_value(node, env):
+    """What a display tree means, computed straight from the tree (an independent reading of the printer's input)."""
+    kind = node[0]
+    if kind == "num":
+        return node[1]
+    if kind in ("name", "ref"):
+        return env[node[1]]
+    if kind == "neg":
+        return -tree_value(node[1], env)
+    if kind == "sum":
+        return sum(tree_value(t, env) for t in node[1])
+    if kind == "prod":
+        return math.prod(tree_value(t, env) for t in node[1])
+    if kind == "frac":
+        return tree_value(node[1], env) / tree_value(node[2], env)
+    if kind == "pow":
+        return tree_value(node[1], env) ** tree_value(node[2], env)
+    return {"exp": math.exp, "sqrt": math.sqrt, "sin": math.sin, "log": math.log}[node[1]](tree_value(node[2], env))
+
+
+X, Y = D.name("x"), D.name("y")
+TRICKY = [
+    D.neg(D.power(X, 2.0)), D.power(D.neg(X), 2.0), D.fraction(X, D.fraction(Y, D.num(3.0))),
+    D.fraction(D.fraction(X, Y), D.num(3.0)), D.power(D.fraction(X, Y), 2.0), D.power(X, -2.0),
+    D.power(X, D.total([Y, D.num(1.0)])), D.product([D.num(2.0), D.neg(X)]), D.neg(D.total([X, D.neg(Y)])),
+    D.total([X, D.neg(D.total([Y, D.num(2.0)]))]), D.total([D.total([X, Y]), D.neg(D.power(Y, 3.0))]),
+    D.fraction(D.neg(X), D.product([Y, D.num(2.0)])), D.power(D.power(X, 2.0), 3.0),
+    D.call("exp", D.neg(D.total([D.power(X, 2.0), D.power(Y, 2.0)]))), D.power(D.call("sqrt", X), 3.0),
+    D.product([D.total([X, Y]), D.fraction(X, Y)]), D.fraction(D.num(1.0), D.power(D.total([X, Y]), 0.5)),
+]
+
+
+@pytest.mark.parametrize("tree", TRICKY, ids=D.to_text)
+def test_printed_text_reads_back_as_the_tree_means(tree):
+    env = {"x": 1.7, "y": 0.6}
+    assert float(parse(D.to_text(tree)).evaluate(env)) == pytest.approx(tree_value(tree, env), rel=1e-14)
+    assert "-" not in D.to_html(tree) and "*" not in D.to_html(tree)   # minus signs and dots for people
+
+
+def test_a_formula_that_is_one_fraction_is_stacked_in_html():
+    d = derivative_formulas(parse("1/(x^2+y^2)"))
+    html = d.hessian[0][1].display_html("∂²f/∂x∂y = ")
+    assert html.startswith("<table") and "border-bottom" in html and "8xy" in html
+    assert d.gradient[0].display_html().count("<table") == 2   # −2x over u²: a sign cell and the stacked fraction
