@@ -31,13 +31,18 @@ def analyze_command(args) -> dict:
               "eigenvectors": a.eigenvectors, "kind": a.kind,
               "linear": {"formula": a.linear.formula}, "quadratic": {"formula": a.quadratic.formula}}
     formulas = derivative_formulas(f, names)
-    result.update(gradient_formulas=[g.text for g in formulas.gradient],
-                  hessian_formulas=[[h.text for h in row] for row in formulas.hessian])
+    result.update(gradient_formulas=[_written(g) for g in formulas.gradient],
+                  hessian_formulas=[[_written(h) for h in row] for row in formulas.hessian])
     if args.step is not None:
         step = parse_point(args.step, "--step", names)
         result.update(step=step, linear_estimate=a.linear.at_offset(step),
                       quadratic_estimate=a.quadratic.at_offset(step), true_value=f.evaluate_at(point + step))
     return result
+
+
+def _written(formula) -> str | None:
+    """The formula's text, or None (JSON null) for a derivative too long to write out."""
+    return formula.text if formula.complete else None
 
 
 def render_analyze(r: dict) -> str:
@@ -64,4 +69,4 @@ def _formula_rows(r: dict) -> list[tuple[str, str]]:
     rows = [(f"{d}f/{d}{v}", text) for v, text in zip(names, r["gradient_formulas"])]
     rows += [(f"{d}²f/{d}{u}²" if i == j else f"{d}²f/{d}{u}{d}{names[j]}", r["hessian_formulas"][i][j])
              for i, u in enumerate(names) for j in range(i, len(names))]
-    return rows
+    return [(name, "(too long to write out)" if text is None else text) for name, text in rows]

@@ -38,6 +38,11 @@ class Formula:
     body_html: str
     body_tree: tuple = field(default=("num", 0.0), repr=False, compare=False)
 
+    @property
+    def complete(self) -> bool:
+        """False when the derivative is too long to write out and ``text`` only describes it."""
+        return self.body_tree[0] != "unwritten"
+
     def display_html(self, lead: str = "") -> str:
         """``lead`` and the body for a rich-text label, a fraction stacked."""
         return D.display_html(self.body_tree, lead)
@@ -297,7 +302,7 @@ def closed_form_tree(expr, writer: TreeWriter | None = None, policies=POLICIES) 
     """The shortest display tree of ``expr`` over the canonical policies (the builders' own form if none fits).
     One ``writer`` shared by related formulas writes each group they share once."""
     if text_length_estimate(expr) > MAX_INPUT_TEXT:
-        return D.name(str(expr))
+        return _as_built(expr)
     writer = writer or TreeWriter()
     trees = []
     for policy in policies:
@@ -305,7 +310,14 @@ def closed_form_tree(expr, writer: TreeWriter | None = None, policies=POLICIES) 
             trees.append(writer.tree(to_poly(expr, policy)))
         except (TooLarge, RecursionError):
             continue
-    return _shortest(trees) if trees else D.name(str(expr))
+    return _shortest(trees) if trees else _as_built(expr)
+
+
+def _as_built(expr) -> tuple:
+    """The builders' own text of a derivative too large to simplify; past the printing limit that text is a
+    description (``<expression of … nodes …>``), kept as an "unwritten" node."""
+    text = str(expr)
+    return ("unwritten", text) if text.startswith("<") else D.name(text)
 
 
 def closed_form(expr) -> Formula:

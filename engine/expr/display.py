@@ -80,7 +80,7 @@ def to_text(node: tuple) -> str:
     kind = node[0]
     if kind == "num":
         return format_number(node[1])
-    if kind in ("name", "ref"):
+    if kind in ("name", "ref", "unwritten"):
         return node[1]
     if kind == "neg":
         inner = node[1]
@@ -122,7 +122,7 @@ def to_html(node: tuple) -> str:
     kind = node[0]
     if kind == "num":
         return _number_html(node[1])
-    if kind == "name":
+    if kind in ("name", "unwritten"):
         return _escape(node[1])
     if kind == "ref":
         return f"<i>{_escape(node[1])}</i>"

@@ -45,7 +45,8 @@ def hessian_lines(d: DerivativeFormulas) -> list[tuple[str, object]]:
 
 def plain_text(lines: list[tuple[str, object]]) -> str:
     """One ``name = formula`` per line, each formula in full (no shared names): text engine.parse reads back."""
-    return "\n".join(f"{label} = {formula.text}" for label, formula in lines)
+    return "\n".join(f"{label} = {formula.text if formula.complete else '(too long to write out)'}"
+                     for label, formula in lines)
 
 
 class _Relay(QObject):
@@ -74,6 +75,7 @@ class FormulaLabel(QLabel):
         for i, (name, plain) in enumerate(self.entries):
             action = menu.addAction(f"Copy formula {name}", lambda text=plain: QGuiApplication.clipboard().setText(text))
             action.setObjectName(f"copyFormula{i}")
+            action.setEnabled(bool(plain))
         if self.entries:
             menu.addSeparator()
             every = menu.addAction("Copy all formulas", lambda: QGuiApplication.clipboard().setText(
@@ -118,7 +120,7 @@ class FormulaRow(QObject):
     def show_lines(self, lines: list[tuple[str, object]]) -> None:
         self.text = plain_text(lines)
         self.view.set_lines([_shown(formula, f"{label} = ") for label, formula in lines],
-                            [(label, formula.text) for label, formula in lines])
+                            [(label, formula.text if formula.complete else "") for label, formula in lines])
         self.copyButton.setEnabled(True)
 
     def visible_html(self) -> list[str]:
@@ -129,6 +131,8 @@ class FormulaRow(QObject):
 
 
 def _shown(formula, lead: str) -> str:
+    if not formula.complete:
+        return f"{lead}<span style='color:{MUTED}'>too long to write out</span>"
     if len(formula.body) > SHOWN_CHARACTERS:
         return (f"{lead}{_escape(formula.body[:SHOWN_CHARACTERS])}… <span style='color:{MUTED}'>"
                 f"({len(formula.text)} characters: Copy for all of it)</span>")

@@ -174,3 +174,8 @@ def test_analyze_table_shows_the_formulas(capsys):
     code, out, _ = run_main(capsys, "analyze", "x*exp(-x^2-y^2)", "--at", "-1,0")
     assert code == 0
     assert "∂f/∂x" in out and "exp(-x^2 - y^2)*(1 - 2*x^2)" in out and "∂²f/∂x∂y" in out
+
+
+def test_analyze_json_gives_null_for_a_formula_too_long_to_write(capsys):
+    r = run_json(capsys, "analyze", "sin(" * 95 + "x*y" + ")" * 95, "--at", "0.1,0.2")
+    assert isinstance(r["gradient_formulas"][0], str) and r["hessian_formulas"][0][1] is None

@@ -203,3 +203,10 @@ def test_a_formula_that_is_one_fraction_is_stacked_in_html():
     html = d.hessian[0][1].display_html("∂²f/∂x∂y = ")
     assert html.startswith("<table") and "border-bottom" in html and "8xy" in html
     assert d.gradient[0].display_html().count("<table") == 2   # −2x over u²: a sign cell and the stacked fraction
+
+
+def test_a_derivative_too_long_to_write_is_marked_not_written():
+    f = parse("sin(" * 95 + "x*y" + ")" * 95)
+    d = derivative_formulas(f)
+    assert d.gradient[0].complete and agrees_at_random_points(f.grad()[0], d.gradient[0].text, f.variables)[0]
+    assert not d.hessian[0][1].complete and "too long" in d.hessian[0][1].text
