@@ -339,56 +339,10 @@ def derivative_formulas(f, variables=None) -> DerivativeFormulas:
     hessian = f.hessian(names)
     upper = {(i, j): closed_form_tree(hessian[i][j], writer, policies) for i in range(n) for j in range(i, n)}
     trees = gradient + [upper[k] for k in sorted(upper)]
-    named, bindings = name_shared(trees, taken=set(names))
+    named, shared = D.name_shared(trees, [c for c in NAME_CHOICES if c not in names], MAX_NAMES)
+    bindings = tuple(Binding(label, D.to_text(sub), D.to_html(sub)) for label, sub in shared)
     formulas = [Formula(D.to_text(t), D.to_html(t), D.to_text(b), D.to_html(b), b) for t, b in zip(trees, named)]
     grad_formulas = tuple(formulas[:n])
     by_key = dict(zip(sorted(upper), formulas[n:]))
     matrix = tuple(tuple(by_key[(min(i, j), max(i, j))] for j in range(n)) for i in range(n))
     return DerivativeFormulas(names, grad_formulas, matrix, bindings)
-
-
-# --- naming shared subexpressions --------------------------------------------------------------------------------
-def name_shared(trees: list[tuple], taken: set[str]) -> tuple[list[tuple], tuple[Binding, ...]]:
-    """Trees with repeated subexpressions replaced by names where the whole set gets shorter, and the names."""
-    free = [c for c in NAME_CHOICES if c not in taken]
-    bindings: list[Binding] = []
-    while free and len(bindings) < MAX_NAMES:
-        counts: Counter = Counter()
-        found: dict[str, tuple] = {}
-        for t in trees:
-            for sub in _subtrees(t):
-                text = D.to_text(sub)
-                counts[text] += 1
-                found[text] = sub
-        label = free[0]
-
-        def saving(text):
-            return counts[text] * (len(text) - len(label)) - len(text) - len(label) - 3
-        best = max((t for t in counts if counts[t] >= 2), key=saving, default=None)
-        if best is None or saving(best) <= 0 or len(best) < 8:
-            break
-        free.pop(0)
-        trees = [_replace(t, best, D.ref(label)) for t in trees]
-        bindings.append(Binding(label, best, D.to_html(found[best])))
-    return trees, tuple(bindings)
-
-
-def _subtrees(tree: tuple):
-    """Nameable parts: function calls, powers and sums, each occurrence."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if node[0] in ("call", "pow", "sum"):
-            yield node
-        if node[0] in ("sum", "prod"):
-            stack.extend(node[1])
-        else:
-            stack.extend(child for child in node[1:] if isinstance(child, tuple))
-
-
-def _replace(tree: tuple, text: str, replacement: tuple) -> tuple:
-    if tree[0] in ("call", "pow", "sum") and D.to_text(tree) == text:
-        return replacement
-    if tree[0] in ("sum", "prod"):
-        return (tree[0], tuple(_replace(c, text, replacement) for c in tree[1]))
-    return tuple(_replace(c, text, replacement) if isinstance(c, tuple) else c for c in tree)

@@ -2,13 +2,15 @@
 (superscripts, ``·``, a true minus sign, ``e`` raised to a power, ``√``).
 
 A tree is built from tuples ``(kind, …)`` by the constructors below; signs live only in ``neg`` nodes and numbers
-are never negative, so each printer decides once where a minus goes. Both printers are iterative over the tree's
-depth only through Python recursion on the *display* tree, which the closed-form code keeps shallow (a few levels
-of factoring), never on the expression DAG.
+are never negative, so each printer decides once where a minus goes. The printers recurse over the *display* tree
+(as deep as the formula's nesting of functions and groups, never over the expression DAG), and the closed-form code
+falls back to the builders' text where that recursion would be too deep. :func:`name_shared` replaces what a set
+of trees repeats by names (``u = exp(-x^2 - y^2)``).
 """
 from __future__ import annotations
 
 import math
+from collections import Counter
 from functools import lru_cache
 
 from engine.expr.printing import format_number
@@ -210,3 +212,52 @@ def _product_html(factors: tuple) -> str:
         out += text
         previous = f
     return out
+
+
+# --- naming shared subexpressions --------------------------------------------------------------------------------
+def name_shared(trees: list[tuple], free: list[str], limit: int) -> tuple[list[tuple], list[tuple[str, tuple]]]:
+    """Trees with subexpressions they repeat replaced by names (taken in order from ``free``, at most ``limit``)
+    where the whole set, definitions included, gets shorter; and the (name, subexpression) pairs, each defined
+    before a later one that uses it."""
+    free = list(free)
+    bindings: list[tuple[str, tuple]] = []
+    while free and len(bindings) < limit:
+        counts: Counter = Counter()
+        found: dict[str, tuple] = {}
+        for t in trees:
+            for sub in _subtrees(t):
+                text = to_text(sub)
+                counts[text] += 1
+                found[text] = sub
+        label = free[0]
+
+        def saving(text):
+            return counts[text] * (len(text) - len(label)) - len(text) - len(label) - 3
+        best = max((t for t in counts if counts[t] >= 2), key=saving, default=None)
+        if best is None or saving(best) <= 0 or len(best) < 8:
+            break
+        free.pop(0)
+        trees = [_replace(t, best, ref(label)) for t in trees]
+        bindings.append((label, found[best]))
+    return trees, bindings
+
+
+def _subtrees(tree: tuple):
+    """Nameable parts: function calls, powers and sums, each occurrence."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if node[0] in ("call", "pow", "sum"):
+            yield node
+        if node[0] in ("sum", "prod"):
+            stack.extend(node[1])
+        else:
+            stack.extend(child for child in node[1:] if isinstance(child, tuple))
+
+
+def _replace(tree: tuple, text: str, replacement: tuple) -> tuple:
+    if tree[0] in ("call", "pow", "sum") and to_text(tree) == text:
+        return replacement
+    if tree[0] in ("sum", "prod"):
+        return (tree[0], tuple(_replace(c, text, replacement) for c in tree[1]))
+    return tuple(_replace(c, text, replacement) if isinstance(c, tuple) else c for c in tree)
