@@ -219,7 +219,7 @@ def name_shared(trees: list[tuple], free: list[str], limit: int) -> tuple[list[t
     """Trees with subexpressions they repeat replaced by names (taken in order from ``free``, at most ``limit``)
     where the whole set, definitions included, gets shorter; and the (name, subexpression) pairs, each defined
     before a later one that uses it."""
-    free = list(free)
+    offered, free = list(free), list(free)
     bindings: list[tuple[str, tuple]] = []
     while free and len(bindings) < limit:
         counts: Counter = Counter()
@@ -238,16 +238,58 @@ def name_shared(trees: list[tuple], free: list[str], limit: int) -> tuple[list[t
             break
         free.pop(0)
         trees = [_replace(t, best, ref(label)) for t in trees]
-        bindings.append((label, found[best]))
-    return trees, bindings
+        bindings = [(name, _replace(sub, best, ref(label))) for name, sub in bindings] + [(label, found[best])]
+    ordered = _defined_before_use(bindings)
+    # letters in the order of definition: u, v, w, … read top to bottom
+    letters = {name: new for (name, _), new in zip(ordered, sorted((n for n, _ in ordered), key=free_order(offered)))}
+    return ([_rename(t, letters) for t in trees],
+            [(letters[name], _rename(sub, letters)) for name, sub in ordered])
+
+
+def free_order(free: list[str]):
+    """Sort key putting names in the order the caller offered them."""
+    rank = {name: i for i, name in enumerate(free)}
+    return lambda name: rank.get(name, len(rank))
+
+
+def _rename(tree: tuple, letters: dict[str, str]) -> tuple:
+    if tree[0] == "ref":
+        return ref(letters.get(tree[1], tree[1]))
+    if tree[0] in ("sum", "prod"):
+        return (tree[0], tuple(_rename(c, letters) for c in tree[1]))
+    return tuple(_rename(c, letters) if isinstance(c, tuple) else c for c in tree)
+
+
+def _defined_before_use(bindings: list[tuple[str, tuple]]) -> list[tuple[str, tuple]]:
+    """The bindings in an order where each name is defined before a definition that uses it."""
+    ordered: list[tuple[str, tuple]] = []
+    waiting = list(bindings)
+    while waiting:
+        ready = next(b for b in waiting if _refs(b[1]) <= {name for name, _ in ordered})
+        ordered.append(ready)
+        waiting.remove(ready)
+    return ordered
+
+
+def _refs(tree: tuple) -> set[str]:
+    if tree[0] == "ref":
+        return {tree[1]}
+    children = tree[1] if tree[0] in ("sum", "prod") else [c for c in tree[1:] if isinstance(c, tuple)]
+    return set().union(*(_refs(c) for c in children)) if children else set()
 
 
 def _subtrees(tree: tuple):
-    """Nameable parts: function calls, powers and sums, each occurrence."""
+    """Nameable parts: function calls, powers and sums, each occurrence; never a whole formula (nor all of it but
+    a number: "32·v" with v the rest names nothing worth a name)."""
+    whole = {id(tree)}
+    core = tree[1] if tree[0] == "neg" else tree
+    whole.add(id(core))
+    if core[0] == "prod" and sum(f[0] != "num" for f in core[1]) == 1:
+        whole.update(id(f) for f in core[1])
     stack = [tree]
     while stack:
         node = stack.pop()
-        if node[0] in ("call", "pow", "sum"):
+        if node[0] in ("call", "pow", "sum") and id(node) not in whole:
             yield node
         if node[0] in ("sum", "prod"):
             stack.extend(node[1])

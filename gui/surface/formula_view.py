@@ -105,6 +105,7 @@ class FormulaRow(QObject):
         row = QHBoxLayout(self.header)
         row.setContentsMargins(0, 0, 0, 0)
         self.titleLabel = QLabel(title, self.header)
+        self.titleLabel.setWordWrap(True)
         row.addWidget(self.titleLabel, 1)
         row.addWidget(self.copyButton)
         self.view = FormulaLabel(parent)
@@ -151,7 +152,8 @@ class FormulaRows(QObject):
         self.box = QGroupBox("Formulas (the same at every point)", parent)
         self.box.setObjectName("inspectorFormulas")
         self.gradient = FormulaRow("gradient", "∇f", self.box)
-        self.hessian = FormulaRow("hessian", "Hessian H", self.box)
+        self.hessian = FormulaRow("hessian", "H", self.box)
+        self.hessian.titleLabel.setToolTip("The Hessian's entries on and above the diagonal (H is symmetric)")
         self.names = QLabel(self.box)
         self.names.setObjectName("inspector_formula_names")
         self.names.setWordWrap(True)
@@ -172,7 +174,7 @@ class FormulaRows(QObject):
         variables held fixed, which stay symbols in the formulas."""
         scope = f" in ({', '.join(axes)})" if fixed else ""
         self.gradient.titleLabel.setText(f"∇f{scope}")
-        self.hessian.titleLabel.setText(f"Hessian H{scope} (upper triangle: H is symmetric)")
+        self.hessian.titleLabel.setText(f"H{scope}")
         if expression is None or not axes:
             self.wanted, self.formulas = None, None
             for row in (self.gradient, self.hessian):

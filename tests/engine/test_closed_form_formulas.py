@@ -116,8 +116,28 @@ def test_shared_subexpressions_are_named_and_stand_for_what_they_name():
     assert d.gradient[0].body == "u*(1 - 2*x^2)"
     assert d.names[0].html == "e<sup>−x² − y²</sup>"
     for formula in [*d.gradient, *(h for row in d.hessian for h in row)]:
-        substituted = parse(formula.body).substitute({b.name: parse(b.text) for b in d.names})
-        assert agrees_at_random_points(substituted, formula.text, f.variables)[0]
+        assert agrees_at_random_points(unnamed(formula.body, d.names), formula.text, f.variables)[0]
+
+
+def unnamed(body: str, names):
+    """A body with its names replaced by what they name, the last-defined first (it may use earlier names)."""
+    expr = parse(body)
+    for b in reversed(names):
+        expr = expr.substitute({b.name: parse(b.text)})
+    return expr
+
+
+def test_names_are_defined_before_they_are_used_and_lettered_in_order():
+    f = parse(NESTED)
+    d = derivative_formulas(f, ("w", "x"))
+    assert [b.name for b in d.names] == ["u", "v", "p"]   # w is a variable
+    assert [b.text for b in d.names[:2]] == ["w + x + y + z", "w + x - y - z"]
+    defined = set()
+    for b in d.names:
+        assert set(parse(b.text).variables) - set(f.variables) <= defined
+        defined.add(b.name)
+    for formula in [*d.gradient, *(h for row in d.hessian for h in row)]:
+        assert agrees_at_random_points(unnamed(formula.body, d.names), formula.text, f.variables)[0]
 
 
 def test_names_never_shadow_a_variable():
