@@ -24,8 +24,8 @@ import numpy as np
 
 from engine.expr import build as E
 from engine.analysis.probe import probe_verdict, set_verdict
-from engine.analysis.sets import NULL_TOL, STEP, SampledSets, SetTracer, set_dimension
-from engine.analysis.taylor import second_derivative_test
+from engine.analysis import classify as C
+from engine.analysis.sets import STEP, SampledSets, SetTracer, set_dimension
 
 #: Newton iterations per start. Degenerate roots converge only linearly (x⁴: by 2/3 a step), hence the margin.
 MAX_ITERATIONS = 150
@@ -269,10 +269,8 @@ class _Search:
 
     def _has_zero_eigenvalue(self, p: np.ndarray) -> bool:
         _, h = self.derivs.gradient_hessian(p[None, :])
-        if not np.all(np.isfinite(h)):
-            return False
-        lam = np.abs(np.linalg.eigvalsh(0.5 * (h[0] + h[0].T)))
-        return bool(np.any(lam <= NULL_TOL * max(self.curvature, float(np.max(lam)))))
+        lam = C.eigenvalues(h[0])
+        return lam is not None and bool(np.any(C.is_zero(lam, self.curvature)))
 
     def isolated_and_sets(self, distinct: list[np.ndarray]) -> list[CriticalPoint]:
         seeds = [k for k, p in enumerate(distinct) if self._has_zero_eigenvalue(p)]
@@ -332,10 +330,10 @@ def _classify(derivs: _Derivatives, p: np.ndarray, bounds: np.ndarray, curvature
     """The point's kind (second-derivative test) and verdict (the probe's, for a degenerate point, when there is
     time left for it; 'unknown' otherwise)."""
     g, h = derivs.gradient_hessian(p[None, :])
-    hessian = 0.5 * (h[0] + h[0].T)
-    kind = second_derivative_test(hessian, scale=curvature)
-    finite = np.all(np.isfinite(hessian))
-    eigenvalues = np.linalg.eigvalsh(hessian) + 0.0 if finite else np.full(len(p), np.nan)   # + 0.0: no -0.0
+    eigenvalues = C.eigenvalues(h[0])
+    kind = C.classify_eigenvalues(eigenvalues, curvature)
+    if eigenvalues is None:
+        eigenvalues, kind = np.full(len(p), np.nan), "degenerate"   # no second derivatives: the test cannot tell
     if kind == "degenerate":
         verdict = probe_verdict(derivs.values, p, bounds) if probe else "unknown"
     else:

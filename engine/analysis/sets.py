@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.analysis.classify import is_zero
+
 #: Continuation step, as a fraction of each side of the box (in normalised coordinates), where the sets can be at
 #: most 2-dimensional; larger where a seed's Hessian has a larger null space, so that a k-dimensional flat region
 #: still fits in MAX_SAMPLES samples: about (1/step)^k.
@@ -35,8 +37,6 @@ MAX_SAMPLES = 2000
 CORRECTOR_ITERATIONS = 30
 #: Halvings of a failed step at a set's end: its extent is known to STEP / 2**REFINE_HALVINGS.
 REFINE_HALVINGS = 4
-#: A Hessian eigenvalue is zero below this, relative to the Hessian's scale (as in the second-derivative test).
-NULL_TOL = 1e-6
 #: A step that moves the prediction by more than this fraction of its length has left the set.
 MAX_DRIFT = 0.5
 
@@ -76,7 +76,7 @@ class SetTracer:
 
     def _null_space(self, hessian_u: np.ndarray) -> np.ndarray:
         lam, vec = np.linalg.eigh(hessian_u)
-        return vec[:, np.abs(lam) <= NULL_TOL * max(self.curvature_u, float(np.max(np.abs(lam))))]
+        return vec[:, is_zero(lam, self.curvature_u)]
 
     def directions(self, hessian_u: np.ndarray) -> np.ndarray:
         """Unit directions (both signs) spanning the Hessian's null space: the null eigenvector itself when it is a

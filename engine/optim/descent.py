@@ -16,6 +16,7 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
+from engine.analysis import classify as C
 from engine.expr import build as E
 from engine.optim import steps as S
 from engine.optim.objective import Objective
@@ -261,12 +262,12 @@ def newton_explain(objective: Objective, point: Sequence[float], **hyper) -> New
         value, g = float(objective.value(x)), np.asarray(objective.gradient(x), dtype=np.float64)
         h = np.asarray(objective.hessian(x), dtype=np.float64)
     model = model_from_derivatives(objective.variables, x, value, g, h, 2)
-    finite = bool(np.all(np.isfinite(model.hessian)))
-    eig = np.linalg.eigvalsh(model.hessian) if finite else np.full(len(x), np.nan)
-    scale = float(np.max(np.abs(eig))) if finite and eig.size else 0.0
-    has_minimum = bool(finite and scale > 0 and eig[0] > 1e-10 * scale)
+    eig = C.eigenvalues(model.hessian)
+    shape = "undefined" if eig is None else C.definiteness(eig)
+    eig = np.full(len(x), np.nan) if eig is None else eig
+    has_minimum = shape == "positive definite"
     stationary = None
-    if finite and scale > 0 and np.min(np.abs(eig)) > 1e-10 * scale and np.all(np.isfinite(g)):
+    if shape in ("positive definite", "negative definite", "indefinite") and np.all(np.isfinite(g)):
         stationary = x - np.linalg.solve(model.hessian, g)
     _, _, info = S.newton_step(objective, x, {}, **settings)
     return NewtonExplanation(x, model, eig, has_minimum, stationary, info["newton_step"], info["target"],

@@ -12,8 +12,8 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.optim.objective import Objective
 from engine.optim.descent import METHODS, Descent, validate_hyperparameters
-from gui.descent.rates import default_learning_rate, keeps_decreasing
-from gui.descent.verdict import Verdict, stopping_verdict
+from engine.analysis.rates import default_learning_rate, keeps_decreasing
+from engine.analysis.verdicts import Verdict, stop_text, stopping_verdict
 
 PALETTE = ("#ff3b30", "#ffcc00", "#00e5ff", "#ff2dcc", "#34c759", "#ff9500", "#ffffff", "#5e5ce6")
 HARD_STEP_CAP = 1_000_000   # the Descent's own limit; the user's limit is RunsModel.max_steps
@@ -98,11 +98,7 @@ class RunsModel(QObject):
         if d.status == "diverged":
             return self._diverged_text(run)
         if d.status == "converged":
-            verdict = self.verdict(run)
-            if verdict.kind == "minimum":
-                at = "∇f = 0 at the start, " if run.steps == 0 else ""
-                return f"converged at step {run.steps}: {at}{verdict.text}"
-            return f"{'at the start' if run.steps == 0 else f'step {run.steps}'}: {verdict.text}"
+            return stop_text(run.steps, self.verdict(run))
         if run.steps >= self.max_steps or d.status == "max_steps":
             falling = "; f keeps decreasing: it may be unbounded below" if falls_without_slowing(d.values) else ""
             return f"stopped at max steps ({run.steps}){falling}"
