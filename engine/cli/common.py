@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 
+from engine.expr.numbers import format_number as readable_number
 from engine.expr.parser import ParseError, parse
 
 
@@ -73,13 +74,8 @@ def to_json(obj) -> str:
 
 
 def format_number(v) -> str:
-    """Numbers for tables: 10 significant digits, 'nan'/'inf' spelled out."""
-    if v is None:
-        return "null"
-    v = float(v)
-    if not math.isfinite(v):
-        return str(v)
-    return f"{v:.10g}" if v != 0 else "0"
+    """Numbers for tables: the engine's one formatter, 10 significant digits, ASCII ('nan', 'inf', 'null')."""
+    return readable_number(v, 10, style="ascii")
 
 
 def format_vector(values) -> str:

@@ -224,7 +224,7 @@ class Descent:
         elif norm < self.tol:
             self.status = "converged"
             self.message = f"converged after {index} step(s): |∇f| = {norm:.3g} < {self.tol:g}"
-        elif index > 0 and np.linalg.norm(moved) <= 1e-12 * (1.0 + np.linalg.norm(x)):
+        elif index > 0 and vector_norm(moved) <= 1e-12 * (1.0 + vector_norm(x)):
             self.status = "converged"
             self.message = f"converged after {index} step(s): the step no longer moves the point"
         elif index >= self.max_steps:

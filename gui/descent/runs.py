@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from engine.optim.objective import Objective
 from engine.optim.descent import METHODS, Descent, validate_hyperparameters
 from engine.analysis.rates import default_hyperparameters, keeps_decreasing
+from engine.expr.numbers import format_point as point_text
 from engine.analysis.verdicts import Verdict, stop_text, stopping_verdict
 
 PALETTE = ("#ff3b30", "#ffcc00", "#00e5ff", "#ff2dcc", "#34c759", "#ff9500", "#ffffff", "#5e5ce6")
@@ -348,11 +349,3 @@ def _not_slowing(v: np.ndarray) -> bool:
         return False
     first_rate, second_rate = (v[0] - v[half]) / half, (v[half] - v[-1]) / (steps - half)
     return bool(second_rate >= first_rate * (1 - 1e-6))   # a plane falls at one rate, up to rounding
-
-
-def point_text(names, point) -> str:
-    """"x = 0.5" or "(x, y) = (0, 0)"."""
-    values = [f"{float(v):.4g}" for v in point]
-    if len(values) == 1:
-        return f"{names[0]} = {values[0]}"
-    return f"({', '.join(names)}) = ({', '.join(values)})"

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidg
 from engine import Expression
 from engine.analysis.taylor import PointAnalysis, TaylorModel, vector_norm
 from gui.surface.inspector import parse_vector, vector_text
-from gui.views.ticks import format_number
+from engine.expr.numbers import format_number
 
 STEP_SIZES = np.logspace(-3.5, 0, 36)   # |ε| along the user's direction
 FIT_MAX = 0.05                          # fit slopes where the Taylor error dominates…
