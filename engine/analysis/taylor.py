@@ -34,7 +34,13 @@ class TaylorModel:
     gradient: np.ndarray
     hessian: np.ndarray        # zeros for order 1
     expression: E.Expression   # the polynomial in the original variables
-    formula: str               # readable text of the polynomial; parse() accepts it
+    formula: str | None        # readable text of the polynomial, parse() accepts it; None when not ``defined``
+
+    @property
+    def defined(self) -> bool:
+        """Every coefficient is a finite number (no model where f or a derivative has no value)."""
+        return bool(np.isfinite(self.value) and np.all(np.isfinite(self.gradient))
+                    and np.all(np.isfinite(self.hessian)))
 
     def __call__(self, values: Mapping[str, object] | Sequence | None = None, **arrays) -> np.ndarray:
         """Model value with numpy broadcasting: ``model(x=X, y=Y)`` or ``model({'x': X, 'y': Y})``."""
@@ -105,8 +111,9 @@ def model_from_derivatives(variables: Sequence[str], point, value: float, gradie
     for a in (p, g, h):
         a.setflags(write=False)
     exact = _polynomial(names, p, float(value), g, h, order)
-    readable = _polynomial(names, p, float(value), g, h, order, number=_round)
-    return TaylorModel(names, p, order, float(value), g, h, exact, str(readable))
+    finite = bool(np.isfinite(value) and np.all(np.isfinite(g)) and np.all(np.isfinite(h)))
+    readable = str(_polynomial(names, p, float(value), g, h, order, number=_round)) if finite else None
+    return TaylorModel(names, p, order, float(value), g, h, exact, readable)
 
 
 def _vector(values, n: int, what: str) -> np.ndarray:

@@ -156,8 +156,9 @@ class ApproximationPanel(QWidget):
             return
         # the spaces around + and − let a long model wrap between its terms
         for key, model in (("linear_formula", a.linear), ("quadratic_formula", a.quadratic)):
-            self.readable[key].setText(readable_formula(model))
-            self.labels[key].setText(model.formula)
+            undefined = "undefined here: f or its derivatives have no value at this point"
+            self.readable[key].setText(readable_formula(model) if model.defined else undefined)
+            self.labels[key].setText(model.formula if model.defined else undefined)
             self.labels[key].setCursorPosition(0)
         try:
             step = parse_vector(self.stepEdit.text(), len(a.point))
