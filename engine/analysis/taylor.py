@@ -18,6 +18,7 @@ import numpy as np
 
 from engine.analysis import classify as C
 from engine.expr import build as E
+from engine.expr.limits import check_variable_count
 
 #: |∇f| at or below this counts as zero: the point is critical rather than 'regular'.
 GRADIENT_TOL = 1e-8
@@ -135,6 +136,7 @@ def _derivatives(f, point, variables, order):
             hess = f.hessian(p)
         return names, p, f.value(p), f.gradient(p), hess
     names = tuple(f.variables if variables is None else variables)
+    check_variable_count(len(names), "analysing a point")
     missing = [v for v in f.variables if v not in names]
     if missing:
         raise ValueError(f"no value given for variable(s) {', '.join(missing)}")

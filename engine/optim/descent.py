@@ -18,6 +18,7 @@ import numpy as np
 
 from engine.analysis import classify as C
 from engine.expr import build as E
+from engine.expr.limits import check_variable_count
 from engine.optim import steps as S
 from engine.optim.objective import Objective
 from engine.analysis.taylor import TaylorModel, model_from_derivatives, vector_norm
@@ -126,6 +127,8 @@ class Descent:
                  max_steps: int = 500, tol: float = 1e-8, **hyper):
         self.objective = objective if isinstance(objective, Objective) else Objective.from_expression(objective)
         self.method = _method(method).name
+        if self.method == "newton":
+            check_variable_count(len(self.objective.variables), "Newton's method")
         self.hyper: dict[str, float] = {**METHODS[self.method].defaults, **validate_hyperparameters(method, hyper)}
         self.start = np.array(start, dtype=np.float64).reshape(-1)
         if self.start.size != len(self.objective.variables):
