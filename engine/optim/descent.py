@@ -227,12 +227,22 @@ class Descent:
         elif norm < self.tol:
             self.status = "converged"
             self.message = f"converged after {index} step(s): |∇f| = {norm:.3g} < {self.tol:g}"
-        elif index > 0 and vector_norm(moved) <= 1e-12 * (1.0 + vector_norm(x)):
+        elif index > 0 and vector_norm(moved) <= 1e-12 * (1.0 + vector_norm(x)) and not _overflowed(self.state):
             self.status = "converged"
             self.message = f"converged after {index} step(s): the step no longer moves the point"
+        elif index > 0 and vector_norm(moved) <= 1e-12 * (1.0 + vector_norm(x)):
+            # AdaGrad, RMSProp, Adam divide by √(mean of g²): g² overflows to ∞ past |g| ~ 1e154 and the step is 0
+            self.status, self.diverged_at = "diverged", index
+            self.message = (f"diverged at step {index}: stalled, |∇f| = {norm:.3g} is so large that the mean of its "
+                            "squares overflowed and the step is 0")
         elif index >= self.max_steps:
             self.status = "max_steps"
             self.message = f"stopped after {index} step(s) (the limit); |∇f| = {norm:.3g}"
+
+
+def _overflowed(state: dict) -> bool:
+    """A method's running state holds an infinite or undefined number (it can no longer take a meaningful step)."""
+    return any(isinstance(v, np.ndarray) and not np.all(np.isfinite(v)) for v in state.values())
 
 
 def descend(objective_or_expression, start: Sequence[float], method: str, steps: int = 200, **hyper) -> Descent:
