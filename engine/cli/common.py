@@ -34,6 +34,8 @@ class Parser(argparse.ArgumentParser):
 def parse_number(text: str, name: str) -> float:
     """One finite number; CLIError naming ``name`` (an option, or an option and what it sets) otherwise."""
     try:
+        if not str(text).isascii():   # float() also reads other scripts' digits (١ as 1, ５ as 5)
+            raise ValueError(text)
         value = float(text)
     except ValueError:
         raise CLIError(f"{name}: {text!r} is not a number") from None

@@ -65,7 +65,7 @@ def graph_from_dict(data: object) -> Graph:
     if data.get("format") != FORMAT:
         raise GraphFileError(f"not a Gradscape graph file (format {data.get('format')!r}, expected {FORMAT!r})")
     version = data.get("version")
-    if version != VERSION or isinstance(version, bool):
+    if type(version) is not int or version != VERSION:   # 1.0 and true are not the integer the format says
         raise GraphFileError(f"graph file version {version!r} is not supported (this Gradscape reads version {VERSION})")
     entries = data.get("nodes")
     if not isinstance(entries, list):
@@ -108,7 +108,9 @@ def _node_from_entry(index: int, entry: object) -> tuple[Node, bool]:
         expression, parents = parse_formula(name, entry["formula"])
         return Node(name, formula=entry["formula"], pos=pos, parents=parents, expression=expression), "pos" in entry
     except GraphError as err:
-        prefix = "" if isinstance(name, str) and name in err.message else f"node {index + 1}: "
+        known = isinstance(name, str) and name.isidentifier()
+        prefix = "" if known and f"'{name}'" in err.message else \
+            f"node '{name}': " if known else f"node {index + 1}: "
         raise GraphFileError(prefix + err.message) from None
 
 

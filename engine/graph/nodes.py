@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
 from engine.expr.build import Expression
+from engine.files import TooLarge
 from engine.expr.parser import CONSTANTS, ParseError, parse, tokenize
 from engine.expr.primitives import FUNCTIONS
 
@@ -85,7 +86,12 @@ def check_name(name: object) -> str:
 def check_value(value: object, what: str = "value") -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise GraphError(f"{what} must be a number, not {value!r}")
-    v = float(value)
+    if isinstance(value, TooLarge):   # an integer of 1e309 or more in the file
+        raise GraphError(f"{what} is too large for a 64-bit float (an integer of {value.digits} digits)")
+    try:
+        v = float(value)
+    except OverflowError:   # an int of 1e309 or more built in Python
+        raise GraphError(f"{what} is too large for a 64-bit float") from None
     if not math.isfinite(v):
         raise GraphError(f"{what} must be finite, not {v!r}")
     return v
