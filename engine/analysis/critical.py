@@ -1,18 +1,17 @@
 """Critical points of a function inside a box: where ∇f = 0, and what each one is.
 
-Multi-start Newton on the system ∇f(x) = 0 with the exact Hessian as its Jacobian. Every start runs at once, as numpy
-arrays through one evaluation of the gradient and Hessian expressions per iteration. Steps are Levenberg–Marquardt
-steps, (HᵀH + μI)⁻¹Hᵀ∇f, accepted only when they reduce |∇f|: where H is invertible and μ has shrunk this is Newton's
-step; where H is singular (x³, x⁴, x²y + xy² at the origin) it stays finite, so degenerate points are still reached.
-
-Each point is classified by the second-derivative test (``kind``). Its ``verdict`` says what the point is: the test's
-answer where it decides, and for a degenerate point the result of probing f along lines through the point and in a
-small neighbourhood (:mod:`engine.critical_probe`).
+Multi-start Newton (Levenberg–Marquardt steps on ∇f = 0, :mod:`engine.analysis.roots`) finds the roots; each is
+classified by the engine's one second-derivative test (``kind``, :mod:`engine.analysis.classify`). Its ``verdict``
+says what the point is: the test's answer where it decides, and for a degenerate point the result of probing f along
+lines through the point and in a small neighbourhood (:mod:`engine.analysis.probe`).
 
 Critical points need not be isolated: (x − y)² is critical along the whole line y = x, relu(x) on all of x ≤ 0.
-Points whose Hessian has a zero eigenvalue are continued along its null directions (:mod:`engine.critical_sets`);
+Points whose Hessian has a zero eigenvalue are continued along its null directions (:mod:`engine.analysis.sets`);
 those that lie on a curve or region of critical points come back as ONE entry for the whole set, with its
 ``dimension``, ``samples`` and ``extent``, instead of one entry per Newton start that happened to land on it.
+
+The work is bounded: every phase watches the deadline (``max_seconds``) and the result says when one was cut short
+(:class:`CriticalPoints`); a zero of ∇f where f itself has no value is listed apart, not classified.
 """
 from __future__ import annotations
 
