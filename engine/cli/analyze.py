@@ -8,11 +8,17 @@ from engine.expr.closed_form import derivative_formulas
 from engine.cli.common import format_number, format_vector, function_heading, parse_function, parse_point
 
 
+KIND_NOTES = {"regular": " (the gradient is not zero)",
+              "undefined": " (f or its gradient has no value here: no tangent plane, no second-derivative test)"}
+UNDEFINED_MODEL = "none (f or a derivative has no value here)"
+
+
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "analyze", help="value, gradient, Hessian, Taylor models and kind of point at a point",
         description="Value, gradient, Hessian (with eigenvalues), the linear and quadratic Taylor models, and the "
-                    "second-derivative test at a point. With --step, compares both models with f at point+step.")
+                    "second-derivative test at a point (kind: minimum, maximum, saddle, degenerate, regular, or undefined "
+                    "where f or its gradient has no value). With --step, compares both models with f at point+step.")
     parser.add_argument("expression", metavar="EXPR", help='the function, e.g. "x*exp(-x^2-y^2)"')
     parser.add_argument("--at", required=True, metavar="V1,V2,…",
                          help="the point: one value per variable, in alphabetical variable order")
@@ -51,8 +57,9 @@ def render_analyze(r: dict) -> str:
     rows += [("Hessian" if i == 0 else "", format_vector(row)) for i, row in enumerate(hessian)]
     rows += _formula_rows(r)
     rows += [("eigenvalues", format_vector(r["eigenvalues"])),
-             ("kind", r["kind"] + (" (the gradient is not zero)" if r["kind"] == "regular" else "")),
-             ("linear model", r["linear"]["formula"]), ("quadratic model", r["quadratic"]["formula"])]
+             ("kind", r["kind"] + KIND_NOTES.get(r["kind"], "")),
+             ("linear model", r["linear"]["formula"] or UNDEFINED_MODEL),
+             ("quadratic model", r["quadratic"]["formula"] or UNDEFINED_MODEL)]
     if "step" in r:
         rows += [("step", format_vector(r["step"])), ("linear estimate", format_number(r["linear_estimate"])),
                  ("quadratic estimate", format_number(r["quadratic_estimate"])),

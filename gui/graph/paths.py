@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from engine.graph import GraphError
-from gui.graph.items import format_number
+from engine.expr.numbers import format_number
 from gui.graph.scene import GraphScene
 
 MAX_LISTED = 200

@@ -13,7 +13,7 @@ from engine import ParseError, parse
 from engine.analysis.taylor import PointAnalysis, vector_norm
 from gui.surface.formula_view import FormulaRows
 from gui.surface.point_context import PointContext
-from gui.views.ticks import format_number
+from engine.expr.numbers import format_number
 
 OVERLAYS = (("gradient", "Gradient arrow", "The gradient at the point: the direction of steepest ascent"),
             ("tangent", "Tangent plane", "The linear model f(a) + ∇f(a)·(x − a) near the point"),
