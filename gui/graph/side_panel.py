@@ -35,20 +35,25 @@ class SendToSurface(QGroupBox):
             self._sync()
 
     def _sync(self):
+        """Keep each chosen axis while it is still an input, else take the first free input, so the two axes never
+        name the same input (after the chapter's w, x, y, z a graph of x, y must not read "x / x")."""
         inputs = list(self.graph.inputs)
+        chosen: list[str] = []
         for i, combo in enumerate((self.axis_x, self.axis_y)):
             current = combo.currentText()
+            free = [n for n in inputs if n not in chosen]
             combo.blockSignals(True)
             combo.clear()
             combo.addItems(inputs + ([NONE] if i == 1 else []))
             keep_none = i == 1 and current == NONE and self._input_count > 1
-            if current in inputs or keep_none:
+            if current in free or keep_none:
                 combo.setCurrentText(current)
-            elif len(inputs) > i:
-                combo.setCurrentIndex(i)
+            elif free:
+                combo.setCurrentText(free[0])
             else:
                 combo.setCurrentText(NONE)
             combo.blockSignals(False)
+            chosen.append(combo.currentText())
         self._input_count = len(inputs)
         self.button.setEnabled(bool(inputs) and self.graph.output is not None)
 
