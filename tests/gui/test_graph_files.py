@@ -130,6 +130,7 @@ def test_discard_recovery_and_clean_exit_leave_nothing(qtbot, tmp_path):
     place(qtbot, ws, "input", visible(ws, 100, 100))
     assert ws.autosave.save_now() and ws.autosave.path.exists()
     ws.save_file(str(tmp_path / "kept.gsgraph.json"))
+    ws.undo_stack.setClean()                # what the main window does after a save
     assert not ws.autosave.path.exists()    # saved: nothing to recover
     place(qtbot, ws, "input", visible(ws, 100, 300))
     assert ws.autosave.save_now()
