@@ -39,7 +39,7 @@ def make(kind: str, tmp_path, tab: str):
 
 def state(mw, ws):
     graph = ws.document.graph.snapshot() if hasattr(ws, "document") else None
-    return (mw.session.text, graph, ws.undo_stack.count(), ws.undo_stack.index(), ws.file_path, mw.windowTitle())
+    return (mw.session.text, graph, ws.undo_stack.count(), ws.undo_stack.index(), mw.document_name(ws), mw.windowTitle())
 
 
 @pytest.mark.parametrize("tab", ["graph", "surface"])
