@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QCoreApplication, QMetaMethod, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from engine.graph import Graph, GraphError, graph_from_expression, graph_objective
 from engine.graph.fileformat import GraphFileError, find_preset, list_presets, load_graph, save_graph
@@ -18,6 +18,7 @@ from gui.graph.backprop import BackpropAnimation
 from gui.graph.canvas import GraphCanvas
 from gui.graph.document import GraphDocument
 from gui.graph.files import Autosave
+from gui.graph.forward_mode import ForwardModePanel
 from gui.graph.paths import PathPanel
 from gui.graph.scene import GraphScene
 from gui.graph.side_panel import SendToSurface
@@ -48,6 +49,7 @@ class GraphWorkspace(QWidget):
         self.canvas = GraphCanvas(self.scene, self)
         self.backprop = BackpropAnimation(self.scene, self)
         self.paths = PathPanel(self.scene, self)
+        self.forward_mode = ForwardModePanel(self.document.graph, self)
         self.sender_panel = SendToSurface(self.document.graph, self)
         self.autosave = Autosave(self.document, autosave_dir, self)
         self.status_label = QLabel(objectName="graphStatus")
@@ -71,9 +73,14 @@ class GraphWorkspace(QWidget):
     def _build_layout(self):
         self.toolbar = build_toolbar(self)
         self.palette, self.tool_actions = build_palette(self)
+        self.side_tabs = QTabWidget(objectName="graphSideTabs")
+        self.side_tabs.addTab(self.paths, "Paths")
+        self.side_tabs.addTab(self.forward_mode, "Forward mode")
+        self.side_tabs.setTabToolTip(0, "Every path from an input to the output, and their sum (the chain rule)")
+        self.side_tabs.setTabToolTip(1, "Push one input's derivative forward and compare with backprop")
         side = QWidget()
         side_layout = QVBoxLayout(side)
-        side_layout.addWidget(self.paths, 1)
+        side_layout.addWidget(self.side_tabs, 1)
         side_layout.addWidget(self.sender_panel)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)

@@ -1,0 +1,144 @@
+"""Forward mode beside reverse mode: push ∂/∂input forward through the graph and show every node's tangent next to
+its adjoint.
+
+One forward pass gives d(every node)/d(one input); one backward pass gives d(output)/d(every node). So the output's
+gradient over n inputs costs n forward passes but one backward pass; the panel says so with the graph's own numbers,
+and checks that both modes give the same ∂output/∂input.
+"""
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QHeaderView, QLabel, QPushButton,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from engine.graph import GraphError
+from gui.graph.items import format_number
+
+COLUMNS = ("node", "value", "tangent", "adjoint")
+
+
+class ForwardModePanel(QWidget):
+    def __init__(self, graph, parent=None):
+        super().__init__(parent)
+        self.graph = graph
+        self.tangents: dict[str, float] | None = None   # d node / d source, after a push
+        self.adjoints: dict[str, float] | None = None
+        self.source = QComboBox(objectName="forwardModeSource")
+        self.source.setToolTip("The input whose derivative is pushed forward (its tangent starts at 1, every other "
+                               "input's at 0)")
+        self.button = QPushButton("Push ∂/∂ forward", objectName="forwardModeButton")
+        self.button.setToolTip("One forward-mode pass: every node's derivative with respect to the chosen input, "
+                               "computed from the inputs towards the output")
+        self.table = QTableWidget(0, len(COLUMNS), objectName="forwardModeTable")
+        self.table.setToolTip("Forward mode gives each node's tangent d node/d input; reverse mode (backprop) gives "
+                              "each node's adjoint d output/d node")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.summary = QLabel(objectName="forwardModeSummary")
+        self.passes = QLabel(objectName="forwardModePasses")
+        for label in (self.summary, self.passes):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form = QFormLayout()
+        form.addRow("Input", self.source)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(self.button)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.passes)
+        self.button.clicked.connect(self.push)
+        self.source.currentTextChanged.connect(self._on_source_changed)
+        graph.subscribe(self._on_graph_event)
+        self._sync_sources()
+
+    def detach(self):
+        self.graph.unsubscribe(self._on_graph_event)
+
+    def set_source(self, name: str):
+        self.source.setCurrentText(name)
+
+    def _on_graph_event(self, event):
+        if event.kind != "node_moved":
+            self._sync_sources()
+
+    def _on_source_changed(self, name: str):
+        self.button.setText(f"Push ∂/∂{name} forward" if name else "Push ∂/∂ forward")
+        if self.tangents is not None:
+            self.push()   # once shown, the tangents follow the chosen input
+
+    def _sync_sources(self):
+        current = self.source.currentText()
+        inputs = list(self.graph.inputs)
+        self.source.blockSignals(True)
+        self.source.clear()
+        self.source.addItems(inputs)
+        if current in inputs:
+            self.source.setCurrentText(current)
+        self.source.blockSignals(False)
+        self.button.setText(f"Push ∂/∂{self.source.currentText()} forward")
+        self.button.setEnabled(bool(inputs) and self.graph.output is not None)
+        if self.tangents is not None:
+            self.push()   # the numbers on show always describe the graph as it is
+        self._show_passes()
+
+    def push(self) -> bool:
+        """Run forward mode from the chosen input (and backward for the adjoints beside it)."""
+        source, g = self.source.currentText(), self.graph
+        if not source or g.output is None:
+            self._clear("Add an input and an output to push a derivative forward.")
+            return False
+        try:
+            values = g.forward()
+            self.tangents = g.forward_mode(source)
+            self.adjoints = g.backward()
+        except GraphError as exc:
+            self._clear(f"Cannot compute: {exc}")
+            return False
+        self._fill(values)
+        out = g.output
+        forward, reverse = self.tangents[out], self.adjoints[source]
+        agree = math.isclose(forward, reverse, rel_tol=1e-9, abs_tol=1e-12)
+        self.summary.setText(f"∂{out}/∂{source} = {format_number(forward)} by one forward pass; backprop's "
+                             f"∂{out}/∂{source} = {format_number(reverse)}   "
+                             f"{'✓ they agree' if agree else '✗ they differ'}")
+        return True
+
+    def _clear(self, text: str):
+        self.tangents = self.adjoints = None
+        self.table.setRowCount(0)
+        self.summary.setText(text)
+
+    def _fill(self, values: dict[str, float]):
+        source, out = self.source.currentText(), self.graph.output
+        self.table.setHorizontalHeaderLabels(["node", "value", f"∂·/∂{source}", f"∂{out}/∂·"])
+        tips = ("", "", f"Forward mode: the tangent d node/d{source}, one pass from {source}",
+                f"Reverse mode: the adjoint d{out}/d node, one backward pass from {out}")
+        for column, tip in enumerate(tips):
+            self.table.horizontalHeaderItem(column).setToolTip(tip)
+        names = list(self.graph.topological_order())
+        self.table.setRowCount(len(names))
+        for row, name in enumerate(names):
+            cells = (name, format_number(values[name]), format_number(self.tangents[name]),
+                     format_number(self.adjoints[name]))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+
+    def _show_passes(self):
+        n, out = len(self.graph.inputs), self.graph.output or "the output"
+        if not n:
+            self.passes.setText("")
+            return
+        self.passes.setText(f"The whole gradient of {out} over its {n} input{'s' if n != 1 else ''}: forward mode "
+                            f"needs {n} pass{'es' if n != 1 else ''} (one per input), reverse mode 1 backward pass "
+                            "(one per output). Backprop wins when inputs outnumber outputs.")
