@@ -74,6 +74,7 @@ class GraphWorkspace(QWidget):
         self.toolbar = build_toolbar(self)
         self.palette, self.tool_actions = build_palette(self)
         self.side_tabs = QTabWidget(objectName="graphSideTabs")
+        self.side_tabs.setUsesScrollButtons(False)   # two short tabs: the bar never needs to scroll
         self.side_tabs.addTab(self.paths, "Paths")
         self.side_tabs.addTab(self.forward_mode, "Forward mode")
         self.side_tabs.setTabToolTip(0, "Every path from an input to the output, and their sum (the chain rule)")

@@ -9,8 +9,7 @@ from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from engine.graph.fileformat import save_graph
 from gui.graph.items import PORT_RADIUS, format_number
-from gui.session import Session
-from tests.gui.graph_helpers import (click_button, open_workspace, place, reviewer_graph, type_into_node, visible)
+from tests.gui.graph_helpers import click_button, place, reviewer_graph, type_into_node, visible
 
 pytestmark = pytest.mark.gui
 
