@@ -15,10 +15,10 @@ from pathlib import Path
 
 import shiboken6
 
-from PySide6.QtCore import QLockFile, QObject, QRectF, QSettings, QSize, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QBuffer, QIODevice, QLockFile, QObject, QRectF, QSettings, QSize, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from engine.files import remove_stale_temporaries
+from engine.files import atomic_write, remove_stale_temporaries
 from engine.graph.fileformat import GraphFileError, save_graph
 from gui.graph.document import GraphDocument
 
@@ -168,8 +168,11 @@ def export_png(scene, path: str, scale: float = 2.0) -> None:
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
     scene.render(painter, QRectF(image.rect()), rect, Qt.AspectRatioMode.KeepAspectRatio)
     painter.end()
-    if not image.save(path, "PNG"):
-        raise OSError(f"could not write {path}")
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise OSError(f"could not encode {path} as PNG")
+    atomic_write(path, bytes(buffer.data()))   # FileError (a ValueError) names the file; nothing half-written
 
 
 def export_svg(scene, path: str) -> None:
@@ -178,13 +181,14 @@ def export_svg(scene, path: str) -> None:
     rect = _render_rect(scene)
     if rect is None:
         raise ValueError("the graph is empty: nothing to export")
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
-    generator.setFileName(path)
+    generator.setOutputDevice(buffer)
     generator.setSize(QSize(int(rect.width()), int(rect.height())))
     generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
     generator.setTitle("Gradscape chain-rule graph")
     painter = QPainter(generator)
     scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
     painter.end()
-    if not Path(path).is_file():
-        raise OSError(f"could not write {path}")
+    atomic_write(path, bytes(buffer.data()))

@@ -235,7 +235,8 @@ class GraphWorkspace(QWidget):
         if path is None:
             raise ValueError(f"no graph preset {name!r}; choose from: {', '.join(self.preset_names())}")
         self._replace(load_graph(path), f"Preset {name}")
-        self.show_status(f"Preset: {name}. Press Forward, Backward or Step backward.")
+        self.show_status(f"Preset: {name}. Every value and adjoint is shown; Step backward walks backprop node by "
+                         "node.")
 
     def open_expression(self, expression) -> None:
         """Expand a typed function into an editable graph (one node per operation)."""
