@@ -44,6 +44,7 @@ class GraphCanvas(QGraphicsView):
         self._fit_pending = False
         self._showing_part = False
         scene.numbers_changed.connect(self._cover_graph)
+        self.document.undo_stack.indexChanged.connect(self._on_undo_index_changed)
 
     # --- tools ----------------------------------------------------------------------------------------------
     def set_tool(self, key: str, keep: bool = False):
@@ -59,6 +60,12 @@ class GraphCanvas(QGraphicsView):
         elif key != "select":
             self.status.emit(f"{self.tool.label}: click on the canvas to place a node (Shift-click to place "
                              "several; Esc: back to Select)")
+
+    def _on_undo_index_changed(self, _index: int):
+        """After an undo even a kept tool goes back to Select: its next click would throw the redo history away."""
+        if self.tool.kind != "select" and self.document.undo_stack.canRedo():
+            self.set_tool("select")
+            self.status.emit("Back to Select after Undo, so a click keeps what Redo can bring back")
 
     # --- mouse ----------------------------------------------------------------------------------------------
     def mousePressEvent(self, event):

@@ -25,11 +25,15 @@ from gui.graph.side_panel import SendToSurface
 from gui.graph.toolbar import build_palette, build_toolbar
 
 FILE_FILTER = "Gradscape graph (*.gsgraph.json)"
-SHORTCUTS = [("I / C / F", "Graph: input / constant / formula tool"), ("+ − * / ^", "Graph: operation tools"),
-             ("Esc", "Graph: back to the Select tool"), ("O", "Graph: mark the selected node as output"), ("Ctrl+B", "Graph: step backward"),
-             ("Ctrl+P", "Graph: play / pause the backward animation"), ("Delete", "Graph: delete the selected nodes"),
-             ("Home / Ctrl+0", "Graph: fit the graph in view"), ("Wheel / middle drag", "Graph: zoom / pan"),
-             ("Double-click", "Graph: rename (on the name) or edit the value/formula (on the body)")]
+SHORTCUTS = [("I / C / F", "Graph: input / constant / formula tool (one placement, then Select)"),
+             ("+ − * / ^", "Graph: operation tools"),
+             ("Shift-click / double-click a tool", "Graph: keep the tool for several placements"),
+             ("Esc", "Graph: back to the Select tool"), ("O", "Graph: mark the selected node as output"),
+             ("Ctrl+B", "Graph: step backward"), ("Ctrl+P", "Graph: play / pause the backward animation"),
+             ("Delete", "Graph: delete the selected nodes"), ("Home / Ctrl+0", "Graph: fit the graph in view"),
+             ("Wheel / middle drag", "Graph: zoom / pan"),
+             ("Double-click", "Graph: rename (on the name; a taken name offers a swap) or edit the value/formula "
+                              "(on the body)")]
 
 
 class GraphWorkspace(QWidget):

@@ -50,3 +50,14 @@ def test_a_double_clicked_tool_stays_until_esc(qtbot, graph_workspace):
     click_canvas(qtbot, ws, visible(ws, 400, 80))
     click_canvas(qtbot, ws, visible(ws, 400, 400))
     assert len(ws.document.graph) == 4
+
+
+def test_undo_ends_even_a_kept_tool(qtbot, graph_workspace):
+    ws = graph_workspace
+    qtbot.mouseDClick(button(ws, "tool_input"), Qt.MouseButton.LeftButton)
+    click_canvas(qtbot, ws, visible(ws, 100, 80))
+    click_canvas(qtbot, ws, visible(ws, 100, 220))
+    click_button(qtbot, ws, "graphUndoButton")
+    assert ws.canvas.tool.key == "select"
+    click_canvas(qtbot, ws, visible(ws, 400, 400))
+    assert list(ws.document.graph.nodes) == ["x"] and ws.undo_stack.canRedo()
