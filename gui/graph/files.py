@@ -96,7 +96,8 @@ class Autosave(QObject):
                 raise OSError(f"cannot lock {self.lock.fileName()} (error {self.lock.error().name})")
             save_graph(self.document.graph, self.path)
         except (OSError, GraphFileError, ValueError) as exc:
-            self.last_error = f"Autosave failed: {exc}"
+            reason = f"{exc.strerror} ({exc.filename})" if isinstance(exc, OSError) and exc.strerror else exc
+            self.last_error = f"Autosave into {self.directory} failed: {reason}"
             self.failed.emit(f"{self.last_error}. Save the graph to keep your work.")
             return False
         if self.last_error:
