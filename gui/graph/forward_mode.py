@@ -10,22 +10,20 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QHeaderView, QLabel, QPushButton,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem
 
 from engine.graph import GraphError
 from gui.graph.items import format_number
+from gui.graph.side_panel import InputPanel, refill_inputs
 
 COLUMNS = ("node", "value", "tangent", "adjoint")
 
 
-class ForwardModePanel(QWidget):
+class ForwardModePanel(InputPanel):
     def __init__(self, graph, parent=None):
-        super().__init__(parent)
-        self.graph = graph
+        super().__init__(graph, "forwardModeSource", parent)
         self.tangents: dict[str, float] | None = None   # d node / d source, after a push
         self.adjoints: dict[str, float] | None = None
-        self.source = QComboBox(objectName="forwardModeSource")
         self.source.setToolTip("The input whose derivative is pushed forward (its tangent starts at 1, every other "
                                "input's at 0)")
         self.button = QPushButton("Push ∂/∂ forward", objectName="forwardModeButton")
@@ -42,32 +40,9 @@ class ForwardModePanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.summary = QLabel(objectName="forwardModeSummary")
         self.passes = QLabel(objectName="forwardModePasses")
-        for label in (self.summary, self.passes):
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form = QFormLayout()
-        form.addRow("Input", self.source)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(form)
-        layout.addWidget(self.button)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.passes)
         self.button.clicked.connect(self.push)
         self.source.currentTextChanged.connect(self._on_source_changed)
-        graph.subscribe(self._on_graph_event)
-        self._sync_sources()
-
-    def detach(self):
-        self.graph.unsubscribe(self._on_graph_event)
-
-    def set_source(self, name: str):
-        self.source.setCurrentText(name)
-
-    def _on_graph_event(self, event):
-        if event.kind != "node_moved":
-            self._sync_sources()
+        self.lay_out("Input", [self.button, self.table, self.summary, self.passes], self.table)
 
     def _on_source_changed(self, name: str):
         self.button.setText(f"Push ∂/∂{name} forward" if name else "Push ∂/∂ forward")
@@ -75,16 +50,9 @@ class ForwardModePanel(QWidget):
             self.push()   # once shown, the tangents follow the chosen input
 
     def _sync_sources(self):
-        current = self.source.currentText()
-        inputs = list(self.graph.inputs)
-        self.source.blockSignals(True)
-        self.source.clear()
-        self.source.addItems(inputs)
-        if current in inputs:
-            self.source.setCurrentText(current)
-        self.source.blockSignals(False)
+        refill_inputs(self.source, self.graph.inputs)
         self.button.setText(f"Push ∂/∂{self.source.currentText()} forward")
-        self.button.setEnabled(bool(inputs) and self.graph.output is not None)
+        self.button.setEnabled(bool(self.graph.inputs) and self.graph.output is not None)
         if self.tangents is not None:
             self.push()   # the numbers on show always describe the graph as it is
         self._show_passes()

@@ -10,22 +10,21 @@ import itertools
 import math
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem
 
 from engine.graph import GraphError
 from gui.graph.items import format_number
 from gui.graph.scene import GraphScene
+from gui.graph.side_panel import InputPanel, refill_inputs
 
 MAX_LISTED = 200
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
 
-class PathPanel(QWidget):
+class PathPanel(InputPanel):
     def __init__(self, scene: GraphScene, parent=None):
-        super().__init__(parent)
+        super().__init__(scene.graph, "pathSource", parent)
         self.scene = scene
-        self.graph = scene.graph
-        self.source = QComboBox(objectName="pathSource")
         self.source.setToolTip("The input whose paths to the output are listed")
         self.count_label = QLabel(objectName="pathCount")
         self.list = QListWidget(objectName="pathList")
@@ -34,42 +33,12 @@ class PathPanel(QWidget):
                              "select one to highlight it")
         self.sum_label = QLabel(objectName="pathSum")
         self.why_label = QLabel(objectName="pathWhy")
-        for label in (self.count_label, self.sum_label, self.why_label):
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form = QFormLayout()
-        form.addRow("Paths from", self.source)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(form)
-        layout.addWidget(self.count_label)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.sum_label)
-        layout.addWidget(self.why_label)
         self.source.currentTextChanged.connect(self.refresh)
         self.list.currentItemChanged.connect(self._on_path_selected)
-        self.graph.subscribe(self._on_graph_event)
-        self._sync_sources()
-
-    def detach(self):
-        self.graph.unsubscribe(self._on_graph_event)
-
-    def set_source(self, name: str):
-        self.source.setCurrentText(name)
-
-    def _on_graph_event(self, event):
-        if event.kind != "node_moved":   # a move changes no path; keep the selected one highlighted
-            self._sync_sources()
+        self.lay_out("Paths from", [self.count_label, self.list, self.sum_label, self.why_label], self.list)
 
     def _sync_sources(self):
-        current = self.source.currentText()
-        inputs = list(self.graph.inputs)
-        self.source.blockSignals(True)
-        self.source.clear()
-        self.source.addItems(inputs)
-        if current in inputs:
-            self.source.setCurrentText(current)
-        self.source.blockSignals(False)
+        refill_inputs(self.source, self.graph.inputs)
         self.refresh()
 
     def refresh(self):
