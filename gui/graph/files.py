@@ -129,6 +129,11 @@ class Autosave(QObject):
         second window started at the same time does not offer them too."""
         if not self.directory.is_dir():
             return []
+        for lock_path in self.directory.glob(AUTOSAVE_PATTERN + ".lock"):   # a crash before the first autosave
+            target = Path(str(lock_path).removesuffix(".lock"))
+            lock = lock_for(target)
+            if not target.exists() and lock.tryLock(0):
+                lock.unlock()   # removes the lock file
         found = []
         for path in self.directory.glob(AUTOSAVE_PATTERN):
             if path == self.path or not path.is_file():

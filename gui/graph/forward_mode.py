@@ -16,7 +16,8 @@ from engine.graph import GraphError
 from gui.graph.items import format_number
 from gui.graph.side_panel import InputPanel, refill_inputs
 
-COLUMNS = ("node", "value", "tangent", "adjoint")
+COLUMNS = ("node", "tangent", "adjoint")   # the values are on the canvas; here the two derivatives side by side
+CELL_DIGITS = 4
 
 
 class ForwardModePanel(InputPanel):
@@ -37,7 +38,9 @@ class ForwardModePanel(InputPanel):
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        columns = self.table.horizontalHeader()
+        columns.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        columns.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.summary = QLabel(objectName="forwardModeSummary")
         self.passes = QLabel(objectName="forwardModePasses")
         self.button.clicked.connect(self.push)
@@ -64,13 +67,12 @@ class ForwardModePanel(InputPanel):
             self._clear("Add an input and an output to push a derivative forward.")
             return False
         try:
-            values = g.forward()
             self.tangents = g.forward_mode(source)
             self.adjoints = g.backward()
         except GraphError as exc:
             self._clear(f"Cannot compute: {exc}")
             return False
-        self._fill(values)
+        self._fill()
         out = g.output
         forward, reverse = self.tangents[out], self.adjoints[source]
         agree = math.isclose(forward, reverse, rel_tol=1e-9, abs_tol=1e-12)
@@ -84,22 +86,23 @@ class ForwardModePanel(InputPanel):
         self.table.setRowCount(0)
         self.summary.setText(text)
 
-    def _fill(self, values: dict[str, float]):
+    def _fill(self):
         source, out = self.source.currentText(), self.graph.output
-        self.table.setHorizontalHeaderLabels(["node", "value", f"∂·/∂{source}", f"∂{out}/∂·"])
-        tips = ("", "", f"Forward mode: the tangent d node/d{source}, one pass from {source}",
+        self.table.setHorizontalHeaderLabels(["node", f"∂·/∂{source}", f"∂{out}/∂·"])
+        tips = ("", f"Forward mode: the tangent d node/d{source}, one pass from {source}",
                 f"Reverse mode: the adjoint d{out}/d node, one backward pass from {out}")
         for column, tip in enumerate(tips):
             self.table.horizontalHeaderItem(column).setToolTip(tip)
         names = list(self.graph.topological_order())
         self.table.setRowCount(len(names))
         for row, name in enumerate(names):
-            cells = (name, format_number(values[name]), format_number(self.tangents[name]),
-                     format_number(self.adjoints[name]))
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(row, 0, QTableWidgetItem(name))
+            numbers = (self.tangents[name], self.adjoints[name])
+            for column, number in enumerate(numbers, start=1):
+                # four digits fit a narrow panel; the tooltip has them all
+                item = QTableWidgetItem(format_number(number, CELL_DIGITS))
+                item.setToolTip(format_number(number, 17))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
 
     def _show_passes(self):

@@ -56,7 +56,7 @@ def test_steady_edits_then_a_crash_leave_the_work_to_recover(qtbot, settings_dir
     recovered = len(ws.document.graph)
     # saved at least every MAX_WAIT_S seconds of steady work: at most that many of the 20 edits are lost
     assert recovered >= 20 - files.MAX_WAIT_S, recovered
-    assert not list(directory.glob("*.gsgraph.json.lock"))   # the crashed session's lock went with its file
+    assert not list(directory.glob("*.lock"))   # the crashed session's lock went with its file
     ws.shutdown()
 
 
@@ -75,6 +75,17 @@ def test_a_failing_autosave_is_shown_until_one_succeeds(qtbot, settings_dir, tmp
     assert ws.autosave.save_now()
     assert not warning.isVisible()
     ws.shutdown()
+
+
+def test_a_lock_left_by_a_crash_before_any_autosave_is_removed(qtbot, tmp_path):
+    directory = tmp_path / "autosave"
+    script = STEADY_THEN_KILLED.format(root=str(ROOT), directory=str(directory)).replace(
+        "for second in range(20):", "ws.autosave.directory.mkdir(parents=True)\nws.autosave.lock.tryLock(0)\nfor second in range(0):")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert len(list(directory.glob("*.lock"))) == 1
+    ws = open_workspace(qtbot, Session(), directory)
+    assert not list(directory.glob("*.lock")) and not ws.recovery_banner.isVisible()
 
 
 def test_a_running_sessions_autosave_is_not_offered_to_a_second_window(qtbot, tmp_path):
