@@ -60,3 +60,24 @@ def test_open_refuses_a_bad_file_naming_it_and_changes_nothing(qtbot, main_windo
     assert path.name in mw.statusBar().currentMessage()
     assert state(mw, ws) == before
     assert mw.workspaceTabs.currentWidget() is ws
+
+
+@pytest.mark.parametrize("error", [RecursionError("maximum recursion depth exceeded"),
+                                   OverflowError("int too large to convert to float")])
+def test_a_loader_gap_is_still_a_message_naming_the_file(qtbot, main_window, tmp_path, monkeypatch, error):
+    """Defence in depth: should a loader ever let such an exception out, Open still names the file and changes
+    nothing (before, it escaped Open with no message)."""
+    mw = main_window
+    ws = mw.show_workspace("graph")
+    before = state(mw, ws)
+    path = tmp_path / "odd.gsgraph.json"
+    path.write_text("{}", encoding="utf-8")
+
+    def failing_open(_path):
+        raise error
+    monkeypatch.setattr(ws, "open_file", failing_open)
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: warnings.append(text))
+    assert not mw.open_path(str(path))
+    assert len(warnings) == 1 and "odd.gsgraph.json" in warnings[0] and type(error).__name__ in warnings[0]
+    assert state(mw, ws) == before

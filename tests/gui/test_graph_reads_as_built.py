@@ -9,10 +9,16 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from gui.graph.canvas import READABLE_ZOOM
+from gui.graph.items import INPUT_FILL
 from gui.graph.paths import format_count
 from tests.gui.graph_helpers import CHAPTER_POINT, click_button, place, type_into_node, visible
 
 pytestmark = pytest.mark.gui
+
+
+def near(colour, target, tolerance: int = 12) -> bool:
+    """Equal up to the screen's colour depth (Xvfb may run at 16 bits)."""
+    return all(abs(a - b) <= tolerance for a, b in zip(colour.getRgb()[:3], target.getRgb()[:3]))
 
 
 def node_image(ws, name: str) -> QImage:
@@ -78,6 +84,10 @@ def test_the_60_layer_preset_is_readable(qtbot, window_on_graph):
     assert zoom >= READABLE_ZOOM                   # not a thin line at minimum zoom
     seen = ws.canvas.mapToScene(ws.canvas.viewport().rect()).boundingRect()
     assert seen.contains(ws.scene.nodes["x"].sceneBoundingRect())   # the start of the graph is in view
+    picture = ws.canvas.viewport().grab().toImage()
+    filled = sum(near(picture.pixelColor(x, y), INPUT_FILL) for x in range(0, picture.width(), 2)
+                 for y in range(0, picture.height(), 2))
+    assert filled * 4 > 2 * 1500   # the two input boxes are drawn at a readable size (≥ 1,500 px each)
     count = ws.paths.count_label.text()
     assert count.startswith("1,152,921,504,606,846,976 = 2⁶⁰ paths from x to f")
     texts = [ws.paths.list.item(i).text() for i in range(ws.paths.list.count())]
