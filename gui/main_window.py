@@ -90,7 +90,8 @@ class MainWindow(QMainWindow):
         self.workspaceTabs.setCurrentWidget(surface)
 
     def _open_as_graph(self, graph_workspace: QWidget, expression) -> None:
-        graph_workspace.open_expression(expression)
+        """The graph's inputs start at the point selected on the surface (the fixed variables' values included)."""
+        graph_workspace.open_expression(expression, self.session.full_point() or dict(self.session.fixed))
         self.show_workspace("graph")
 
     def add_workspace(self, widget: Workspace, title: str, *, shows_session_function: bool = True) -> Workspace:

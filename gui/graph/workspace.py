@@ -242,9 +242,9 @@ class GraphWorkspace(QWidget):
         self.show_status(f"Preset: {name}. Every value and adjoint is shown; Step backward walks backprop node by "
                          "node.")
 
-    def open_expression(self, expression) -> None:
-        """Expand a typed function into an editable graph (one node per operation)."""
-        values = dict(self.session.fixed) if self.session is not None else None
+    def open_expression(self, expression, values: dict[str, float] | None = None) -> None:
+        """Expand a typed function into an editable graph (one node per operation); its inputs take ``values`` (the
+        surface's selected point with the fixed variables), 0 where none is given."""
         try:
             graph = graph_from_expression(expression, values)
         except GraphError as exc:
