@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         from gui.surface.workspace import SurfaceWorkspace
         surface = self.add_workspace(SurfaceWorkspace(self.session, self), "Surface")
         self.add_workspace(DescentWorkspace(self.session, self), "Descent")
-        graph = self.add_workspace(GraphWorkspace(self.session, self), "Graph", shows_session_function=False)
+        graph = self.add_workspace(GraphWorkspace(self), "Graph", shows_session_function=False)
         surface.open_as_graph_requested.connect(lambda expression: self._open_as_graph(graph, expression))
         graph.function_sent.connect(lambda expression, axes, fixed, source, point: self._receive_function(
             surface, expression, axes, fixed, source, point, "Send graph output to surface"))

@@ -43,9 +43,8 @@ class GraphWorkspace(QWidget):
     # the inputs' values on the axes as the point to select); the main window routes it to the Surface tab
     function_sent = Signal(object, object, object, object, object)
 
-    def __init__(self, session=None, parent=None, *, autosave_dir=None):
+    def __init__(self, parent=None, *, autosave_dir=None):
         super().__init__(parent)
-        self.session = session
         self.document = GraphDocument(self)
         self.undo_stack = self.document.undo_stack
         self.file_filter = FILE_FILTER

@@ -10,9 +10,9 @@ from gui.graph.items import HEADER_HEIGHT, NODE_HEIGHT, NODE_WIDTH
 from gui.graph.workspace import GraphWorkspace
 
 
-def open_workspace(qtbot, session, autosave_dir) -> GraphWorkspace:
+def open_workspace(qtbot, autosave_dir) -> GraphWorkspace:
     """A Graph workspace shown large enough for every preset and exposed, so gestures and pixels are real."""
-    ws = GraphWorkspace(session, autosave_dir=autosave_dir)
+    ws = GraphWorkspace(autosave_dir=autosave_dir)
     qtbot.addWidget(ws)
     ws.resize(1500, 900)
     ws.show()

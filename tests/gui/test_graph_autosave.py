@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QFileDialog, QPushButton
 from engine.files import TEMP_SUFFIX
 from engine.graph.fileformat import load_graph
 from gui.graph import files
-from gui.session import Session
 from tests.conftest import ROOT, open_window
 from tests.gui.graph_helpers import open_workspace, place, type_into_node, visible
 
@@ -31,7 +30,7 @@ STEADY_THEN_KILLED = textwrap.dedent("""
     app = QApplication([])
     from gui.graph import tools
     from gui.graph.workspace import GraphWorkspace
-    ws = GraphWorkspace(None, autosave_dir={directory!r})
+    ws = GraphWorkspace(autosave_dir={directory!r})
     now = [1000.0]
     ws.autosave.clock = lambda: now[0]
     for second in range(20):
@@ -84,16 +83,16 @@ def test_a_lock_left_by_a_crash_before_any_autosave_is_removed(qtbot, tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert len(list(directory.glob("*.lock"))) == 1
-    ws = open_workspace(qtbot, Session(), directory)
+    ws = open_workspace(qtbot, directory)
     assert not list(directory.glob("*.lock")) and not ws.recovery_banner.isVisible()
 
 
 def test_a_running_sessions_autosave_is_not_offered_to_a_second_window(qtbot, tmp_path):
     directory = tmp_path / "autosave"
-    first = open_workspace(qtbot, Session(), directory)
+    first = open_workspace(qtbot, directory)
     place(qtbot, first, "input", visible(first, 100, 100))
     assert first.autosave.save_now() and first.autosave.lock.isLocked()
-    second = open_workspace(qtbot, Session(), directory)
+    second = open_workspace(qtbot, directory)
     assert not second.recovery_banner.isVisible()
     first.shutdown()
     assert not first.autosave.path.exists() and not os.path.exists(first.autosave.lock.fileName())
