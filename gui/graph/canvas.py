@@ -1,10 +1,11 @@
 """graphEditor: the view where a graph is built by clicking.
 
 Gestures: with a placing tool, a click on empty canvas places a node there and the palette returns to Select
-(Shift-click places and keeps the tool; a double-click on the tool's button keeps it until Esc); drag from a node's output port (the
-circle on its right) onto another node to connect; double-click a node's name to rename it, its body to edit its
-value or formula; drag nodes to move them (one drag is one undo step); drag on empty canvas for rubber-band
-selection; Delete removes the selection; the wheel zooms, the middle button pans, Home fits the graph in view.
+(Shift-click places and keeps the tool; a double-click on the tool's button keeps it until Esc or Undo); drag from
+a node's output port (the circle on its right) onto another node to connect; double-click a node's name to rename
+it (a taken name offers a swap), its body to edit its value or formula; drag nodes to move them (one drag is one
+undo step); drag on empty canvas for rubber-band selection; Delete removes the selection; the wheel zooms, the
+middle button pans, Home fits the graph in view (or, for a graph too large to read whole, shows its start).
 """
 from __future__ import annotations
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import shiboken6
 
-from PySide6.QtCore import QBuffer, QIODevice, QLockFile, QObject, QRectF, QSettings, QSize, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import (QBuffer, QIODevice, QLockFile, QObject, QRectF, QSettings, QSize, QStandardPaths, Qt,
+                            QTimer, Signal)
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from engine.files import atomic_write, remove_stale_temporaries
@@ -100,8 +101,7 @@ class Autosave(QObject):
             self.last_error = f"Autosave into {self.directory} failed: {reason}"
             self.failed.emit(f"{self.last_error}. Save the graph to keep your work.")
             return False
-        if self.last_error:
-            self.last_error = ""
+        self.last_error = ""
         self.saved.emit()
         return True
 

@@ -79,8 +79,8 @@ class PathPanel(InputPanel):
                                f"{format_number(adjoint)}   {'✓ they agree' if agree else '✗ they differ'}")
         edges = len(g.edges())
         self.why_label.setText(
-            f"Why backprop wins: {format_count(count)} path{'s' if count != 1 else ''} from {source} alone, but backprop visits "
-            f"each of the {edges} edges once and gets ∂{out}/∂(every node) in one sweep.")
+            f"Why backprop wins: {format_count(count)} path{'s' if count != 1 else ''} from {source} alone, but "
+            f"backprop visits each of the {edges} edges once and gets ∂{out}/∂(every node) in one sweep.")
 
     def _on_path_selected(self, current, _previous=None):
         if current is None:

@@ -38,8 +38,9 @@ def make(kind: str, tmp_path, tab: str):
 
 
 def state(mw, ws):
-    graph = ws.document.graph.snapshot() if hasattr(ws, "document") else None
-    return (mw.session.text, graph, ws.undo_stack.count(), ws.undo_stack.index(), mw.document_name(ws), mw.windowTitle())
+    graph = ws.document.graph.snapshot() if ws is mw.workspaces["graph"] else None
+    stack = ws.undo_stack
+    return mw.session.text, graph, stack.count(), stack.index(), mw.document_name(ws), mw.windowTitle()
 
 
 @pytest.mark.parametrize("tab", ["graph", "surface"])

@@ -78,8 +78,10 @@ def test_a_failing_autosave_is_shown_until_one_succeeds(qtbot, settings_dir, tmp
 
 def test_a_lock_left_by_a_crash_before_any_autosave_is_removed(qtbot, tmp_path):
     directory = tmp_path / "autosave"
+    locked_then_killed = ("ws.autosave.directory.mkdir(parents=True)\nws.autosave.lock.tryLock(0)\n"
+                          "for second in range(0):")
     script = STEADY_THEN_KILLED.format(root=str(ROOT), directory=str(directory)).replace(
-        "for second in range(20):", "ws.autosave.directory.mkdir(parents=True)\nws.autosave.lock.tryLock(0)\nfor second in range(0):")
+        "for second in range(20):", locked_then_killed)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert len(list(directory.glob("*.lock"))) == 1

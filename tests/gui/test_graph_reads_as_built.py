@@ -1,6 +1,7 @@
 """The graph reads right while it is built: every node shows its value without pressing Forward; renaming onto a
 taken name offers to swap the two (the chapter's w, x, y, z from the automatic x, y, z, w); the 60-layer preset
-opens readable, its paths tell themselves apart, its count reads "… = 2⁶⁰", and its surface axes are two inputs."""
+opens readable, its paths tell themselves apart, its count reads "… = 2⁶⁰", and its surface axes are two
+inputs."""
 from __future__ import annotations
 
 import pytest
