@@ -4,9 +4,9 @@ Adding a workspace is one line in :meth:`MainWindow._build_workspaces`: ``self.a
 The tab's key (for ``main.py --tab``) is the lower-cased title.
 
 The workspace protocol (what a tab offers the window) is typed in gui.workspace_protocol: every tab is a
-``Workspace`` (undo stack, status messages, export view, reset view, shortcuts); a ``FileWorkspace`` also opens and
-saves files and owns the path of its open file, which follows its undo history; ``ShutsDown`` and ``HasPresets`` are
-the optional extras. ``python main.py FILE`` opens FILE in the first file workspace whose filter matches its name. A
+``Workspace`` (undo stack, status messages, export view, shortcuts); a ``FileWorkspace`` also opens and saves files
+and owns the path of its open file, which follows its undo history; ``ResetsView``, ``ShutsDown`` and ``HasPresets``
+are the optional extras. ``python main.py FILE`` opens FILE in the first file workspace whose filter matches its name. A
 file workspace whose stack is not clean has unsaved changes: the title shows "*" while it is the current tab, and
 closing the window asks Save / Discard / Cancel for it (gui.window_files.UnsavedChangesGuard).
 ``add_workspace(..., shows_session_function=False)`` hides the status bar's "f = …" (the session's function) on a tab
@@ -28,7 +28,7 @@ from gui.views.capture import grab_with_gl
 from gui.window_files import (APP_NAME, UnsavedChangesGuard, forget_recent, has_file_protocol, is_modified,
                               matches_filter, recent_files, remember_recent, remove_stale_saves,
                               restore_window_state, save_window_state, with_extension)
-from gui.workspace_protocol import FileWorkspace, ShutsDown, Workspace
+from gui.workspace_protocol import FileWorkspace, ResetsView, ShutsDown, Workspace
 
 FUNCTION_LABEL_WIDTH = 420   # the status bar's "f = …" is elided to this (full text in its tooltip)
 
@@ -71,10 +71,12 @@ class MainWindow(QMainWindow):
     def _build_workspaces(self) -> None:
         from gui.descent.workspace import DescentWorkspace
         from gui.graph.workspace import GraphWorkspace
+        from gui.matrix.workspace import MatrixWorkspace
         from gui.surface.workspace import SurfaceWorkspace
         surface = self.add_workspace(SurfaceWorkspace(self.session, self), "Surface")
         self.add_workspace(DescentWorkspace(self.session, self), "Descent")
         graph = self.add_workspace(GraphWorkspace(self), "Graph", shows_session_function=False)
+        self.add_workspace(MatrixWorkspace(self), "Matrix", shows_session_function=False)
         surface.open_as_graph_requested.connect(lambda expression: self._open_as_graph(graph, expression))
         graph.function_sent.connect(lambda expression, axes, fixed, source, point: self._receive_function(
             surface, expression, axes, fixed, source, point, "Send graph output to surface"))
@@ -338,7 +340,9 @@ class MainWindow(QMainWindow):
 
     # --- view and help ----------------------------------------------------------------------------------------
     def reset_view(self) -> None:
-        self.current_workspace().reset_view()
+        workspace = self.current_workspace()
+        if isinstance(workspace, ResetsView):
+            workspace.reset_view()
 
     def show_shortcuts(self) -> None:
         window_help.show_shortcuts(self, self.current_workspace().shortcuts())

@@ -4,14 +4,14 @@ Every tab is a :class:`Workspace`. A tab that reads and writes files is also a :
 file's path belongs to the workspace (to its document and so to its undo history), never to the window: an Open is
 an undo step that sets the path, its undo puts the previous path back, and the window reads ``file_path`` whenever
 it saves or titles itself. A tab with cleanup to do on exit is a :class:`ShutsDown`; one with presets (for
-``main.py --preset``) a :class:`HasPresets`.
+``main.py --preset``) a :class:`HasPresets`; one whose views can be reset a :class:`ResetsView`.
 """
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Callable, Protocol, runtime_checkable
 
 from PySide6.QtCore import SignalInstance
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
 
@@ -24,9 +24,6 @@ class Workspace(Protocol):
 
     def export_widget(self) -> QWidget:
         """The view File → Export image → Current view saves (a GLViewWidget is captured with grabFramebuffer())."""
-
-    def reset_view(self) -> None:
-        """View → Reset view."""
 
     def shortcuts(self) -> list[tuple[str, str]]:
         """(keys, what they do) pairs listed in Help → Keyboard shortcuts."""
@@ -51,6 +48,12 @@ class FileWorkspace(Workspace, Protocol):
 
 
 @runtime_checkable
+class ResetsView(Protocol):
+    def reset_view(self) -> None:
+        """View → Reset view (a tab with nothing to reset leaves it out)."""
+
+
+@runtime_checkable
 class ShutsDown(Protocol):
     def shutdown(self) -> None:
         """Called once the window really closes (after any unsaved changes were saved or discarded)."""
@@ -61,3 +64,18 @@ class HasPresets(Protocol):
     def preset_names(self) -> list[str]: ...
 
     def apply_preset(self, name: str) -> None: ...
+
+
+class FilePathCommand(QUndoCommand):
+    """The path half of an Open, for a workspace whose model has its own undo commands: push it right after the
+    model's step, inside one ``beginMacro``/``endMacro``, so undoing the Open puts the previous path back too."""
+
+    def __init__(self, set_path: Callable[[str], None], before: str, after: str):
+        super().__init__("Set the file")
+        self._set_path, self._before, self._after = set_path, before, after
+
+    def redo(self) -> None:
+        self._set_path(self._after)
+
+    def undo(self) -> None:
+        self._set_path(self._before)

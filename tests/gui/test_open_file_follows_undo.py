@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolButton, QWidget
 
 from engine.graph.fileformat import find_preset, load_graph
+from engine.matrix.fileformat import save_state
 from gui.workspace_protocol import FileWorkspace, Workspace
 from tests.gui.graph_helpers import place, type_into_node, visible
 
@@ -51,10 +52,26 @@ def test_save_as_after_an_open_keeps_the_new_name_through_later_undo(qtbot, wind
     assert ws.file_path == str(second)
 
 
+def test_undoing_a_matrix_open_takes_its_file_back_too(qtbot, main_window, tmp_path, monkeypatch):
+    ws = main_window.show_workspace("matrix")
+    saved = tmp_path / "mine.gsmatrix.json"
+    save_state(ws.model.state, saved)   # a file made elsewhere
+    ws.randomize()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(saved), ws.file_filter))
+    main_window._open_action.trigger()
+    assert ws.file_path == str(saved) and "mine.gsmatrix.json" in main_window.windowTitle()
+    original = saved.read_bytes()
+    main_window.undo_action.trigger()   # one step: the values and the file
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(1) or ("", ""))
+    assert not main_window.save() and asked == [1] and saved.read_bytes() == original
+    main_window.redo_action.trigger()
+    assert ws.file_path == str(saved)
+
+
 def test_every_tab_is_a_workspace_and_the_window_refuses_other_widgets(qtbot, main_window):
     assert all(isinstance(w, Workspace) for w in main_window.workspaces.values())
-    assert isinstance(main_window.workspaces["graph"], FileWorkspace)
-    assert isinstance(main_window.workspaces["surface"], FileWorkspace)
+    assert all(isinstance(main_window.workspaces[k], FileWorkspace) for k in ("graph", "surface", "matrix"))
     assert not isinstance(main_window.workspaces["descent"], FileWorkspace)
     with pytest.raises(TypeError, match="not a Workspace"):
         main_window.add_workspace(QWidget(), "Plain")
