@@ -6,7 +6,7 @@ import math
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QMessageBox, QToolButton
 
 from gui.graph.paths import PATH_ROLE
 from tests.gui.graph_helpers import CHAPTER_POINT, build_chapter_graph, click_button, connect, editor, type_into_node
@@ -136,6 +136,9 @@ def test_cycle_refused_with_message_and_nothing_changes(qtbot, graph_workspace):
     assert "input" in ws.status_label.text()
     connect(qtbot, ws, "u", "a")
     assert "cycle" in ws.status_label.text()
-    type_into_node(qtbot, ws, "v", "header", "u")
-    assert "already" in ws.status_label.text()
+    type_into_node(qtbot, ws, "v", "header", "u")   # a taken name: a swap is offered, and Cancel changes nothing
+    box = ws.canvas.swap_box
+    qtbot.waitUntil(box.isVisible)
+    assert "already a node named 'u'" in box.text()
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
     assert ws.document.graph.snapshot() == before and ws.undo_stack.count() == steps
