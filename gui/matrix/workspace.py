@@ -2,8 +2,8 @@
 notation beside central differences, check your own answer, and descend on it.
 
 It is a FileWorkspace (gui.workspace_protocol): undo_stack, file_filter/open_file/save_file with the open file's
-path following undo, export_widget, apply_preset/preset_names, demo, status_message, shortcuts, shutdown. Everything shown comes from the
-model (gui.matrix.model), whose state changes only through undoable commands.
+path following undo, export_widget, apply_preset/preset_names, demo, status_message, shortcuts, shutdown. Everything
+shown comes from the model (gui.matrix.model), whose state changes only through undoable commands.
 """
 from __future__ import annotations
 
