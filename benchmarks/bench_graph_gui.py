@@ -126,8 +126,7 @@ def zoom_to_readable(ws):
 
 def new_workspace(app, folder: Path):
     from gui.graph.workspace import GraphWorkspace
-    from gui.session import Session
-    ws = GraphWorkspace(Session(), autosave_dir=folder / "autosave")
+    ws = GraphWorkspace(autosave_dir=folder / "autosave")
     ws.resize(1500, 900)
     ws.show()
     settle(app, 0.3)

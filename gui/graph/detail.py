@@ -23,7 +23,7 @@ from gui.graph.overview import OVERVIEW_MIN_NODES, OVERVIEW_SCALE
 from gui.graph.spatial import Rect
 
 ARROW_ROOM = 12.0
-LABEL_SCALE = 0.55      # labels are placed and drawn only at this zoom or closer
+LABEL_SCALE = 0.5       # labels (and node text) are readable at this zoom or closer: only then are labels drawn
 REGION_MARGIN = 0.15    # labels are placed for the view and this fraction of its size around it
 
 

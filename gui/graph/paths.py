@@ -13,80 +13,53 @@ import itertools
 import math
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem
 
 from engine.graph import GraphError
-from gui.graph.items import format_number
+from engine.expr.numbers import format_number
 from gui.graph.scene import SYNC_NODES, GraphScene
+from gui.graph.side_panel import InputPanel, refill_inputs
 
 MAX_LISTED = 200
 LATER_MS = 60   # on a big graph the list follows an edit this long after it (once the canvas has repainted)
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
 
-class PathPanel(QWidget):
+class PathPanel(InputPanel):
     def __init__(self, scene: GraphScene, parent=None):
-        super().__init__(parent)
+        super().__init__(scene.graph, "pathSource", parent)
         self.scene = scene
-        self.graph = scene.graph
-        self.source = QComboBox(objectName="pathSource")
         self.source.setToolTip("The input whose paths to the output are listed")
         self.count_label = QLabel(objectName="pathCount")
         self.list = QListWidget(objectName="pathList")
+        self.list.setWordWrap(True)   # a long path wraps rather than running off the edge
         self.list.setToolTip("Each path from the input to the output with the product of its local partials; "
                              "select one to highlight it")
         self.sum_label = QLabel(objectName="pathSum")
         self.why_label = QLabel(objectName="pathWhy")
-        for label in (self.count_label, self.sum_label, self.why_label):
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form = QFormLayout()
-        form.addRow("Paths from", self.source)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(form)
-        layout.addWidget(self.count_label)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.sum_label)
-        layout.addWidget(self.why_label)
         self.source.currentTextChanged.connect(self.refresh)
         self.list.currentItemChanged.connect(self._on_path_selected)
         self._listed_for = None   # (source, output, edges) the listed paths were found for
+        self._shared = 0          # leading nodes every listed path shares (shown collapsed)
         self._timer = QTimer(self)   # a big graph's list is brought up to date just after the canvas repaints
         self._timer.setSingleShot(True)
         self._timer.setInterval(LATER_MS)
         self._timer.timeout.connect(self._sync_sources)
-        self.graph.subscribe(self._on_graph_event)
         scene.numbers_changed.connect(self._on_numbers_changed)
-        self._sync_sources()
-
-    def detach(self):
-        self.graph.unsubscribe(self._on_graph_event)
-
-    def set_source(self, name: str):
-        self.source.setCurrentText(name)
+        self.lay_out("Paths from", [self.count_label, self.list, self.sum_label, self.why_label], self.list)
 
     def _on_graph_event(self, event):
-        if event.kind == "node_moved":   # a move changes no path; keep the selected one highlighted
-            return
-        if len(self.graph) <= SYNC_NODES:
-            self._sync_sources()
         # a big graph's list waits for the scene's numbers (numbers_changed), so that it is filled after the canvas
         # shows the change, not before
+        if len(self.graph) <= SYNC_NODES:
+            super()._on_graph_event(event)
 
     def _on_numbers_changed(self):
         if len(self.graph) > SYNC_NODES:
             self._timer.start()
 
     def _sync_sources(self):
-        current = self.source.currentText()
-        inputs = list(self.graph.inputs)
-        self.source.blockSignals(True)
-        self.source.clear()
-        self.source.addItems(inputs)
-        if current in inputs:
-            self.source.setCurrentText(current)
-        self.source.blockSignals(False)
+        refill_inputs(self.source, self.graph.inputs)
         self.refresh()
 
     def refresh(self):
@@ -120,17 +93,20 @@ class PathPanel(QWidget):
         count = g.path_count(source)
         listed = list(itertools.islice(g.paths(source), MAX_LISTED))
         shown = f" (the first {len(listed)} are listed)" if count > len(listed) else ""
-        self.count_label.setText(f"{count} path{'s' if count != 1 else ''} from {source} to {out}{shown}")
+        self.count_label.setText(f"{format_count(count)} path{'s' if count != 1 else ''} from {source} to {out}"
+                                 f"{shown}")
+        shared = self._shared = shared_start(path.nodes for path in listed)
         for path in listed:
-            item = QListWidgetItem(_path_text(path.nodes, path.product))
+            item = QListWidgetItem(_item_text(path.nodes, shared, path.product))
             item.setData(PATH_ROLE, tuple(path.nodes))
-            item.setToolTip(" × ".join(f"∂{b}/∂{a}" for a, b in zip(path.nodes, path.nodes[1:])))
+            item.setToolTip(" → ".join(path.nodes) + "\n" +
+                            " × ".join(f"∂{b}/∂{a}" for a, b in zip(path.nodes, path.nodes[1:])))
             self.list.addItem(item)
         self._show_sum(source)
         edges = len(g.edges())
         self.why_label.setText(
-            f"Why backprop wins: {count} path{'s' if count != 1 else ''} from {source} alone, but backprop visits "
-            f"each of the {edges} edges once and gets ∂{out}/∂(every node) in one sweep.")
+            f"Why backprop wins: {format_count(count)} path{'s' if count != 1 else ''} from {source} alone, but "
+            f"backprop visits each of the {edges} edges once and gets ∂{out}/∂(every node) in one sweep.")
 
     def _update_numbers(self, source: str):
         """The listed paths' products at the current values (the partials the scene shows, when it has them)."""
@@ -141,7 +117,7 @@ class PathPanel(QWidget):
             item = self.list.item(row)
             nodes = item.data(PATH_ROLE)
             product = math.prod(partials[a, b] for a, b in zip(nodes, nodes[1:]))
-            item.setText(_path_text(nodes, product))
+            item.setText(_item_text(nodes, self._shared, product))
         self._show_sum(source)
 
     def _show_sum(self, source: str):
@@ -162,5 +138,39 @@ class PathPanel(QWidget):
         self.scene.highlight(nodes, list(zip(nodes, nodes[1:])))
 
 
-def _path_text(nodes, product: float) -> str:
-    return f"{' → '.join(nodes)}     product {format_number(product)}"
+SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def format_count(n: int) -> str:
+    """An exact count with its digits grouped, and as a power of two when it is one (2⁶⁰ reads better than 19
+    digits)."""
+    text = f"{n:,}"
+    if n >= 1024 and n & (n - 1) == 0:
+        text += f" = 2{str(n.bit_length() - 1).translate(SUPERSCRIPTS)}"
+    return text
+
+
+def shared_start(paths) -> int:
+    """How many leading nodes every listed path shares (they all start at the source; deep graphs share more)."""
+    paths = [tuple(p) for p in paths]
+    if not paths:
+        return 0
+    shared = min(len(p) for p in paths)
+    first = paths[0]
+    for p in paths[1:]:
+        shared = next((i for i in range(shared) if p[i] != first[i]), shared)
+    return shared
+
+
+def path_text(nodes, shared: int) -> str:
+    """The path with the stretch every listed path shares collapsed to "⋯k nodes⋯", so what tells paths apart is
+    what shows; the full path is in the tooltip."""
+    nodes = list(nodes)
+    hidden = shared - 2   # keep the source and the last shared node
+    if hidden >= 2:
+        nodes = [nodes[0], f"⋯{hidden} nodes⋯"] + nodes[shared - 1:]
+    return " → ".join(nodes)
+
+
+def _item_text(nodes, shared: int, product: float) -> str:
+    return f"{path_text(nodes, shared)}     product {format_number(product)}"

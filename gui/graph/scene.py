@@ -318,7 +318,7 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
         if self.overview.isVisible() and self.overview.stale:
             self.overview.rebuild(self.nodes.values(), self.edges.values())
         if not self.layout.pending:
-            self._fit_scene_rect()
+            self.fit_scene_rect()
             if self.itemIndexMethod() != QGraphicsScene.ItemIndexMethod.BspTreeIndex:
                 self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)   # draws only what is seen
         self._continue()
@@ -335,12 +335,14 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
                 self.progress.emit(min(done, self._build_total), self._build_total)
                 return False
         self._builder = None
-        self._fit_scene_rect()
+        self.fit_scene_rect()
         self._apply_level()
         self.built.emit(self._build_names is None)
         return True
 
-    def _fit_scene_rect(self):
+    def fit_scene_rect(self):
+        """The scene reaches as far as the nodes and the routes (with a margin to scroll into), and no less than
+        BASE_RECT."""
         bounds = self.layout.bounds()
         rect = QRectF(BASE_RECT)
         if bounds is not None:
@@ -348,6 +350,7 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
                                .adjusted(-600, -600, 600, 600))
         if rect != self.sceneRect():
             self.setSceneRect(rect)
+
     # --- highlighting ---------------------------------------------------------------------------------------
     def highlight(self, nodes=(), edges=()):
         nodes, edges = set(nodes), set(edges)
