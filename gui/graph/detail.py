@@ -59,6 +59,14 @@ class LevelOfDetail:
             self._hide_labels()
 
     @property
+    def view_settled(self) -> bool:
+        """Whether what the view shows is complete: every item built, the edges near it routed, its labels placed
+        (a big graph gets there a slice at a time)."""
+        region = self._label_rect()
+        return not self.building and not (self._labels_dirty and self.labels_readable) and \
+            (region is None or not self.layout.pending_near(region))
+
+    @property
     def overview_shown(self) -> bool:
         return len(self.nodes) >= OVERVIEW_MIN_NODES and self.view_scale < OVERVIEW_SCALE
 
@@ -149,7 +157,8 @@ class LevelOfDetail:
                 edge.tag.place(rect, form)
             edge.tag.show()
         self.shown_labels = set(placed)
-        self._spots = {e: (spot, e.route, e._label_for) for e, spot in placed.items()}
+        stamp = (self.layout.moves, region)
+        self._spots = {e: (spot, e.route, e._label_for, stamp) for e, spot in placed.items()}
 
     def _label_requests(self, runs: dict) -> tuple[list, dict, dict]:
         """The labels to place, and those that keep their spots: a label whose edge, text and surroundings did not
@@ -160,7 +169,7 @@ class LevelOfDetail:
                 continue
             sizes = edge.label_sizes()
             before = self._spots.get(edge)
-            if before is not None and before[1] is edge.route and not self._blocked(before[0][0]):
+            if before is not None and before[1] is edge.route and not self._blocked(before[0][0], before[3]):
                 (rect, form), text = before[0], before[2]
                 if text == edge._label_for:
                     fixed[edge] = (rect, form)
@@ -171,9 +180,11 @@ class LevelOfDetail:
             requests.append((edge, max(parts, key=len), sizes))
         return requests, fixed, preferred
 
-    def _blocked(self, rect: Rect) -> bool:
-        """Whether a node (or the callout's area) now covers a label placed at ``rect``."""
-        if self.layout.nodes.near(rect):
+    def _blocked(self, rect: Rect, stamp: tuple) -> bool:
+        """Whether a node (or the callout's area) now covers a label placed at ``rect`` when nodes had moved
+        ``stamp[0]`` times, for the region ``stamp[1]`` (a label a crowded spot forced onto a node stays put until
+        something moves or the region changes)."""
+        if stamp != (self.layout.moves, self.region) and self.layout.nodes.near(rect):
             return True
         return self.keep_clear is not None and self.keep_clear.intersects(QRectF(QPointF(rect[0], rect[1]),
                                                                                    QPointF(rect[2], rect[3])))

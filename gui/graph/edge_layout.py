@@ -47,6 +47,7 @@ class EdgeLayout:
         self._queue: list[EdgeItem] = []        # dirty edges, the next to route last
         self._queued_for: tuple | None = None   # (marks, near) the queue was sorted for
         self._marks = 0                         # counts additions to ``dirty``
+        self.moves = 0                          # counts node rects added, moved or removed
 
     def _mark(self, edges) -> None:
         self.dirty.update(edges)
@@ -69,6 +70,7 @@ class EdgeLayout:
         old, new = self.nodes.get(node), item_rect(node)
         if old == new:
             return
+        self.moves += 1
         self.nodes.add(node, new)
         for rect in (old, new):
             if rect is not None:
@@ -80,6 +82,7 @@ class EdgeLayout:
     def node_removed(self, node: NodeItem) -> None:
         old = self.nodes.get(node)
         self.nodes.remove(node)
+        self.moves += 1
         self.unchecked.discard(node)
         if old is not None:
             self._mark(self.boxes.near(grown(old, routing.CLEARANCE)))

@@ -63,9 +63,13 @@ def test_a_thousand_node_file_opens_through_the_menu_and_backward_shows_the_engi
     for name, item in ws.scene.nodes.items():
         assert item.value == pytest.approx(values[name], rel=1e-12, abs=1e-300), name
         assert item.adjoint == pytest.approx(adjoints[name], rel=1e-12, abs=1e-300), name
-    # zoomed out it is an overview: one item draws every node as a box, the node items are not drawn
-    assert ws.scene.overview.isVisible() and not ws.scene.layer.isVisible()
+    # opened, it shows its start at a readable zoom (too big to read whole); zoomed out to all of it, it is an
+    # overview: one item draws every node as a box, the node items are not drawn
+    assert ws.canvas.transform().m11() >= LABEL_SCALE and ws.scene.layer.isVisible()
     everything = ws.scene.nodes_bounding_rect()
+    zoom_to(ws, 0.8 * ws.canvas.viewport().width() / everything.width())
+    ws.canvas.centerOn(everything.center())
+    assert ws.scene.overview.isVisible() and not ws.scene.layer.isVisible()
     assert ink(ws, everything, QColor("#9ca3af"), 30) > 300   # the formula nodes drawn as boxes
     # zoomed in on the output, its value and adjoint are drawn as text
     output = ws.scene.nodes[engine.output]
