@@ -15,19 +15,17 @@ class SessionState:
         self.expression = session.expression
         self.text = session.text
         self.axes = session.axes
-        self.fixed = dict(session.fixed)
+        self.values, self.selected = session.values(), session.selected
         self.objective_source = session.objective_source
         self.domain = dict(session.domain)
-        self.point = None if session.point is None else session.point.copy()
 
     def restore(self, session) -> None:
         # from the expression, not the text: a graph's function may be too long to write out and parse back
-        session.set_function(self.expression, axes=self.axes, fixed=self.fixed,
+        session.set_function(self.expression, axes=self.axes, values=self.values, selected=self.selected,
                              objective_source=self.objective_source, text=self.text)
         for axis, (lo, hi) in self.domain.items():
             if axis in session.variables:
                 session.set_range(axis, lo, hi)
-        session.set_point(self.point)
 
 
 class ChangeFunctionCommand(QUndoCommand):
