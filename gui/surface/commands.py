@@ -30,16 +30,18 @@ class SessionState:
 
 class ChangeFunctionCommand(QUndoCommand):
     """Replace the function (and optionally axes, fixed values, objective source, domain and point) in one undo
-    step. ``function`` is text, or an Expression shown as ``text`` (default: its own printing)."""
+    step. ``function`` is text, or an Expression shown as ``text`` (default: its own printing). ``point`` (on the
+    new axes) is selected; without one, ``selected=False`` clears the selection (e.g. a file that selects none)."""
 
     def __init__(self, session, function, *, axes=None, fixed=None, objective_source=None, domain=None, point=None,
-                 label=None, text=None):
+                 label=None, text=None, selected=None):
         super().__init__(label or f"Function {_short(text if text is not None else str(function))}")
         self._session = session
         self._before = SessionState(session)
         self._function, self._axes, self._fixed = function, axes, fixed
         self._objective_source, self._text = objective_source, text
         self._domain, self._point = dict(domain or {}), point
+        self._selected = True if point is not None else selected
         self._after: SessionState | None = None
 
     def redo(self) -> None:
@@ -49,7 +51,7 @@ class ChangeFunctionCommand(QUndoCommand):
         s = self._session
         options = {} if isinstance(self._function, str) else {"text": self._text}
         s.set_function(self._function, axes=self._axes, fixed=self._fixed, objective_source=self._objective_source,
-                       **options)
+                       selected=self._selected if self._point is None else None, **options)
         for axis, (lo, hi) in self._domain.items():
             if axis in s.variables:
                 s.set_range(axis, lo, hi)

@@ -14,7 +14,8 @@ from gui.surface.commands import ChangeFunctionCommand
 class OpenSurfaceCommand(ChangeFunctionCommand):
     def __init__(self, workspace, document, path: str):
         super().__init__(workspace.session, document.function, axes=document.axes, fixed=document.fixed,
-                         domain=document.domain, point=document.point, label="Open surface")
+                         domain=document.domain, point=document.point, selected=document.point is not None,
+                         label="Open surface")
         self._workspace = workspace
         resolution, overlays = workspace.view_settings()
         self._view_before = (resolution, overlays)
