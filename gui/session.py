@@ -14,6 +14,7 @@ from engine import Expression, parse
 from engine.optim.objective import Objective
 
 DEFAULT_FUNCTION = "x*exp(-x^2 - y^2)"
+DEFAULT_POINT = {"x": -1.0, "y": 0.0}   # where the chapter expands it (the note shown beside it says so)
 DEFAULT_RANGE = (-2.0, 2.0)
 RANGE_LIMIT = 1e6   # the range spin boxes' bound; wider ranges overflow the sampling grids (1e308 - -1e308 = inf)
 
@@ -31,8 +32,8 @@ class Session(QObject):
         self.domain: dict[str, tuple[float, float]] = {"x": DEFAULT_RANGE, "y": DEFAULT_RANGE}
         # One point in every variable: the held-fixed variables' values and, while a point is selected, its
         # coordinates on the plotted axes. Choosing other axes re-reads the same point; nothing is copied.
-        self._values: dict[str, float] = {"x": 0.0, "y": 0.0}
-        self._selected = False
+        self._values: dict[str, float] = dict(DEFAULT_POINT)
+        self._selected = True
         self._objective_source = None          # optional callable(axes, fixed) -> Objective (e.g. a graph's)
 
     @property

@@ -99,3 +99,10 @@ def test_a_new_function_of_other_variables_drops_the_point_rather_than_renaming_
     type_function(qtbot, surface, "x^2 - y")
     assert session.point is None or session.full_point() == pytest.approx({"x": 1.0, "y": 2.0})
     assert math.isfinite(f(1, 2, 0))
+
+
+def test_the_first_picture_selects_the_point_its_note_names(main_window, surface):
+    assert "expand at (−1, 0)" in surface.function_bar.note.text()
+    assert main_window.session.full_point() == {"x": -1.0, "y": 0.0}
+    assert surface.inspector.pointEdit.text() == "-1, 0"
+    assert label_numbers(surface.inspector.fields["value"].text())[0] == pytest.approx(-math.exp(-1), rel=1e-5)
