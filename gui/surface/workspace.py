@@ -100,14 +100,15 @@ class SurfaceWorkspace(QWidget):
         self.inspector = PointInspector(self)
         self.approximation = ApproximationPanel(self)
         self.critical = CriticalPanel(self)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.inspector)
         self.side = QTabWidget(self)
         self.side.setObjectName("sideTabs")
-        self.side.addTab(scroll, "Inspect")
-        self.side.addTab(self.approximation, "Approximation")
-        self.side.addTab(self.critical, "Critical points")
+        for panel, title in ((self.inspector, "Inspect"), (self.approximation, "Approximation"),
+                             (self.critical, "Critical points")):
+            scroll = QScrollArea(self)   # every panel scrolls: all of it is reachable on a small screen
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            scroll.setWidget(panel)
+            self.side.addTab(scroll, title)
         return self.side
 
     def _connect(self) -> None:
@@ -177,6 +178,12 @@ class SurfaceWorkspace(QWidget):
         self._preset_key = preset.key
         self._show_note()
 
+    def show_side_panel(self, panel: QWidget) -> None:
+        """Bring the side tab that holds ``panel`` (inside its scroll area) to the front."""
+        for i in range(self.side.count()):
+            if self.side.widget(i).widget() is panel:
+                self.side.setCurrentIndex(i)
+
     def preset_names(self) -> list[str]:
         return [p.key for p in self.presets]
 
@@ -196,7 +203,7 @@ class SurfaceWorkspace(QWidget):
             top.end_drag()
 
     def find_critical_points(self) -> None:
-        self.side.setCurrentWidget(self.critical)
+        self.show_side_panel(self.critical)
         self.critical.start(self._plotted, self.session.axes, self.session.box())
 
     # --- following the session ------------------------------------------------------------------------------------
