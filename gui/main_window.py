@@ -94,7 +94,8 @@ class MainWindow(QMainWindow):
         surface = self.add_workspace(SurfaceWorkspace(self.session, self), "Surface")
         self.add_workspace(DescentWorkspace(self.session, self), "Descent")
         graph = self.add_workspace(GraphWorkspace(self.session, self), "Graph", shows_session_function=False)
-        surface.open_as_graph_requested.connect(lambda expression: self._open_as_graph(graph, expression))
+        surface.open_as_graph_requested.connect(
+            lambda expression, values: self._open_as_graph(graph, expression, values))
         if hasattr(graph, "function_sent"):
             graph.function_sent.connect(lambda expression, axes, fixed, source, point: self._receive_function(
                 surface, expression, axes, fixed, source, point, "Send graph output to surface"))
@@ -109,8 +110,8 @@ class MainWindow(QMainWindow):
             return
         self.workspaceTabs.setCurrentWidget(surface)
 
-    def _open_as_graph(self, graph_workspace: QWidget, expression) -> None:
-        graph_workspace.open_expression(expression)
+    def _open_as_graph(self, graph_workspace: QWidget, expression, values) -> None:
+        graph_workspace.open_expression(expression, values)
         self.show_workspace("graph")
 
     def add_workspace(self, widget: QWidget, title: str, *, shows_session_function: bool = True) -> QWidget:

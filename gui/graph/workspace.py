@@ -206,9 +206,11 @@ class GraphWorkspace(QWidget):
         self._replace(load_graph(path), f"Preset {name}")
         self.show_status(f"Preset: {name}. Press Forward, Backward or Step backward.")
 
-    def open_expression(self, expression) -> None:
-        """Expand a typed function into an editable graph (one node per operation)."""
-        values = dict(self.session.fixed) if self.session is not None else None
+    def open_expression(self, expression, values=None) -> None:
+        """Expand a typed function into an editable graph (one node per operation), its inputs at ``values``
+        (default: the session's held-fixed values)."""
+        if values is None:
+            values = dict(self.session.fixed) if self.session is not None else None
         try:
             graph = graph_from_expression(expression, values)
         except GraphError as exc:
