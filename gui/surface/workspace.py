@@ -281,6 +281,7 @@ class SurfaceWorkspace(QWidget):
             if self.controls.gradientFieldBox.isChecked():
                 self.contourView.set_gradient_field(*sample_gradient(f, axes, box))
             missing, total = self.field.nonfinite_count, self.field.zs.size
+        self._show_cursor()
         self._set_field_note(
             f"f is undefined (NaN or ±∞) at {missing} of {total} samples: shown as gaps." if missing else
             "Very large values were clipped so the rest of the surface stays readable."
@@ -314,8 +315,16 @@ class SurfaceWorkspace(QWidget):
             return np.broadcast_to(np.asarray(self._plotted.evaluate(env), dtype=np.float64), (len(samples),))
 
     def _on_cursor_moved(self, x: float, y: float) -> None:
+        self._cursor = (tuple(self.session.axes), tuple(self.session.box()), x, y)
+        self._show_cursor()
+
+    def _show_cursor(self) -> None:
+        """f under the mouse, of the function drawn now: a new function is read at the same place; new axes or
+        ranges move what lies under the mouse, so the readout waits for the next move."""
         s = self.session
-        if len(s.axes) != 2:
+        axes, box, x, y = getattr(self, "_cursor", ((), (), 0.0, 0.0))
+        if len(s.axes) != 2 or axes != tuple(s.axes) or box != tuple(s.box()):
+            self.cursorLabel.clear()
             return
         with np.errstate(all="ignore"):
             value = float(self._plotted.evaluate({s.axes[0]: x, s.axes[1]: y}))
