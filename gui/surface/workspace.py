@@ -25,6 +25,7 @@ from gui.surface.inspector import PointInspector
 from gui.surface.overlays import Overlays
 from gui.surface.point_context import point_context
 from gui.surface.presets import find_preset, load_presets
+from gui.surface.view_fit import fitted_to_points, outside_axes, widened_to_show
 from gui.surface.sampling import sample_curve, sample_gradient, sample_surface
 from gui.views.contour_view import ContourView
 from gui.views.curve_view import CurveView
@@ -140,6 +141,7 @@ class SurfaceWorkspace(QWidget):
         self.contourView.cursor_moved.connect(self._on_cursor_moved)
         self.surfaceView.mapping_changed.connect(lambda: self._schedule("overlays"))
         self.inspector.point_entered.connect(lambda p: self.undo_stack.push(MovePointCommand(s, p)))
+        self.inspector.show_point_requested.connect(self.show_selected_point)
         self.inspector.overlay_toggled.connect(lambda _k, _v: self._schedule("overlays"))
         self.critical.search_requested.connect(self.find_critical_points)
         self.critical.point_selected.connect(lambda p: self.undo_stack.push(MovePointCommand(s, p)))
@@ -302,7 +304,27 @@ class SurfaceWorkspace(QWidget):
             except (ValueError, np.linalg.LinAlgError) as error:
                 self.status_message.emit(f"Cannot analyse this point: {error}")
         self.inspector.show_analysis(self.analysis, s.axes, point_context(s, self._plotted))
+        self.inspector.show_outside(self._outside_text())
         self.approximation.show_point(self._plotted, self.analysis)
+
+    def _outside_text(self) -> str:
+        s = self.session
+        if s.point is None:
+            return ""
+        far = outside_axes(s.point, s.box())
+        if not far:
+            return ""
+        where = ", ".join(f"{s.axes[i]} = {format_number(float(s.point[i]))} (shown {format_number(s.box()[i][0])}"
+                          f" to {format_number(s.box()[i][1])})" for i in far)
+        return f"The point is outside the view: {where}."
+
+    def show_selected_point(self) -> None:
+        """Widen the view to take in the selected point (one undo step)."""
+        s = self.session
+        if s.point is not None:
+            ranges = widened_to_show(s.point, s.axes, s.box())
+            if ranges:
+                self.undo_stack.push(SetRangeCommand(s, ranges))
 
     def _draw_overlays(self) -> None:
         self.overlays.draw(self.analysis, self.inspector.overlays_shown(), self.critical.results,
