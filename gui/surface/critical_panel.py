@@ -55,9 +55,8 @@ class CriticalSearch(QThread):
         super().__init__(parent)
         self.f, self.variables, self.box = f, tuple(variables), [tuple(b) for b in box]
         self._cancel = threading.Event()
-        # the derivatives are built here, on the UI thread, so the worker only reads the shared expression table
-        f.grad(self.variables)
-        f.hessian(self.variables)
+        # the derivatives (tens of ms for a large function) are built in run(), on the worker: the engine's
+        # expression table is interned under a lock, so building there is safe and the UI stays free
 
     def cancel(self) -> None:
         self._cancel.set()
