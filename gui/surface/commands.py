@@ -62,6 +62,13 @@ class ChangeFunctionCommand(QUndoCommand):
     def undo(self) -> None:
         self._before.restore(self._session)
 
+    def amend_ranges(self, ranges: dict) -> None:
+        """Change the plotted ranges as part of this step (it must be the last one done): undo then puts back the
+        ranges from before the function changed, and redo brings the amended ones."""
+        for axis, (lo, hi) in ranges.items():
+            self._session.set_range(axis, lo, hi)
+        self._after = SessionState(self._session)
+
 
 def _short(text: str, limit: int = 60) -> str:
     """Undo menu entries stay one readable line."""
@@ -99,8 +106,8 @@ class MovePointCommand(QUndoCommand):
 
 
 class SetRangeCommand(QUndoCommand):
-    def __init__(self, session, ranges: dict):
-        super().__init__("Change domain")
+    def __init__(self, session, ranges: dict, label: str = "Change domain"):
+        super().__init__(label)
         self._session = session
         self._before = {a: session.domain[a] for a in ranges}
         self._after = dict(ranges)

@@ -80,6 +80,7 @@ class CriticalPanel(QWidget):
     search_requested = Signal()
     point_selected = Signal(object)      # np.ndarray
     results_changed = Signal(object)     # list[CriticalPoint]
+    fit_requested = Signal()             # "Fit view": plotted ranges that hold the critical points found
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -94,6 +95,10 @@ class CriticalPanel(QWidget):
         self.cancelButton = QPushButton("Cancel", self)
         self.cancelButton.setObjectName("cancelCriticalButton")
         self.cancelButton.setEnabled(False)
+        self.fitButton = QPushButton("Fit view", self)
+        self.fitButton.setObjectName("fitCriticalButton")
+        self.fitButton.setToolTip("Set the plotted ranges to hold the critical points found, with a margin")
+        self.fitButton.setEnabled(False)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, PROGRESS_STEPS)
         self.progress.setValue(0)
@@ -109,6 +114,7 @@ class CriticalPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.findButton, 1)
         buttons.addWidget(self.cancelButton)
+        buttons.addWidget(self.fitButton)
         legend = QLabel(" ".join(f"<span style='color:rgb{c}'>◆</span> {k}" for k, c in KIND_COLORS.items()
                                  if k != "regular") + " · lines, tinted areas: sets of critical points", self)
         legend.setWordWrap(True)
@@ -121,6 +127,7 @@ class CriticalPanel(QWidget):
         layout.addWidget(self.details)
         self.findButton.clicked.connect(self.search_requested)
         self.cancelButton.clicked.connect(self.cancel)
+        self.fitButton.clicked.connect(self.fit_requested)
         self.table.cellClicked.connect(self._on_cell_clicked)
         self.table.currentCellChanged.connect(lambda row, *_: self._show_details(row))
 
@@ -209,6 +216,7 @@ class CriticalPanel(QWidget):
         self.details.clear()
         self.progress.setValue(0)
         self.status.setText(status)
+        self.fitButton.setEnabled(False)
         self.results_changed.emit([])
 
     def set_results(self, points: list, axes=None) -> None:
@@ -232,6 +240,7 @@ class CriticalPanel(QWidget):
                 self.table.setItem(row, col, item)
         self.details.setText(self._set_notes())
         self.status.setText(f"{self.summary_text()} in view." if points else "No critical points in view.")
+        self.fitButton.setEnabled(any(not c.is_set for c in points))
         self.results_changed.emit(self.results)
 
     def description(self, c) -> str:

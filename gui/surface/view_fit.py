@@ -8,6 +8,8 @@ from typing import Sequence
 import numpy as np
 
 MARGIN = 0.15   # of the new span, beyond the outermost point
+NEARBY = 2.5    # a typed function's critical points are looked for in its view scaled by this about its centre
+EDGE = 0.03     # a critical point this close to the view's edge (fraction of the span) is cut by it
 
 
 def outside_axes(point: Sequence[float], box: Sequence[tuple[float, float]]) -> list[int]:
@@ -45,6 +47,16 @@ def fitted_to_points(points: np.ndarray, axes: Sequence[str], box: Sequence[tupl
         if new != (lo, hi):
             ranges[axis] = new
     return ranges
+
+
+def nearby_box(box: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """``box`` scaled by NEARBY about its centre: where a typed function's critical points count as nearby."""
+    return [(0.5 * (lo + hi) - NEARBY * 0.5 * (hi - lo), 0.5 * (lo + hi) + NEARBY * 0.5 * (hi - lo)) for lo, hi in box]
+
+
+def inside(point: Sequence[float], box: Sequence[tuple[float, float]], edge: float = 0.0) -> bool:
+    """Whether ``point`` lies in ``box``, at least ``edge`` (a fraction of each span) from its sides."""
+    return all(lo + edge * (hi - lo) <= p <= hi - edge * (hi - lo) for p, (lo, hi) in zip(point, box))
 
 
 def _nice(value: float, direction: int) -> float:

@@ -25,7 +25,7 @@ from gui.surface.inspector import PointInspector
 from gui.surface.overlays import Overlays
 from gui.surface.point_context import point_context
 from gui.surface.presets import find_preset, load_presets
-from gui.surface.view_fit import fitted_to_points, outside_axes, widened_to_show
+from gui.surface.view_fit import EDGE, fitted_to_points, inside, nearby_box, outside_axes, widened_to_show
 from gui.surface.sampling import sample_curve, sample_gradient, sample_surface
 from gui.views.contour_view import ContourView
 from gui.views.curve_view import CurveView
@@ -56,6 +56,7 @@ class SurfaceWorkspace(QWidget):
         self._preset_key: str | None = None    # the last preset chosen, whose note is shown while it is drawn
         self._field_note = ""                   # the status message about the drawn field (gaps, clipping)
         self._critical_note_shown = False       # the status bar shows what the last critical-point search found
+        self._fit_after_search = None           # the typed function's command, while its nearby search runs
         self.file_path = ""                     # the file opened or saved last, as undo and redo leave it
         self._build()
         self.overlays = Overlays(self.surfaceView, self.contourView, self.curveView)
@@ -146,6 +147,7 @@ class SurfaceWorkspace(QWidget):
         self.critical.search_requested.connect(self.find_critical_points)
         self.critical.point_selected.connect(lambda p: self.undo_stack.push(MovePointCommand(s, p)))
         self.critical.results_changed.connect(self._on_critical_results)
+        self.critical.fit_requested.connect(self.fit_view_to_critical_points)
         # on the workspace, not on the button: the button sits in a tab that is often hidden
         find = QShortcut(QKeySequence("Ctrl+F"), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.find_critical_points)
@@ -154,7 +156,23 @@ class SurfaceWorkspace(QWidget):
     def set_function_text(self, text: str) -> None:
         if text.strip() == self.session.text and self.field is not None:
             return
-        self.undo_stack.push(ChangeFunctionCommand(self.session, text))
+        command = ChangeFunctionCommand(self.session, text)
+        self.undo_stack.push(command)
+        s = self.session
+        if len(s.axes) == 1 and s.variables:
+            # a typed curve: look for its critical points near the view, and fit the view to them if it cuts them
+            self.critical.start(self._plotted, s.axes, nearby_box(s.box()))
+            self._fit_after_search = command
+
+    def fit_view_to_critical_points(self) -> None:
+        """Plotted ranges that hold every critical point found (isolated ones), as one undo step."""
+        points = [c.point for c in self.critical.results if not c.is_set]
+        if points:
+            ranges = fitted_to_points(np.array(points), self.session.axes, self.session.box())
+            if ranges:
+                results = self.critical.results
+                self.undo_stack.push(SetRangeCommand(self.session, ranges, label="Fit view to critical points"))
+                self.critical.set_results(results)   # all of them are in the new view
 
     def set_function_from(self, expression, *, axes, fixed, objective_source, label: str, point=None) -> None:
         """Draw a function another workspace built (e.g. a chain-rule graph's output) as ONE undo step, with
@@ -240,12 +258,32 @@ class SurfaceWorkspace(QWidget):
 
     def _on_critical_results(self, results) -> None:
         """Say what was found; once the results are cleared (a new function or domain), withdraw that message."""
+        command, self._fit_after_search = self._fit_after_search, None
+        if command is not None and results:
+            self._fit_typed_function(command, results)
+            return
         if results:
             self.status_message.emit(f"{self.critical.summary_text()} in view.")
         elif self._critical_note_shown:
             self.status_message.emit("")
         self._critical_note_shown = bool(results)
         self._schedule("overlays")
+
+    def _fit_typed_function(self, command, results) -> None:
+        """The critical points near a typed function's view arrived: when the view cuts some of them (outside or at
+        its edge), fit it to them within the function's own undo step; else list those in view."""
+        s, box = self.session, self.session.box()
+        points = [c.point for c in results if not c.is_set]
+        cut = any(not inside(p, box, EDGE) for p in points)
+        if cut and self.undo_stack.command(self.undo_stack.index() - 1) is command:
+            ranges = fitted_to_points(np.array(points), s.axes, box)
+            command.amend_ranges(ranges)
+            self.critical.set_results(results)
+            where = ", ".join(format_number(float(p[0]), 4) for p in points)
+            self.status_message.emit(f"The view was widened to the critical points ({s.axes[0]} = {where}); "
+                                     f"Edit → Undo puts back the function before.")
+            return
+        self.critical.set_results([c for c in results if c.is_set or inside(c.point, box)])
 
     def _on_gradient_field_toggled(self, shown: bool) -> None:
         self.contourView.show_gradient_field(shown)
