@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from engine.analysis.critical import Cancelled, critical_points
 from gui.surface.inspector import vector_text
 from gui.surface.overlays import KIND_COLORS, kind_color
-from gui.views.ticks import format_number
+from gui.views.ticks import format_number, format_value
 
 PROGRESS_STEPS = 1000
 COLUMNS = ("Point", "What", "f", "Test", "Verdict")
@@ -111,6 +111,7 @@ class CriticalPanel(QWidget):
         self.details.setWordWrap(True)
         self.details.setStyleSheet("color: #8890a0;")
         self.axes: tuple[str, ...] = ()
+        self.value_scale = 0.0   # the size of f's values in view: a value this small by 1e-12 is printed as 0
         buttons = QHBoxLayout()
         buttons.addWidget(self.findButton, 1)
         buttons.addWidget(self.cancelButton)
@@ -228,10 +229,11 @@ class CriticalPanel(QWidget):
         for row, c in enumerate(points):
             what = self.description(c)
             tooltip = (f"{what}\n{'representative point' if c.is_set else 'point'} {vector_text(c.point)}, "
-                       f"f = {format_number(c.value)}\n"
+                       f"f = {format_value(c.value, self.value_scale)}\n"
                        f"eigenvalues {vector_text(c.eigenvalues)}, |∇f| = {c.gradient_norm:.2g}")
             short_point = "(" + ", ".join(format_number(float(v), TABLE_DIGITS) for v in c.point) + ")"
-            cells = [short_point, shape_of(c), format_number(c.value, TABLE_DIGITS), c.kind, c.verdict]
+            cells = [short_point, shape_of(c), format_value(c.value, self.value_scale, TABLE_DIGITS), c.kind,
+                     c.verdict]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col == 3:
@@ -262,7 +264,7 @@ class CriticalPanel(QWidget):
         if 0 <= row < len(self.results):
             c = self.results[row]
             where = f"representative point {vector_text(c.point)}" if c.is_set else vector_text(c.point)
-            self.details.setText(f"{self.description(c)}: {where}, f = {format_number(c.value)}")
+            self.details.setText(f"{self.description(c)}: {where}, f = {format_value(c.value, self.value_scale)}")
 
     def _on_cell_clicked(self, row: int, _column: int) -> None:
         if 0 <= row < len(self.results):

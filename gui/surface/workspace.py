@@ -321,6 +321,8 @@ class SurfaceWorkspace(QWidget):
             if self.controls.gradientFieldBox.isChecked():
                 self.contourView.set_gradient_field(*sample_gradient(f, axes, box))
             missing, total = self.field.nonfinite_count, self.field.zs.size
+        values = np.abs(ys if one_variable else self.field.zs)
+        self.critical.value_scale = float(np.max(values[np.isfinite(values)], initial=0.0))
         self._show_cursor()
         self._set_field_note(
             f"f is undefined (NaN or ±∞) at {missing} of {total} samples: shown as gaps." if missing else

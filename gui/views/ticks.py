@@ -26,6 +26,17 @@ def format_tick(value: float) -> str:
     return f"{value:.4g}"
 
 
+def format_value(value: float, scale: float, digits: int = 6) -> str:
+    """A value of f for a person: "0" when it is zero up to rounding against ``scale``, the size of f's values
+    around it (a minimum computed as 7.9e−31 where f reaches hundreds is 0)."""
+    if math.isfinite(value) and abs(value) <= ZERO_TO_ROUNDING * scale:
+        return "0"
+    return format_number(value, digits)
+
+
+ZERO_TO_ROUNDING = 1e-12
+
+
 def format_number(value: float, digits: int = 6) -> str:
     """A number for a person: short, with the sign, 'undefined' for non-finite values."""
     if not math.isfinite(value):
