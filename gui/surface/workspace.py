@@ -19,13 +19,13 @@ from gui.surface.approximation import ApproximationPanel
 from gui.surface.commands import (ChangeFunctionCommand, MovePointCommand, SetFixedCommand, SetRangeCommand)
 from gui.surface.controls import ViewControls
 from gui.surface.critical_panel import CriticalPanel
-from gui.surface.file_command import OpenSurfaceCommand
+from gui.surface.file_command import SurfaceFile
 from gui.surface.function_bar import FunctionBar
 from gui.surface.inspector import PointInspector
 from gui.surface.overlays import Overlays
 from gui.surface.point_context import point_context
 from gui.surface.presets import find_preset, load_presets
-from gui.surface.view_fit import EDGE, fitted_to_points, inside, nearby_box, outside_axes, widened_to_show
+from gui.surface.fitting import ViewFitting
 from gui.surface.sampling import sample_curve, sample_gradient, sample_surface
 from gui.views.contour_view import ContourView
 from gui.views.curve_view import CurveView
@@ -51,13 +51,14 @@ class SurfaceWorkspace(QWidget):
         self.presets = load_presets()
         self.analysis = None
         self.field = None
-        self._plotted = session.plotted_expression()
+        self.plotted = session.plotted_expression()
         self._pending: set[str] = set()
         self._preset_key: str | None = None    # the last preset chosen, whose note is shown while it is drawn
         self._field_note = ""                   # the status message about the drawn field (gaps, clipping)
         self._critical_note_shown = False       # the status bar shows what the last critical-point search found
-        self._fit_after_search = None           # the typed function's command, while its nearby search runs
-        self.file_path = ""                     # the file opened or saved last, as undo and redo leave it
+        self.fitting = ViewFitting(self)
+        self.file = SurfaceFile(self)           # the file opened or saved last, as undo and redo leave it
+        self.file.path_changed.connect(self.file_path_changed)
         self._build()
         self.overlays = Overlays(self.surfaceView, self.contourView, self.curveView)
         self._connect()
@@ -142,12 +143,12 @@ class SurfaceWorkspace(QWidget):
         self.contourView.cursor_moved.connect(self._on_cursor_moved)
         self.surfaceView.mapping_changed.connect(lambda: self._schedule("overlays"))
         self.inspector.point_entered.connect(lambda p: self.undo_stack.push(MovePointCommand(s, p)))
-        self.inspector.show_point_requested.connect(self.show_selected_point)
+        self.inspector.show_point_requested.connect(self.fitting.show_selected_point)
         self.inspector.overlay_toggled.connect(lambda _k, _v: self._schedule("overlays"))
         self.critical.search_requested.connect(self.find_critical_points)
         self.critical.point_selected.connect(lambda p: self.undo_stack.push(MovePointCommand(s, p)))
         self.critical.results_changed.connect(self._on_critical_results)
-        self.critical.fit_requested.connect(self.fit_view_to_critical_points)
+        self.critical.fit_requested.connect(self.fitting.fit_to_critical_points)
         # on the workspace, not on the button: the button sits in a tab that is often hidden
         find = QShortcut(QKeySequence("Ctrl+F"), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.find_critical_points)
@@ -158,21 +159,7 @@ class SurfaceWorkspace(QWidget):
             return
         command = ChangeFunctionCommand(self.session, text)
         self.undo_stack.push(command)
-        s = self.session
-        if len(s.axes) == 1 and s.variables:
-            # a typed curve: look for its critical points near the view, and fit the view to them if it cuts them
-            self.critical.start(self._plotted, s.axes, nearby_box(s.box()))
-            self._fit_after_search = command
-
-    def fit_view_to_critical_points(self) -> None:
-        """Plotted ranges that hold every critical point found (isolated ones), as one undo step."""
-        points = [c.point for c in self.critical.results if not c.is_set]
-        if points:
-            ranges = fitted_to_points(np.array(points), self.session.axes, self.session.box())
-            if ranges:
-                results = self.critical.results
-                self.undo_stack.push(SetRangeCommand(self.session, ranges, label="Fit view to critical points"))
-                self.critical.set_results(results)   # all of them are in the new view
+        self.fitting.search_near_typed_curve(command)
 
     def set_function_from(self, expression, *, axes, fixed, objective_source, label: str, point=None) -> None:
         """Draw a function another workspace built (e.g. a chain-rule graph's output) as ONE undo step, with
@@ -226,12 +213,12 @@ class SurfaceWorkspace(QWidget):
 
     def find_critical_points(self) -> None:
         self.show_side_panel(self.critical)
-        self.critical.start(self._plotted, self.session.axes, self.session.box())
+        self.critical.start(self.plotted, self.session.axes, self.session.box())
 
     # --- following the session ------------------------------------------------------------------------------------
     def _on_function_changed(self) -> None:
         s = self.session
-        self._plotted = s.plotted_expression()
+        self.plotted = s.plotted_expression()
         self.function_bar.set_text(s.text)
         self._show_note()
         self.controls.sync(s, {n: s.domain.get(n, (-2.0, 2.0)) for n in s.fixed})
@@ -258,9 +245,7 @@ class SurfaceWorkspace(QWidget):
 
     def _on_critical_results(self, results) -> None:
         """Say what was found; once the results are cleared (a new function or domain), withdraw that message."""
-        command, self._fit_after_search = self._fit_after_search, None
-        if command is not None and results:
-            self._fit_typed_function(command, results)
+        if self.fitting.take_results(results):
             return
         if results:
             self.status_message.emit(f"{self.critical.summary_text()} in view.")
@@ -268,22 +253,6 @@ class SurfaceWorkspace(QWidget):
             self.status_message.emit("")
         self._critical_note_shown = bool(results)
         self._schedule("overlays")
-
-    def _fit_typed_function(self, command, results) -> None:
-        """The critical points near a typed function's view arrived: when the view cuts some of them (outside or at
-        its edge), fit it to them within the function's own undo step; else list those in view."""
-        s, box = self.session, self.session.box()
-        points = [c.point for c in results if not c.is_set]
-        cut = any(not inside(p, box, EDGE) for p in points)
-        if cut and self.undo_stack.command(self.undo_stack.index() - 1) is command:
-            ranges = fitted_to_points(np.array(points), s.axes, box)
-            command.amend_ranges(ranges)
-            self.critical.set_results(results)
-            where = ", ".join(format_number(float(p[0]), 4) for p in points)
-            self.status_message.emit(f"The view was widened to the critical points ({s.axes[0]} = {where}); "
-                                     f"Edit → Undo puts back the function before.")
-            return
-        self.critical.set_results([c for c in results if c.is_set or inside(c.point, box)])
 
     def _on_gradient_field_toggled(self, shown: bool) -> None:
         self.contourView.show_gradient_field(shown)
@@ -306,7 +275,7 @@ class SurfaceWorkspace(QWidget):
 
     def _draw_field(self) -> None:
         s = self.session
-        f, axes, box = self._plotted, s.axes, s.box()
+        f, axes, box = self.plotted, s.axes, s.box()
         n = self.controls.resolutionSpin.value()
         one_variable = len(axes) == 1
         self.views.setCurrentIndex(1 if one_variable else 0)
@@ -340,31 +309,12 @@ class SurfaceWorkspace(QWidget):
         self.analysis = None
         if s.point is not None:
             try:
-                self.analysis = analyze_point(self._plotted, s.point, s.axes)
+                self.analysis = analyze_point(self.plotted, s.point, s.axes)
             except (ValueError, np.linalg.LinAlgError) as error:
                 self.status_message.emit(f"Cannot analyse this point: {error}")
-        self.inspector.show_analysis(self.analysis, s.axes, point_context(s, self._plotted))
-        self.inspector.show_outside(self._outside_text())
-        self.approximation.show_point(self._plotted, self.analysis)
-
-    def _outside_text(self) -> str:
-        s = self.session
-        if s.point is None:
-            return ""
-        far = outside_axes(s.point, s.box())
-        if not far:
-            return ""
-        where = ", ".join(f"{s.axes[i]} = {format_number(float(s.point[i]))} (shown {format_number(s.box()[i][0])}"
-                          f" to {format_number(s.box()[i][1])})" for i in far)
-        return f"The point is outside the view: {where}."
-
-    def show_selected_point(self) -> None:
-        """Widen the view to take in the selected point (one undo step)."""
-        s = self.session
-        if s.point is not None:
-            ranges = widened_to_show(s.point, s.axes, s.box())
-            if ranges:
-                self.undo_stack.push(SetRangeCommand(s, ranges))
+        self.inspector.show_analysis(self.analysis, s.axes, point_context(s, self.plotted))
+        self.inspector.show_outside(self.fitting.outside_text())
+        self.approximation.show_point(self.plotted, self.analysis)
 
     def _draw_overlays(self) -> None:
         self.overlays.draw(self.analysis, self.inspector.overlays_shown(), self.critical.results,
@@ -374,7 +324,7 @@ class SurfaceWorkspace(QWidget):
         """f at the samples of a set of critical points (rows in the plotted axes' order)."""
         env = {name: samples[:, i] for i, name in enumerate(self.session.axes)}
         with np.errstate(all="ignore"):
-            return np.broadcast_to(np.asarray(self._plotted.evaluate(env), dtype=np.float64), (len(samples),))
+            return np.broadcast_to(np.asarray(self.plotted.evaluate(env), dtype=np.float64), (len(samples),))
 
     def _on_cursor_moved(self, x: float, y: float) -> None:
         self._cursor = (tuple(self.session.axes), tuple(self.session.box()), x, y)
@@ -389,7 +339,7 @@ class SurfaceWorkspace(QWidget):
             self.cursorLabel.clear()
             return
         with np.errstate(all="ignore"):
-            value = float(self._plotted.evaluate({s.axes[0]: x, s.axes[1]: y}))
+            value = float(self.plotted.evaluate({s.axes[0]: x, s.axes[1]: y}))
         self.cursorLabel.setText(f"{s.axes[0]} = {format_number(x, 4)}, {s.axes[1]} = {format_number(y, 4)}, "
                                  f"f = {format_number(value, 6)}")
 
@@ -405,9 +355,17 @@ class SurfaceWorkspace(QWidget):
     def shortcuts(self) -> list[tuple[str, str]]:
         return SHORTCUTS
 
+    @property
+    def file_path(self) -> str:
+        """The file being edited ("" for none), owned by ``self.file`` and its undo history."""
+        return self.file.path
+
     def open_file(self, path: str) -> None:
         """One undo step, which also restores the grid, the overlays and the file path (see OpenSurfaceCommand)."""
-        self.undo_stack.push(OpenSurfaceCommand(self, doc.load_document(path), path))
+        self.file.open(path)
+
+    def save_file(self, path: str) -> None:
+        self.file.save(path)
 
     def view_settings(self) -> tuple[int, dict[str, bool]]:
         return self.controls.resolutionSpin.value(), self.inspector.overlays_shown()
@@ -418,20 +376,6 @@ class SurfaceWorkspace(QWidget):
             if key in self.inspector.overlay_boxes:
                 self.inspector.set_overlay(key, shown)
 
-    def set_file_path(self, path: str) -> None:
-        if path != self.file_path:
-            self.file_path = path
-            self.file_path_changed.emit(path)
-
-    def save_file(self, path: str) -> None:
-        """ValueError (nothing written) when the function's text would not read back, e.g. a large graph's."""
-        s = self.session
-        doc.check_function_text(s.text, from_graph=s.objective_source is not None)
-        doc.save_document(doc.SurfaceDocument(
-            s.text, s.axes, dict(s.fixed), {a: s.domain[a] for a in s.variables if a in s.domain},
-            None if s.point is None else tuple(map(float, s.point)), self.controls.resolutionSpin.value(),
-            self.inspector.overlays_shown()), path)
-        self.set_file_path(path)
 
     def demo(self) -> None:
         """The chapter's Taylor example at (−1, 0) (the preset's point), overlays on and critical points found: for
@@ -441,7 +385,7 @@ class SurfaceWorkspace(QWidget):
             self.inspector.set_overlay(key, True)
         self.controls.gradientFieldBox.setChecked(True)
         self.flush()
-        self.critical.set_results(critical_points(self._plotted, self.session.box(), self.session.axes),
+        self.critical.set_results(critical_points(self.plotted, self.session.box(), self.session.axes),
                                   self.session.axes)
         self.side.setCurrentIndex(0)
         self.flush()
