@@ -292,6 +292,11 @@ class PointInspector(QWidget):
             value = float(np.dot(a.gradient, self.direction))
         self.fields["directional"].setText(f"{format_number(value)}  along u = {vector_text(self.direction)}")
 
+    def set_direction(self, u) -> None:
+        """Take the direction u from elsewhere (the handle on the contour map), as if typed."""
+        self.directionEdit.setText(", ".join(f"{float(c):.6g}" for c in u))
+        self._on_direction_edited()
+
     def _on_direction_edited(self) -> None:
         self._show_directional()
         self.direction_changed.emit(self.direction)

@@ -9,27 +9,21 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
-from PySide6.QtWidgets import (QLabel, QScrollArea, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QWidget
 
 from engine.analysis.critical import critical_points
 from engine.analysis.taylor import analyze_point
 from gui.surface import document as doc
-from gui.surface.approximation import ApproximationPanel
 from gui.surface.commands import (ChangeFunctionCommand, MovePointCommand, SetFixedCommand, SetRangeCommand)
-from gui.surface.controls import ViewControls
-from gui.surface.critical_panel import CriticalPanel
 from gui.surface.file_command import SurfaceFile
-from gui.surface.function_bar import FunctionBar
-from gui.surface.inspector import PointInspector
 from gui.surface.overlays import Overlays
 from gui.surface.point_context import point_context
 from gui.surface.presets import find_preset, load_presets
 from gui.surface.fitting import ViewFitting
+from gui.surface.layout import build_workspace
+from gui.surface.slice_overlay import SliceOverlay
+from gui.surface.surface_pick import SurfacePicker
 from gui.surface.sampling import sample_curve, sample_gradient, sample_surface
-from gui.views.contour_view import ContourView
-from gui.views.curve_view import CurveView
-from gui.views.surface_view import SurfaceView
 from gui.views.ticks import format_number
 
 SHORTCUTS = [("Enter", "Draw the typed function"), ("Click / drag (contour view)", "Select / move the point"),
@@ -59,61 +53,12 @@ class SurfaceWorkspace(QWidget):
         self.fitting = ViewFitting(self)
         self.file = SurfaceFile(self)           # the file opened or saved last, as undo and redo leave it
         self.file.path_changed.connect(self.file_path_changed)
-        self._build()
+        build_workspace(self)
         self.overlays = Overlays(self.surfaceView, self.contourView, self.curveView)
+        self.slice_overlay = SliceOverlay(self.surfaceView, self.contourView, self)
+        self.picker = SurfacePicker(self.surfaceView, self._evaluate_plotted, self)
         self._connect()
         self._on_function_changed()
-
-    # --- construction -----------------------------------------------------------------------------------------
-    def _build(self) -> None:
-        self.function_bar = FunctionBar(self.presets, self)
-        self.expressionEdit, self.expressionError = self.function_bar.expressionEdit, self.function_bar.expressionError
-        self.controls = ViewControls(self)
-        self.surfaceView = SurfaceView(self)
-        self.surfaceView.setObjectName("surfaceView")
-        self.contourView = ContourView(self)
-        self.contourView.setObjectName("contourView")
-        self.curveView = CurveView(self)
-        self.curveView.setObjectName("curveView")
-        pair = QSplitter(Qt.Orientation.Horizontal, self)
-        pair.addWidget(self.surfaceView)
-        pair.addWidget(self.contourView)
-        pair.setSizes([560, 440])
-        self.views = QStackedWidget(self)
-        self.views.addWidget(pair)
-        self.views.addWidget(self.curveView)
-        self.cursorLabel = QLabel(self)
-        self.cursorLabel.setStyleSheet("color: #a0a8b8;")
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.views, 1)
-        left_layout.addWidget(self.cursorLabel)
-        main = QSplitter(Qt.Orientation.Horizontal, self)
-        main.addWidget(left)
-        main.addWidget(self._build_side())
-        main.setStretchFactor(0, 1)
-        main.setSizes([1000, 380])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.function_bar)
-        layout.addWidget(self.controls)
-        layout.addWidget(main, 1)
-
-    def _build_side(self) -> QWidget:
-        self.inspector = PointInspector(self)
-        self.approximation = ApproximationPanel(self)
-        self.critical = CriticalPanel(self)
-        self.side = QTabWidget(self)
-        self.side.setObjectName("sideTabs")
-        for panel, title in ((self.inspector, "Inspect"), (self.approximation, "Approximation"),
-                             (self.critical, "Critical points")):
-            scroll = QScrollArea(self)   # every panel scrolls: all of it is reachable on a small screen
-            scroll.setWidgetResizable(True)
-            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-            scroll.setWidget(panel)
-            self.side.addTab(scroll, title)
-        return self.side
 
     def _connect(self) -> None:
         s = self.session
@@ -149,6 +94,11 @@ class SurfaceWorkspace(QWidget):
         self.critical.point_selected.connect(lambda p: self.undo_stack.push(MovePointCommand(s, p)))
         self.critical.results_changed.connect(self._on_critical_results)
         self.critical.fit_requested.connect(self.fitting.fit_to_critical_points)
+        self.inspector.direction_changed.connect(lambda _u: self._schedule("overlays"))
+        self.slices.shown_on_views_changed.connect(lambda _on: self._schedule("overlays"))
+        self.side.currentChanged.connect(lambda _i: self._schedule("overlays"))
+        self.slice_overlay.direction_dragged.connect(self.inspector.set_direction)
+        self.picker.picked.connect(self._on_view_clicked)
         # on the workspace, not on the button: the button sits in a tab that is often hidden
         find = QShortcut(QKeySequence("Ctrl+F"), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.find_critical_points)
@@ -319,6 +269,24 @@ class SurfaceWorkspace(QWidget):
     def _draw_overlays(self) -> None:
         self.overlays.draw(self.analysis, self.inspector.overlays_shown(), self.critical.results,
                            self.session.box(), len(self.session.axes) == 1, self._values_on_set)
+        self._draw_slices()
+
+    def _draw_slices(self) -> None:
+        """The Slices panel, and the slices on the views, while that panel is shown."""
+        if self.side.currentWidget().widget() is not self.slices:
+            self.slice_overlay.hide()
+            return
+        s, direction = self.session, self.inspector.direction
+        found = self.slices.show_point(self.plotted, s.axes, self.analysis, s.box(), direction)
+        if found and self.slices.showOnViews.isChecked():
+            self.slice_overlay.draw(found, self.analysis.point, self.slices.direction, s.box())
+        else:
+            self.slice_overlay.hide()
+
+    def _evaluate_plotted(self, xs, ys):
+        """f drawn now at points of the two plotted axes (for picking on the 3D surface)."""
+        a = self.session.axes
+        return self.plotted.evaluate({a[0]: xs, a[1]: ys}) if len(a) == 2 else np.full_like(xs, np.nan)
 
     def _values_on_set(self, _critical, samples: np.ndarray) -> np.ndarray:
         """f at the samples of a set of critical points (rows in the plotted axes' order)."""
