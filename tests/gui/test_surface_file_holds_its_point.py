@@ -3,9 +3,8 @@ undo brings back the point selected before, and saving writes the same point bac
 import json
 
 import pytest
-from PySide6.QtCore import Qt
 
-from tests.gui.surface_helpers import settle
+from tests.gui.surface_helpers import settle, type_point
 
 
 def _write(path, **fields):
@@ -19,11 +18,7 @@ def _write(path, **fields):
 def test_a_file_without_a_point_opens_with_none_selected_and_undo_brings_the_old_one_back(main_window, qtbot,
                                                                                            tmp_path):
     session, surface = main_window.session, main_window.workspaces["surface"]
-    edit = surface.inspector.pointEdit
-    edit.selectAll()
-    qtbot.keyClicks(edit, "0.25, 0.5")
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
-    settle(qtbot, surface)
+    type_point(qtbot, surface, "0.25, 0.5")
     assert main_window.open_path(str(_write(tmp_path / "none.gssurface.json", function="x^2 - y^2", axes=["x", "y"],
                                             fixed={}, domain={})))
     settle(qtbot, surface)

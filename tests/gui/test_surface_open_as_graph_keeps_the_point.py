@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from tests.gui.surface_helpers import choose_preset, settle, type_function
+from tests.gui.surface_helpers import choose_preset, type_function, type_point
 
 
 def _open_as_graph(qtbot, main_window, surface):
@@ -28,10 +28,6 @@ def test_held_variables_and_the_point_both_reach_the_graph(qtbot, main_window, s
     slider = surface.controls.sliders["z"][0]
     slider.setFocus()
     qtbot.keyClick(slider, Qt.Key.Key_PageUp)
-    edit = surface.inspector.pointEdit
-    edit.selectAll()
-    qtbot.keyClicks(edit, "1.5, -2")
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
-    settle(qtbot, surface)
+    type_point(qtbot, surface, "1.5, -2")
     graph = _open_as_graph(qtbot, main_window, surface)
     assert {n: graph.nodes[n].value for n in graph.inputs} == pytest.approx({"x": 1.5, "y": -2.0, "z": 0.4})

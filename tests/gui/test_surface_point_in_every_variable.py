@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.gui.surface_helpers import label_numbers, settle, type_function
+from tests.gui.surface_helpers import label_numbers, settle, type_function, type_point
 
 F = "x + 2*y + 3*z^2"
 
@@ -15,13 +15,6 @@ F = "x + 2*y + 3*z^2"
 def f(x, y, z):
     return x + 2 * y + 3 * z ** 2
 
-
-def _type_point(qtbot, surface, text):
-    edit = surface.inspector.pointEdit
-    edit.selectAll()
-    qtbot.keyClicks(edit, text)
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
-    settle(qtbot, surface)
 
 
 def _choose_axis(qtbot, surface, index, name):
@@ -44,7 +37,7 @@ def test_choosing_other_axes_keeps_the_point_in_every_variable(qtbot, main_windo
     slider.setFocus()
     qtbot.keyClick(slider, Qt.Key.Key_PageUp)          # z = 0.4 (a tenth of −2…2)
     settle(qtbot, surface)
-    _type_point(qtbot, surface, "0.5, -0.7")
+    type_point(qtbot, surface, "0.5, -0.7")
     before = session.full_point()
     assert before == pytest.approx({"x": 0.5, "y": -0.7, "z": 0.4})
     shown_before = label_numbers(surface.inspector.fields["value"].text())[0]
@@ -93,12 +86,11 @@ def test_a_held_variable_keeps_its_value_when_no_point_is_selected(qtbot, main_w
 def test_a_new_function_of_other_variables_drops_the_point_rather_than_renaming_it(qtbot, main_window, surface):
     session = main_window.session
     type_function(qtbot, surface, "x^2 + y^2")
-    _type_point(qtbot, surface, "1, 2")
+    type_point(qtbot, surface, "1, 2")
     type_function(qtbot, surface, "a^2 + b")
     assert session.point is None
     type_function(qtbot, surface, "x^2 - y")
-    assert session.point is None or session.full_point() == pytest.approx({"x": 1.0, "y": 2.0})
-    assert math.isfinite(f(1, 2, 0))
+    assert session.point is None
 
 
 def test_the_first_picture_selects_the_point_its_note_names(main_window, surface):

@@ -3,15 +3,8 @@
 import numpy as np
 from PySide6.QtCore import Qt
 
-from tests.gui.surface_helpers import settle, type_function, widget_pixels
+from tests.gui.surface_helpers import settle, type_function, type_point, widget_pixels
 
-
-def _type_point(qtbot, surface, text):
-    edit = surface.inspector.pointEdit
-    edit.selectAll()
-    qtbot.keyClicks(edit, text)
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
-    settle(qtbot, surface)
 
 
 def _marker_drawn(qtbot, surface, x, y) -> bool:
@@ -30,7 +23,7 @@ def _marker_drawn(qtbot, surface, x, y) -> bool:
 def test_a_typed_point_outside_the_view_is_named_and_shown_on_request(qtbot, main_window, surface):
     session, inspector = main_window.session, surface.inspector
     type_function(qtbot, surface, "x^2 + y^2")
-    _type_point(qtbot, surface, "5, 0.5")
+    type_point(qtbot, surface, "5, 0.5")
     assert inspector.outsideNote.isVisible() and inspector.showPointButton.isVisible()
     assert "outside the view" in inspector.outsideNote.text() and "x = 5" in inspector.outsideNote.text()
     assert not _marker_drawn(qtbot, surface, 5, 0.5)
@@ -48,5 +41,5 @@ def test_a_typed_point_outside_the_view_is_named_and_shown_on_request(qtbot, mai
 
 def test_a_point_inside_the_view_shows_no_note(qtbot, main_window, surface):
     type_function(qtbot, surface, "x^2 + y^2")
-    _type_point(qtbot, surface, "1, 1")
+    type_point(qtbot, surface, "1, 1")
     assert not surface.inspector.outsideNote.isVisible()

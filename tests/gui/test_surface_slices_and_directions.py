@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from engine import parse
 from gui.surface.slice_panel import SLICE_COLOURS
 from tests.gui.surface_helpers import (changed_fraction, gl_pixels, gl_project, label_numbers, settle,
-                                       show_side_tab, type_function, widget_pixels)
+                                       show_side_tab, type_function, type_point, widget_pixels)
 
 F = "x*exp(-x^2 - y^2) + 0.3*y"
 POINT = (-0.6, 0.4)
@@ -23,10 +23,7 @@ def _f(x, y):
 
 def _open_slices(qtbot, surface, point=POINT):
     type_function(qtbot, surface, F)
-    edit = surface.inspector.pointEdit
-    edit.selectAll()
-    qtbot.keyClicks(edit, f"{point[0]}, {point[1]}")
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    type_point(qtbot, surface, f"{point[0]}, {point[1]}")
     show_side_tab(qtbot, surface, "Slices")
     settle(qtbot, surface)
     return surface.slices
