@@ -10,7 +10,7 @@ import numpy as np
 
 from gui.surface.commands import SetRangeCommand
 from gui.surface.view_fit import EDGE, fitted_to_points, inside, nearby_box, outside_axes, widened_to_show
-from gui.views.ticks import format_number
+from engine.expr.numbers import format_number
 
 
 class ViewFitting:

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
 from gui.surface.slices import Slice, directional_by_angle, slices
-from gui.views.ticks import format_number
+from engine.expr.numbers import format_number
 
 BACKGROUND = (24, 26, 32)
 SLICE_COLOURS = {"x": (255, 167, 38), "y": (102, 187, 106), "u": (236, 64, 122)}   # by slice: first axis, second, u

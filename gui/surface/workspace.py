@@ -24,7 +24,7 @@ from gui.surface.layout import build_workspace
 from gui.surface.slice_overlay import SliceOverlay
 from gui.surface.surface_pick import SurfacePicker
 from gui.surface.sampling import sample_curve, sample_gradient, sample_surface
-from gui.views.ticks import format_number
+from engine.expr.numbers import format_number
 
 SHORTCUTS = [("Enter", "Draw the typed function"), ("Click / drag (contour view)", "Select / move the point"),
              ("Drag (3D view)", "Orbit; wheel zooms; Ctrl+drag pans"), ("G", "Gradient field on/off"),
@@ -33,8 +33,7 @@ SHORTCUTS = [("Enter", "Draw the typed function"), ("Click / drag (contour view)
 
 class SurfaceWorkspace(QWidget):
     status_message = Signal(str)               # "" withdraws this workspace's last message (see gui.main_window)
-    open_as_graph_requested = Signal(object, object)   # the session's Expression and the value of each variable
-                                                       # there (the selected point, else the held values)
+    open_as_graph_requested = Signal(object)   # the session's Expression, to expand in the Graph workspace
     file_path_changed = Signal(str)            # the file being edited, "" for none (follows undo of an Open)
     file_filter = doc.FILE_FILTER
 
@@ -69,8 +68,7 @@ class SurfaceWorkspace(QWidget):
         self.function_bar.preset_chosen.connect(self.apply_preset)
         self.function_bar.history_requested.connect(
             lambda action: self.undo_stack.undo() if action == "undo" else self.undo_stack.redo())
-        self.function_bar.open_as_graph_clicked.connect(
-            lambda: self.open_as_graph_requested.emit(s.expression, s.full_point() or s.fixed))
+        self.function_bar.open_as_graph_clicked.connect(lambda: self.open_as_graph_requested.emit(s.expression))
         c = self.controls
         c.ranges_edited.connect(lambda ranges: self.undo_stack.push(SetRangeCommand(s, ranges)))
         c.resolution_changed.connect(lambda _n: self._schedule("field"))
