@@ -1,12 +1,10 @@
-""""Open as graph" expands the function with its inputs at the selected point, in every variable (the held-fixed
-ones included), so the graph's output is f there."""
-import math
-
+""""Open as graph" expands the function with its inputs at the selected point in every variable: the held-fixed
+ones too (the plotted ones alone: tests/gui/test_open_as_graph_keeps_the_point.py)."""
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from tests.gui.surface_helpers import choose_preset, type_function, type_point
+from tests.gui.surface_helpers import type_function, type_point
 
 
 def _open_as_graph(qtbot, main_window, surface):
@@ -14,13 +12,6 @@ def _open_as_graph(qtbot, main_window, surface):
     graph_ws = main_window.workspaces["graph"]
     assert main_window.workspaceTabs.currentWidget() is graph_ws
     return graph_ws.document.graph
-
-
-def test_log_sum_exp_at_0_log2_opens_with_x_0_and_y_log2(qtbot, main_window, surface):
-    choose_preset(qtbot, surface, "log-sum-exp")
-    graph = _open_as_graph(qtbot, main_window, surface)
-    assert graph.nodes["x"].value == 0.0 and graph.nodes["y"].value == pytest.approx(math.log(2), abs=1e-15)
-    assert graph.forward()[graph.output] == pytest.approx(math.log(3), rel=1e-12)
 
 
 def test_held_variables_and_the_point_both_reach_the_graph(qtbot, main_window, surface):
