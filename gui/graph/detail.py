@@ -153,12 +153,12 @@ class LevelOfDetail:
         for edge in self.shown_labels - set(placed):
             edge.tag.hide()
         for edge, (rect, form) in placed.items():
-            if edge not in fixed:
-                edge.tag.place(rect, form)
+            edge.tag.place(rect, form)
             edge.tag.show()
         self.shown_labels = set(placed)
         stamp = (self.layout.moves, region)
-        self._spots = {e: (spot, e.route, e._label_for, stamp) for e, spot in placed.items()}
+        self._spots = {e: (spot, e.route, e._label_for, stamp, bool(self.layout.nodes.near(spot[0])))
+                       for e, spot in placed.items()}
 
     def _label_requests(self, runs: dict) -> tuple[list, dict, dict]:
         """The labels to place, and those that keep their spots: a label whose edge, text and surroundings did not
@@ -176,7 +176,11 @@ class LevelOfDetail:
                     continue
                 w, h = sizes[form]
                 cx, cy = (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
-                preferred[edge] = ((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), form)
+                spot = ((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), form)
+                if before[4] and before[3] == (self.layout.moves, self.region):
+                    fixed[edge] = spot   # forced onto a node by a crowd that has not changed: no better spot now
+                    continue
+                preferred[edge] = spot
             requests.append((edge, max(parts, key=len), sizes))
         return requests, fixed, preferred
 
