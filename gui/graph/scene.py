@@ -136,11 +136,14 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
                 item = NodeItem(name)
                 self.nodes[name] = item
                 item.setParentItem(self.layer)
+                self.overview.stale = True
             self._place(name)
             self._sync_contents(name)
             yield 1
         for name, item in self.nodes.items():   # plain attributes: cheap to set on every node
-            item.is_output = name == g.output
+            if item.is_output != (name == g.output):
+                item.is_output = name == g.output
+                self.overview.stale = True
             item.output_name = g.output or "out"
         yield from self._sync_edges()
 
@@ -149,6 +152,7 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
         item = self.nodes[name]
         if item.pos() != where:
             item.setPos(where)
+            self.overview.stale = True
         self.layout.node_placed(item)
 
     def _drop_node(self, name: str):
@@ -157,6 +161,7 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
             self._drop_edge(edge.key)
         self.layout.node_removed(item)
         self.removeItem(item)
+        self.overview.stale = True
 
     def _sync_edges(self):
         wanted = set(self.graph.edges())
@@ -172,6 +177,7 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
             self.edges[key] = edge
             edge.setParentItem(self.layer)
             self.layout.edge_added(edge)
+            self.overview.stale = True
             if n % 2:
                 yield 1
 
@@ -183,6 +189,7 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
             if edge in end.edges:
                 end.edges.remove(edge)
         self.layout.edge_removed(edge)
+        self.overview.stale = True
         self.shown_labels.discard(edge)
         self._spots.pop(edge, None)
         self._runs[1].pop(edge, None)
@@ -196,7 +203,7 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
 
     def _sync_contents(self, name: str):
         g, slots, item = self.graph, self.document.slots, self.nodes[name]
-        node = g.nodes[name]
+        node, role = g.nodes[name], item.role
         if node.is_input:
             item.role, item.content = "input", f"= {node.value:g}"
         else:
@@ -204,7 +211,8 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
             item.role = "constant" if is_constant and name not in slots else "formula"
             item.content = slots[name].display() if name in slots else node.formula
         item.setToolTip(self._tooltip(name))
-        self.overview.stale = True
+        if item.role != role:
+            self.overview.stale = True   # the overview shows roles (and positions), not values or formulas
 
     def _tooltip(self, name: str) -> str:
         node = self.graph.nodes[name]
