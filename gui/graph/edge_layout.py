@@ -20,7 +20,7 @@ from gui.graph.items import NODE_HEIGHT, NODE_WIDTH, EdgeItem, NodeItem
 from gui.graph.spatial import GridIndex, Rect, grown, overlaps
 
 NODE_CELL = 256.0    # about one node per cell
-BOX_CELL = 1024.0    # route bounds are large: coarse cells keep a long edge in few of them
+BOX_CELL = 4096.0    # route segments are long (a detour's lane may cross the graph): coarse cells keep them few
 MARGIN = 3.0         # a node's bounding rect reaches this far beyond its body (left, top, bottom)
 
 
@@ -40,7 +40,9 @@ def incoming(node: NodeItem) -> list[EdgeItem]:
 class EdgeLayout:
     def __init__(self):
         self.nodes = GridIndex(NODE_CELL)     # NodeItem → its scene bounding rect
-        self.boxes = GridIndex(BOX_CELL)      # EdgeItem → the bounds of its route
+        self.boxes = GridIndex(BOX_CELL)      # (EdgeItem, i) → the bounds of its route's i-th segment
+        self._segments: dict[EdgeItem, int] = {}   # how many segments each routed edge has in ``boxes``
+        self._rerouting: set[EdgeItem] = set()      # dirty edges that have a route already (it may be in view)
         self.lanes = routing.Lanes()
         self.dirty: set[EdgeItem] = set()
         self.unchecked: set[NodeItem] = set()   # nodes whose arrival order is to be checked once routed
@@ -50,7 +52,9 @@ class EdgeLayout:
         self.moves = 0                          # counts node rects added, moved or removed
 
     def _mark(self, edges) -> None:
-        self.dirty.update(edges)
+        edges = set(edges)
+        self.dirty |= edges
+        self._rerouting |= {e for e in edges if e in self._segments}
         self._marks += 1
 
     def _ends(self, edge: EdgeItem) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -74,7 +78,7 @@ class EdgeLayout:
         self.nodes.add(node, new)
         for rect in (old, new):
             if rect is not None:
-                self._mark(self.boxes.near(grown(rect, routing.CLEARANCE)))
+                self._mark(self._near(grown(rect, routing.CLEARANCE)))
         self._mark(node.edges)
         self.unchecked.add(node)
         self.unchecked.update(e.child_item for e in node.edges if e.parent_item is node)
@@ -85,7 +89,7 @@ class EdgeLayout:
         self.moves += 1
         self.unchecked.discard(node)
         if old is not None:
-            self._mark(self.boxes.near(grown(old, routing.CLEARANCE)))
+            self._mark(self._near(grown(old, routing.CLEARANCE)))
 
     def edge_added(self, edge: EdgeItem) -> None:
         self._mark([edge])
@@ -93,7 +97,8 @@ class EdgeLayout:
 
     def edge_removed(self, edge: EdgeItem) -> None:
         self.dirty.discard(edge)
-        self.boxes.remove(edge)
+        self._rerouting.discard(edge)
+        self._unbox(edge)
         self.lanes.remove(edge)
         if edge.child_item.scene() is not None:
             self.reslot(edge.child_item)
@@ -112,7 +117,7 @@ class EdgeLayout:
         """(the height it approaches from, where it starts, its parent's name): its routed approach, or unrouted,
         the height it leaves its parent at."""
         start = self._ends(edge)[0]
-        if edge.route and edge not in self.dirty and edge in self.boxes:
+        if edge.route and edge not in self.dirty and edge in self._segments:
             return edge.route[-1][0][1], start[0], edge.key[0]
         return start[1], start[0], edge.key[0]
 
@@ -137,9 +142,17 @@ class EdgeLayout:
         return routed
 
     def pending_near(self, rect: Rect) -> bool:
-        """Whether an edge that may cross ``rect`` is still to be routed."""
-        return any(overlaps(rect, self.boxes.get(e) or _straight_box(*self._ends(e)))
-                   or overlaps(rect, _straight_box(*self._ends(e))) for e in self.dirty)
+        """Whether an edge that may cross ``rect`` is still to be routed (an edge's old route, if it had one, may
+        cross it too)."""
+        if self._queued_for == (self._marks, rect):   # the queue is sorted for this rect: near ones come first
+            queue = self._queue
+            while queue and queue[-1] not in self.dirty:
+                queue.pop()
+            if not queue or not overlaps(rect, _straight_box(*self._ends(queue[-1]))):
+                return any(overlaps(rect, routing.bounds(e.route)) for e in self._rerouting)
+            return True
+        return any(overlaps(rect, _straight_box(*self._ends(e)))
+                   or (e in self._segments and overlaps(rect, routing.bounds(e.route))) for e in self.dirty)
 
     def _order(self, near: Rect | None) -> list[EdgeItem]:
         """The dirty edges, those whose straight line crosses ``near`` first, then by name; sorted again only when
@@ -157,10 +170,21 @@ class EdgeLayout:
 
     def _route(self, edge: EdgeItem) -> None:
         self.dirty.discard(edge)
+        self._rerouting.discard(edge)
         start, end = self._ends(edge)
         path = routing.route(start, end, self.nodes, (edge.parent_item, edge.child_item), self.lanes, edge)
         edge.set_route(path)
-        self.boxes.add(edge, routing.bounds(path))
+        self._unbox(edge)
+        for i, segment in enumerate(path):
+            self.boxes.add((edge, i), routing.bounds([segment]))
+        self._segments[edge] = len(path)
+
+    def _unbox(self, edge: EdgeItem) -> None:
+        for i in range(self._segments.pop(edge, 0)):
+            self.boxes.remove((edge, i))
+
+    def _near(self, rect: Rect) -> set[EdgeItem]:
+        return {owner[0] for owner in self.boxes.near(rect)}
 
     def _check_slots(self) -> None:
         """Once a node's incoming edges are routed, put them in the order they actually arrive in; route again
@@ -178,8 +202,8 @@ class EdgeLayout:
         self.unchecked &= {e.child_item for e in self.dirty}
 
     def routes_near(self, rect: Rect) -> list[EdgeItem]:
-        """The routed edges whose route bounds overlap ``rect``."""
-        return list(self.boxes.near(rect))
+        """The routed edges with a segment whose bounds overlap ``rect``."""
+        return list(self._near(rect))
 
     def bounds(self) -> Rect | None:
         rects = list(self.boxes.owned.values()) + list(self.nodes.owned.values())
