@@ -59,6 +59,7 @@ class NodeItem(QGraphicsItem):
         self.highlighted = False
         self.current = False           # the node the backward animation is at
         self.output_name = "f"
+        self.tensor_face = None        # a gui.graph.tensor_face.TensorFace when the node holds a vector or matrix
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
                       | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
@@ -147,6 +148,11 @@ class NodeItem(QGraphicsItem):
         metrics = QFontMetricsF(font)
         left, width, y = 8.0, NODE_WIDTH - 16.0, HEADER_HEIGHT + 2
         content = metrics.elidedText(self.content, Qt.TextElideMode.ElideRight, width)
+        if self.tensor_face is not None:   # shape and heatmaps of value and adjoint instead of two number lines
+            painter.setPen(QColor("#111827"))
+            painter.drawText(QRectF(left, y, width, 18), Qt.AlignmentFlag.AlignVCenter, content)
+            self.tensor_face.paint(painter, QRectF(left, y + 19, width, NODE_HEIGHT - y - 22))
+            return
         lines = [(content, QColor("#111827")),
                  (f"value  {format_number(self.value)}", VALUE_TEXT),
                  (f"∂{self.output_name}/∂{self.name}  {format_number(self.adjoint)}"
@@ -241,7 +247,10 @@ class EdgeItem(QGraphicsPathItem):
     def set_partial(self, partial: float | None):
         shown = partial is not None
         self.tag.setVisible(shown)
-        if shown:
+        if shown and hasattr(partial, "describe"):   # a tensor edge's Jacobian: its shape (tensor_face)
+            from gui.graph.tensor_face import jacobian_label
+            self.tag.set_text(*jacobian_label(partial))
+        elif shown:
             child, parent = self.key[1], self.key[0]
             self.tag.set_text(f"∂{child}/∂{parent}", format_number(partial, LABEL_DIGITS),
                               f"∂{child}/∂{parent} = {format_number(partial, 12)}: the local partial — how fast "

@@ -7,13 +7,15 @@ Selecting a path highlights exactly its nodes and edges on the canvas.
 from __future__ import annotations
 
 import itertools
-import math
+
+import numpy as np
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem
 
 from engine.graph import GraphError
 from engine.expr.numbers import format_number
+from gui.graph.tensor_face import array_text
 from gui.graph.scene import GraphScene
 from gui.graph.side_panel import InputPanel, refill_inputs
 
@@ -67,16 +69,16 @@ class PathPanel(InputPanel):
                                  f"{shown}")
         shared = shared_start(path.nodes for path in listed)
         for path in listed:
-            item = QListWidgetItem(f"{path_text(path.nodes, shared)}     product {format_number(path.product)}")
+            item = QListWidgetItem(f"{path_text(path.nodes, shared)}     product {array_text(path.product)}")
             item.setData(PATH_ROLE, tuple(path.nodes))
             item.setToolTip(" → ".join(path.nodes) + "\n" +
                             " × ".join(f"∂{b}/∂{a}" for a, b in zip(path.nodes, path.nodes[1:])))
             self.list.addItem(item)
         total = g.path_sum(source)
         adjoint = g.backward()[source]
-        agree = math.isclose(total, adjoint, rel_tol=1e-9, abs_tol=1e-12)
-        self.sum_label.setText(f"Sum over all paths: {format_number(total)}   ·   backprop ∂{out}/∂{source}: "
-                               f"{format_number(adjoint)}   {'✓ they agree' if agree else '✗ they differ'}")
+        agree = bool(np.allclose(total, adjoint, rtol=1e-9, atol=1e-12))   # numbers, or a tensor node's arrays
+        self.sum_label.setText(f"Sum over all paths: {array_text(total)}   ·   backprop ∂{out}/∂{source}: "
+                               f"{array_text(adjoint)}   {'✓ they agree' if agree else '✗ they differ'}")
         edges = len(g.edges())
         self.why_label.setText(
             f"Why backprop wins: {format_count(count)} path{'s' if count != 1 else ''} from {source} alone, but "

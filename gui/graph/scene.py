@@ -12,6 +12,8 @@ from gui.graph.document import GraphDocument
 from gui.graph import routing
 from gui.graph.items import PORT_RADIUS, EdgeItem, NodeItem, to_scene
 from gui.graph.labels import place_labels
+from gui.graph.tensor_face import TensorFace
+from engine.graph.tensor import value_text
 
 ARROW_ROOM = 12.0
 
@@ -107,7 +109,7 @@ class GraphScene(QGraphicsScene):
         for name, item in self.nodes.items():
             node = g.nodes[name]
             if node.is_input:
-                item.role, item.content = "input", f"= {node.value:g}"
+                item.role, item.content = "input", f"= {value_text(node.value)}"
             else:
                 is_constant = not node.parents
                 item.role = "constant" if is_constant and name not in slots else "formula"
@@ -119,8 +121,10 @@ class GraphScene(QGraphicsScene):
 
     def _tooltip(self, name: str) -> str:
         node = self.graph.nodes[name]
+        if item_face := self.nodes[name].tensor_face:
+            return item_face.tooltip(name, self.graph.output or "out")
         if node.is_input:
-            return f"{name}: input = {node.value:g}\nDouble-click the name to rename, the body to change the value"
+            return f"{name}: input = {value_text(node.value)}\nDouble-click the name to rename, the body to change the value"
         hint = "\nDrag node outputs here to fill the empty operands" if name in self.document.slots else ""
         return f"{name} = {node.formula}\nDouble-click the name to rename, the body to edit the formula{hint}"
 
@@ -146,16 +150,31 @@ class GraphScene(QGraphicsScene):
         self.refresh_numbers()
 
     def refresh_numbers(self):
+        if self.graph.is_tensor:
+            self._refresh_tensor_faces()
+        else:
+            for item in self.nodes.values():
+                item.tensor_face = None
         for name, item in self.nodes.items():
             item.value = self.values.get(name) if self.values else None
             shown = self.adjoints is not None and (self.revealed is None or name in self.revealed)
             item.adjoint = self.adjoints.get(name) if shown else None
             item.update()
+            if item.tensor_face is not None:   # arrays: the face draws them, the tooltip has the numbers
+                item.setToolTip(self._tooltip(name))
         for key, edge in self.edges.items():
             partial = self.partials.get(key) if (self.partials and self.show_partials) else None
             edge.set_partial(partial)
         self.layout_edges()
         self.numbers_changed.emit()
+
+    def _refresh_tensor_faces(self):
+        """Every node of a graph holding tensors gets a face: its shape, value and (as revealed) adjoint."""
+        for name, item in self.nodes.items():
+            face = item.tensor_face = TensorFace(self.graph.shape(name))
+            face.value = self.values.get(name) if self.values else None
+            shown = self.adjoints is not None and (self.revealed is None or name in self.revealed)
+            face.adjoint = self.adjoints.get(name) if shown else None
 
     def set_keep_clear(self, rect: QRectF | None):
         """Keep the labels off ``rect`` (None: nowhere), placing them again if that changes anything."""

@@ -23,6 +23,7 @@ from gui.graph.paths import PathPanel
 from gui.graph.scene import GraphScene
 from gui.graph.side_panel import SendToSurface
 from gui.graph.toolbar import build_palette, build_toolbar
+from gui.graph.tensor_face import short_text
 
 FILE_FILTER = "Gradscape graph (*.gsgraph.json)"
 SHORTCUTS = [("I / C / F", "Graph: input / constant / formula tool (one placement, then Select)"),
@@ -182,14 +183,14 @@ class GraphWorkspace(QWidget):
         if self.scene.values is not None:
             out = self.document.graph.output
             value = self.scene.values.get(out) if out else None
-            self.show_status(f"Forward pass: {out} = {value:g}" if value is not None else "Forward pass done")
+            self.show_status(f"Forward pass: {out} = {short_text(value)}" if value is not None else "Forward pass done")
 
     def run_backward(self):
         self.backprop.stop()
         self.scene.set_mode("backward")
         if self.scene.adjoints is not None:
             out = self.document.graph.output
-            grads = ", ".join(f"∂{out}/∂{n} = {self.scene.adjoints[n]:g}" for n in self.document.graph.inputs)
+            grads = ", ".join(f"∂{out}/∂{n} = {short_text(self.scene.adjoints[n])}" for n in self.document.graph.inputs)
             self.show_status(f"Backward pass: {grads}")
 
     def step_backward(self):
