@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsView, QMenu, QMessageB
 
 from gui.graph import tools as T
 from gui.graph.inline_edit import InlineEditor
+from gui.graph.tensor_editor import open_tensor_editor
 from gui.graph.items import NODE_HEIGHT, NODE_WIDTH, PORT_RADIUS, NodeItem, to_model, to_scene
 from gui.graph.scene import GraphScene
 
@@ -246,6 +247,9 @@ class GraphCanvas(QGraphicsView):
 
     def edit_content(self, name: str):
         node = self.document.graph.nodes[name]
+        if node.is_input and node.is_tensor:
+            self.tensor_editor = open_tensor_editor(self, self.document, name)
+            return
         text = repr(node.value) if node.is_input else node.formula
         self.editor.open(name, "content", text, lambda t: self.document.edit_content(name, t))
 

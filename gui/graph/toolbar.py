@@ -180,7 +180,7 @@ def build_palette(ws) -> tuple[QToolBar, dict[str, QAction]]:
         button.setObjectName(f"tool_{tool.key}")
         button.installEventFilter(keeper)
         actions[tool.key] = action
-        if tool.key in ("select", "constant", "relu"):
+        if tool.key in ("select", "constant", "relu", "norm2"):
             bar.addSeparator()
     actions["select"].setChecked(True)
     return bar, actions
