@@ -62,6 +62,8 @@ def build_toolbar(ws) -> QToolBar:
     partials = _add(bar, ws, "Partials on edges", "partialsToggle", "Show each edge's local partial ∂child/∂parent",
                     ws.set_show_partials, checkable=True)
     partials.setChecked(True)
+    _add(bar, ws, "Expand to scalars", "expandScalarsButton", "Rewrite a graph of vectors and matrices as the "
+         "same computation with one scalar node per entry (Undo returns)", ws.expand_to_scalars)
     bar.addSeparator()
     _add(bar, ws, "Mark output", "markOutputButton", "Make the selected node the output", lambda: _mark_output(ws),
          "O")

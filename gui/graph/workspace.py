@@ -24,6 +24,7 @@ from gui.graph.scene import GraphScene
 from gui.graph.side_panel import SendToSurface
 from gui.graph.toolbar import build_palette, build_toolbar
 from gui.graph.tensor_face import short_text
+from engine.graph.scalarize import expand_to_scalars
 
 FILE_FILTER = "Gradscape graph (*.gsgraph.json)"
 SHORTCUTS = [("I / C / F", "Graph: input / constant / formula tool (one placement, then Select)"),
@@ -241,6 +242,22 @@ class GraphWorkspace(QWidget):
         self._replace(load_graph(path), f"Preset {name}")
         self.show_status(f"Preset: {name}. Every value and adjoint is shown; Step backward walks backprop node by "
                          "node.")
+
+    def expand_to_scalars(self) -> None:
+        """Replace a graph of vectors and matrices by the same computation with one scalar node per entry (one undo
+        step), so the matrix view can be compared with the scalar one."""
+        graph = self.document.graph
+        if not graph.is_tensor:
+            self.show_status("Expand to scalars: this graph already holds only scalars")
+            return
+        try:
+            expanded = expand_to_scalars(graph)
+        except GraphError as exc:
+            self.show_status(f"Cannot expand to scalars: {exc}", error=True)
+            return
+        self._replace(expanded, "Expand to scalars")
+        self.show_status(f"Expanded to {len(expanded)} scalar nodes: the same computation, one node per entry; "
+                         "Undo returns to the tensor graph.")
 
     def open_expression(self, expression, values: dict[str, float] | None = None) -> None:
         """Expand a typed function into an editable graph (one node per operation); its inputs take ``values`` (the

@@ -67,3 +67,18 @@ def test_the_batch_preset_shows_matrices_and_step_backward_describes_vjps(qtbot,
     text = ws.backprop.callout_text.text()
     assert "Yhat" in text and "Jacobian" in text
     assert ws.scene.nodes["H1"].tensor_face.shape == (3, 8)
+
+
+def test_expand_to_scalars_shows_the_same_computation_and_undo_returns(qtbot, graph_workspace):
+    ws = graph_workspace
+    ws.apply_preset("mlp")
+    g = ws.document.graph
+    tensor_adjoints = g.backward()
+    click_button(qtbot, ws, "expandScalarsButton")
+    assert not g.is_tensor and "W1_3_2" in g.nodes and len(g) == 24
+    ws.canvas.viewport().grab().save("/tmp/tensor-mlp-expanded.png")
+    shown = ws.scene.adjoints   # Backward ran on the expanded graph: the adjoints on screen are the entries
+    assert shown["W1_2_1"] == pytest.approx(tensor_adjoints["W1"][1, 0], abs=1e-12)
+    assert shown["x_2"] == pytest.approx(tensor_adjoints["x"][1, 0], abs=1e-12)
+    ws.document.undo_stack.undo()
+    assert g.is_tensor and set(g.nodes) == {"W1", "b1", "W2", "b2", "x", "y", "h1", "a1", "yhat", "loss"}
