@@ -83,15 +83,14 @@ def graph_from_dict(data: object) -> Graph:
     if type(version) is not int or version not in (VERSION, TENSOR_VERSION):   # 1.0 and true are not integers
         raise GraphFileError(f"graph file version {version!r} is not supported (this Gradscape reads versions "
                              f"{VERSION} and {TENSOR_VERSION})")
-    if version == TENSOR_VERSION:
-        return tensor_graph_from_dict(data)
+    tensor = version == TENSOR_VERSION
     entries = data.get("nodes")
     if not isinstance(entries, list):
         raise GraphFileError("'nodes' must be a list of node objects")
     nodes: dict[str, Node] = {}
     unplaced = []
     for index, entry in enumerate(entries):
-        node, placed = _node_from_entry(index, entry)
+        node, placed = _node_from_entry(index, entry, tensor)
         if node.name in nodes:
             raise GraphFileError(f"duplicate node name '{node.name}'")
         nodes[node.name] = node
@@ -102,6 +101,8 @@ def graph_from_dict(data: object) -> Graph:
         raise GraphFileError(f"the output {output!r} is not a node of the graph")
     _check_references(nodes)
     _check_acyclic(nodes)
+    if tensor:
+        _infer_shapes(nodes)
     graph = Graph()
     graph._restore(nodes, output)
     if unplaced:
@@ -110,7 +111,9 @@ def graph_from_dict(data: object) -> Graph:
     return graph
 
 
-def _node_from_entry(index: int, entry: object) -> tuple[Node, bool]:
+def _node_from_entry(index: int, entry: object, tensor: bool = False) -> tuple[Node, bool]:
+    """The node of one entry. In a version-2 file a value may be a vector or matrix, and a formula's parents are
+    read from its text (it is parsed by :func:`_infer_shapes` once its parents' shapes are known)."""
     if not isinstance(entry, dict):
         raise GraphFileError(f"node {index + 1} is not a JSON object")
     name = entry.get("name")
@@ -121,15 +124,37 @@ def _node_from_entry(index: int, entry: object) -> tuple[Node, bool]:
         has_value, has_formula = "value" in entry, "formula" in entry
         if has_value == has_formula:
             raise GraphError(f"{where} needs exactly one of 'value' (an input) or 'formula'")
+        if has_value and tensor:
+            value, shape = check_input_value(entry["value"], f"the value of {where}")
+            return Node(name, value=value, pos=pos, shape=shape), "pos" in entry
         if has_value:
             return Node(name, value=check_value(entry["value"], f"the value of {where}"), pos=pos), "pos" in entry
-        expression, parents = parse_formula(name, entry["formula"])
-        return Node(name, formula=entry["formula"], pos=pos, parents=parents, expression=expression), "pos" in entry
+        formula = entry["formula"]
+        if tensor:
+            if not isinstance(formula, str):
+                raise GraphError(f"the formula of {where} must be text, not {formula!r}")
+            return Node(name, formula=formula, pos=pos, parents=tuple(variable_names(formula))), "pos" in entry
+        expression, parents = parse_formula(name, formula)
+        return Node(name, formula=formula, pos=pos, parents=parents, expression=expression), "pos" in entry
     except GraphError as err:
         known = isinstance(name, str) and name.isidentifier()
         prefix = "" if known and f"'{name}'" in err.message else \
             f"node '{name}': " if known else f"node {index + 1}: "
         raise GraphFileError(prefix + err.message) from None
+
+
+def _infer_shapes(nodes: dict[str, Node]) -> None:
+    """Parse every formula in topological order with its parents' shapes (a mismatch names both shapes)."""
+    shapes: dict[str, tuple[int, int]] = {}
+    for name in topological_names(nodes):
+        node = nodes[name]
+        if not node.is_input:
+            try:
+                expression, parents, shape = parse_node_formula(name, node.formula, shapes)
+            except GraphError as err:
+                raise GraphFileError(err.message) from None
+            node = nodes[name] = replace_node(node, expression=expression, parents=parents, shape=shape)
+        shapes[name] = node.value_shape
 
 
 def _check_references(nodes: Mapping[str, Node]) -> None:
@@ -225,69 +250,3 @@ def find_preset(name: str, directory: str | os.PathLike | None = None) -> Path |
         if wanted in (title.lower(), path.name[:-len(SUFFIX)].lower()):
             return path
     return None
-
-
-
-# --- version 2: vectors and matrices ------------------------------------------------------------------------------
-def tensor_graph_from_dict(data: dict) -> Graph:
-    """A version-2 file: values may be vectors or matrices; formulas are parsed in topological order, each with its
-    parents' shapes (a formula whose shapes do not fit is refused naming both)."""
-    entries = data.get("nodes")
-    if not isinstance(entries, list):
-        raise GraphFileError("'nodes' must be a list of node objects")
-    nodes: dict[str, Node] = {}
-    unplaced = []
-    for index, entry in enumerate(entries):
-        node, placed = _tensor_entry_node(index, entry)
-        if node.name in nodes:
-            raise GraphFileError(f"duplicate node name '{node.name}'")
-        nodes[node.name] = node
-        if not placed:
-            unplaced.append(node.name)
-    output = data.get("output")
-    if output is not None and (not isinstance(output, str) or output not in nodes):
-        raise GraphFileError(f"the output {output!r} is not a node of the graph")
-    _check_references(nodes)
-    _check_acyclic(nodes)
-    shapes: dict[str, tuple[int, int]] = {}
-    for name in topological_names(nodes):
-        node = nodes[name]
-        if not node.is_input:
-            try:
-                expression, parents, shape = parse_node_formula(name, node.formula, shapes)
-            except GraphError as err:
-                raise GraphFileError(err.message) from None
-            node = nodes[name] = replace_node(node, expression=expression, parents=parents, shape=shape)
-        shapes[name] = node.value_shape
-    graph = Graph()
-    graph._restore(nodes, output)
-    if unplaced:
-        layout = layered_layout(graph)
-        graph.move_many({n: layout[n] for n in unplaced})
-    return graph
-
-
-def _tensor_entry_node(index: int, entry: object) -> tuple[Node, bool]:
-    """The node of one entry; a formula's parents are read from its text (it is parsed once shapes are known)."""
-    if not isinstance(entry, dict):
-        raise GraphFileError(f"node {index + 1} is not a JSON object")
-    name = entry.get("name")
-    try:
-        check_name(name)
-        where = f"node '{name}'"
-        pos = check_pos(entry["pos"]) if "pos" in entry else (0.0, 0.0)
-        has_value, has_formula = "value" in entry, "formula" in entry
-        if has_value == has_formula:
-            raise GraphError(f"{where} needs exactly one of 'value' (an input) or 'formula'")
-        if has_value:
-            value, shape = check_input_value(entry["value"], f"the value of {where}")
-            return Node(name, value=value, pos=pos, shape=shape), "pos" in entry
-        formula = entry["formula"]
-        if not isinstance(formula, str):
-            raise GraphError(f"the formula of {where} must be text, not {formula!r}")
-        return Node(name, formula=formula, pos=pos, parents=tuple(variable_names(formula))), "pos" in entry
-    except GraphError as err:
-        known = isinstance(name, str) and name.isidentifier()
-        prefix = "" if known and f"'{name}'" in err.message else \
-            f"node '{name}': " if known else f"node {index + 1}: "
-        raise GraphFileError(prefix + err.message) from None

@@ -31,8 +31,7 @@ from engine.graph.nodes import (EVENT_KINDS, GraphError, GraphEvent, Node, Undo,
                                 topological_names)
 from engine.graph.paths import path_count, path_sum, paths
 from engine.graph import tensor_passes
-from engine.graph.tensor import check_input_value, parse_node_formula, value_text
-from engine.matrix.shapes import describe
+from engine.graph.tensor import NodeShapes, check_input_value, parse_node_formula, reshaped, value_text
 
 __all__ = ["Graph", "GraphError", "GraphEvent", "Node", "Undo", "EVENT_KINDS", "check_name", "check_value",
            "check_pos", "parse_formula", "rename_in_formula"]
@@ -311,7 +310,7 @@ class Graph:
             raise GraphError(f"there is already a node named '{name}'")
 
     def _checked_formula(self, name: str, formula: str) -> tuple:
-        expression, parents, shape = parse_node_formula(name, formula, _Shapes(self._nodes, {}))
+        expression, parents, shape = parse_node_formula(name, formula, NodeShapes(self._nodes, {}))
         if name in parents:
             raise GraphError(f"cycle: {name} → {name}")
         unknown = [p for p in parents if p not in self._nodes]
@@ -321,28 +320,8 @@ class Graph:
         return expression, parents, shape
 
     def _reshaped(self, updates: dict) -> dict:
-        """``updates`` and, when they change a node's shape, every node using it parsed again with the new shapes.
-        GraphError (nothing changed) naming the node that no longer fits and both shapes."""
-        changed = {n for n, node in updates.items() if n in self._nodes and node is not None
-                   and self._nodes[n].value_shape != node.value_shape}
-        if not changed:
-            return updates
-        shapes = _Shapes(self._nodes, updates)
-        below = set().union(*(self.descendants(n) for n in changed))
-        for child in (n for n in self.topological_order() if n in below and n not in updates):
-            node = self._nodes[child]
-            if not any(p in changed for p in node.parents):
-                continue
-            try:
-                expression, parents, shape = parse_node_formula(child, node.formula, shapes)
-            except GraphError as err:
-                moved = next(p for p in node.parents if p in changed)
-                raise GraphError(f"'{moved}' would be {describe(shapes.get(moved))} (it is "
-                                 f"{describe(self._nodes[moved].value_shape)}), and then {err.message}") from None
-            updates[child] = replace_node(node, expression=expression, parents=parents, shape=shape)
-            if updates[child].value_shape != node.value_shape:
-                changed.add(child)
-        return updates
+        """``updates`` and, when they change a node's shape, the nodes using it parsed again (see tensor.reshaped)."""
+        return reshaped(self, updates)
 
     def _cycle_through(self, name: str, parents: tuple[str, ...]) -> list[str] | None:
         """The cycle name → … → p → name that giving ``name`` these parents would close, if any."""
@@ -425,16 +404,3 @@ class Graph:
             self._plans = {}
 
 
-
-class _Shapes:
-    """Each node's shape, ``updates`` overriding the graph's nodes: what parse_node_formula asks for by ``get``."""
-
-    __slots__ = ("nodes", "updates")
-
-    def __init__(self, nodes, updates):
-        self.nodes = nodes
-        self.updates = updates
-
-    def get(self, name, default=None):
-        node = self.updates.get(name) or self.nodes.get(name)
-        return default if node is None else node.value_shape

@@ -11,19 +11,17 @@ This module holds the values and the parsing; the passes over a graph with tenso
 """
 from __future__ import annotations
 
-import math
 import numbers
 from typing import Mapping
 
 import numpy as np
 
-from engine.expr.parser import CONSTANTS, ParseError
+from engine.expr.parser import ParseError
 from engine.expr.parser import tokenize as scalar_tokenize
-from engine.expr.primitives import FUNCTIONS as SCALAR_FUNCTIONS
-from engine.graph.nodes import GraphError, check_value, parse_formula
+from engine.graph.nodes import GraphError, check_value, parse_formula, replace_node
 from engine.matrix import parse_matrix
 from engine.matrix.parser import tokenize as matrix_tokenize, variable_names
-from engine.matrix.shapes import MAX_DIMENSION, SCALAR, ShapeError, shape_text
+from engine.matrix.shapes import MAX_DIMENSION, SCALAR, ShapeError, describe, shape_text
 
 MAX_TENSOR_ENTRIES = 1_000_000   # one input's entries; a typo such as a 10⁹-entry matrix is refused, not allocated
 
@@ -110,9 +108,41 @@ def rename_in_formula(text: str, old: str, new: str) -> str:
     return "".join(pieces) + text[last:]
 
 
-def is_reserved(name: str) -> bool:
-    return name in CONSTANTS or name in SCALAR_FUNCTIONS
+class NodeShapes:
+    """Each node's shape, ``updates`` overriding the graph's nodes: what parse_node_formula asks for by ``get``."""
+
+    __slots__ = ("nodes", "updates")
+
+    def __init__(self, nodes, updates):
+        self.nodes = nodes
+        self.updates = updates
+
+    def get(self, name, default=None):
+        node = self.updates.get(name) or self.nodes.get(name)
+        return default if node is None else node.value_shape
 
 
-def count_entries(shape) -> int:
-    return math.prod(shape)
+def reshaped(graph, updates: dict) -> dict:
+    """``updates`` (name → new node) and, when they change a node's shape, every node using it parsed again with the
+    new shapes. GraphError (nothing changed) naming the node that no longer fits and both shapes."""
+    nodes = graph.nodes
+    changed = {n for n, node in updates.items() if n in nodes and node is not None
+               and nodes[n].value_shape != node.value_shape}
+    if not changed:
+        return updates
+    shapes = NodeShapes(nodes, updates)
+    below = set().union(*(graph.descendants(n) for n in changed))
+    for child in (n for n in graph.topological_order() if n in below and n not in updates):
+        node = nodes[child]
+        if not any(p in changed for p in node.parents):
+            continue
+        try:
+            expression, parents, shape = parse_node_formula(child, node.formula, shapes)
+        except GraphError as err:
+            moved = next(p for p in node.parents if p in changed)
+            raise GraphError(f"'{moved}' would be {describe(shapes.get(moved))} (it is "
+                             f"{describe(nodes[moved].value_shape)}), and then {err.message}") from None
+        updates[child] = replace_node(node, expression=expression, parents=parents, shape=shape)
+        if updates[child].value_shape != node.value_shape:
+            changed.add(child)
+    return updates

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem
 
 from engine.graph import GraphError
-from engine.expr.numbers import format_number
 from gui.graph.tensor_face import array_text
 from gui.graph.scene import GraphScene
 from gui.graph.side_panel import InputPanel, refill_inputs
