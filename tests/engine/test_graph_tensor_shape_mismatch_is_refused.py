@@ -62,3 +62,14 @@ def test_a_scalar_graph_stays_a_scalar_graph():
     g.add_input("a", 2.0)
     g.add_formula("f", "a^2 + sin(a)")
     assert not g.is_tensor and isinstance(g.forward()["f"], float) and isinstance(g.backward()["a"], float)
+
+
+def test_scalar_only_requests_on_a_tensor_graph_are_refused_by_name():
+    g = mlp()
+    with pytest.raises(GraphError, match="Expand to scalars"):
+        g.compile()
+    with pytest.raises(GraphError, match="forward mode"):
+        g.forward_mode("x")
+    g.set_output("h1")
+    with pytest.raises(GraphError, match="3×1 vector"):
+        g.backward()
