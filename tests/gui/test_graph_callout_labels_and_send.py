@@ -8,7 +8,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from engine.graph.fileformat import save_graph
-from gui.graph.items import PORT_RADIUS, format_number
+from engine.expr.numbers import format_number
+from gui.graph.items import PORT_RADIUS
 from tests.gui.graph_helpers import click_button, place, reviewer_graph, type_into_node, visible
 
 pytestmark = pytest.mark.gui

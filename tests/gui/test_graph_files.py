@@ -151,7 +151,7 @@ def test_export_png_and_svg(qtbot, graph_workspace, tmp_path, monkeypatch):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(svg), ""))
     assert export_dialog(ws, "svg")
     text = svg.read_text(encoding="utf-8")
-    assert "<svg" in text and "(u+v)^2" in text and "-4096" in text
+    assert "<svg" in text and "(u+v)^2" in text and "−4096" in text
 
 
 def test_recovery_banner_in_the_main_window(qtbot, settings_dir, tmp_path):
