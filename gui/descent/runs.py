@@ -275,8 +275,9 @@ class RunsModel(QObject):
         self.runs_reset.emit()
 
     # --- stepping --------------------------------------------------------------------------------------------
-    def step(self, count: int = 1) -> bool:
-        """Advance each unfinished run by up to ``count`` steps; True if any moved."""
+    def step(self, count: int = 1, emit: bool = True) -> bool:
+        """Advance each unfinished run by up to ``count`` steps; True if any moved. ``emit=False``: do not tell
+        the views yet (the player takes several steps per frame and redraws once)."""
         moved = False
         for run in self.runs:
             for _ in range(count):
@@ -290,7 +291,7 @@ class RunsModel(QObject):
                 if record is None:
                     break
                 moved = True
-        if moved or self.runs:
+        if emit and (moved or self.runs):
             self.runs_advanced.emit()
         return moved
 

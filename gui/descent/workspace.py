@@ -16,7 +16,7 @@ from gui.descent.explain import newton_text
 from gui.descent.export import GifExporter
 from gui.descent.export_ui import ExportControls
 from gui.descent.frames import FrameBuilder, newton_frame
-from gui.descent.loss_plot import LossPlot, loss_values
+from gui.descent.loss_plot import LossPlot
 from gui.descent.panel import RACE, OptimizerPanel
 from gui.descent.player import Player
 from gui.descent.runs import RunSpec, RunsModel
@@ -69,6 +69,7 @@ class DescentWorkspace(ExportControls, QWidget):
     def _build_views(self) -> QSplitter:
         """The 3D and contour views (two plotted variables) and the curve view (one), in one splitter."""
         self.surface_view = SurfaceView()
+        self.surface_view.enable_layers()   # a frame repaints the moving items over the cached surface and trails
         self.surface_view.setObjectName("descentSurfaceView")
         self.surface_view.setCameraPosition(distance=21.0)
         self.contour_view = ContourView()
@@ -320,7 +321,7 @@ class DescentWorkspace(ExportControls, QWidget):
         else:
             self.race3d.draw(frames)
             self.race2d.draw(frames)
-        self.loss_plot.draw(frames, loss_values(self.model))
+        self.loss_plot.draw(frames)
         text = newton_text(newton_frame(frames), self.model.objective.variables)
         self.newton_label.setText(text)
         self.newton_label.setVisible(bool(text))

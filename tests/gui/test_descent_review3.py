@@ -12,6 +12,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog
 
+from engine import files as files_module
 from gui.descent import export as export_module
 from gui.descent.export import GifExporter
 from gui.views.surface_view import SCENE_BOX
@@ -228,7 +229,7 @@ def test_a_late_cancel_keeps_the_file_and_says_saved(qtbot, tmp_path, monkeypatc
     def replace_then_signal(src, dst):
         real_replace(src, dst)
         moved.set()
-    monkeypatch.setattr(export_module.os, "replace", replace_then_signal)
+    monkeypatch.setattr(files_module.os, "replace", replace_then_signal)   # the one atomic writer moves it
     target = tmp_path / "late.gif"
     exporter = GifExporter(blank, [0, 1, 2], str(target))
     outcomes = []
