@@ -1,7 +1,10 @@
 """The main window: workspace tabs sharing one Session, menus, undo, files, status bar, saved window state.
 
 Adding a workspace is one line in :meth:`MainWindow._build_workspaces`: ``self.add_workspace(widget, "Title")``.
-The tab's key (for ``main.py --tab``) is the lower-cased title.
+The tab's key (for ``main.py --tab``) is the lower-cased title. ``add_lazy_workspace(factory, "Title")`` puts a
+placeholder in the tab and builds the workspace (``factory(session, window)``) the first time it is shown or asked
+for (:meth:`MainWindow.workspace`), so start-up builds only what the first picture needs; until then
+``workspaces[key]`` is the placeholder.
 
 Workspace protocol — a workspace is a QWidget; everything below is optional and looked up by name:
 
@@ -69,6 +72,7 @@ class MainWindow(QMainWindow):
         self._without_session_function: set[int] = set()   # id()s of tabs where "f = …" would mislead
         self._last_status: dict[int, str] = {}
         self._paths: dict[int, str] = {}   # id(workspace) -> the file it was last opened from / saved to
+        self._lazy: dict[str, tuple] = {}   # key -> (factory, shows_session_function) of tabs not built yet
         self.workspaceTabs = QTabWidget(self)
         self.workspaceTabs.setObjectName("workspaceTabs")
         self.workspaceTabs.setDocumentMode(True)
@@ -92,7 +96,7 @@ class MainWindow(QMainWindow):
         from gui.graph.workspace import GraphWorkspace
         from gui.surface.workspace import SurfaceWorkspace
         surface = self.add_workspace(SurfaceWorkspace(self.session, self), "Surface")
-        self.add_workspace(DescentWorkspace(self.session, self), "Descent")
+        self.add_lazy_workspace(DescentWorkspace, "Descent")
         graph = self.add_workspace(GraphWorkspace(self.session, self), "Graph", shows_session_function=False)
         surface.open_as_graph_requested.connect(lambda expression: self._open_as_graph(graph, expression))
         if hasattr(graph, "function_sent"):
@@ -119,6 +123,42 @@ class MainWindow(QMainWindow):
             raise ValueError(f"a workspace called {title!r} already exists")
         self.workspaces[key] = widget
         self.workspaceTabs.addTab(widget, title)
+        return self._register(widget, shows_session_function)
+
+    def add_lazy_workspace(self, factory, title: str, *, shows_session_function: bool = True) -> None:
+        """A tab whose workspace is built by ``factory(session, window)`` when it is first shown."""
+        key = title.lower()
+        if key in self.workspaces:
+            raise ValueError(f"a workspace called {title!r} already exists")
+        placeholder = QWidget(objectName=f"{key}Placeholder")
+        self.workspaces[key] = placeholder
+        self._lazy[key] = (factory, shows_session_function)
+        self.workspaceTabs.addTab(placeholder, title)
+
+    def workspace(self, key: str) -> QWidget:
+        """The workspace of a tab, built now if it was waiting to be shown."""
+        if key not in self.workspaces:
+            raise KeyError(f"no workspace {key!r}; choose from: {', '.join(self.workspaces)}")
+        if key in self._lazy:
+            factory, shows_session_function = self._lazy.pop(key)
+            placeholder = self.workspaces[key]
+            widget = factory(self.session, self)
+            self.workspaces[key] = widget
+            index = self.workspaceTabs.indexOf(placeholder)
+            current = self.workspaceTabs.currentIndex() == index
+            self.workspaceTabs.blockSignals(True)
+            self.workspaceTabs.insertTab(index, widget, self.workspaceTabs.tabText(index))
+            self.workspaceTabs.removeTab(index + 1)
+            if current:
+                self.workspaceTabs.setCurrentIndex(index)
+            self.workspaceTabs.blockSignals(False)
+            placeholder.deleteLater()
+            self._register(widget, shows_session_function)
+            if current:
+                self._on_tab_changed(index)
+        return self.workspaces[key]
+
+    def _register(self, widget: QWidget, shows_session_function: bool) -> QWidget:
         stack = getattr(widget, "undo_stack", None)
         if stack is not None:
             self.undo_group.addStack(stack)
@@ -145,12 +185,15 @@ class MainWindow(QMainWindow):
         return self.workspaceTabs.currentWidget()
 
     def show_workspace(self, key: str) -> QWidget:
-        if key not in self.workspaces:
-            raise KeyError(f"no workspace {key!r}; choose from: {', '.join(self.workspaces)}")
-        self.workspaceTabs.setCurrentWidget(self.workspaces[key])
-        return self.workspaces[key]
+        widget = self.workspace(key)
+        self.workspaceTabs.setCurrentWidget(widget)
+        return widget
 
     def _on_tab_changed(self, index: int) -> None:
+        lazy = next((k for k in self._lazy if self.workspaces[k] is self.workspaceTabs.widget(index)), None)
+        if lazy is not None:
+            self.workspace(lazy)   # builds it in place and comes back here with the real widget
+            return
         widget = self.workspaceTabs.widget(index)
         stack = getattr(widget, "undo_stack", None)
         self.undo_group.setActiveStack(stack)

@@ -46,6 +46,7 @@ class ExportControls:
     # --- export -----------------------------------------------------------------------------------------------
     def render_frame(self, step: int | None = None) -> QImage:
         """The picture of the race at ``step`` (None: as it is now), as exported."""
+        self.catch_up()
         self.step_limit = step
         self.redraw()
         if self.one_variable():
@@ -64,6 +65,7 @@ class ExportControls:
         """Start a GIF export (returns the exporter; it reports progress, finished/failed/cancelled)."""
         if self.exporter is not None and self.exporter.running:
             raise RuntimeError("an export is already running")
+        self.catch_up()
         self.player.pause()
         if all(r.steps == 0 for r in self.model.runs):
             self.model.step(min(self.model.max_steps, EXPORT_PRE_RUN))

@@ -61,9 +61,9 @@ class DescentWorkspace(ExportControls, QWidget):
         self._build()
         self.race3d, self.race2d = Race3D(self.surface_view), Race2D(self.contour_view)
         self.race1d = Race1D(self.curve_view)
+        self._pending = "start"   # what the session changed while the workspace was hidden (see catch_up)
+        self._catching_up = False
         self._connect()
-        self._on_function_changed()
-        self._add_default_race()
 
     # --- layout ---------------------------------------------------------------------------------------------
     def _build_views(self) -> QSplitter:
@@ -151,6 +151,34 @@ class DescentWorkspace(ExportControls, QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
 
+    # --- hidden workspaces do not compute -------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.catch_up()
+
+    def _defer(self, change: str) -> bool:
+        """While hidden, remember the largest change (start > function > domain > point) instead of computing it:
+        resampling, contours and learning-rate probes wait until the workspace is shown. True if deferred."""
+        if self.isVisible() or self._catching_up:
+            return False
+        if self._pending is None or _CHANGES.index(change) < _CHANGES.index(self._pending):
+            self._pending = change
+        return True
+
+    def catch_up(self) -> None:
+        """Bring the race and the views up to date with the session now (done when shown)."""
+        pending, self._pending = self._pending, None
+        self._catching_up = True
+        try:
+            if pending == "start":
+                self._on_function_changed()
+                self._add_default_race()
+            elif pending is not None:
+                {"function": self._on_function_changed, "domain": self._on_domain_changed,
+                 "point": self._follow_view}[pending]()
+        finally:
+            self._catching_up = False
+
     def _on_start_chosen(self) -> None:
         self._auto_starts.clear()
         self.panel.start_box.show_note("")
@@ -174,6 +202,9 @@ class DescentWorkspace(ExportControls, QWidget):
         return len(self.session.axes) == 1
 
     def _on_function_changed(self) -> None:
+        if self._defer("function"):
+            self.player.pause()
+            return
         self.player.pause()
         self.frames.clear()
         try:
@@ -205,6 +236,8 @@ class DescentWorkspace(ExportControls, QWidget):
             self.panel.show_start(fallback)
 
     def _on_domain_changed(self) -> None:
+        if self._defer("domain"):
+            return
         if not self._update_views():
             return   # a range that cannot be drawn: the notice says why, the race stays as it was
         self._follow_view()
@@ -213,6 +246,8 @@ class DescentWorkspace(ExportControls, QWidget):
     def _follow_view(self) -> None:
         """A function change often comes with its own ranges and point (a preset): starts the app chose for it and
         that have not run yet move to the start those suggest."""
+        if self._defer("point"):
+            return
         runs = [r for r in self.model.runs if r.run_id in self._auto_starts and r.steps == 0]
         if not runs:
             return
@@ -329,9 +364,11 @@ class DescentWorkspace(ExportControls, QWidget):
     # --- demo (README frame) ----------------------------------------------------------------------------------
     def demo(self, steps: int = 120) -> None:
         """GD, momentum, Adam and Newton racing down Rosenbrock from (−1.2, 1), ``steps`` steps in."""
+        self.catch_up()
         self.session.set_function("(1-x)^2 + 100*(y-x^2)^2", axes=("x", "y"))
         self.session.set_range("x", -2.0, 2.0)
         self.session.set_range("y", -1.0, 3.0)
+        self.catch_up()   # a hidden workspace applies the new function now, before runs are added on it
         tuned = {"gd": {"lr": 0.001}, "momentum": {"lr": 0.001, "momentum": 0.9},
                  "adam": {"lr": 0.2, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, "newton": {"lr": 1.0, "damping": 0.0}}
         for run in list(self.model.runs):
@@ -343,6 +380,9 @@ class DescentWorkspace(ExportControls, QWidget):
         self.model.step(steps)
         self.undo_stack.clear()
 
+
+
+_CHANGES = ("start", "function", "domain", "point")   # each includes the ones after it
 
 
 def _in_box(point, box) -> bool:
