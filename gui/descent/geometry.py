@@ -5,7 +5,7 @@ from typing import Callable
 
 import numpy as np
 
-from gui.views.contour_lines import contour_segments
+from gui.views.contour_lines import contour_levels
 
 SurfaceFunction = Callable[[np.ndarray, np.ndarray], np.ndarray]   # vectorized f(x, y) on the plotted axes
 MARGIN = 0.25   # a trail is drawn while it stays within the plotted box widened by this fraction of its span
@@ -175,5 +175,5 @@ def model_levels(zs: np.ndarray, centre_value: float, current_value: float, has_
 
 def level_curves(xs, ys, zs, levels) -> np.ndarray:
     """Contour lines of zs at ``levels`` as segment endpoint pairs (2k, 2), for connect='pairs'."""
-    pieces = [contour_segments(xs, ys, zs, level) for level in levels]
+    pieces = contour_levels(xs, ys, zs, levels) if len(levels) else []
     return np.concatenate(pieces) if pieces else np.zeros((0, 2))
