@@ -1,11 +1,18 @@
-"""Export a race: a PNG of the current frame, or an animated GIF of the race replayed step by step.
+"""Export a race: a PNG of the current frame, or the race replayed step by step as a GIF, MP4 or WebM.
 
-The GIF is made one frame per timer tick on the GUI thread (the views must render there), so the window stays
-responsive and the work can be cancelled between frames; the encoded frames are written by a background thread to
-a temporary file that replaces the target only when complete.
+The window never waits on an export. Frames are rendered one per timer tick on the GUI thread (the views must render
+there; a tick redraws only what the next step adds, then grabs the three views), and handed to a writer thread that
+scales, quantizes or encodes each one as it arrives and writes a temporary file that replaces the target only when
+complete (engine.files.atomic_write). Cancel works at any moment before the file is in place.
+
+Small files: a GIF shares one palette over all its frames without dithering (so unchanged areas compress and the
+encoder stores only the rectangle that changed), shows at most MAX_GIF_FRAMES frames (an even sample of the steps)
+and is scaled to the chosen width; MP4 (H.264) and WebM (VP9) are encoded with PyAV's bundled FFmpeg (a pip wheel,
+no system ffmpeg) and are many times smaller still.
 """
 from __future__ import annotations
 
+import queue
 import threading
 from pathlib import Path
 from typing import Callable
@@ -16,12 +23,15 @@ from PySide6.QtGui import QImage
 
 from engine.files import FileError, atomic_write
 
-MAX_FRAMES = 240
+MAX_FRAMES = 240          # video
+MAX_GIF_FRAMES = 120      # a GIF of every step of a long race is megabytes; an even sample reads the same
 GIF_WIDTH = 900
+FORMATS = {"gif": "GIF animation", "mp4": "MP4 video (H.264)", "webm": "WebM video (VP9)"}
+_CODECS = {"mp4": ("mp4", "libx264"), "webm": ("webm", "libvpx-vp9")}
 
 
 class _Cancelled(Exception):
-    """The user cancelled while the GIF was being encoded: the temporary is dropped, the target left alone."""
+    """The user cancelled while the file was being encoded: the temporary is dropped, the target left alone."""
 
 
 def qimage_to_pil(image: QImage) -> Image.Image:
@@ -48,19 +58,92 @@ def frame_steps(last_step: int, max_frames: int = MAX_FRAMES) -> list[int]:
     return sorted(picked)
 
 
-class GifExporter(QObject):
+def format_of(path: str) -> str:
+    suffix = Path(path).suffix.lower().lstrip(".")
+    return suffix if suffix in FORMATS else "gif"
+
+
+def scaled(image: Image.Image, width: int | None) -> Image.Image:
+    """At most ``width`` pixels wide (None: as rendered), even sizes (video encoders need them)."""
+    w, h = image.size
+    if width is not None and w > width:
+        w, h = width, round(h * width / w)
+    w, h = w - w % 2, h - h % 2
+    return image if (w, h) == image.size else image.resize((w, h), Image.LANCZOS)
+
+
+class _Writer:
+    """Runs on the writer thread: takes PIL frames from a queue until None, writes them to a binary stream."""
+
+    def __init__(self, fmt: str, frame_ms: int, width: int | None, frames: queue.Queue, cancelled):
+        self.fmt, self.frame_ms, self.width, self.frames, self.cancelled = fmt, frame_ms, width, frames, cancelled
+
+    def _next(self):
+        image = self.frames.get()
+        if self.cancelled():
+            raise _Cancelled
+        return image if image is None else scaled(qimage_to_pil(image), self.width)
+
+    def write(self, stream) -> None:
+        (self._write_gif if self.fmt == "gif" else self._write_video)(stream)
+        if self.cancelled():
+            raise _Cancelled
+
+    def _write_gif(self, stream) -> None:
+        first = self._next()
+        if first is None:
+            raise ValueError("there were no frames to write")
+        palette = first.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+        frames = [palette]
+        while (image := self._next()) is not None:
+            if image.size != first.size:
+                image = image.resize(first.size)
+            frames.append(image.quantize(palette=palette, dither=Image.Dither.NONE))
+        durations = [self.frame_ms] * (len(frames) - 1) + [max(1200, self.frame_ms)]
+        frames[0].save(stream, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0,
+                       optimize=False, disposal=1)
+
+    def _write_video(self, stream) -> None:
+        import av
+        container_format, codec = _CODECS[self.fmt]
+        container = av.open(stream, mode="w", format=container_format)
+        try:
+            video = None
+            while (image := self._next()) is not None:
+                if video is None:
+                    video = container.add_stream(codec, rate=max(1, round(1000 / self.frame_ms)))
+                    video.width, video.height = image.size
+                    video.pix_fmt = "yuv420p"
+                    size = image.size
+                if image.size != size:
+                    image = image.resize(size)
+                for packet in video.encode(av.VideoFrame.from_image(image)):
+                    container.mux(packet)
+            if video is None:
+                raise ValueError("there were no frames to write")
+            for packet in video.encode():
+                container.mux(packet)
+        finally:
+            container.close()
+
+
+class RaceExporter(QObject):
+    """Renders ``steps`` with ``render(step)`` one per timer tick and writes them to ``path`` on a thread."""
+
     progressed = Signal(int, int)   # frames done, frames in all (the writing phase reports total, total)
     finished = Signal(str)          # path written
     failed = Signal(str)            # a message for the user
     cancelled = Signal()
 
     def __init__(self, render: Callable[[int], QImage], steps: list[int], path: str, frame_ms: int = 80,
-                 parent: QObject | None = None):
+                 width: int | None = GIF_WIDTH, parent: QObject | None = None):
         super().__init__(parent)
         if not steps:
             raise ValueError("there is nothing to export yet: the race has no steps")
-        self._render, self._steps, self.path, self._frame_ms = render, list(steps), str(path), int(frame_ms)
-        self._frames: list[Image.Image] = []
+        self.path, self.format = str(path), format_of(str(path))
+        self._render, self._steps, self._frame_ms, self._width = render, list(steps), int(frame_ms), width
+        self._frames: queue.Queue = queue.Queue(maxsize=8)   # a slow writer holds the renderer back, not memory
+        self._rendered = 0
         self._timer = QTimer(self)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._next_frame)
@@ -69,6 +152,9 @@ class GifExporter(QObject):
         self._cancelled = False
         self._saved = False              # the file is in place: a cancel arriving now is too late to undo it
         self._lock = threading.Lock()    # orders cancel() against the writer's final move
+        self._poll = QTimer(self)
+        self._poll.setInterval(30)
+        self._poll.timeout.connect(self._check_writer)
         self.running = False
 
     @property
@@ -77,7 +163,11 @@ class GifExporter(QObject):
 
     def start(self) -> None:
         self.running = True
+        writer = _Writer(self.format, self._frame_ms, self._width, self._frames, lambda: self._cancelled)
+        self._writer = threading.Thread(target=self._write, args=(writer,), name="race-writer", daemon=True)
+        self._writer.start()
         self._timer.start()
+        self._poll.start()
 
     def cancel(self) -> None:
         if not self.running:
@@ -87,41 +177,40 @@ class GifExporter(QObject):
                 return   # too late: the file is written, and the export will report it as saved
             self._cancelled = True
         self._timer.stop()
-        if self._writer is None:
-            self._finish(cancelled=True)
+        self._offer(None)   # wake the writer so it sees the cancel
+
+    def _offer(self, item) -> bool:
+        """Queue a frame without blocking the GUI thread; False if the writer is behind (try again next tick)."""
+        try:
+            self._frames.put_nowait(item)
+            return True
+        except queue.Full:
+            return False
 
     def _next_frame(self) -> None:
-        try:
-            image = qimage_to_pil(self._render(self._steps[len(self._frames)]))
-        except Exception as exc:  # a rendering failure ends the export with a message, not a crash
-            self._timer.stop()
-            self._finish(error=f"could not render a frame: {exc}")
+        if self._rendered == self.total:
+            if self._offer(None):
+                self._timer.stop()
             return
-        if image.width > GIF_WIDTH:
-            image = image.resize((GIF_WIDTH, round(image.height * GIF_WIDTH / image.width)), Image.LANCZOS)
-        self._frames.append(image.quantize(colors=255, method=Image.Quantize.FASTOCTREE))
-        self.progressed.emit(len(self._frames), self.total)
-        if len(self._frames) == self.total:
-            self._timer.stop()
-            self._start_writing()
+        if self._frames.full():
+            return   # the writer is behind: wait a tick rather than block the window
+        try:
+            image = self._render(self._steps[self._rendered]).copy()
+        except Exception as exc:  # a rendering failure ends the export with a message, not a crash
+            self._write_error = f"could not render a frame: {exc}"
+            self.cancel()
+            return
+        self._offer(image)
+        self._rendered += 1
+        self.progressed.emit(self._rendered, self.total)
 
-    def _start_writing(self) -> None:
-        self._writer = threading.Thread(target=self._write, name="gif-writer", daemon=True)
-        self._writer.start()
-        self._poll = QTimer(self)
-        self._poll.setInterval(30)
-        self._poll.timeout.connect(self._check_writer)
-        self._poll.start()
-
-    def _write(self) -> None:
-        """Encode to a temporary file and move it into place unless cancelled first. Any failure (PIL raises
-        ValueError, MemoryError, …) becomes a message: the thread must never die silently."""
+    def _write(self, writer: _Writer) -> None:
+        """Encode to a temporary file and move it into place unless cancelled first. Any failure (PIL or FFmpeg
+        raise ValueError, MemoryError, …) becomes a message: the thread must never die silently."""
         target = Path(self.path)
-        durations = [self._frame_ms] * (len(self._frames) - 1) + [max(1200, self._frame_ms)]
 
         def encode(stream) -> None:
-            self._frames[0].save(stream, format="GIF", save_all=True, append_images=self._frames[1:],
-                                 duration=durations, loop=0, disposal=1)
+            writer.write(stream)
             with self._lock:
                 if self._cancelled:
                     raise _Cancelled
@@ -133,20 +222,24 @@ class GifExporter(QObject):
         except (OSError, FileError) as exc:
             self._write_error = f"could not write {target.name}: {getattr(exc, 'strerror', None) or exc}"
         except Exception as exc:  # noqa: BLE001 - reported to the user, see the docstring
-            self._write_error = f"could not encode the GIF: {exc or type(exc).__name__}"
+            self._write_error = f"could not encode the {self.format.upper()}: {exc or type(exc).__name__}"
+        finally:
+            while not self._frames.empty():   # the GUI thread may still hold a frame for a full queue
+                self._frames.get_nowait()
 
     def _check_writer(self) -> None:
         if self._writer is not None and not self._writer.is_alive():
             self._poll.stop()
+            self._timer.stop()
             if self._saved:
                 self._finish()
             else:
-                self._finish(error=self._write_error or ("" if self._cancelled else "the GIF was not written"),
-                             cancelled=self._cancelled)
+                error = self._write_error if not self._cancelled or self._rendered < self.total else None
+                self._finish(error=error or ("" if self._cancelled else "the file was not written"),
+                             cancelled=self._cancelled and not self._write_error)
 
     def _finish(self, error: str | None = None, cancelled: bool = False) -> None:
         self.running = False
-        self._frames = []
         if cancelled:
             self.cancelled.emit()
         elif error:

@@ -103,7 +103,7 @@ class LossPlot(QWidget):
             clipped |= self._draw_run(frame, shown[frame.run_id], shift, (lo, hi), use_log)
         self.y_range = (lo, hi)
         self._set_once("y", (lo, hi), lambda: self.plot.setYRange(lo, hi, padding=0.0))
-        last = max([1] + [f.step for f in frames])
+        last = _round_up(max([1] + [f.step for f in frames]))   # the axis changes every so many steps, not each
         self._set_once("x", last, lambda: self.plot.setXRange(0, last, padding=0.02))
         label = "f − f_best" if shift else "f"
         self._set_once("label", label, lambda: self.plot.setLabel("left", label))
@@ -210,6 +210,15 @@ class _Series:
                 old = self.extremes or found
                 self.extremes = (min(old[0], found[0]), max(old[1], found[1]))
         return self.values.view()[:, 0], self.extremes
+
+
+def _round_up(step: int) -> int:
+    """The step axis' end: ``step`` rounded up to half its leading decade (37 → 40, 3001 → 3500), so the axis and
+    its ticks are redrawn a few times per decade rather than on every frame."""
+    if step <= 10:
+        return max(step, 1)
+    half_decade = 10 ** int(np.floor(np.log10(step))) // 2
+    return int(-(-step // half_decade) * half_decade)
 
 
 def _plotted(values) -> np.ndarray:

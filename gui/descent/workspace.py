@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from gui.descent.explain import newton_text
-from gui.descent.export import GifExporter
+from gui.descent.export import RaceExporter
 from gui.descent.export_ui import ExportControls
 from gui.descent.frames import FrameBuilder, newton_frame
 from gui.descent.loss_plot import LossPlot
@@ -54,7 +54,7 @@ class DescentWorkspace(ExportControls, QWidget):
         self.player = Player(self.model, self)
         self.frames = FrameBuilder(self.model)
         self.step_limit: int | None = None   # show an earlier step than reached (GIF export replays this way)
-        self.exporter: GifExporter | None = None
+        self.exporter: RaceExporter | None = None
         self._curve_extent: tuple | None = None   # the curve view's own fit of the whole curve
         self._curve_values = np.zeros(0)
         self._auto_starts: set[int] = set()   # runs whose start the app chose (they follow the view until moved)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from engine import files as files_module
 from gui.descent import export as export_module
-from gui.descent.export import GifExporter
+from gui.descent.export import RaceExporter
 from gui.views.surface_view import SCENE_BOX
 from tests.gui.test_descent import add_run, remove_all_runs, workspace  # noqa: F401
 from tests.gui.test_descent_review import statuses, step, type_into
@@ -215,7 +215,7 @@ def test_gif_encoder_failure_is_reported_and_no_file_claimed(qtbot, tmp_path, mo
     def broken_save(self, *args, **kwargs):
         raise ValueError("encoder exploded")
     monkeypatch.setattr(export_module.Image.Image, "save", broken_save)
-    exporter = GifExporter(blank, [0, 1, 2], str(tmp_path / "x.gif"))
+    exporter = RaceExporter(blank, [0, 1, 2], str(tmp_path / "x.gif"))
     with qtbot.waitSignal(exporter.failed, timeout=20000) as failed:
         exporter.start()
     assert "encoder exploded" in failed.args[0] and not (tmp_path / "x.gif").exists()
@@ -231,7 +231,7 @@ def test_a_late_cancel_keeps_the_file_and_says_saved(qtbot, tmp_path, monkeypatc
         moved.set()
     monkeypatch.setattr(files_module.os, "replace", replace_then_signal)   # the one atomic writer moves it
     target = tmp_path / "late.gif"
-    exporter = GifExporter(blank, [0, 1, 2], str(target))
+    exporter = RaceExporter(blank, [0, 1, 2], str(target))
     outcomes = []
     exporter.finished.connect(lambda p: outcomes.append("saved"))
     exporter.cancelled.connect(lambda: outcomes.append("cancelled"))
@@ -252,7 +252,7 @@ def test_a_cancel_before_the_move_leaves_no_file_and_says_cancelled(qtbot, tmp_p
         return real_save(self, *args, **kwargs)
     monkeypatch.setattr(export_module.Image.Image, "save", slow_save)
     target = tmp_path / "early.gif"
-    exporter = GifExporter(blank, [0, 1, 2], str(target))
+    exporter = RaceExporter(blank, [0, 1, 2], str(target))
     outcomes = []
     exporter.finished.connect(lambda p: outcomes.append("saved"))
     exporter.cancelled.connect(lambda: outcomes.append("cancelled"))
