@@ -5,18 +5,23 @@ there; a tick redraws only what the next step adds, then grabs the three views),
 scales, quantizes or encodes each one as it arrives and writes a temporary file that replaces the target only when
 complete (engine.files.atomic_write). Cancel works at any moment before the file is in place.
 
-Small files: a GIF shares one palette over all its frames without dithering (so unchanged areas compress and the
-encoder stores only the rectangle that changed), shows at most MAX_GIF_FRAMES frames (an even sample of the steps)
-and is scaled to the chosen width; MP4 (H.264) and WebM (VP9) are encoded with PyAV's bundled FFmpeg (a pip wheel,
-no system ffmpeg) and are many times smaller still.
+The encoding runs in an ffmpeg process (the binary bundled in the imageio-ffmpeg wheel; no system ffmpeg), fed raw
+frames through a pipe, so it never holds Python's lock. Small files: a GIF gets one palette made for what changes
+between frames, no dithering, and stores only the rectangle that changed (palettegen/paletteuse), shows at most
+MAX_GIF_FRAMES frames (an even sample of the steps) and is scaled to the chosen width; MP4 (H.264) and WebM (VP9)
+are many times smaller still.
 """
 from __future__ import annotations
 
 import queue
+import shutil
+import subprocess
+import tempfile
 import threading
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 from PIL import Image
 from PySide6.QtCore import QBuffer, QIODevice, QObject, QTimer, Signal
 from PySide6.QtGui import QImage
@@ -27,7 +32,6 @@ MAX_FRAMES = 240          # video
 MAX_GIF_FRAMES = 120      # a GIF of every step of a long race is megabytes; an even sample reads the same
 GIF_WIDTH = 900
 FORMATS = {"gif": "GIF animation", "mp4": "MP4 video (H.264)", "webm": "WebM video (VP9)"}
-_CODECS = {"mp4": ("mp4", "libx264"), "webm": ("webm", "libvpx-vp9")}
 
 
 class _Cancelled(Exception):
@@ -63,72 +67,104 @@ def format_of(path: str) -> str:
     return suffix if suffix in FORMATS else "gif"
 
 
-def scaled(image: Image.Image, width: int | None) -> Image.Image:
-    """At most ``width`` pixels wide (None: as rendered), even sizes (video encoders need them)."""
-    w, h = image.size
-    if width is not None and w > width:
-        w, h = width, round(h * width / w)
-    w, h = w - w % 2, h - h % 2
-    return image if (w, h) == image.size else image.resize((w, h), Image.LANCZOS)
-
-
 class _Writer:
-    """Runs on the writer thread: takes PIL frames from a queue until None, writes them to a binary stream."""
+    """Runs on the writer thread: feeds the frames from a queue (until None) to an ffmpeg process (the binary of the
+    imageio-ffmpeg wheel) that scales, quantizes or encodes them, then copies its output into ``stream``. The
+    process does the heavy work outside Python, so the window keeps its event loop."""
 
     def __init__(self, fmt: str, frame_ms: int, width: int | None, frames: queue.Queue, cancelled):
         self.fmt, self.frame_ms, self.width, self.frames, self.cancelled = fmt, frame_ms, width, frames, cancelled
 
-    def _next(self):
+    def _next(self) -> QImage | None:
         image = self.frames.get()
         if self.cancelled():
             raise _Cancelled
-        return image if image is None else scaled(qimage_to_pil(image), self.width)
+        return image
 
     def write(self, stream) -> None:
-        (self._write_gif if self.fmt == "gif" else self._write_video)(stream)
-        if self.cancelled():
-            raise _Cancelled
-
-    def _write_gif(self, stream) -> None:
         first = self._next()
         if first is None:
             raise ValueError("there were no frames to write")
-        palette = first.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-        frames = [palette]
-        while (image := self._next()) is not None:
-            if image.size != first.size:
-                image = image.resize(first.size)
-            frames.append(image.quantize(palette=palette, dither=Image.Dither.NONE))
-        durations = [self.frame_ms] * (len(frames) - 1) + [max(1200, self.frame_ms)]
-        frames[0].save(stream, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0,
-                       optimize=False, disposal=1)
+        size = (first.width(), first.height())
+        with tempfile.TemporaryDirectory(prefix="gradscape-export-") as folder:
+            out, log = Path(folder) / f"race.{self.fmt}", Path(folder) / "ffmpeg.log"
+            with open(log, "wb") as errors:
+                with subprocess.Popen(self._command(size, out), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                      stderr=errors) as process:
+                    try:
+                        image = first
+                        while image is not None:
+                            process.stdin.write(_rgb_bytes(image, size))
+                            image = self._next()
+                    except BaseException:
+                        process.kill()   # cancelled or failed: the Popen context closes the pipe and waits
+                        raise
+                    process.stdin.close()
+                    code = process.wait()
+            if code != 0:
+                lines = log.read_text(errors="replace").strip().splitlines()
+                raise ValueError(f"ffmpeg: {lines[-1]}" if lines else f"ffmpeg stopped with status {code}")
+            if self.fmt == "gif":   # ffmpeg gives every frame the same delay: the last one lingers
+                out.write_bytes(hold_last_gif_frame(out.read_bytes(), max(1200, self.frame_ms)))
+            with open(out, "rb") as encoded:
+                shutil.copyfileobj(encoded, stream)
 
-    def _write_video(self, stream) -> None:
-        import av
-        container_format, codec = _CODECS[self.fmt]
-        container = av.open(stream, mode="w", format=container_format)
-        try:
-            video = None
-            while (image := self._next()) is not None:
-                if video is None:
-                    video = container.add_stream(codec, rate=max(1, round(1000 / self.frame_ms)))
-                    video.width, video.height = image.size
-                    video.pix_fmt = "yuv420p"
-                    size = image.size
-                if image.size != size:
-                    image = image.resize(size)
-                for packet in video.encode(av.VideoFrame.from_image(image)):
-                    container.mux(packet)
-            if video is None:
-                raise ValueError("there were no frames to write")
-            for packet in video.encode():
-                container.mux(packet)
-        finally:
-            container.close()
+    def _command(self, size: tuple[int, int], out: Path) -> list[str]:
+        import imageio_ffmpeg
+        fps = 1000.0 / self.frame_ms
+        scale = f"scale='min({self.width},iw)':-2:flags=lanczos" if self.width else "scale=trunc(iw/2)*2:-2"
+        hold = f"tpad=stop_mode=clone:stop_duration={max(1.2, self.frame_ms / 1000):.2f}"   # linger on the end
+        head = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo",
+                "-pix_fmt", "rgb24", "-s", f"{size[0]}x{size[1]}", "-r", f"{fps:.4f}", "-i", "-"]
+        if self.fmt == "gif":
+            palette = ("split[a][b];[a]palettegen=max_colors=255:stats_mode=diff[p];"
+                       "[b][p]paletteuse=dither=none:diff_mode=rectangle")
+            return head + ["-vf", f"{scale},{palette}", "-loop", "0", str(out)]
+        codec = {"mp4": ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-movflags", "+faststart"],
+                 "webm": ["-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "36", "-deadline", "realtime", "-cpu-used", "8"]}
+        return head + ["-vf", f"{scale},{hold}", "-pix_fmt", "yuv420p", *codec[self.fmt], str(out)]
+
+
+def hold_last_gif_frame(data: bytes, ms: int) -> bytes:
+    """The GIF with its last frame shown for ``ms`` (the delay of its last graphic control extension), found by
+    walking the GIF's blocks (GIF89a: extensions 0x21, images 0x2C, each followed by data sub-blocks)."""
+    def skip_sub_blocks(i: int) -> int:
+        while data[i]:
+            i += data[i] + 1
+        return i + 1
+    flags = data[10]
+    i = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
+    last_delay = None
+    while i < len(data) and data[i] != 0x3B:
+        if data[i] == 0x21:
+            if data[i + 1] == 0xF9:
+                last_delay = i + 4
+            i = skip_sub_blocks(i + 2)
+        elif data[i] == 0x2C:
+            packed = data[i + 9]
+            i += 10 + (3 << ((packed & 7) + 1) if packed & 0x80 else 0)
+            i = skip_sub_blocks(i + 1)   # after the LZW minimum code size
+        else:
+            raise ValueError("not a GIF ffmpeg writes")
+    if last_delay is None:
+        return data
+    out = bytearray(data)
+    out[last_delay: last_delay + 2] = int(round(ms / 10)).to_bytes(2, "little")
+    return bytes(out)
+
+
+def _rgb_bytes(image: QImage, size: tuple[int, int]) -> bytes:
+    """The pixels as packed RGB rows (Qt pads each row to 4 bytes), at the size of the first frame."""
+    if (image.width(), image.height()) != size:
+        image = image.scaled(size[0], size[1])
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    rows = np.frombuffer(rgb.constBits(), dtype=np.uint8, count=rgb.sizeInBytes()).reshape(size[1], -1)
+    return rows[:, : 3 * size[0]].tobytes()
 
 
 class RaceExporter(QObject):
-    """Renders ``steps`` with ``render(step)`` one per timer tick and writes them to ``path`` on a thread."""
+    """Renders ``steps`` with ``render(step)`` and writes them to ``path`` on a thread. ``render`` returns the
+    frame's QImage, or a generator that renders it in slices (one per timer tick) and returns it."""
 
     progressed = Signal(int, int)   # frames done, frames in all (the writing phase reports total, total)
     finished = Signal(str)          # path written
@@ -144,6 +180,7 @@ class RaceExporter(QObject):
         self._render, self._steps, self._frame_ms, self._width = render, list(steps), int(frame_ms), width
         self._frames: queue.Queue = queue.Queue(maxsize=8)   # a slow writer holds the renderer back, not memory
         self._rendered = 0
+        self._slices = None   # the frame being rendered slice by slice
         self._timer = QTimer(self)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._next_frame)
@@ -195,14 +232,30 @@ class RaceExporter(QObject):
         if self._frames.full():
             return   # the writer is behind: wait a tick rather than block the window
         try:
-            image = self._render(self._steps[self._rendered]).copy()
+            image = self._render_slice()
         except Exception as exc:  # a rendering failure ends the export with a message, not a crash
             self._write_error = f"could not render a frame: {exc}"
             self.cancel()
             return
-        self._offer(image)
+        if image is None:
+            return   # more slices of this frame next tick
+        self._offer(image.copy())
         self._rendered += 1
         self.progressed.emit(self._rendered, self.total)
+
+    def _render_slice(self) -> QImage | None:
+        """One slice of the current frame; the frame's image once it is complete."""
+        if self._slices is None:
+            result = self._render(self._steps[self._rendered])
+            if isinstance(result, QImage):
+                return result
+            self._slices = result
+        try:
+            next(self._slices)
+            return None
+        except StopIteration as done:
+            self._slices = None
+            return done.value
 
     def _write(self, writer: _Writer) -> None:
         """Encode to a temporary file and move it into place unless cancelled first. Any failure (PIL or FFmpeg

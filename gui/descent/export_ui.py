@@ -6,8 +6,8 @@ A mixin of DescentWorkspace: it uses the workspace's model, player, views and re
 from __future__ import annotations
 
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QGraphicsView, QHBoxLayout, QLabel, QMessageBox,
+                               QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
 from gui.descent.compose import compose_frame
 from gui.descent.export import (FORMATS, MAX_FRAMES, MAX_GIF_FRAMES, RaceExporter, format_of, frame_steps,
@@ -62,14 +62,29 @@ class ExportControls:
     # --- export -----------------------------------------------------------------------------------------------
     def render_frame(self, step: int | None = None) -> QImage:
         """The picture of the race at ``step`` (None: as it is now), as exported."""
+        slices = self.render_slices(step)
+        while True:
+            try:
+                next(slices)
+            except StopIteration as done:
+                return done.value
+
+    def render_slices(self, step: int | None):
+        """:meth:`render_frame` in slices (a generator: each ``next`` does one piece, the last returns the
+        picture), so an export renders one slice per timer tick and the window never waits for a whole frame."""
         self.catch_up()
         self.step_limit = step
         self.redraw()
+        yield
         if self.one_variable():
             views = [self.curve_view.grab().toImage()]
         else:
-            views = [self.surface_view.grabFramebuffer(), self.contour_view.grab().toImage()]
+            views = [self.surface_view.grabFramebuffer()]
+            yield
+            views.append(self.contour_view.grab().toImage())
+        yield
         loss = self.loss_plot.plot.grab().toImage()
+        yield
         shown = max((min(r.steps, step if step is not None else r.steps) for r in self.model.runs), default=0)
         legend = [(r.colour, f"{r.label} {_short_status(r, step)}") for r in self.model.runs]
         return compose_frame(views, loss, f"{self.session.text}  ·  step {shown}", legend)
@@ -88,8 +103,12 @@ class ExportControls:
             self.model.step(min(self.model.max_steps, EXPORT_PRE_RUN))
         last = max((r.steps for r in self.model.runs), default=0)
         cap = MAX_GIF_FRAMES if format_of(path) == "gif" else MAX_FRAMES
+        self.step_limit = None
+        self.redraw()
+        self.loss_plot.hold_ranges(True)
+        self._hold_screen(True)
         width = self.width_combo.currentData() if width == "chosen" else width
-        self.exporter = RaceExporter(self.render_frame, frame_steps(last, cap), path, frame_ms, width, self)
+        self.exporter = RaceExporter(self.render_slices, frame_steps(last, cap), path, frame_ms, width, self)
         self.exporter.progressed.connect(self._on_export_progress)
         for signal, text in ((self.exporter.finished, "Saved {}"), (self.exporter.failed, "Export failed: {}"),
                              (self.exporter.cancelled, "Export cancelled{}")):
@@ -107,8 +126,20 @@ class ExportControls:
         self.export_progress.setValue(done)
         self.export_status.setText(f"Rendering frame {done} of {total}…" if done < total else "Writing the file…")
 
+    def _hold_screen(self, held: bool) -> None:
+        """While an export replays the race, the views on screen keep the race as it is (the replayed frames are
+        grabbed off-screen): painting each replayed step on screen too would double every frame's work."""
+        self.surface_view.setUpdatesEnabled(not held)   # grabFramebuffer still renders it
+        mode = QGraphicsView.ViewportUpdateMode
+        for view in (self.contour_view, self.curve_view, self.loss_plot.plot):   # grab() still renders the scene
+            view.setViewportUpdateMode(mode.NoViewportUpdate if held else mode.MinimalViewportUpdate)
+            if not held:
+                view.viewport().update()
+
     def _on_export_done(self, message: str) -> None:
+        self._hold_screen(False)
         self.step_limit = None
+        self.loss_plot.hold_ranges(False)
         self.redraw()
         self._show_export_progress(False)
         self.export_status.setText(message)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gui.descent.frames import RunFrame
 from gui.descent.scene2d import brush, pen
@@ -19,6 +19,14 @@ from gui.views.growing import Growing
 VALUE_CAP = 1e30   # larger values (a run blowing up) are never plotted
 RUNAWAY = ("diverged", "undefined")
 _UNSET = object()
+
+
+def cache_axes(plot_item) -> None:
+    """Keep each axis (ticks, labels, grid) as a pixmap, repainted only when the axis changes: otherwise every
+    frame of an animation replays every axis' drawing (6 ms each with a grid on a software renderer)."""
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot_item.getAxis(name)
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 class StepAxis(pg.AxisItem):
@@ -43,6 +51,7 @@ class LossPlot(QWidget):
         self.plot.setLabel("left", "f")
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.getAxis("left").enableAutoSIPrefix(False)
+        cache_axes(self.plot.getPlotItem())
         self.plot.setToolTip("Loss of each run at each step (▲/▼: a diverged run left the plotted range there)")
         self.log_check = QCheckBox("Log scale", objectName="lossLogCheck")
         self.log_check.setToolTip("Logarithmic loss axis (shows f − f_best when some values are not positive)")
@@ -66,6 +75,7 @@ class LossPlot(QWidget):
         self._cut: dict[int, bool] = {}
         self._applied: dict[str, object] = {}
         self._log_mode = False
+        self.ranges_held = False   # an export replaying the race keeps the whole race's axes (see hold_ranges)
         self._x = np.arange(0, dtype=np.float64)
         self.y_range: tuple[float, float] = (-1.0, 1.0)   # in plotted units (log10 of the value on a log scale)
 
@@ -101,16 +111,22 @@ class LossPlot(QWidget):
         clipped = False
         for frame in frames:
             clipped |= self._draw_run(frame, shown[frame.run_id], shift, (lo, hi), use_log)
-        self.y_range = (lo, hi)
-        self._set_once("y", (lo, hi), lambda: self.plot.setYRange(lo, hi, padding=0.0))
-        last = _round_up(max([1] + [f.step for f in frames]))   # the axis changes every so many steps, not each
-        self._set_once("x", last, lambda: self.plot.setXRange(0, last, padding=0.02))
+        if not self.ranges_held:
+            self.y_range = (lo, hi)
+            self._set_once("y", (lo, hi), lambda: self.plot.setYRange(lo, hi, padding=0.0))
+            last = _round_up(max([1] + [f.step for f in frames]))   # the axis changes every so many steps
+            self._set_once("x", last, lambda: self.plot.setXRange(0, last, padding=0.02))
         label = "f − f_best" if shift else "f"
         self._set_once("label", label, lambda: self.plot.setLabel("left", label))
         notes = [f"log scale of f − f_best, f_best = {shift:.6g}" if shift else "",
                  "▲ a diverged run left the plotted range" if clipped else ""]
         caption = "  ·  ".join(n for n in notes if n)
         self._set_once("caption", caption, lambda: self.caption.setText(caption))
+
+    def hold_ranges(self, held: bool) -> None:
+        """Keep the axes as they are now (an export replays the race inside the whole race's ranges, so its frames
+        differ only where curves grow), or follow the runs again."""
+        self.ranges_held = bool(held)
 
     def _set_once(self, what: str, value, apply) -> None:
         """Apply a change to the plot only when it is one (each call relays out the axes or the window)."""

@@ -16,7 +16,7 @@ from gui.descent.explain import newton_text
 from gui.descent.export import RaceExporter
 from gui.descent.export_ui import ExportControls
 from gui.descent.frames import FrameBuilder, newton_frame
-from gui.descent.loss_plot import LossPlot
+from gui.descent.loss_plot import LossPlot, cache_axes
 from gui.descent.panel import RACE, OptimizerPanel
 from gui.descent.player import Player
 from gui.descent.runs import RunSpec, RunsModel
@@ -84,6 +84,7 @@ class DescentWorkspace(ExportControls, QWidget):
         # pyqtgraph's auto-range "A" button would show in every exported frame; R / the View menu reset the view
         for plot in (self.contour_view.plotItem, self.curve_view.plotItem):
             plot.hideButtons()
+            cache_axes(plot)
         views = QSplitter(Qt.Orientation.Horizontal)
         for view in (self.surface_view, self.contour_view, self.curve_view):
             views.addWidget(view)
