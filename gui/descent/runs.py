@@ -15,7 +15,8 @@ from engine.optim.descent import METHODS, Descent, validate_hyperparameters
 from gui.descent.rates import default_learning_rate, keeps_decreasing
 from gui.descent.verdict import Verdict, stopping_verdict
 
-PALETTE = ("#ff3b30", "#ffcc00", "#00e5ff", "#ff2dcc", "#34c759", "#ff9500", "#ffffff", "#5e5ce6")
+# saturated and far apart from each other; none near white (contour lines, the run list's background) or black
+PALETTE = ("#ff3b30", "#ffcc00", "#00e5ff", "#ff2dcc", "#34c759", "#ff7f0e", "#b5835a", "#8f7bff")
 HARD_STEP_CAP = 1_000_000   # the Descent's own limit; the user's limit is RunsModel.max_steps
 
 

@@ -78,7 +78,8 @@ class Race2D:
         self._newton_key = None
         self._jump = pg.PlotDataItem(pen=JUMP_PEN, connect="pairs")
         self._target = pg.ScatterPlotItem(symbol="x", size=14, pen=pg.mkPen(255, 255, 255, width=2))
-        self._note = pg.TextItem(color=(255, 255, 255), anchor=(0, 1), fill=pg.mkBrush(0, 0, 0, 150))
+        # up and to the right of the target, clear of the markers there (those of runs arriving at the minimum)
+        self._note = pg.TextItem(color=(255, 255, 255), anchor=(-0.12, 1.45), fill=pg.mkBrush(0, 0, 0, 110))
         for k, item in enumerate((self._model_lines, self._jump, self._target, self._note, self._starts)):
             item.setZValue(TOP - 5 + k if item is not self._starts else TOP + 50)
             view.add_item(item)

@@ -18,6 +18,7 @@ from gui.views.surface_view import SurfaceView
 LIFT = 0.012          # trails float this fraction of the value range above the surface, so it never hides them
 ARROW_FRACTION = 0.12
 NEWTON_COLOUR = (1.0, 1.0, 1.0, 0.85)
+WIRE_FRACTION = 0.3   # Newton's model wireframe spans at most this fraction of the view each side of the iterate
 PER_SEGMENT = 8       # a step is drawn as this many pieces laid on the surface, so a long jump follows its relief
 
 
@@ -216,7 +217,12 @@ class Race3D:
             return
         self._newton_key = key
         target = np.asarray(ex.target, dtype=np.float64)
-        patch = newton_patch(frame.current, target, [self.view.extent[0:2], self.view.extent[2:4]])
+        box = [self.view.extent[0:2], self.view.extent[2:4]]
+        patch = newton_patch(frame.current, target, box)
+        reach = WIRE_FRACTION * min(hi - lo for lo, hi in box)
+        if patch[1] - patch[0] > 2 * reach:   # a far jump: the model around the iterate, not over the whole view
+            x, y = frame.current
+            patch = (x - reach, x + reach, y - reach, y + reach)
         xs, ys, zs = model_grid(ex.model, patch, n=31)
         segs = wireframe_segments(xs, ys, zs)
         z0, z1 = self.view.extent[4], self.view.extent[5]
