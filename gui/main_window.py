@@ -55,6 +55,11 @@ from gui.window_files import (APP_NAME, UnsavedChangesGuard, forget_recent, has_
 FUNCTION_LABEL_WIDTH = 420   # the status bar's "f = …" is elided to this (full text in its tooltip)
 
 
+def _descent_workspace(session: Session, parent: QWidget) -> QWidget:
+    from gui.descent.workspace import DescentWorkspace   # imported when the tab is first shown, not at start-up
+    return DescentWorkspace(session, parent)
+
+
 class MainWindow(QMainWindow):
     """``interactive=False`` (``main.py --screenshot``) never opens a modal box: errors go to ``last_error`` and the
     status bar, and closing discards unsaved changes without asking."""
@@ -92,11 +97,10 @@ class MainWindow(QMainWindow):
 
     # --- workspaces -------------------------------------------------------------------------------------------
     def _build_workspaces(self) -> None:
-        from gui.descent.workspace import DescentWorkspace
         from gui.graph.workspace import GraphWorkspace
         from gui.surface.workspace import SurfaceWorkspace
         surface = self.add_workspace(SurfaceWorkspace(self.session, self), "Surface")
-        self.add_lazy_workspace(DescentWorkspace, "Descent")
+        self.add_lazy_workspace(_descent_workspace, "Descent")
         graph = self.add_workspace(GraphWorkspace(self.session, self), "Graph", shows_session_function=False)
         surface.open_as_graph_requested.connect(lambda expression: self._open_as_graph(graph, expression))
         if hasattr(graph, "function_sent"):

@@ -114,8 +114,8 @@ class TrailItem(pg.GraphicsObject):
         device = painter.device()
         ratio = device.devicePixelRatioF()
         size = (round(device.width() * ratio), round(device.height() * ratio))
-        transform = painter.deviceTransform()
-        key = (size, _transform_key(transform), id(self.line_pen), id(self.dot_pen))
+        to_device = painter.transform()   # item → the painter's own pixels (a grab of a parent adds its offset below)
+        key = (size, _transform_key(to_device), id(self.line_pen), id(self.dot_pen))
         drawn = self._painted
         if self._image is None or key != self._image_key or self._shown[0] < drawn[0] or self._shown[1] < drawn[1]:
             self._image = QImage(size[0], size[1], QImage.Format.Format_ARGB32_Premultiplied)
@@ -123,7 +123,7 @@ class TrailItem(pg.GraphicsObject):
             self._image_key, drawn = key, (0, 0)
         if self._shown != drawn:
             layer = QPainter(self._image)
-            layer.setTransform(transform)
+            layer.setTransform(to_device)
             self._paint_range(layer, drawn, self._shown)
             layer.end()
             self._painted = self._shown
