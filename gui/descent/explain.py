@@ -6,7 +6,7 @@ import numpy as np
 from engine.optim.steps import hessian_shape
 
 from gui.descent.frames import RunFrame
-from gui.descent.runs import point_text
+from gui.descent.run_texts import point_text
 
 
 def newton_text(frame: RunFrame | None, names) -> str:

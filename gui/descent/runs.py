@@ -1,6 +1,7 @@
 """The runs of a race: each an optimizer with its own hyperparameters, colour and start, descending one objective.
 
-A thin QObject over engine Descents. It validates, stores, then emits; views listen and never write its fields. The
+A thin QObject over engine Descents. It validates, stores, then emits; views listen and never write its fields. What
+is said about a run (its status line) is the presenter's, gui/descent/run_texts.py. The
 step limit is kept here (not in the Descent) so the user can raise it and carry on from where a run stopped.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.optim.objective import Objective
 from engine.optim.descent import METHODS, Descent, validate_hyperparameters
-from gui.descent.rates import default_learning_rate, keeps_decreasing
+from gui.descent.rates import default_learning_rate
 from gui.descent.verdict import Verdict, stopping_verdict
 
 # saturated and far apart from each other; none near white (contour lines, the run list's background) or black
@@ -28,7 +29,8 @@ class RunSpec:
     colour: str
     start: np.ndarray
     run_id: int = -1
-    auto_lr: bool = False   # the learning rate is the app's choice for the function and start (it follows them)
+    auto_lr: bool = False     # the learning rate is the app's choice for the function and start (it follows them)
+    auto_start: bool = False  # the start is the app's choice (it follows the view until the user picks one)
 
 
 @dataclass
@@ -42,7 +44,8 @@ class Run:
     error: str = ""                      # set when the optimizer itself failed (never raised to the UI)
     history: list = field(default_factory=list)   # hyperparameter changes: (step, name, value)
     generation: int = 0                  # changes whenever the trail restarts (caches of drawn trails key on it)
-    auto_lr: bool = False                # see RunSpec
+    auto_lr: bool = False                # see RunSpec: what the app chose, flagged on the run itself
+    auto_start: bool = False
 
     @property
     def label(self) -> str:
@@ -53,7 +56,8 @@ class Run:
         return 0 if self.descent is None else len(self.descent.points) - 1
 
     def spec(self) -> RunSpec:
-        return RunSpec(self.method, dict(self.hyper), self.colour, self.start.copy(), self.run_id, self.auto_lr)
+        return RunSpec(self.method, dict(self.hyper), self.colour, self.start.copy(), self.run_id, self.auto_lr,
+                       self.auto_start)
 
 
 class RunsModel(QObject):
@@ -92,23 +96,6 @@ class RunsModel(QObject):
     def all_finished(self) -> bool:
         return all(self.is_finished(r) for r in self.runs)
 
-    def status_text(self, run: Run) -> str:
-        if run.error:
-            return f"error: {run.error}"
-        d = run.descent
-        if d.status == "diverged":
-            return self._diverged_text(run)
-        if d.status == "converged":
-            verdict = self.verdict(run)
-            if verdict.kind == "minimum":
-                at = "∇f = 0 at the start, " if run.steps == 0 else ""
-                return f"converged at step {run.steps}: {at}{verdict.text}"
-            return f"{'at the start' if run.steps == 0 else f'step {run.steps}'}: {verdict.text}"
-        if run.steps >= self.max_steps or d.status == "max_steps":
-            falling = "; f keeps decreasing: it may be unbounded below" if falls_without_slowing(d.values) else ""
-            return f"stopped at max steps ({run.steps}){falling}"
-        return "ready" if run.steps == 0 else f"running · step {run.steps}"
-
     def verdict(self, run: Run) -> Verdict:
         """What the point a converged run stopped at is (cached: it costs a Hessian and a look over the box)."""
         key = (run.run_id, run.generation, run.steps, self.view_box)
@@ -141,26 +128,6 @@ class RunsModel(QObject):
             return "stopped"
         return "ready" if run.steps == 0 else "running"
 
-    def _diverged_text(self, run: Run) -> str:
-        d = run.descent
-        at = d.diverged_at if d.diverged_at is not None else run.steps
-        where = undefined_where(d)
-        if where is not None:
-            what, point = where
-            place = point_text(self.objective.variables, point)
-            if at == 0:
-                return f"{what} at the start {place}"
-            return f"{what} at step {at}, {place}: the step left f's domain"
-        if not np.all(np.isfinite(d.points[at])):
-            return f"diverged at step {at}: the step was not finite"
-        if keeps_decreasing(d.values[: at + 1]):
-            # every step went further down: the method did its job, the function has no bottom there
-            return f"diverged at step {at}: f keeps decreasing: it may be unbounded below"
-        hint = "" if run.method == "newton" else " (learning rate too large?)"
-        if any(changed_at >= at for changed_at, _, _ in run.history):
-            hint += ": settings changed, press R (Reset) to restart from the start"
-        return f"diverged at step {at}{hint}"
-
     # --- runs ------------------------------------------------------------------------------------------------
     def default_hyper(self, method: str, start=None) -> dict[str, float]:
         """The method's defaults; with a start, a learning rate suited to the function there (see rates.py)."""
@@ -185,7 +152,8 @@ class RunsModel(QObject):
         start = self._checked_point(spec.start)
         run_id = spec.run_id if spec.run_id > 0 else self._next_id
         self._next_id = max(self._next_id, run_id + 1)
-        run = Run(run_id, spec.method, dict(spec.hyper), spec.colour, start, auto_lr=spec.auto_lr)
+        run = Run(run_id, spec.method, dict(spec.hyper), spec.colour, start, auto_lr=spec.auto_lr,
+                  auto_start=spec.auto_start)
         self._follow_lr(run)
         self._rebuild(run)
         self.runs.insert(len(self.runs) if index is None else index, run)
@@ -242,13 +210,19 @@ class RunsModel(QObject):
         self.run(run_id).colour = str(colour)
         self.run_changed.emit(run_id)
 
-    def set_start(self, run_id: int, point) -> None:
-        """Move a run's start; its trail restarts there."""
+    def set_start(self, run_id: int, point, by_app: bool = False) -> None:
+        """Move a run's start; its trail restarts there. ``by_app``: the app chose it (it may follow the view)."""
         run = self.run(run_id)
         run.start = self._checked_point(point)
+        run.auto_start = bool(by_app)
         self._follow_lr(run)
         self._rebuild(run)
         self.run_changed.emit(run_id)
+
+    def user_chose_starts(self) -> None:
+        """The user picked the start: no run's start is the app's choice any more."""
+        for run in self.runs:
+            run.auto_start = False
 
     def set_max_steps(self, n: int) -> None:
         n = int(n)
@@ -270,7 +244,7 @@ class RunsModel(QObject):
         self.objective = objective
         for run in self.runs:
             if len(run.start) != n or (keep_start is not None and fallback is not None and not keep_start(run)):
-                run.start = fallback.copy()
+                run.start, run.auto_start = fallback.copy(), True
             self._follow_lr(run)
             self._rebuild(run)
         self.runs_reset.emit()
@@ -337,29 +311,3 @@ def undefined_where(descent: Descent) -> tuple[str, np.ndarray] | None:
     if not np.all(np.isfinite(descent.gradients[at])):
         return "∇f is undefined", point
     return None
-
-
-def falls_without_slowing(values) -> bool:
-    """f went down at every step of the second half (keeps_decreasing) and is not slowing down: per step it fell at
-    least as fast over the second half as over the first, and over the last quarter as over the third. A run still
-    heading for a bottom also falls at every step, but slower and slower (it may speed up for a while, leaving a
-    hilltop); one on a function without a bottom (x²y, a plane) keeps falling as fast or faster."""
-    v = np.asarray(values, dtype=np.float64)
-    return keeps_decreasing(v) and _not_slowing(v) and _not_slowing(v[(v.size - 1) // 2:])
-
-
-def _not_slowing(v: np.ndarray) -> bool:
-    steps = v.size - 1
-    half = steps // 2
-    if half < 1:
-        return False
-    first_rate, second_rate = (v[0] - v[half]) / half, (v[half] - v[-1]) / (steps - half)
-    return bool(second_rate >= first_rate * (1 - 1e-6))   # a plane falls at one rate, up to rounding
-
-
-def point_text(names, point) -> str:
-    """"x = 0.5" or "(x, y) = (0, 0)"."""
-    values = [f"{float(v):.4g}" for v in point]
-    if len(values) == 1:
-        return f"{names[0]} = {values[0]}"
-    return f"({', '.join(names)}) = ({', '.join(values)})"

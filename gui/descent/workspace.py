@@ -57,7 +57,6 @@ class DescentWorkspace(ExportControls, QWidget):
         self.exporter: RaceExporter | None = None
         self._curve_extent: tuple | None = None   # the curve view's own fit of the whole curve
         self._curve_values = np.zeros(0)
-        self._auto_starts: set[int] = set()   # runs whose start the app chose (they follow the view until moved)
         self._build()
         self.race3d, self.race2d = Race3D(self.surface_view), Race2D(self.contour_view)
         self.race1d = Race1D(self.curve_view)
@@ -181,7 +180,7 @@ class DescentWorkspace(ExportControls, QWidget):
             self._catching_up = False
 
     def _on_start_chosen(self) -> None:
-        self._auto_starts.clear()
+        self.model.user_chose_starts()
         self.panel.start_box.show_note("")
 
     # --- the main window's workspace protocol ---------------------------------------------------------------
@@ -226,11 +225,8 @@ class DescentWorkspace(ExportControls, QWidget):
         box = self.session.box()
 
         def keep(run) -> bool:
-            return run.run_id not in self._auto_starts and _in_box(run.start, box) and \
-                is_defined_at(objective, run.start)
-        before = {r.run_id: r.start for r in self.model.runs}
-        self.model.set_objective(objective, fallback, keep)
-        self._auto_starts = {r.run_id for r in self.model.runs if r.start is not before[r.run_id]}
+            return not run.auto_start and _in_box(run.start, box) and is_defined_at(objective, run.start)
+        self.model.set_objective(objective, fallback, keep)   # runs moved to the fallback are flagged auto_start
         if self.model.runs:
             self.panel.select_run(self.panel.current_run_id())
         else:
@@ -249,13 +245,13 @@ class DescentWorkspace(ExportControls, QWidget):
         that have not run yet move to the start those suggest."""
         if self._defer("point"):
             return
-        runs = [r for r in self.model.runs if r.run_id in self._auto_starts and r.steps == 0]
+        runs = [r for r in self.model.runs if r.auto_start and r.steps == 0]
         if not runs:
             return
         start = self.default_start()
         for run in runs:
             if not np.array_equal(run.start, start):
-                self.model.set_start(run.run_id, start)
+                self.model.set_start(run.run_id, start, by_app=True)
         self.panel.select_run(self.panel.current_run_id())
 
     def _update_views(self) -> bool:
@@ -331,9 +327,8 @@ class DescentWorkspace(ExportControls, QWidget):
     def _add_default_race(self) -> None:
         start = self.default_start()
         for method in RACE:
-            self._auto_starts.add(
-                self.model.add_run(RunSpec(method, self.model.default_hyper(method), self.model.next_colour(), start,
-                                           auto_lr=True)))
+            self.model.add_run(RunSpec(method, self.model.default_hyper(method), self.model.next_colour(), start,
+                                       auto_lr=True, auto_start=True))
         self.panel.select_run(self.model.runs[0].run_id)
         self.panel.show_start(start)
 

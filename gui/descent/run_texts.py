@@ -1,0 +1,76 @@
+"""What the Descent workspace says about a run: its status line in the run list (the presenter of RunsModel).
+
+The model keeps the runs and classifies them (RunsModel.status_kind, RunsModel.verdict); the words are here.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from gui.descent.rates import keeps_decreasing
+from gui.descent.runs import Run, RunsModel, undefined_where
+
+
+def status_text(model: RunsModel, run: Run) -> str:
+    """The run's status line in the run list: ready, running, converged (and to what), diverged (and why), stopped."""
+    if run.error:
+        return f"error: {run.error}"
+    d = run.descent
+    if d.status == "diverged":
+        return _diverged_text(model, run)
+    if d.status == "converged":
+        verdict = model.verdict(run)
+        if verdict.kind == "minimum":
+            at = "∇f = 0 at the start, " if run.steps == 0 else ""
+            return f"converged at step {run.steps}: {at}{verdict.text}"
+        return f"{'at the start' if run.steps == 0 else f'step {run.steps}'}: {verdict.text}"
+    if run.steps >= model.max_steps or d.status == "max_steps":
+        falling = "; f keeps decreasing: it may be unbounded below" if falls_without_slowing(d.values) else ""
+        return f"stopped at max steps ({run.steps}){falling}"
+    return "ready" if run.steps == 0 else f"running · step {run.steps}"
+
+
+def _diverged_text(model: RunsModel, run: Run) -> str:
+    d = run.descent
+    at = d.diverged_at if d.diverged_at is not None else run.steps
+    where = undefined_where(d)
+    if where is not None:
+        what, point = where
+        place = point_text(model.objective.variables, point)
+        if at == 0:
+            return f"{what} at the start {place}"
+        return f"{what} at step {at}, {place}: the step left f's domain"
+    if not np.all(np.isfinite(d.points[at])):
+        return f"diverged at step {at}: the step was not finite"
+    if keeps_decreasing(d.values[: at + 1]):
+        # every step went further down: the method did its job, the function has no bottom there
+        return f"diverged at step {at}: f keeps decreasing: it may be unbounded below"
+    hint = "" if run.method == "newton" else " (learning rate too large?)"
+    if any(changed_at >= at for changed_at, _, _ in run.history):
+        hint += ": settings changed, press R (Reset) to restart from the start"
+    return f"diverged at step {at}{hint}"
+
+
+def falls_without_slowing(values) -> bool:
+    """f went down at every step of the second half (keeps_decreasing) and is not slowing down: per step it fell at
+    least as fast over the second half as over the first, and over the last quarter as over the third. A run still
+    heading for a bottom also falls at every step, but slower and slower (it may speed up for a while, leaving a
+    hilltop); one on a function without a bottom (x²y, a plane) keeps falling as fast or faster."""
+    v = np.asarray(values, dtype=np.float64)
+    return keeps_decreasing(v) and _not_slowing(v) and _not_slowing(v[(v.size - 1) // 2:])
+
+
+def _not_slowing(v: np.ndarray) -> bool:
+    steps = v.size - 1
+    half = steps // 2
+    if half < 1:
+        return False
+    first_rate, second_rate = (v[0] - v[half]) / half, (v[half] - v[-1]) / (steps - half)
+    return bool(second_rate >= first_rate * (1 - 1e-6))   # a plane falls at one rate, up to rounding
+
+
+def point_text(names, point) -> str:
+    """"x = 0.5" or "(x, y) = (0, 0)"."""
+    values = [f"{float(v):.4g}" for v in point]
+    if len(values) == 1:
+        return f"{names[0]} = {values[0]}"
+    return f"({', '.join(names)}) = ({', '.join(values)})"
