@@ -3,8 +3,8 @@ separately; the Descent tab built but hidden (as after a visit) must not add to 
 
 A redraw is what Enter in expressionEdit does: parse, sample f, upload the 3D mesh, colour map and contour lines,
 the inspector, and one painted frame of the 3D view. Baselines in the same run: evaluating f alone on the grid, and
-the contour lines by the former per-level marching squares and by pyqtgraph's isocurve (targets: < 150 ms at the
-default grid, < 250 ms at 401²).
+the contour lines by pyqtgraph's isocurve (targets: < 150 ms at the default grid, < 250 ms at 401²). With
+GRADSCAPE_ROOT=<another checkout> the typing part measures that checkout (the contour part needs this one).
 
 Run: ``xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python benchmarks/bench_typing.py [--quick]``
 """
@@ -26,21 +26,7 @@ FUNCTIONS = ["x*exp(-x^2 - y^2)", "log(exp(x) + exp(y))", "(1 - x)^2 + 100*(y - 
              "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", "sin(x)*cos(y)", "x^2*y + x*y^2"]
 
 
-def per_level_marching_squares(xs, ys, zs, levels):
-    """The former contour code's shape: one full pass over every cell per level (for the ratio)."""
-    import numpy as np
-    out = []
-    for level in levels:
-        z = zs - level
-        c = (z[:-1, :-1], z[1:, :-1], z[:-1, 1:], z[1:, 1:])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            for a, b in ((0, 1), (1, 3), (2, 3), (0, 2)):
-                crosses = (c[a] > 0) != (c[b] > 0)
-                out.append(np.where(crosses, c[a] / (c[a] - c[b]), np.nan))
-    return out
-
-
-def contour_times(n: int, repeats: int) -> tuple[float, float, float]:
+def contour_times(n: int, repeats: int) -> tuple[float, float]:
     import numpy as np
     import pyqtgraph as pg
     from engine import parse
@@ -48,14 +34,13 @@ def contour_times(n: int, repeats: int) -> tuple[float, float, float]:
     from gui.views.contour_lines import contour_levels
     xs = np.linspace(-2, 2, n)
     gx, gy = np.meshgrid(xs, xs, indexing="ij")
-    ours, former, iso = [], [], []
+    ours, iso = [], []
     for text in FUNCTIONS:
         zs = np.asarray(parse(text).evaluate(x=gx, y=gy), dtype=np.float64)
         levels = ColourScale.for_values(zs[np.isfinite(zs)]).levels()
         ours.append(median_seconds(lambda: contour_levels(xs, xs, zs, levels), repeats))
-        former.append(median_seconds(lambda: per_level_marching_squares(xs, xs, zs, levels), repeats))
         iso.append(median_seconds(lambda: [pg.functions.isocurve(zs, v) for v in levels], 1, warm_up=0))
-    return tuple(1000 * statistics.median(v) for v in (ours, former, iso))
+    return tuple(1000 * statistics.median(v) for v in (ours, iso))
 
 
 def typing_times(app, window, n: int, repeats: int) -> tuple[float, float]:
@@ -104,9 +89,8 @@ def main() -> int:
             print(f"{label:22s} {n}²: typing → redrawn {redraw:7.1f} ms (goal < {goal} ms); "
                   f"f alone {evaluate:6.1f} ms")
     for n in (default, 401):
-        ours, former, iso = contour_times(n, repeats)
-        print(f"contours {n}²: {ours:6.1f} ms; per-level marching squares {former:7.1f} ms ({former / ours:4.1f}×), "
-              f"pyqtgraph isocurve {iso:7.1f} ms ({iso / ours:4.1f}×)")
+        ours, iso = contour_times(n, repeats)
+        print(f"contours {n}² (every level): {ours:6.1f} ms; pyqtgraph isocurve {iso:7.1f} ms ({iso / ours:4.1f}×)")
     window.close()
     window.deleteLater()
     app.processEvents()
