@@ -90,18 +90,18 @@ def read_capped(path: str | os.PathLike, max_bytes: int) -> bytes:
         os.close(fd)
 
 
-def loads_json(raw: bytes, what: str = "file") -> object:
+def loads_json(raw: bytes) -> object:
     """Strict JSON from UTF-8 bytes: no NaN/Infinity, nesting and huge numbers refused with a message."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise FileError(f"the {what} is not UTF-8 text (invalid byte at offset {err.start})") from None
+        raise FileError(f"not UTF-8 text (invalid byte at offset {err.start})") from None
     try:
         return json.loads(text.removeprefix("\ufeff"), parse_constant=_reject_constant, parse_int=_checked_int)
     except json.JSONDecodeError as err:
-        raise FileError(f"the {what} is not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})") from None
+        raise FileError(f"not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})") from None
     except RecursionError:
-        raise FileError(f"the {what} is not valid: JSON nested too deeply") from None
+        raise FileError("not valid: JSON nested too deeply") from None
 
 
 def remove_stale_temporaries(folder: str | os.PathLike, older_than: float = STALE_SECONDS) -> list[Path]:
@@ -122,11 +122,25 @@ def remove_stale_temporaries(folder: str | os.PathLike, older_than: float = STAL
     return removed
 
 
+class TooLarge(float):
+    """An integer in a JSON file too large for a float (1e309 and beyond): it reads as ±inf, which every loader's
+    "must be finite" check refuses naming the field, and remembers its number of ``digits`` for the message."""
+
+    digits: int = 0
+
+
 def _checked_int(text: str) -> int | float:
-    # a 1e309-sized integer would overflow float() later, far from the file; refuse it here, where it is named
-    if len(text.lstrip("-")) > 308:
-        raise FileError(f"a number with {len(text)} digits is too large")
-    return int(text)
+    digits = len(text.lstrip("-"))
+    if digits <= 309:
+        value = int(text)
+        try:
+            float(value)
+            return value
+        except OverflowError:
+            pass
+    huge = TooLarge("-inf" if text.startswith("-") else "inf")   # int(text) itself is refused past 4300 digits
+    huge.digits = digits
+    return huge
 
 
 def _reject_constant(name: str):

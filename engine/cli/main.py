@@ -2,20 +2,21 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Sequence
 
-from engine.cli import analyze, critical, descend, graph
+from engine.cli import analyze, critical, descend, graph, matrix
 from engine.cli.common import CLIError, Parser, to_json
 from engine.expr.parser import ParseError
 
-COMMANDS = (analyze, critical, descend, graph)
+COMMANDS = (analyze, critical, descend, graph, matrix)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="python -m engine",
                      description="Gradscape's calculus engine: local models, critical points, optimizers "
-                                 "and chain-rule graphs. Each command takes --json for one JSON object.")
+                                 "chain-rule graphs and matrix calculus. Each command takes --json for one JSON object.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     subparsers.required = True
     for command in COMMANDS:
@@ -61,6 +62,19 @@ def normalize_argv(argv: Sequence[str], parser: argparse.ArgumentParser) -> list
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; a reader that stops early (``| head``) ends it quietly, as it would end ``cat``."""
+    try:
+        status = _run(argv)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # Python flushes stdout again at exit: point it at devnull so that flush cannot fail a second time.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:

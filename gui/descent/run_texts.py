@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from gui.descent.rates import keeps_decreasing
+from engine.analysis.rates import keeps_decreasing
+from engine.analysis.verdicts import stop_text
+from engine.expr.numbers import format_point as point_text
 from gui.descent.runs import Run, RunsModel, undefined_where
 
 
@@ -18,11 +20,7 @@ def status_text(model: RunsModel, run: Run) -> str:
     if d.status == "diverged":
         return _diverged_text(model, run)
     if d.status == "converged":
-        verdict = model.verdict(run)
-        if verdict.kind == "minimum":
-            at = "∇f = 0 at the start, " if run.steps == 0 else ""
-            return f"converged at step {run.steps}: {at}{verdict.text}"
-        return f"{'at the start' if run.steps == 0 else f'step {run.steps}'}: {verdict.text}"
+        return stop_text(run.steps, model.verdict(run))
     if run.steps >= model.max_steps or d.status == "max_steps":
         falling = "; f keeps decreasing: it may be unbounded below" if falls_without_slowing(d.values) else ""
         return f"stopped at max steps ({run.steps}){falling}"
@@ -66,11 +64,3 @@ def _not_slowing(v: np.ndarray) -> bool:
         return False
     first_rate, second_rate = (v[0] - v[half]) / half, (v[half] - v[-1]) / (steps - half)
     return bool(second_rate >= first_rate * (1 - 1e-6))   # a plane falls at one rate, up to rounding
-
-
-def point_text(names, point) -> str:
-    """"x = 0.5" or "(x, y) = (0, 0)"."""
-    values = [f"{float(v):.4g}" for v in point]
-    if len(values) == 1:
-        return f"{names[0]} = {values[0]}"
-    return f"({', '.join(names)}) = ({', '.join(values)})"

@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.optim.objective import Objective
 from engine.optim.descent import METHODS, Descent, validate_hyperparameters
-from gui.descent.rates import default_learning_rate
-from gui.descent.verdict import Verdict, stopping_verdict
+from engine.analysis.rates import default_hyperparameters
+from engine.analysis.verdicts import Verdict, stopping_verdict
 
 # saturated and far apart from each other; none near white (contour lines, the run list's background) or black
 PALETTE = ("#ff3b30", "#ffcc00", "#00e5ff", "#ff2dcc", "#34c759", "#ff7f0e", "#b5835a", "#8f7bff")
@@ -131,14 +131,13 @@ class RunsModel(QObject):
     # --- runs ------------------------------------------------------------------------------------------------
     def default_hyper(self, method: str, start=None) -> dict[str, float]:
         """The method's defaults; with a start, a learning rate suited to the function there (see rates.py)."""
-        hyper = {k: float(v) for k, v in METHODS[method].defaults.items()}
-        if start is not None and "lr" in hyper:
-            hyper["lr"] = default_learning_rate(self.objective, method, self._checked_point(start))
-        return hyper
+        if start is None:
+            return {k: float(v) for k, v in METHODS[method].defaults.items()}
+        return default_hyperparameters(self.objective, method, self._checked_point(start))
 
     def _follow_lr(self, run: Run) -> None:
         if run.auto_lr and "lr" in run.hyper:
-            run.hyper["lr"] = default_learning_rate(self.objective, run.method, run.start)
+            run.hyper.update(default_hyperparameters(self.objective, run.method, run.start))
 
     def next_colour(self) -> str:
         used = {r.colour for r in self.runs}
