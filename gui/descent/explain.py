@@ -35,7 +35,7 @@ def newton_text(frame: RunFrame | None, names) -> str:
         # the engine's message names the eigenvalues and the verdict again: say only what the step does about it
         lam = f"{ex.damping_used:.3g}"
         values = np.sort(np.asarray(ex.hessian_eigenvalues, dtype=np.float64))
-        what, _ = hessian_shape(values, 1e-10 * float(np.max(np.abs(values)))) if values.size else ("", "")
+        what, _ = hessian_shape(values) if values.size else ("", "")
         return (f"{head}{where}: Hessian eigenvalues {eig} ({what}) — the quadratic model {verdict}, so Newton takes a "
                 f"<b>damped step</b> with H + {lam}·I, which has a minimum (λ = {lam} is raised automatically "
                 f"above the damping setting, the least λ used).")
