@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.analysis.rates import keeps_decreasing
+from engine.analysis.rates import falls_without_slowing, keeps_decreasing
 from engine.analysis.verdicts import stop_text
 from engine.expr.numbers import format_point as point_text
 from gui.descent.runs import Run, RunsModel, undefined_where
@@ -46,21 +46,3 @@ def _diverged_text(model: RunsModel, run: Run) -> str:
     if any(changed_at >= at for changed_at, _, _ in run.history):
         hint += ": settings changed, press R (Reset) to restart from the start"
     return f"diverged at step {at}{hint}"
-
-
-def falls_without_slowing(values) -> bool:
-    """f went down at every step of the second half (keeps_decreasing) and is not slowing down: per step it fell at
-    least as fast over the second half as over the first, and over the last quarter as over the third. A run still
-    heading for a bottom also falls at every step, but slower and slower (it may speed up for a while, leaving a
-    hilltop); one on a function without a bottom (x²y, a plane) keeps falling as fast or faster."""
-    v = np.asarray(values, dtype=np.float64)
-    return keeps_decreasing(v) and _not_slowing(v) and _not_slowing(v[(v.size - 1) // 2:])
-
-
-def _not_slowing(v: np.ndarray) -> bool:
-    steps = v.size - 1
-    half = steps // 2
-    if half < 1:
-        return False
-    first_rate, second_rate = (v[0] - v[half]) / half, (v[half] - v[-1]) / (steps - half)
-    return bool(second_rate >= first_rate * (1 - 1e-6))   # a plane falls at one rate, up to rounding
