@@ -1,7 +1,10 @@
 """The main window: workspace tabs sharing one Session, menus, undo, files, status bar, saved window state.
 
 Adding a workspace is one line in :meth:`MainWindow._build_workspaces`: ``self.add_workspace(widget, "Title")``.
-The tab's key (for ``main.py --tab``) is the lower-cased title.
+The tab's key (for ``main.py --tab``) is the lower-cased title. ``add_lazy_workspace(factory, "Title")`` puts a
+placeholder in the tab and builds the workspace (``factory(session, window)``) the first time it is shown or asked
+for (:meth:`MainWindow.workspace`), so start-up builds only what the first picture needs; until then
+``workspaces[key]`` is the placeholder (a plain QWidget, no Workspace).
 
 The workspace protocol (what a tab offers the window) is typed in gui.workspace_protocol: every tab is a
 ``Workspace`` (undo stack, status messages, export view, shortcuts); a ``FileWorkspace`` also opens and saves files
@@ -33,6 +36,11 @@ from gui.workspace_protocol import FileWorkspace, ResetsView, ShutsDown, Workspa
 FUNCTION_LABEL_WIDTH = 420   # the status bar's "f = …" is elided to this (full text in its tooltip)
 
 
+def _descent_workspace(session: Session, parent: QWidget) -> QWidget:
+    from gui.descent.workspace import DescentWorkspace   # imported when the tab is first shown, not at start-up
+    return DescentWorkspace(session, parent)
+
+
 class MainWindow(QMainWindow):
     """``interactive=False`` (``main.py --screenshot``) never opens a modal box: errors go to ``last_error`` and the
     status bar, and closing discards unsaved changes without asking."""
@@ -49,6 +57,7 @@ class MainWindow(QMainWindow):
         self.workspaces: dict[str, Workspace] = {}
         self._without_session_function: set[int] = set()   # id()s of tabs where "f = …" would mislead
         self._last_status: dict[int, str] = {}
+        self._lazy: dict[str, tuple] = {}   # key -> (factory, shows_session_function) of tabs not built yet
         self.workspaceTabs = QTabWidget(self)
         self.workspaceTabs.setObjectName("workspaceTabs")
         self.workspaceTabs.setDocumentMode(True)
@@ -69,12 +78,11 @@ class MainWindow(QMainWindow):
 
     # --- workspaces -------------------------------------------------------------------------------------------
     def _build_workspaces(self) -> None:
-        from gui.descent.workspace import DescentWorkspace
         from gui.graph.workspace import GraphWorkspace
         from gui.matrix.workspace import MatrixWorkspace
         from gui.surface.workspace import SurfaceWorkspace
         surface = self.add_workspace(SurfaceWorkspace(self.session, self), "Surface")
-        self.add_workspace(DescentWorkspace(self.session, self), "Descent")
+        self.add_lazy_workspace(_descent_workspace, "Descent")
         graph = self.add_workspace(GraphWorkspace(self), "Graph", shows_session_function=False)
         self.add_workspace(MatrixWorkspace(self), "Matrix", shows_session_function=False)
         surface.open_as_graph_requested.connect(lambda expression: self._open_as_graph(graph, expression))
@@ -104,6 +112,44 @@ class MainWindow(QMainWindow):
             raise TypeError(f"{type(widget).__name__} is not a Workspace (see gui.workspace_protocol)")
         self.workspaces[key] = widget
         self.workspaceTabs.addTab(widget, title)
+        return self._register(widget, shows_session_function)
+
+    def add_lazy_workspace(self, factory, title: str, *, shows_session_function: bool = True) -> None:
+        """A tab whose workspace is built by ``factory(session, window)`` when it is first shown."""
+        key = title.lower()
+        if key in self.workspaces:
+            raise ValueError(f"a workspace called {title!r} already exists")
+        placeholder = QWidget(objectName=f"{key}Placeholder")
+        self.workspaces[key] = placeholder
+        self._lazy[key] = (factory, shows_session_function)
+        self.workspaceTabs.addTab(placeholder, title)
+
+    def workspace(self, key: str) -> QWidget:
+        """The workspace of a tab, built now if it was waiting to be shown."""
+        if key not in self.workspaces:
+            raise KeyError(f"no workspace {key!r}; choose from: {', '.join(self.workspaces)}")
+        if key in self._lazy:
+            factory, shows_session_function = self._lazy.pop(key)
+            placeholder = self.workspaces[key]
+            widget = factory(self.session, self)
+            if not isinstance(widget, Workspace):
+                raise TypeError(f"{type(widget).__name__} is not a Workspace (see gui.workspace_protocol)")
+            self.workspaces[key] = widget
+            index = self.workspaceTabs.indexOf(placeholder)
+            current = self.workspaceTabs.currentIndex() == index
+            self.workspaceTabs.blockSignals(True)
+            self.workspaceTabs.insertTab(index, widget, self.workspaceTabs.tabText(index))
+            self.workspaceTabs.removeTab(index + 1)
+            if current:
+                self.workspaceTabs.setCurrentIndex(index)
+            self.workspaceTabs.blockSignals(False)
+            placeholder.deleteLater()
+            self._register(widget, shows_session_function)
+            if current:
+                self._on_tab_changed(index)
+        return self.workspaces[key]
+
+    def _register(self, widget: Workspace, shows_session_function: bool) -> Workspace:
         self.undo_group.addStack(widget.undo_stack)
         widget.undo_stack.cleanChanged.connect(self._on_clean_changed)
         widget.status_message.connect(lambda text: self._show_status(widget, text))
@@ -125,12 +171,15 @@ class MainWindow(QMainWindow):
         return self.workspaceTabs.currentWidget()
 
     def show_workspace(self, key: str) -> QWidget:
-        if key not in self.workspaces:
-            raise KeyError(f"no workspace {key!r}; choose from: {', '.join(self.workspaces)}")
-        self.workspaceTabs.setCurrentWidget(self.workspaces[key])
-        return self.workspaces[key]
+        widget = self.workspace(key)
+        self.workspaceTabs.setCurrentWidget(widget)
+        return widget
 
     def _on_tab_changed(self, index: int) -> None:
+        lazy = next((k for k in self._lazy if self.workspaces[k] is self.workspaceTabs.widget(index)), None)
+        if lazy is not None:
+            self.workspace(lazy)   # builds it in place and comes back here with the real widget
+            return
         widget = self.workspaceTabs.widget(index)
         self.undo_group.setActiveStack(widget.undo_stack if isinstance(widget, Workspace) else None)
         self._function_label.setVisible(id(widget) not in self._without_session_function)

@@ -54,6 +54,8 @@ def graph_command(args) -> dict:
 
 
 def _report(graph, source: str | None, max_paths: int) -> dict:
+    if graph.is_tensor:
+        return _tensor_report(graph, source, max_paths)
     output = graph.require_output()
     result = {"output": output, "values": graph.forward(), "adjoints": graph.backward(),
               "edges": [{"from": p, "to": c, "partial": v} for (p, c), v in graph.local_partials().items()]}
@@ -66,7 +68,66 @@ def _report(graph, source: str | None, max_paths: int) -> dict:
     return result
 
 
+def _nested(array) -> object:
+    """A 1×1 array as a number; a column vector as a flat list; anything else as a list of rows."""
+    if array.shape == (1, 1):
+        return float(array[0, 0])
+    return array[:, 0].tolist() if array.shape[1] == 1 else array.tolist()
+
+
+def _tensor_report(graph, source: str | None, max_paths: int) -> dict:
+    """The report of a graph with vectors and matrices: nested lists with each node's shape; each edge's Jacobian
+    by its shape, and its entries when small."""
+    output = graph.require_output()
+    values, adjoints = graph.forward(), graph.backward()
+    edges = [{"from": p, "to": c, "jacobian_shape": list(j.shape),
+              "partial": j.dense().tolist() if j.is_small else None} for (p, c), j in graph.local_partials().items()]
+    result = {"output": output, "shapes": {n: list(v.shape) for n, v in values.items()},
+              "values": {n: _nested(v) for n, v in values.items()},
+              "adjoints": {n: _nested(v) for n, v in adjoints.items()}, "edges": edges}
+    if source is not None:
+        graph.node(source)
+        listed = islice(graph.paths(source), max_paths)
+        result["paths"] = {"from": source, "to": output, "count": graph.path_count(source),
+                           "listed": [{"nodes": list(p.nodes),
+                                       "product": None if p.product is None else p.product.tolist()}
+                                      for p in listed],
+                           "sum": _nested(graph.path_sum(source))}
+    return result
+
+
+def _text(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_text(v) for v in value) + "]"
+    return format_number(value)
+
+
+def render_tensor_graph(result: dict) -> str:
+    output = result["output"]
+    lines = [f"output {output} = {_text(result['values'][output])}", "",
+             f"each node: its value, and its adjoint d {output}/d node in the node's shape", ""]
+    for name, value in result["values"].items():
+        rows, cols = result["shapes"][name]
+        lines += [f"{name} ({rows}×{cols})", f"  value    {_text(value)}",
+                  f"  adjoint  {_text(result['adjoints'][name])}"]
+    lines += ["", "local Jacobians (∂to/∂from, rows: entries of to, columns: entries of from):"]
+    for edge in result["edges"]:
+        rows, cols = edge["jacobian_shape"]
+        entries = _text(edge["partial"]) if edge["partial"] is not None else "(too large to write out)"
+        lines.append(f"  {edge['from']} → {edge['to']}: {rows}×{cols} {entries}")
+    paths = result.get("paths")
+    if paths is not None:
+        lines += ["", f"paths from {paths['from']} to {paths['to']}: {paths['count']}"]
+        for path in paths["listed"]:
+            product = _text(path["product"]) if path["product"] is not None else "(too large to write out)"
+            lines.append(f"  {' → '.join(path['nodes'])}: {product}")
+        lines.append(f"sum over all paths (= adjoint of {paths['from']}): {_text(paths['sum'])}")
+    return "\n".join(lines)
+
+
 def render_graph(result: dict) -> str:
+    if "shapes" in result:
+        return render_tensor_graph(result)
     output = result["output"]
     width = max(len(n) for n in result["values"])
     lines = [f"output {output} = {format_number(result['values'][output])}", "",

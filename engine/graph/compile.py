@@ -22,6 +22,9 @@ def compile_graph(graph, name: str | None = None) -> E.Expression:
     printing repeats shared parts, so show str() only for small graphs.)
     """
     target = graph.require_output() if name is None else graph.node(name).name
+    if graph.is_tensor:
+        raise GraphError("this graph holds vectors or matrices; compiling to one scalar formula needs a scalar graph "
+                         "(Expand to scalars first)")
     key = ("compile", target)
     if key in graph._cache:
         return graph._cache[key]

@@ -4,6 +4,10 @@
      "nodes": [{"name": "w", "value": -1.0, "pos": [0, 0]},
                {"name": "a", "formula": "(w+x+y+z)^2", "pos": [180, 40]}]}
 
+Version 2 (written when a node holds a vector or matrix): a value may also be a list of numbers (a column vector,
+n×1) or a list of rows (a matrix; ``[[1, 2, 3]]`` is a 1×3 row), and a formula may use the matrix syntax; shapes are
+inferred from the inputs in topological order. Version-1 files are read as they always were.
+
 Optional top-level "title" and "description" strings name a preset. A node without "pos" is placed by the automatic
 layout. Every problem is a :class:`GraphFileError` whose message names it; nothing outside the new graph is touched.
 """
@@ -19,14 +23,18 @@ from typing import Any, Mapping
 from engine.files import FileError, atomic_write, loads_json, read_capped
 from engine.graph.compile import layered_layout
 from engine.graph.model import Graph
-from engine.graph.nodes import GraphError, Node, check_name, check_pos, check_value, parse_formula
+from engine.graph.nodes import (GraphError, Node, check_name, check_pos, check_value, parse_formula, replace_node,
+                                topological_names)
+from engine.graph.tensor import check_input_value, parse_node_formula
+from engine.matrix.parser import variable_names
 
 FORMAT = "gradscape.graph"
 VERSION = 1
+TENSOR_VERSION = 2
 MAX_FILE_BYTES = 4 * 1024 * 1024
 SUFFIX = ".gsgraph.json"
 PRESET_DIR = Path(__file__).resolve().parents[2] / "resources" / "presets"
-PRESET_ORDER = ("four-inputs", "three-paths", "neural-net", "fan-out", "deep-chain", "layered-60")
+PRESET_ORDER = ("four-inputs", "three-paths", "neural-net", "mlp", "mlp-batch", "fan-out", "deep-chain", "layered-60")
 
 
 class GraphFileError(FileError):
@@ -35,7 +43,7 @@ class GraphFileError(FileError):
 
 # --- dict ⇄ graph ---------------------------------------------------------------------------------------------------
 def graph_to_dict(graph: Graph, title: str | None = None, description: str | None = None) -> dict:
-    data: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+    data: dict[str, Any] = {"format": FORMAT, "version": TENSOR_VERSION if graph.is_tensor else VERSION}
     if title:
         data["title"] = title
     if description:
@@ -45,13 +53,20 @@ def graph_to_dict(graph: Graph, title: str | None = None, description: str | Non
     for node in graph.nodes.values():
         entry: dict[str, Any] = {"name": node.name}
         if node.is_input:
-            entry["value"] = node.value
+            entry["value"] = node.value if node.shape is None else _tensor_entry(node)
         else:
             entry["formula"] = node.formula
         entry["pos"] = [_tidy_number(node.pos[0]), _tidy_number(node.pos[1])]
         nodes.append(entry)
     data["nodes"] = nodes
     return data
+
+
+def _tensor_entry(node) -> list:
+    """A column vector as a flat list, anything else as a list of rows (so that reading it back gives its shape)."""
+    if node.shape[1] == 1:
+        return [row[0] for row in node.value]
+    return [list(row) for row in node.value]
 
 
 def _tidy_number(v: float):
@@ -65,15 +80,17 @@ def graph_from_dict(data: object) -> Graph:
     if data.get("format") != FORMAT:
         raise GraphFileError(f"not a Gradscape graph file (format {data.get('format')!r}, expected {FORMAT!r})")
     version = data.get("version")
-    if type(version) is not int or version != VERSION:   # 1.0 and true are not the integer the format says
-        raise GraphFileError(f"graph file version {version!r} is not supported (this Gradscape reads version {VERSION})")
+    if type(version) is not int or version not in (VERSION, TENSOR_VERSION):   # 1.0 and true are not integers
+        raise GraphFileError(f"graph file version {version!r} is not supported (this Gradscape reads versions "
+                             f"{VERSION} and {TENSOR_VERSION})")
+    tensor = version == TENSOR_VERSION
     entries = data.get("nodes")
     if not isinstance(entries, list):
         raise GraphFileError("'nodes' must be a list of node objects")
     nodes: dict[str, Node] = {}
     unplaced = []
     for index, entry in enumerate(entries):
-        node, placed = _node_from_entry(index, entry)
+        node, placed = _node_from_entry(index, entry, tensor)
         if node.name in nodes:
             raise GraphFileError(f"duplicate node name '{node.name}'")
         nodes[node.name] = node
@@ -84,6 +101,8 @@ def graph_from_dict(data: object) -> Graph:
         raise GraphFileError(f"the output {output!r} is not a node of the graph")
     _check_references(nodes)
     _check_acyclic(nodes)
+    if tensor:
+        _infer_shapes(nodes)
     graph = Graph()
     graph._restore(nodes, output)
     if unplaced:
@@ -92,7 +111,9 @@ def graph_from_dict(data: object) -> Graph:
     return graph
 
 
-def _node_from_entry(index: int, entry: object) -> tuple[Node, bool]:
+def _node_from_entry(index: int, entry: object, tensor: bool = False) -> tuple[Node, bool]:
+    """The node of one entry. In a version-2 file a value may be a vector or matrix, and a formula's parents are
+    read from its text (it is parsed by :func:`_infer_shapes` once its parents' shapes are known)."""
     if not isinstance(entry, dict):
         raise GraphFileError(f"node {index + 1} is not a JSON object")
     name = entry.get("name")
@@ -103,15 +124,37 @@ def _node_from_entry(index: int, entry: object) -> tuple[Node, bool]:
         has_value, has_formula = "value" in entry, "formula" in entry
         if has_value == has_formula:
             raise GraphError(f"{where} needs exactly one of 'value' (an input) or 'formula'")
+        if has_value and tensor:
+            value, shape = check_input_value(entry["value"], f"the value of {where}")
+            return Node(name, value=value, pos=pos, shape=shape), "pos" in entry
         if has_value:
             return Node(name, value=check_value(entry["value"], f"the value of {where}"), pos=pos), "pos" in entry
-        expression, parents = parse_formula(name, entry["formula"])
-        return Node(name, formula=entry["formula"], pos=pos, parents=parents, expression=expression), "pos" in entry
+        formula = entry["formula"]
+        if tensor:
+            if not isinstance(formula, str):
+                raise GraphError(f"the formula of {where} must be text, not {formula!r}")
+            return Node(name, formula=formula, pos=pos, parents=tuple(variable_names(formula))), "pos" in entry
+        expression, parents = parse_formula(name, formula)
+        return Node(name, formula=formula, pos=pos, parents=parents, expression=expression), "pos" in entry
     except GraphError as err:
         known = isinstance(name, str) and name.isidentifier()
         prefix = "" if known and f"'{name}'" in err.message else \
             f"node '{name}': " if known else f"node {index + 1}: "
         raise GraphFileError(prefix + err.message) from None
+
+
+def _infer_shapes(nodes: dict[str, Node]) -> None:
+    """Parse every formula in topological order with its parents' shapes (a mismatch names both shapes)."""
+    shapes: dict[str, tuple[int, int]] = {}
+    for name in topological_names(nodes):
+        node = nodes[name]
+        if not node.is_input:
+            try:
+                expression, parents, shape = parse_node_formula(name, node.formula, shapes)
+            except GraphError as err:
+                raise GraphFileError(err.message) from None
+            node = nodes[name] = replace_node(node, expression=expression, parents=parents, shape=shape)
+        shapes[name] = node.value_shape
 
 
 def _check_references(nodes: Mapping[str, Node]) -> None:
@@ -207,4 +250,3 @@ def find_preset(name: str, directory: str | os.PathLike | None = None) -> Path |
         if wanted in (title.lower(), path.name[:-len(SUFFIX)].lower()):
             return path
     return None
-

@@ -27,9 +27,12 @@ from engine.expr.node import Expression
 from engine.graph.compile import compile_graph, layered_layout
 from engine.graph.passes import backward, backward_steps, forward, forward_mode, local_partials
 from engine.graph.nodes import (EVENT_KINDS, GraphError, GraphEvent, Node, Undo, check_name, check_pos, check_value,
-                                events_for, parse_formula, rename_in_formula, renamed_node, replace_node, structure_of,
+                                events_for, parse_formula, rename_in_formula, replace_node, structure_of,
                                 topological_names)
 from engine.graph.paths import path_count, path_sum, paths
+from engine.graph import tensor_passes
+from engine.graph.tensor import NodeShapes, check_input_value, parse_node_formula, reshaped, value_text
+from engine.graph.tensor import renamed_node as tensor_renamed_node
 
 __all__ = ["Graph", "GraphError", "GraphEvent", "Node", "Undo", "EVENT_KINDS", "check_name", "check_value",
            "check_pos", "parse_formula", "rename_in_formula"]
@@ -50,6 +53,7 @@ class Graph:
         self._cache: dict = {}   # results of passes at the current version (see graph_passes)
         self._plans: dict = {}   # compiled pass plans, valid until the structure changes
         self._programs: dict = {}   # each node's compiled formula and registers, kept across edits (graph_passes)
+        self._tensor: bool | None = None   # does any node hold a vector or matrix (then passes use tensor_passes)
         self.version = 0   # increases with every change: a cheap "did anything change" for caches and views
 
     # --- reading ----------------------------------------------------------------------------------------------
@@ -64,6 +68,17 @@ class Graph:
     @property
     def inputs(self) -> tuple[str, ...]:
         return tuple(n for n, node in self._nodes.items() if node.is_input)
+
+    @property
+    def is_tensor(self) -> bool:
+        """Whether any node is a tensor node (a vector or matrix, or a formula in the matrix syntax)."""
+        if self._tensor is None:
+            self._tensor = any(node.shape is not None for node in self._nodes.values())
+        return self._tensor
+
+    def shape(self, name: str) -> tuple[int, int]:
+        """The shape of the node's value: (1, 1) for a scalar."""
+        return self.node(name).value_shape
 
     def __len__(self) -> int:
         return len(self._nodes)
@@ -150,15 +165,17 @@ class Graph:
             raise error
 
     # --- mutations --------------------------------------------------------------------------------------------
-    def add_input(self, name: str, value: float = 0.0, pos=(0.0, 0.0)) -> Undo:
+    def add_input(self, name: str, value=0.0, pos=(0.0, 0.0)) -> Undo:
+        """An input holding a number, a vector (a list) or a matrix (a list of rows)."""
         self._check_new_name(name)
-        node = Node(name, value=check_value(value), pos=check_pos(pos))
+        value, shape = check_input_value(value)
+        node = Node(name, value=value, pos=check_pos(pos), shape=shape)
         return self._commit({name: node}, label=f"Add input {name}")
 
     def add_formula(self, name: str, formula: str, pos=(0.0, 0.0)) -> Undo:
         self._check_new_name(name)
-        expression, parents = self._checked_formula(name, formula)
-        node = Node(name, formula=formula, pos=check_pos(pos), parents=parents, expression=expression)
+        expression, parents, shape = self._checked_formula(name, formula)
+        node = Node(name, formula=formula, pos=check_pos(pos), parents=parents, expression=expression, shape=shape)
         output = name if self._output is None or self._output in parents else _KEEP
         return self._commit({name: node}, output=output, label=f"Add {name} = {formula}")
 
@@ -191,28 +208,32 @@ class Graph:
         if new == old:
             raise GraphError(f"'{old}' already has that name")
         self._check_new_name(new)
-        updates: dict[str, Node | None] = {old: None, new: renamed_node(node, old, new)}
+        updates: dict[str, Node | None] = {
+            old: None, new: tensor_renamed_node(node, old, new, {p: self._nodes[p].value_shape for p in node.parents})}
         for child in self.children(old):
-            updates[child] = renamed_node(self._nodes[child], old, new)
+            kid = self._nodes[child]
+            updates[child] = tensor_renamed_node(kid, old, new, {p: self._nodes[p].value_shape for p in kid.parents})
         order = tuple(new if n == old else n for n in self._nodes)
         output = new if self._output == old else _KEEP
         return self._commit(updates, output=output, order=order, renamed=(old, new), label=f"Rename {old} to {new}")
 
-    def set_value(self, name: str, value: float) -> Undo:
-        """Set an input's value; a formula node becomes an input holding ``value``."""
+    def set_value(self, name: str, value) -> Undo:
+        """Set an input's value (a number, vector or matrix); a formula node becomes an input holding ``value``.
+        A new shape re-infers the shapes of the nodes that use it; refused (nothing changes) if one no longer fits."""
         node = self.node(name)
-        v = check_value(value)
-        return self._commit({name: Node(name, value=v, pos=node.pos)}, label=f"Set {name} = {v:g}")
+        v, shape = check_input_value(value)
+        updates = self._reshaped({name: Node(name, value=v, pos=node.pos, shape=shape)})
+        return self._commit(updates, label=f"Set {name} = {value_text(v)}")
 
     def set_formula(self, name: str, formula: str) -> Undo:
         """Set a node's formula; an input becomes a formula node. Refused if it would close a cycle."""
         node = self.node(name)
-        expression, parents = self._checked_formula(name, formula)
+        expression, parents, shape = self._checked_formula(name, formula)
         cycle = self._cycle_through(name, parents)
         if cycle:
             raise GraphError("cycle: " + " → ".join(cycle))
-        new = Node(name, formula=formula, pos=node.pos, parents=parents, expression=expression)
-        return self._commit({name: new}, label=f"Set {name} = {formula}")
+        new = Node(name, formula=formula, pos=node.pos, parents=parents, expression=expression, shape=shape)
+        return self._commit(self._reshaped({name: new}), label=f"Set {name} = {formula}")
 
     def move(self, name: str, pos) -> Undo:
         return self.move_many({name: pos})
@@ -250,32 +271,35 @@ class Graph:
     # --- passes, paths, conversions (implemented in sibling modules) ------------------------------------------
     def forward(self, inputs: Mapping[str, float] | None = None) -> dict[str, float]:
         """Every node's value (``inputs`` overrides node values for this call only, changing nothing)."""
-        return forward(self, inputs)
+        return tensor_passes.forward(self, inputs) if self.is_tensor else forward(self, inputs)
 
     def local_partials(self, inputs: Mapping[str, float] | None = None) -> dict[tuple[str, str], float]:
         """∂child/∂parent on every edge, keyed (parent, child), at the current values."""
-        return local_partials(self, inputs)
+        return tensor_passes.local_partials(self, inputs) if self.is_tensor else local_partials(self, inputs)
 
     def backward(self, inputs: Mapping[str, float] | None = None) -> dict[str, float]:
         """d output / d node for every node (0 for nodes the output does not depend on)."""
-        return backward(self, inputs)
+        return tensor_passes.backward(self, inputs) if self.is_tensor else backward(self, inputs)
 
     def backward_steps(self, inputs: Mapping[str, float] | None = None) -> Iterator:
         """The backward pass one node at a time, from the output back (see graph_passes.BackwardStep)."""
-        return backward_steps(self, inputs)
+        return tensor_passes.backward_steps(self, inputs) if self.is_tensor else backward_steps(self, inputs)
 
     def forward_mode(self, source: str, inputs: Mapping[str, float] | None = None) -> dict[str, float]:
         """d node / d source for every node, in one forward sweep."""
+        if self.is_tensor:
+            raise GraphError("forward mode is offered for scalar graphs; this graph holds vectors or matrices "
+                             "(use Backward: vector-Jacobian products)")
         return forward_mode(self, source, inputs)
 
     def path_count(self, source: str, target: str | None = None) -> int:
         return path_count(self, source, target)
 
     def paths(self, source: str, target: str | None = None) -> Iterator:
-        return paths(self, source, target)
+        return tensor_passes.paths(self, source, target) if self.is_tensor else paths(self, source, target)
 
     def path_sum(self, source: str, target: str | None = None) -> float:
-        return path_sum(self, source, target)
+        return tensor_passes.path_sum(self, source, target) if self.is_tensor else path_sum(self, source, target)
 
     def compile(self, name: str | None = None) -> Expression:
         """The output (or ``name``) as one Expression in the input names, shared subexpressions kept shared."""
@@ -292,15 +316,19 @@ class Graph:
         if name in self._nodes:
             raise GraphError(f"there is already a node named '{name}'")
 
-    def _checked_formula(self, name: str, formula: str) -> tuple[Expression, tuple[str, ...]]:
-        expression, parents = parse_formula(name, formula)
+    def _checked_formula(self, name: str, formula: str) -> tuple:
+        expression, parents, shape = parse_node_formula(name, formula, NodeShapes(self._nodes, {}))
         if name in parents:
             raise GraphError(f"cycle: {name} → {name}")
         unknown = [p for p in parents if p not in self._nodes]
         if unknown:
             raise GraphError(f"the formula of '{name}' uses unknown name{'s' if len(unknown) > 1 else ''} "
                              f"{', '.join(unknown)}")
-        return expression, parents
+        return expression, parents, shape
+
+    def _reshaped(self, updates: dict) -> dict:
+        """``updates`` and, when they change a node's shape, the nodes using it parsed again (see tensor.reshaped)."""
+        return reshaped(self, updates)
 
     def _cycle_through(self, name: str, parents: tuple[str, ...]) -> list[str] | None:
         """The cycle name → … → p → name that giving ``name`` these parents would close, if any."""
@@ -379,6 +407,7 @@ class Graph:
         self.version += 1
         self._cache.clear()
         if structural:
-            self._topo = self._rank = None
+            self._topo = self._rank = self._tensor = None
             self._plans = {}
+
 

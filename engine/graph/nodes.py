@@ -45,10 +45,21 @@ class Node:
     pos: tuple[float, float] = (0.0, 0.0)
     parents: tuple[str, ...] = ()          # the names the formula mentions, in order of first mention
     expression: Expression | None = None  # the parsed formula (its variables are parent names)
+    shape: tuple[int, int] | None = None  # None: a scalar node as ever; else a tensor node (see engine.graph.tensor)
+    # a tensor input's value is a tuple of rows (tuples of floats); a tensor formula's expression a ShapedExpression
 
     @property
     def is_input(self) -> bool:
         return self.formula is None
+
+    @property
+    def is_tensor(self) -> bool:
+        return self.shape is not None
+
+    @property
+    def value_shape(self) -> tuple[int, int]:
+        """The shape of the node's value: (1, 1) for a scalar node."""
+        return self.shape if self.shape is not None else (1, 1)
 
 
 class Undo:
@@ -129,7 +140,7 @@ def rename_in_formula(text: str, old: str, new: str) -> str:
 
 def structure_of(node: Node | None):
     """What the topological order and the compiled pass plans depend on (not values, not positions)."""
-    return None if node is None else (node.name, node.parents, node.expression)
+    return None if node is None else (node.name, node.parents, node.expression, node.shape)
 
 
 def replace_node(node: Node, **changes) -> Node:
@@ -137,6 +148,7 @@ def replace_node(node: Node, **changes) -> Node:
 
 
 def renamed_node(node: Node, old: str, new: str) -> Node:
+    """A scalar formula node (or any input) with ``old`` renamed to ``new`` (tensor formulas: engine.graph.tensor)."""
     name = new if node.name == old else node.name
     if node.is_input:
         return replace_node(node, name=name)

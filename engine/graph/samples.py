@@ -21,7 +21,7 @@ def preset(stem: str, title: str, description: str):
     return register
 
 
-def _build(inputs: dict[str, float], formulas: list[tuple[str, str]], output: str) -> Graph:
+def _build(inputs: dict[str, object], formulas: list[tuple[str, str]], output: str) -> Graph:
     graph = Graph()
     for name, value in inputs.items():
         graph.add_input(name, value)
@@ -58,6 +58,53 @@ def neural_net() -> Graph:
                    "b2": -0.2, "v1": 1.2, "v2": -0.7, "c": 0.05, "t": 1.0},
                   [("z1", "w11*x1 + w12*x2 + b1"), ("z2", "w21*x1 + w22*x2 + b2"), ("h1", "tanh(z1)"),
                    ("h2", "tanh(z2)"), ("y", "v1*h1 + v2*h2 + c"), ("loss", "(y - t)^2")], "loss")
+
+
+MLP_WEIGHTS = {"W1": [[0.8, -0.4], [0.3, 0.9], [-0.6, 0.5]], "b1": [0.1, -0.2, 0.05],
+               "W2": [[1.2, -0.7, 0.4]], "b2": [0.05]}
+MLP_POINTS = [[0.5, -1.0], [1.0, 0.5], [-0.5, 0.8], [-1.2, -0.3], [0.2, 0.2], [0.9, -0.6], [-0.8, 1.1], [0.0, -1.3]]
+MLP_TARGETS = [1.0, 0.5, -0.5, -1.0, 0.2, 0.8, -0.9, 0.3]
+
+
+@preset("mlp", "A 2-3-1 network as five tensor nodes",
+        "The neural-net preset's network, one layer per node: h1 = W1*x + b1 (3×1), a1 = tanh(h1), yhat = W2*a1 + b2 "
+        "and the squared error against y. Backward gives every weight matrix's adjoint in its own shape, by "
+        "vector-Jacobian products: the gradient a training step follows.")
+def mlp() -> Graph:
+    return _build({**MLP_WEIGHTS, "x": MLP_POINTS[0], "y": [MLP_TARGETS[0]]},
+                  [("h1", "W1*x + b1"), ("a1", "tanh(h1)"), ("yhat", "W2*a1 + b2"), ("loss", "norm2(yhat - y)^2")],
+                  "loss")
+
+
+@preset("mlp-batch", "The 2-3-1 network on a batch of 8 points",
+        "The same weights on eight points at once: X is 2×8 (one point per column), so every layer is a matrix "
+        "(H1 = W1*X + b1*ones(1,8) is 3×8) and the loss is the mean squared error over the batch. The weights' "
+        "adjoints sum the eight points' contributions.")
+def mlp_batch() -> Graph:
+    columns = [list(row) for row in zip(*MLP_POINTS)]
+    return _build({**MLP_WEIGHTS, "X": columns, "Y": [MLP_TARGETS]},
+                  [("H1", "W1*X + b1*ones(1,8)"), ("A1", "tanh(H1)"), ("Yhat", "W2*A1 + b2*ones(1,8)"),
+                   ("loss", "norm2(Yhat - Y)^2/8")], "loss")
+
+
+def mlp_graph(sizes: tuple[int, ...], points: int, seed: int = 0) -> Graph:
+    """A tanh network of the given layer sizes on ``points`` random points (X is sizes[0]×points), with its mean
+    squared error: for tests and the benchmark."""
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    inputs: dict[str, object] = {"X": rng.normal(size=(sizes[0], points)).tolist(),
+                                 "Y": rng.normal(size=(sizes[-1], points)).tolist()}
+    formulas, previous = [], "X"
+    for k, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), start=1):
+        inputs[f"W{k}"] = (rng.normal(size=(n_out, n_in)) / np.sqrt(n_in)).tolist()
+        inputs[f"b{k}"] = rng.normal(size=(n_out, 1)).tolist() if n_out > 1 else [[float(rng.normal())]]
+        formulas.append((f"Z{k}", f"W{k}*{previous} + b{k}*ones(1,{points})"))
+        last = k == len(sizes) - 1
+        if not last:
+            formulas.append((f"A{k}", f"tanh(Z{k})"))
+        previous = f"Z{k}" if last else f"A{k}"
+    formulas.append(("loss", f"norm2({previous} - Y)^2/{points}"))
+    return _build(inputs, formulas, "loss")
 
 
 @preset("fan-out", "One node feeding three children",

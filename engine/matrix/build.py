@@ -306,3 +306,8 @@ def _special(name: str, a) -> ShapedExpression | None:
     if name == "log" and a.op == "exp":
         return a.args[0]
     return None
+
+
+def norm_div(a, b, pos: int | None = None) -> ShapedExpression:
+    """``a/b`` where b is a norm (the norm's VJP): symbolically a plain quotient; the numeric pass guards b = 0."""
+    return div(a, b, pos)

@@ -29,8 +29,14 @@ def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a * b if a.shape == SCALAR or b.shape == SCALAR else a @ b
 
 
+def _norm_div(g: np.ndarray, norm: np.ndarray) -> np.ndarray:
+    # g/‖a‖ for the norm's VJP: at a = 0 the norm has no gradient, but a function of it that is flat there
+    # (‖a‖², whose g is 0) does; 0 (the minimal subgradient) keeps its adjoints finite instead of 0/0 = NaN.
+    return np.divide(g, norm, out=np.zeros(np.broadcast(g, norm).shape), where=norm != 0)
+
+
 NUMERIC_OPS = SimpleNamespace(
-    add=np.add, sub=np.subtract, neg=np.negative, mul=np.multiply, div=np.divide, pow=np.power, mm=_mm,
+    norm_div=_norm_div, add=np.add, sub=np.subtract, neg=np.negative, mul=np.multiply, div=np.divide, pow=np.power, mm=_mm,
     T=np.transpose, fn=lambda name, *args: RULES[name].evaluate(*args), const=lambda c: np.full((1, 1), c),
     ones=np.ones, eye=np.eye)
 """The rule table's ``ops`` namespace over 2-D float64 arrays."""

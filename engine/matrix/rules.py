@@ -192,7 +192,7 @@ def _table() -> dict[str, Rule]:
         Rule("norm1", 1, _reduce, lambda a: _scalar(np.sum(np.abs(a))),
              (lambda o, g, out, a: o.mul(g, o.fn("sign", a)),), "function", "norm1",
              description="sum of absolute values"),
-        Rule("norm2", 1, _reduce, _norm2, (lambda o, g, out, a: o.mul(o.div(g, out), a),), "function", "norm2",
+        Rule("norm2", 1, _reduce, _norm2, (lambda o, g, out, a: o.mul(o.norm_div(g, out), a),), "function", "norm2",
              description="Euclidean (vector) or Frobenius (matrix) norm"),
         Rule("tr", 1, _square("tr", False), lambda a: _scalar(np.trace(a)),
              (lambda o, g, out, a: o.mul(g, o.eye(a.shape[0])),), "function", "tr", description="trace"),

@@ -263,6 +263,7 @@ class NewtonExplanation:
     step_kind: str                      # 'full' | 'damped' | 'gradient_fallback'
     target: np.ndarray                  # where the step actually goes
     message: str
+    damping_used: float = 0.0           # the λ of the step taken (raised above the setting where H is not definite)
 
 
 def newton_explain(objective: Objective, point: Sequence[float], **hyper) -> NewtonExplanation:
@@ -284,4 +285,4 @@ def newton_explain(objective: Objective, point: Sequence[float], **hyper) -> New
         stationary = x - np.linalg.solve(model.hessian, g)
     _, _, info = S.newton_step(objective, x, {}, **settings)
     return NewtonExplanation(x, model, eig, has_minimum, stationary, info["newton_step"], info["target"],
-                             info["message"])
+                             info["message"], float(info.get("damping_used", 0.0)))

@@ -31,6 +31,14 @@ def newton_text(frame: RunFrame | None, names) -> str:
             "it has converged here" if frame.status == "converged" else "∇f ≈ 0 here"
         return f"{head}{where}: {stop}, so Newton takes no step. Hessian eigenvalues {eig} — the quadratic model " \
                f"{verdict}."
+    if ex.step_kind == "damped" and not ex.has_minimum:
+        # the engine's message names the eigenvalues and the verdict again: say only what the step does about it
+        lam = f"{ex.damping_used:.3g}"
+        values = np.sort(np.asarray(ex.hessian_eigenvalues, dtype=np.float64))
+        what, _ = hessian_shape(values) if values.size else ("", "")
+        return (f"{head}{where}: Hessian eigenvalues {eig} ({what}) — the quadratic model {verdict}, so Newton takes a "
+                f"<b>damped step</b> with H + {lam}·I, which has a minimum (λ = {lam} is raised automatically "
+                f"above the damping setting, the least λ used).")
     return (f"{head}{where}: Hessian eigenvalues {eig} — the quadratic model {verdict}. "
             f"{_sentence(ex.message)}")
 

@@ -1,18 +1,21 @@
-"""The Descent workspace's export controls: a GIF of the race (with progress and cancel) and a PNG of the frame.
+"""The Descent workspace's export controls: the race as a GIF, MP4 or WebM at a chosen width (with progress and
+cancel, never stalling the window) and a PNG of the frame.
 
 A mixin of DescentWorkspace: it uses the workspace's model, player, views and redraw().
 """
 from __future__ import annotations
 
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QGraphicsView, QHBoxLayout, QLabel, QMessageBox,
+                               QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
 from gui.descent.compose import compose_frame
-from gui.descent.export import GifExporter, frame_steps, save_image_atomically
+from gui.descent.export import (FORMATS, MAX_FRAMES, MAX_GIF_FRAMES, RaceExporter, format_of, frame_steps,
+                                save_image_atomically)
 from gui.descent.runs import undefined_where
 
 EXPORT_PRE_RUN = 200   # exporting before any step first plays the race this far
+WIDTHS = ((640, "640 px wide"), (900, "900 px wide"), (None, "as shown"))
 
 
 class ExportControls:
@@ -20,9 +23,22 @@ class ExportControls:
         box = QWidget()
         v = QVBoxLayout(box)
         v.setContentsMargins(6, 0, 6, 6)
+        choices = QHBoxLayout()
+        self.format_combo = QComboBox(objectName="exportFormatCombo")
+        for key, label in FORMATS.items():
+            self.format_combo.addItem(label, key)
+        self.format_combo.setToolTip("GIF plays everywhere; MP4 and WebM are much smaller")
+        self.width_combo = QComboBox(objectName="exportWidthCombo")
+        for width, label in WIDTHS:
+            self.width_combo.addItem(label, width)
+        self.width_combo.setCurrentIndex(1)
+        self.width_combo.setToolTip("Width of the exported animation (smaller: a smaller file)")
+        choices.addWidget(self.format_combo, 1)
+        choices.addWidget(self.width_combo, 1)
+        v.addLayout(choices)
         row = QHBoxLayout()
-        self.gif_button = QPushButton("Export GIF…", objectName="exportGifButton")
-        self.gif_button.setToolTip("Save the race, replayed from its start, as an animated GIF")
+        self.gif_button = QPushButton("Export race…", objectName="exportGifButton")
+        self.gif_button.setToolTip("Save the race, replayed from its start, as an animation")
         self.gif_button.clicked.connect(self._ask_gif_path)
         self.png_button = QPushButton("Save frame…", objectName="exportPngButton")
         self.png_button.setToolTip("Save the current frame (3D, contour and loss) as a PNG")
@@ -33,7 +49,7 @@ class ExportControls:
         progress_row = QHBoxLayout()
         self.export_progress = QProgressBar(objectName="exportProgress")
         self.cancel_export_button = QPushButton("Cancel", objectName="cancelExportButton")
-        self.cancel_export_button.setToolTip("Stop writing the GIF; no file is left behind")
+        self.cancel_export_button.setToolTip("Stop the export; no file is left behind")
         self.cancel_export_button.clicked.connect(self.cancel_export)
         progress_row.addWidget(self.export_progress, 1)
         progress_row.addWidget(self.cancel_export_button)
@@ -46,13 +62,29 @@ class ExportControls:
     # --- export -----------------------------------------------------------------------------------------------
     def render_frame(self, step: int | None = None) -> QImage:
         """The picture of the race at ``step`` (None: as it is now), as exported."""
+        slices = self.render_slices(step)
+        while True:
+            try:
+                next(slices)
+            except StopIteration as done:
+                return done.value
+
+    def render_slices(self, step: int | None):
+        """:meth:`render_frame` in slices (a generator: each ``next`` does one piece, the last returns the
+        picture), so an export renders one slice per timer tick and the window never waits for a whole frame."""
+        self.catch_up()
         self.step_limit = step
         self.redraw()
+        yield
         if self.one_variable():
             views = [self.curve_view.grab().toImage()]
         else:
-            views = [self.surface_view.grabFramebuffer(), self.contour_view.grab().toImage()]
+            views = [self.surface_view.grabFramebuffer()]
+            yield
+            views.append(self.contour_view.grab().toImage())
+        yield
         loss = self.loss_plot.plot.grab().toImage()
+        yield
         shown = max((min(r.steps, step if step is not None else r.steps) for r in self.model.runs), default=0)
         legend = [(r.colour, f"{r.label} {_short_status(r, step)}") for r in self.model.runs]
         return compose_frame(views, loss, f"{self.session.text}  ·  step {shown}", legend)
@@ -60,15 +92,23 @@ class ExportControls:
     def export_png(self, path: str) -> None:
         save_image_atomically(self.render_frame(None), path)
 
-    def export_gif(self, path: str, frame_ms: int = 80) -> GifExporter:
-        """Start a GIF export (returns the exporter; it reports progress, finished/failed/cancelled)."""
+    def export_gif(self, path: str, frame_ms: int = 80, width: int | None | str = "chosen") -> RaceExporter:
+        """Start exporting the race to ``path`` (.gif, .mp4 or .webm; returns the exporter, which reports progress
+        and finished/failed/cancelled). ``width``: pixels (None: as shown); by default the one chosen in the box."""
         if self.exporter is not None and self.exporter.running:
             raise RuntimeError("an export is already running")
+        self.catch_up()
         self.player.pause()
         if all(r.steps == 0 for r in self.model.runs):
             self.model.step(min(self.model.max_steps, EXPORT_PRE_RUN))
         last = max((r.steps for r in self.model.runs), default=0)
-        self.exporter = GifExporter(self.render_frame, frame_steps(last), path, frame_ms, self)
+        cap = MAX_GIF_FRAMES if format_of(path) == "gif" else MAX_FRAMES
+        self.step_limit = None
+        self.redraw()
+        self.loss_plot.hold_ranges(True)
+        self._hold_screen(True)
+        width = self.width_combo.currentData() if width == "chosen" else width
+        self.exporter = RaceExporter(self.render_slices, frame_steps(last, cap), path, frame_ms, width, self)
         self.exporter.progressed.connect(self._on_export_progress)
         for signal, text in ((self.exporter.finished, "Saved {}"), (self.exporter.failed, "Export failed: {}"),
                              (self.exporter.cancelled, "Export cancelled{}")):
@@ -84,10 +124,22 @@ class ExportControls:
 
     def _on_export_progress(self, done: int, total: int) -> None:
         self.export_progress.setValue(done)
-        self.export_status.setText(f"Rendering frame {done} of {total}…" if done < total else "Writing the GIF…")
+        self.export_status.setText(f"Rendering frame {done} of {total}…" if done < total else "Writing the file…")
+
+    def _hold_screen(self, held: bool) -> None:
+        """While an export replays the race, the views on screen keep the race as it is (the replayed frames are
+        grabbed off-screen): painting each replayed step on screen too would double every frame's work."""
+        self.surface_view.setUpdatesEnabled(not held)   # grabFramebuffer still renders it
+        mode = QGraphicsView.ViewportUpdateMode
+        for view in (self.contour_view, self.curve_view, self.loss_plot.plot):   # grab() still renders the scene
+            view.setViewportUpdateMode(mode.NoViewportUpdate if held else mode.MinimalViewportUpdate)
+            if not held:
+                view.viewport().update()
 
     def _on_export_done(self, message: str) -> None:
+        self._hold_screen(False)
         self.step_limit = None
+        self.loss_plot.hold_ranges(False)
         self.redraw()
         self._show_export_progress(False)
         self.export_status.setText(message)
@@ -101,9 +153,11 @@ class ExportControls:
             self.export_status.show()
 
     def _ask_gif_path(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export the race as a GIF", "descent.gif", "GIF images (*.gif)")
+        fmt = self.format_combo.currentData()
+        path, _ = QFileDialog.getSaveFileName(self, "Export the race", f"descent.{fmt}",
+                                              f"{FORMATS[fmt]} (*.{fmt})")
         if path:
-            self.export_gif(path if path.lower().endswith(".gif") else path + ".gif")
+            self.export_gif(path if path.lower().endswith(f".{fmt}") else f"{path}.{fmt}")
 
     def _ask_png_path(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save the current frame", "descent.png", "PNG images (*.png)")

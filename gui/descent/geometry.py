@@ -5,7 +5,7 @@ from typing import Callable
 
 import numpy as np
 
-from gui.views.contour_lines import contour_segments
+from gui.views.contour_lines import contour_levels
 
 SurfaceFunction = Callable[[np.ndarray, np.ndarray], np.ndarray]   # vectorized f(x, y) on the plotted axes
 MARGIN = 0.25   # a trail is drawn while it stays within the plotted box widened by this fraction of its span
@@ -13,9 +13,9 @@ MARGIN = 0.25   # a trail is drawn while it stays within the plotted box widened
 
 def inside_box(points: np.ndarray, box) -> np.ndarray:
     """Which points are finite and inside the plotted box widened by MARGIN (the others are not drawn)."""
+    if len(points) == 0:
+        return np.zeros(0, dtype=bool)
     pts = np.asarray(points, dtype=np.float64).reshape(len(points), -1)
-    if pts.size == 0:
-        return np.zeros(len(pts), dtype=bool)
     lo = np.array([b[0] for b in box], dtype=np.float64)
     hi = np.array([b[1] for b in box], dtype=np.float64)
     pad = MARGIN * (hi - lo)
@@ -45,32 +45,6 @@ def densify(points: np.ndarray, per_segment: int) -> np.ndarray:
     a, b = pts[:-1, None, :], pts[1:, None, :]
     inner = (a + (b - a) * t[None, :, None]).reshape(-1, pts.shape[1])
     return np.vstack([inner, pts[-1:]])
-
-
-class LiftedTrail:
-    """A trail lifted onto the surface, extended incrementally as the run takes steps (only new segments cost)."""
-
-    PER_SEGMENT = 8
-
-    def __init__(self):
-        self._key, self._count, self._xyz = None, 0, np.zeros((0, 3))
-
-    def xyz(self, key, points: np.ndarray, shown: int, surface: SurfaceFunction) -> np.ndarray:
-        """The lifted polyline through the first ``shown`` of ``points`` (``key`` names the trail and the surface)."""
-        n = len(points)
-        if key != self._key or n < self._count:
-            self._key, self._count, self._xyz = key, 0, np.zeros((0, 3))
-        if n > self._count:
-            first = max(self._count - 1, 0)
-            dense = densify(points[first:n], self.PER_SEGMENT)
-            if self._count > 0:
-                dense = dense[1:]
-            with np.errstate(all="ignore"):
-                z = np.asarray(surface(dense[:, 0], dense[:, 1]), dtype=np.float64) * np.ones(len(dense))
-            self._xyz = np.vstack([self._xyz, np.column_stack([dense, z])])
-            self._count = n
-        shown = min(shown, n)
-        return self._xyz[: (shown - 1) * self.PER_SEGMENT + 1] if shown > 0 else self._xyz[:0]
 
 
 def arrow_segments(tail: np.ndarray, head: np.ndarray, head_fraction: float = 0.28, scale=None) -> np.ndarray:
@@ -137,9 +111,14 @@ def clipped_segments(points: np.ndarray, box, margin: float = MARGIN) -> np.ndar
     """Consecutive points joined as (start, end) pairs, each cut to the box widened by ``margin`` of its span (a
     jump that leaves the view is drawn up to the edge rather than dropped); pairs with a non-finite end are left out.
     Returns (2k, d) for connect='pairs'."""
+    return clip_pairs(points, box, margin)[0]
+
+
+def clip_pairs(points: np.ndarray, box, margin: float = MARGIN) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`clipped_segments` and which of the len(points) − 1 segments were kept (a bool per segment)."""
     pts = np.asarray(points, dtype=np.float64).reshape(len(points), -1)
     if len(pts) < 2:
-        return np.zeros((0, pts.shape[1]))
+        return np.zeros((0, pts.shape[1])), np.zeros(0, dtype=bool)
     lo = np.array([b[0] for b in box], dtype=np.float64)
     hi = np.array([b[1] for b in box], dtype=np.float64)
     lo, hi = lo - margin * (hi - lo), hi + margin * (hi - lo)
@@ -160,7 +139,7 @@ def clipped_segments(points: np.ndarray, box, margin: float = MARGIN) -> np.ndar
     pairs = np.empty((2 * int(keep.sum()), pts.shape[1]))
     pairs[0::2] = a[keep] + t0[keep, None] * d[keep]
     pairs[1::2] = a[keep] + t1[keep, None] * d[keep]
-    return pairs
+    return pairs, keep
 
 
 def wireframe_segments(xs, ys, zs, lines: int = 11) -> np.ndarray:
@@ -196,5 +175,5 @@ def model_levels(zs: np.ndarray, centre_value: float, current_value: float, has_
 
 def level_curves(xs, ys, zs, levels) -> np.ndarray:
     """Contour lines of zs at ``levels`` as segment endpoint pairs (2k, 2), for connect='pairs'."""
-    pieces = [contour_segments(xs, ys, zs, level) for level in levels]
+    pieces = contour_levels(xs, ys, zs, levels) if len(levels) else []
     return np.concatenate(pieces) if pieces else np.zeros((0, 2))

@@ -30,7 +30,9 @@ HYPER_SPECS = {
     "beta2": HyperSpec("β₂", 0.0, 0.99999, False, "Decay of the running mean of squared gradients."),
     "eps": HyperSpec("ε", 1e-12, 1e-1, True, "Small constant that keeps the adaptive step finite."),
     "damping": HyperSpec("Damping λ", 0.0, 100.0, False,
-                         "Newton: solve (H + λI) step = −∇f. 0 = pure Newton; larger λ leans towards a gradient step."),
+                         "Newton: solve (H + λI) step = −∇f. 0 = pure Newton; larger λ leans towards a gradient step. "
+                         "This is the least λ used: where H is not positive definite, λ is raised until H + λI is "
+                         "(the explanation under the views names the λ of each step)."),
 }
 
 

@@ -17,6 +17,7 @@ from gui.descent.commands import (AddRunCommand, RemoveRunCommand, SetColourComm
 from gui.descent.hyper_row import HyperRow
 from gui.descent.player import Player
 from engine.analysis.rates import SCALED_METHODS
+from gui.descent.run_texts import status_text
 from gui.descent.runs import RunSpec, RunsModel
 from gui.descent.start_box import StartBox
 
@@ -282,12 +283,12 @@ class OptimizerPanel(QWidget):
 
     def _refresh_item(self, item: QListWidgetItem, run) -> None:
         hyper = f"  (lr {run.hyper['lr']:.3g})" if "lr" in run.hyper else ""
-        text = f"{run.label}{hyper}\n    {self.model.status_text(run)}"
+        text = f"{run.label}{hyper}\n    {status_text(self.model, run)}"
         if item.text() != text:
             item.setText(text)
             colour = STATUS_COLOURS.get(self.model.status_kind(run))
             item.setForeground(QColor(colour) if colour else self.run_list.palette().text())
-            item.setToolTip(f"{run.label}: {self.model.status_text(run)}\n{METHODS[run.method].description}")
+            item.setToolTip(f"{run.label}: {status_text(self.model, run)}\n{METHODS[run.method].description}")
         if item.data(Qt.ItemDataRole.DecorationRole) is None or item.data(Qt.ItemDataRole.UserRole + 1) != run.colour:
             item.setIcon(colour_icon(run.colour))
             item.setData(Qt.ItemDataRole.UserRole + 1, run.colour)

@@ -1,6 +1,7 @@
 """The runs of a race: each an optimizer with its own hyperparameters, colour and start, descending one objective.
 
-A thin QObject over engine Descents. It validates, stores, then emits; views listen and never write its fields. The
+A thin QObject over engine Descents. It validates, stores, then emits; views listen and never write its fields. What
+is said about a run (its status line) is the presenter's, gui/descent/run_texts.py. The
 step limit is kept here (not in the Descent) so the user can raise it and carry on from where a run stopped.
 """
 from __future__ import annotations
@@ -12,11 +13,11 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.optim.objective import Objective
 from engine.optim.descent import METHODS, Descent, validate_hyperparameters
-from engine.analysis.rates import default_hyperparameters, falls_without_slowing, keeps_decreasing
-from engine.expr.numbers import format_point as point_text
-from engine.analysis.verdicts import Verdict, stop_text, stopping_verdict
+from engine.analysis.rates import default_hyperparameters
+from engine.analysis.verdicts import Verdict, stopping_verdict
 
-PALETTE = ("#ff3b30", "#ffcc00", "#00e5ff", "#ff2dcc", "#34c759", "#ff9500", "#ffffff", "#5e5ce6")
+# saturated and far apart from each other; none near white (contour lines, the run list's background) or black
+PALETTE = ("#ff3b30", "#ffcc00", "#00e5ff", "#ff2dcc", "#34c759", "#ff7f0e", "#b5835a", "#8f7bff")
 HARD_STEP_CAP = 1_000_000   # the Descent's own limit; the user's limit is RunsModel.max_steps
 
 
@@ -28,7 +29,8 @@ class RunSpec:
     colour: str
     start: np.ndarray
     run_id: int = -1
-    auto_lr: bool = False   # the learning rate is the app's choice for the function and start (it follows them)
+    auto_lr: bool = False     # the learning rate is the app's choice for the function and start (it follows them)
+    auto_start: bool = False  # the start is the app's choice (it follows the view until the user picks one)
 
 
 @dataclass
@@ -42,7 +44,8 @@ class Run:
     error: str = ""                      # set when the optimizer itself failed (never raised to the UI)
     history: list = field(default_factory=list)   # hyperparameter changes: (step, name, value)
     generation: int = 0                  # changes whenever the trail restarts (caches of drawn trails key on it)
-    auto_lr: bool = False                # see RunSpec
+    auto_lr: bool = False                # see RunSpec: what the app chose, flagged on the run itself
+    auto_start: bool = False
 
     @property
     def label(self) -> str:
@@ -53,7 +56,8 @@ class Run:
         return 0 if self.descent is None else len(self.descent.points) - 1
 
     def spec(self) -> RunSpec:
-        return RunSpec(self.method, dict(self.hyper), self.colour, self.start.copy(), self.run_id, self.auto_lr)
+        return RunSpec(self.method, dict(self.hyper), self.colour, self.start.copy(), self.run_id, self.auto_lr,
+                       self.auto_start)
 
 
 class RunsModel(QObject):
@@ -92,19 +96,6 @@ class RunsModel(QObject):
     def all_finished(self) -> bool:
         return all(self.is_finished(r) for r in self.runs)
 
-    def status_text(self, run: Run) -> str:
-        if run.error:
-            return f"error: {run.error}"
-        d = run.descent
-        if d.status == "diverged":
-            return self._diverged_text(run)
-        if d.status == "converged":
-            return stop_text(run.steps, self.verdict(run))
-        if run.steps >= self.max_steps or d.status == "max_steps":
-            falling = "; f keeps decreasing: it may be unbounded below" if falls_without_slowing(d.values) else ""
-            return f"stopped at max steps ({run.steps}){falling}"
-        return "ready" if run.steps == 0 else f"running · step {run.steps}"
-
     def verdict(self, run: Run) -> Verdict:
         """What the point a converged run stopped at is (cached: it costs a Hessian and a look over the box)."""
         key = (run.run_id, run.generation, run.steps, self.view_box)
@@ -137,26 +128,6 @@ class RunsModel(QObject):
             return "stopped"
         return "ready" if run.steps == 0 else "running"
 
-    def _diverged_text(self, run: Run) -> str:
-        d = run.descent
-        at = d.diverged_at if d.diverged_at is not None else run.steps
-        where = undefined_where(d)
-        if where is not None:
-            what, point = where
-            place = point_text(self.objective.variables, point)
-            if at == 0:
-                return f"{what} at the start {place}"
-            return f"{what} at step {at}, {place}: the step left f's domain"
-        if not np.all(np.isfinite(d.points[at])):
-            return f"diverged at step {at}: the step was not finite"
-        if keeps_decreasing(d.values[: at + 1]):
-            # every step went further down: the method did its job, the function has no bottom there
-            return f"diverged at step {at}: f keeps decreasing: it may be unbounded below"
-        hint = "" if run.method == "newton" else " (learning rate too large?)"
-        if any(changed_at >= at for changed_at, _, _ in run.history):
-            hint += ": settings changed, press R (Reset) to restart from the start"
-        return f"diverged at step {at}{hint}"
-
     # --- runs ------------------------------------------------------------------------------------------------
     def default_hyper(self, method: str, start=None) -> dict[str, float]:
         """The method's defaults; with a start, a learning rate suited to the function there (see rates.py)."""
@@ -180,7 +151,8 @@ class RunsModel(QObject):
         start = self._checked_point(spec.start)
         run_id = spec.run_id if spec.run_id > 0 else self._next_id
         self._next_id = max(self._next_id, run_id + 1)
-        run = Run(run_id, spec.method, dict(spec.hyper), spec.colour, start, auto_lr=spec.auto_lr)
+        run = Run(run_id, spec.method, dict(spec.hyper), spec.colour, start, auto_lr=spec.auto_lr,
+                  auto_start=spec.auto_start)
         self._follow_lr(run)
         self._rebuild(run)
         self.runs.insert(len(self.runs) if index is None else index, run)
@@ -237,13 +209,19 @@ class RunsModel(QObject):
         self.run(run_id).colour = str(colour)
         self.run_changed.emit(run_id)
 
-    def set_start(self, run_id: int, point) -> None:
-        """Move a run's start; its trail restarts there."""
+    def set_start(self, run_id: int, point, by_app: bool = False) -> None:
+        """Move a run's start; its trail restarts there. ``by_app``: the app chose it (it may follow the view)."""
         run = self.run(run_id)
         run.start = self._checked_point(point)
+        run.auto_start = bool(by_app)
         self._follow_lr(run)
         self._rebuild(run)
         self.run_changed.emit(run_id)
+
+    def user_chose_starts(self) -> None:
+        """The user picked the start: no run's start is the app's choice any more."""
+        for run in self.runs:
+            run.auto_start = False
 
     def set_max_steps(self, n: int) -> None:
         n = int(n)
@@ -265,14 +243,15 @@ class RunsModel(QObject):
         self.objective = objective
         for run in self.runs:
             if len(run.start) != n or (keep_start is not None and fallback is not None and not keep_start(run)):
-                run.start = fallback.copy()
+                run.start, run.auto_start = fallback.copy(), True
             self._follow_lr(run)
             self._rebuild(run)
         self.runs_reset.emit()
 
     # --- stepping --------------------------------------------------------------------------------------------
-    def step(self, count: int = 1) -> bool:
-        """Advance each unfinished run by up to ``count`` steps; True if any moved."""
+    def step(self, count: int = 1, emit: bool = True) -> bool:
+        """Advance each unfinished run by up to ``count`` steps; True if any moved. ``emit=False``: do not tell
+        the views yet (the player takes several steps per frame and redraws once)."""
         moved = False
         for run in self.runs:
             for _ in range(count):
@@ -286,7 +265,7 @@ class RunsModel(QObject):
                 if record is None:
                     break
                 moved = True
-        if moved or self.runs:
+        if emit and (moved or self.runs):
             self.runs_advanced.emit()
         return moved
 

@@ -28,8 +28,11 @@ class Race1D(Race2D):
         self.curve = curve
         self._newton_key = None
 
-    def plot_points(self, frame: RunFrame) -> tuple[np.ndarray, np.ndarray]:
-        pts = np.column_stack([frame.points[:, 0], frame.values])
+    def trail_key(self):
+        return id(self.curve)
+
+    def plot_points(self, points: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pts = np.column_stack([points[:, 0], values])
         return pts, inside_box(pts, self.box())
 
     def plot_vector(self, frame: RunFrame, vector) -> np.ndarray:

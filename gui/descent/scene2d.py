@@ -11,8 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from gui.descent.frames import RunFrame, items_per_frame, newton_drawable, newton_frame
-from gui.descent.geometry import (arrow_head, arrow_segments, clipped_segments, level_curves, model_grid,
+from gui.descent.geometry import (arrow_head, arrow_segments, clip_pairs, inside_box, level_curves, model_grid,
                                   model_levels, newton_patch)
+from gui.views.trail_item import TrailItem
 
 ARROW_FRACTION = 0.12
 NEWTON_PEN = pg.mkPen((255, 255, 255, 230), width=1.3, style=Qt.PenStyle.DashLine)
@@ -43,35 +44,42 @@ WHITE_OUTLINE = pg.mkPen(255, 255, 255, width=1.5)
 
 class _RunItems2D:
     def __init__(self, view):
-        self.trail = pg.PlotDataItem(connect="pairs")
-        self.dots = pg.PlotDataItem(pen=None, symbol="o", symbolSize=4)
+        self.trail = TrailItem()
         self.arrows = pg.PlotDataItem(connect="pairs")
         self.velocity = pg.PlotDataItem(connect="pairs")
         self.marker = pg.ScatterPlotItem(size=12)
-        self.items = (self.trail, self.dots, self.arrows, self.velocity, self.marker)
+        self.items = (self.trail, self.arrows, self.velocity, self.marker)
+        self.trail_key = None   # what the trail item holds: (the run's trail, the box)
+        self.head_key = None    # what the marker and arrows show
         for k, item in enumerate(self.items):
             item.setZValue(TOP + k)
             view.add_item(item)
 
-    def hide(self):
-        for item in self.items:
+    def hide_head(self):
+        for item in self.items[1:]:
             item.setVisible(False)
 
 
 class Race2D:
     """Draws RunFrames on a 2D plot. The contour map plots the iterates themselves; subclasses plot something else
-    of them (the curve view plots (x, f(x))) by overriding plot_points, plot_vector and draw_model."""
+    of them (the curve view plots (x, f(x))) by overriding plot_points, plot_vector and draw_model.
+
+    Trails are appended to (only the steps taken since the last frame are clipped and added), and a run's marker
+    and arrows are redrawn only when its step, colour or status changed: a frame's cost does not grow with the
+    trail, and a finished run costs nothing."""
 
     def __init__(self, view):
         self.view = view
         self._runs: dict[int, _RunItems2D] = {}
         self._starts = pg.ScatterPlotItem(symbol="star", size=16, brush=pg.mkBrush(255, 255, 255),
                                           pen=pg.mkPen(20, 20, 20))
+        self._starts_key = None
         self._model_lines = pg.PlotDataItem(pen=NEWTON_PEN, connect="pairs")
         self._newton_key = None
         self._jump = pg.PlotDataItem(pen=JUMP_PEN, connect="pairs")
         self._target = pg.ScatterPlotItem(symbol="x", size=14, pen=pg.mkPen(255, 255, 255, width=2))
-        self._note = pg.TextItem(color=(255, 255, 255), anchor=(0, 1), fill=pg.mkBrush(0, 0, 0, 150))
+        # up and to the right of the target, clear of the markers there (those of runs arriving at the minimum)
+        self._note = pg.TextItem(color=(255, 255, 255), anchor=(-0.12, 1.45), fill=pg.mkBrush(0, 0, 0, 110))
         for k, item in enumerate((self._model_lines, self._jump, self._target, self._note, self._starts)):
             item.setZValue(TOP - 5 + k if item is not self._starts else TOP + 50)
             view.add_item(item)
@@ -81,9 +89,13 @@ class Race2D:
         x0, x1, y0, y1 = self.view.extent
         return [(x0, x1), (y0, y1)]
 
-    def plot_points(self, frame: RunFrame) -> tuple[np.ndarray, np.ndarray]:
-        """The plotted positions of the iterates, (n, 2), and which of them are shown."""
-        return frame.points, frame.inside
+    def plot_points(self, points: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The plotted positions of these iterates (with their values of f), (n, 2), and which of them are shown."""
+        return points, inside_box(points, self.box())
+
+    def trail_key(self):
+        """What else the plotted positions depend on besides the trail and the box (the curve, for (x, f(x)))."""
+        return None
 
     def plot_vector(self, frame: RunFrame, vector) -> np.ndarray:
         return np.asarray(vector, dtype=np.float64)
@@ -101,33 +113,65 @@ class Race2D:
             return
         starts = []
         for frame, items in zip(frames, items_per_frame(frames, self._runs, self.view, _RunItems2D)):
-            pts, shown = self.plot_points(frame)
-            self._draw_run(items, frame, pts, shown)
+            self._draw_trail(items, frame)
+            self._draw_head(items, frame)
+            first, shown = self.plot_points(frame.points[:1], frame.values[:1])
             if shown[0]:
-                starts.append(pts[0])
+                starts.append(first[0])
+        self._draw_starts(starts)
+        newton = newton_frame(frames)
+        self.draw_newton(newton if newton_drawable(newton) and self._shown_at(newton) else None)
+
+    def _shown_at(self, frame: RunFrame) -> bool:
+        """The frame's current iterate is shown on this plot."""
+        step = frame.step
+        return bool(self.plot_points(frame.points[step: step + 1], frame.values[step: step + 1])[1][0])
+
+    def _draw_starts(self, starts) -> None:
+        key = tuple(map(tuple, np.unique(np.array(starts), axis=0))) if starts else ()
+        if key == self._starts_key:
+            return
+        self._starts_key = key
         if starts:
-            s = np.unique(np.array(starts), axis=0)
+            s = np.array(key)
             self._starts.setData(s[:, 0], s[:, 1])
         self._starts.setVisible(bool(starts))
-        shown = newton_frame(frames)
-        self.draw_newton(shown if newton_drawable(shown) and self.plot_points(shown)[1][shown.step] else None)
 
-    def _draw_run(self, items: _RunItems2D, frame: RunFrame, pts: np.ndarray, shown: np.ndarray) -> None:
-        lines = clipped_segments(pts, self.box())
-        if not shown.any() and len(lines) == 0:
-            items.hide()
+    def _draw_trail(self, items: _RunItems2D, frame: RunFrame) -> None:
+        """Append the steps the trail item does not hold yet (all of them after a restart or a new box)."""
+        box = self.box()
+        key = (frame.key, tuple(map(tuple, box)), self.trail_key())
+        if items.trail_key != key:
+            items.trail.clear()
+            items.trail_key = key
+        have, want = items.trail.steps, frame.step + 1
+        if want > have:
+            first = max(have - 1, 0)
+            pts, shown = self.plot_points(frame.points[first:want], frame.values[first:want])
+            pairs, kept = clip_pairs(pts, box)
+            seg_counts = kept.astype(np.int64)
+            if have == 0:
+                seg_counts = np.concatenate([[0], seg_counts])   # the start has no segment before it
+            else:
+                pts, shown = pts[1:], shown[1:]                   # its dot is drawn already
+            items.trail.add_steps(pairs.reshape(-1, 4), seg_counts, pts[shown], shown.astype(np.int64))
+        items.trail.show_upto(frame.step)
+        items.trail.set_pens(pen(frame.colour, 2.2), pen(frame.colour, 4.0))
+
+    def _draw_head(self, items: _RunItems2D, frame: RunFrame) -> None:
+        """The current point's marker, −∇f arrow and velocity, redrawn only when one of them changed."""
+        key = (frame.key, frame.step, frame.status, frame.colour, tuple(self.view.extent), self.trail_key())
+        if items.head_key == key:
             return
-        items.trail.setData(lines[:, 0], lines[:, 1], pen=pen(frame.colour, 2.2))
-        items.dots.setData(pts[shown, 0], pts[shown, 1], symbolBrush=brush(frame.colour), symbolPen=None)
-        items.trail.setVisible(True)
-        items.dots.setVisible(bool(shown.any()))
-        has_point = frame.current is not None and bool(shown[frame.step])
+        items.head_key = key
+        has_point = frame.current is not None and self._shown_at(frame)
         items.marker.setVisible(has_point)
         items.arrows.setVisible(has_point and frame.gradient is not None)
         items.velocity.setVisible(has_point and frame.velocity is not None)
         if not has_point:
             return
-        p = pts[frame.step]
+        step = frame.step
+        p = self.plot_points(frame.points[step: step + 1], frame.values[step: step + 1])[0][0]
         items.marker.setData([p[0]], [p[1]], brush=brush(frame.colour), pen=WHITE_OUTLINE)
         scale = self.arrow_scale()
         if frame.gradient is not None:

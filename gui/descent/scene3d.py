@@ -9,13 +9,17 @@ import pyqtgraph.opengl as gl
 from PySide6.QtGui import QColor
 
 from gui.descent.frames import RunFrame, items_per_frame, newton_drawable, newton_frame
-from gui.descent.geometry import (LiftedTrail, SurfaceFunction, arrow_head, arrow_segments, model_grid,
-                                  newton_patch, segment_pairs, wireframe_segments)
+from gui.descent.geometry import (SurfaceFunction, arrow_head, arrow_segments, densify, model_grid, newton_patch,
+                                  wireframe_segments)
+from gui.views.gl_layers import AccumulatingLines, AccumulatingPoints
+from gui.views.growing import StepRows
 from gui.views.surface_view import SurfaceView
 
 LIFT = 0.012          # trails float this fraction of the value range above the surface, so it never hides them
 ARROW_FRACTION = 0.12
 NEWTON_COLOUR = (1.0, 1.0, 1.0, 0.85)
+WIRE_FRACTION = 0.3   # Newton's model wireframe spans at most this fraction of the view each side of the iterate
+PER_SEGMENT = 8       # a step is drawn as this many pieces laid on the surface, so a long jump follows its relief
 
 
 def rgba(colour: str, alpha: float = 1.0, lighten: float = 0.0) -> tuple:
@@ -24,38 +28,41 @@ def rgba(colour: str, alpha: float = 1.0, lighten: float = 0.0) -> tuple:
     return (r + (1 - r) * lighten, g + (1 - g) * lighten, b + (1 - b) * lighten, alpha)
 
 
-def add_items(view: SurfaceView, items) -> None:
+def add_items(view: SurfaceView, items, live: bool = True) -> None:
     """Add GL items with the view's context current: pyqtgraph initializes an item in whatever context is current,
-    and an item initialized in another one (after the first paint) never draws."""
+    and an item initialized in another one (after the first paint) never draws. ``live``: they change from frame
+    to frame (trails are not: they accumulate, see gui.views.gl_layers)."""
     if view.isValid():
         view.makeCurrent()
     for item in items:
-        view.add_item(item)
+        view.add_item(item, live=live)
 
 
 class _RunItems3D:
     def __init__(self, view: SurfaceView):
-        self.trail = gl.GLLinePlotItem(width=3.0, antialias=True, mode="lines", glOptions="translucent")
-        self.dots = gl.GLScatterPlotItem(size=5.0, pxMode=True, glOptions="translucent")
+        self.trail = AccumulatingLines(width=3.0, antialias=True, glOptions="translucent")
+        self.dots = AccumulatingPoints(size=5.0, pxMode=True, glOptions="translucent")
         self.marker = gl.GLScatterPlotItem(size=13.0, pxMode=True, glOptions="translucent")
         self.arrows = gl.GLLinePlotItem(width=2.0, antialias=True, mode="lines", glOptions="translucent")
         self.velocity = gl.GLLinePlotItem(width=2.0, antialias=True, mode="lines", glOptions="translucent")
-        self.lifted = LiftedTrail()
         self.items = (self.trail, self.dots, self.marker, self.arrows, self.velocity)
-        add_items(view, self.items)
-
-    def hide(self):
-        for item in self.items:
-            item.setVisible(False)
+        self.pairs, self.points = StepRows(3, np.float32), StepRows(3, np.float32)   # lifted, in scene units
+        self.trail_key = self.head_key = self.shown_key = None
+        add_items(view, self.items[:2], live=False)
+        add_items(view, self.items[2:])
 
 
 class Race3D:
+    """Draws RunFrames on the surface. Like the 2D scene, trails are appended to (only new steps are lifted onto
+    the surface) and a run's marker and arrows change only when its step, colour or status did."""
+
     def __init__(self, view: SurfaceView):
         self.view = view
         self.surface: SurfaceFunction | None = None
         self.surface_key = 0
         self._runs: dict[int, _RunItems3D] = {}
         self._starts = gl.GLScatterPlotItem(size=9.0, pxMode=True, color=(1, 1, 1, 0.9), glOptions="translucent")
+        self._starts_key = None
         self._wire = gl.GLLinePlotItem(width=1.0, antialias=True, mode="lines", color=NEWTON_COLOUR,
                                        glOptions="translucent")
         self._jump = gl.GLLinePlotItem(width=2.5, antialias=True, mode="lines", color=NEWTON_COLOUR,
@@ -72,7 +79,8 @@ class Race3D:
             return
         starts = []
         for frame, items in zip(frames, items_per_frame(frames, self._runs, self.view, _RunItems3D)):
-            self._draw_run(items, frame)
+            self._draw_trail(items, frame)
+            self._draw_head(items, frame)
             if frame.inside[0] and frame.defined[0]:   # where f is undefined there is no height to put it at
                 starts.append(frame.points[0])
         self._draw_starts(starts)
@@ -93,21 +101,58 @@ class Race3D:
             z = np.asarray(self.surface(xy[:, 0], xy[:, 1]), dtype=np.float64) * np.ones(len(xy))
         return np.column_stack([xy, z])
 
-    def _draw_run(self, items: _RunItems3D, frame: RunFrame) -> None:
-        drawn = frame.inside & frame.defined
-        if not drawn.any():
-            items.hide()
+    def _draw_trail(self, items: _RunItems3D, frame: RunFrame) -> None:
+        """Append the steps not lifted yet (all of them after a restart, a new surface or new ranges)."""
+        key = (frame.key, self.surface_key, tuple(self.view.extent))
+        if items.trail_key != key:
+            items.pairs.clear()
+            items.points.clear()
+            items.trail_key, items.shown_key = key, None
+        have, want = items.points.steps, frame.step + 1
+        if want > have:
+            first = max(have - 1, 0)
+            drawn = frame.inside[first:want] & frame.defined[first:want]
+            pairs, counts = self._lifted_pairs(frame.points[first:want], drawn)
+            dots = self._surface_at(frame.points[first:want])
+            with_dot = drawn & self._in_surface_box(dots)
+            if have > 0:
+                with_dot[0] = False   # the previous last point: its step added its dot already
+            dot_counts = with_dot.astype(np.int64)[0 if have == 0 else 1:]
+            items.pairs.add_steps(pairs, counts if have > 0 else np.concatenate([[0], counts]))
+            items.points.add_steps(self._lift(dots[with_dot]), dot_counts)
+        shown_key = (frame.step, frame.colour)
+        if items.shown_key == shown_key:
             return
+        items.shown_key = shown_key
         colour = rgba(frame.colour)
-        path = items.lifted.xyz((frame.key, self.surface_key), frame.points, len(frame.points), self.surface)
-        pairs = segment_pairs(path, drawn, LiftedTrail.PER_SEGMENT)
-        inside = self._in_surface_box(pairs)
-        pairs = pairs[np.repeat(inside[0::2] & inside[1::2], 2)]
-        items.trail.setData(pos=self._lift(pairs) if len(pairs) else np.zeros((0, 3), np.float32), color=colour)
-        dots = self._surface_at(frame.points[drawn])
-        items.dots.setData(pos=self._lift(dots[self._in_surface_box(dots)]), color=colour)
-        for item in (items.trail, items.dots):
-            item.setVisible(True)
+        pairs, dots = items.pairs.upto(frame.step), items.points.upto(frame.step)
+        items.trail.set_look(color=colour)
+        items.dots.set_look(color=colour)
+        items.trail.set_rows(pairs)
+        items.dots.set_rows(dots)
+        items.trail.setVisible(len(pairs) > 0)
+        items.dots.setVisible(len(dots) > 0)
+
+    def _lifted_pairs(self, points: np.ndarray, drawn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The polyline through ``points`` laid on the surface (PER_SEGMENT pieces per step, each following f) as
+        lifted (start, end) pairs in scene units, and how many pairs each of the len(points) − 1 steps made."""
+        per = PER_SEGMENT
+        if len(points) < 2:
+            return np.zeros((0, 3), np.float32), np.zeros(0, dtype=np.int64)
+        xyz = self._surface_at(densify(points, per))
+        a, b = xyz[:-1], xyz[1:]
+        segment = np.arange(len(a)) // per
+        keep = drawn[segment] & drawn[segment + 1] & self._in_surface_box(a) & self._in_surface_box(b)
+        pairs = np.empty((2 * int(keep.sum()), 3))
+        pairs[0::2], pairs[1::2] = a[keep], b[keep]
+        return self._lift(pairs), np.bincount(segment[keep], minlength=len(points) - 1).astype(np.int64)
+
+    def _draw_head(self, items: _RunItems3D, frame: RunFrame) -> None:
+        key = (frame.key, frame.step, frame.status, frame.colour, self.surface_key, tuple(self.view.extent))
+        if items.head_key == key:
+            return
+        items.head_key = key
+        colour = rgba(frame.colour)
         has_point = frame.current is not None and frame.point_defined
         items.marker.setVisible(has_point)
         items.arrows.setVisible(has_point and frame.gradient is not None)
@@ -149,6 +194,11 @@ class Race3D:
         return self._lift(np.column_stack([pairs, z]))
 
     def _draw_starts(self, starts) -> None:
+        key = (tuple(map(tuple, np.unique(np.array(starts), axis=0))) if starts else (), self.surface_key,
+               tuple(self.view.extent))
+        if key == self._starts_key:
+            return
+        self._starts_key = key
         self._starts.setVisible(bool(starts))
         if starts:
             self._starts.setData(pos=self._lift(self._surface_at(np.unique(np.array(starts), axis=0))))
@@ -167,7 +217,12 @@ class Race3D:
             return
         self._newton_key = key
         target = np.asarray(ex.target, dtype=np.float64)
-        patch = newton_patch(frame.current, target, [self.view.extent[0:2], self.view.extent[2:4]])
+        box = [self.view.extent[0:2], self.view.extent[2:4]]
+        patch = newton_patch(frame.current, target, box)
+        reach = WIRE_FRACTION * min(hi - lo for lo, hi in box)
+        if patch[1] - patch[0] > 2 * reach:   # a far jump: the model around the iterate, not over the whole view
+            x, y = frame.current
+            patch = (x - reach, x + reach, y - reach, y + reach)
         xs, ys, zs = model_grid(ex.model, patch, n=31)
         segs = wireframe_segments(xs, ys, zs)
         z0, z1 = self.view.extent[4], self.view.extent[5]

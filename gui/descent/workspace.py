@@ -13,10 +13,10 @@ from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from gui.descent.explain import newton_text
-from gui.descent.export import GifExporter
+from gui.descent.export import RaceExporter
 from gui.descent.export_ui import ExportControls
 from gui.descent.frames import FrameBuilder, newton_frame
-from gui.descent.loss_plot import LossPlot, loss_values
+from gui.descent.loss_plot import LossPlot, cache_axes
 from gui.descent.panel import RACE, OptimizerPanel
 from gui.descent.player import Player
 from gui.descent.runs import RunSpec, RunsModel
@@ -54,21 +54,21 @@ class DescentWorkspace(ExportControls, QWidget):
         self.player = Player(self.model, self)
         self.frames = FrameBuilder(self.model)
         self.step_limit: int | None = None   # show an earlier step than reached (GIF export replays this way)
-        self.exporter: GifExporter | None = None
+        self.exporter: RaceExporter | None = None
         self._curve_extent: tuple | None = None   # the curve view's own fit of the whole curve
         self._curve_values = np.zeros(0)
-        self._auto_starts: set[int] = set()   # runs whose start the app chose (they follow the view until moved)
         self._build()
         self.race3d, self.race2d = Race3D(self.surface_view), Race2D(self.contour_view)
         self.race1d = Race1D(self.curve_view)
+        self._pending = "start"   # what the session changed while the workspace was hidden (see catch_up)
+        self._catching_up = False
         self._connect()
-        self._on_function_changed()
-        self._add_default_race()
 
     # --- layout ---------------------------------------------------------------------------------------------
     def _build_views(self) -> QSplitter:
         """The 3D and contour views (two plotted variables) and the curve view (one), in one splitter."""
         self.surface_view = SurfaceView()
+        self.surface_view.enable_layers()   # a frame repaints the moving items over the cached surface and trails
         self.surface_view.setObjectName("descentSurfaceView")
         self.surface_view.setCameraPosition(distance=21.0)
         self.contour_view = ContourView()
@@ -83,6 +83,7 @@ class DescentWorkspace(ExportControls, QWidget):
         # pyqtgraph's auto-range "A" button would show in every exported frame; R / the View menu reset the view
         for plot in (self.contour_view.plotItem, self.curve_view.plotItem):
             plot.hideButtons()
+            cache_axes(plot)
         views = QSplitter(Qt.Orientation.Horizontal)
         for view in (self.surface_view, self.contour_view, self.curve_view):
             views.addWidget(view)
@@ -150,8 +151,36 @@ class DescentWorkspace(ExportControls, QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
 
+    # --- hidden workspaces do not compute -------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.catch_up()
+
+    def _defer(self, change: str) -> bool:
+        """While hidden, remember the largest change (start > function > domain > point) instead of computing it:
+        resampling, contours and learning-rate probes wait until the workspace is shown. True if deferred."""
+        if self.isVisible() or self._catching_up:
+            return False
+        if self._pending is None or _CHANGES.index(change) < _CHANGES.index(self._pending):
+            self._pending = change
+        return True
+
+    def catch_up(self) -> None:
+        """Bring the race and the views up to date with the session now (done when shown)."""
+        pending, self._pending = self._pending, None
+        self._catching_up = True
+        try:
+            if pending == "start":
+                self._on_function_changed()
+                self._add_default_race()
+            elif pending is not None:
+                {"function": self._on_function_changed, "domain": self._on_domain_changed,
+                 "point": self._follow_view}[pending]()
+        finally:
+            self._catching_up = False
+
     def _on_start_chosen(self) -> None:
-        self._auto_starts.clear()
+        self.model.user_chose_starts()
         self.panel.start_box.show_note("")
 
     # --- the main window's workspace protocol ---------------------------------------------------------------
@@ -173,6 +202,9 @@ class DescentWorkspace(ExportControls, QWidget):
         return len(self.session.axes) == 1
 
     def _on_function_changed(self) -> None:
+        if self._defer("function"):
+            self.player.pause()
+            return
         self.player.pause()
         self.frames.clear()
         try:
@@ -193,17 +225,16 @@ class DescentWorkspace(ExportControls, QWidget):
         box = self.session.box()
 
         def keep(run) -> bool:
-            return run.run_id not in self._auto_starts and _in_box(run.start, box) and \
-                is_defined_at(objective, run.start)
-        before = {r.run_id: r.start for r in self.model.runs}
-        self.model.set_objective(objective, fallback, keep)
-        self._auto_starts = {r.run_id for r in self.model.runs if r.start is not before[r.run_id]}
+            return not run.auto_start and _in_box(run.start, box) and is_defined_at(objective, run.start)
+        self.model.set_objective(objective, fallback, keep)   # runs moved to the fallback are flagged auto_start
         if self.model.runs:
             self.panel.select_run(self.panel.current_run_id())
         else:
             self.panel.show_start(fallback)
 
     def _on_domain_changed(self) -> None:
+        if self._defer("domain"):
+            return
         if not self._update_views():
             return   # a range that cannot be drawn: the notice says why, the race stays as it was
         self._follow_view()
@@ -212,13 +243,15 @@ class DescentWorkspace(ExportControls, QWidget):
     def _follow_view(self) -> None:
         """A function change often comes with its own ranges and point (a preset): starts the app chose for it and
         that have not run yet move to the start those suggest."""
-        runs = [r for r in self.model.runs if r.run_id in self._auto_starts and r.steps == 0]
+        if self._defer("point"):
+            return
+        runs = [r for r in self.model.runs if r.auto_start and r.steps == 0]
         if not runs:
             return
         start = self.default_start()
         for run in runs:
             if not np.array_equal(run.start, start):
-                self.model.set_start(run.run_id, start)
+                self.model.set_start(run.run_id, start, by_app=True)
         self.panel.select_run(self.panel.current_run_id())
 
     def _update_views(self) -> bool:
@@ -294,9 +327,8 @@ class DescentWorkspace(ExportControls, QWidget):
     def _add_default_race(self) -> None:
         start = self.default_start()
         for method in RACE:
-            self._auto_starts.add(
-                self.model.add_run(RunSpec(method, self.model.default_hyper(method), self.model.next_colour(), start,
-                                           auto_lr=True)))
+            self.model.add_run(RunSpec(method, self.model.default_hyper(method), self.model.next_colour(), start,
+                                       auto_lr=True, auto_start=True))
         self.panel.select_run(self.model.runs[0].run_id)
         self.panel.show_start(start)
 
@@ -320,7 +352,7 @@ class DescentWorkspace(ExportControls, QWidget):
         else:
             self.race3d.draw(frames)
             self.race2d.draw(frames)
-        self.loss_plot.draw(frames, loss_values(self.model))
+        self.loss_plot.draw(frames)
         text = newton_text(newton_frame(frames), self.model.objective.variables)
         self.newton_label.setText(text)
         self.newton_label.setVisible(bool(text))
@@ -328,9 +360,11 @@ class DescentWorkspace(ExportControls, QWidget):
     # --- demo (README frame) ----------------------------------------------------------------------------------
     def demo(self, steps: int = 120) -> None:
         """GD, momentum, Adam and Newton racing down Rosenbrock from (−1.2, 1), ``steps`` steps in."""
+        self.catch_up()
         self.session.set_function("(1-x)^2 + 100*(y-x^2)^2", axes=("x", "y"))
         self.session.set_range("x", -2.0, 2.0)
         self.session.set_range("y", -1.0, 3.0)
+        self.catch_up()   # a hidden workspace applies the new function now, before runs are added on it
         tuned = {"gd": {"lr": 0.001}, "momentum": {"lr": 0.001, "momentum": 0.9},
                  "adam": {"lr": 0.2, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, "newton": {"lr": 1.0, "damping": 0.0}}
         for run in list(self.model.runs):
@@ -342,6 +376,9 @@ class DescentWorkspace(ExportControls, QWidget):
         self.model.step(steps)
         self.undo_stack.clear()
 
+
+
+_CHANGES = ("start", "function", "domain", "point")   # each includes the ones after it
 
 
 def _in_box(point, box) -> bool:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsSimpleTextItem
 from engine.graph import GraphError
 from engine.expr.numbers import format_number
 from gui.graph.routing import inside
+from gui.graph.tensor_face import describe_tensor_step
 from gui.graph.scene import GraphScene
 
 STEP_INTERVAL_MS = 900
@@ -137,6 +138,8 @@ class BackpropAnimation(QObject):
         if not step.contributions:
             return f"∂{out}/∂{out} = 1  (backprop starts at the output)"
         lines = [f"∂{out}/∂{step.node} = sum over its children:"]
+        if self.scene.graph.is_tensor:   # vector-Jacobian products: shapes, and the numbers of small ones
+            return describe_tensor_step(lines, step)
         for c in step.contributions:
             lines.append(f"  via {c.child}:  {format_number(c.child_adjoint)} × {format_number(c.local_partial)}"
                          f" = {format_number(c.product)}")

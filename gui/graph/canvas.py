@@ -9,12 +9,13 @@ middle button pans, Home fits the graph in view (or, for a graph too large to re
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QLineF, QPointF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsView, QMenu, QMessageBox
 
 from gui.graph import tools as T
 from gui.graph.inline_edit import InlineEditor
+from gui.graph.tensor_editor import open_tensor_editor
 from gui.graph.items import NODE_HEIGHT, NODE_WIDTH, PORT_RADIUS, NodeItem, to_model, to_scene
 from gui.graph.detail import LABEL_SCALE
 from gui.graph.scene import GraphScene
@@ -46,6 +47,11 @@ class GraphCanvas(QGraphicsView):
         self._fit_pending = False
         self._quiet = False   # while fitting: the scene hears of the view once, when it is fitted
         self._showing_part = False
+        self._announced_part = False
+        self._part_note = QTimer(self)   # says so once the view has settled (a window being shown resizes it often)
+        self._part_note.setSingleShot(True)
+        self._part_note.setInterval(150)
+        self._part_note.timeout.connect(self._announce_part)
         scene.built.connect(self._on_built)
         self.document.undo_stack.indexChanged.connect(self._on_undo_index_changed)
 
@@ -235,33 +241,37 @@ class GraphCanvas(QGraphicsView):
             return
         self._quiet = True
         try:
-            showing_part = self._fit(rect.adjusted(-40, -40, 40, 40))
+            self._showing_part = self._fit(rect)
         finally:
             self._quiet = False
         self.view_changed()
-        if showing_part and not self._showing_part:
+        self._part_note.start()
+
+    def _announce_part(self):
+        if self._showing_part and not self._announced_part:
             self.status.emit("The graph is too large to read whole: its start is shown. Middle-drag or scroll "
                              "to follow it, the wheel zooms out.")
-        self._showing_part = showing_part
+        self._announced_part = self._showing_part
 
-    def _fit(self, rect) -> bool:
-        """Fit ``rect`` (or its start at the smallest readable zoom); whether only a part of it shows."""
+    def _fit(self, nodes) -> bool:
+        """Fit the ``nodes`` rect (or show its start at the smallest readable zoom); whether part of it is out of
+        view."""
         self.graph_scene.fit_scene_rect()
+        rect = nodes.adjusted(-40, -40, 40, 40)
         self.resetTransform()
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         zoom = self.transform().m11()
         if zoom > 1.0:
             self.resetTransform()
             self.centerOn(rect.center())
-        showing_part = zoom < READABLE_ZOOM
-        if showing_part:
+        elif zoom < READABLE_ZOOM:
             self.resetTransform()
             self.scale(READABLE_ZOOM, READABLE_ZOOM)
             seen = self.mapToScene(self.viewport().rect()).boundingRect()
             x = rect.left() + seen.width() / 2 if rect.width() > seen.width() else rect.center().x()
             y = rect.top() + seen.height() / 2 if rect.height() > seen.height() else rect.center().y()
             self.centerOn(QPointF(x, y))
-        return showing_part
+        return not self.mapToScene(self.viewport().rect()).boundingRect().contains(nodes)
 
     def edit_name(self, name: str):
         self.editor.open(name, "name", name, lambda text: self._rename(name, text))
@@ -293,6 +303,9 @@ class GraphCanvas(QGraphicsView):
 
     def edit_content(self, name: str):
         node = self.document.graph.nodes[name]
+        if node.is_input and node.is_tensor:
+            self.tensor_editor = open_tensor_editor(self, self.document, name)
+            return
         text = repr(node.value) if node.is_input else node.formula
         self.editor.open(name, "content", text, lambda t: self.document.edit_content(name, t))
 

@@ -10,6 +10,7 @@ stays where the user put it until it is deleted.
 """
 from __future__ import annotations
 
+import json
 from typing import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
@@ -85,6 +86,8 @@ class GraphDocument(QObject):
         slots = None
         if tool.kind == "input":
             mutation = lambda: g.add_input(name, 0.0, pos=pos)  # noqa: E731
+        elif tool.kind == "tensor_input":
+            mutation = lambda: g.add_input(name, [[0.5, -0.5], [0.25, 1.0]], pos=pos)  # noqa: E731
         elif tool.kind == "constant":
             mutation = lambda: g.add_formula(name, "1", pos=pos)  # noqa: E731
         elif tool.kind == "formula":
@@ -143,6 +146,8 @@ class GraphDocument(QObject):
         """An input takes a number; any other node a formula (a plain number makes it a constant)."""
         g, text = self.graph, text.strip()
         node = g.nodes[name]
+        if node.is_input and text.startswith("["):   # a vector [1, 2] or a matrix [[1, 2], [3, 4]] (JSON, no eval)
+            return self.set_tensor_value(name, text)
         if node.is_input:
             try:
                 value = float(text)
@@ -152,6 +157,16 @@ class GraphDocument(QObject):
             return self.perform(f"Set {name} = {text}", lambda: g.set_value(name, value))
         return self.perform(f"Edit formula of {name}", lambda: g.set_formula(name, text),
                             T.slots_without(self.slots, [name]))
+
+    def set_tensor_value(self, name: str, value) -> bool:
+        """Give an input a vector or matrix (a list, a list of rows, or their JSON text) as one undo step."""
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                self.refused.emit(f"Set {name} refused: {value!r} is not a list of numbers or of rows")
+                return False
+        return self.perform(f"Set {name}", lambda: self.graph.set_value(name, value))
 
     def move(self, positions: dict[str, tuple[float, float]]) -> bool:
         label = "Move " + (next(iter(positions)) if len(positions) == 1 else f"{len(positions)} nodes")

@@ -65,6 +65,7 @@ class NodeItem(QGraphicsRectItem):
         self.highlighted = False
         self.current = False           # the node the backward animation is at
         self.output_name = "f"
+        self.tensor_face = None        # a gui.graph.tensor_face.TensorFace when the node holds a vector or matrix
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setZValue(1)
@@ -144,6 +145,11 @@ class NodeItem(QGraphicsRectItem):
         metrics = QFontMetricsF(font)
         left, width, y = 8.0, NODE_WIDTH - 16.0, HEADER_HEIGHT + 2
         content = metrics.elidedText(self.content, Qt.TextElideMode.ElideRight, width)
+        if self.tensor_face is not None:   # shape and heatmaps of value and adjoint instead of two number lines
+            painter.setPen(QColor("#111827"))
+            painter.drawText(QRectF(left, y, width, 18), Qt.AlignmentFlag.AlignVCenter, content)
+            self.tensor_face.paint(painter, QRectF(left, y + 19, width, NODE_HEIGHT - y - 22))
+            return
         lines = [(content, QColor("#111827")),
                  (f"value  {format_number(self.value)}", VALUE_TEXT),
                  (f"∂{self.output_name}/∂{self.name}  {format_number(self.adjoint)}"
@@ -255,17 +261,24 @@ class EdgeItem(QGraphicsPathItem):
     def set_partial(self, partial: float | None):
         """The partial the label is to show; its text is made when the label is placed (only readable labels are)."""
         self.partial = partial
+        self._partial_held = partial   # kept, so that the id the label text was made for is not reused
         if partial is None and self._tag is not None:
             self._tag.hide()
 
     def label_sizes(self) -> list[tuple[float, float]]:
         """The label's forms' sizes, its text brought up to date first."""
-        wanted = (self.key, self.partial)
-        if self._label_for != wanted:
-            self._label_for = wanted
+        partial = self.partial
+        wanted = (self.key, partial if isinstance(partial, (int, float)) else id(partial))
+        if self._label_for == wanted:
+            return self.tag.sizes()
+        self._label_for = wanted
+        if hasattr(partial, "describe"):   # a tensor edge's Jacobian: its shape (tensor_face)
+            from gui.graph.tensor_face import jacobian_label
+            self.tag.set_text(*jacobian_label(partial))
+        else:
             child, parent = self.key[1], self.key[0]
-            self.tag.set_text(f"∂{child}/∂{parent}", format_number(self.partial, LABEL_DIGITS),
-                              f"∂{child}/∂{parent} = {format_number(self.partial, 12)}: the local partial — how fast "
+            self.tag.set_text(f"∂{child}/∂{parent}", format_number(partial, LABEL_DIGITS),
+                              f"∂{child}/∂{parent} = {format_number(partial, 12)}: the local partial — how fast "
                               f"{child} changes per unit change of {parent}")
         return self.tag.sizes()
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 import itertools
 import math
 
+import numpy as np
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem
 
 from engine.graph import GraphError
-from engine.expr.numbers import format_number
 from gui.graph.scene import SYNC_NODES, GraphScene
+from gui.graph.tensor_face import array_text
 from gui.graph.side_panel import InputPanel, refill_inputs
 
 MAX_LISTED = 200
@@ -65,7 +67,7 @@ class PathPanel(InputPanel):
     def refresh(self):
         source, g = self.source.currentText(), self.graph
         structure = (source, g.output, tuple(g.edges())) if source and g.output is not None else None
-        if structure is not None and structure == self._listed_for:
+        if structure is not None and structure == self._listed_for and not g.is_tensor:
             try:
                 self._update_numbers(source)   # same paths: only their numbers can have changed
                 return
@@ -126,9 +128,9 @@ class PathPanel(InputPanel):
         current = self.scene.numbers_version == g.version
         adjoints = self.scene.adjoints if current and self.scene.adjoints is not None else g.backward()
         adjoint = adjoints[source]
-        agree = math.isclose(total, adjoint, rel_tol=1e-9, abs_tol=1e-12)
-        self.sum_label.setText(f"Sum over all paths: {format_number(total)}   ·   backprop ∂{out}/∂{source}: "
-                               f"{format_number(adjoint)}   {'✓ they agree' if agree else '✗ they differ'}")
+        agree = bool(np.allclose(total, adjoint, rtol=1e-9, atol=1e-12))   # numbers, or a tensor node's arrays
+        self.sum_label.setText(f"Sum over all paths: {array_text(total)}   ·   backprop ∂{out}/∂{source}: "
+                               f"{array_text(adjoint)}   {'✓ they agree' if agree else '✗ they differ'}")
 
     def _on_path_selected(self, current, _previous=None):
         if current is None:
@@ -172,5 +174,5 @@ def path_text(nodes, shared: int) -> str:
     return " → ".join(nodes)
 
 
-def _item_text(nodes, shared: int, product: float) -> str:
-    return f"{path_text(nodes, shared)}     product {format_number(product)}"
+def _item_text(nodes, shared: int, product) -> str:
+    return f"{path_text(nodes, shared)}     product {array_text(product)}"

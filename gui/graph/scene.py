@@ -24,6 +24,8 @@ from gui.graph.edge_layout import EdgeLayout
 from gui.graph.items import EdgeItem, NodeItem, to_scene
 from gui.graph.overview import OverviewItem
 from gui.graph.spatial import Rect
+from gui.graph.tensor_face import TensorFace
+from engine.graph.tensor import value_text
 
 SYNC_NODES = 150        # graphs up to this size (every preset) are brought up to date at once
 SLICE = 0.03            # seconds of work per event-loop turn on a bigger graph
@@ -205,7 +207,7 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
         g, slots, item = self.graph, self.document.slots, self.nodes[name]
         node, role = g.nodes[name], item.role
         if node.is_input:
-            item.role, item.content = "input", f"= {node.value:g}"
+            item.role, item.content = "input", f"= {value_text(node.value)}"
         else:
             is_constant = not node.parents
             item.role = "constant" if is_constant and name not in slots else "formula"
@@ -216,8 +218,10 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
 
     def _tooltip(self, name: str) -> str:
         node = self.graph.nodes[name]
+        if item_face := self.nodes[name].tensor_face:
+            return item_face.tooltip(name, self.graph.output or "out")
         if node.is_input:
-            return f"{name}: input = {node.value:g}\nDouble-click the name to rename, the body to change the value"
+            return f"{name}: input = {value_text(node.value)}\nDouble-click the name to rename, the body to change the value"
         hint = "\nDrag node outputs here to fill the empty operands" if name in self.document.slots else ""
         return f"{name} = {node.formula}\nDouble-click the name to rename, the body to edit the formula{hint}"
 
@@ -262,11 +266,18 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
 
     def refresh_numbers(self):
         """Give every item its numbers in one batch; the labels in view follow, and the view repaints once."""
+        if self.graph.is_tensor:
+            self._refresh_tensor_faces()
+        elif any(item.tensor_face is not None for item in self.nodes.values()):
+            for item in self.nodes.values():
+                item.tensor_face = None
         values, adjoints, revealed = self.values or {}, self.adjoints, self.revealed
         for name, item in self.nodes.items():
             item.value = values.get(name)
             shown = adjoints is not None and (revealed is None or name in revealed)
             item.adjoint = adjoints.get(name) if shown else None
+            if item.tensor_face is not None:   # arrays: the face draws them, the tooltip has the numbers
+                item.setToolTip(self._tooltip(name))
         partials = self.partials if self.show_partials else None
         for key, edge in self.edges.items():
             edge.set_partial(partials.get(key) if partials else None)
@@ -274,6 +285,14 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
         self._place_labels_when_ready()
         self.update()
         self.numbers_changed.emit()
+
+    def _refresh_tensor_faces(self):
+        """Every node of a graph holding tensors gets a face: its shape, value and (as revealed) adjoint."""
+        for name, item in self.nodes.items():
+            face = item.tensor_face = TensorFace(self.graph.shape(name))
+            face.value = self.values.get(name) if self.values else None
+            shown = self.adjoints is not None and (self.revealed is None or name in self.revealed)
+            face.adjoint = self.adjoints.get(name) if shown else None
 
     def set_keep_clear(self, rect: QRectF | None):
         """Keep the labels off ``rect`` (None: nowhere), placing them again if that changes anything."""

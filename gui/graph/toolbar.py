@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QToolBar, QToolButton
 from engine.graph.fileformat import list_presets
 from gui.graph import tools as T
 from gui.graph.files import export_png, export_svg
+from gui.graph.train_panel import open_train_panel
 
 
 def _add(toolbar: QToolBar, workspace, text: str, name: str, tooltip: str, slot, shortcut: str = "",
@@ -62,6 +63,10 @@ def build_toolbar(ws) -> QToolBar:
     partials = _add(bar, ws, "Partials on edges", "partialsToggle", "Show each edge's local partial ∂child/∂parent",
                     ws.set_show_partials, checkable=True)
     partials.setChecked(True)
+    _add(bar, ws, "Train", "trainButton", "Gradient descent on the weights of a tensor graph, on a toy data set "
+         "(two moons or XOR), with the loss curve and the decision picture", lambda: open_train_panel(ws))
+    _add(bar, ws, "Expand to scalars", "expandScalarsButton", "Rewrite a graph of vectors and matrices as the "
+         "same computation with one scalar node per entry (Undo returns)", ws.expand_to_scalars)
     bar.addSeparator()
     _add(bar, ws, "Mark output", "markOutputButton", "Make the selected node the output", lambda: _mark_output(ws),
          "O")
@@ -180,7 +185,7 @@ def build_palette(ws) -> tuple[QToolBar, dict[str, QAction]]:
         button.setObjectName(f"tool_{tool.key}")
         button.installEventFilter(keeper)
         actions[tool.key] = action
-        if tool.key in ("select", "constant", "relu"):
+        if tool.key in ("select", "constant", "relu", "norm2"):
             bar.addSeparator()
     actions["select"].setChecked(True)
     return bar, actions

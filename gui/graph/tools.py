@@ -33,6 +33,8 @@ TOOLS: tuple[Tool, ...] = (
     Tool("select", "Select", "Select, move and connect nodes (Esc)", "select", shortcut="Esc"),
     Tool("input", "Input", "Place an input variable (I); double-click it to rename or set its value", "input",
          shortcut="I"),
+    Tool("matrix", "Matrix", "Place a matrix or vector input; double-click it to edit its shape and numbers in a "
+         "grid (or Randomize)", "tensor_input", "W"),
     Tool("constant", "Constant", "Place a constant (C); double-click to change the number", "constant", "c",
          shortcut="C"),
     _op("add", "+", "Sum of two nodes (+)", "sum", "{0} + {1}", ("0", "0"), "+"),
@@ -47,6 +49,12 @@ TOOLS: tuple[Tool, ...] = (
     _op("tanh", "tanh", "Hyperbolic tangent", "tanh", "tanh({0})", ("0",)),
     _op("sigmoid", "σ", "Logistic sigmoid 1/(1+e^−x)", "sig", "sigmoid({0})", ("0",)),
     _op("relu", "relu", "max(x, 0)", "relu", "relu({0})", ("0",)),
+    _op("matmul", "A·B", "Matrix product (a scalar scales): rows of the first against columns of the second",
+        "mm", "{0} * {1}", ("1", "1")),
+    _op("transpose", "Aᵀ", "Transpose of a vector or matrix", "tr", "({0})'", ("0",)),
+    _op("sum", "sum", "Sum of all entries of a vector or matrix", "sum", "sum({0})", ("0",)),
+    _op("norm2", "‖·‖²", "Squared Euclidean (Frobenius) norm: the sum of squared entries", "nsq", "norm2({0})^2",
+        ("0",)),
     Tool("formula", "Formula", "Place a formula node (F); double-click to type any formula over other node names",
          "formula", "h", shortcut="F"),
 )

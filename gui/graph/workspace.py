@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QCoreApplication, QMetaMethod, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QSplitter,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from engine.graph import Graph, GraphError, graph_from_expression, graph_objective
 from engine.graph.fileformat import GraphFileError, find_preset, list_presets, load_graph, save_graph
@@ -24,6 +24,8 @@ from gui.graph.paths import PathPanel
 from gui.graph.scene import GraphScene
 from gui.graph.side_panel import SendToSurface
 from gui.graph.toolbar import build_palette, build_toolbar
+from gui.graph.tensor_face import short_text
+from engine.graph.scalarize import expand_to_scalars
 
 FILE_FILTER = "Gradscape graph (*.gsgraph.json)"
 SHORTCUTS = [("I / C / F", "Graph: input / constant / formula tool (one placement, then Select)"),
@@ -160,7 +162,7 @@ class GraphWorkspace(QWidget):
         self._showing_refusal = error
         self.status_label.setStyleSheet("color: #b91c1c;" if error else "")
         self.status_label.setText(text)
-        embedded = hasattr(self.window(), "statusBar")
+        embedded = isinstance(self.window(), QMainWindow)
         self.status_label.setVisible(error or not embedded)
         self.status_message.emit(text)
 
@@ -184,14 +186,14 @@ class GraphWorkspace(QWidget):
         if self.scene.values is not None:
             out = self.document.graph.output
             value = self.scene.values.get(out) if out else None
-            self.show_status(f"Forward pass: {out} = {value:g}" if value is not None else "Forward pass done")
+            self.show_status(f"Forward pass: {out} = {short_text(value)}" if value is not None else "Forward pass done")
 
     def run_backward(self):
         self.backprop.stop()
         self.scene.set_mode("backward")
         if self.scene.adjoints is not None:
             out = self.document.graph.output
-            grads = ", ".join(f"∂{out}/∂{n} = {self.scene.adjoints[n]:g}" for n in self.document.graph.inputs)
+            grads = ", ".join(f"∂{out}/∂{n} = {short_text(self.scene.adjoints[n])}" for n in self.document.graph.inputs)
             self.show_status(f"Backward pass: {grads}")
 
     def step_backward(self):
@@ -269,6 +271,22 @@ class GraphWorkspace(QWidget):
         self._replace(load_graph(path), f"Preset {name}")
         self.show_status(f"Preset: {name}. Every value and adjoint is shown; Step backward walks backprop node by "
                          "node.")
+
+    def expand_to_scalars(self) -> None:
+        """Replace a graph of vectors and matrices by the same computation with one scalar node per entry (one undo
+        step), so the matrix view can be compared with the scalar one."""
+        graph = self.document.graph
+        if not graph.is_tensor:
+            self.show_status("Expand to scalars: this graph already holds only scalars")
+            return
+        try:
+            expanded = expand_to_scalars(graph)
+        except GraphError as exc:
+            self.show_status(f"Cannot expand to scalars: {exc}", error=True)
+            return
+        self._replace(expanded, "Expand to scalars")
+        self.show_status(f"Expanded to {len(expanded)} scalar nodes: the same computation, one node per entry; "
+                         "Undo returns to the tensor graph.")
 
     def open_expression(self, expression, values: dict[str, float] | None = None) -> None:
         """Expand a typed function into an editable graph (one node per operation); its inputs take ``values`` (the

@@ -9,12 +9,14 @@ fill the view instead (a 100 × 1 box at equal scale would be a line).
 """
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
 
 from gui.views.colour_scale import ColourScale
-from gui.views.contour_lines import contour_segments
+from gui.views.contour_lines import contour_levels
 from gui.views.picking import PickingPlot
 from gui.views.ticks import format_tick
 
@@ -80,10 +82,8 @@ class ContourView(PickingPlot):
         self.colour_bar.setToolTip(self.scale.description)
 
     def _set_lines(self, xs, ys, zs) -> None:
-        ordinary = [contour_segments(xs, ys, zs, lv) for lv in self.levels if lv != 0]
-        segments = np.concatenate(ordinary) if ordinary else np.empty((0, 2))
-        self._lines.setData(segments[:, 0], segments[:, 1])
-        zero = contour_segments(xs, ys, zs, 0.0) if 0.0 in self.levels else np.empty((0, 2))
+        ordinary, zero = _cached_lines(xs, ys, zs, tuple(float(v) for v in self.levels))
+        self._lines.setData(ordinary[:, 0], ordinary[:, 1])
         self._zero_line.setData(zero[:, 0], zero[:, 1])
 
     def set_gradient_field(self, xs, ys, gx, gy) -> None:
@@ -130,6 +130,26 @@ class ContourView(PickingPlot):
         if self._viewbox.sceneBoundingRect().contains(scene_pos):
             p = self._viewbox.mapSceneToView(scene_pos)
             self.cursor_moved.emit(p.x(), p.y())
+
+
+_LINES_CACHE: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+_LINES_CACHE_SIZE = 8
+
+
+def _cached_lines(xs, ys, zs, levels: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """(the ordinary contour lines, the zero line) of a field, computed once per field and level set: the Surface
+    and Descent views draw the same function, and a view that is drawn again (a new colour map, the same samples)
+    does not contour again."""
+    key = (hashlib.blake2b(zs.tobytes(), digest_size=16).digest(), zs.shape, xs[0], xs[-1], ys[0], ys[-1], levels)
+    if key not in _LINES_CACHE:
+        if len(_LINES_CACHE) >= _LINES_CACHE_SIZE:
+            del _LINES_CACHE[next(iter(_LINES_CACHE))]
+        ordinary = [v for v in levels if v != 0]
+        pieces = contour_levels(xs, ys, zs, ordinary + ([0.0] if 0.0 in levels else []))
+        lines = np.concatenate(pieces[: len(ordinary)]) if ordinary else np.empty((0, 2))
+        zero = pieces[-1] if 0.0 in levels else np.empty((0, 2))
+        _LINES_CACHE[key] = (lines, zero)
+    return _LINES_CACHE[key]
 
 
 def _arrow_segments(px, py, dx, dy, length, sx, sy) -> np.ndarray:

@@ -12,12 +12,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
+from OpenGL import GL
 from pyqtgraph.opengl import shaders
 from pyqtgraph.opengl.MeshData import MeshData
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMatrix4x4
 
 from gui.views.colour_scale import ColourScale
+from gui.views.gl_layers import LayeredPainter
 from gui.views.ticks import format_tick, nice_ticks
 
 SCENE_BOX = np.array([10.0, 10.0, 5.0])   # scene extent of the x, y and value axes, centred on the origin
@@ -100,7 +102,22 @@ class SurfaceView(gl.GLViewWidget):
                                                labels={}, fontColor=(220, 220, 220))
         self.addItem(self._mesh)
         self.addItem(self._legend)
+        self.layers: LayeredPainter | None = None
         self.reset_camera()
+
+    def enable_layers(self) -> None:
+        """Paint in layers (see :mod:`gui.views.gl_layers`): an animation then repaints only what moves."""
+        if self.layers is None:
+            self.layers = LayeredPainter(self)
+
+    def paintGL(self) -> None:
+        if self.layers is not None and self.layers.enabled:
+            if self.layers.paint():
+                return
+            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self.defaultFramebufferObject())
+            region = self.getViewport()
+            GL.glViewport(*(int(v) for v in region))
+        super().paintGL()
 
     # --- data → scene -----------------------------------------------------------------------------------------
     def to_scene(self, points_xyz) -> np.ndarray:
@@ -128,11 +145,16 @@ class SurfaceView(gl.GLViewWidget):
         return np.array([x0, y0, z0]), np.array([x1 - x0, y1 - y0, z1 - z0])
 
     # --- items --------------------------------------------------------------------------------------------------
-    def add_item(self, item) -> None:
+    def add_item(self, item, live: bool = False) -> None:
+        """Add a GL item; ``live``: it changes every frame (with layers on, it is painted over the cached layer)."""
+        if self.layers is not None and live:
+            self.layers.live.add(id(item))
         if item not in self.items:
             self.addItem(item)
 
     def remove_item(self, item) -> None:
+        if self.layers is not None:
+            self.layers.live.discard(id(item))
         if item in self.items:
             self.removeItem(item)
 

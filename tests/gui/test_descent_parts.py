@@ -8,6 +8,7 @@ from engine.optim.objective import Objective
 from engine.optim.descent import newton_explain
 from gui.descent.export import frame_steps
 from gui.descent.geometry import (densify, inside_box, level_curves, model_grid, model_levels, segment_pairs)
+from gui.descent.run_texts import status_text
 from gui.descent.runs import RunSpec, RunsModel
 
 
@@ -50,7 +51,7 @@ def test_runs_model_flags_divergence_without_raising_and_keeps_trails_on_rate_ch
     for _ in range(100):
         model.step(1)
     assert run.descent.status == "diverged" and model.is_finished(run)
-    assert model.status_text(run).startswith(f"diverged at step {run.descent.diverged_at}")
+    assert status_text(model, run).startswith(f"diverged at step {run.descent.diverged_at}")
     ok_id = model.add_run(RunSpec("gd", {"lr": 0.25}, "#00ff00", np.array([1.0, 1.0])))
     model.step(2)
     trail = [p.copy() for p in model.run(ok_id).descent.points]

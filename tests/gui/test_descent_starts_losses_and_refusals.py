@@ -131,6 +131,7 @@ def test_loss_plot_stays_readable_when_a_run_diverges(qtbot, descent_workspace):
     calm = add_run(w, "Gradient descent")
     wild = add_run(w, "Gradient descent")
     type_into(qtbot, w.panel.hyper_rows["lr"].box, "1.5")   # x ← −2x: f quadruples each step
+    w.panel.speed_slider.setValue(w.panel.speed_slider.maximum())   # the calm run may take up to max steps
     qtbot.mouseClick(w.panel.play_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not w.player.playing, timeout=20000)
     assert wild.descent.status == "diverged" and calm.descent.status == "converged"

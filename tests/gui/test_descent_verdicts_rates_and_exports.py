@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from engine import files as files_module
 from gui.descent import export as export_module
-from gui.descent.export import GifExporter
+from gui.descent.export import RaceExporter
 from gui.views.surface_view import SCENE_BOX
 from tests.gui.descent_helpers import add_run, remove_all_runs, statuses, step, type_into
 
@@ -211,13 +211,16 @@ def blank(_step):
 
 
 def test_gif_encoder_failure_is_reported_and_no_file_claimed(qtbot, tmp_path, monkeypatch):
-    def broken_save(self, *args, **kwargs):
-        raise ValueError("encoder exploded")
-    monkeypatch.setattr(export_module.Image.Image, "save", broken_save)
-    exporter = GifExporter(blank, [0, 1, 2], str(tmp_path / "x.gif"))
+    real_command = export_module._Writer._command
+
+    def unknown_encoder(self, size, out):   # ffmpeg itself refuses: its own message reaches the user
+        command = real_command(self, size, out)
+        return command[:-1] + ["-c:v", "no_such_encoder", command[-1]]
+    monkeypatch.setattr(export_module._Writer, "_command", unknown_encoder)
+    exporter = RaceExporter(blank, [0, 1, 2], str(tmp_path / "x.gif"))
     with qtbot.waitSignal(exporter.failed, timeout=20000) as failed:
         exporter.start()
-    assert "encoder exploded" in failed.args[0] and not (tmp_path / "x.gif").exists()
+    assert "ffmpeg" in failed.args[0] and "Encoder not found" in failed.args[0] and not (tmp_path / "x.gif").exists()
     assert list(tmp_path.iterdir()) == []
 
 
@@ -228,9 +231,9 @@ def test_a_late_cancel_keeps_the_file_and_says_saved(qtbot, tmp_path, monkeypatc
     def replace_then_signal(src, dst):
         real_replace(src, dst)
         moved.set()
-    monkeypatch.setattr(files_module.os, "replace", replace_then_signal)
+    monkeypatch.setattr(files_module.os, "replace", replace_then_signal)   # the one atomic writer moves it
     target = tmp_path / "late.gif"
-    exporter = GifExporter(blank, [0, 1, 2], str(target))
+    exporter = RaceExporter(blank, [0, 1, 2], str(target))
     outcomes = []
     exporter.finished.connect(lambda p: outcomes.append("saved"))
     exporter.cancelled.connect(lambda: outcomes.append("cancelled"))
@@ -243,15 +246,15 @@ def test_a_late_cancel_keeps_the_file_and_says_saved(qtbot, tmp_path, monkeypatc
 
 def test_a_cancel_before_the_move_leaves_no_file_and_says_cancelled(qtbot, tmp_path, monkeypatch):
     encoding, release = threading.Event(), threading.Event()
-    real_save = export_module.Image.Image.save
+    real_copy = export_module.shutil.copyfileobj
 
-    def slow_save(self, *args, **kwargs):
+    def slow_copy(*args, **kwargs):   # the encoded file is copied into the temporary, then moved into place
         encoding.set()
         release.wait(20)
-        return real_save(self, *args, **kwargs)
-    monkeypatch.setattr(export_module.Image.Image, "save", slow_save)
+        return real_copy(*args, **kwargs)
+    monkeypatch.setattr(export_module.shutil, "copyfileobj", slow_copy)
     target = tmp_path / "early.gif"
-    exporter = GifExporter(blank, [0, 1, 2], str(target))
+    exporter = RaceExporter(blank, [0, 1, 2], str(target))
     outcomes = []
     exporter.finished.connect(lambda p: outcomes.append("saved"))
     exporter.cancelled.connect(lambda: outcomes.append("cancelled"))

@@ -1,0 +1,48 @@
+"""What the Descent workspace says about a run: its status line in the run list (the presenter of RunsModel).
+
+The model keeps the runs and classifies them (RunsModel.status_kind, RunsModel.verdict); the words are here.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.analysis.rates import falls_without_slowing, keeps_decreasing
+from engine.analysis.verdicts import stop_text
+from engine.expr.numbers import format_point as point_text
+from gui.descent.runs import Run, RunsModel, undefined_where
+
+
+def status_text(model: RunsModel, run: Run) -> str:
+    """The run's status line in the run list: ready, running, converged (and to what), diverged (and why), stopped."""
+    if run.error:
+        return f"error: {run.error}"
+    d = run.descent
+    if d.status == "diverged":
+        return _diverged_text(model, run)
+    if d.status == "converged":
+        return stop_text(run.steps, model.verdict(run))
+    if run.steps >= model.max_steps or d.status == "max_steps":
+        falling = "; f keeps decreasing: it may be unbounded below" if falls_without_slowing(d.values) else ""
+        return f"stopped at max steps ({run.steps}){falling}"
+    return "ready" if run.steps == 0 else f"running · step {run.steps}"
+
+
+def _diverged_text(model: RunsModel, run: Run) -> str:
+    d = run.descent
+    at = d.diverged_at if d.diverged_at is not None else run.steps
+    where = undefined_where(d)
+    if where is not None:
+        what, point = where
+        place = point_text(model.objective.variables, point)
+        if at == 0:
+            return f"{what} at the start {place}"
+        return f"{what} at step {at}, {place}: the step left f's domain"
+    if not np.all(np.isfinite(d.points[at])):
+        return f"diverged at step {at}: the step was not finite"
+    if keeps_decreasing(d.values[: at + 1]):
+        # every step went further down: the method did its job, the function has no bottom there
+        return f"diverged at step {at}: f keeps decreasing: it may be unbounded below"
+    hint = "" if run.method == "newton" else " (learning rate too large?)"
+    if any(changed_at >= at for changed_at, _, _ in run.history):
+        hint += ": settings changed, press R (Reset) to restart from the start"
+    return f"diverged at step {at}{hint}"

@@ -1,0 +1,108 @@
+"""The small grid editor of a Matrix/Vector input: its shape (rows × columns) and its numbers, or Randomize.
+
+Opened by a double-click on a tensor input's body. OK applies the whole value as one undoable edit (through the
+document, so a shape that no longer fits the formulas using it is refused with the reason, and nothing changes).
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout)
+
+MAX_GRID = 64     # rows or columns edited in the grid (larger values come from files)
+RANDOM_SCALE = 0.5
+
+
+class TensorValueEditor(QDialog):
+    """Rows, columns and a grid of numbers; ``value()`` is the list of rows."""
+
+    def __init__(self, name: str, value: np.ndarray, parent=None, seed: int = 0):
+        super().__init__(parent, objectName="tensorValueEditor")
+        self.setWindowTitle(f"Value of {name}")
+        self.rng = np.random.default_rng(seed)
+        self.rows = QSpinBox(objectName="tensorRows", minimum=1, maximum=MAX_GRID, value=value.shape[0])
+        self.cols = QSpinBox(objectName="tensorCols", minimum=1, maximum=MAX_GRID, value=value.shape[1])
+        self.grid = QTableWidget(objectName="tensorGrid")
+        randomize = QPushButton("Randomize", objectName="tensorRandomize")
+        randomize.setToolTip(f"Fill with random numbers (normal, standard deviation {RANDOM_SCALE})")
+        randomize.clicked.connect(self.randomize)
+        self.message = QLabel(objectName="tensorMessage")
+        shape_row = QHBoxLayout()
+        for widget in (QLabel("rows"), self.rows, QLabel("× columns"), self.cols, randomize):
+            shape_row.addWidget(widget)
+        shape_row.addStretch(1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept_if_valid)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(shape_row)
+        layout.addWidget(self.grid)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self._fill(np.asarray(value, dtype=float))
+        self.rows.valueChanged.connect(self._reshape)
+        self.cols.valueChanged.connect(self._reshape)
+        self.resize(420, 300)
+
+    def _fill(self, array: np.ndarray) -> None:
+        self.grid.setRowCount(array.shape[0])
+        self.grid.setColumnCount(array.shape[1])
+        for (i, j), v in np.ndenumerate(array):
+            item = QTableWidgetItem(repr(float(v)))   # the shortest text that reads back as exactly this float
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.grid.setItem(i, j, item)
+        self.grid.resizeColumnsToContents()
+
+    def _numbers(self) -> np.ndarray:
+        """The grid as an array; ValueError naming the first cell that is not a number."""
+        out = np.zeros((self.grid.rowCount(), self.grid.columnCount()))
+        for i in range(out.shape[0]):
+            for j in range(out.shape[1]):
+                item = self.grid.item(i, j)
+                text = item.text().strip().replace("−", "-") if item is not None else "0"
+                try:
+                    out[i, j] = float(text or "0")
+                except ValueError:
+                    raise ValueError(f"row {i + 1}, column {j + 1}: {text!r} is not a number") from None
+                if not np.isfinite(out[i, j]):
+                    raise ValueError(f"row {i + 1}, column {j + 1}: {text!r} is not a finite number")
+        return out
+
+    def _reshape(self) -> None:
+        """Keep the numbers that still fit; new cells are 0."""
+        try:
+            old = self._numbers()
+        except ValueError:
+            old = np.zeros((self.grid.rowCount(), self.grid.columnCount()))
+        new = np.zeros((self.rows.value(), self.cols.value()))
+        r, c = min(old.shape[0], new.shape[0]), min(old.shape[1], new.shape[1])
+        new[:r, :c] = old[:r, :c]
+        self._fill(new)
+
+    def randomize(self) -> None:
+        self._fill(np.round(self.rng.normal(0.0, RANDOM_SCALE, size=(self.rows.value(), self.cols.value())), 3))
+
+    def value(self) -> list:
+        """The value for the model: a list for a column vector, else a list of rows."""
+        array = self._numbers()
+        return array[:, 0].tolist() if array.shape[1] == 1 else array.tolist()
+
+    def _accept_if_valid(self) -> None:
+        try:
+            self._numbers()
+        except ValueError as err:
+            self.message.setText(str(err))
+            return
+        self.accept()
+
+
+def open_tensor_editor(parent, document, name: str) -> TensorValueEditor:
+    """Open the editor on the input's current value; OK sets it through the document (one undo step)."""
+    node = document.graph.nodes[name]
+    editor = TensorValueEditor(name, np.array(node.value, dtype=float), parent)
+    editor.accepted.connect(lambda: document.set_tensor_value(name, editor.value()))
+    editor.finished.connect(editor.deleteLater)
+    editor.setWindowModality(Qt.WindowModality.WindowModal)
+    editor.open()
+    return editor

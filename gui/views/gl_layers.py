@@ -1,0 +1,164 @@
+"""Paint a GL view in layers, so that an animation frame redraws only what moved.
+
+The still layer (the surface mesh, its grid and axes) and everything trails have accumulated so far are rendered
+into an off-screen framebuffer (colour and depth) once per camera, size and surface; a frame then copies it to the
+screen (a blit, whatever the mesh or the trails), draws the trails' newest pieces into it first, and paints the
+live items (markers, arrows, labels) on top, depth-tested against the copied surface so hills still hide trails.
+
+Items declare their layer when added: :class:`AccumulatingLines` / :class:`AccumulatingPoints` hold a trail that only
+grows (each is painted in full when the layer is rebuilt, else only its new rows); ``live`` items are painted every
+frame; everything else is still. Text items are painted with QPainter onto the widget itself, so they are live.
+If the GL driver refuses a step (no depth blit), the view falls back to painting everything every frame.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph.opengl as gl
+from OpenGL import GL
+from PySide6.QtCore import QSize
+from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
+
+QPAINTER_ITEMS = (gl.GLTextItem, gl.GLGradientLegendItem)
+
+
+class _Accumulating:
+    """A GL item whose rows only grow between rebuilds: :meth:`set_rows` gives all rows so far; the layer paints
+    them all when it is rebuilt (``full``) and only those it has not painted yet otherwise."""
+
+    def _init_rows(self) -> None:
+        self.pos = np.zeros((0, 3), np.float32)   # every row so far (painting swaps in the rows to paint)
+        self._painted = 0
+        self.needs_rebuild = False
+        self.full = True
+
+    def set_rows(self, rows: np.ndarray) -> None:
+        if len(rows) < self._painted:
+            self.needs_rebuild = True   # fewer rows than painted (a replay of an earlier step): start over
+        self.pos = np.ascontiguousarray(rows, dtype=np.float32)
+        self.update()
+
+    def set_look(self, **look) -> None:
+        """Colour, size…: a change repaints the whole layer (the painted rows have the old look)."""
+        changed = {k: v for k, v in look.items() if not _same(getattr(self, k, None), v)}
+        if changed:
+            super().setData(**changed)
+            self.needs_rebuild = True
+
+    @property
+    def pending(self) -> int:
+        return len(self.pos) - self._painted
+
+    def paint(self) -> None:
+        every = self.pos
+        rows = every if self.full else every[self._painted:]
+        self._painted = len(every)
+        self.needs_rebuild = False
+        if len(rows) == 0:
+            return
+        self.pos = rows
+        self.dirty_bits |= type(self.dirty_bits).POSITION
+        try:
+            super().paint()
+        finally:
+            self.pos = every
+
+
+class AccumulatingLines(_Accumulating, gl.GLLinePlotItem):
+    def __init__(self, **kwds):
+        super().__init__(mode="lines", **kwds)
+        self._init_rows()
+
+
+class AccumulatingPoints(_Accumulating, gl.GLScatterPlotItem):
+    def __init__(self, **kwds):
+        super().__init__(**kwds)
+        self._init_rows()
+
+
+def _same(a, b) -> bool:
+    try:
+        return bool(np.array_equal(a, b))
+    except Exception:  # noqa: BLE001 - incomparable looks are different looks
+        return False
+
+
+class LayeredPainter:
+    """The off-screen layer of one GLViewWidget and the three-pass paint (see the module docstring)."""
+
+    def __init__(self, view):
+        self.view = view
+        self.live: set[int] = set()   # id()s of items painted every frame
+        self.enabled = True
+        self.rebuilds = 0             # how often the layer was painted in full (for tests and benchmarks)
+        self._fbo: QOpenGLFramebufferObject | None = None
+        self._key = None
+
+    def layer_of(self, item) -> str:
+        if isinstance(item, _Accumulating):
+            return "accumulating"
+        if id(item) in self.live or isinstance(item, QPAINTER_ITEMS):
+            return "live"
+        return "still"
+
+    def invalidate(self) -> None:
+        self._key = None
+
+    def paint(self) -> bool:
+        """Paint the view; False if layers cannot be used here (the caller then paints the usual way)."""
+        v = self.view
+        region = v.getViewport()
+        width, height = int(region[2]), int(region[3])
+        if width <= 0 or height <= 0:
+            return False
+        items = [i for i in v.items if i.parentItem() is None]
+        layers = {name: [i for i in items if self.layer_of(i) == name] for name in ("still", "accumulating", "live")}
+        key = (width, height, tuple(v.viewMatrix().data()), tuple(v.projectionMatrix(region, region).data()),
+               tuple((id(i), i.visible()) for i in layers["still"] + layers["accumulating"]), v.opts["bgcolor"])
+        rebuild = key != self._key or any(i.needs_rebuild for i in layers["accumulating"])
+        target = v.defaultFramebufferObject()
+        if not self._bind_layer(width, height):
+            return False
+        v.setProjection(region, region)
+        v.setModelview()
+        if rebuild:
+            GL.glClearColor(*v.opts["bgcolor"])
+            GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
+            self.rebuilds += 1
+        for item in layers["accumulating"]:
+            item.full = rebuild
+        drawn = (layers["still"] if rebuild else []) + [i for i in layers["accumulating"] if rebuild or i.pending]
+        self._draw(drawn)
+        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, self._fbo.handle())
+        GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, target)
+        GL.glBlitFramebuffer(0, 0, width, height, 0, 0, width, height,
+                             GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT, GL.GL_NEAREST)
+        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
+        if GL.glGetError() != GL.GL_NO_ERROR:
+            self.enabled = False
+            return False
+        self._key = key
+        GL.glViewport(0, 0, width, height)
+        self._draw(layers["live"])
+        return True
+
+    def _bind_layer(self, width: int, height: int) -> bool:
+        if self._fbo is None or self._fbo.size() != QSize(width, height):
+            fmt = QOpenGLFramebufferObjectFormat()
+            fmt.setAttachment(QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
+            self._fbo = QOpenGLFramebufferObject(QSize(width, height), fmt)
+            self._key = None
+        if not self._fbo.isValid() or not self._fbo.bind():
+            self.enabled = False
+            return False
+        GL.glViewport(0, 0, width, height)
+        return True
+
+    def _draw(self, items) -> None:
+        """Paint these top-level items (and their children) the way GLViewWidget.drawItemTree does."""
+        v = self.view
+        saved = v.items
+        v.items = list(items)
+        try:
+            v.drawItemTree()
+        finally:
+            v.items = saved
