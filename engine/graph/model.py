@@ -27,11 +27,12 @@ from engine.expr.node import Expression
 from engine.graph.compile import compile_graph, layered_layout
 from engine.graph.passes import backward, backward_steps, forward, forward_mode, local_partials
 from engine.graph.nodes import (EVENT_KINDS, GraphError, GraphEvent, Node, Undo, check_name, check_pos, check_value,
-                                events_for, parse_formula, rename_in_formula, renamed_node, replace_node, structure_of,
+                                events_for, parse_formula, rename_in_formula, replace_node, structure_of,
                                 topological_names)
 from engine.graph.paths import path_count, path_sum, paths
 from engine.graph import tensor_passes
 from engine.graph.tensor import NodeShapes, check_input_value, parse_node_formula, reshaped, value_text
+from engine.graph.tensor import renamed_node as tensor_renamed_node
 
 __all__ = ["Graph", "GraphError", "GraphEvent", "Node", "Undo", "EVENT_KINDS", "check_name", "check_value",
            "check_pos", "parse_formula", "rename_in_formula"]
@@ -207,10 +208,11 @@ class Graph:
         if new == old:
             raise GraphError(f"'{old}' already has that name")
         self._check_new_name(new)
-        updates: dict[str, Node | None] = {old: None, new: renamed_node(node, old, new)}
+        updates: dict[str, Node | None] = {
+            old: None, new: tensor_renamed_node(node, old, new, {p: self._nodes[p].value_shape for p in node.parents})}
         for child in self.children(old):
             kid = self._nodes[child]
-            updates[child] = renamed_node(kid, old, new, {p: self._nodes[p].value_shape for p in kid.parents})
+            updates[child] = tensor_renamed_node(kid, old, new, {p: self._nodes[p].value_shape for p in kid.parents})
         order = tuple(new if n == old else n for n in self._nodes)
         output = new if self._output == old else _KEEP
         return self._commit(updates, output=output, order=order, renamed=(old, new), label=f"Rename {old} to {new}")

@@ -147,16 +147,11 @@ def replace_node(node: Node, **changes) -> Node:
     return replace(node, **changes)
 
 
-def renamed_node(node: Node, old: str, new: str, shapes: Mapping[str, tuple] | None = None) -> Node:
+def renamed_node(node: Node, old: str, new: str) -> Node:
+    """A scalar formula node (or any input) with ``old`` renamed to ``new`` (tensor formulas: engine.graph.tensor)."""
     name = new if node.name == old else node.name
     if node.is_input:
         return replace_node(node, name=name)
-    if shapes is not None and node.is_tensor:
-        from engine.graph import tensor   # the tensor layer builds on this module
-        formula = tensor.rename_in_formula(node.formula, old, new)
-        shapes = {new if n == old else n: s for n, s in shapes.items()}
-        expression, parents, shape = tensor.parse_node_formula(name, formula, shapes)
-        return replace_node(node, name=name, formula=formula, parents=parents, expression=expression, shape=shape)
     formula = rename_in_formula(node.formula, old, new)
     expression, parents = parse_formula(name, formula)
     return replace_node(node, name=name, formula=formula, parents=parents, expression=expression)

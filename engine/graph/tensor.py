@@ -18,7 +18,8 @@ import numpy as np
 
 from engine.expr.parser import ParseError
 from engine.expr.parser import tokenize as scalar_tokenize
-from engine.graph.nodes import GraphError, check_value, parse_formula, replace_node
+from engine.graph.nodes import GraphError, Node, check_value, parse_formula, replace_node
+from engine.graph.nodes import renamed_node as scalar_renamed_node
 from engine.matrix import parse_matrix
 from engine.matrix.parser import tokenize as matrix_tokenize, variable_names
 from engine.matrix.shapes import MAX_DIMENSION, SCALAR, ShapeError, describe, shape_text
@@ -146,3 +147,14 @@ def reshaped(graph, updates: dict) -> dict:
         if updates[child].value_shape != node.value_shape:
             changed.add(child)
     return updates
+
+
+def renamed_node(node: Node, old: str, new: str, shapes: Mapping[str, tuple]) -> Node:
+    """A node with ``old`` renamed to ``new``; a tensor formula is re-read with its parents' shapes."""
+    if node.is_input or not node.is_tensor:
+        return scalar_renamed_node(node, old, new)
+    name = new if node.name == old else node.name
+    formula = rename_in_formula(node.formula, old, new)
+    shapes = {new if n == old else n: s for n, s in shapes.items()}
+    expression, parents, shape = parse_node_formula(name, formula, shapes)
+    return replace_node(node, name=name, formula=formula, parents=parents, expression=expression, shape=shape)

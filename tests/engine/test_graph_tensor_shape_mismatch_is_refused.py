@@ -73,3 +73,15 @@ def test_scalar_only_requests_on_a_tensor_graph_are_refused_by_name():
     g.set_output("h1")
     with pytest.raises(GraphError, match="3×1 vector"):
         g.backward()
+
+
+def test_renaming_tensor_nodes_keeps_their_shapes_and_adjoints():
+    import numpy as np
+    from engine.graph.fileformat import find_preset, load_graph
+    graph = load_graph(find_preset("mlp"))
+    before = graph.backward()
+    graph.rename("h1", "z1")      # a tensor formula node renamed itself
+    graph.rename("W1", "Wa")      # an input whose children are tensor formulas
+    after = graph.backward()
+    assert graph.nodes["z1"].shape == (3, 1)
+    assert np.allclose(before["W1"], after["Wa"]) and np.allclose(before["h1"], after["z1"])
