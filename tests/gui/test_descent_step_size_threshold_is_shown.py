@@ -62,3 +62,13 @@ def test_no_threshold_without_a_minimum_and_none_for_adam(qtbot, descent_workspa
     remove_all_runs(qtbot, w)
     add_run(w, "Adam")
     assert not w.panel.step_size.isVisible()
+
+
+def test_momentum_runs_show_their_own_bound(qtbot, descent_workspace):
+    w = descent_workspace
+    w.session.set_function("x^2+25*y^2")
+    remove_all_runs(qtbot, w)
+    heavy = add_run(w, "Momentum")
+    line = w.panel.step_size
+    assert line.bound == pytest.approx(2 * (1 + heavy.hyper["momentum"]) / 50)
+    assert "2(1+β)/λmax" in line.text() and "2(1+β)/λmax" in w.panel.hyper_rows["lr"].box.toolTip()
