@@ -1,0 +1,204 @@
+"""The chapter tour panel: a dock beside the workspaces with the chapter's sections, the steps of the current one, the
+step's explanation with its numbers filled from the live scene, the chapter's erratum where it has one, an exercise,
+Next/Back (and the arrow keys), a progress bar, and Leave tour, which puts back what the user had before."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QListWidget, QProgressBar, QPushButton,
+                               QScrollArea, QVBoxLayout, QWidget)
+
+from gui.tour.exercise_box import ExerciseBox
+from gui.tour.facts import FactError, facts_for, fill
+from gui.tour.format import TOUR_DIR, load_tour
+from gui.tour.highlight import HighlightFrame
+from gui.tour.scenes import SceneUnavailable, apply_scene
+from gui.tour.state import TourSnapshot
+
+ERRATUM_STYLE = "background: #3a2f12; border: 1px solid #eab308; border-radius: 4px; padding: 6px;"
+ERROR_STYLE = "color: #ff8a80;"
+
+
+class TourPanel(QDockWidget):
+    step_shown = Signal(int)   # the global index of the step now shown
+    left = Signal()
+
+    def __init__(self, window, folder: str | Path = TOUR_DIR):
+        super().__init__("Chapter tour", window)
+        self.setObjectName("tourDock")
+        self.window_ = window
+        self.tour = load_tour(folder)
+        self.steps = self.tour.steps()
+        self.index = -1
+        self.snapshot: TourSnapshot | None = None
+        self.scene_error = ""
+        self.highlight = HighlightFrame(window)
+        self.setWidget(self._build())
+        self.setMinimumWidth(360)
+        self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.visibilityChanged.connect(self._on_visibility)
+
+    # --- construction ---------------------------------------------------------------------------------------
+    def _build(self) -> QWidget:
+        body = QWidget(objectName="tourBody")
+        self.errorsLabel = QLabel(objectName="tourErrors", wordWrap=True, styleSheet=ERROR_STYLE)
+        self.errorsLabel.setText("\n".join(f"Refused {e}" for e in self.tour.errors))
+        self.errorsLabel.setVisible(bool(self.tour.errors))
+        self.sectionList = QListWidget(objectName="tourSections")
+        self.sectionList.addItems([f"{i + 1}. {s.title}" for i, s in enumerate(self.tour.sections)])
+        self.sectionList.setMaximumHeight(150)
+        self.sectionList.currentRowChanged.connect(self._on_section_chosen)
+        self.stepList = QListWidget(objectName="tourSteps")
+        self.stepList.setMaximumHeight(110)
+        self.stepList.currentRowChanged.connect(self._on_step_chosen)
+        self.titleLabel = QLabel(objectName="tourTitle", wordWrap=True)
+        self.titleLabel.setStyleSheet("font-size: 12pt; font-weight: bold;")
+        self.textLabel = QLabel(objectName="tourText", wordWrap=True)
+        self.textLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.erratumLabel = QLabel(objectName="tourErratum", wordWrap=True, styleSheet=ERRATUM_STYLE)
+        self.erratumLabel.setTextFormat(Qt.TextFormat.RichText)
+        self.sceneErrorLabel = QLabel(objectName="tourSceneError", wordWrap=True, styleSheet=ERROR_STYLE)
+        self.exercise = ExerciseBox()
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 4, 0)
+        for w in (self.titleLabel, self.textLabel, self.erratumLabel, self.sceneErrorLabel, self.exercise):
+            column.addWidget(w)
+        column.addStretch(1)
+        scroll = QScrollArea(widgetResizable=True, objectName="tourScroll")
+        scroll.setWidget(content)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.progress = QProgressBar(objectName="tourProgress")
+        self.progress.setRange(0, max(len(self.steps), 1))
+        self.progress.setFormat("Step %v of %m")
+        self.backButton = QPushButton("◀ Back", objectName="tourBack", clicked=self.back)
+        self.nextButton = QPushButton("Next ▶", objectName="tourNext", clicked=self.next)
+        self.leaveButton = QPushButton("Leave tour", objectName="tourLeave", clicked=self.leave)
+        self.leaveButton.setToolTip("Close the tour and put back the functions, points, runs and graph you had")
+        nav = QHBoxLayout()
+        nav.addWidget(self.backButton)
+        nav.addWidget(self.nextButton)
+        nav.addStretch(1)
+        nav.addWidget(self.leaveButton)
+        layout = QVBoxLayout(body)
+        layout.addWidget(self.errorsLabel)
+        layout.addWidget(self.sectionList)
+        layout.addWidget(self.stepList)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.progress)
+        layout.addLayout(nav)
+        for key, slot in ((Qt.Key.Key_Right, self.next), (Qt.Key.Key_Left, self.back)):
+            shortcut = QShortcut(QKeySequence(key), body, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        return body
+
+    # --- starting and leaving -------------------------------------------------------------------------------
+    def start(self, index: int = 0) -> None:
+        """Open the tour (remembering what the user has, the first time) and show step ``index``."""
+        if self.snapshot is None:
+            self.snapshot = TourSnapshot.take(self.window_)
+        self.show()
+        self.raise_()
+        if self.steps:
+            self.go(index if self.index < 0 else self.index)
+
+    def leave(self) -> None:
+        """Put back what the user had before the tour and close the panel."""
+        snapshot, self.snapshot = self.snapshot, None
+        self.highlight.hide()
+        if snapshot is not None:
+            kept = snapshot.restore(self.window_)
+            if kept:
+                self.window_.statusBar().showMessage(
+                    f"Tour left. Your own later edits were kept in: {', '.join(kept)}", 8000)
+        self.index = -1
+        self.hide()
+        self.left.emit()
+
+    def _on_visibility(self, visible: bool) -> None:
+        if not visible and self.snapshot is not None and not self.window_.isMinimized() and self.isHidden():
+            self.leave()   # closed with the dock's own ✕: the same as Leave tour
+
+    # --- moving ---------------------------------------------------------------------------------------------
+    def next(self) -> None:
+        if self.index + 1 < len(self.steps):
+            self.go(self.index + 1)
+
+    def back(self) -> None:
+        if self.index > 0:
+            self.go(self.index - 1)
+
+    def go(self, index: int) -> None:
+        if not 0 <= index < len(self.steps):
+            return
+        self.index = index
+        section, step = self.steps[index]
+        self._sync_lists(section, step)
+        self.scene_error = ""
+        try:
+            apply_scene(self.window_, step.scene, f"Tour: {step.title}")
+        except (SceneUnavailable, ValueError, KeyError) as err:
+            self.scene_error = f"This scene cannot be shown: {err}"
+        self.show_step_text()
+        target = self.window_.findChild(QWidget, step.highlight) if step.highlight else None
+        self.highlight.show_around(target)
+        self.progress.setValue(index + 1)
+        self.backButton.setEnabled(index > 0)
+        self.nextButton.setEnabled(index + 1 < len(self.steps))
+        self.step_shown.emit(index)
+
+    def show_step_text(self) -> None:
+        """Fill the step's text (and erratum, exercise hints) with the numbers the scene shows now."""
+        _section, step = self.steps[self.index]
+        facts = None if self.scene_error else facts_for(self.window_, step.scene)
+        filler = (lambda text: self._filled(text, facts))
+        self.titleLabel.setText(step.title)
+        self.textLabel.setText(filler(step.text))
+        if step.erratum:
+            self.erratumLabel.setText(
+                "<b>The chapter prints:</b> " + html.escape(step.erratum["printed"]) +
+                "<br><b>What the app computes:</b> " + html.escape(filler(step.erratum["text"])))
+        self.erratumLabel.setVisible(bool(step.erratum))
+        self.sceneErrorLabel.setText(self.scene_error)
+        self.sceneErrorLabel.setVisible(bool(self.scene_error))
+        self.exercise.set_exercise(step.exercise, filler)
+
+    @staticmethod
+    def _filled(text: str, facts) -> str:
+        if facts is None:
+            return text
+        try:
+            return fill(text, facts)
+        except (FactError, ValueError, KeyError, IndexError) as err:
+            return f"{text}  [a number could not be computed: {err}]"
+
+    def _sync_lists(self, section, step) -> None:
+        row = self.tour.sections.index(section)
+        self.sectionList.blockSignals(True)
+        self.sectionList.setCurrentRow(row)
+        self.sectionList.blockSignals(False)
+        self.stepList.blockSignals(True)
+        self.stepList.clear()
+        self.stepList.addItems([f"{i + 1}. {s.title}" for i, s in enumerate(section.steps)])
+        self.stepList.setCurrentRow(section.steps.index(step))
+        self.stepList.blockSignals(False)
+
+    def _on_section_chosen(self, row: int) -> None:
+        if 0 <= row < len(self.tour.sections):
+            first = self.tour.sections[row].steps[0]
+            self.go(next(i for i, (_s, st) in enumerate(self.steps) if st is first))
+
+    def _on_step_chosen(self, row: int) -> None:
+        if self.index < 0 or row < 0:
+            return
+        section = self.steps[self.index][0]
+        if row < len(section.steps):
+            target = section.steps[row]
+            self.go(next(i for i, (_s, st) in enumerate(self.steps) if st is target))
+
+    def current_step(self):
+        return self.steps[self.index][1] if 0 <= self.index < len(self.steps) else None

@@ -1,0 +1,142 @@
+"""Putting a tour step's scene into the workspaces: one handler per scene kind, each ONE undo step per workspace it
+touches (a macro named after the step), so Edit → Undo takes a scene back and leaving the tour can restore exactly.
+
+A new scene kind is one function ``apply_<kind>(window, scene, label)`` registered in ``HANDLERS``. View settings
+that have no undo (overlay boxes, the side tab, the approximation step) are set directly; the tour snapshots and
+restores them itself (gui.tour.state).
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import numpy as np
+
+from engine import parse
+from engine.analysis.critical import critical_points
+from gui.descent.commands import AddRunCommand, RemoveRunCommand
+from gui.descent.runs import PALETTE, RunSpec
+from gui.surface.commands import ChangeFunctionCommand
+from gui.tour.format import OVERLAY_NAMES, SIDES
+
+
+@contextmanager
+def one_step(stack, label: str):
+    """Everything pushed inside is one undo step on ``stack`` (nothing pushed: no step at all)."""
+    before = stack.index()
+    stack.beginMacro(label)
+    try:
+        yield
+    finally:
+        stack.endMacro()
+        if stack.index() == before + 1 and stack.command(before).childCount() == 0:
+            stack.undo()          # an empty macro would be an undo step that does nothing
+            stack.setIndex(before)
+
+
+def apply_surface(window, scene: dict, label: str) -> None:
+    ws = window.workspaces["surface"]
+    _surface_function(ws, scene, label)
+    _surface_view(ws, scene)
+    window.show_workspace("surface")
+    ws.flush()
+
+
+def _surface_function(ws, scene: dict, label: str) -> None:
+    """The function, axes, fixed values, ranges and point in one undo step on the Surface stack."""
+    if "function" not in scene:
+        return
+    names = parse(scene["function"]).variables
+    axes = tuple(scene.get("axes") or (names if len(names) <= 2 else names[:2]))
+    point = scene.get("point")
+    ws.undo_stack.push(ChangeFunctionCommand(ws.session, scene["function"], axes=axes, fixed=scene.get("fixed"),
+                                             domain={k: tuple(v) for k, v in scene.get("range", {}).items()},
+                                             point=None if point is None else np.asarray(point, float),
+                                             label=label))
+    if point is None:
+        ws.session.set_point(None)
+
+
+def _surface_view(ws, scene: dict) -> None:
+    shown = set(scene.get("overlays", []))
+    for key in OVERLAY_NAMES:
+        ws.inspector.set_overlay(key, key in shown)
+    ws.controls.gradientFieldBox.setChecked(bool(scene.get("gradient_field", False)))
+    if "direction" in scene:
+        ws.inspector.directionEdit.setText(", ".join(f"{v:g}" for v in scene["direction"]))
+        ws.inspector.directionEdit.editingFinished.emit()
+    if "offset" in scene:
+        ws.approximation.stepEdit.setText(", ".join(f"{v:g}" for v in scene["offset"]))
+    ws.flush()
+    if scene.get("find_critical"):
+        s = ws.session
+        ws.critical.set_results(critical_points(s.plotted_expression(), s.box(), s.axes), s.axes)
+    side = scene.get("side", "inspect")
+    ws.side.setCurrentIndex(SIDES.index(side))
+    ws.approximation.refresh()
+
+
+def apply_descent(window, scene: dict, label: str) -> None:
+    surface, ws = window.workspaces["surface"], window.workspaces["descent"]
+    _surface_function(surface, scene, label)
+    surface.flush()
+    window.show_workspace("descent")
+    if "runs" in scene:
+        with one_step(ws.undo_stack, label):
+            for run in list(ws.model.runs):
+                ws.undo_stack.push(RemoveRunCommand(ws.model, run.run_id))
+            for i, run in enumerate(scene["runs"]):
+                hyper = {**ws.model.default_hyper(run["method"]), **run.get("hyper", {})}
+                start = np.asarray(run["start"], float) if "start" in run else ws.default_start()
+                spec = RunSpec(run["method"], hyper, PALETTE[i % len(PALETTE)], start,
+                               auto_lr="lr" not in run.get("hyper", {}))
+                ws.undo_stack.push(AddRunCommand(ws.model, spec))
+        ws.panel.select_run(ws.model.runs[0].run_id)
+    if scene.get("steps"):
+        ws.model.step(int(scene["steps"]))
+    ws.redraw()
+
+
+def apply_graph(window, scene: dict, label: str) -> None:
+    ws = window.workspaces["graph"]
+    window.show_workspace("graph")
+    with one_step(ws.undo_stack, label):
+        if "preset" in scene:
+            ws.apply_preset(scene["preset"])
+        for name, value in scene.get("values", {}).items():
+            if ws.document.graph.nodes[name].value != value:
+                ws.document.edit_content(name, repr(float(value)))
+    mode = scene.get("mode", "backward")
+    ws.set_show_partials(mode == "partials")
+    if mode == "forward":
+        ws.run_forward()
+    else:
+        ws.run_backward()
+    if "paths_from" in scene:
+        ws.paths.set_source(scene["paths_from"])
+        ws.paths.refresh()
+        if "path" in scene and scene["path"] < ws.paths.list.count():
+            ws.paths.list.setCurrentRow(scene["path"])
+    ws.canvas.fit_to_view()
+
+
+def apply_matrix(window, scene: dict, label: str) -> None:
+    """The Matrix workspace once it exists; until then the tour says the scene needs it."""
+    ws = window.workspaces.get("matrix")
+    if ws is None:
+        raise SceneUnavailable("this step needs the Matrix workspace, which this build does not have")
+    raise SceneUnavailable("the Matrix workspace has no tour handler yet")
+
+
+def matrix_facts(window, scene: dict):
+    raise SceneUnavailable("the Matrix workspace is not available")
+
+
+class SceneUnavailable(RuntimeError):
+    """A scene this window cannot show (its workspace is missing)."""
+
+
+HANDLERS = {"surface": apply_surface, "descent": apply_descent, "graph": apply_graph, "matrix": apply_matrix}
+
+
+def apply_scene(window, scene: dict, label: str) -> None:
+    HANDLERS[scene["workspace"]](window, scene, label)

@@ -1,0 +1,84 @@
+"""What the user had before the tour, and putting it back when they leave.
+
+Everything a scene changes through a workspace's model goes through that workspace's undo stack (gui.tour.scenes),
+so leaving the tour moves each stack back to the index it had when the tour started: the models' own undo restores
+them exactly (function, point, ranges, fixed values, runs, graph). The tour's steps stay on the redo side, so
+Edit → Redo brings back the last scene. What has no undo (overlay boxes, the side tab, the approximation step, the
+direction, the graph's pass and path list, the current tab) is recorded here and set back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class StackMark:
+    stack: object
+    index: int
+    below: object   # the command just below the mark: if it is gone, the history was rewritten under the tour
+
+
+@dataclass
+class TourSnapshot:
+    tab: str
+    marks: dict[str, StackMark] = field(default_factory=dict)
+    surface: dict = field(default_factory=dict)
+    graph: dict = field(default_factory=dict)
+
+    @classmethod
+    def take(cls, window) -> "TourSnapshot":
+        keys = list(window.workspaces)
+        current = window.workspaceTabs.currentIndex()
+        snap = cls(keys[current] if 0 <= current < len(keys) else keys[0])
+        for key, ws in window.workspaces.items():
+            stack = getattr(ws, "undo_stack", None)
+            if stack is not None:
+                snap.marks[key] = StackMark(stack, stack.index(), _command(stack, stack.index() - 1))
+        surface = window.workspaces.get("surface")
+        if surface is not None:
+            snap.surface = {"view": surface.view_settings(), "field": surface.controls.gradientFieldBox.isChecked(),
+                            "side": surface.side.currentIndex(), "step": surface.approximation.stepEdit.text(),
+                            "direction": surface.inspector.directionEdit.text()}
+        graph = window.workspaces.get("graph")
+        if graph is not None:
+            snap.graph = {"mode": graph.scene.mode, "partials": graph.scene.show_partials,
+                          "source": graph.paths.source.currentText()}
+        return snap
+
+    def restore(self, window) -> list[str]:
+        """Put everything back; the workspaces whose history changed under the tour (and so keep the user's later
+        edits) are returned by name."""
+        kept = []
+        for key, mark in self.marks.items():
+            if mark.stack.count() >= mark.index and _command(mark.stack, mark.index - 1) is mark.below:
+                mark.stack.setIndex(mark.index)
+            else:
+                kept.append(key)
+        self._restore_surface(window.workspaces.get("surface"))
+        self._restore_graph(window.workspaces.get("graph"))
+        window.show_workspace(self.tab)
+        return kept
+
+    def _restore_surface(self, ws) -> None:
+        if ws is None or not self.surface:
+            return
+        ws.apply_view_settings(*self.surface["view"])
+        ws.controls.gradientFieldBox.setChecked(self.surface["field"])
+        ws.side.setCurrentIndex(self.surface["side"])
+        ws.approximation.stepEdit.setText(self.surface["step"])
+        ws.inspector.directionEdit.setText(self.surface["direction"])
+        ws.inspector.directionEdit.editingFinished.emit()
+        ws.flush()
+        ws.approximation.refresh()
+
+    def _restore_graph(self, ws) -> None:
+        if ws is None or not self.graph:
+            return
+        ws.set_show_partials(self.graph["partials"])
+        ws.scene.set_mode(self.graph["mode"])
+        if self.graph["source"]:
+            ws.paths.set_source(self.graph["source"])
+
+
+def _command(stack, index: int):
+    return stack.command(index) if 0 <= index < stack.count() else None
