@@ -143,7 +143,8 @@ class GradientExercise:
         return compare_vectors(answer, names, expected_exprs, spec, [f"∂f/∂{n}" for n in names])
 
 
-def compare_vectors(answer: str, names, expected_exprs, spec: dict, labels: Sequence[str]) -> Verdict:
+def compare_vectors(answer: str, names, expected_exprs, spec: dict, labels: Sequence[str],
+                    noun: str = "the gradient") -> Verdict:
     candidate = parse_components(answer, names)
     if isinstance(candidate, Verdict):
         return candidate
@@ -154,23 +155,23 @@ def compare_vectors(answer: str, names, expected_exprs, spec: dict, labels: Sequ
     env = sample_points(names, _domain(spec), min_norm=float(spec.get("min_norm", 0.0)))
     expected, given = _values(expected_exprs, env), _values(candidate, env)
     if _close(given, expected):
-        return Verdict(True, "equal", f"Correct: your gradient equals the app's at all {given.shape[1]} sample "
-                                      "points.")
+        return Verdict(True, "equal", f"Correct: your answer equals {noun} (the engine's) at all {given.shape[1]} "
+                                      "sample points.")
     for mistake in spec.get("mistakes", []):
         wrong = _values(parse_components(mistake["answer"], names), env)
         if wrong.shape == given.shape and _close(given, wrong):
             return Verdict(False, "mistake", "Not quite: this is a common slip.", mistake["hint"])
-    return _how_it_differs(given, expected, env, names, labels, _hint(spec))
+    return _how_it_differs(given, expected, env, names, labels, _hint(spec), noun)
 
 
-def _how_it_differs(given, expected, env, names, labels, general: str) -> Verdict:
+def _how_it_differs(given, expected, env, names, labels, general: str, noun: str) -> Verdict:
     if _close(given, -expected):
-        return Verdict(False, "sign", "Off by the sign: your answer is minus the gradient.",
+        return Verdict(False, "sign", f"Off by the sign: your answer is minus {noun}.",
                        "Check the derivative of each minus sign (an inner −u differentiates to −1 times u's "
                        "derivative).")
     c = constant_factor(given, expected)
     if c is not None:
-        return Verdict(False, "factor", f"Off by a constant factor: your answer is {c:.6g} times the gradient.",
+        return Verdict(False, "factor", f"Off by a constant factor: your answer is {c:.6g} times {noun}.",
                        "Look for a constant from the chain rule or the power rule counted twice or not at all.")
     n = len(expected)
     if n > 1:
@@ -182,12 +183,12 @@ def _how_it_differs(given, expected, env, names, labels, general: str) -> Verdic
     wrong = [i for i in range(n) if i not in right]
     k = _first_difference(given[wrong[0]], expected[wrong[0]])
     at = ", ".join(f"{name} = {env[name][k]:.3g}" for name in names)
-    where = (f"At {at} your {labels[wrong[0]]} is {given[wrong[0], k]:.6g}; the gradient's is "
+    where = (f"At {at} your {labels[wrong[0]]} is {given[wrong[0], k]:.6g}; the right value is "
              f"{expected[wrong[0], k]:.6g}.")
     if right:
         return Verdict(False, "component", f"{', '.join(labels[i] for i in right)} right; "
                                            f"{', '.join(labels[i] for i in wrong)} differs. {where}", general)
-    return Verdict(False, "different", f"Not the gradient. {where}", general)
+    return Verdict(False, "different", f"Not {noun}. {where}", general)
 
 
 def _rotations(n: int):
@@ -225,7 +226,8 @@ class FormulaExercise:
         f = parse(spec["function"])
         if len(split_components(answer)) != 1:
             return Verdict(False, "shape", "Give a single formula or number.", "The sum is one number per point.")
-        return compare_vectors(answer, f.variables, [FormulaExercise.target(spec)], spec, ["your value"])
+        noun = "the sum of the gradient's components" if spec["of"] == "gradient_sum" else "f"
+        return compare_vectors(answer, f.variables, [FormulaExercise.target(spec)], spec, ["answer"], noun)
 
 
 # --- a choice (including "what kind of critical point") ------------------------------------------------------------

@@ -149,7 +149,7 @@ class SurfaceFacts:
             raise FactError("the scene gives no printed formula")
         target = self.analysis.point + (self._offset() if "offset" in self.scene else 0.0)
         with np.errstate(all="ignore"):
-            return float(parse(text).evaluate(dict(zip(self.axes, target))))
+            return float(parse(text).evaluate({**self.session.fixed, **dict(zip(self.axes, target))}))
 
     def fact_printed_value(self, _arg):
         return number(self._printed())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QListWidget, QProgressBar, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
@@ -20,6 +20,12 @@ from gui.tour.state import TourSnapshot
 
 ERRATUM_STYLE = "background: #3a2f12; border: 1px solid #eab308; border-radius: 4px; padding: 6px;"
 ERROR_STYLE = "color: #ff8a80;"
+
+
+def rich(text: str) -> str:
+    """Plain step text as rich text: `quoted formulas` in a monospace face."""
+    parts = html.escape(text).split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
 
 
 class TourPanel(QDockWidget):
@@ -57,7 +63,7 @@ class TourPanel(QDockWidget):
         self.stepList.currentRowChanged.connect(self._on_step_chosen)
         self.titleLabel = QLabel(objectName="tourTitle", wordWrap=True)
         self.titleLabel.setStyleSheet("font-size: 12pt; font-weight: bold;")
-        self.textLabel = QLabel(objectName="tourText", wordWrap=True)
+        self.textLabel = QLabel(objectName="tourText", wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.textLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.erratumLabel = QLabel(objectName="tourErratum", wordWrap=True, styleSheet=ERRATUM_STYLE)
         self.erratumLabel.setTextFormat(Qt.TextFormat.RichText)
@@ -145,7 +151,8 @@ class TourPanel(QDockWidget):
             self.scene_error = f"This scene cannot be shown: {err}"
         self.show_step_text()
         target = self.window_.findChild(QWidget, step.highlight) if step.highlight else None
-        self.highlight.show_around(target)
+        # once the layouts have placed what this step just added (choices, a tab brought forward)
+        QTimer.singleShot(0, self, lambda: self.highlight.show_around(target) if self.index == index else None)
         self.progress.setValue(index + 1)
         self.backButton.setEnabled(index > 0)
         self.nextButton.setEnabled(index + 1 < len(self.steps))
@@ -157,11 +164,11 @@ class TourPanel(QDockWidget):
         facts = None if self.scene_error else facts_for(self.window_, step.scene)
         filler = (lambda text: self._filled(text, facts))
         self.titleLabel.setText(step.title)
-        self.textLabel.setText(filler(step.text))
+        self.textLabel.setText(rich(filler(step.text)))
         if step.erratum:
             self.erratumLabel.setText(
-                "<b>The chapter prints:</b> " + html.escape(step.erratum["printed"]) +
-                "<br><b>What the app computes:</b> " + html.escape(filler(step.erratum["text"])))
+                "<b>The chapter prints:</b> <code>" + html.escape(step.erratum["printed"]) + "</code>"
+                "<br><b>What the app computes:</b> " + rich(filler(step.erratum["text"])))
         self.erratumLabel.setVisible(bool(step.erratum))
         self.sceneErrorLabel.setText(self.scene_error)
         self.sceneErrorLabel.setVisible(bool(self.scene_error))
