@@ -46,7 +46,6 @@ class TourPanel(QDockWidget):
         self.setMinimumWidth(360)
         self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                          | QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.visibilityChanged.connect(self._on_visibility)
 
     # --- construction ---------------------------------------------------------------------------------------
     def _build(self) -> QWidget:
@@ -125,9 +124,11 @@ class TourPanel(QDockWidget):
         self.hide()
         self.left.emit()
 
-    def _on_visibility(self, visible: bool) -> None:
-        if not visible and self.snapshot is not None and not self.window_.isMinimized() and self.isHidden():
-            self.leave()   # closed with the dock's own ✕: the same as Leave tour
+    def closeEvent(self, event) -> None:
+        """The dock's own ✕ is the same as Leave tour."""
+        if self.snapshot is not None:
+            self.leave()
+        super().closeEvent(event)
 
     # --- moving ---------------------------------------------------------------------------------------------
     def next(self) -> None:

@@ -1,0 +1,147 @@
+"""The numbers a tour step shows are the engine's, computed from the live scene when the step is shown — and for the
+chapter's worked examples they equal independent references (hand derivations, math.log/exp)."""
+import math
+
+import numpy as np
+import pytest
+
+from engine import analyze_point, parse
+from engine.graph.fileformat import find_preset, load_graph
+from gui.tour.facts import facts_for, matrix, number, vector
+from gui.tour.format import placeholders
+from tests.gui.surface_helpers import label_numbers
+from tests.gui.tour_helpers import go_to, open_tour_window
+
+E1 = math.exp(-1.0)
+
+
+@pytest.fixture
+def tour(qtbot, settings_dir, tmp_path):
+    window, panel = open_tour_window(qtbot, tmp_path)
+    yield window, panel
+    window.workspaces["surface"].shutdown()
+
+
+def shown(panel, key, arg=""):
+    """The text the step shows for {key:arg}, which must appear in the step's text or erratum."""
+    text = facts_for(panel.window_, panel.current_step().scene).get(key, arg)
+    assert text in panel.textLabel.text() + panel.erratumLabel.text()
+    return text
+
+
+def value(text: str) -> float:
+    return float(text.replace("−", "-"))
+
+
+def engine_analysis(step):
+    scene = step.scene
+    f = parse(scene["function"])
+    if scene.get("fixed"):
+        from engine.expr.build import const
+        f = f.substitute({k: const(v) for k, v in scene["fixed"].items()})
+    return analyze_point(f, scene["point"], scene.get("axes") or f.variables)
+
+
+def test_every_surface_step_shows_the_engines_numbers_for_its_scene(tour, qtbot):
+    window, panel = tour
+    for index, (_section, step) in enumerate(panel.steps):
+        if step.workspace != "surface" or "point" not in step.scene:
+            continue
+        go_to(qtbot, panel, step.id)
+        a = engine_analysis(step)
+        keys = {k for k, _arg in placeholders(step.text + (step.erratum or {}).get("text", ""))}
+        expected = {"value": number(a.value), "hessian": matrix(a.hessian) if a.hessian.size > 1 else
+                    number(a.hessian[0, 0]), "gradient": vector(a.gradient) if len(a.gradient) > 1 else
+                    number(a.gradient[0]), "eigenvalues": vector(a.eigenvalues)}
+        for key in keys & set(expected):
+            assert shown(panel, key) == expected[key], (step.id, key)
+
+
+def test_the_inspector_and_the_tour_show_the_same_gradient(tour, qtbot):
+    window, panel = tour
+    go_to(qtbot, panel, "partials")
+    inspector = window.workspaces["surface"].inspector.fields["gradient"].text()
+    assert label_numbers(inspector) == pytest.approx(label_numbers(shown(panel, "gradient")), rel=1e-5)
+
+
+def test_log_sum_exp_at_0_log2_matches_the_hand_derivation(tour, qtbot):
+    _window, panel = tour
+    go_to(qtbot, panel, "partials")
+    assert value(shown(panel, "value")) == pytest.approx(math.log(3), rel=1e-5)
+    assert label_numbers(shown(panel, "gradient")) == pytest.approx([1 / 3, 2 / 3], rel=1e-5)
+    go_to(qtbot, panel, "linear-approximation")
+    estimate = math.log(3) + 0.01 / 3 + (2 / 3) * (-0.03)
+    true = math.log(math.exp(0.01) + 2 * math.exp(-0.03))
+    assert value(shown(panel, "linear_estimate")) == pytest.approx(estimate, rel=1e-5)
+    assert value(shown(panel, "true_value")) == pytest.approx(true, rel=1e-5)
+    assert value(shown(panel, "linear_error")) == pytest.approx(abs(estimate - true), rel=1e-2)
+
+
+def test_the_quartics_critical_points_and_global_minimum_match_the_hand_derivation(tour, qtbot):
+    _window, panel = tour
+    go_to(qtbot, panel, "critical-points")
+    critical = shown(panel, "critical").replace("−", "-")
+    for where, value, verdict in (("x = -1", "f = -5", "minimum"), ("x = 0", "f = 0", "maximum"),
+                                  ("x = 2", "f = -32", "minimum")):
+        assert f"{where} ({verdict}, {value})" in critical
+    assert shown(panel, "lowest").replace("−", "-") == "x = 2 with f = -32"
+
+
+def test_the_chain_example_matches_the_hand_computation(tour, qtbot):
+    _window, panel = tour
+    go_to(qtbot, panel, "backward-pass")
+    assert shown(panel, "value", "f") == "1024"
+    for name in "wxyz":
+        assert shown(panel, "adjoint", name) == "−4096"
+    go_to(qtbot, panel, "sum-over-paths")
+    assert shown(panel, "path_count", "w") == "4"
+    assert shown(panel, "path_sum", "w") == "−4096"
+
+
+def test_graph_numbers_equal_the_engines_passes_on_the_preset_file(tour, qtbot):
+    window, panel = tour
+    go_to(qtbot, panel, "pytorch-listing")
+    g = load_graph(find_preset("four-inputs"))
+    g.set_value("w", 0.5)
+    adjoints = g.backward()
+    for name in "wxyz":
+        assert shown(panel, "adjoint", name) == number(adjoints[name])
+    assert shown(panel, "adjoint", "w") != shown(panel, "adjoint", "y")   # what the listing gets wrong
+
+
+def test_the_hessians_step_shows_the_half_the_chapter_drops(tour, qtbot):
+    _window, panel = tour
+    go_to(qtbot, panel, "best-quadratic")
+    assert label_numbers(shown(panel, "hessian")) == pytest.approx([2 * E1, 0, 0, 2 * E1], abs=1e-6)
+    model = parse(shown(panel, "quadratic_formula"))
+    for px, py in ((-1.0, 0.0), (-0.5, 0.4), (0.3, -1.0)):   # the right model, e^-1(-1 - (x+1) + (x+1)² + y²)
+        assert float(model.evaluate(x=px, y=py)) == pytest.approx(
+            E1 * (-1 - (px + 1) + (px + 1) ** 2 + py ** 2), abs=1e-5)
+    printed = E1 * (-1 - 0.3 + 2 * 0.3 ** 2 + 2 * 0.3 ** 2)
+    assert value(shown(panel, "printed_value")) == pytest.approx(printed, rel=1e-5)
+
+
+def test_the_factorization_step_shows_the_sign_the_chapter_drops(tour, qtbot):
+    _window, panel = tour
+    go_to(qtbot, panel, "factorization-sign")
+    # (x - uv)^2 with x = 3 at u = v = 1: d/dv = -2(x - uv)u = -4; the printed 2(x - uv)u gives +4
+    assert value(shown(panel, "partial", "v")) == pytest.approx(-4.0)
+    assert value(shown(panel, "printed_value")) == pytest.approx(4.0)
+
+
+def test_the_descent_step_reports_the_run_it_shows(tour, qtbot):
+    window, panel = tour
+    go_to(qtbot, panel, "descent")
+    run = window.workspaces["descent"].model.runs[0]
+    assert run.steps == 40 and run.method == "gd"
+    # gradient descent on x² + 3y² with rate 0.1 scales x by 0.8 and y by 0.4 per step
+    expected = np.array([1.8 * 0.8 ** 40, 1.5 * 0.4 ** 40])
+    assert label_numbers(shown(panel, "run_end", "0")) == pytest.approx(expected, rel=1e-5)
+
+
+def test_exercise_five_shows_opposite_gradients_at_the_minimum(tour, qtbot):
+    _window, panel = tour
+    go_to(qtbot, panel, "ex5-sum")
+    g, h = label_numbers(shown(panel, "part_gradient", "g")), label_numbers(shown(panel, "part_gradient", "h"))
+    assert np.add(g, h) == pytest.approx([0, 0], abs=1e-6)
+    assert g == pytest.approx([-2, 2 / 3], rel=1e-5)   # ∇g = (2(x − 1), 2y) at (0, 1/3)
