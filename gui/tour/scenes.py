@@ -76,9 +76,9 @@ def _surface_view(ws, scene: dict) -> None:
 
 
 def apply_descent(window, scene: dict, label: str) -> None:
+    """The race first, then the function: removing the user's runs before the function changes keeps their starts
+    as the user left them (starts the app chose follow a new function), so undo brings them back unchanged."""
     surface, ws = window.workspaces["surface"], window.workspaces["descent"]
-    _surface_function(surface, scene, label)
-    surface.flush()
     window.show_workspace("descent")
     if "runs" in scene:
         with one_step(ws.undo_stack, label):
@@ -86,11 +86,13 @@ def apply_descent(window, scene: dict, label: str) -> None:
                 ws.undo_stack.push(RemoveRunCommand(ws.model, run.run_id))
             for i, run in enumerate(scene["runs"]):
                 hyper = {**ws.model.default_hyper(run["method"]), **run.get("hyper", {})}
-                start = np.asarray(run["start"], float) if "start" in run else ws.default_start()
+                start = np.asarray(run["start"] if "start" in run else scene["point"], float)
                 spec = RunSpec(run["method"], hyper, PALETTE[i % len(PALETTE)], start,
                                auto_lr="lr" not in run.get("hyper", {}))
                 ws.undo_stack.push(AddRunCommand(ws.model, spec))
         ws.panel.select_run(ws.model.runs[0].run_id)
+    _surface_function(surface, scene, label)
+    surface.flush()
     if scene.get("steps"):
         ws.model.step(int(scene["steps"]))
     ws.redraw()

@@ -24,6 +24,9 @@ class TourSnapshot:
     marks: dict[str, StackMark] = field(default_factory=dict)
     surface: dict = field(default_factory=dict)
     graph: dict = field(default_factory=dict)
+    domain: dict = field(default_factory=dict)
+    auto_starts: set = field(default_factory=set)
+    starts: dict = field(default_factory=dict)   # run id -> start: starts the app chose move with no undo step
 
     @classmethod
     def take(cls, window) -> "TourSnapshot":
@@ -34,6 +37,11 @@ class TourSnapshot:
             stack = getattr(ws, "undo_stack", None)
             if stack is not None:
                 snap.marks[key] = StackMark(stack, stack.index(), _command(stack, stack.index() - 1))
+        snap.domain = dict(window.session.domain)
+        descent = window.workspaces.get("descent")
+        if descent is not None:
+            snap.auto_starts = set(descent._auto_starts)
+            snap.starts = {r.run_id: r.start.copy() for r in descent.model.runs}
         surface = window.workspaces.get("surface")
         if surface is not None:
             snap.surface = {"view": surface.view_settings(), "field": surface.controls.gradientFieldBox.isChecked(),
@@ -54,6 +62,16 @@ class TourSnapshot:
                 mark.stack.setIndex(mark.index)
             else:
                 kept.append(key)
+        # ranges the tour's functions added (say for u and v) would otherwise greet the user's next function of u, v
+        for name in set(window.session.domain) - set(self.domain):
+            del window.session.domain[name]
+        descent = window.workspaces.get("descent")
+        if descent is not None:   # the runs whose start the app chose keep following the view, as before
+            descent._auto_starts = {r.run_id for r in descent.model.runs if r.run_id in self.auto_starts}
+            for run in descent.model.runs:
+                start = self.starts.get(run.run_id)
+                if start is not None and len(start) == len(run.start) and not (start == run.start).all():
+                    descent.model.set_start(run.run_id, start)
         self._restore_surface(window.workspaces.get("surface"))
         self._restore_graph(window.workspaces.get("graph"))
         window.show_workspace(self.tab)
