@@ -2,6 +2,7 @@
 main_window) is in tests/conftest.py."""
 import pytest
 
+from gui.descent.workspace import DescentWorkspace
 from gui.session import Session
 from tests.conftest import open_window
 from tests.gui.graph_helpers import open_workspace
@@ -18,3 +19,18 @@ def window_on_graph(qtbot, settings_dir, tmp_path):
     """The whole window, shown on the Graph tab, autosaving into the test's folder."""
     mw = open_window(qtbot, tmp_path / "autosave", (1500, 950))
     return mw, mw.show_workspace("graph")
+
+
+@pytest.fixture
+def descent_workspace(qtbot):
+    """A Descent workspace on a session of its own, shown, exposed and active."""
+    session = Session()
+    w = DescentWorkspace(session)
+    qtbot.addWidget(w)
+    w.resize(1300, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitActive(w)
+    w.setFocus()
+    return w

@@ -1,63 +1,19 @@
-"""The Descent workspace driven as a user would: set a start, add runs, play, pause, step, reset, change a learning
+"""The Descent descent_workspace driven as a user would: set a start, add runs, play, pause, step, reset, change a learning
 rate, watch Newton jump, export. Checks the model AND the pixels of both views."""
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from gui.descent.workspace import DescentWorkspace
-from gui.session import Session
+from tests.gui.descent_helpers import add_run, click_contour, frames, reddish_pixels, remove_all_runs
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]
 
 RED = (0xFF, 0x3B, 0x30)   # the first colour of the palette (the first run added to an empty race)
 
 
-@pytest.fixture
-def workspace(qtbot):
-    session = Session()
-    w = DescentWorkspace(session)
-    qtbot.addWidget(w)
-    w.resize(1300, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitActive(w)
-    w.setFocus()
-    return w
-
-
-def remove_all_runs(qtbot, w):
-    while w.model.runs:
-        w.panel.run_list.setCurrentRow(0)
-        qtbot.mouseClick(w.panel.remove_button, Qt.MouseButton.LeftButton)
-
-
-def add_run(w, label):
-    action = next(a for a in w.panel.add_button.menu().actions() if a.text() == label)
-    action.trigger()
-    return w.model.runs[-1]
-
-
-def click_contour(qtbot, w, x, y):
-    pos = w.contour_view.map_to_widget(x, y)
-    qtbot.mouseClick(w.contour_view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
-
-
-def reddish_pixels(image) -> int:
-    """Pixels close to the first run's colour (absent from the viridis surface and the contour map)."""
-    from gui.descent.export import qimage_to_pil
-    a = np.asarray(qimage_to_pil(image)).astype(int)
-    return int(np.sum((np.abs(a[..., 0] - RED[0]) < 40) & (np.abs(a[..., 1] - RED[1]) < 50)
-                      & (np.abs(a[..., 2] - RED[2]) < 50)))
-
-
-def frames(w):
-    return w.surface_view.grabFramebuffer(), w.contour_view.grab().toImage()
-
-
-def test_click_start_add_runs_play_pause_step_reset(qtbot, workspace):
-    w = workspace
+def test_click_start_add_runs_play_pause_step_reset(qtbot, descent_workspace):
+    w = descent_workspace
     remove_all_runs(qtbot, w)
     assert w.model.runs == [] and w.panel.run_list.count() == 0
     gd = add_run(w, "Gradient descent")
@@ -97,8 +53,8 @@ def test_click_start_add_runs_play_pause_step_reset(qtbot, workspace):
     assert reddish_pixels(w.contour_view.grab().toImage()) < reddish_pixels(contour_after)
 
 
-def test_values_descend_and_loss_plot_follows(qtbot, workspace):
-    w = workspace
+def test_values_descend_and_loss_plot_follows(qtbot, descent_workspace):
+    w = descent_workspace
     w.model.step(10)
     for run in w.model.runs:
         curve = w.loss_plot.curve(run.run_id)
@@ -112,8 +68,8 @@ def test_values_descend_and_loss_plot_follows(qtbot, workspace):
     assert "f − f_best" in w.loss_plot.caption.text()   # f is negative here, so the gap to the best is shown
 
 
-def test_learning_rate_changes_between_steps_keep_the_trail_and_undo(qtbot, workspace):
-    w = workspace
+def test_learning_rate_changes_between_steps_keep_the_trail_and_undo(qtbot, descent_workspace):
+    w = descent_workspace
     w.panel.run_list.setCurrentRow(0)
     gd = w.model.runs[0]
     w.model.step(5)
@@ -134,8 +90,8 @@ def test_learning_rate_changes_between_steps_keep_the_trail_and_undo(qtbot, work
     assert gd.steps == 6   # undoing the setting does not erase the trail
 
 
-def test_too_large_learning_rate_is_flagged_as_diverged(qtbot, workspace):
-    w = workspace
+def test_too_large_learning_rate_is_flagged_as_diverged(qtbot, descent_workspace):
+    w = descent_workspace
     w.session.set_function("x^2 + y^2")
     remove_all_runs(qtbot, w)
     gd = add_run(w, "Gradient descent")
@@ -153,8 +109,8 @@ def test_too_large_learning_rate_is_flagged_as_diverged(qtbot, workspace):
     np.testing.assert_allclose(values[1:] / values[:-1], 4.0, rtol=1e-12)
 
 
-def test_newton_lands_on_the_minimum_of_a_quadratic_in_one_step(qtbot, workspace):
-    w = workspace
+def test_newton_lands_on_the_minimum_of_a_quadratic_in_one_step(qtbot, descent_workspace):
+    w = descent_workspace
     w.session.set_function("(x-1)^2 + 3*(y+2)^2 + x*y")
     w.session.set_range("x", -1.0, 4.0)
     w.session.set_range("y", -4.0, 1.0)
@@ -170,8 +126,8 @@ def test_newton_lands_on_the_minimum_of_a_quadratic_in_one_step(qtbot, workspace
     assert "converged at step" in w.panel.run_list.item(0).text()
 
 
-def test_newton_on_a_saddle_says_the_model_has_no_minimum(qtbot, workspace):
-    w = workspace
+def test_newton_on_a_saddle_says_the_model_has_no_minimum(qtbot, descent_workspace):
+    w = descent_workspace
     w.session.set_function("x^2 - y^2")
     remove_all_runs(qtbot, w)
     add_run(w, "Newton")
@@ -182,8 +138,8 @@ def test_newton_on_a_saddle_says_the_model_has_no_minimum(qtbot, workspace):
     assert w.race2d._model_lines.isVisible() and w.race3d._wire.visible()
 
 
-def test_max_steps_stops_the_race(qtbot, workspace):
-    w = workspace
+def test_max_steps_stops_the_race(qtbot, descent_workspace):
+    w = descent_workspace
     w.panel.max_steps_spin.setValue(4)
     qtbot.mouseClick(w.panel.play_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not w.player.playing, timeout=20000)
@@ -192,8 +148,8 @@ def test_max_steps_stops_the_race(qtbot, workspace):
     assert any("max steps" in w.panel.run_list.item(i).text() for i in range(w.panel.run_list.count()))
 
 
-def test_add_and_remove_runs_are_undoable(qtbot, workspace):
-    w = workspace
+def test_add_and_remove_runs_are_undoable(qtbot, descent_workspace):
+    w = descent_workspace
     n = len(w.model.runs)
     add_run(w, "AdaGrad")
     assert len(w.model.runs) == n + 1 and w.panel.run_list.count() == n + 1
@@ -207,9 +163,9 @@ def test_add_and_remove_runs_are_undoable(qtbot, workspace):
     np.testing.assert_allclose(w.model.runs[0].start, old_start)
 
 
-def test_gif_export_writes_a_multi_frame_file(qtbot, workspace, tmp_path, monkeypatch):
+def test_gif_export_writes_a_multi_frame_file(qtbot, descent_workspace, tmp_path, monkeypatch):
     from PIL import Image
-    w = workspace
+    w = descent_workspace
     w.panel.max_steps_spin.setValue(6)
     path = tmp_path / "race.gif"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), "GIF images (*.gif)"))
@@ -227,8 +183,8 @@ def test_gif_export_writes_a_multi_frame_file(qtbot, workspace, tmp_path, monkey
     assert not w.export_progress.isVisible() and "Saved" in w.export_status.text()
 
 
-def test_gif_export_can_be_cancelled(qtbot, workspace, tmp_path):
-    w = workspace
+def test_gif_export_can_be_cancelled(qtbot, descent_workspace, tmp_path):
+    w = descent_workspace
     w.panel.max_steps_spin.setValue(30)
     path = tmp_path / "never.gif"
     exporter = w.export_gif(str(path))
@@ -240,9 +196,9 @@ def test_gif_export_can_be_cancelled(qtbot, workspace, tmp_path):
     assert "cancelled" in w.export_status.text()
 
 
-def test_png_of_the_current_frame(qtbot, workspace, tmp_path, monkeypatch):
+def test_png_of_the_current_frame(qtbot, descent_workspace, tmp_path, monkeypatch):
     from PIL import Image
-    w = workspace
+    w = descent_workspace
     w.model.step(5)
     path = tmp_path / "frame.png"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), "PNG images (*.png)"))

@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from tests.gui.test_descent import add_run, click_contour, frames, reddish_pixels, remove_all_runs, workspace  # noqa: F401
-from tests.gui.test_descent_review import step, type_into
+from tests.gui.descent_helpers import add_run, click_contour, frames, reddish_pixels, remove_all_runs, step, type_into
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]
 
@@ -34,8 +33,8 @@ def play_to_the_end(qtbot, w):
     qtbot.waitUntil(lambda: not w.player.playing, timeout=20000)
 
 
-def test_start_fields_take_constant_formulas_and_each_entry_is_one_undo_step(qtbot, workspace):
-    w = workspace
+def test_start_fields_take_constant_formulas_and_each_entry_is_one_undo_step(qtbot, descent_workspace):
+    w = descent_workspace
     w.session.set_function("x^2 + 3*y^2")
     box = w.panel.start_box
     old = [r.start.copy() for r in w.model.runs]
@@ -66,8 +65,8 @@ def test_start_fields_take_constant_formulas_and_each_entry_is_one_undo_step(qtb
     assert [float(e.text()) for e in box.edits] == pytest.approx(list(w.model.runs[0].start), rel=1e-9)
 
 
-def test_bad_starts_are_refused_beside_their_field_and_nothing_is_lost(qtbot, workspace):
-    w = workspace
+def test_bad_starts_are_refused_beside_their_field_and_nothing_is_lost(qtbot, descent_workspace):
+    w = descent_workspace
     box = w.panel.start_box
     x_edit, x_message = box.edits[0], box.messages[0]
     step(qtbot, w, 2)
@@ -105,8 +104,8 @@ def test_bad_starts_are_refused_beside_their_field_and_nothing_is_lost(qtbot, wo
     assert all(r.start[0] == 0.5 and r.start[1] == s[1] for r, s in zip(w.model.runs, starts))
 
 
-def test_a_run_stopped_at_max_steps_while_f_still_falls_says_it_may_be_unbounded(qtbot, workspace):
-    w = workspace
+def test_a_run_stopped_at_max_steps_while_f_still_falls_says_it_may_be_unbounded(qtbot, descent_workspace):
+    w = descent_workspace
     w.session.set_function("x^2*y")                              # → −∞ along y → −∞ for any x ≠ 0
     remove_all_runs(qtbot, w)
     adam = add_run(w, "Adam")
@@ -132,8 +131,8 @@ def test_a_run_stopped_at_max_steps_while_f_still_falls_says_it_may_be_unbounded
     assert status(w, 0).endswith("stopped at max steps (60)")
 
 
-def test_a_removed_run_leaves_both_views(qtbot, workspace):
-    w = workspace
+def test_a_removed_run_leaves_both_views(qtbot, descent_workspace):
+    w = descent_workspace
     remove_all_runs(qtbot, w)
     gd = add_run(w, "Momentum")                                  # red, the first colour; it outruns the next
     add_run(w, "Gradient descent")                               # (drawn on top, it would hide a slower red trail)

@@ -1,4 +1,4 @@
-"""The Descent workspace's pieces against independent references: geometry, level curves, the runs model, the
+"""The Descent descent_workspace's pieces against independent references: geometry, level curves, the runs model, the
 log slider, frame sampling for export, and its place in the main window."""
 import numpy as np
 import pytest

@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.gui.graph_helpers import controls_without_tooltips, hover_tooltip
-from tests.gui.test_descent import add_run, click_contour, remove_all_runs, workspace  # noqa: F401
+from tests.gui.descent_helpers import add_run, click_contour, remove_all_runs
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]
 
@@ -13,8 +13,8 @@ def status(w, row: int) -> str:
     return w.panel.run_list.item(row).text()
 
 
-def test_a_function_without_a_bottom_is_called_unbounded_not_a_bad_learning_rate(qtbot, workspace):
-    w = workspace
+def test_a_function_without_a_bottom_is_called_unbounded_not_a_bad_learning_rate(qtbot, descent_workspace):
+    w = descent_workspace
     w.session.set_function("x^2*y")   # → −∞ along y → −∞ for any x ≠ 0
     remove_all_runs(qtbot, w)
     gd, momentum = add_run(w, "Gradient descent"), add_run(w, "Momentum")
@@ -30,8 +30,8 @@ def test_a_function_without_a_bottom_is_called_unbounded_not_a_bad_learning_rate
         assert "learning rate too large" not in text
 
 
-def test_newton_starting_where_the_gradient_vanishes_takes_no_step(qtbot, workspace):
-    w = workspace
+def test_newton_starting_where_the_gradient_vanishes_takes_no_step(qtbot, descent_workspace):
+    w = descent_workspace
     w.session.set_function("5")   # constant, drawn over x: f' = 0 and f'' = 0 everywhere
     remove_all_runs(qtbot, w)
     newton = add_run(w, "Newton")
@@ -45,8 +45,8 @@ def test_newton_starting_where_the_gradient_vanishes_takes_no_step(qtbot, worksp
     assert "gradient step" not in text and "took" not in text
 
 
-def test_variables_held_fixed_are_shown_with_their_values(qtbot, workspace):
-    w = workspace
+def test_variables_held_fixed_are_shown_with_their_values(qtbot, descent_workspace):
+    w = descent_workspace
     label = w.fixed_label
     assert not label.isVisible()
     w.session.set_function("x^2*y + sin(z)*t + exp(x*t)/4", axes=("x", "y"), fixed={"z": 2.0, "t": 0.0})
@@ -59,7 +59,7 @@ def test_variables_held_fixed_are_shown_with_their_values(qtbot, workspace):
     assert not label.isVisible()
 
 
-def test_every_descent_control_explains_itself_on_hover(qtbot, workspace):
-    w = workspace
+def test_every_descent_control_explains_itself_on_hover(qtbot, descent_workspace):
+    w = descent_workspace
     assert controls_without_tooltips(w) == []
     assert "steps per second" in hover_tooltip(w.panel.speed_slider)

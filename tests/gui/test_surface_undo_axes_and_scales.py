@@ -1,4 +1,4 @@
-"""Fixes from the second review of the Surface workspace, each driven through the widgets as a person would:
+"""The Surface workspace, each case driven through the widgets as a person would:
 undo keys in the formula field, derivatives named by variable (and the full gradient when variables are fixed),
 regions of critical points drawn lightly, huge and tiny gradients, axis swapping, stale status messages, tiny value
 ranges, and the contour map's last x tick."""

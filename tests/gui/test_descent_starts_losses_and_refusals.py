@@ -1,4 +1,4 @@
-"""The Descent workspace on the cases a reviewer found broken, driven as a user would: starts that fit each new
+"""The Descent descent_workspace on the cases a reviewer found broken, driven as a user would: starts that fit each new
 function, one-variable functions, starts where f is undefined, diverging runs in the loss plot, Newton leaving the
 view, refused hyperparameters, long statuses, and no numpy warnings on degenerate functions."""
 import warnings
@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFontMetrics
 
-from tests.gui.test_descent import add_run, click_contour, reddish_pixels, remove_all_runs, workspace  # noqa: F401
+from tests.gui.descent_helpers import add_run, click_contour, reddish_pixels, remove_all_runs, statuses, step, type_into
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]
 
@@ -27,24 +27,8 @@ def quartic_d2(x):
     return 36 * x ** 2 - 24 * x - 24
 
 
-def statuses(w):
-    return [w.panel.run_list.item(i).text() for i in range(w.panel.run_list.count())]
-
-
-def type_into(qtbot, box, text):
-    box.setFocus()
-    box.selectAll()
-    qtbot.keyClicks(box, text)
-    qtbot.keyClick(box, Qt.Key.Key_Return)
-
-
-def step(qtbot, w, times=1):
-    for _ in range(times):
-        qtbot.mouseClick(w.panel.step_button, Qt.MouseButton.LeftButton)
-
-
-def test_starts_fit_each_new_function_and_are_never_the_origin(qtbot, workspace):
-    w = workspace
+def test_starts_fit_each_new_function_and_are_never_the_origin(qtbot, descent_workspace):
+    w = descent_workspace
     w.session.set_function(QUARTIC)                  # one variable after two
     (lo, hi), = w.session.box()
     for run in w.model.runs:
@@ -72,8 +56,8 @@ def test_starts_fit_each_new_function_and_are_never_the_origin(qtbot, workspace)
         np.testing.assert_allclose(run.start, chosen)
 
 
-def test_one_variable_function_shows_its_curve_iterates_and_newtons_parabola(qtbot, workspace, tmp_path):
-    w = workspace
+def test_one_variable_function_shows_its_curve_iterates_and_newtons_parabola(qtbot, descent_workspace, tmp_path):
+    w = descent_workspace
     w.model.step(2)
     assert "," in w.newton_label.text().split("Hessian eigenvalues")[1].split("—")[0]   # two eigenvalues in 2D
     w.session.set_function(QUARTIC)
@@ -118,8 +102,8 @@ def test_one_variable_function_shows_its_curve_iterates_and_newtons_parabola(qtb
     assert "," in w.newton_label.text().split("Hessian eigenvalues")[1].split("—")[0]
 
 
-def test_a_start_where_f_is_undefined_says_so(qtbot, workspace):
-    w = workspace
+def test_a_start_where_f_is_undefined_says_so(qtbot, descent_workspace):
+    w = descent_workspace
     w.session.set_function("log(-1 - x^2 - y^2)")     # undefined everywhere
     step(qtbot, w)
     for text in statuses(w):
@@ -140,8 +124,8 @@ def test_a_start_where_f_is_undefined_says_so(qtbot, workspace):
     assert statuses(w)[0].endswith(f"f is undefined at step 1, x = {x0 - 5 / x0:.4g}: the step left f's domain")
 
 
-def test_loss_plot_stays_readable_when_a_run_diverges(qtbot, workspace):
-    w = workspace
+def test_loss_plot_stays_readable_when_a_run_diverges(qtbot, descent_workspace):
+    w = descent_workspace
     w.session.set_function("x^2 + y^2")
     remove_all_runs(qtbot, w)
     calm = add_run(w, "Gradient descent")
@@ -165,8 +149,8 @@ def test_loss_plot_stays_readable_when_a_run_diverges(qtbot, workspace):
             assert all(float(v).is_integer() for v in values)       # steps are whole numbers
 
 
-def test_newton_is_explained_while_its_iterate_is_outside_the_view(qtbot, workspace):
-    w = workspace
+def test_newton_is_explained_while_its_iterate_is_outside_the_view(qtbot, descent_workspace):
+    w = descent_workspace
     w.session.set_function("x^2 - y^2")
     remove_all_runs(qtbot, w)
     newton = add_run(w, "Newton")
@@ -182,8 +166,8 @@ def test_newton_is_explained_while_its_iterate_is_outside_the_view(qtbot, worksp
     assert np.nanmax(y) == pytest.approx(2 + 0.25 * 4)              # the jump out is drawn up to the view's edge
 
 
-def test_out_of_range_hyperparameters_are_refused_with_a_message(qtbot, workspace):
-    w = workspace
+def test_out_of_range_hyperparameters_are_refused_with_a_message(qtbot, descent_workspace):
+    w = descent_workspace
     w.panel.run_list.setCurrentRow(0)
     gd = w.model.runs[0]
     box, error = w.panel.hyper_rows["lr"].box, w.panel.hyper_error
@@ -200,8 +184,8 @@ def test_out_of_range_hyperparameters_are_refused_with_a_message(qtbot, workspac
     assert w.model.runs[1].hyper["momentum"] == pytest.approx(0.9) and "refused" in error.text()
 
 
-def test_long_run_statuses_wrap_instead_of_scrolling(qtbot, workspace):
-    w = workspace
+def test_long_run_statuses_wrap_instead_of_scrolling(qtbot, descent_workspace):
+    w = descent_workspace
     w.session.set_function("log(-1 - x^2 - y^2)")
     add_run(w, "Gradient descent")
     qtbot.wait(50)
@@ -218,8 +202,8 @@ def test_long_run_statuses_wrap_instead_of_scrolling(qtbot, workspace):
         assert "f is undefined at the start" in item.toolTip()
 
 
-def test_degenerate_functions_raise_no_numpy_warnings(qtbot, workspace):
-    w = workspace
+def test_degenerate_functions_raise_no_numpy_warnings(qtbot, descent_workspace):
+    w = descent_workspace
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for text in ("5", "x/y"):

@@ -1,4 +1,4 @@
-"""Fixes from the third review: the step-backward callout covers no edge or label it explains and labels keep off
+"""The step-backward callout covers no edge or label it explains and labels keep off
 output ports and read "name = value" wherever that fits; a node placed at the canvas's edge is wholly in view; an
 opened graph shows its numbers at once; and Send to surface makes the graph's input values the selected point."""
 from __future__ import annotations

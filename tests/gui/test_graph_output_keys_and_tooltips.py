@@ -1,4 +1,4 @@
-"""Fixes from the second review: the output follows the graph as it is built until the user marks one, a refusal's
+"""The output follows the graph as it is built until the user marks one, a refusal's
 red message goes once an edit succeeds, an edge label never covers an output port, and the Graph tab's keys work as
 soon as the tab is shown, and every control has a tooltip."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Descent workspace on what the third review found: critical points as starts, "converged" away from a
+"""The Descent descent_workspace on what the third review found: critical points as starts, "converged" away from a
 minimum, default learning rates that diverged, the curve view's walls, trails outside the 3D box, Newton's text on
 a flat model, export names, buttons and permissions, huge ranges, and GIF writer failures and late cancels."""
 import os
@@ -12,11 +12,11 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog
 
+from engine import files as files_module
 from gui.descent import export as export_module
 from gui.descent.export import GifExporter
 from gui.views.surface_view import SCENE_BOX
-from tests.gui.test_descent import add_run, remove_all_runs, workspace  # noqa: F401
-from tests.gui.test_descent_review import statuses, step, type_into
+from tests.gui.descent_helpers import add_run, remove_all_runs, statuses, step, type_into
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]
 
@@ -55,8 +55,8 @@ def default_mode():
     return 0o666 & ~umask
 
 
-def test_a_critical_selected_point_is_not_used_as_the_start(qtbot, workspace):
-    w = workspace
+def test_a_critical_selected_point_is_not_used_as_the_start(qtbot, descent_workspace):
+    w = descent_workspace
     preset(w, CAMEL, {"x": (-2, 2), "y": (-1, 1)}, (0.0, 0.0))     # the origin is a saddle of the camel
     for run in w.model.runs:
         assert not np.allclose(run.start, 0.0)
@@ -68,15 +68,15 @@ def test_a_critical_selected_point_is_not_used_as_the_start(qtbot, workspace):
     assert all(r.steps == 3 for r in w.model.runs) and not any("step 0" in t for t in statuses(w))
 
 
-def test_a_selected_point_that_is_not_critical_is_the_start(qtbot, workspace):
-    w = workspace
+def test_a_selected_point_that_is_not_critical_is_the_start(qtbot, descent_workspace):
+    w = descent_workspace
     preset(w, CAMEL, {"x": (-2, 2), "y": (-1, 1)}, (0.5, 0.5))
     assert all(np.array_equal(r.start, (0.5, 0.5)) for r in w.model.runs)
     assert "selected point" not in w.panel.start_hint.text()
 
 
-def test_converged_only_at_a_minimum_otherwise_the_kind_of_point_is_named(qtbot, workspace):
-    w = workspace
+def test_converged_only_at_a_minimum_otherwise_the_kind_of_point_is_named(qtbot, descent_workspace):
+    w = descent_workspace
     preset(w, "x^2 - y^2", {"x": (-2, 2), "y": (-2, 2)}, (0.5, 0.0))   # descends along x onto the saddle
     remove_all_runs(qtbot, w)
     add_run(w, "Gradient descent")
@@ -109,8 +109,8 @@ def test_converged_only_at_a_minimum_otherwise_the_kind_of_point_is_named(qtbot,
     assert "converged at step 1: a minimum (eigenvalues 2, 6)" in statuses(w)[0] and item_colour(w, 0) == GREEN
 
 
-def test_default_learning_rates_race_down_rosenbrock_and_a_diverged_run_says_how_to_restart(qtbot, workspace):
-    w = workspace
+def test_default_learning_rates_race_down_rosenbrock_and_a_diverged_run_says_how_to_restart(qtbot, descent_workspace):
+    w = descent_workspace
     preset(w, ROSENBROCK, {"x": (-2, 2), "y": (-1, 3)}, (-1.0, 1.0))
     gd = w.model.runs[0]
     w.panel.select_run(gd.run_id)
@@ -135,8 +135,8 @@ def test_default_learning_rates_race_down_rosenbrock_and_a_diverged_run_says_how
     assert gd.hyper["lr"] == 0.0005 and gd.steps == 10 and "diverged" not in statuses(w)[0]
 
 
-def test_newton_text_calls_a_semidefinite_model_flat_not_minimum_free(qtbot, workspace):
-    w = workspace
+def test_newton_text_calls_a_semidefinite_model_flat_not_minimum_free(qtbot, descent_workspace):
+    w = descent_workspace
     preset(w, "(x + y)^2", {"x": (-2, 2), "y": (-2, 2)}, (1.0, 0.5))   # Hessian [[2, 2], [2, 2]]: 0 and 4
     remove_all_runs(qtbot, w)
     add_run(w, "Newton")
@@ -145,8 +145,8 @@ def test_newton_text_calls_a_semidefinite_model_flat_not_minimum_free(qtbot, wor
     assert "<b>has no minimum</b>" not in text
 
 
-def test_one_variable_curve_fits_the_race_and_starts_at_the_selected_point(qtbot, workspace):
-    w = workspace
+def test_one_variable_curve_fits_the_race_and_starts_at_the_selected_point(qtbot, descent_workspace):
+    w = descent_workspace
     w.session.set_function("x^6")
     w.session.set_range("x", -2, 2)                                  # walls at 64
     w.session.set_point((0.9,))
@@ -158,8 +158,8 @@ def test_one_variable_curve_fits_the_race_and_starts_at_the_selected_point(qtbot
     assert 0 < pos.y() < before.height() * 0.6                       # the start sits high in the view
 
 
-def test_3d_trails_stay_over_the_surface_box(qtbot, workspace):
-    w = workspace
+def test_3d_trails_stay_over_the_surface_box(qtbot, descent_workspace):
+    w = descent_workspace
     preset(w, "x^2 + y^2", {"x": (-2, 2), "y": (-2, 2)}, (1.9, 1.9))
     remove_all_runs(qtbot, w)
     gd = add_run(w, "Gradient descent")
@@ -175,8 +175,8 @@ def test_3d_trails_stay_over_the_surface_box(qtbot, workspace):
 
 
 def test_exports_name_the_file_written_hide_the_auto_button_and_keep_normal_permissions(
-        qtbot, workspace, tmp_path, monkeypatch):
-    w = workspace
+        qtbot, descent_workspace, tmp_path, monkeypatch):
+    w = descent_workspace
     qtbot.mouseMove(w.contour_view.viewport(), QPoint(100, 100))
     w.contour_view.plotItem.vb.scaleBy((0.5, 0.5))                   # a zoom: pyqtgraph would offer its "A" now
     for plot in (w.contour_view.plotItem, w.curve_view.plotItem, w.loss_plot.plot.getPlotItem()):
@@ -195,8 +195,8 @@ def test_exports_name_the_file_written_hide_the_auto_button_and_keep_normal_perm
     assert stat.S_IMODE(gif.stat().st_mode) == default_mode()
 
 
-def test_a_range_too_wide_to_sample_gives_a_message_not_a_warning(qtbot, workspace, monkeypatch):
-    w = workspace
+def test_a_range_too_wide_to_sample_gives_a_message_not_a_warning(qtbot, descent_workspace, monkeypatch):
+    w = descent_workspace
     monkeypatch.setattr(w.session, "box", lambda: [(-1e308, 1e308), (-1.0, 1.0)])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -228,7 +228,7 @@ def test_a_late_cancel_keeps_the_file_and_says_saved(qtbot, tmp_path, monkeypatc
     def replace_then_signal(src, dst):
         real_replace(src, dst)
         moved.set()
-    monkeypatch.setattr(export_module.os, "replace", replace_then_signal)
+    monkeypatch.setattr(files_module.os, "replace", replace_then_signal)
     target = tmp_path / "late.gif"
     exporter = GifExporter(blank, [0, 1, 2], str(target))
     outcomes = []
