@@ -3,7 +3,7 @@ shown: the Surface workspace's own analysis of its selected point, the Graph's p
 here is typed into a file, and nothing is computed apart from the engine: each fact is an engine result read off the
 scene the user sees.
 
-``FACT_KEYS`` lists what each workspace can fill; tour files are checked against it when they load.
+``gui.tour.format.FACT_KEYS`` lists what each workspace can fill; tour files are checked against it when they load.
 """
 from __future__ import annotations
 
@@ -14,17 +14,9 @@ import numpy as np
 from engine import analyze_point, parse
 from engine.analysis.critical import critical_points
 from engine.analysis.taylor import vector_norm
+from gui.surface.approximation import readable_formula
 from gui.views.ticks import format_number
 
-SURFACE_FACTS = ("function", "point", "value", "gradient", "gradient_norm", "steepest", "hessian", "eigenvalues",
-                 "kind", "linear_formula", "quadratic_formula", "offset", "target", "linear_estimate",
-                 "quadratic_estimate", "true_value", "linear_error", "quadratic_error", "direction", "directional",
-                 "cos_angle", "partial", "gradient_sum", "critical", "lowest", "printed_value", "printed_error",
-                 "part_gradient", "along")
-DESCENT_FACTS = SURFACE_FACTS + ("run_method", "run_start", "run_lr", "run_steps", "run_end", "run_value",
-                                 "run_status")
-GRAPH_FACTS = ("value", "adjoint", "partial", "path_count", "path_sum", "output", "edge_count", "forward_tangent")
-FACT_KEYS = {"surface": SURFACE_FACTS, "descent": DESCENT_FACTS, "graph": GRAPH_FACTS, "matrix": ()}
 
 
 def number(v: float) -> str:
@@ -105,10 +97,10 @@ class SurfaceFacts:
         return number(float(np.sum(self.analysis.gradient)))
 
     def fact_linear_formula(self, _arg):
-        return self.analysis.linear.formula
+        return readable_formula(self.analysis.linear)   # as the Approximation tab writes it
 
     def fact_quadratic_formula(self, _arg):
-        return self.analysis.quadratic.formula
+        return readable_formula(self.analysis.quadratic)
 
     # --- a step away from the point -------------------------------------------------------------------------
     def _offset(self) -> np.ndarray:

@@ -40,6 +40,16 @@ SCENE_KEYS = {
               "forward_from": "name"},
     "matrix": {"expression": "text", "shapes": "shapes", "wrt": "name", "candidate": "text", "seed": "count"},
 }
+# the numbers a step's text may name, per workspace (gui.tour.facts fills them from the live scene)
+SURFACE_FACTS = ("function", "point", "value", "gradient", "gradient_norm", "steepest", "hessian", "eigenvalues",
+                 "kind", "linear_formula", "quadratic_formula", "offset", "target", "linear_estimate",
+                 "quadratic_estimate", "true_value", "linear_error", "quadratic_error", "direction", "directional",
+                 "cos_angle", "partial", "gradient_sum", "critical", "lowest", "printed_value", "printed_error",
+                 "part_gradient", "along")
+DESCENT_FACTS = SURFACE_FACTS + ("run_method", "run_start", "run_lr", "run_steps", "run_end", "run_value",
+                                 "run_status")
+GRAPH_FACTS = ("value", "adjoint", "partial", "path_count", "path_sum", "output", "edge_count", "forward_tangent")
+FACT_KEYS = {"surface": SURFACE_FACTS, "descent": DESCENT_FACTS, "graph": GRAPH_FACTS, "matrix": ()}
 SIDES = ("inspect", "approximation", "critical")
 OVERLAY_NAMES = ("gradient", "tangent", "quadratic", "eigen")
 GRAPH_MODES = ("forward", "backward", "partials")
@@ -317,7 +327,6 @@ def _no_typed_numbers(text: str, where: str) -> None:
 
 
 def _known_numbers(text: str, workspace: str, where: str) -> None:
-    from gui.tour.facts import FACT_KEYS
     for key, _arg in placeholders(text):
         if key not in FACT_KEYS[workspace]:
             raise ValueError(f"{where}: {{{key}}} is not a number the {workspace} scene can show "

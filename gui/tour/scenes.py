@@ -113,6 +113,8 @@ def apply_graph(window, scene: dict, label: str) -> None:
         ws.run_forward()
     else:
         ws.run_backward()
+    if "forward_from" in scene and hasattr(ws, "run_forward_mode"):   # the Graph tab's forward mode, where present
+        ws.run_forward_mode(scene["forward_from"])
     if "paths_from" in scene:
         ws.paths.set_source(scene["paths_from"])
         ws.paths.refresh()

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from gui.tour.facts import FACT_KEYS
+from gui.tour.format import FACT_KEYS
 from gui.tour.format import TOUR_DIR, load_section, load_tour, placeholders
 
 GOOD_STEP = {"id": "s", "title": "A step", "text": "f is {value} here.",
