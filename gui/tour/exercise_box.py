@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout,
                                QWidget)
 
@@ -14,8 +14,6 @@ RIGHT, WRONG = "#34c759", "#ff6b6b"
 
 
 class ExerciseBox(QWidget):
-    checked = Signal(object)   # the Verdict
-
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("tourExercise")
@@ -82,10 +80,6 @@ class ExerciseBox(QWidget):
             return "" if button is None else button.property("key")
         return self.answerEdit.text()
 
-    def choose(self, key: str) -> None:
-        for button in self.group.buttons():
-            button.setChecked(button.property("key") == key)
-
     def check(self) -> Verdict | None:
         if self.spec is None:
             return None
@@ -95,5 +89,4 @@ class ExerciseBox(QWidget):
         hint = self.fill(verdict.hint) if verdict.hint else ""
         self.verdictLabel.setText(f"<span style='color:{colour}; font-weight:bold'>{html.escape(verdict.message)}"
                                   f"</span>" + (f"<br>{html.escape(hint)}" if hint else ""))
-        self.checked.emit(verdict)
         return verdict

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QListWidget, QProgressBar, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
@@ -29,9 +29,6 @@ def rich(text: str) -> str:
 
 
 class TourPanel(QDockWidget):
-    step_shown = Signal(int)   # the global index of the step now shown
-    left = Signal()
-
     def __init__(self, window, folder: str | Path = TOUR_DIR):
         super().__init__("Chapter tour", window)
         self.setObjectName("tourDock")
@@ -44,6 +41,7 @@ class TourPanel(QDockWidget):
         self.highlight = HighlightFrame(window)
         self.setWidget(self._build())
         self.setMinimumWidth(360)
+        window.installEventFilter(self)
         self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                          | QDockWidget.DockWidgetFeature.DockWidgetMovable)
 
@@ -122,7 +120,12 @@ class TourPanel(QDockWidget):
                     f"Tour left. Your own later edits were kept in: {', '.join(kept)}", 8000)
         self.index = -1
         self.hide()
-        self.left.emit()
+
+    def eventFilter(self, watched, event) -> bool:
+        """The window is closing: leave the tour first, so what is saved or asked about is the user's own work."""
+        if watched is self.window_ and event.type() == QEvent.Type.Close and self.snapshot is not None:
+            self.leave()
+        return False
 
     def closeEvent(self, event) -> None:
         """The dock's own ✕ is the same as Leave tour."""
@@ -157,7 +160,6 @@ class TourPanel(QDockWidget):
         self.progress.setValue(index + 1)
         self.backButton.setEnabled(index > 0)
         self.nextButton.setEnabled(index + 1 < len(self.steps))
-        self.step_shown.emit(index)
 
     def show_step_text(self) -> None:
         """Fill the step's text (and erratum, exercise hints) with the numbers the scene shows now."""

@@ -131,3 +131,13 @@ def test_the_highlight_frames_the_control_of_the_step(qtbot, settings_dir, tmp_p
     frame = panel.highlight.geometry()
     assert frame.contains(target.mapTo(window, target.rect().center()))
     assert frame.width() >= target.width() and frame.height() >= target.height()
+
+
+def test_closing_the_window_leaves_the_tour_so_only_the_users_work_counts_as_unsaved(qtbot, settings_dir, tmp_path):
+    window = open_window(qtbot, tmp_path / "autosave", (1600, 960))
+    panel = open_tour(window)
+    go_to(qtbot, panel, "pytorch-listing")
+    go_to(qtbot, panel, "partials")
+    assert not window.workspaces["graph"].undo_stack.isClean()
+    assert window.close()   # nothing of the user's is unsaved, so no question blocks the close
+    assert window.workspaces["graph"].undo_stack.isClean() and panel.snapshot is None
