@@ -1,5 +1,5 @@
 """Start Gradscape: ``python main.py [FILE]``, or render one picture and exit:
-``python main.py --screenshot OUT.png [--preset NAME] [--tab surface|descent|graph] [--demo] [--size 1400x880]``.
+``python main.py --screenshot OUT.png [--preset NAME] [--tab surface|descent|graph|matrix] [--demo] [--size 1400x880]``.
 
 With --screenshot nothing waits on a person: a file, preset or tab that cannot be used prints "error: …" on stderr
 and exits with status 2.
@@ -19,7 +19,7 @@ def _parse_args(argv):
     parser.add_argument("file", nargs="?", help="a file to open (e.g. a *.gssurface.json or *.gsgraph.json)")
     parser.add_argument("--screenshot", metavar="OUT.png", help="render the window once to OUT.png and exit")
     parser.add_argument("--preset", metavar="NAME", help="start on a function preset (key or name)")
-    parser.add_argument("--tab", metavar="NAME", help="start on this workspace tab (surface, descent, graph, …)")
+    parser.add_argument("--tab", metavar="NAME", help="start on this workspace tab (surface, descent, graph, matrix)")
     parser.add_argument("--demo", action="store_true",
                         help="put the shown workspace in its demonstration state (used for the docs images)")
     parser.add_argument("--size", default="1400x880", metavar="WxH", help="window size for --screenshot")

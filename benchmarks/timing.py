@@ -16,3 +16,18 @@ def median_seconds(fn, repeats: int, warm_up: int = 1) -> float:
         fn()
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
+
+
+def interleaved_medians(fns, repeats: int, warm_up: int = 1, statistic=statistics.median) -> list[float]:
+    """The median (or ``statistic``, e.g. ``min``) seconds of each of ``fns``, timed in turn within each repeat, so
+    that a load change on a shared machine affects all of them alike and their ratios stay meaningful."""
+    for _ in range(warm_up):
+        for fn in fns:
+            fn()
+    samples = [[] for _ in fns]
+    for _ in range(repeats):
+        for fn, times in zip(fns, samples):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    return [statistic(times) for times in samples]

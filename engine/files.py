@@ -90,18 +90,18 @@ def read_capped(path: str | os.PathLike, max_bytes: int) -> bytes:
         os.close(fd)
 
 
-def loads_json(raw: bytes, what: str = "file") -> object:
+def loads_json(raw: bytes) -> object:
     """Strict JSON from UTF-8 bytes: no NaN/Infinity, nesting and huge numbers refused with a message."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise FileError(f"the {what} is not UTF-8 text (invalid byte at offset {err.start})") from None
+        raise FileError(f"not UTF-8 text (invalid byte at offset {err.start})") from None
     try:
         return json.loads(text.removeprefix("\ufeff"), parse_constant=_reject_constant, parse_int=_checked_int)
     except json.JSONDecodeError as err:
-        raise FileError(f"the {what} is not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})") from None
+        raise FileError(f"not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})") from None
     except RecursionError:
-        raise FileError(f"the {what} is not valid: JSON nested too deeply") from None
+        raise FileError("not valid: JSON nested too deeply") from None
 
 
 def remove_stale_temporaries(folder: str | os.PathLike, older_than: float = STALE_SECONDS) -> list[Path]:

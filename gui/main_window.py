@@ -91,10 +91,12 @@ class MainWindow(QMainWindow):
     def _build_workspaces(self) -> None:
         from gui.descent.workspace import DescentWorkspace
         from gui.graph.workspace import GraphWorkspace
+        from gui.matrix.workspace import MatrixWorkspace
         from gui.surface.workspace import SurfaceWorkspace
         surface = self.add_workspace(SurfaceWorkspace(self.session, self), "Surface")
         self.add_workspace(DescentWorkspace(self.session, self), "Descent")
         graph = self.add_workspace(GraphWorkspace(self.session, self), "Graph", shows_session_function=False)
+        self.add_workspace(MatrixWorkspace(self), "Matrix", shows_session_function=False)
         surface.open_as_graph_requested.connect(lambda expression: self._open_as_graph(graph, expression))
         if hasattr(graph, "function_sent"):
             graph.function_sent.connect(lambda expression, axes, fixed, source, point: self._receive_function(

@@ -5,17 +5,17 @@ import argparse
 import sys
 from typing import Sequence
 
-from engine.cli import analyze, critical, descend, graph
+from engine.cli import analyze, critical, descend, graph, matrix
 from engine.cli.common import CLIError, Parser, to_json
 from engine.expr.parser import ParseError
 
-COMMANDS = (analyze, critical, descend, graph)
+COMMANDS = (analyze, critical, descend, graph, matrix)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="python -m engine",
                      description="Gradscape's calculus engine: local models, critical points, optimizers "
-                                 "and chain-rule graphs. Each command takes --json for one JSON object.")
+                                 "chain-rule graphs and matrix calculus. Each command takes --json for one JSON object.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     subparsers.required = True
     for command in COMMANDS:

@@ -150,7 +150,7 @@ def loads_graph(raw: bytes) -> Graph:
     if len(raw) > MAX_FILE_BYTES:
         raise GraphFileError(f"file too large (over {MAX_FILE_BYTES // (1024 * 1024)} MB)")
     try:
-        data = loads_json(raw, "graph file")
+        data = loads_json(raw)
     except FileError as err:
         raise GraphFileError(str(err)) from None
     return graph_from_dict(data)

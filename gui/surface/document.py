@@ -114,7 +114,7 @@ def check_function_text(text: str, *, from_graph: bool = False) -> None:
 
 
 def load_document(path: str) -> SurfaceDocument:
-    return document_from_json(loads_json(read_capped(path, MAX_BYTES), "surface file"))
+    return document_from_json(loads_json(read_capped(path, MAX_BYTES)))
 
 
 def save_document(document: SurfaceDocument, path: str) -> None:

@@ -6,6 +6,7 @@ from gui.descent.workspace import DescentWorkspace
 from gui.session import Session
 from tests.conftest import open_window
 from tests.gui.graph_helpers import open_workspace
+from tests.gui.matrix_helpers import open_matrix
 
 
 @pytest.fixture
@@ -34,3 +35,11 @@ def descent_workspace(qtbot):
     qtbot.waitActive(w)
     w.setFocus()
     return w
+
+
+@pytest.fixture
+def matrix_workspace(qtbot):
+    """A Matrix workspace on the factorization preset, shown and exposed; any running descent stopped after."""
+    workspace = open_matrix(qtbot)
+    yield workspace
+    workspace.shutdown()

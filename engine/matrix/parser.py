@@ -1,0 +1,212 @@
+"""Matrix formula text → shaped expression, by a small hand-written grammar (user text never reaches eval/exec).
+
+Grammar (``'`` transposes and binds tightest; ``^``/``.^`` bind tighter than unary minus: ``-x.^2`` is
+``-(x.^2)``)::
+
+    sum     := term (('+' | '-') term)*
+    term    := unary (('*' | '.*' | '/' | './') unary)*
+    unary   := ('-' | '+') unary | power
+    power   := postfix (('^' | '.^') unary)?
+    postfix := atom ("'")*
+    atom    := NUMBER | NAME | FUNCTION '(' sum (',' sum)* ')' | ('ones'|'zeros') '(' INT ',' INT ')'
+             | 'eye' '(' INT ')' | '(' sum ')'
+
+``*`` is the matrix product (scaling when one side is a scalar); ``.* ./ .^`` are entrywise; ``/`` and ``^`` take a
+scalar right side (``^`` a scalar base too: a matrix power is not offered). A shape error is a
+:class:`~engine.matrix.shapes.ShapeError` at the operator's position; any other error a ``ParseError``.
+"""
+from __future__ import annotations
+
+import re
+from typing import Mapping
+
+from engine.expr.parser import MAX_DEPTH, MAX_LENGTH, ParseError, Token, _Parser as _ScalarGrammar  # noqa: F401
+# (the same caps as scalar formulas: MAX_DEPTH is enforced by the inherited ``enter``)
+from engine.matrix import build as B
+from engine.matrix.node import ShapedExpression
+from engine.matrix.rules import CONSTANT_FUNCTIONS, FUNCTIONS, RULES
+from engine.matrix.shapes import MAX_DIMENSION, ShapeError, default_shape, describe, normalize_shapes
+
+_NUMBER = re.compile(r"(\d+(\.(?![*/^'])\d*)?|\.\d+)([eE][+-]?\d+)?")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_OPERATORS = (".*", "./", ".^", "**", "+", "-", "*", "/", "^")
+_TRANSPOSES = ("'", "ᵀ", "’")
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in " \t\r\n":
+            i += 1
+            continue
+        m = _NUMBER.match(text, i) or _NAME.match(text, i)
+        if m:
+            tokens.append(Token("num" if text[i].isdigit() or c == "." else "name", m.group(0), i))
+            i = m.end()
+            continue
+        op = next((o for o in _OPERATORS if text.startswith(o, i)), None)
+        if op is not None:
+            tokens.append(Token("op", "^" if op == "**" else op, i))
+            i += len(op)
+        elif c in _TRANSPOSES:
+            tokens.append(Token("'", "'", i))
+            i += 1
+        elif c in "(),":
+            tokens.append(Token(c, c, i))
+            i += 1
+        elif c in "[{":
+            raise ParseError(f"use parentheses, not '{c}'", i)
+        else:
+            raise ParseError(f"unexpected character {c!r}", i)
+    tokens.append(Token("end", "", n))
+    return tokens
+
+
+class _Parser(_ScalarGrammar):
+    """The scalar grammar's token handling, ``parse`` and ``close``; the matrix operators and builders here."""
+
+    def __init__(self, text: str, shapes: Mapping[str, tuple[int, int]]):   # noqa: the scalar tokenizer is not used
+        self.text = text
+        self.tokens = tokenize(text)
+        self.shapes = shapes
+        self.i = 0
+        self.depth = 0
+
+    def sum(self) -> ShapedExpression:
+        left = self.term()
+        while self.tok.kind == "op" and self.tok.text in ("+", "-"):
+            op = self.advance()
+            self.expect_operand(op)
+            right = self.term()
+            left = (B.add if op.text == "+" else B.sub)(left, right, op.pos)
+        return left
+
+    def term(self) -> ShapedExpression:
+        left = self.unary()
+        while self.tok.kind == "op" and self.tok.text in ("*", ".*", "/", "./"):
+            op = self.advance()
+            self.expect_operand(op)
+            right = self.unary()
+            if op.text == "/" and not right.is_scalar:
+                raise ShapeError(f"cannot divide by {describe(right.shape)} with /; use ./ to divide entrywise",
+                                 op.pos, "divide", (left.shape, right.shape))
+            build = {"*": B.mm, ".*": B.mul, "/": B.div, "./": B.div}[op.text]
+            left = build(left, right, op.pos)
+        return left
+
+    def expect_operand(self, op: Token) -> None:
+        t = self.tok
+        if t.kind in ("end", ")", ",", "'") or (t.kind == "op" and t.text not in ("+", "-")):
+            raise ParseError(f"missing operand after '{op.text}'", t.pos if t.kind != "end" else op.pos)
+
+    def unary(self) -> ShapedExpression:
+        t = self.tok
+        if t.kind == "op" and t.text in ("+", "-"):
+            self.advance()
+            self.enter(t.pos)
+            self.expect_operand(t)
+            operand = self.unary()
+            self.depth -= 1
+            return B.neg(operand) if t.text == "-" else operand
+        return self.power()
+
+    def power(self) -> ShapedExpression:
+        base = self.postfix()
+        if self.tok.kind == "op" and self.tok.text in ("^", ".^"):
+            op = self.advance()
+            self.enter(op.pos)
+            self.expect_operand(op)
+            exponent = self.unary()
+            self.depth -= 1
+            if op.text == "^" and not (base.is_scalar and exponent.is_scalar):
+                raise ShapeError(f"^ raises a scalar to a scalar power, not {describe(base.shape)} to "
+                                 f"{describe(exponent.shape)}; use .^ for entrywise powers (and A*A for a matrix "
+                                 f"square)", op.pos, "raise", (base.shape, exponent.shape))
+            return B.pow(base, exponent, op.pos)
+        return base
+
+    def postfix(self) -> ShapedExpression:
+        node = self.atom()
+        while self.tok.kind == "'":
+            node = B.T(node, self.advance().pos)
+        return node
+
+    def atom(self) -> ShapedExpression:
+        """Numbers here; names (self.name), parentheses (self.sum) and the error messages from the scalar grammar."""
+        t = self.tok
+        if t.kind == "num":
+            self.advance()
+            return B.const(float(t.text))
+        return super().atom()
+
+    def name(self) -> ShapedExpression:
+        t = self.advance()
+        is_call = self.tok.kind == "("
+        if t.text in FUNCTIONS or t.text in CONSTANT_FUNCTIONS:
+            if not is_call:
+                raise ParseError(f"function '{t.text}' needs an argument in parentheses: {t.text}(…)", t.pos)
+            return self.constant_call(t) if t.text in CONSTANT_FUNCTIONS else self.call(t)
+        if is_call:
+            raise ParseError(f"unknown function '{t.text}'", t.pos)
+        return B.var(t.text, self.shapes.get(t.text) or default_shape(t.text))
+
+    def arguments(self, fn: Token) -> list:
+        opener = self.advance()
+        self.enter(opener.pos)
+        if self.tok.kind == ")":
+            raise ParseError(f"{fn.text} needs an argument", fn.pos)
+        args = [self.sum()]
+        while self.tok.kind == ",":
+            self.advance()
+            args.append(self.sum())
+        self.close(opener)
+        self.depth -= 1
+        return args
+
+    def call(self, fn: Token) -> ShapedExpression:
+        args = self.arguments(fn)
+        arity = RULES[fn.text].arity
+        if len(args) != arity:
+            raise ParseError(f"{fn.text} takes {arity} argument{'s' if arity != 1 else ''}, got {len(args)}", fn.pos)
+        return B.fn(fn.text, *args, pos=fn.pos)
+
+    def constant_call(self, fn: Token) -> ShapedExpression:
+        start = self.i
+        args = self.arguments(fn)
+        sizes = [a.value for a in args if a.op == "const"]
+        wanted = 1 if fn.text == "eye" else 2
+        if (len(args) != wanted or len(sizes) != wanted
+                or not all(float(s).is_integer() and 1 <= s <= MAX_DIMENSION for s in sizes)):
+            example = "eye(3)" if fn.text == "eye" else f"{fn.text}(3,1)"
+            raise ParseError(f"{fn.text} takes {wanted} whole number{'s' if wanted > 1 else ''} from 1 to "
+                             f"{MAX_DIMENSION}, e.g. {example}", self.tokens[start].pos)
+        dims = tuple(int(s) for s in sizes)
+        return B.eye(dims[0]) if fn.text == "eye" else (B.ones if fn.text == "ones" else B.zeros)(dims)
+
+
+def variable_names(text: str) -> list[str]:
+    """The variable names a formula uses, in order of first appearance, read from its tokens alone (so a formula with
+    a shape error, or a syntax error after them, still names its variables)."""
+    names: list[str] = []
+    try:
+        tokens = tokenize(text[:MAX_LENGTH]) if isinstance(text, str) else []
+    except ParseError as error:
+        tokens = tokenize(text[:error.position]) if error.position < len(text) else []
+    for i, t in enumerate(tokens):
+        called = i + 1 < len(tokens) and tokens[i + 1].kind == "("
+        if t.kind == "name" and not called and t.text not in FUNCTIONS and t.text not in CONSTANT_FUNCTIONS \
+                and t.text not in names:
+            names.append(t.text)
+    return names
+
+
+def parse_matrix(text: str, shapes: Mapping[str, object] | None = None) -> ShapedExpression:
+    """Parse a matrix formula such as ``norm2(X - U*V)^2``. ``shapes`` overrides the default convention per name
+    (``(rows, cols)``, or ``n`` for an n-vector). Raises ``ParseError`` (``ShapeError`` for shapes) with a position."""
+    if not isinstance(text, str):
+        raise ParseError("a formula must be text", 0)
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"formula too long ({len(text)} characters; the limit is {MAX_LENGTH})", MAX_LENGTH)
+    return _Parser(text, normalize_shapes(shapes)).parse()
