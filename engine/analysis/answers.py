@@ -300,6 +300,61 @@ class ClassificationExercise:
                        spec["hints"][answer])
 
 
+# --- a matrix-calculus gradient, judged by the Matrix engine's own verdicts --------------------------------------
+MATRIX_HINTS = {
+    "sign": "Follow the minus signs through the chain rule: an inner difference such as X − UV differentiates "
+            "with a minus sign (−Uᵀ with respect to V).",
+    "transpose": "Match the shape of the variable you differentiate by (denominator layout): transpose your answer.",
+    "factor": "A constant is off: check the power rule (‖r‖² gives 2r) and whether a factor was counted twice.",
+    "shape": "The gradient has the shape of the variable it is taken with respect to; check each product's shapes.",
+    "different": "Work one entry at a time with indices, then reassemble the entries as a matrix expression.",
+}
+
+
+class MatrixExercise:
+    """spec: expression, shapes {name: [rows, cols]}, wrt, mistakes [{answer, hint}], optional hint. The verdict is
+    engine.matrix's check_gradient (equal | sign | transpose | factor | shape | different)."""
+
+    @staticmethod
+    def validate(spec: dict) -> None:
+        from engine.matrix import parse_matrix
+        _only(spec, {"kind", "prompt", "expression", "shapes", "wrt", "mistakes", "hint"})
+        shapes = spec.get("shapes")
+        if not isinstance(shapes, dict):
+            raise ValueError("shapes: must be an object of name: [rows, cols]")
+        try:
+            expr = parse_matrix(spec.get("expression", ""), {k: tuple(v) for k, v in shapes.items()})
+            for i, m in enumerate(spec.get("mistakes", [])):
+                parse_matrix(m["answer"], expr.variables)
+        except (ParseError, KeyError, TypeError) as err:
+            raise ValueError(f"expression: {err}") from None
+        if spec.get("wrt") not in expr.variables:
+            raise ValueError(f"wrt: must be one of the expression's variables ({', '.join(expr.variables)})")
+        _hint(spec)
+
+    @staticmethod
+    def check(spec: dict, answer: str) -> Verdict:
+        from engine.matrix import check_gradient, evaluate_many, instance, parse_matrix
+        expr = parse_matrix(spec["expression"], {k: tuple(v) for k, v in spec["shapes"].items()})
+        if not answer.strip():
+            return Verdict(False, "unreadable", "No answer yet.", "Type a matrix expression, e.g. A'*x.")
+        try:
+            candidate = parse_matrix(answer, expr.variables)
+            result = check_gradient(expr, spec["wrt"], candidate)
+        except (ParseError, ValueError) as err:
+            return Verdict(False, "unreadable", f"Your answer cannot be read: {err}",
+                           "Use the Matrix syntax: * is the matrix product, ' transposes, norm2(v) is ‖v‖₂.")
+        if result.verdict == "equal":
+            return Verdict(True, "equal", result.words())
+        for mistake in spec.get("mistakes", []):
+            wrong = parse_matrix(mistake["answer"], expr.variables)
+            if wrong.shape == candidate.shape and all(
+                    np.allclose(*evaluate_many([candidate, wrong], instance(expr, k)), rtol=1e-7, atol=1e-9)
+                    for k in range(3)):
+                return Verdict(False, "mistake", result.words(), mistake["hint"])
+        return Verdict(False, result.verdict, result.words(), MATRIX_HINTS.get(result.verdict, _hint(spec)))
+
+
 # --- helpers --------------------------------------------------------------------------------------------------------
 def _only(spec: dict, allowed: set) -> None:
     extra = sorted(set(spec) - allowed)
@@ -328,7 +383,7 @@ def _domain(spec: dict) -> dict:
 
 
 EXERCISE_KINDS = {"gradient": GradientExercise, "formula": FormulaExercise, "choice": ChoiceExercise,
-                  "classification": ClassificationExercise}
+                  "classification": ClassificationExercise, "matrix": MatrixExercise}
 
 
 def check_answer(spec: dict, answer: str) -> Verdict:

@@ -270,6 +270,34 @@ class GraphFacts:
         return name
 
 
+class MatrixFacts:
+    """The Matrix workspace's study of its state: value, gradient formula and numbers, central differences, the
+    verdict on a typed answer, the numbers of each variable and of the compared formulas."""
+
+    def __init__(self, workspace, scene: dict):
+        self.state, self.study = workspace.model.state, workspace.model.study
+
+    def get(self, key: str, arg: str) -> str:
+        st, s = self.state, self.study
+        if s.expression is None:
+            raise FactError(f"the expression does not parse: {s.error}")
+        table = {"expression": lambda: st.expression, "value": lambda: shaped(s.value),
+                 "gradient": lambda: shaped(s.gradient_values), "gradient_formula": lambda: str(s.gradient),
+                 "wrt": lambda: s.wrt, "fd_error": lambda: format_number(s.max_error, 2),
+                 "verdict": lambda: s.check.words() if s.check is not None else "no answer typed",
+                 "values": lambda: shaped(st.values[arg]), "compare": lambda: shaped(s.compare[int(arg)][1]),
+                 "answer": lambda: st.answer}
+        if key not in table:
+            raise FactError(f"unknown number {key!r}")
+        return table[key]()
+
+
+def shaped(value) -> str:
+    """A scalar as a number, a vector or matrix as rows [a, b; c, d] (a column reads [a; b; c])."""
+    array = np.atleast_2d(np.asarray(value, dtype=float))
+    return number(array[0, 0]) if array.size == 1 else matrix(array)
+
+
 def facts_for(window, scene: dict):
     """The fact source of the scene's workspace, reading the live window."""
     kind = scene["workspace"]

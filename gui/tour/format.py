@@ -38,7 +38,8 @@ SCENE_KEYS = {
     "descent": {**SURFACE_KEYS, "runs": "runs", "steps": "count"},
     "graph": {"preset": "name", "values": "values", "mode": "name", "paths_from": "name", "path": "count",
               "forward_from": "name"},
-    "matrix": {"expression": "text", "shapes": "shapes", "wrt": "name", "candidate": "text", "seed": "count"},
+    "matrix": {"preset": "name", "expression": "text", "shapes": "shapes", "wrt": "name", "answer": "text",
+               "seed": "count", "compare": "texts"},
 }
 # the numbers a step's text may name, per workspace (gui.tour.facts fills them from the live scene)
 SURFACE_FACTS = ("function", "point", "value", "gradient", "gradient_norm", "steepest", "hessian", "eigenvalues",
@@ -48,8 +49,10 @@ SURFACE_FACTS = ("function", "point", "value", "gradient", "gradient_norm", "ste
                  "part_gradient", "along")
 DESCENT_FACTS = SURFACE_FACTS + ("run_method", "run_start", "run_lr", "run_steps", "run_end", "run_value",
                                  "run_status")
+MATRIX_FACTS = ("expression", "value", "gradient", "gradient_formula", "wrt", "fd_error", "verdict", "values",
+                "compare", "answer")
 GRAPH_FACTS = ("value", "adjoint", "partial", "path_count", "path_sum", "output", "edge_count", "forward_tangent")
-FACT_KEYS = {"surface": SURFACE_FACTS, "descent": DESCENT_FACTS, "graph": GRAPH_FACTS, "matrix": ()}
+FACT_KEYS = {"surface": SURFACE_FACTS, "descent": DESCENT_FACTS, "graph": GRAPH_FACTS, "matrix": MATRIX_FACTS}
 SIDES = ("inspect", "approximation", "critical")
 OVERLAY_NAMES = ("gradient", "tangent", "quadratic", "eigen")
 GRAPH_MODES = ("forward", "backward", "partials")
@@ -112,7 +115,7 @@ def load_tour(folder: str | Path = TOUR_DIR) -> Tour:
 def load_section(path: str | Path) -> Section:
     path = Path(path)
     try:
-        data = loads_json(read_capped(path, MAX_BYTES), "tour file")
+        data = loads_json(read_capped(path, MAX_BYTES))
         return section_from_json(data, path.stem, str(path))
     except (FileError, ValueError) as err:
         raise TourFileError(f"{path.name}: {err}") from None
@@ -271,6 +274,13 @@ def _formulas(value, where: str) -> None:
         _formula(v, f"{where}.{k}")
 
 
+def _texts(value, where: str) -> None:
+    if not isinstance(value, list):
+        raise ValueError(f"{where}: must be a list of texts")
+    for i, v in enumerate(value):
+        _text(v, f"{where}[{i}]")
+
+
 def _names(value, where: str) -> None:
     if not isinstance(value, list):
         raise ValueError(f"{where}: must be a list of names")
@@ -313,7 +323,7 @@ def _shapes(value, where: str) -> None:
 
 
 CHECKS = {"formula": _formula, "ranges": _ranges, "numbers": _numbers, "values": _values, "names": _names,
-          "bool": _bool, "name": _name, "count": _count, "runs": _runs, "text": _text, "shapes": _shapes, "formulas": _formulas}
+          "bool": _bool, "name": _name, "count": _count, "runs": _runs, "text": _text, "shapes": _shapes, "formulas": _formulas, "texts": _texts}
 
 
 def _no_typed_numbers(text: str, where: str) -> None:

@@ -124,15 +124,31 @@ def apply_graph(window, scene: dict, label: str) -> None:
 
 
 def apply_matrix(window, scene: dict, label: str) -> None:
-    """The Matrix workspace once it exists; until then the tour says the scene needs it."""
+    """A preset and/or expression, shapes, "with respect to", a typed answer and comparisons: one undo step."""
+    from engine.matrix.presets import find_preset
+    from engine.matrix.workbench import MatrixState, completed
     ws = window.workspaces.get("matrix")
     if ws is None:
-        raise SceneUnavailable("this step needs the Matrix workspace, which this build does not have")
-    raise SceneUnavailable("the Matrix workspace has no tour handler yet")
+        raise SceneUnavailable("this step needs the Matrix workspace, which this window does not have")
+    preset = find_preset(ws.presets, scene["preset"]) if "preset" in scene else None
+    state = preset.state(scene.get("seed", 0)) if preset is not None else MatrixState(seed=scene.get("seed", 0))
+    changes = {"answer": "", **{key: scene[key] for key in ("expression", "wrt", "answer") if key in scene}}
+    if "shapes" in scene:
+        changes["shapes"] = {name: tuple(shape) for name, shape in scene["shapes"].items()}
+    if "compare" in scene:
+        changes["compare"] = tuple(scene["compare"])
+    ws.runner.stop()
+    ws.model.push_state(completed(state.replace(**changes)), label)
+    ws.note.setText(preset.note if preset is not None else "")
+    window.show_workspace("matrix")
 
 
 def matrix_facts(window, scene: dict):
-    raise SceneUnavailable("the Matrix workspace is not available")
+    from gui.tour.facts import MatrixFacts
+    ws = window.workspaces.get("matrix")
+    if ws is None:
+        raise SceneUnavailable("the Matrix workspace is not available")
+    return MatrixFacts(ws, scene)
 
 
 class SceneUnavailable(RuntimeError):

@@ -26,7 +26,8 @@ class TourSnapshot:
     graph: dict = field(default_factory=dict)
     domain: dict = field(default_factory=dict)
     auto_starts: set = field(default_factory=set)
-    starts: dict = field(default_factory=dict)   # run id -> start: starts the app chose move with no undo step
+    starts: dict = field(default_factory=dict)
+    matrix_note: str = ""   # run id -> start: starts the app chose move with no undo step
 
     @classmethod
     def take(cls, window) -> "TourSnapshot":
@@ -47,6 +48,9 @@ class TourSnapshot:
             snap.surface = {"view": surface.view_settings(), "field": surface.controls.gradientFieldBox.isChecked(),
                             "side": surface.side.currentIndex(), "step": surface.approximation.stepEdit.text(),
                             "direction": surface.inspector.directionEdit.text()}
+        matrix = window.workspaces.get("matrix")
+        if matrix is not None:
+            snap.matrix_note = matrix.note.text()
         graph = window.workspaces.get("graph")
         if graph is not None:
             snap.graph = {"mode": graph.scene.mode, "partials": graph.scene.show_partials,
@@ -74,6 +78,8 @@ class TourSnapshot:
                     descent.model.set_start(run.run_id, start)
         self._restore_surface(window.workspaces.get("surface"))
         self._restore_graph(window.workspaces.get("graph"))
+        if window.workspaces.get("matrix") is not None:
+            window.workspaces["matrix"].note.setText(self.matrix_note)
         window.show_workspace(self.tab)
         return kept
 

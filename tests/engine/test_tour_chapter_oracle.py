@@ -167,7 +167,7 @@ def test_exercise_four_has_one_critical_point_that_is_neither():
 
 # --- every discrepancy found has a step that says so ----------------------------------------------------------------
 DISCREPANCIES = {"directional": "L(w) + v·∇L(w)", "pytorch-listing": "y.grad", "best-quadratic": "2(x+1)²",
-                 "factorization-sign": "2Uᵀ(X − UV)", "sum-over-paths": "∂w/∂u", "backward-pass": "∂f/∂u, ∂f/∂u",
+                 "factorization-sign": "2Uᵀ(X − UV)", "factorization-one-by-one": "2(x − uv)u", "sum-over-paths": "∂w/∂u", "backward-pass": "∂f/∂u, ∂f/∂u",
                  "beta-x": "β₁"}
 
 

@@ -125,7 +125,7 @@ def test_the_hessians_step_shows_the_half_the_chapter_drops(tour, qtbot):
 
 def test_the_factorization_step_shows_the_sign_the_chapter_drops(tour, qtbot):
     _window, panel = tour
-    go_to(qtbot, panel, "factorization-sign")
+    go_to(qtbot, panel, "factorization-one-by-one")
     # (x - uv)^2 with x = 3 at u = v = 1: d/dv = -2(x - uv)u = -4; the printed 2(x - uv)u gives +4
     assert value(shown(panel, "partial", "v")) == pytest.approx(-4.0)
     assert value(shown(panel, "printed_value")) == pytest.approx(4.0)
@@ -147,3 +147,31 @@ def test_exercise_five_shows_opposite_gradients_at_the_minimum(tour, qtbot):
     g, h = label_numbers(shown(panel, "part_gradient", "g")), label_numbers(shown(panel, "part_gradient", "h"))
     assert np.add(g, h) == pytest.approx([0, 0], abs=1e-6)
     assert g == pytest.approx([-2, 2 / 3], rel=1e-5)   # ∇g = (2(x − 1), 2y) at (0, 1/3)
+
+
+def matrix_values(window):
+    return {k: np.asarray(v) for k, v in window.workspaces["matrix"].model.state.values.items()}
+
+
+def test_the_matrix_steps_show_gradients_equal_to_numpy_on_the_shown_numbers(tour, qtbot):
+    window, panel = tour
+    go_to(qtbot, panel, "beta-x")
+    assert window.current_workspace() is window.workspaces["matrix"]
+    beta = matrix_values(window)["beta"]
+    assert label_numbers(shown(panel, "gradient")) == pytest.approx(beta.T.ravel(), rel=1e-5)
+    go_to(qtbot, panel, "quadratic-form")
+    m = matrix_values(window)
+    expected = (m["A"] + m["A"].T) @ m["x"]
+    assert label_numbers(shown(panel, "gradient")) == pytest.approx(expected.ravel(), rel=1e-5)
+    assert shown(panel, "compare", "0") == shown(panel, "gradient")
+
+
+def test_the_chapters_factorization_answer_is_judged_off_by_a_sign(tour, qtbot):
+    window, panel = tour
+    go_to(qtbot, panel, "factorization-sign")
+    assert shown(panel, "verdict") == "Off by a sign: your answer is minus the gradient."
+    m = matrix_values(window)
+    right = -2 * m["U"].T @ (m["X"] - m["U"] @ m["V"])
+    assert label_numbers(facts_for(window, panel.current_step().scene).get("gradient", "")) == pytest.approx(
+        right.ravel(), rel=1e-5, abs=1e-9)
+    assert window.workspaces["matrix"].gradient.verdict.isVisible()
