@@ -11,6 +11,9 @@ from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QPu
 from engine.analysis.answers import ClassificationExercise, Verdict, check_answer
 
 RIGHT, WRONG = "#34c759", "#ff6b6b"
+PLACEHOLDERS = {"gradient": "components separated by commas, e.g. 2*x*y, x^2",
+                "formula": "a formula in the variables, or a number",
+                "matrix": "Matrix syntax: * product, ' transpose, norm2(v), e.g. A'*x"}
 
 
 class ExerciseBox(QWidget):
@@ -59,6 +62,7 @@ class ExerciseBox(QWidget):
         options = self._options(spec)
         self.choices.setVisible(bool(options))
         self.answerEdit.setVisible(not options)
+        self.answerEdit.setPlaceholderText(PLACEHOLDERS.get(spec["kind"], ""))
         for key, text in options:
             button = QRadioButton(text, self.choices, objectName=f"tourChoice_{key}")
             button.setProperty("key", key)

@@ -54,3 +54,14 @@ def test_moving_to_another_exercise_clears_the_answer_and_verdict(qtbot, setting
     assert panel.exercise.answerEdit.text() == "" and panel.exercise.verdictLabel.text() == ""
     go_to(qtbot, panel, "partials")
     assert not panel.exercise.isVisible()
+
+
+def test_a_matrix_exercise_uses_the_matrix_verdicts(qtbot, settings_dir, tmp_path):
+    window, panel = open_tour_window(qtbot, tmp_path)
+    go_to(qtbot, panel, "ex2-norm")
+    assert window.current_workspace() is window.workspaces["matrix"]
+    assert "Correct" in answer(qtbot, panel, "v/sqrt(v'*v)")
+    assert "‖v‖²" in answer(qtbot, panel, "2*v")
+    assert "minus the gradient" in answer(qtbot, panel, "-v/norm2(v)")
+    go_to(qtbot, panel, "ex1-beta-x")
+    assert "transpose" in answer(qtbot, panel, "beta") and panel.exercise.verdict.verdict == "transpose"

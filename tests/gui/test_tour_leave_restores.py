@@ -13,11 +13,15 @@ def user_state(window):
     s = window.session
     surface, descent, graph = (window.workspaces[k] for k in ("surface", "descent", "graph"))
     runs = [(r.method, dict(r.hyper), r.colour, tuple(r.start)) for r in descent.model.runs]
+    matrix = window.workspaces["matrix"]
+    m = matrix.model.state
     return {"text": s.text, "axes": s.axes, "fixed": dict(s.fixed), "domain": dict(s.domain),
             "point": None if s.point is None else tuple(s.point), "overlays": surface.inspector.overlays_shown(),
             "side": surface.side.currentIndex(), "field": surface.controls.gradientFieldBox.isChecked(),
             "runs": runs, "graph": graph.document.graph.snapshot(), "output": graph.document.graph.output,
-            "tab": window.workspaceTabs.currentIndex()}
+            "tab": window.workspaceTabs.currentIndex(),
+            "matrix": (m.expression, dict(m.shapes), m.answer, m.wrt, {k: v.tolist() for k, v in m.values.items()},
+                       matrix.note.text())}
 
 
 def set_up_user_work(qtbot, window):
@@ -28,6 +32,8 @@ def set_up_user_work(qtbot, window):
     qtbot.keyClick(surface.inspector.pointEdit, Qt.Key.Key_Return)
     surface.inspector.set_overlay("tangent", True)
     window.workspaces["graph"].apply_preset("fan-out")
+    window.workspaces["matrix"].apply_preset("least-squares")
+    window.workspaces["matrix"].model.change("Type an answer", answer="2*A'*(A*x - b)")
     window.show_workspace("descent")
     descent = window.workspaces["descent"]
     descent.panel.add_run("adam")
@@ -40,7 +46,7 @@ def test_leave_tour_restores_every_workspace(qtbot, settings_dir, tmp_path):
     set_up_user_work(qtbot, window)
     before = user_state(window)
     panel = open_tour(window)
-    for step_id in ("partials", "descent", "pytorch-listing", "factorization-sign", "ex4-classify"):
+    for step_id in ("partials", "descent", "pytorch-listing", "factorization-sign", "ex4-classify", "ex2-norm"):
         go_to(qtbot, panel, step_id)
     assert user_state(window) != before
     qtbot.mouseClick(panel.leaveButton, Qt.MouseButton.LeftButton)
@@ -53,10 +59,11 @@ def test_leave_tour_restores_every_workspace(qtbot, settings_dir, tmp_path):
 
 def test_each_scene_is_one_undo_step_per_workspace_it_touches(qtbot, settings_dir, tmp_path):
     window = open_window(qtbot, tmp_path / "autosave", (1600, 960))
-    stacks = {k: window.workspaces[k].undo_stack for k in ("surface", "descent", "graph")}
+    stacks = {k: window.workspaces[k].undo_stack for k in ("surface", "descent", "graph", "matrix")}
     panel = open_tour(window)
     for step_id, touched in (("uphill", {"surface"}), ("descent", {"surface", "descent"}),
-                             ("pytorch-listing", {"graph"}), ("three-paths", {"graph"})):
+                             ("pytorch-listing", {"graph"}), ("three-paths", {"graph"}),
+                             ("factorization-sign", {"matrix"}), ("ex1-beta-x", {"matrix"})):
         before = {k: s.index() for k, s in stacks.items()}
         go_to(qtbot, panel, step_id)
         moved = {k for k, s in stacks.items() if s.index() != before[k]}
