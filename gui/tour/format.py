@@ -163,12 +163,18 @@ def _step(data, where: str) -> Step:
                 _optional_name(data.get("highlight"), f"{where}.highlight"), erratum, exercise)
 
 
-def _scene(data, where: str) -> dict:
+def _kind(data, where: str, key: str, choices) -> str:
+    """``data[key]`` of an object, which must be one of ``choices``."""
     if not isinstance(data, dict):
-        raise ValueError(f"{where}: must be an object with a workspace")
-    workspace = data.get("workspace")
-    if workspace not in WORKSPACES:
-        raise ValueError(f"{where}.workspace: must be one of {', '.join(WORKSPACES)} (got {workspace!r})")
+        raise ValueError(f"{where}: must be an object with a {key}")
+    value = data.get(key)
+    if value not in choices:
+        raise ValueError(f"{where}.{key}: must be one of {', '.join(choices)} (got {value!r})")
+    return value
+
+
+def _scene(data, where: str) -> dict:
+    workspace = _kind(data, where, "workspace", WORKSPACES)
     keys = SCENE_KEYS[workspace]
     _only(data, {"workspace", *keys}, where)
     for key, kind in keys.items():
@@ -190,11 +196,7 @@ def _check_surface_values(data: dict, where: str) -> None:
 
 
 def _exercise(data, where: str) -> None:
-    if not isinstance(data, dict):
-        raise ValueError(f"{where}: must be an object")
-    kind = data.get("kind")
-    if kind not in EXERCISE_KINDS:
-        raise ValueError(f"{where}.kind: must be one of {', '.join(EXERCISE_KINDS)} (got {kind!r})")
+    kind = _kind(data, where, "kind", EXERCISE_KINDS)
     _text(data.get("prompt"), f"{where}.prompt")
     try:
         EXERCISE_KINDS[kind].validate(data)
@@ -234,29 +236,32 @@ def _number(value, where: str) -> float:
     return float(value)
 
 
-def _numbers(value, where: str) -> None:
-    if not isinstance(value, list) or not 1 <= len(value) <= 8:
-        raise ValueError(f"{where}: must be a list of 1 to 8 numbers")
-    for i, v in enumerate(value):
-        _number(v, f"{where}[{i}]")
+def _list_of(check, what: str, most: int = 1000):
+    """A checker of a list whose every item passes ``check`` (``what`` names the items in the message)."""
+    def checked(value, where: str) -> None:
+        if not isinstance(value, list) or not len(value) <= most:
+            raise ValueError(f"{where}: must be a list of {what}" + (f" (at most {most})" if most < 1000 else ""))
+        for i, v in enumerate(value):
+            check(v, f"{where}[{i}]")
+    return checked
 
 
-def _values(value, where: str) -> None:
-    if not isinstance(value, dict):
-        raise ValueError(f"{where}: must be an object of name: number pairs")
-    for k, v in value.items():
-        _number(v, f"{where}.{k}")
+def _map_of(check, what: str):
+    """A checker of an object whose every value passes ``check``."""
+    def checked(value, where: str) -> None:
+        if not isinstance(value, dict):
+            raise ValueError(f"{where}: must be an object of name: {what} pairs")
+        for k, v in value.items():
+            check(v, f"{where}.{k}")
+    return checked
 
 
-def _ranges(value, where: str) -> None:
-    if not isinstance(value, dict):
-        raise ValueError(f"{where}: must be an object of name: [low, high] pairs")
-    for k, v in value.items():
-        if not isinstance(v, list) or len(v) != 2:
-            raise ValueError(f"{where}.{k}: must be [low, high]")
-        lo, hi = _number(v[0], f"{where}.{k}[0]"), _number(v[1], f"{where}.{k}[1]")
-        if not lo < hi:
-            raise ValueError(f"{where}.{k}: low must be below high")
+def _range(value, where: str) -> None:
+    if not isinstance(value, list) or len(value) != 2:
+        raise ValueError(f"{where}: must be [low, high]")
+    lo, hi = _number(value[0], f"{where}[0]"), _number(value[1], f"{where}[1]")
+    if not lo < hi:
+        raise ValueError(f"{where}: low must be below high")
 
 
 def _formula(value, where: str) -> None:
@@ -267,25 +272,14 @@ def _formula(value, where: str) -> None:
         raise ValueError(f"{where}: {err}") from None
 
 
-def _formulas(value, where: str) -> None:
-    if not isinstance(value, dict):
-        raise ValueError(f"{where}: must be an object of name: formula pairs")
-    for k, v in value.items():
-        _formula(v, f"{where}.{k}")
+def _numbers(value, where: str) -> None:
+    if isinstance(value, list) and not value:
+        raise ValueError(f"{where}: must be a list of 1 to 8 numbers")
+    _list_of(_number, "numbers", 8)(value, where)
 
 
-def _texts(value, where: str) -> None:
-    if not isinstance(value, list):
-        raise ValueError(f"{where}: must be a list of texts")
-    for i, v in enumerate(value):
-        _text(v, f"{where}[{i}]")
-
-
-def _names(value, where: str) -> None:
-    if not isinstance(value, list):
-        raise ValueError(f"{where}: must be a list of names")
-    for i, v in enumerate(value):
-        _name(v, f"{where}[{i}]")
+_values, _ranges, _formulas = _map_of(_number, "number"), _map_of(_range, "[low, high]"), _map_of(_formula, "formula")
+_texts, _names = _list_of(_text, "texts"), _list_of(_name, "names")
 
 
 def _bool(value, where: str) -> None:
