@@ -58,6 +58,24 @@ class TourPanel(QDockWidget):
         self.stepList = QListWidget(objectName="tourSteps")
         self.stepList.setMaximumHeight(110)
         self.stepList.currentRowChanged.connect(self._on_step_chosen)
+        scroll = self._build_step_view()
+        self.progress = QProgressBar(objectName="tourProgress")
+        self.progress.setRange(0, max(len(self.steps), 1))
+        self.progress.setFormat("Step %v of %m")
+        layout = QVBoxLayout(body)
+        layout.addWidget(self.errorsLabel)
+        layout.addWidget(self.sectionList)
+        layout.addWidget(self.stepList)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.progress)
+        layout.addLayout(self._build_navigation())
+        for key, slot in ((Qt.Key.Key_Right, self.next), (Qt.Key.Key_Left, self.back)):
+            shortcut = QShortcut(QKeySequence(key), body, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        return body
+
+    def _build_step_view(self) -> QScrollArea:
+        """The step's title, text, erratum, scene problem and exercise, scrolling together."""
         self.titleLabel = QLabel(objectName="tourTitle", wordWrap=True)
         self.titleLabel.setStyleSheet("font-size: 12pt; font-weight: bold;")
         self.textLabel = QLabel(objectName="tourText", wordWrap=True, textFormat=Qt.TextFormat.RichText)
@@ -75,9 +93,9 @@ class TourPanel(QDockWidget):
         scroll = QScrollArea(widgetResizable=True, objectName="tourScroll")
         scroll.setWidget(content)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.progress = QProgressBar(objectName="tourProgress")
-        self.progress.setRange(0, max(len(self.steps), 1))
-        self.progress.setFormat("Step %v of %m")
+        return scroll
+
+    def _build_navigation(self) -> QHBoxLayout:
         self.backButton = QPushButton("◀ Back", objectName="tourBack", clicked=self.back)
         self.nextButton = QPushButton("Next ▶", objectName="tourNext", clicked=self.next)
         self.leaveButton = QPushButton("Leave tour", objectName="tourLeave", clicked=self.leave)
@@ -87,17 +105,7 @@ class TourPanel(QDockWidget):
         nav.addWidget(self.nextButton)
         nav.addStretch(1)
         nav.addWidget(self.leaveButton)
-        layout = QVBoxLayout(body)
-        layout.addWidget(self.errorsLabel)
-        layout.addWidget(self.sectionList)
-        layout.addWidget(self.stepList)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self.progress)
-        layout.addLayout(nav)
-        for key, slot in ((Qt.Key.Key_Right, self.next), (Qt.Key.Key_Left, self.back)):
-            shortcut = QShortcut(QKeySequence(key), body, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
-        return body
+        return nav
 
     # --- starting and leaving -------------------------------------------------------------------------------
     def start(self, index: int = 0) -> None:
