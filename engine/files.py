@@ -122,11 +122,25 @@ def remove_stale_temporaries(folder: str | os.PathLike, older_than: float = STAL
     return removed
 
 
+class TooLarge(float):
+    """An integer in a JSON file too large for a float (1e309 and beyond): it reads as ±inf, which every loader's
+    "must be finite" check refuses naming the field, and remembers its number of ``digits`` for the message."""
+
+    digits: int = 0
+
+
 def _checked_int(text: str) -> int | float:
-    # a 1e309-sized integer would overflow float() later, far from the file; refuse it here, where it is named
-    if len(text.lstrip("-")) > 308:
-        raise FileError(f"a number with {len(text)} digits is too large")
-    return int(text)
+    digits = len(text.lstrip("-"))
+    if digits <= 309:
+        value = int(text)
+        try:
+            float(value)
+            return value
+        except OverflowError:
+            pass
+    huge = TooLarge("-inf" if text.startswith("-") else "inf")   # int(text) itself is refused past 4300 digits
+    huge.digits = digits
+    return huge
 
 
 def _reject_constant(name: str):

@@ -3,35 +3,14 @@
 Adding a workspace is one line in :meth:`MainWindow._build_workspaces`: ``self.add_workspace(widget, "Title")``.
 The tab's key (for ``main.py --tab``) is the lower-cased title.
 
-Workspace protocol — a workspace is a QWidget; everything below is optional and looked up by name:
-
-``undo_stack: QUndoStack``
-    Edit → Undo/Redo act on the current tab's stack (through a QUndoGroup).
-``file_filter: str`` with ``open_file(path)`` and ``save_file(path)``
-    enable File → Open/Save/Save As/Recent for that tab, e.g. ``"Gradscape graph (*.gsgraph.json)"``. ``open_file``
-    loads into a new object and replaces the current one only on success; to refuse a file it raises ``ValueError``
-    or ``OSError`` with a readable message (the window shows it; nothing changes). ``save_file`` writes atomically and
-    raises ``OSError``/``ValueError`` on failure (nothing written). ``python main.py FILE`` opens FILE in the first
-    workspace whose filter matches its name. After a successful open or save the window marks ``undo_stack`` clean;
-    a workspace with files whose stack is not clean has unsaved changes: the title shows "*" while it is the current
-    tab, and closing the window asks Save / Discard / Cancel for it (gui.window_files.UnsavedChangesGuard).
-``export_widget() -> QWidget``
-    the view File → Export image → Current view saves (a GLViewWidget is captured with grabFramebuffer()).
-``reset_view()``
-    View → Reset view.
-``apply_preset(name)`` and ``preset_names() -> list[str]``
-    used by ``main.py --preset NAME``.
-``demo()``
-    puts the workspace in a telling state for ``main.py --screenshot … --demo`` (docs images).
-``status_message: Signal(str)``
-    text shown in the status bar; an empty string withdraws that workspace's last message if it is still showing.
-``shows_session_function``
-    not looked up on the workspace: ``add_workspace(..., shows_session_function=False)`` hides the status bar's
-    "f = …" (the session's function) on a tab that draws something else, such as the Graph.
-``shortcuts() -> list[tuple[str, str]]``
-    (keys, what they do) pairs listed in Help → Keyboard shortcuts.
-``shutdown()``
-    called once the window really closes (after any unsaved changes were saved or discarded).
+The workspace protocol (what a tab offers the window) is typed in gui.workspace_protocol: every tab is a
+``Workspace`` (undo stack, status messages, export view, shortcuts); a ``FileWorkspace`` also opens and saves files
+and owns the path of its open file, which follows its undo history; ``ResetsView``, ``ShutsDown`` and ``HasPresets``
+are the optional extras. ``python main.py FILE`` opens FILE in the first file workspace whose filter matches its name. A
+file workspace whose stack is not clean has unsaved changes: the title shows "*" while it is the current tab, and
+closing the window asks Save / Discard / Cancel for it (gui.window_files.UnsavedChangesGuard).
+``add_workspace(..., shows_session_function=False)`` hides the status bar's "f = …" (the session's function) on a tab
+that draws something else, such as the Graph.
 """
 from __future__ import annotations
 
@@ -40,6 +19,7 @@ import os
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QUndoGroup
+from PySide6.QtOpenGLWidgets import QOpenGLWidget
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget)
 
 from gui import window_help
@@ -47,8 +27,9 @@ from gui.session import Session
 from gui.tour.install import install_tour
 from gui.views.capture import grab_with_gl
 from gui.window_files import (APP_NAME, UnsavedChangesGuard, forget_recent, has_file_protocol, is_modified,
-                              matches_filter, recent_files, remember_recent, restore_window_state, save_window_state,
-                              with_extension)
+                              matches_filter, recent_files, remember_recent, remove_stale_saves,
+                              restore_window_state, save_window_state, with_extension)
+from gui.workspace_protocol import FileWorkspace, ResetsView, ShutsDown, Workspace
 
 FUNCTION_LABEL_WIDTH = 420   # the status bar's "f = …" is elided to this (full text in its tooltip)
 
@@ -66,10 +47,9 @@ class MainWindow(QMainWindow):
         self.unsaved_guard = UnsavedChangesGuard(self)
         self.session = session or Session(self)
         self.undo_group = QUndoGroup(self)
-        self.workspaces: dict[str, QWidget] = {}
+        self.workspaces: dict[str, Workspace] = {}
         self._without_session_function: set[int] = set()   # id()s of tabs where "f = …" would mislead
         self._last_status: dict[int, str] = {}
-        self._paths: dict[int, str] = {}   # id(workspace) -> the file it was last opened from / saved to
         self.workspaceTabs = QTabWidget(self)
         self.workspaceTabs.setObjectName("workspaceTabs")
         self.workspaceTabs.setDocumentMode(True)
@@ -79,6 +59,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self._function_label)
         self._build_workspaces()
         self._build_menus()
+        remove_stale_saves(os.path.dirname(p) for p in recent_files())
         self.workspaceTabs.currentChanged.connect(self._on_tab_changed)
         self.session.function_changed.connect(self._on_function_changed)
         self._on_function_changed()
@@ -95,12 +76,11 @@ class MainWindow(QMainWindow):
         from gui.surface.workspace import SurfaceWorkspace
         surface = self.add_workspace(SurfaceWorkspace(self.session, self), "Surface")
         self.add_workspace(DescentWorkspace(self.session, self), "Descent")
-        graph = self.add_workspace(GraphWorkspace(self.session, self), "Graph", shows_session_function=False)
+        graph = self.add_workspace(GraphWorkspace(self), "Graph", shows_session_function=False)
         self.add_workspace(MatrixWorkspace(self), "Matrix", shows_session_function=False)
         surface.open_as_graph_requested.connect(lambda expression: self._open_as_graph(graph, expression))
-        if hasattr(graph, "function_sent"):
-            graph.function_sent.connect(lambda expression, axes, fixed, source, point: self._receive_function(
-                surface, expression, axes, fixed, source, point, "Send graph output to surface"))
+        graph.function_sent.connect(lambda expression, axes, fixed, source, point: self._receive_function(
+            surface, expression, axes, fixed, source, point, "Send graph output to surface"))
 
     def _receive_function(self, surface: QWidget, expression, axes, fixed, objective_source, point,
                           label: str) -> None:
@@ -113,25 +93,23 @@ class MainWindow(QMainWindow):
         self.workspaceTabs.setCurrentWidget(surface)
 
     def _open_as_graph(self, graph_workspace: QWidget, expression) -> None:
-        graph_workspace.open_expression(expression)
+        """The graph's inputs start at the point selected on the surface (the fixed variables' values included)."""
+        graph_workspace.open_expression(expression, self.session.full_point() or dict(self.session.fixed))
         self.show_workspace("graph")
 
-    def add_workspace(self, widget: QWidget, title: str, *, shows_session_function: bool = True) -> QWidget:
+    def add_workspace(self, widget: Workspace, title: str, *, shows_session_function: bool = True) -> Workspace:
         key = title.lower()
         if key in self.workspaces:
             raise ValueError(f"a workspace called {title!r} already exists")
+        if not isinstance(widget, Workspace):
+            raise TypeError(f"{type(widget).__name__} is not a Workspace (see gui.workspace_protocol)")
         self.workspaces[key] = widget
         self.workspaceTabs.addTab(widget, title)
-        stack = getattr(widget, "undo_stack", None)
-        if stack is not None:
-            self.undo_group.addStack(stack)
-            stack.cleanChanged.connect(self._on_clean_changed)
-        message = getattr(widget, "status_message", None)
-        if message is not None:
-            message.connect(lambda text: self._show_status(widget, text))
-        if hasattr(widget, "file_path_changed"):   # its file follows undo of an Open ("": none, Save asks for one)
-            widget.file_path_changed.connect(
-                lambda path: (self._paths.update({id(widget): path}), self._update_title()))
+        self.undo_group.addStack(widget.undo_stack)
+        widget.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        widget.status_message.connect(lambda text: self._show_status(widget, text))
+        if isinstance(widget, FileWorkspace):   # its file follows undo of an Open ("": none, Save asks for one)
+            widget.file_path_changed.connect(lambda _path: self._update_title())
         if not shows_session_function:
             self._without_session_function.add(id(widget))
         return widget
@@ -144,7 +122,7 @@ class MainWindow(QMainWindow):
         elif bar.currentMessage() and bar.currentMessage() == self._last_status.pop(id(workspace), None):
             bar.clearMessage()
 
-    def current_workspace(self) -> QWidget | None:
+    def current_workspace(self) -> Workspace | None:
         return self.workspaceTabs.currentWidget()
 
     def show_workspace(self, key: str) -> QWidget:
@@ -155,16 +133,14 @@ class MainWindow(QMainWindow):
 
     def _on_tab_changed(self, index: int) -> None:
         widget = self.workspaceTabs.widget(index)
-        stack = getattr(widget, "undo_stack", None)
-        self.undo_group.setActiveStack(stack)
+        self.undo_group.setActiveStack(widget.undo_stack if isinstance(widget, Workspace) else None)
         self._function_label.setVisible(id(widget) not in self._without_session_function)
-        if hasattr(self, "_file_actions"):
-            self._update_file_actions()
+        self._update_file_actions()
         self._update_title()
 
     def document_name(self, workspace: QWidget) -> str:
         """The file the workspace was opened from or saved to, else "Untitled <tab>"."""
-        path = self._paths.get(id(workspace))
+        path = workspace.file_path if isinstance(workspace, FileWorkspace) else ""
         if path:
             return os.path.basename(path)
         index = self.workspaceTabs.indexOf(workspace)
@@ -272,6 +248,8 @@ class MainWindow(QMainWindow):
             workspace.open_file(path)
         except (OSError, ValueError) as error:
             return f"{os.path.basename(path)}: {error}"
+        except (RecursionError, OverflowError, MemoryError) as error:   # a loader's gap: still name the file
+            return f"{os.path.basename(path)}: the file cannot be read ({type(error).__name__}: {error})"
         self.workspaceTabs.setCurrentWidget(workspace)
         self._remember_path(workspace, path)
         self.statusBar().showMessage(f"Opened {path}", 5000)
@@ -284,14 +262,14 @@ class MainWindow(QMainWindow):
         """Save to the workspace's file, or ask for one. False if refused, failed or cancelled."""
         if not has_file_protocol(workspace):
             return False
-        path = self._paths.get(id(workspace))
+        path = workspace.file_path
         return self.save_to(path, workspace) if path else self.save_as(workspace)
 
     def save_as(self, workspace: QWidget | None = None) -> bool:
         workspace = workspace or self.current_workspace()
         if not has_file_protocol(workspace):
             return False
-        path, _ = QFileDialog.getSaveFileName(self, "Save As", self._paths.get(id(workspace), self._last_directory()),
+        path, _ = QFileDialog.getSaveFileName(self, "Save As", workspace.file_path or self._last_directory(),
                                               workspace.file_filter)
         return self.save_to(path, workspace) if path else False
 
@@ -306,18 +284,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
 
-    def _workspace_for(self, path: str) -> QWidget | None:
+    def _workspace_for(self, path: str) -> FileWorkspace | None:
         for workspace in self.workspaces.values():
             if has_file_protocol(workspace) and matches_filter(path, workspace.file_filter):
                 return workspace
         current = self.current_workspace()
         return current if has_file_protocol(current) else None
 
-    def _remember_path(self, workspace: QWidget, path: str) -> None:
-        """After an open or a save: the workspace's file, a clean undo stack, the recent list and the title."""
-        self._paths[id(workspace)] = path
-        if getattr(workspace, "undo_stack", None) is not None:
-            workspace.undo_stack.setClean()
+    def _remember_path(self, workspace: FileWorkspace, path: str) -> None:
+        """After an open or a save (the workspace set its own path): a clean undo stack, recent files, the title."""
+        workspace.undo_stack.setClean()
         if self.interactive:
             remember_recent(path)
         self._refresh_recent_menu()
@@ -350,8 +326,8 @@ class MainWindow(QMainWindow):
 
     def export_view(self, path: str) -> bool:
         workspace = self.current_workspace()
-        widget = workspace.export_widget() if hasattr(workspace, "export_widget") else workspace
-        image = widget.grabFramebuffer() if hasattr(widget, "grabFramebuffer") else widget.grab()
+        widget = workspace.export_widget()
+        image = widget.grabFramebuffer() if isinstance(widget, QOpenGLWidget) else widget.grab()
         return self._save_image(image, path)
 
     def export_window(self, path: str) -> bool:
@@ -367,12 +343,11 @@ class MainWindow(QMainWindow):
     # --- view and help ----------------------------------------------------------------------------------------
     def reset_view(self) -> None:
         workspace = self.current_workspace()
-        if hasattr(workspace, "reset_view"):
+        if isinstance(workspace, ResetsView):
             workspace.reset_view()
 
     def show_shortcuts(self) -> None:
-        workspace = self.current_workspace()
-        window_help.show_shortcuts(self, workspace.shortcuts() if hasattr(workspace, "shortcuts") else [])
+        window_help.show_shortcuts(self, self.current_workspace().shortcuts())
 
     def show_about(self) -> None:
         window_help.show_about(self)
@@ -394,7 +369,7 @@ class MainWindow(QMainWindow):
             event.ignore()   # the guard asks, and closes the window again once the user has answered
             return
         for workspace in self.workspaces.values():
-            if hasattr(workspace, "shutdown"):
+            if isinstance(workspace, ShutsDown):
                 workspace.shutdown()
         if self.interactive:   # a screenshot run leaves the user's window state alone
             keys, index = list(self.workspaces), self.workspaceTabs.currentIndex()

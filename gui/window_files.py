@@ -5,22 +5,31 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+from typing import Iterable
 
 from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from engine.files import remove_stale_temporaries
 from gui.window_help import APP_NAME
+from gui.workspace_protocol import FileWorkspace
 MAX_RECENT = 8
 
 
 def has_file_protocol(widget) -> bool:
-    return widget is not None and all(hasattr(widget, n) for n in ("file_filter", "open_file", "save_file"))
+    return isinstance(widget, FileWorkspace)
 
 
 def is_modified(widget) -> bool:
     """Unsaved changes: a workspace with files whose undo stack has moved since the last open or save."""
-    stack = getattr(widget, "undo_stack", None)
-    return has_file_protocol(widget) and stack is not None and not stack.isClean()
+    return isinstance(widget, FileWorkspace) and not widget.undo_stack.isClean()
+
+
+def remove_stale_saves(folders: Iterable[str]) -> None:
+    """Delete the temporaries that saves killed mid-way left in these folders (each folder once; a missing or
+    unreadable folder is skipped)."""
+    for folder in dict.fromkeys(f for f in folders if f):
+        remove_stale_temporaries(folder)
 
 
 def filter_patterns(file_filter: str) -> list[str]:

@@ -1,18 +1,17 @@
 """Critical points of a function inside a box: where ∇f = 0, and what each one is.
 
-Multi-start Newton on the system ∇f(x) = 0 with the exact Hessian as its Jacobian. Every start runs at once, as numpy
-arrays through one evaluation of the gradient and Hessian expressions per iteration. Steps are Levenberg–Marquardt
-steps, (HᵀH + μI)⁻¹Hᵀ∇f, accepted only when they reduce |∇f|: where H is invertible and μ has shrunk this is Newton's
-step; where H is singular (x³, x⁴, x²y + xy² at the origin) it stays finite, so degenerate points are still reached.
-
-Each point is classified by the second-derivative test (``kind``). Its ``verdict`` says what the point is: the test's
-answer where it decides, and for a degenerate point the result of probing f along lines through the point and in a
-small neighbourhood (:mod:`engine.critical_probe`).
+Multi-start Newton (Levenberg–Marquardt steps on ∇f = 0, :mod:`engine.analysis.roots`) finds the roots; each is
+classified by the engine's one second-derivative test (``kind``, :mod:`engine.analysis.classify`). Its ``verdict``
+says what the point is: the test's answer where it decides, and for a degenerate point the result of probing f along
+lines through the point and in a small neighbourhood (:mod:`engine.analysis.probe`).
 
 Critical points need not be isolated: (x − y)² is critical along the whole line y = x, relu(x) on all of x ≤ 0.
-Points whose Hessian has a zero eigenvalue are continued along its null directions (:mod:`engine.critical_sets`);
+Points whose Hessian has a zero eigenvalue are continued along its null directions (:mod:`engine.analysis.sets`);
 those that lie on a curve or region of critical points come back as ONE entry for the whole set, with its
 ``dimension``, ``samples`` and ``extent``, instead of one entry per Newton start that happened to land on it.
+
+The work is bounded: every phase watches the deadline (``max_seconds``) and the result says when one was cut short
+(:class:`CriticalPoints`); a zero of ∇f where f itself has no value is listed apart, not classified.
 """
 from __future__ import annotations
 
@@ -23,16 +22,12 @@ from typing import Callable, Sequence
 import numpy as np
 
 from engine.expr import build as E
+from engine.expr.limits import check_variable_count
 from engine.analysis.probe import probe_verdict, set_verdict
-from engine.analysis.sets import NULL_TOL, STEP, SampledSets, SetTracer, set_dimension
-from engine.analysis.taylor import second_derivative_test
+from engine.analysis import classify as C
+from engine.analysis.roots import Derivatives, distinct, newton, snap, start_points, typical
+from engine.analysis.sets import STEP, SampledSets, SetTracer, set_dimension
 
-#: Newton iterations per start. Degenerate roots converge only linearly (x⁴: by 2/3 a step), hence the margin.
-MAX_ITERATIONS = 150
-#: Start-point budget: a grid of cell centres in 1–4 variables, a Halton sequence beyond.
-MAX_STARTS = 600
-#: Points closer than this (relative to the box's size) are one point.
-MERGE_TOL = 1e-5
 #: |∇f| at a root, relative to the typical |∇f| over the box.
 ROOT_TOL = 1e-8
 NO_EDGES = np.empty((0, 2), dtype=np.int64)
@@ -81,148 +76,65 @@ class CriticalPoint:
         return f"{shape} of critical points{plateau}, {ranges} ({len(self.samples)} samples)"
 
 
+class CriticalPoints(list):
+    """The critical points found, sorted by coordinates, and how the search went.
+
+    ``complete`` is False when the search stopped at its time limit before finishing a phase; ``message`` then says
+    which (the points listed are right, but there may be more, or verdicts left 'unknown'). ``undefined`` holds the
+    points where ∇f vanishes but f itself has no value (log(x² − 1) at 0): they are not critical points of f, and
+    are listed apart rather than classified.
+    """
+
+    def __init__(self, points=(), complete: bool = True, message: str = "", undefined=()):
+        super().__init__(points)
+        self.complete, self.message = complete, message
+        self.undefined = [np.asarray(p) for p in undefined]
+
+
+class _Budget:
+    """The search's deadline, and the phases it cut short."""
+
+    def __init__(self, started: float, max_seconds: float):
+        self.started, self.max_seconds = started, max_seconds
+        self.deadline = started + max_seconds
+        self.cut: list[str] = []
+
+    def share(self, fraction: float) -> float:
+        return self.started + fraction * self.max_seconds
+
+    def over(self, at: float | None = None) -> bool:
+        return time.monotonic() > (self.deadline if at is None else at)
+
+    def note(self, phase: str) -> None:
+        if phase not in self.cut:
+            self.cut.append(phase)
+
+    def message(self) -> str:
+        if not self.cut:
+            return ""
+        return (f"stopped early at the time limit ({self.max_seconds:g} s): {'; '.join(self.cut)}; "
+                "the points listed are critical, but there may be others")
+
+
 class Cancelled(Exception):
     """Raised by :func:`critical_points` when its ``cancelled()`` callback returns True."""
 
 
-class _Derivatives:
-    """f, ∇f and H of an expression, evaluated for many points (rows of an (m, n) array) in one sweep."""
-
-    def __init__(self, f: E.Expression, names: tuple[str, ...]):
-        self.f, self.names, self.n = f, names, len(names)
-        self.grads = list(f.grad(names))
-        self.flat_hessian = [h for row in f.hessian(names) for h in row]
-
-    def _env(self, points: np.ndarray) -> dict:
-        return {name: points[:, i] for i, name in enumerate(self.names)}
-
-    def gradient_hessian(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        results = E.evaluate_many(self.grads + self.flat_hessian, self._env(points))
-        m, n = len(points), self.n
-        g = np.stack(results[:n], axis=1) if n else np.zeros((m, 0))
-        h = np.stack(results[n:], axis=1).reshape(m, n, n)
-        return g, h
-
-    def values(self, points: np.ndarray) -> np.ndarray:
-        return np.asarray(E.evaluate_many([self.f], self._env(points))[0], dtype=np.float64).reshape(-1)
-
-
-def start_points(box: np.ndarray, max_starts: int = MAX_STARTS) -> np.ndarray:
-    """Deterministic starts: cell centres of a regular grid (n ≤ 4) or a Halton sequence, plus the box's centre."""
-    n = len(box)
-    per_axis = int(np.floor(max_starts ** (1.0 / n))) if n <= 4 else 0
-    if per_axis >= 3:
-        axes = [(np.arange(per_axis) + 0.5) / per_axis] * n
-        unit = np.stack([a.reshape(-1) for a in np.meshgrid(*axes, indexing="ij")], axis=1)
-    else:
-        unit = _halton(max_starts - 1, n)
-    unit = np.vstack([np.full((1, n), 0.5), unit])
-    return box[:, 0] + unit * (box[:, 1] - box[:, 0])
-
-
-def _halton(count: int, n: int) -> np.ndarray:
-    primes = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71]
-    out = np.empty((count, n))
-    for d in range(n):
-        base = primes[d % len(primes)] + (d // len(primes)) * 2   # beyond 20 dimensions: reuse, rarely needed
-        for k in range(count):
-            i, f, r = k + 1, 1.0, 0.0
-            while i > 0:
-                f /= base
-                r += f * (i % base)
-                i //= base
-            out[k, d] = r
-    return out
-
-
-def _lm_steps(g: np.ndarray, h: np.ndarray, mu: np.ndarray) -> np.ndarray:
-    """Levenberg–Marquardt steps −(HᵀH + μI)⁻¹Hᵀg for every row, through the symmetric eigen-decomposition of H."""
-    lam, vec = np.linalg.eigh(h)
-    coeff = np.einsum("mji,mj->mi", vec, g)
-    damping = mu * np.max(lam * lam, axis=1)   # μ is relative to the Hessian's own scale
-    with np.errstate(all="ignore"):
-        scaled = coeff * lam / (lam * lam + damping[:, None])
-    scaled[~np.isfinite(scaled)] = 0.0          # a zero eigenvalue with no damping: no step along it
-    return -np.einsum("mij,mj->mi", vec, scaled)
-
-
-def _newton(derivs: _Derivatives, x: np.ndarray, box: np.ndarray, report: Callable[[float], None],
-            deadline: float) -> tuple[np.ndarray, np.ndarray]:
-    """Run all starts; returns the final points and their gradient norms (inf where a start failed)."""
-    g, h = derivs.gradient_hessian(x)
-    norm = _norms(g, h)
-    mu = np.zeros(len(x))   # pure Newton until a step fails to reduce |∇f|
-    active = np.isfinite(norm)
-    size = float(np.max(box[:, 1] - box[:, 0]))
-    centre = box.mean(axis=1)
-    for iteration in range(MAX_ITERATIONS):
-        report(iteration / MAX_ITERATIONS)
-        if not active.any() or time.monotonic() > deadline:
-            break
-        idx = np.flatnonzero(active)
-        step = _lm_steps(g[idx], h[idx], mu[idx])
-        trial = x[idx] + step
-        gt, ht = derivs.gradient_hessian(trial)
-        nt = _norms(gt, ht)
-        better = nt < norm[idx]
-        take = idx[better]
-        x[take], g[take], h[take], norm[take] = trial[better], gt[better], ht[better], nt[better]
-        mu[take] = np.where(mu[take] > 1e-20, mu[take] * 0.1, 0.0)   # 0: pure Newton, for nearly flat directions
-        mu[idx[~better]] = np.maximum(mu[idx[~better]], 1e-12)
-        mu[idx[~better]] *= 100.0
-        tiny = np.linalg.norm(step, axis=1) <= 1e-14 * (1.0 + np.linalg.norm(x[idx], axis=1))
-        far = np.linalg.norm(x[idx] - centre, axis=1) > 10.0 * size
-        stuck = mu[idx] > 1e12
-        done = (norm[idx] == 0) | (tiny & better) | far | stuck
-        active[idx[done]] = False
-    return x, norm
-
-
-def _norms(g: np.ndarray, h: np.ndarray) -> np.ndarray:
-    norm = np.linalg.norm(g, axis=1)
-    bad = ~np.all(np.isfinite(h.reshape(len(h), -1)), axis=1) | ~np.isfinite(norm)
-    norm[bad] = np.inf
-    return norm
-
-
-def _distinct(points: np.ndarray, norms: np.ndarray, scale: np.ndarray) -> list[int]:
-    """Indices of one representative (the smallest |∇f|) per cluster of nearby points."""
-    chosen: list[int] = []
-    for i in np.argsort(norms, kind="stable"):
-        if all(np.max(np.abs(points[i] - points[j]) / scale) > MERGE_TOL for j in chosen):
-            chosen.append(int(i))
-    return chosen
-
-
-def _snap(derivs: _Derivatives, p: np.ndarray, norm: float, scale: np.ndarray, floor: float) -> np.ndarray:
-    """Round each coordinate (relative to the box) where the rounded point is at least as critical: 1 rather than
-    0.9999999999997, 0 rather than 3e-12."""
-    best = p.copy()
-    for i in range(len(p)):
-        q = best.copy()
-        q[i] = np.round(p[i] / scale[i], 9) * scale[i] + 0.0
-        if q[i] == best[i]:
-            continue
-        g, _ = derivs.gradient_hessian(q[None, :])
-        candidate = float(np.linalg.norm(g[0]))
-        if candidate <= max(norm, floor):
-            best, norm = q, max(candidate, 0.0)
-    return best
-
-
 def critical_points(f, box: Sequence[Sequence[float]], variables: Sequence[str] | None = None, *,
                     progress: Callable[[float], None] | None = None, cancelled: Callable[[], bool] | None = None,
-                    max_seconds: float = 10.0) -> list[CriticalPoint]:
+                    max_seconds: float = 10.0) -> CriticalPoints:
     """Every critical point of ``f`` found inside ``box`` (one (lo, hi) per variable, in ``variables`` order).
 
-    ``f`` is an Expression, or an Objective that carries one. Deterministic: the same starts every time. Work stops
-    after ``max_seconds`` (the points found by then are returned). ``progress(fraction)`` is called as work proceeds;
-    ``cancelled()`` is polled and, when it returns True, :class:`Cancelled` is raised. Sorted by coordinates.
+    ``f`` is an Expression, or an Objective that carries one. Deterministic: the same starts every time. Every phase
+    (Newton, merging, classification, tracing sets, probing) watches ``max_seconds``; past it the search returns
+    the points found so far with ``complete`` False and a ``message`` (see :class:`CriticalPoints`). Past
+    MAX_VARIABLES variables it is refused. ``progress(fraction)`` is called as work proceeds; ``cancelled()`` is
+    polled and, when it returns True, :class:`Cancelled` is raised.
     """
     expr, names = _expression_and_names(f, variables)
+    check_variable_count(len(names), "the critical-point search")
     bounds = _check_box(box, len(names))
-    started = time.monotonic()
-    deadline = started + max_seconds
+    budget = _Budget(time.monotonic(), max_seconds)
 
     def report(fraction: float) -> None:
         if cancelled is not None and cancelled():
@@ -232,71 +144,152 @@ def critical_points(f, box: Sequence[Sequence[float]], variables: Sequence[str] 
 
     # Huge or undefined derivatives are expected somewhere in many boxes; they are handled as non-finite values.
     with np.errstate(all="ignore"):
-        return _search(expr, names, bounds, started, deadline, max_seconds, report)
+        return _search(expr, names, bounds, budget, report)
 
 
-def _search(expr, names, bounds, started, deadline, max_seconds, report) -> list[CriticalPoint]:
-    derivs = _Derivatives(expr, names)
+def _search(expr, names, bounds, budget: _Budget, report) -> CriticalPoints:
+    derivs = Derivatives(expr, names)
     starts = start_points(bounds)
     g0, h0 = derivs.gradient_hessian(starts)
-    typical = _typical(np.linalg.norm(g0, axis=1))
-    root_tol = ROOT_TOL * typical   # scale-free: 1e-9·f has the same critical points as f
-    curvature = _typical(np.max(np.abs(h0.reshape(len(h0), -1)), axis=1))
+    root_tol = ROOT_TOL * typical(np.linalg.norm(g0, axis=1))   # scale-free: 1e-9·f has the same critical points
+    curvature = typical(np.max(np.abs(h0.reshape(len(h0), -1)), axis=1))
     # Shares of the time: Newton usually ends long before its share; the rest tracing sets, then probing verdicts.
-    x, norms = _newton(derivs, starts.copy(), bounds, lambda t: report(0.7 * t), started + 0.6 * max_seconds)
+    x, norms, finished = newton(derivs, starts.copy(), bounds, lambda t: report(0.7 * t), budget.share(0.6))
+    if not finished:
+        budget.note("Newton's method did not finish every start")
     scale = np.maximum(bounds[:, 1] - bounds[:, 0], 1e-300)
     slack = 1e-9 * scale
     inside = np.all((x >= bounds[:, 0] - slack) & (x <= bounds[:, 1] + slack), axis=1) & (norms <= root_tol)
     candidates, cand_norms = x[inside], norms[inside]
-    distinct = []
-    for i in sorted(_distinct(candidates, cand_norms, scale)):
-        p = _snap(derivs, candidates[i], float(cand_norms[i]), scale, 1e-3 * root_tol)
-        distinct.append(np.clip(p, bounds[:, 0], bounds[:, 1]))
-    search = _Search(derivs, bounds, curvature, root_tol, (started + 0.85 * max_seconds, deadline), report)
-    found = search.isolated_and_sets(distinct)
+    chosen, finished = distinct(candidates, cand_norms, scale, budget.deadline)
+    if not finished:
+        budget.note("nearby points were not all merged")
+    chosen = sorted(chosen)
+    points = snap(derivs, candidates[chosen], cand_norms[chosen], scale, 1e-3 * root_tol, budget.share(0.7))
+    points = np.clip(points, bounds[:, 0], bounds[:, 1]).reshape(len(chosen), len(names))
+    defined = np.isfinite(derivs.values(points)) if len(points) else np.zeros(0, dtype=bool)
+    search = _Search(derivs, bounds, curvature, root_tol, budget, report)
+    found = search.isolated_and_sets(list(points[defined]))
     report(1.0)
-    return sorted(found, key=lambda c: tuple(c.point))
+    return CriticalPoints(sorted(found, key=lambda c: tuple(c.point)), not budget.cut, budget.message(),
+                          points[~defined])
+
+
+def nearby_critical_point(f, point: Sequence[float], box: Sequence[Sequence[float]],
+                          variables: Sequence[str] | None = None, max_seconds: float = 0.5) -> np.ndarray | None:
+    """The critical point that an approximate one (where an optimizer stopped) stands for: ``point`` polished by the
+    search's own Newton steps, if they reach |∇f| ≤ ROOT_TOL (relative to f over ``box``) within 1% of the box's
+    size from ``point``; None otherwise. Near a degenerate point an optimizer stops while the Hessian is still
+    visibly non-zero (x²y + xy² at 1e-4 from the origin); the polished point is what the classification sees."""
+    expr, names = _expression_and_names(f, variables)
+    bounds = _check_box(box, len(names))
+    derivs = Derivatives(expr, names)
+    start = np.array(point, dtype=np.float64).reshape(1, -1)
+    with np.errstate(all="ignore"):
+        g0, _ = derivs.gradient_hessian(start_points(bounds, 64))
+        root_tol = ROOT_TOL * typical(np.linalg.norm(g0, axis=1))
+        x, norms, _ = newton(derivs, start.copy(), bounds, lambda t: None, time.monotonic() + max_seconds)
+    size = float(np.max(bounds[:, 1] - bounds[:, 0]))
+    if not (norms[0] <= root_tol and np.linalg.norm(x[0] - start[0]) <= 0.01 * size):
+        return None
+    return x[0]
 
 
 class _Search:
     """Classifies the distinct points Newton found: isolated points as they are, and points with a zero Hessian
-    eigenvalue continued into the sets of critical points they may lie on (:mod:`engine.critical_sets`)."""
+    eigenvalue continued into the sets of critical points they may lie on (:mod:`engine.analysis.sets`). Points are
+    evaluated in batches; tracing, probing and set verdicts each stop at the budget's deadline."""
 
-    def __init__(self, derivs, bounds, curvature, root_tol, deadlines: tuple[float, float], report):
+    def __init__(self, derivs, bounds, curvature, root_tol, budget: _Budget, report):
         self.derivs, self.bounds, self.curvature = derivs, bounds, curvature
-        self.root_tol, self.report = root_tol, report
-        self.trace_deadline, self.deadline = deadlines
-
-    def _has_zero_eigenvalue(self, p: np.ndarray) -> bool:
-        _, h = self.derivs.gradient_hessian(p[None, :])
-        if not np.all(np.isfinite(h)):
-            return False
-        lam = np.abs(np.linalg.eigvalsh(0.5 * (h[0] + h[0].T)))
-        return bool(np.any(lam <= NULL_TOL * max(self.curvature, float(np.max(lam)))))
+        self.root_tol, self.report, self.budget = root_tol, report, budget
 
     def isolated_and_sets(self, distinct: list[np.ndarray]) -> list[CriticalPoint]:
-        seeds = [k for k, p in enumerate(distinct) if self._has_zero_eigenvalue(p)]
-        traced = None
-        if seeds and time.monotonic() <= self.trace_deadline:
-            tracer = SetTracer(self.derivs, self.bounds, self.root_tol, self.curvature, self.trace_deadline)
-            traced = tracer.trace(np.array([distinct[k] for k in seeds]), lambda t: self.report(0.7 + 0.15 * t))
-        on_set = {}   # index in distinct -> label of the set (of two or more samples) it lies on
-        if traced is not None:
-            sizes = np.bincount(traced.labels)
-            on_set = {k: int(traced.labels[s]) for k, s in zip(seeds, traced.seed_of) if sizes[traced.labels[s]] >= 2}
+        if not distinct:
+            return []
+        points = np.array(distinct)
+        g, h = self.derivs.gradient_hessian(points)
+        values = self.derivs.values(points)
+        eigen = [C.eigenvalues(hk) for hk in h]
+        seeds = [k for k, lam in enumerate(eigen) if lam is not None and np.any(C.is_zero(lam, self.curvature))]
+        on_set, traced = self._trace(points, seeds)
         found = []
-        for k, p in enumerate(distinct):
-            self.report(0.85 + 0.1 * k / max(1, len(distinct)))
+        for k, p in enumerate(points):
+            self.report(0.85 + 0.1 * k / len(points))
             if k not in on_set:
-                found.append(_classify(self.derivs, p, self.bounds, self.curvature,
-                                       probe=time.monotonic() <= self.deadline))
-        for label in sorted(set(on_set.values())):
-            found.append(self._critical_set(traced, label))
+                found.append(self._classified(p, values[k], g[k], eigen[k], probe=True))
+        return found + self._critical_sets(traced, sorted(set(on_set.values())))
+
+    def _trace(self, points: np.ndarray, seeds: list[int]) -> tuple[dict, SampledSets | None]:
+        """{index of a point: label of the set (of two or more samples) it lies on}, and the traced sets."""
+        if not seeds:
+            return {}, None
+        if self.budget.over(self.budget.share(0.85)):
+            self.budget.note("sets of critical points were not traced")
+            return {}, None
+        tracer = SetTracer(self.derivs, self.bounds, self.root_tol, self.curvature, self.budget.share(0.85))
+        traced = tracer.trace(points[seeds], lambda t: self.report(0.7 + 0.15 * t))
+        if tracer.cut_short:
+            self.budget.note("sets of critical points were traced in part")
+        sizes = np.bincount(traced.labels)
+        return {k: int(traced.labels[s]) for k, s in zip(seeds, traced.seed_of) if sizes[traced.labels[s]] >= 2}, \
+            traced
+
+    def _classified(self, p, value, gradient, eigenvalues, probe: bool) -> CriticalPoint:
+        """The point's kind (second-derivative test) and verdict (the probe's, for a degenerate point, when there is
+        time left for it; 'unknown' otherwise)."""
+        kind = C.classify_eigenvalues(eigenvalues, self.curvature)
+        if eigenvalues is None:
+            eigenvalues, kind = np.full(len(p), np.nan), "degenerate"   # no second derivatives: the test cannot tell
+        if kind != "degenerate":
+            verdict = {"minimum": "minimum", "maximum": "maximum", "saddle": "neither"}[kind]
+        elif not probe:
+            verdict = "unknown"
+        elif self.budget.over():
+            verdict = "unknown"
+            self.budget.note("some degenerate points were not probed (verdict 'unknown')")
+        else:
+            verdict = probe_verdict(self.derivs.values, p, self.bounds)
+        point = p.copy()
+        extent = np.stack([point, point], axis=1)
+        for array in (point, eigenvalues, extent):
+            array.setflags(write=False)
+        return CriticalPoint(point, float(value) + 0.0, kind, verdict, eigenvalues, float(np.linalg.norm(gradient)),
+                             samples=point[None, :], edges=NO_EDGES, extent=extent)
+
+    def _critical_sets(self, traced: SampledSets, labels: list[int]) -> list[CriticalPoint]:
+        """One entry per set: its samples in coordinate order, represented by the middle of its extent where that is
+        on the set, else by the sample nearest it. All sets are evaluated together (three batched passes)."""
+        if not labels:
+            return []
+        shapes = [self._set_shape(traced, label) for label in labels]
+        centres = np.array([shape[3] for shape in shapes])
+        g, _ = self.derivs.gradient_hessian(centres)
+        where = []
+        for (samples, _, _, centre, middle, offset), gk in zip(shapes, g):
+            # the centre itself where it is on the set (a line's midpoint; samples are at most 1.5 steps apart),
+            # not merely critical somewhere else (a circle's centre)
+            on_set = offset <= 0.75 * STEP and float(np.linalg.norm(gk)) <= self.root_tol
+            where.append(centre if on_set else samples[middle])
+        where = np.array(where)
+        g, h = self.derivs.gradient_hessian(where)
+        values = self.derivs.values(where)
+        found = []
+        for k, (samples, edges, extent, _, middle, _) in enumerate(shapes):
+            rep = self._classified(where[k], values[k], g[k], C.eigenvalues(h[k]), probe=False)
+            if self.budget.over():
+                verdict, flat = "unknown", False
+                self.budget.note("some sets of critical points were not probed (verdict 'unknown')")
+            else:
+                verdict, flat = set_verdict(self.derivs.values, samples, middle, self.bounds)
+            for array in (samples, edges, extent):
+                array.setflags(write=False)
+            found.append(replace(rep, verdict=verdict, dimension=max(1, set_dimension(samples, edges)),
+                                 samples=samples, edges=edges, extent=extent, flat=flat))
         return found
 
-    def _critical_set(self, traced: SampledSets, label: int) -> CriticalPoint:
-        """One set: its samples in coordinate order, represented by the middle of its extent where that is on the
-        set, else by the sample nearest it."""
+    def _set_shape(self, traced: SampledSets, label: int):
+        """(samples in coordinate order, edges, extent, centre of the extent, the sample nearest it, its offset)."""
         members = np.flatnonzero(traced.labels == label)
         members = members[np.lexsort(traced.samples[members].T[::-1])]
         index = {int(m): k for k, m in enumerate(members)}
@@ -304,50 +297,10 @@ class _Search:
         edges = np.array(sorted((min(index[int(a)], index[int(b)]), max(index[int(a)], index[int(b)]))
                                 for a, b in traced.edges if int(a) in index), dtype=np.int64).reshape(-1, 2)
         extent = np.stack([samples.min(axis=0), samples.max(axis=0)], axis=1)
-        width = self.bounds[:, 1] - self.bounds[:, 0]
         centre = extent.mean(axis=1)
-        offsets = np.linalg.norm((samples - centre) / width, axis=1)
+        offsets = np.linalg.norm((samples - centre) / (self.bounds[:, 1] - self.bounds[:, 0]), axis=1)
         middle = int(np.argmin(offsets))
-        g, _ = self.derivs.gradient_hessian(centre[None, :])
-        # the centre itself where it is on the set (a line's midpoint; samples are at most 1.5 steps apart), not
-        # merely critical somewhere else (a circle's centre)
-        on_set = offsets[middle] <= 0.75 * STEP and float(np.linalg.norm(g[0])) <= self.root_tol
-        rep = _classify(self.derivs, centre if on_set else samples[middle], self.bounds, self.curvature, probe=False)
-        verdict, flat = set_verdict(self.derivs.values, samples, middle, self.bounds) \
-            if time.monotonic() <= self.deadline else ("unknown", False)
-        for array in (samples, edges, extent):
-            array.setflags(write=False)
-        return replace(rep, verdict=verdict, dimension=max(1, set_dimension(samples, edges)), samples=samples,
-                       edges=edges, extent=extent, flat=flat)
-
-
-def _typical(magnitudes: np.ndarray) -> float:
-    """Median of the finite, non-zero magnitudes (1 if there are none): the function's own scale over the box."""
-    usable = magnitudes[np.isfinite(magnitudes) & (magnitudes > 0)]
-    return float(np.median(usable)) if usable.size else 1.0
-
-
-def _classify(derivs: _Derivatives, p: np.ndarray, bounds: np.ndarray, curvature: float,
-              probe: bool = True) -> CriticalPoint:
-    """The point's kind (second-derivative test) and verdict (the probe's, for a degenerate point, when there is
-    time left for it; 'unknown' otherwise)."""
-    g, h = derivs.gradient_hessian(p[None, :])
-    hessian = 0.5 * (h[0] + h[0].T)
-    kind = second_derivative_test(hessian, scale=curvature)
-    finite = np.all(np.isfinite(hessian))
-    eigenvalues = np.linalg.eigvalsh(hessian) + 0.0 if finite else np.full(len(p), np.nan)   # + 0.0: no -0.0
-    if kind == "degenerate":
-        verdict = probe_verdict(derivs.values, p, bounds) if probe else "unknown"
-    else:
-        verdict = {"minimum": "minimum", "maximum": "maximum", "saddle": "neither"}[kind]
-    point = p.copy()
-    point.setflags(write=False)
-    eigenvalues.setflags(write=False)
-    samples = point[None, :]
-    extent = np.stack([point, point], axis=1)
-    extent.setflags(write=False)
-    return CriticalPoint(point, float(derivs.values(p[None, :])[0]) + 0.0, kind, verdict, eigenvalues,
-                         float(np.linalg.norm(g[0])), samples=samples, edges=NO_EDGES, extent=extent)
+        return samples, edges, extent, centre, middle, float(offsets[middle])
 
 
 def _expression_and_names(f, variables) -> tuple[E.Expression, tuple[str, ...]]:

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.analysis.classify import is_zero
+
 #: Continuation step, as a fraction of each side of the box (in normalised coordinates), where the sets can be at
 #: most 2-dimensional; larger where a seed's Hessian has a larger null space, so that a k-dimensional flat region
 #: still fits in MAX_SAMPLES samples: about (1/step)^k.
@@ -35,8 +37,6 @@ MAX_SAMPLES = 2000
 CORRECTOR_ITERATIONS = 30
 #: Halvings of a failed step at a set's end: its extent is known to STEP / 2**REFINE_HALVINGS.
 REFINE_HALVINGS = 4
-#: A Hessian eigenvalue is zero below this, relative to the Hessian's scale (as in the second-derivative test).
-NULL_TOL = 1e-6
 #: A step that moves the prediction by more than this fraction of its length has left the set.
 MAX_DRIFT = 0.5
 
@@ -56,6 +56,7 @@ class SetTracer:
     def __init__(self, derivs, bounds: np.ndarray, root_tol: float, curvature: float, deadline: float):
         self.derivs, self.lo, self.width = derivs, bounds[:, 0], bounds[:, 1] - bounds[:, 0]
         self.n, self.root_tol, self.deadline = len(bounds), root_tol, deadline
+        self.cut_short = False   # the deadline came before every set was traced to its ends
         self.step = STEP
         self.curvature_u = curvature * float(np.max(self.width)) ** 2
         self.samples: list[np.ndarray] = []
@@ -76,7 +77,7 @@ class SetTracer:
 
     def _null_space(self, hessian_u: np.ndarray) -> np.ndarray:
         lam, vec = np.linalg.eigh(hessian_u)
-        return vec[:, np.abs(lam) <= NULL_TOL * max(self.curvature_u, float(np.max(np.abs(lam))))]
+        return vec[:, is_zero(lam, self.curvature_u)]
 
     def directions(self, hessian_u: np.ndarray) -> np.ndarray:
         """Unit directions (both signs) spanning the Hessian's null space: the null eigenvector itself when it is a
@@ -115,7 +116,7 @@ class SetTracer:
         with np.errstate(all="ignore"):   # a row that runs away ends non-finite and is refused below
             for _ in range(CORRECTOR_ITERATIONS):
                 busy = np.isfinite(norm) & (norm > 1e-3 * self.root_tol) & np.all(np.abs(u - target) < 1.0, axis=1)
-                if not busy.any():
+                if not busy.any() or time.monotonic() > self.deadline:
                     break
                 jac = h[busy] @ projector[busy]
                 u[busy] -= np.einsum("mij,mj->mi", np.linalg.pinv(jac, rcond=1e-12), g[busy])
@@ -187,10 +188,13 @@ class SetTracer:
                     near = [self._add(points[k], hess[k])]
                     frontier.append(near[0])
                 self.edges += [(min(i, j), max(i, j)) for j in near if j != i]
+        self.cut_short = bool(frontier) and len(self.samples) < MAX_SAMPLES and time.monotonic() > self.deadline
         labels = _components(len(self.samples), self.edges)
         if time.monotonic() <= self.deadline:
             self._refine_ends(failed, labels)
             labels = _components(len(self.samples), self.edges)
+        else:
+            self.cut_short = True
         samples = self.lo + np.array(self.samples).reshape(-1, self.n) * self.width
         edges = np.array(sorted(set(self.edges)), dtype=np.int64).reshape(-1, 2)
         return SampledSets(samples, edges, labels, seed_of)

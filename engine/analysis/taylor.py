@@ -10,16 +10,16 @@ polynomial in the original variables, written around the point::
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
 
+from engine.analysis import classify as C
 from engine.expr import build as E
+from engine.expr.limits import check_variable_count
 
-#: Relative size (to the largest |eigenvalue|) below which an eigenvalue counts as zero. The floor of 1 keeps a
-#: Hessian made only of rounding noise (eigenvalues ~1e-15) from deciding anything.
-EIGEN_TOL = 1e-6
 #: |∇f| at or below this counts as zero: the point is critical rather than 'regular'.
 GRADIENT_TOL = 1e-8
 #: Significant digits in :attr:`TaylorModel.formula` (the Expression itself keeps full float64 precision).
@@ -35,7 +35,13 @@ class TaylorModel:
     gradient: np.ndarray
     hessian: np.ndarray        # zeros for order 1
     expression: E.Expression   # the polynomial in the original variables
-    formula: str               # readable text of the polynomial; parse() accepts it
+    formula: str | None        # readable text of the polynomial, parse() accepts it; None when not ``defined``
+
+    @property
+    def defined(self) -> bool:
+        """Every coefficient is a finite number (no model where f or a derivative has no value)."""
+        return bool(np.isfinite(self.value) and np.all(np.isfinite(self.gradient))
+                    and np.all(np.isfinite(self.hessian)))
 
     def __call__(self, values: Mapping[str, object] | Sequence | None = None, **arrays) -> np.ndarray:
         """Model value with numpy broadcasting: ``model(x=X, y=Y)`` or ``model({'x': X, 'y': Y})``."""
@@ -102,12 +108,13 @@ def model_from_derivatives(variables: Sequence[str], point, value: float, gradie
     h = np.zeros((n, n)) if order == 1 or hessian is None else np.asarray(hessian, dtype=np.float64).reshape(n, n)
     if order == 2 and hessian is None:
         raise ValueError("a quadratic model needs the Hessian")
-    h = _symmetric(h)
+    h = C.symmetric(h)
     for a in (p, g, h):
         a.setflags(write=False)
     exact = _polynomial(names, p, float(value), g, h, order)
-    readable = _polynomial(names, p, float(value), g, h, order, number=_round)
-    return TaylorModel(names, p, order, float(value), g, h, exact, str(readable))
+    finite = bool(np.isfinite(value) and np.all(np.isfinite(g)) and np.all(np.isfinite(h)))
+    readable = str(_polynomial(names, p, float(value), g, h, order, number=_round)) if finite else None
+    return TaylorModel(names, p, order, float(value), g, h, exact, readable)
 
 
 def _vector(values, n: int, what: str) -> np.ndarray:
@@ -129,6 +136,7 @@ def _derivatives(f, point, variables, order):
             hess = f.hessian(p)
         return names, p, f.value(p), f.gradient(p), hess
     names = tuple(f.variables if variables is None else variables)
+    check_variable_count(len(names), "analysing a point")
     missing = [v for v in f.variables if v not in names]
     if missing:
         raise ValueError(f"no value given for variable(s) {', '.join(missing)}")
@@ -153,50 +161,20 @@ def taylor_model(f, point: Sequence[float], order: int = 2, variables: Sequence[
     return model_from_derivatives(names, p, value, grad, hess, order)
 
 
-def second_derivative_test(hessian, tol: float = EIGEN_TOL, scale: float = 1.0) -> str:
-    """'minimum' | 'maximum' | 'saddle' | 'degenerate' from the signs of the Hessian's eigenvalues.
-
-    An eigenvalue counts as zero when ``|λ| <= tol * max(scale, max|λ|)``: relative to the Hessian's own scale, with
-    ``scale`` as a floor so that a Hessian of pure rounding noise (x⁴ near 0: eigenvalues ~1e-20) is 'degenerate'.
-    The floor is a typical second derivative of the function where one is known (critical_points uses its box), else
-    1. Positive and negative eigenvalues together make a saddle even if another is zero; otherwise any zero eigenvalue
-    leaves the test undecided ('degenerate'), as does a non-finite Hessian.
-    """
-    eig = _eigenvalues(hessian)
-    if eig is None or eig.size == 0:
-        return "degenerate"
-    threshold = tol * max(float(scale), float(np.max(np.abs(eig))))
-    positive = bool(np.any(eig > threshold))
-    negative = bool(np.any(eig < -threshold))
-    if positive and negative:
-        return "saddle"
-    if np.any(np.abs(eig) <= threshold):
-        return "degenerate"
-    return "minimum" if positive else "maximum"
-
-
-def _eigenvalues(hessian) -> np.ndarray | None:
-    h = np.atleast_2d(np.asarray(hessian, dtype=np.float64))
-    if not np.all(np.isfinite(h)):
-        return None
-    return np.linalg.eigvalsh(_symmetric(h))
-
-
-def _symmetric(h: np.ndarray) -> np.ndarray:
-    """(H + Hᵀ)/2, halved first so that entries near the float64 limit do not overflow."""
-    return 0.5 * h + 0.5 * h.T
+def second_derivative_test(hessian, scale: float = 1.0) -> str:
+    """'minimum' | 'maximum' | 'saddle' | 'degenerate' | 'undefined': the engine's one classification
+    (:func:`engine.analysis.classify.classify`), with a floor of ``scale`` (default 1: a Hessian of pure rounding
+    noise decides nothing)."""
+    return C.classify(hessian, scale)
 
 
 def vector_norm(v) -> float:
-    """The Euclidean length, without overflow on the way: |(0, 1.4e217)| is 1.4e217, where squaring the components
-    first gives ∞ (and a RuntimeWarning). NaN if a component is NaN, ∞ if one is infinite."""
-    a = np.abs(np.asarray(v, dtype=np.float64)).reshape(-1)
-    if a.size == 0:
-        return 0.0
-    largest = float(np.max(a))
-    if largest == 0.0 or not np.isfinite(largest):
-        return largest
-    return largest * float(np.sqrt(np.sum((a / largest) ** 2)))
+    """The Euclidean length, without overflow on the way (math.hypot scales): |(0, 1.4e217)| is 1.4e217, where
+    squaring the components first gives ∞. NaN if a component is NaN, ∞ if one is infinite."""
+    a = np.asarray(v, dtype=np.float64).reshape(-1)
+    if np.isnan(a).any():
+        return math.nan
+    return math.hypot(*a.tolist())
 
 
 @dataclass(frozen=True, eq=False)
@@ -208,7 +186,7 @@ class PointAnalysis:
     hessian: np.ndarray
     eigenvalues: np.ndarray    # ascending
     eigenvectors: np.ndarray   # columns, matching eigenvalues
-    kind: str                  # 'minimum' | 'maximum' | 'saddle' | 'degenerate' | 'regular'
+    kind: str                  # 'minimum' | 'maximum' | 'saddle' | 'degenerate' | 'regular' | 'undefined'
     linear: TaylorModel
     quadratic: TaylorModel
 
@@ -221,19 +199,22 @@ def analyze_point(f, point: Sequence[float], variables: Sequence[str] | None = N
                   gradient_tol: float = GRADIENT_TOL) -> PointAnalysis:
     """Value, gradient, Hessian, its eigen-decomposition, both Taylor models and the kind of point.
 
-    ``kind`` is 'regular' where ``|∇f| > gradient_tol`` (not a critical point), else the second-derivative test.
-    Non-finite derivatives give NaN eigenvalues and kind 'regular' or 'degenerate' (the test cannot decide).
+    ``kind`` is 'undefined' where f or its gradient has no finite value (the gradient of sqrt(x²+y²) at 0), 'regular'
+    where ``|∇f| > gradient_tol`` (not a critical point), else the second-derivative test (which is 'undefined' too
+    when the Hessian has no finite value). Eigenvalues that are zero up to rounding are 0.
     """
     names, p, value, grad, hess = _derivatives(f, point, variables, 2)
     quadratic = model_from_derivatives(names, p, value, grad, hess, 2)
     linear = model_from_derivatives(names, p, value, grad, None, 1)
     h = quadratic.hessian
-    n = len(names)
-    if np.all(np.isfinite(h)):
-        eigenvalues, eigenvectors = np.linalg.eigh(h)
-    else:
-        eigenvalues, eigenvectors = np.full(n, np.nan), np.full((n, n), np.nan)
-    norm = vector_norm(grad)
-    kind = "regular" if not norm <= gradient_tol else second_derivative_test(h)
+    eigenvalues, eigenvectors = C.eigen_decomposition(h)
     return PointAnalysis(names, quadratic.point, float(value), quadratic.gradient, h, eigenvalues, eigenvectors,
-                         kind, linear, quadratic)
+                         point_kind(value, grad, h, gradient_tol), linear, quadratic)
+
+
+def point_kind(value: float, gradient, hessian, gradient_tol: float = GRADIENT_TOL, scale: float = 1.0) -> str:
+    """'undefined' | 'regular' | the second-derivative test, as :func:`analyze_point` explains."""
+    norm = vector_norm(gradient)
+    if not (math.isfinite(value) and math.isfinite(norm)):
+        return "undefined"
+    return "regular" if norm > gradient_tol else C.classify(hessian, scale)

@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 
+from engine.expr.numbers import format_number as readable_number
 from engine.expr.parser import ParseError, parse
 
 
@@ -33,6 +34,8 @@ class Parser(argparse.ArgumentParser):
 def parse_number(text: str, name: str) -> float:
     """One finite number; CLIError naming ``name`` (an option, or an option and what it sets) otherwise."""
     try:
+        if not str(text).isascii():   # float() also reads other scripts' digits (١ as 1, ５ as 5)
+            raise ValueError(text)
         value = float(text)
     except ValueError:
         raise CLIError(f"{name}: {text!r} is not a number") from None
@@ -73,13 +76,8 @@ def to_json(obj) -> str:
 
 
 def format_number(v) -> str:
-    """Numbers for tables: 10 significant digits, 'nan'/'inf' spelled out."""
-    if v is None:
-        return "null"
-    v = float(v)
-    if not math.isfinite(v):
-        return str(v)
-    return f"{v:.10g}" if v != 0 else "0"
+    """Numbers for tables: the engine's one formatter, 10 significant digits, ASCII ('nan', 'inf', 'null')."""
+    return readable_number(v, 10, style="ascii")
 
 
 def format_vector(values) -> str:

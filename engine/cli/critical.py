@@ -39,15 +39,22 @@ def critical_command(args) -> dict:
             "points": [{"point": c.point, "value": c.value, "kind": c.kind, "verdict": c.verdict,
                         "eigenvalues": c.eigenvalues, "gradient_norm": c.gradient_norm,
                         "dimension": c.dimension, "flat": c.flat, "extent": c.extent, "samples": c.samples,
-                        "description": c.describe(names)} for c in points]}
+                        "description": c.describe(names)} for c in points],
+            "complete": points.complete, "message": points.message,
+            "undefined_points": [{"point": p, "note": "f undefined here"} for p in points.undefined]}
 
 
 def render_critical(r: dict) -> str:
     ranges = ", ".join(f"{n} in [{format_number(lo)}, {format_number(hi)}]" for n, (lo, hi) in zip(r["variables"],
                                                                                                   r["box"]))
-    head = [function_heading(r), f"critical points with {ranges}: {len(r['points'])}", ""]
+    head = [function_heading(r), f"critical points with {ranges}: {len(r['points'])}"]
+    if r.get("message"):
+        head.append(r["message"])
+    head += [f"∇f = 0 at {format_vector(u['point'])}, but {u['note']} (not a critical point of f)"
+             for u in r.get("undefined_points", [])]
     if not r["points"]:
-        return "\n".join(head[:2])
+        return "\n".join(head)
+    head.append("")
     rows = [[format_vector(p["point"]), format_number(p["value"]), p["kind"], p["verdict"],
              format_vector(p["eigenvalues"]), p.get("description", "")] for p in r["points"]]
     point_name = f"({', '.join(r['variables'])})"

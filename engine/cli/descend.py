@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from engine.cli.common import CLIError, format_number, format_vector, function_heading, parse_function, parse_point, table
+from engine.analysis.verdicts import run_verdict, stop_text
 from engine.optim.descent import HYPER_HELP, METHODS, Descent
 from engine.optim.objective import Objective
 
@@ -12,7 +13,8 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "descend", help="run an optimizer from a start point",
         description="Runs one optimizer and prints its trail: points, values and the final status "
-                    "(converged, diverged or max_steps).")
+                    "(converged, diverged or max_steps) and what the point it stopped at is (stopped_at: minimum, "
+                    "maximum, saddle or undecided, by the second-derivative test).")
     parser.add_argument("expression", metavar="EXPR")
     parser.add_argument("--from", dest="start", required=True, metavar="V1,V2,…", help="the start point")
     parser.add_argument("--method", required=True, choices=list(METHODS), help="the optimizer")
@@ -38,15 +40,18 @@ def descend_command(args) -> dict:
     run = Descent(Objective.from_expression(f), start, args.method, max_steps=args.steps, tol=args.tol, **given)
     for _ in run.run():
         pass
+    verdict = run_verdict(run)
     return {"expression": str(f), "variables": list(names), "method": args.method, "hyperparameters": run.hyper,
             "points": run.points, "values": run.values, "status": run.status, "steps": run.steps_taken,
             "diverged_at": run.diverged_at, "message": run.message,
+            "stopped_at": verdict.stopped_at, "verdict": verdict.text,
+            "summary": stop_text(run.steps_taken, verdict) if run.status == "converged" else run.message,
             "newton_steps": [i.get("newton_step") for i in run.infos] if args.method == "newton" else None}
 
 
 def render_descend(r: dict) -> str:
     hyper = ", ".join(f"{k}={v:g}" for k, v in r["hyperparameters"].items())
-    head = [function_heading(r), f"{METHODS[r['method']].label} ({hyper}): {r['message']}", ""]
+    head = [function_heading(r), f"{METHODS[r['method']].label} ({hyper}): {r['summary']}", ""]
     indices = list(range(len(r["points"])))
     if len(indices) > 16:
         indices = indices[:8] + [None] + indices[-6:]

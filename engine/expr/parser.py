@@ -40,7 +40,7 @@ class Token:
     pos: int
 
 
-_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_NUMBER = re.compile(r"([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")   # ASCII digits only: \d matches ١ and ５
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _UNKNOWN_OPERATORS = ("//", "==", "!=", "<=", ">=", "<<", ">>", "%", "&", "|", "<", ">", "=", "!", "~", "@")
 

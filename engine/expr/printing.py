@@ -35,6 +35,15 @@ def _precedence(node) -> int:
     return PRIMITIVES[node.op].precedence
 
 
+def _leads_with_a_sum(node) -> bool:
+    """A product or quotient whose leftmost factor prints as a sum, a difference or a negation."""
+    if node.op not in ("mul", "div"):
+        return False
+    while node.op in ("mul", "div"):
+        node = node.args[0]
+    return _precedence(node) in (PREC_ADD, PREC_NEG)
+
+
 def text_length_estimate(root) -> int:
     """About how many characters :func:`to_text` would write (text repeats shared nodes, so it can be huge)."""
     length: dict[int, int] = {}
@@ -80,8 +89,10 @@ def _node_text(node, text) -> str:
         return f"{prim.name}({', '.join(text[id(a)] for a in node.args)})"
     if prim.arity == 1:  # unary minus
         child = node.args[0]
-        # -x*y reads back as (-x)*y, which the builders turn into this same node -(x*y)
-        return "-" + _wrap(child, text, _precedence(child) in (PREC_ADD, PREC_NEG))
+        # -x*y reads back as (-x)*y, which the builders turn into this same node -(x*y); but the minus binds to the
+        # first factor only, so -(x - 1)/y would read back as ((1 - x))/y: a product or quotient that starts with
+        # a sum or a negation keeps its own parentheses, -((x - 1)/y)
+        return "-" + _wrap(child, text, _precedence(child) in (PREC_ADD, PREC_NEG) or _leads_with_a_sum(child))
     left, right = node.args
     p = prim.precedence
     lp, rp = _precedence(left), _precedence(right)

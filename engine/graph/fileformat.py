@@ -9,6 +9,8 @@ layout. Every problem is a :class:`GraphFileError` whose message names it; nothi
 """
 from __future__ import annotations
 
+import graphlib
+
 import json
 import os
 from pathlib import Path
@@ -63,7 +65,7 @@ def graph_from_dict(data: object) -> Graph:
     if data.get("format") != FORMAT:
         raise GraphFileError(f"not a Gradscape graph file (format {data.get('format')!r}, expected {FORMAT!r})")
     version = data.get("version")
-    if version != VERSION or isinstance(version, bool):
+    if type(version) is not int or version != VERSION:   # 1.0 and true are not the integer the format says
         raise GraphFileError(f"graph file version {version!r} is not supported (this Gradscape reads version {VERSION})")
     entries = data.get("nodes")
     if not isinstance(entries, list):
@@ -106,7 +108,9 @@ def _node_from_entry(index: int, entry: object) -> tuple[Node, bool]:
         expression, parents = parse_formula(name, entry["formula"])
         return Node(name, formula=entry["formula"], pos=pos, parents=parents, expression=expression), "pos" in entry
     except GraphError as err:
-        prefix = "" if isinstance(name, str) and name in err.message else f"node {index + 1}: "
+        known = isinstance(name, str) and name.isidentifier()
+        prefix = "" if known and f"'{name}'" in err.message else \
+            f"node '{name}': " if known else f"node {index + 1}: "
         raise GraphFileError(prefix + err.message) from None
 
 
@@ -118,31 +122,15 @@ def _check_references(nodes: Mapping[str, Node]) -> None:
 
 
 def _check_acyclic(nodes: Mapping[str, Node]) -> None:
-    """Kahn's algorithm; what is left over holds a cycle, which the message spells out."""
-    waiting = {n: len(set(node.parents)) for n, node in nodes.items()}
-    children: dict[str, list[str]] = {n: [] for n in nodes}
-    for n, node in nodes.items():
-        for p in set(node.parents):
-            children[p].append(n)
-    ready = [n for n, k in waiting.items() if k == 0]
-    while ready:
-        for child in children[ready.pop()]:
-            waiting[child] -= 1
-            if waiting[child] == 0:
-                ready.append(child)
-    stuck = [n for n, k in waiting.items() if k > 0]
-    if not stuck:
-        return
-    trail, seen, current = [], {}, stuck[0]
-    while current not in seen:
-        seen[current] = len(trail)
-        trail.append(current)
-        current = next(p for p in nodes[current].parents if waiting[p] > 0)
-    cycle = trail[seen[current]:][::-1]
-    rank = {n: i for i, n in enumerate(nodes)}
-    start = min(range(len(cycle)), key=lambda i: rank[cycle[i]])   # begin where the file does
-    cycle = cycle[start:] + cycle[:start]
-    raise GraphFileError("cycle: " + " → ".join(cycle + [cycle[0]]))
+    """graphlib finds a cycle; the message spells it out, beginning where the file does."""
+    try:
+        graphlib.TopologicalSorter({n: node.parents for n, node in nodes.items()}).prepare()
+    except graphlib.CycleError as exc:
+        cycle = list(exc.args[1][:-1])   # each node a parent of the next; the first repeated at the end
+        rank = {n: i for i, n in enumerate(nodes)}
+        start = min(range(len(cycle)), key=lambda i: rank[cycle[i]])
+        cycle = cycle[start:] + cycle[:start]
+        raise GraphFileError("cycle: " + " → ".join(cycle + [cycle[0]])) from None
 
 
 # --- files ----------------------------------------------------------------------------------------------------------

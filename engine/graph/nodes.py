@@ -4,6 +4,9 @@ Nodes are immutable: a mutation replaces a node, so an undo only needs to keep t
 """
 from __future__ import annotations
 
+import graphlib
+import heapq
+
 import math
 import numbers
 import re
@@ -11,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
 from engine.expr.build import Expression
+from engine.files import TooLarge
 from engine.expr.parser import CONSTANTS, ParseError, parse, tokenize
 from engine.expr.primitives import FUNCTIONS
 
@@ -82,7 +86,12 @@ def check_name(name: object) -> str:
 def check_value(value: object, what: str = "value") -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise GraphError(f"{what} must be a number, not {value!r}")
-    v = float(value)
+    if isinstance(value, TooLarge):   # an integer of 1e309 or more in the file
+        raise GraphError(f"{what} is too large for a 64-bit float (an integer of {value.digits} digits)")
+    try:
+        v = float(value)
+    except OverflowError:   # an int of 1e309 or more built in Python
+        raise GraphError(f"{what} is too large for a 64-bit float") from None
     if not math.isfinite(v):
         raise GraphError(f"{what} must be finite, not {v!r}")
     return v
@@ -162,22 +171,17 @@ def events_for(before, after, renamed, old_output, new_output) -> list[GraphEven
 
 
 def topological_names(nodes: Mapping[str, Node]) -> tuple[str, ...]:
-    """Every node after its parents, iteratively (a 10,000-deep chain is fine), following the mapping's order."""
+    """Every node after its parents, each as early in the mapping's order as its parents allow (graphlib's
+    TopologicalSorter, iterative: a 10,000-deep chain is fine). The nodes must form no cycle."""
+    sorter = graphlib.TopologicalSorter({name: node.parents for name, node in nodes.items()})
+    sorter.prepare()
+    rank = {name: i for i, name in enumerate(nodes)}
+    ready: list[tuple[int, str]] = []
     order: list[str] = []
-    seen: set[str] = set()
-    for root in nodes:
-        if root in seen:
-            continue
-        seen.add(root)
-        stack = [(root, iter(nodes[root].parents))]
-        while stack:
-            name, pending = stack[-1]
-            for parent in pending:
-                if parent not in seen:
-                    seen.add(parent)
-                    stack.append((parent, iter(nodes[parent].parents)))
-                    break
-            else:
-                stack.pop()
-                order.append(name)
+    while sorter.is_active():
+        for name in sorter.get_ready():
+            heapq.heappush(ready, (rank[name], name))
+        rank_and_name = heapq.heappop(ready)
+        order.append(rank_and_name[1])
+        sorter.done(rank_and_name[1])
     return tuple(order)

@@ -6,17 +6,14 @@ graph: one list of registers (constants pre-filled; a formula reads its parents'
 copied between nodes) and one list of steps. A plan lives until the graph's structure changes (a new input value only
 refills that input's register), so a pass costs a few Python steps per operation, and the backward pass is a single
 loop over the edges the output depends on, in a precomputed order.
-Scalar arithmetic uses :mod:`math`; where math refuses (log of 0, overflow, division by zero) the primitive table's
-numpy rule gives the IEEE answer (inf, nan) instead, so results match ``Expression.evaluate``.
+Scalar arithmetic is each primitive's ``scalar`` field in the one primitive table (math speed, numpy's IEEE answers
+where math refuses), so results match ``Expression.evaluate``.
 """
 from __future__ import annotations
 
 import math
-import operator
 from itertools import chain, repeat
 from typing import Iterator, Mapping, NamedTuple
-
-import numpy as np
 
 from engine.expr.build import Expression, topological_order
 from engine.graph.nodes import GraphError, check_value
@@ -37,69 +34,6 @@ class BackwardStep(NamedTuple):
     total: float             # the node's adjoint: the sum of the products (1 for the output itself)
 
 
-def _softplus(x):
-    return x + math.log1p(math.exp(-x)) if x > 0 else math.log1p(math.exp(x))
-
-
-def _sigmoid(x):
-    # the primitive table's formula: 0.5*(1 + tanh(x/2)) would lose relative accuracy in the lower tail and round to
-    # 0 there (so log(sigmoid(-40)) would be -inf rather than -40)
-    decay = math.exp(-abs(x))
-    upper = 1.0 / (1.0 + decay)
-    return upper if x >= 0 else decay * upper
-
-
-def _step(x):
-    return 1.0 if x > 0 else (0.0 if x <= 0 else math.nan)
-
-
-def _sign(x):
-    return 1.0 if x > 0 else (-1.0 if x < 0 else (0.0 if x == 0 else math.nan))
-
-
-_FAST = {
-    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "neg": operator.neg,
-    "div": operator.truediv, "pow": math.pow, "exp": math.exp, "log": math.log, "sqrt": math.sqrt,
-    "sin": math.sin, "cos": math.cos, "tan": math.tan, "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh,
-    "sigmoid": _sigmoid, "softplus": _softplus, "relu": lambda x: max(x, 0.0),
-    "abs": abs, "step": _step, "sign": _sign,
-}
-_NEVER_RAISE = {"add", "sub", "mul", "neg", "tanh", "sigmoid", "relu", "abs", "step", "sign"}
-
-
-def _scalar(op: str):
-    slow = PRIMITIVES[op].impl
-
-    def by_numpy(*args):
-        with np.errstate(all="ignore"):
-            return float(slow(*args))
-
-    fast = _FAST.get(op)
-    if fast is None:
-        return by_numpy
-    if op in _NEVER_RAISE:
-        return fast
-
-    # one signature per arity: *args would build a tuple on every call of the commonest guarded steps (pow, log)
-    if PRIMITIVES[op].arity == 1:
-        def guarded(x):
-            try:
-                return fast(x)
-            except (ValueError, OverflowError, ZeroDivisionError):
-                return by_numpy(x)
-        return guarded
-
-    def guarded2(x, y):
-        try:
-            return fast(x, y)
-        except (ValueError, OverflowError, ZeroDivisionError):
-            return by_numpy(x, y)
-    return guarded2
-
-
-_SCALAR = {op: _scalar(op) for op in PRIMITIVES}
-
-
 class Program:
     """Straight-line code for an expression (and optionally its gradient) over its sorted variables."""
 
@@ -118,7 +52,7 @@ class Program:
         # last register, which Layout maps to -1 (columns, so that relocating a program is a few C-level maps)
         ops = [n for n in order if n.op not in ("const", "var")]
         self.outs = tuple(slot[id(n)] for n in ops)
-        self.functions = tuple(_SCALAR[n.op] for n in ops)
+        self.functions = tuple(PRIMITIVES[n.op].scalar for n in ops)
         self.lefts = tuple(slot[id(n.args[0])] for n in ops)
         self.rights = tuple(slot[id(n.args[1])] if len(n.args) > 1 else len(order) for n in ops)
         self.value_slot = slot[id(expression)]

@@ -124,7 +124,7 @@ def state_from_json(data) -> MatrixState:
 
 
 def load_state(path) -> MatrixState:
-    return state_from_json(loads_json(read_capped(path, MAX_BYTES), "matrix file"))
+    return state_from_json(loads_json(read_capped(path, MAX_BYTES)))
 
 
 def save_state(state: MatrixState, path) -> None:

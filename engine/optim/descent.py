@@ -16,7 +16,9 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
+from engine.analysis import classify as C
 from engine.expr import build as E
+from engine.expr.limits import check_variable_count
 from engine.optim import steps as S
 from engine.optim.objective import Objective
 from engine.analysis.taylor import TaylorModel, model_from_derivatives, vector_norm
@@ -125,6 +127,8 @@ class Descent:
                  max_steps: int = 500, tol: float = 1e-8, **hyper):
         self.objective = objective if isinstance(objective, Objective) else Objective.from_expression(objective)
         self.method = _method(method).name
+        if self.method == "newton":
+            check_variable_count(len(self.objective.variables), "Newton's method")
         self.hyper: dict[str, float] = {**METHODS[self.method].defaults, **validate_hyperparameters(method, hyper)}
         self.start = np.array(start, dtype=np.float64).reshape(-1)
         if self.start.size != len(self.objective.variables):
@@ -223,12 +227,22 @@ class Descent:
         elif norm < self.tol:
             self.status = "converged"
             self.message = f"converged after {index} step(s): |∇f| = {norm:.3g} < {self.tol:g}"
-        elif index > 0 and np.linalg.norm(moved) <= 1e-12 * (1.0 + np.linalg.norm(x)):
+        elif index > 0 and vector_norm(moved) <= 1e-12 * (1.0 + vector_norm(x)) and not _overflowed(self.state):
             self.status = "converged"
             self.message = f"converged after {index} step(s): the step no longer moves the point"
+        elif index > 0 and vector_norm(moved) <= 1e-12 * (1.0 + vector_norm(x)):
+            # AdaGrad, RMSProp, Adam divide by √(mean of g²): g² overflows to ∞ past |g| ~ 1e154 and the step is 0
+            self.status, self.diverged_at = "diverged", index
+            self.message = (f"diverged at step {index}: stalled, |∇f| = {norm:.3g} is so large that the mean of its "
+                            "squares overflowed and the step is 0")
         elif index >= self.max_steps:
             self.status = "max_steps"
             self.message = f"stopped after {index} step(s) (the limit); |∇f| = {norm:.3g}"
+
+
+def _overflowed(state: dict) -> bool:
+    """A method's running state holds an infinite or undefined number (it can no longer take a meaningful step)."""
+    return any(isinstance(v, np.ndarray) and not np.all(np.isfinite(v)) for v in state.values())
 
 
 def descend(objective_or_expression, start: Sequence[float], method: str, steps: int = 200, **hyper) -> Descent:
@@ -261,12 +275,12 @@ def newton_explain(objective: Objective, point: Sequence[float], **hyper) -> New
         value, g = float(objective.value(x)), np.asarray(objective.gradient(x), dtype=np.float64)
         h = np.asarray(objective.hessian(x), dtype=np.float64)
     model = model_from_derivatives(objective.variables, x, value, g, h, 2)
-    finite = bool(np.all(np.isfinite(model.hessian)))
-    eig = np.linalg.eigvalsh(model.hessian) if finite else np.full(len(x), np.nan)
-    scale = float(np.max(np.abs(eig))) if finite and eig.size else 0.0
-    has_minimum = bool(finite and scale > 0 and eig[0] > 1e-10 * scale)
+    eig = C.eigenvalues(model.hessian)
+    shape = "undefined" if eig is None else C.definiteness(eig)
+    eig = np.full(len(x), np.nan) if eig is None else eig
+    has_minimum = shape == "positive definite"
     stationary = None
-    if finite and scale > 0 and np.min(np.abs(eig)) > 1e-10 * scale and np.all(np.isfinite(g)):
+    if shape in ("positive definite", "negative definite", "indefinite") and np.all(np.isfinite(g)):
         stationary = x - np.linalg.solve(model.hessian, g)
     _, _, info = S.newton_step(objective, x, {}, **settings)
     return NewtonExplanation(x, model, eig, has_minimum, stationary, info["newton_step"], info["target"],

@@ -11,6 +11,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from engine.expr import build as E
+from engine.expr.limits import check_variable_count
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Objective:
         missing = [v for v in f.variables if v not in names and v not in fixed]
         if missing:
             raise ValueError(f"no value given for variable(s) {', '.join(missing)}")
+        check_variable_count(len(names), "descending a function")
         g = f.substitute({k: E.const(v) for k, v in fixed.items()}) if fixed else f
         grads = g.grad(names)
         hess = g.hessian(names)

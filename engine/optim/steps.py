@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.analysis import classify as C
+
 
 def _grad(objective, x: np.ndarray) -> np.ndarray:
     return np.asarray(objective.gradient(x), dtype=np.float64)
@@ -81,11 +83,12 @@ def newton_direction(g: np.ndarray, h: np.ndarray | None, damping: float) -> tup
         return None, "gradient_fallback", "no Hessian available: took a gradient step", 0.0
     if not np.all(np.isfinite(h)) or not np.all(np.isfinite(g)):
         return None, "gradient_fallback", "Hessian not finite here: took a gradient step", 0.0
-    eig = np.linalg.eigvalsh(h)
+    eig = C.eigenvalues(h)
     scale = float(np.max(np.abs(eig))) if eig.size else 0.0
     if scale == 0.0:
         return None, "gradient_fallback", "Hessian is zero: the quadratic model is flat; took a gradient step", 0.0
-    positive_definite = bool(eig[0] > 1e-10 * scale)
+    shape = C.definiteness(eig)
+    positive_definite = shape == "positive definite"
     needed = 0.0 if positive_definite else max(abs(eig[0]), 0.1 * scale) - eig[0]
     lam = max(damping, needed)
     step = -np.linalg.solve(h + lam * np.eye(len(g)), g)
@@ -93,23 +96,25 @@ def newton_direction(g: np.ndarray, h: np.ndarray | None, damping: float) -> tup
         return step, "full", "Hessian positive definite: jumped to the quadratic model's minimum", 0.0
     if positive_definite:
         return step, "damped", f"damped step (H + {lam:.3g}·I), as asked (damping = {damping:.3g})", lam
-    what, consequence = hessian_shape(eig, 1e-10 * scale)
-    return step, "damped", (f"Hessian {what} (eigenvalues {_fmt(eig)}): {consequence}; "
+    return step, "damped", (f"Hessian {shape} (eigenvalues {_fmt(eig)}): {MODEL_SHAPE[shape]}; "
                             f"took a damped step (H + {lam:.3g}·I)"), lam
 
 
-def hessian_shape(eig, tol: float) -> tuple[str, str]:
-    """Name the definiteness of a Hessian (ascending eigenvalues) that is not positive definite, and what that means
-    for the quadratic model."""
-    lowest, highest = eig[0], eig[-1]
-    if lowest < -tol and highest > tol:
-        return "indefinite", "the quadratic model is a saddle and has no minimum"
-    if highest < -tol:
-        return "negative definite", "the quadratic model has a maximum, not a minimum"
-    if lowest < -tol:
-        return "negative semidefinite", "the quadratic model has no minimum"
-    return ("positive semidefinite (singular)",
-            "the quadratic model is flat along a direction, so it has no unique minimum")
+#: What the quadratic model does, for each definiteness of a Hessian that is not positive definite.
+MODEL_SHAPE = {
+    "indefinite": "the quadratic model is a saddle and has no minimum",
+    "negative definite": "the quadratic model has a maximum, not a minimum",
+    "negative semidefinite": "the quadratic model has no minimum",
+    "positive semidefinite": "the quadratic model is flat along a direction, so it has no unique minimum",
+    "zero": "the quadratic model is flat",
+    "undefined": "the quadratic model is undefined",
+}
+
+
+def hessian_shape(eig) -> tuple[str, str]:
+    """The definiteness of a Hessian (by the engine's one zero test) and what it means for the quadratic model."""
+    shape = C.definiteness(eig)
+    return shape, MODEL_SHAPE.get(shape, "the quadratic model has a minimum")
 
 
 def newton_step(objective, x, state, *, lr, damping):
@@ -122,5 +127,5 @@ def newton_step(objective, x, state, *, lr, damping):
     info = {"gradient": g, "newton_step": kind, "message": message, "damping_used": lam,
             "model_center": x.copy(), "target": target}
     if h is not None and np.all(np.isfinite(h)):
-        info["hessian_eigenvalues"] = np.linalg.eigvalsh(h)
+        info["hessian_eigenvalues"] = C.eigenvalues(h)
     return target, dict(state), info

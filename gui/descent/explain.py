@@ -6,7 +6,7 @@ import numpy as np
 from engine.optim.steps import hessian_shape
 
 from gui.descent.frames import RunFrame
-from gui.descent.runs import point_text
+from engine.expr.numbers import format_point as point_text
 
 
 def newton_text(frame: RunFrame | None, names) -> str:
@@ -37,12 +37,12 @@ def newton_text(frame: RunFrame | None, names) -> str:
 
 def model_verdict(eigenvalues) -> str:
     """Why the quadratic model has no minimum, in the engine's own words (a flat direction is not a saddle)."""
-    eig = np.sort(np.asarray(eigenvalues, dtype=np.float64).reshape(-1))
-    scale = float(np.max(np.abs(eig))) if eig.size else 0.0
-    if scale == 0.0:
+    what, _ = hessian_shape(eigenvalues)
+    if what == "zero":
         return "<b>is flat: no unique minimum</b>"
-    what, _ = hessian_shape(eig, 1e-10 * scale)
-    if what.startswith("positive semidefinite"):
+    if what == "undefined":
+        return "<b>is undefined</b> (the Hessian has no finite value)"
+    if what == "positive semidefinite":
         return "<b>has no unique minimum (flat along a direction)</b>"
     shape = {"indefinite": "a saddle", "negative definite": "a maximum"}.get(what, "it curves down or is flat")
     return f"<b>has no minimum</b> ({shape})"

@@ -16,7 +16,7 @@ from gui.descent.commands import (AddRunCommand, RemoveRunCommand, SetColourComm
                                   SetMethodCommand, SetStartCommand)
 from gui.descent.hyper_row import HyperRow
 from gui.descent.player import Player
-from gui.descent.rates import SCALED_METHODS
+from engine.analysis.rates import SCALED_METHODS
 from gui.descent.runs import RunSpec, RunsModel
 from gui.descent.start_box import StartBox
 

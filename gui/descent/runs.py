@@ -12,8 +12,9 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.optim.objective import Objective
 from engine.optim.descent import METHODS, Descent, validate_hyperparameters
-from gui.descent.rates import default_learning_rate, keeps_decreasing
-from gui.descent.verdict import Verdict, stopping_verdict
+from engine.analysis.rates import default_hyperparameters, keeps_decreasing
+from engine.expr.numbers import format_point as point_text
+from engine.analysis.verdicts import Verdict, stop_text, stopping_verdict
 
 PALETTE = ("#ff3b30", "#ffcc00", "#00e5ff", "#ff2dcc", "#34c759", "#ff9500", "#ffffff", "#5e5ce6")
 HARD_STEP_CAP = 1_000_000   # the Descent's own limit; the user's limit is RunsModel.max_steps
@@ -98,11 +99,7 @@ class RunsModel(QObject):
         if d.status == "diverged":
             return self._diverged_text(run)
         if d.status == "converged":
-            verdict = self.verdict(run)
-            if verdict.kind == "minimum":
-                at = "∇f = 0 at the start, " if run.steps == 0 else ""
-                return f"converged at step {run.steps}: {at}{verdict.text}"
-            return f"{'at the start' if run.steps == 0 else f'step {run.steps}'}: {verdict.text}"
+            return stop_text(run.steps, self.verdict(run))
         if run.steps >= self.max_steps or d.status == "max_steps":
             falling = "; f keeps decreasing: it may be unbounded below" if falls_without_slowing(d.values) else ""
             return f"stopped at max steps ({run.steps}){falling}"
@@ -163,14 +160,13 @@ class RunsModel(QObject):
     # --- runs ------------------------------------------------------------------------------------------------
     def default_hyper(self, method: str, start=None) -> dict[str, float]:
         """The method's defaults; with a start, a learning rate suited to the function there (see rates.py)."""
-        hyper = {k: float(v) for k, v in METHODS[method].defaults.items()}
-        if start is not None and "lr" in hyper:
-            hyper["lr"] = default_learning_rate(self.objective, method, self._checked_point(start))
-        return hyper
+        if start is None:
+            return {k: float(v) for k, v in METHODS[method].defaults.items()}
+        return default_hyperparameters(self.objective, method, self._checked_point(start))
 
     def _follow_lr(self, run: Run) -> None:
         if run.auto_lr and "lr" in run.hyper:
-            run.hyper["lr"] = default_learning_rate(self.objective, run.method, run.start)
+            run.hyper.update(default_hyperparameters(self.objective, run.method, run.start))
 
     def next_colour(self) -> str:
         used = {r.colour for r in self.runs}
@@ -353,11 +349,3 @@ def _not_slowing(v: np.ndarray) -> bool:
         return False
     first_rate, second_rate = (v[0] - v[half]) / half, (v[half] - v[-1]) / (steps - half)
     return bool(second_rate >= first_rate * (1 - 1e-6))   # a plane falls at one rate, up to rounding
-
-
-def point_text(names, point) -> str:
-    """"x = 0.5" or "(x, y) = (0, 0)"."""
-    values = [f"{float(v):.4g}" for v in point]
-    if len(values) == 1:
-        return f"{names[0]} = {values[0]}"
-    return f"({', '.join(names)}) = ({', '.join(values)})"

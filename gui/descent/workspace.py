@@ -23,7 +23,7 @@ from gui.descent.runs import RunSpec, RunsModel
 from gui.descent.scene1d import Race1D
 from gui.descent.scene2d import Race2D
 from gui.descent.scene3d import Race3D
-from gui.descent.starts import choose_start, is_defined_at
+from engine.analysis.starts import choose_start, is_defined_at
 from gui.session import Session
 from gui.views.contour_view import ContourView
 from gui.views.curve_view import CurveView

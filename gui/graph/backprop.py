@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsSimpleTextItem
 
 from engine.graph import GraphError
-from gui.graph.items import format_number
+from engine.expr.numbers import format_number
 from gui.graph.routing import samples
 from gui.graph.scene import GraphScene
 

@@ -1,15 +1,17 @@
 """graphEditor: the view where a graph is built by clicking.
 
-Gestures: with a placing tool, a click on empty canvas places a node there; drag from a node's output port (the
-circle on its right) onto another node to connect; double-click a node's name to rename it, its body to edit its
-value or formula; drag nodes to move them (one drag is one undo step); drag on empty canvas for rubber-band
-selection; Delete removes the selection; the wheel zooms, the middle button pans, Home fits the graph in view.
+Gestures: with a placing tool, a click on empty canvas places a node there and the palette returns to Select
+(Shift-click places and keeps the tool; a double-click on the tool's button keeps it until Esc or Undo); drag from
+a node's output port (the circle on its right) onto another node to connect; double-click a node's name to rename
+it (a taken name offers a swap), its body to edit its value or formula; drag nodes to move them (one drag is one
+undo step); drag on empty canvas for rubber-band selection; Delete removes the selection; the wheel zooms, the
+middle button pans, Home fits the graph in view (or, for a graph too large to read whole, shows its start).
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QLineF, QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsView, QMenu
+from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsView, QMenu, QMessageBox
 
 from gui.graph import tools as T
 from gui.graph.inline_edit import InlineEditor
@@ -17,6 +19,7 @@ from gui.graph.items import NODE_HEIGHT, NODE_WIDTH, PORT_RADIUS, NodeItem, to_m
 from gui.graph.scene import GraphScene
 
 MIN_ZOOM, MAX_ZOOM = 0.1, 5.0
+READABLE_ZOOM = 0.5   # below this a node's text cannot be read: a fit stops here and shows where the graph starts
 
 
 class GraphCanvas(QGraphicsView):
@@ -29,6 +32,7 @@ class GraphCanvas(QGraphicsView):
         self.graph_scene = scene
         self.document = scene.document
         self.tool: T.Tool = T.TOOLS_BY_KEY["select"]
+        self.tool_kept = False   # the placing tool stays after a placement (double-clicked in the palette)
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -39,15 +43,30 @@ class GraphCanvas(QGraphicsView):
         self._pan_from: QPointF | None = None
         self.editor = InlineEditor(self)
         self._fit_pending = False
+        self._showing_part = False
+        scene.numbers_changed.connect(self._cover_graph)
+        self.document.undo_stack.indexChanged.connect(self._on_undo_index_changed)
 
     # --- tools ----------------------------------------------------------------------------------------------
-    def set_tool(self, key: str):
+    def set_tool(self, key: str, keep: bool = False):
+        """Choose a palette tool. A placing tool places one node, then Select is back, unless ``keep`` (a
+        double-click on the tool) or Shift held while clicking."""
         self._cancel_link()
         self.tool = T.TOOLS_BY_KEY[key]
+        self.tool_kept = keep and key != "select"
         self.viewport().setCursor(Qt.CursorShape.ArrowCursor if key == "select" else Qt.CursorShape.CrossCursor)
         self.tool_changed.emit(key)
-        if key != "select":
-            self.status.emit(f"{self.tool.label}: click on the canvas to place a node (Esc: back to Select)")
+        if self.tool_kept:
+            self.status.emit(f"{self.tool.label} (kept): every click on the canvas places a node (Esc: Select)")
+        elif key != "select":
+            self.status.emit(f"{self.tool.label}: click on the canvas to place a node (Shift-click to place "
+                             "several; Esc: back to Select)")
+
+    def _on_undo_index_changed(self, _index: int):
+        """After an undo even a kept tool goes back to Select: its next click would throw the redo history away."""
+        if self.tool.kind != "select" and self.document.undo_stack.canRedo():
+            self.set_tool("select")
+            self.status.emit("Back to Select after Undo, so a click keeps what Redo can bring back")
 
     # --- mouse ----------------------------------------------------------------------------------------------
     def mousePressEvent(self, event):
@@ -63,7 +82,7 @@ class GraphCanvas(QGraphicsView):
                 self._start_link(item)
                 return
             if item is None and self.tool.kind != "select":
-                self._place(scene_pos)
+                self._place(scene_pos, keep_tool=bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
                 return
         super().mousePressEvent(event)
 
@@ -158,6 +177,8 @@ class GraphCanvas(QGraphicsView):
             self.document.remove(names)
 
     def fit_to_view(self):
+        """The whole graph in view, never magnified past its natural size; a graph too large to read whole (the
+        60-layer preset) is shown from its start (the inputs, top left) at the smallest readable zoom instead."""
         rect = self.graph_scene.nodes_bounding_rect()
         if rect is None:
             return
@@ -165,14 +186,63 @@ class GraphCanvas(QGraphicsView):
         self._fit_pending = True
         if not self.isVisible():
             return
+        self._cover_graph()
+        rect = rect.adjusted(-40, -40, 40, 40)
         self.resetTransform()
-        self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
-        if self.transform().m11() > 1.0:   # never magnify a small graph beyond its natural size
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        zoom = self.transform().m11()
+        if zoom > 1.0:
             self.resetTransform()
             self.centerOn(rect.center())
+        showing_part = zoom < READABLE_ZOOM
+        if showing_part:
+            self.resetTransform()
+            self.scale(READABLE_ZOOM, READABLE_ZOOM)
+            seen = self.mapToScene(self.viewport().rect()).boundingRect()
+            x = rect.left() + seen.width() / 2 if rect.width() > seen.width() else rect.center().x()
+            y = rect.top() + seen.height() / 2 if rect.height() > seen.height() else rect.center().y()
+            self.centerOn(QPointF(x, y))
+        if showing_part and not self._showing_part:
+            self.status.emit("The graph is too large to read whole: its start is shown. Middle-drag or scroll "
+                             "to follow it, the wheel zooms out.")
+        self._showing_part = showing_part
+
+    def _cover_graph(self):
+        """Let the view scroll over the whole graph, however far it reaches beyond the scene's default area."""
+        rect = self.graph_scene.nodes_bounding_rect()
+        area = self.graph_scene.sceneRect()
+        if rect is not None:
+            area = area.united(rect.adjusted(-600, -600, 600, 600))
+        if area != self.sceneRect():
+            self.setSceneRect(area)
 
     def edit_name(self, name: str):
-        self.editor.open(name, "name", name, lambda text: self.document.rename(name, text))
+        self.editor.open(name, "name", name, lambda text: self._rename(name, text))
+
+    def _rename(self, old: str, text: str) -> bool:
+        """A name another node has is not refused outright: the user is offered to swap the two names."""
+        new = text.strip()
+        if new != old and new in self.document.graph.nodes:
+            self.offer_swap(old, new)
+            return True
+        return self.document.rename(old, text)
+
+    def offer_swap(self, old: str, new: str) -> QMessageBox:
+        buttons = QMessageBox.StandardButton
+        box = QMessageBox(QMessageBox.Icon.Question, "Name taken",
+                          f"There is already a node named '{new}'. Swap the names of {old} and {new}?",
+                          buttons.Cancel, self)
+        box.setObjectName("swapNamesBox")
+        swap = box.addButton(f"Swap {old} ↔ {new}", QMessageBox.ButtonRole.AcceptRole)
+        swap.setObjectName("swapNamesButton")
+        box.setInformativeText("Formulas that use either node follow the swap; it is one undo step.")
+        box.setDefaultButton(swap)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.finished.connect(lambda _r: box.clickedButton() is swap and self.document.swap_names(old, new))
+        box.finished.connect(box.deleteLater)
+        box.open()
+        self.swap_box = box
+        return box
 
     def edit_content(self, name: str):
         node = self.document.graph.nodes[name]
@@ -180,12 +250,15 @@ class GraphCanvas(QGraphicsView):
         self.editor.open(name, "content", text, lambda t: self.document.edit_content(name, t))
 
     # --- internals ------------------------------------------------------------------------------------------
-    def _place(self, scene_pos: QPointF):
+    def _place(self, scene_pos: QPointF, keep_tool: bool = False):
         self._fit_pending = False
         pos = to_model(self._inside_view(scene_pos - QPointF(NODE_WIDTH / 2, NODE_HEIGHT / 2)))
         name = self.document.place(self.tool, pos)
-        if name is not None:
-            self.status.emit(f"Placed {name}. Double-click its name to rename it.")
+        if name is None:
+            return
+        if not (keep_tool or self.tool_kept):   # a stray second click must not add a node (and drop redo)
+            self.set_tool("select")
+        self.status.emit(f"Placed {name}. Double-click its name to rename it.")
 
     def _inside_view(self, corner: QPointF) -> QPointF:
         """A new node's top-left corner moved so that the whole node (port included) is in view: a click near the

@@ -23,21 +23,22 @@ from gui.graph.commands import GraphEdit, apply_all, combined
 class GraphDocument(QObject):
     refused = Signal(str)          # an edit was refused; nothing changed
     slots_changed = Signal()       # an operation's empty operands changed
-    path_changed = Signal()
+    path_changed = Signal(str)     # the file this graph was opened from or saved to ("" for none)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.graph = Graph()
         self.slots: dict[str, T.Slots] = {}
         self.output_chosen = False   # the user marked the output; it no longer follows the sink
-        self.path: str | None = None
+        self.path = ""   # set by Open (an undo step, so undo restores the previous one) and by Save
         self.undo_stack = QUndoStack(self)
 
     # --- the one way to edit --------------------------------------------------------------------------------
     def perform(self, text: str, mutations: Sequence[Callable] | Callable, slots_after: dict | None = None,
-                output_chosen: bool | None = None) -> bool:
+                output_chosen: bool | None = None, path: str | None = None) -> bool:
         """Apply one edit (several mutations = one step). Returns False, with a ``refused`` message, if refused.
-        ``output_chosen`` says whether the user chose the output by this edit (None: unchanged)."""
+        ``output_chosen`` says whether the user chose the output by this edit (None: unchanged); ``path`` is the
+        file the graph comes from after this edit (an Open; None: unchanged), which undo puts back."""
         if callable(mutations):
             mutations = [mutations]
         try:
@@ -52,25 +53,29 @@ class GraphDocument(QObject):
             target = followed_output(self.graph)
             if target != self.graph.output:
                 undo = combined([undo, self.graph.set_output(target)])
-        before = (dict(self.slots), self.output_chosen)
-        after = (before[0] if slots_after is None else dict(slots_after), chosen)
+        before = (dict(self.slots), self.output_chosen, self.path if path is not None else None)
+        after = (before[0] if slots_after is None else dict(slots_after), chosen, path)
         self.set_state(after)
         self.undo_stack.push(GraphEdit(self, text, undo, before, after))
         return True
 
-    def set_state(self, state: tuple[dict, bool]) -> None:
-        """The editor's own state an undo step restores: operand slots and whether the user chose the output."""
-        slots, self.output_chosen = state
+    def set_state(self, state: tuple[dict, bool, str | None]) -> None:
+        """The editor's own state an undo step restores: operand slots, whether the user chose the output, and
+        the file (for an Open; None where the step does not change it, so a later Save As stands)."""
+        slots, self.output_chosen, path = state
         self.set_slots(slots)
+        if path is not None:
+            self.set_path(path)
 
     def set_slots(self, slots: dict) -> None:
         if slots != self.slots:
             self.slots = dict(slots)
             self.slots_changed.emit()
 
-    def set_path(self, path: str | None) -> None:
-        self.path = path
-        self.path_changed.emit()
+    def set_path(self, path: str) -> None:
+        if path != self.path:
+            self.path = path
+            self.path_changed.emit(path)
 
     # --- edits a gesture asks for ---------------------------------------------------------------------------
     def place(self, tool: T.Tool, pos: tuple[float, float]) -> str | None:
@@ -125,6 +130,15 @@ class GraphDocument(QObject):
         table = T.slots_after_rename(self.slots, old, new)
         return self.perform(f"Rename {old} → {new}", lambda: self.graph.rename(old, new), table)
 
+    def swap_names(self, a: str, b: str) -> bool:
+        """Give ``a`` the name ``b`` and ``b`` the name ``a`` as one step (formulas follow both renames)."""
+        g = self.graph
+        spare = next(f"_swap{i}" for i in range(len(g.nodes) + 1) if f"_swap{i}" not in g.nodes)
+        table = T.slots_after_rename(T.slots_after_rename(T.slots_after_rename(self.slots, a, spare), b, a),
+                                     spare, b)
+        return self.perform(f"Swap names {a} ↔ {b}", [lambda: g.rename(a, spare), lambda: g.rename(b, a),
+                                                       lambda: g.rename(spare, b)], table)
+
     def edit_content(self, name: str, text: str) -> bool:
         """An input takes a number; any other node a formula (a plain number makes it a constant)."""
         g, text = self.graph, text.strip()
@@ -154,11 +168,12 @@ class GraphDocument(QObject):
         return self.perform(f"Mark {name} as output" if name else "Clear output",
                             lambda: self.graph.set_output(name), output_chosen=name is not None)
 
-    def replace(self, other: Graph, text: str) -> bool:
+    def replace(self, other: Graph, text: str, path: str | None = None) -> bool:
         """Take another graph (a file, a preset): its output counts as chosen unless it is the one the sink rule
-        would pick anyway, so extending a graph built here keeps following along."""
+        would pick anyway, so extending a graph built here keeps following along. ``path``: the file it came from
+        (an Open), which becomes the document's file within the same undo step."""
         chosen = other.output is not None and other.output != followed_output(other)
-        return self.perform(text, lambda: self.graph.replace_all(other), {}, output_chosen=chosen)
+        return self.perform(text, lambda: self.graph.replace_all(other), {}, output_chosen=chosen, path=path)
 
 
 def followed_output(graph: Graph) -> str | None:

@@ -1,23 +1,30 @@
 """Autosave with crash recovery, and exporting the canvas as PNG or SVG.
 
-Autosave writes the graph (atomically, through engine.graph_io) a moment after each unsaved edit to a file named
-after this process. A clean exit removes it; a file left behind by a process that is no longer running is what a
-crash leaves, and the next start offers to restore it.
+Autosave writes the graph (atomically, through engine.graph.fileformat) a moment after an unsaved edit, and while
+edits keep coming, at least every MAX_WAIT_S seconds of steady work, so a crash loses at most those last seconds.
+Each session's autosave file is owned through a QLockFile held while the app runs: a clean exit removes both; a file
+whose lock nobody holds any more (the owner crashed: Qt sees its process is gone) is what the next start offers to
+restore. A failing autosave (an unwritable folder) is reported through ``failed``; ``saved`` follows the next
+success. Temporaries of saves killed mid-way are removed at start.
 """
 from __future__ import annotations
 
-import os
+import time
+import uuid
 from pathlib import Path
 
 import shiboken6
 
-from PySide6.QtCore import QObject, QRectF, QSettings, QSize, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import (QBuffer, QIODevice, QLockFile, QObject, QRectF, QSettings, QSize, QStandardPaths, Qt,
+                            QTimer, Signal)
 from PySide6.QtGui import QColor, QImage, QPainter
 
+from engine.files import atomic_write, remove_stale_temporaries
 from engine.graph.fileformat import GraphFileError, save_graph
 from gui.graph.document import GraphDocument
 
-AUTOSAVE_DELAY_MS = 1500
+AUTOSAVE_DELAY_MS = 1500   # after the last edit of a burst
+MAX_WAIT_S = 5.0           # during steady editing: never longer than this since the first unsaved edit
 AUTOSAVE_PATTERN = "graph-autosave-*.gsgraph.json"
 SETTINGS_KEY = "graph/autosaveDirectory"
 
@@ -30,37 +37,46 @@ def default_autosave_directory() -> Path:
     return Path(base or Path.home() / ".gradscape") / "autosave"
 
 
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def lock_for(path: Path) -> QLockFile:
+    lock = QLockFile(str(path) + ".lock")
+    lock.setStaleLockTime(0)   # stale only when its process is gone, however long a session runs
+    return lock
 
 
 class Autosave(QObject):
+    failed = Signal(str)   # an autosave could not be written: the reason, naming the folder
+    saved = Signal()       # an autosave was written (after a failure: the work is safe again)
+
     def __init__(self, document: GraphDocument, directory: Path | str | None = None, parent=None):
         super().__init__(parent)
         self.document = document
         self.directory = Path(directory) if directory is not None else default_autosave_directory()
-        self.path = self.directory / f"graph-autosave-{os.getpid()}-{id(self):x}.gsgraph.json"
+        self.path = self.directory / f"graph-autosave-{uuid.uuid4().hex[:12]}.gsgraph.json"
+        self.lock = lock_for(self.path)
         self.last_error = ""
+        self.clock = time.monotonic
+        self._unsaved_since: float | None = None
+        self._held: list[QLockFile] = []   # locks of crashed sessions' files while they are offered
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(AUTOSAVE_DELAY_MS)
         self.timer.timeout.connect(self.save_now)
         document.undo_stack.indexChanged.connect(self._on_edited)
         document.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        remove_stale_temporaries(self.directory)
 
     def _on_edited(self, _index=None):
         stack = self.document.undo_stack
         if not shiboken6.isValid(stack) or not shiboken6.isValid(self.timer):
             return   # the stack empties itself while being destroyed at exit
-        if not stack.isClean():
+        if stack.isClean():
+            return
+        now = self.clock()
+        if self._unsaved_since is None:
+            self._unsaved_since = now
+        if now - self._unsaved_since >= MAX_WAIT_S:
+            self.save_now()   # steady editing never pauses long enough for the timer: save now anyway
+        else:
             self.timer.start()
 
     def _on_clean_changed(self, clean: bool):
@@ -69,49 +85,72 @@ class Autosave(QObject):
             self.discard()
 
     def save_now(self) -> bool:
-        """Write the autosave file now (if there is anything unsaved). False, with last_error set, if it failed."""
+        """Write the autosave file now (if there is anything unsaved). False, with last_error set and ``failed``
+        emitted, if it could not be written."""
         self.timer.stop()
         if self.document.undo_stack.isClean():
             return False
+        self._unsaved_since = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
+            if not self.lock.isLocked() and not self.lock.tryLock(0):
+                raise OSError(f"cannot lock {self.lock.fileName()} (error {self.lock.error().name})")
             save_graph(self.document.graph, self.path)
         except (OSError, GraphFileError, ValueError) as exc:
-            self.last_error = f"Autosave failed: {exc}"
+            reason = f"{exc.strerror} ({exc.filename})" if isinstance(exc, OSError) and exc.strerror else exc
+            self.last_error = f"Autosave into {self.directory} failed: {reason}"
+            self.failed.emit(f"{self.last_error}. Save the graph to keep your work.")
             return False
+        self.last_error = ""
+        self.saved.emit()
         return True
 
     def discard(self):
         """Remove this session's autosave file (after a save, or on a normal exit)."""
         self.timer.stop()
+        self._unsaved_since = None
         try:
             self.path.unlink()
         except FileNotFoundError:
             pass
         except OSError as exc:
             self.last_error = f"Could not remove the autosave file: {exc}"
+        if self.lock.isLocked():
+            self.lock.unlock()
+
+    def release_orphans(self):
+        """Stop holding the crashed sessions' files (they stay for the next start to offer)."""
+        for lock in self._held:
+            lock.unlock()
+        self._held = []
 
     def orphans(self) -> list[Path]:
-        """Autosave files left by processes that are no longer running, newest first."""
+        """Autosave files whose owner is no longer running, newest first. This session takes their locks, so a
+        second window started at the same time does not offer them too."""
         if not self.directory.is_dir():
             return []
+        for lock_path in self.directory.glob(AUTOSAVE_PATTERN + ".lock"):   # a crash before the first autosave
+            target = Path(str(lock_path).removesuffix(".lock"))
+            lock = lock_for(target)
+            if not target.exists() and lock.tryLock(0):
+                lock.unlock()   # removes the lock file
         found = []
         for path in self.directory.glob(AUTOSAVE_PATTERN):
-            try:
-                pid = int(path.name.split("-")[2])
-            except (IndexError, ValueError):
+            if path == self.path or not path.is_file():
                 continue
-            if path != self.path and not _process_alive(pid):
+            lock = lock_for(path)
+            if lock.tryLock(0):
+                self._held.append(lock)
                 found.append(path)
         return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
-    @staticmethod
-    def remove(paths) -> None:
+    def remove(self, paths) -> None:
         for path in paths:
             try:
                 Path(path).unlink()
             except OSError:
                 pass
+        self.release_orphans()
 
 
 def _render_rect(scene) -> QRectF | None:
@@ -135,8 +174,11 @@ def export_png(scene, path: str, scale: float = 2.0) -> None:
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
     scene.render(painter, QRectF(image.rect()), rect, Qt.AspectRatioMode.KeepAspectRatio)
     painter.end()
-    if not image.save(path, "PNG"):
-        raise OSError(f"could not write {path}")
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise OSError(f"could not encode {path} as PNG")
+    atomic_write(path, bytes(buffer.data()))   # FileError (a ValueError) names the file; nothing half-written
 
 
 def export_svg(scene, path: str) -> None:
@@ -145,13 +187,14 @@ def export_svg(scene, path: str) -> None:
     rect = _render_rect(scene)
     if rect is None:
         raise ValueError("the graph is empty: nothing to export")
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
-    generator.setFileName(path)
+    generator.setOutputDevice(buffer)
     generator.setSize(QSize(int(rect.width()), int(rect.height())))
     generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
     generator.setTitle("Gradscape chain-rule graph")
     painter = QPainter(generator)
     scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
     painter.end()
-    if not Path(path).is_file():
-        raise OSError(f"could not write {path}")
+    atomic_write(path, bytes(buffer.data()))

@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem
 
+from engine.expr.numbers import format_number
 from gui.graph import routing
 
 NODE_WIDTH = 170.0
@@ -42,16 +43,6 @@ def to_scene(pos: tuple[float, float]) -> QPointF:
 
 def to_model(point: QPointF) -> tuple[float, float]:
     return round(point.x() / SPREAD[0], 2), round(point.y() / SPREAD[1], 2)
-
-
-def format_number(v: float | None, digits: int = 6) -> str:
-    if v is None:
-        return "—"
-    if not math.isfinite(v):
-        return str(v)
-    if v == int(v) and abs(v) < 1e15:
-        return str(int(v))
-    return f"{v:.{digits}g}"
 
 
 class NodeItem(QGraphicsItem):

@@ -10,65 +10,35 @@ import itertools
 import math
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem
 
 from engine.graph import GraphError
-from gui.graph.items import format_number
+from engine.expr.numbers import format_number
 from gui.graph.scene import GraphScene
+from gui.graph.side_panel import InputPanel, refill_inputs
 
 MAX_LISTED = 200
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
 
-class PathPanel(QWidget):
+class PathPanel(InputPanel):
     def __init__(self, scene: GraphScene, parent=None):
-        super().__init__(parent)
+        super().__init__(scene.graph, "pathSource", parent)
         self.scene = scene
-        self.graph = scene.graph
-        self.source = QComboBox(objectName="pathSource")
         self.source.setToolTip("The input whose paths to the output are listed")
         self.count_label = QLabel(objectName="pathCount")
         self.list = QListWidget(objectName="pathList")
+        self.list.setWordWrap(True)   # a long path wraps rather than running off the edge
         self.list.setToolTip("Each path from the input to the output with the product of its local partials; "
                              "select one to highlight it")
         self.sum_label = QLabel(objectName="pathSum")
         self.why_label = QLabel(objectName="pathWhy")
-        for label in (self.count_label, self.sum_label, self.why_label):
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form = QFormLayout()
-        form.addRow("Paths from", self.source)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(form)
-        layout.addWidget(self.count_label)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.sum_label)
-        layout.addWidget(self.why_label)
         self.source.currentTextChanged.connect(self.refresh)
         self.list.currentItemChanged.connect(self._on_path_selected)
-        self.graph.subscribe(self._on_graph_event)
-        self._sync_sources()
-
-    def detach(self):
-        self.graph.unsubscribe(self._on_graph_event)
-
-    def set_source(self, name: str):
-        self.source.setCurrentText(name)
-
-    def _on_graph_event(self, event):
-        if event.kind != "node_moved":   # a move changes no path; keep the selected one highlighted
-            self._sync_sources()
+        self.lay_out("Paths from", [self.count_label, self.list, self.sum_label, self.why_label], self.list)
 
     def _sync_sources(self):
-        current = self.source.currentText()
-        inputs = list(self.graph.inputs)
-        self.source.blockSignals(True)
-        self.source.clear()
-        self.source.addItems(inputs)
-        if current in inputs:
-            self.source.setCurrentText(current)
-        self.source.blockSignals(False)
+        refill_inputs(self.source, self.graph.inputs)
         self.refresh()
 
     def refresh(self):
@@ -93,11 +63,14 @@ class PathPanel(QWidget):
         count = g.path_count(source)
         listed = list(itertools.islice(g.paths(source), MAX_LISTED))
         shown = f" (the first {len(listed)} are listed)" if count > len(listed) else ""
-        self.count_label.setText(f"{count} path{'s' if count != 1 else ''} from {source} to {out}{shown}")
+        self.count_label.setText(f"{format_count(count)} path{'s' if count != 1 else ''} from {source} to {out}"
+                                 f"{shown}")
+        shared = shared_start(path.nodes for path in listed)
         for path in listed:
-            item = QListWidgetItem(f"{' → '.join(path.nodes)}     product {format_number(path.product)}")
+            item = QListWidgetItem(f"{path_text(path.nodes, shared)}     product {format_number(path.product)}")
             item.setData(PATH_ROLE, tuple(path.nodes))
-            item.setToolTip(" × ".join(f"∂{b}/∂{a}" for a, b in zip(path.nodes, path.nodes[1:])))
+            item.setToolTip(" → ".join(path.nodes) + "\n" +
+                            " × ".join(f"∂{b}/∂{a}" for a, b in zip(path.nodes, path.nodes[1:])))
             self.list.addItem(item)
         total = g.path_sum(source)
         adjoint = g.backward()[source]
@@ -106,8 +79,8 @@ class PathPanel(QWidget):
                                f"{format_number(adjoint)}   {'✓ they agree' if agree else '✗ they differ'}")
         edges = len(g.edges())
         self.why_label.setText(
-            f"Why backprop wins: {count} path{'s' if count != 1 else ''} from {source} alone, but backprop visits "
-            f"each of the {edges} edges once and gets ∂{out}/∂(every node) in one sweep.")
+            f"Why backprop wins: {format_count(count)} path{'s' if count != 1 else ''} from {source} alone, but "
+            f"backprop visits each of the {edges} edges once and gets ∂{out}/∂(every node) in one sweep.")
 
     def _on_path_selected(self, current, _previous=None):
         if current is None:
@@ -115,3 +88,37 @@ class PathPanel(QWidget):
             return
         nodes = current.data(PATH_ROLE)
         self.scene.highlight(nodes, list(zip(nodes, nodes[1:])))
+
+
+SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def format_count(n: int) -> str:
+    """An exact count with its digits grouped, and as a power of two when it is one (2⁶⁰ reads better than 19
+    digits)."""
+    text = f"{n:,}"
+    if n >= 1024 and n & (n - 1) == 0:
+        text += f" = 2{str(n.bit_length() - 1).translate(SUPERSCRIPTS)}"
+    return text
+
+
+def shared_start(paths) -> int:
+    """How many leading nodes every listed path shares (they all start at the source; deep graphs share more)."""
+    paths = [tuple(p) for p in paths]
+    if not paths:
+        return 0
+    shared = min(len(p) for p in paths)
+    first = paths[0]
+    for p in paths[1:]:
+        shared = next((i for i in range(shared) if p[i] != first[i]), shared)
+    return shared
+
+
+def path_text(nodes, shared: int) -> str:
+    """The path with the stretch every listed path shares collapsed to "⋯k nodes⋯", so what tells paths apart is
+    what shows; the full path is in the tooltip."""
+    nodes = list(nodes)
+    hidden = shared - 2   # keep the source and the last shared node
+    if hidden >= 2:
+        nodes = [nodes[0], f"⋯{hidden} nodes⋯"] + nodes[shared - 1:]
+    return " → ".join(nodes)

@@ -5,7 +5,8 @@ with the main window's Edit menu; Undo/Redo keys belong to the main window.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QToolBar, QToolButton
 
@@ -36,15 +37,18 @@ def _add(toolbar: QToolBar, workspace, text: str, name: str, tooltip: str, slot,
 def build_toolbar(ws) -> QToolBar:
     bar = QToolBar("Graph")
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-    undo = _add(bar, ws, "Undo", "graphUndoButton", "Undo the last graph edit (Ctrl+Z)", ws.undo_stack.undo)
-    redo = _add(bar, ws, "Redo", "graphRedoButton", "Redo (Ctrl+Shift+Z)", ws.undo_stack.redo)
     stack = ws.undo_stack
-    stack.canUndoChanged.connect(undo.setEnabled)
-    stack.canRedoChanged.connect(redo.setEnabled)
-    stack.undoTextChanged.connect(lambda text: undo.setToolTip(f"Undo {text} (Ctrl+Z)"))
-    stack.redoTextChanged.connect(lambda text: redo.setToolTip(f"Redo {text} (Ctrl+Shift+Z)"))
-    undo.setEnabled(stack.canUndo())
-    redo.setEnabled(stack.canRedo())
+    for action, name, keys, text_changed in (
+            (stack.createUndoAction(ws, "Undo"), "graphUndoButton", "Ctrl+Z", stack.undoTextChanged),
+            (stack.createRedoAction(ws, "Redo"), "graphRedoButton", "Ctrl+Shift+Z", stack.redoTextChanged)):
+        # the stack's own actions follow it (enabled when there is a step, text "Undo <what>"); the button reads
+        # just "Undo", the step is in the tooltip; the keys belong to the main window's Edit menu
+        action.setObjectName(name)
+        action.setIconText(action.text().split(" ", 1)[0] or name)
+        text_changed.connect(lambda _text, a=action, k=keys: _tooltip_from_text(a, k))
+        _tooltip_from_text(action, keys)
+        bar.addAction(action)
+        bar.widgetForAction(action).setObjectName(name)
     bar.addSeparator()
     _add(bar, ws, "Forward", "forwardButton", "Compute every node's value, inputs to output", ws.run_forward)
     _add(bar, ws, "Backward", "backwardButton", "Compute every adjoint ∂output/∂node, output to inputs",
@@ -70,6 +74,11 @@ def build_toolbar(ws) -> QToolBar:
     bar.addWidget(_menu_button("Export", "graphExportButton", _export_menu(ws),
                                "Save a picture of the whole graph as a PNG image or an SVG drawing"))
     return bar
+
+
+def _tooltip_from_text(action: QAction, keys: str):
+    if shiboken6.isValid(action):   # the stack may announce its last change while the workspace is destroyed
+        action.setToolTip(f"{action.text()} ({keys})")
 
 
 def _show_playing(action: QAction, playing: bool):
@@ -131,6 +140,20 @@ def export_dialog(ws, kind: str) -> bool:
     return True
 
 
+class _KeepToolOnDoubleClick(QObject):
+    """A double-click on a palette tool keeps it for several placements (until Esc or another tool)."""
+
+    def __init__(self, ws):
+        super().__init__(ws)
+        self.ws = ws
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.MouseButtonDblClick and watched.objectName().startswith("tool_"):
+            self.ws.canvas.set_tool(watched.objectName().removeprefix("tool_"), keep=True)
+            return True
+        return False
+
+
 def build_palette(ws) -> tuple[QToolBar, dict[str, QAction]]:
     bar = QToolBar("Palette", objectName="graphPalette")
     bar.setOrientation(Qt.Orientation.Vertical)
@@ -138,6 +161,7 @@ def build_palette(ws) -> tuple[QToolBar, dict[str, QAction]]:
     group = QActionGroup(ws)
     group.setExclusive(True)
     actions = {}
+    keeper = _KeepToolOnDoubleClick(ws)
     for tool in T.TOOLS:
         action = QAction(tool.label, ws, checkable=True)
         action.setObjectName(f"tool_{tool.key}")
@@ -146,11 +170,15 @@ def build_palette(ws) -> tuple[QToolBar, dict[str, QAction]]:
             action.setShortcut(QKeySequence(tool.shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             ws.addAction(action)
+        if tool.kind != "select":
+            tip += ". Places one node, then Select is back; Shift-click the canvas or double-click here to keep it"
         action.setToolTip(tip)
         action.triggered.connect(lambda checked=False, k=tool.key: ws.canvas.set_tool(k))
         group.addAction(action)
         bar.addAction(action)
-        bar.widgetForAction(action).setObjectName(f"tool_{tool.key}")
+        button = bar.widgetForAction(action)
+        button.setObjectName(f"tool_{tool.key}")
+        button.installEventFilter(keeper)
         actions[tool.key] = action
         if tool.key in ("select", "constant", "relu"):
             bar.addSeparator()

@@ -1,16 +1,16 @@
 """The Graph workspace: build a chain-rule graph by clicking, run forward and backward, step through backprop,
 list every path from an input to the output, and send the graph to the Surface workspace.
 
-It follows the main window's workspace protocol (see gui.main_window): undo_stack, file_filter/open_file/save_file,
-export_widget, reset_view, apply_preset/preset_names, demo, status_message, shortcuts.
+It is a FileWorkspace (gui.workspace_protocol) with presets: the open file's path belongs to its document, whose
+undo history restores it; "Send to surface" goes out as ``function_sent`` for the window to route.
 """
 from __future__ import annotations
 
 import os
 
 from PySide6.QtCore import QCoreApplication, QMetaMethod, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from engine.graph import Graph, GraphError, graph_from_expression, graph_objective
 from engine.graph.fileformat import GraphFileError, find_preset, list_presets, load_graph, save_graph
@@ -18,27 +18,33 @@ from gui.graph.backprop import BackpropAnimation
 from gui.graph.canvas import GraphCanvas
 from gui.graph.document import GraphDocument
 from gui.graph.files import Autosave
+from gui.graph.forward_mode import ForwardModePanel
 from gui.graph.paths import PathPanel
 from gui.graph.scene import GraphScene
 from gui.graph.side_panel import SendToSurface
 from gui.graph.toolbar import build_palette, build_toolbar
 
 FILE_FILTER = "Gradscape graph (*.gsgraph.json)"
-SHORTCUTS = [("I / C / F", "Graph: input / constant / formula tool"), ("+ − * / ^", "Graph: operation tools"),
-             ("Esc", "Graph: back to the Select tool"), ("O", "Graph: mark the selected node as output"), ("Ctrl+B", "Graph: step backward"),
-             ("Ctrl+P", "Graph: play / pause the backward animation"), ("Delete", "Graph: delete the selected nodes"),
-             ("Home / Ctrl+0", "Graph: fit the graph in view"), ("Wheel / middle drag", "Graph: zoom / pan"),
-             ("Double-click", "Graph: rename (on the name) or edit the value/formula (on the body)")]
+SHORTCUTS = [("I / C / F", "Graph: input / constant / formula tool (one placement, then Select)"),
+             ("+ − * / ^", "Graph: operation tools"),
+             ("Shift-click / double-click a tool", "Graph: keep the tool for several placements"),
+             ("Esc", "Graph: back to the Select tool"), ("O", "Graph: mark the selected node as output"),
+             ("Ctrl+B", "Graph: step backward"), ("Ctrl+P", "Graph: play / pause the backward animation"),
+             ("Delete", "Graph: delete the selected nodes"), ("Home / Ctrl+0", "Graph: fit the graph in view"),
+             ("Wheel / middle drag", "Graph: zoom / pan"),
+             ("Double-click", "Graph: rename (on the name; a taken name offers a swap) or edit the value/formula "
+                              "(on the body)")]
 
 
 class GraphWorkspace(QWidget):
     status_message = Signal(str)
-    # "Send to surface": (expression, axes tuple, fixed values dict, objective_source(axes, fixed) -> Objective)
-    function_sent = Signal(object, object, object, object, object)  # expression, axes, fixed, source, point
+    file_path_changed = Signal(str)   # the document's file ("" for none), undo and redo included
+    # "Send to surface": (expression, axes tuple, fixed values dict, objective_source(axes, fixed) -> Objective,
+    # the inputs' values on the axes as the point to select); the main window routes it to the Surface tab
+    function_sent = Signal(object, object, object, object, object)
 
-    def __init__(self, session=None, parent=None, *, autosave_dir=None):
+    def __init__(self, parent=None, *, autosave_dir=None):
         super().__init__(parent)
-        self.session = session
         self.document = GraphDocument(self)
         self.undo_stack = self.document.undo_stack
         self.file_filter = FILE_FILTER
@@ -46,14 +52,21 @@ class GraphWorkspace(QWidget):
         self.canvas = GraphCanvas(self.scene, self)
         self.backprop = BackpropAnimation(self.scene, self)
         self.paths = PathPanel(self.scene, self)
+        self.forward_mode = ForwardModePanel(self.document.graph, self)
         self.sender_panel = SendToSurface(self.document.graph, self)
         self.autosave = Autosave(self.document, autosave_dir, self)
         self.status_label = QLabel(objectName="graphStatus")
         self.status_label.setWordWrap(True)
         self._showing_refusal = False
         self.recovery_banner = self._build_recovery_banner()
+        self.autosave_warning = QLabel(objectName="autosaveWarning")
+        self.autosave_warning.setWordWrap(True)
+        self.autosave_warning.setStyleSheet("#autosaveWarning { background: #fee2e2; color: #991b1b; "
+                                            "border: 1px solid #f87171; padding: 4px; }")
+        self.autosave_warning.hide()
         self._build_layout()
         self._connect()
+        self.scene.set_mode("forward")   # every node shows its value as the graph is built, without pressing Forward
         self._offer_recovery()
         app = QCoreApplication.instance()
         if app is not None:
@@ -63,14 +76,21 @@ class GraphWorkspace(QWidget):
     def _build_layout(self):
         self.toolbar = build_toolbar(self)
         self.palette, self.tool_actions = build_palette(self)
+        self.side_tabs = QTabWidget(objectName="graphSideTabs")
+        self.side_tabs.setUsesScrollButtons(False)   # two short tabs: the bar never needs to scroll
+        self.side_tabs.addTab(self.paths, "Paths")
+        self.side_tabs.addTab(self.forward_mode, "Forward mode")
+        self.side_tabs.setTabToolTip(0, "Every path from an input to the output, and their sum (the chain rule)")
+        self.side_tabs.setTabToolTip(1, "Push one input's derivative forward and compare with backprop")
         side = QWidget()
         side_layout = QVBoxLayout(side)
-        side_layout.addWidget(self.paths, 1)
+        side_layout.addWidget(self.side_tabs, 1)
         side_layout.addWidget(self.sender_panel)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
         centre_layout.addWidget(self.recovery_banner)
+        centre_layout.addWidget(self.autosave_warning)
         centre_layout.addWidget(self.canvas, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(centre)
@@ -113,6 +133,10 @@ class GraphWorkspace(QWidget):
         self.sender_panel.send_requested.connect(self.send_to_surface)
         self.canvas.tool_changed.connect(self._on_tool_changed)
         self.undo_stack.indexChanged.connect(self._clear_refusal)
+        self.document.path_changed.connect(self.file_path_changed)
+        self.autosave.failed.connect(self._on_autosave_failed)
+        self.autosave.saved.connect(self.autosave_warning.hide)
+        self.undo_stack.cleanChanged.connect(lambda clean: clean and self.autosave_warning.hide())
 
     def showEvent(self, event):
         super().showEvent(event)
@@ -137,6 +161,14 @@ class GraphWorkspace(QWidget):
         embedded = hasattr(self.window(), "statusBar")
         self.status_label.setVisible(error or not embedded)
         self.status_message.emit(text)
+
+    def _on_autosave_failed(self, text: str):
+        """Stays in view (unlike a status message) until an autosave succeeds or the graph is saved."""
+        shown = self.autosave_warning.isVisible()
+        self.autosave_warning.setText(text)
+        self.autosave_warning.show()
+        if not shown:
+            self.status_message.emit(text)
 
     def _clear_refusal(self):
         """A refusal stays in view until an edit, undo or redo succeeds: then it no longer describes the graph."""
@@ -174,16 +206,19 @@ class GraphWorkspace(QWidget):
         self.scene.set_show_partials(shown)
 
     # --- files (the main window's protocol) -----------------------------------------------------------------
+    @property
+    def file_path(self) -> str:
+        return self.document.path
+
     def open_file(self, path: str) -> None:
-        """Load ``path`` into a new graph and only then replace the current one (one undo step)."""
+        """Load ``path`` into a new graph and only then replace the current one, as one undo step that also makes
+        ``path`` the document's file (undo puts the previous file back)."""
         try:
             graph = load_graph(path)
         except GraphFileError as exc:
             self.show_status(f"Cannot open {os.path.basename(path)}: {exc}", error=True)
             raise ValueError(str(exc)) from None
-        self._replace(graph, f"Open {os.path.basename(path)}")
-        self.document.set_path(path)
-        self.undo_stack.setClean()
+        self._replace(graph, f"Open {os.path.basename(path)}", path)
         self.show_status(f"Opened {path}")
 
     def save_file(self, path: str) -> None:
@@ -192,7 +227,6 @@ class GraphWorkspace(QWidget):
         except GraphFileError as exc:
             raise ValueError(str(exc)) from None
         self.document.set_path(path)
-        self.undo_stack.setClean()
         self.show_status(f"Saved {path}")
 
     def preset_names(self) -> list[str]:
@@ -204,11 +238,12 @@ class GraphWorkspace(QWidget):
         if path is None:
             raise ValueError(f"no graph preset {name!r}; choose from: {', '.join(self.preset_names())}")
         self._replace(load_graph(path), f"Preset {name}")
-        self.show_status(f"Preset: {name}. Press Forward, Backward or Step backward.")
+        self.show_status(f"Preset: {name}. Every value and adjoint is shown; Step backward walks backprop node by "
+                         "node.")
 
-    def open_expression(self, expression) -> None:
-        """Expand a typed function into an editable graph (one node per operation)."""
-        values = dict(self.session.fixed) if self.session is not None else None
+    def open_expression(self, expression, values: dict[str, float] | None = None) -> None:
+        """Expand a typed function into an editable graph (one node per operation); its inputs take ``values`` (the
+        surface's selected point with the fixed variables), 0 where none is given."""
         try:
             graph = graph_from_expression(expression, values)
         except GraphError as exc:
@@ -217,11 +252,11 @@ class GraphWorkspace(QWidget):
         self._replace(graph, "Open function as graph")
         self.show_status(f"Expanded {expression} into {len(graph)} nodes")
 
-    def _replace(self, graph: Graph, text: str):
+    def _replace(self, graph: Graph, text: str, path: str | None = None):
         """Put ``graph`` in place (one undo step) with its numbers computed at once: forward, and backward too when
         it has an output, so no node reads "value —" while the paths list already shows products."""
         self.backprop.stop()
-        if self.document.replace(graph, text):
+        if self.document.replace(graph, text, path):
             self.scene.set_mode("backward" if self.document.graph.output else "forward")
             self.canvas.fit_to_view()
 
@@ -247,22 +282,22 @@ class GraphWorkspace(QWidget):
         self.show_status("Restored the autosaved graph. Save it to keep it.")
 
     def discard_recovered(self):
-        Autosave.remove(self._orphans)
+        self.autosave.remove(self._orphans)
         self._orphans = []
         self.recovery_banner.hide()
 
     def shutdown(self):
         """A normal exit: nothing to recover next time."""
         self.autosave.discard()
+        self.autosave.release_orphans()
         self.backprop.stop()
 
     # --- the other workspaces -------------------------------------------------------------------------------
     def send_to_surface(self, axes: tuple[str, ...]) -> bool:
-        """Plot the output over ``axes`` (the other inputs fixed at their values). Inside the main window this goes
-        out as ``function_sent`` so the Surface workspace records it as one undoable step; a workspace on its own
-        sets the session directly."""
+        """Plot the output over ``axes`` (the other inputs fixed at their values): emitted as ``function_sent``;
+        the main window draws it on the Surface tab as one undoable step and shows that tab."""
         g = self.document.graph
-        if self.session is None and not self._has_surface_receiver():
+        if not self.isSignalConnected(QMetaMethod.fromSignal(self.function_sent)):
             self.show_status("No surface to send to", error=True)
             return False
         try:
@@ -270,43 +305,16 @@ class GraphWorkspace(QWidget):
             missing = [a for a in axes if a not in expression.variables]
             if missing:
                 raise ValueError(f"{g.output} does not depend on {', '.join(missing)}; choose other axes")
-            fixed = {n: g.nodes[n].value for n in g.inputs if n not in axes}
-            point = [g.nodes[a].value for a in axes]
-            snapshot = g.copy()
-            source = lambda a, f: graph_objective(snapshot, a, f)  # noqa: E731
-            if self._has_surface_receiver():   # the receiver selects the point within the same undo step
-                self.function_sent.emit(expression, tuple(axes), fixed, source, point)
-            else:
-                self.session.set_function(expression, axes=axes, fixed=fixed, objective_source=source)
-                self._select_sent_point(tuple(axes), point)
         except (GraphError, ValueError) as exc:
             self.show_status(f"Cannot send to the surface: {exc}", error=True)
             return False
+        fixed = {n: g.nodes[n].value for n in g.inputs if n not in axes}
+        point = [g.nodes[a].value for a in axes]
+        snapshot = g.copy()
+        source = lambda a, f: graph_objective(snapshot, a, f)  # noqa: E731
         self.show_status(f"Sent {g.output} = {expression} to the surface over {', '.join(axes)}")
-        self._show_surface_tab()
+        self.function_sent.emit(expression, tuple(axes), fixed, source, point)
         return True
-
-    def _select_sent_point(self, axes: tuple[str, ...], point: list[float]):
-        """The graph's input values on the chosen axes become the session's selected point, once the function
-        arrived (a receiver that refused it leaves other axes: then there is nothing to select)."""
-        if self.session is None or tuple(self.session.axes) != axes:
-            return
-        try:
-            self.session.set_point(point)
-        except ValueError:
-            pass   # a non-finite input value: the function is drawn, no point is selected
-
-    def _has_surface_receiver(self) -> bool:
-        return self.isSignalConnected(QMetaMethod.fromSignal(self.function_sent))
-
-    def _show_surface_tab(self):
-        widget = self.parentWidget()
-        while widget is not None and widget.objectName() != "workspaceTabs":
-            widget = widget.parentWidget()
-        if widget is not None:
-            for i in range(widget.count()):
-                if widget.tabText(i).lower().startswith("surface"):
-                    widget.setCurrentIndex(i)
 
     # --- protocol extras ------------------------------------------------------------------------------------
     def export_widget(self):

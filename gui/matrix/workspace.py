@@ -1,8 +1,8 @@
 """The Matrix workspace: type a vector/matrix expression, set its shapes and numbers, read its gradient in matrix
 notation beside central differences, check your own answer, and descend on it.
 
-It follows the main window's workspace protocol (see gui.main_window): undo_stack, file_filter/open_file/save_file,
-export_widget, apply_preset/preset_names, demo, status_message, shortcuts, shutdown. Everything shown comes from the
+It is a FileWorkspace (gui.workspace_protocol): undo_stack, file_filter/open_file/save_file with the open file's
+path following undo, export_widget, apply_preset/preset_names, demo, status_message, shortcuts, shutdown. Everything shown comes from the
 model (gui.matrix.model), whose state changes only through undoable commands.
 """
 from __future__ import annotations
@@ -24,6 +24,7 @@ from gui.matrix.model import MatrixModel
 from gui.matrix.runner import DescentRunner
 from gui.matrix.shapes_table import ShapesTable
 from gui.matrix.values_panel import ValuesPanel
+from gui.workspace_protocol import FilePathCommand
 
 DEFAULT_PRESET = "factorization"
 SHORTCUTS = [("Ctrl+L", "Matrix: edit the expression"), ("Ctrl+Shift+R", "Matrix: randomize the values"),
@@ -34,6 +35,7 @@ SHORTCUTS = [("Ctrl+L", "Matrix: edit the expression"), ("Ctrl+Shift+R", "Matrix
 
 class MatrixWorkspace(QWidget):
     status_message = Signal(str)
+    file_path_changed = Signal(str)   # the file being edited, "" for none (follows undo of an Open)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -42,6 +44,7 @@ class MatrixWorkspace(QWidget):
         self.model = MatrixModel(start.state(), self)
         self.undo_stack = self.model.undo_stack
         self.file_filter = FILE_FILTER
+        self.file_path = ""
         self.runner = DescentRunner(self.model, self)
         self.bar = ExpressionBar(self.presets, self)
         self.shapes = ShapesTable(self)
@@ -180,8 +183,16 @@ class MatrixWorkspace(QWidget):
             state = load_state(path)
         except (FileError, OSError) as error:
             raise ValueError(str(error)) from None
+        self.undo_stack.beginMacro(f"Open {os.path.basename(path)}")   # undo takes back the file with the state
         self.model.push_state(state, f"Open {os.path.basename(path)}")
+        self.undo_stack.push(FilePathCommand(self.set_file_path, self.file_path, path))
+        self.undo_stack.endMacro()
         self.note.setText("")
+
+    def set_file_path(self, path: str) -> None:
+        if path != self.file_path:
+            self.file_path = path
+            self.file_path_changed.emit(path)
 
     def save_file(self, path: str) -> None:
         self.runner.stop()
@@ -189,6 +200,7 @@ class MatrixWorkspace(QWidget):
             save_state(self.model.state, path)
         except FileError as error:
             raise OSError(str(error)) from None
+        self.set_file_path(path)
 
     def export_widget(self) -> QWidget:
         return self

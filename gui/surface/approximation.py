@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidg
 from engine import Expression
 from engine.analysis.taylor import PointAnalysis, TaylorModel, vector_norm
 from gui.surface.inspector import parse_vector, vector_text
-from gui.views.ticks import format_number
+from engine.expr.numbers import format_number
 
 STEP_SIZES = np.logspace(-3.5, 0, 36)   # |ε| along the user's direction
 FIT_MAX = 0.05                          # fit slopes where the Taylor error dominates…
@@ -156,8 +156,9 @@ class ApproximationPanel(QWidget):
             return
         # the spaces around + and − let a long model wrap between its terms
         for key, model in (("linear_formula", a.linear), ("quadratic_formula", a.quadratic)):
-            self.readable[key].setText(readable_formula(model))
-            self.labels[key].setText(model.formula)
+            undefined = "undefined here: f or its derivatives have no value at this point"
+            self.readable[key].setText(readable_formula(model) if model.defined else undefined)
+            self.labels[key].setText(model.formula if model.defined else undefined)
             self.labels[key].setCursorPosition(0)
         try:
             step = parse_vector(self.stepEdit.text(), len(a.point))

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout
                                QSizePolicy, QSlider, QSpinBox, QWidget)
 
 from gui.surface.inspector import parse_vector
-from gui.views.ticks import format_number
+from engine.expr.numbers import format_number
 
 DEFAULT_RESOLUTION = 101
 SLIDER_STEPS = 1000

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from engine.analysis.critical import Cancelled, critical_points
 from gui.surface.inspector import vector_text
 from gui.surface.overlays import KIND_COLORS, kind_color
-from gui.views.ticks import format_number
+from engine.expr.numbers import format_number
 
 PROGRESS_STEPS = 1000
 COLUMNS = ("Point", "What", "f", "Test", "Verdict")

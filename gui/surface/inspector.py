@@ -11,8 +11,9 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QLabel, QLineE
 
 from engine import ParseError, parse
 from engine.analysis.taylor import PointAnalysis, vector_norm
+from gui.surface.formula_view import FormulaRows
 from gui.surface.point_context import PointContext
-from gui.views.ticks import format_number
+from engine.expr.numbers import format_number
 
 OVERLAYS = (("gradient", "Gradient arrow", "The gradient at the point: the direction of steepest ascent"),
             ("tangent", "Tangent plane", "The linear model f(a) + ∇f(a)·(x − a) near the point"),
@@ -168,6 +169,7 @@ class PointInspector(QWidget):
             form.addRow(self.row_labels[key], self.fields[key])
         self.fields["full_gradient"].setToolTip("The gradient with respect to every variable of f, the fixed ones "
                                                 "included, at the point with their fixed values")
+        self.formula_rows = FormulaRows(self)
         form.addRow("Direction u", self.directionEdit)
         self.fields["directional"] = self._field("directional")
         form.addRow("D_u f = ∇f·u", self.fields["directional"])
@@ -185,6 +187,7 @@ class PointInspector(QWidget):
         layout.addWidget(self.scopeNote)
         layout.addLayout(form)
         layout.addWidget(self.message)
+        layout.addWidget(self.formula_rows.box)
         layout.addWidget(overlays)
         layout.addStretch(1)
         self.pointEdit.returnPressed.connect(self._on_point_entered)
@@ -212,6 +215,7 @@ class PointInspector(QWidget):
         self.axes = tuple(axes)
         context = context or PointContext()
         self._show_scope(context)
+        self.formula_rows.show_for(context.expression, self.axes, tuple(context.fixed))
         if analysis is None:
             for label in self.fields.values():
                 label.setText("—")

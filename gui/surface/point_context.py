@@ -22,6 +22,7 @@ class PointContext:
     full_gradient: dict[str, float] | None = None   # ∂f/∂v for every variable, when some are fixed
     gradient_scale: float = 1.0     # typical |∇f| over the plotted box
     curvature_scale: float = 1.0    # typical largest |second derivative| over the plotted box
+    expression: object = None       # the whole function (fixed variables still symbols): the formulas' source
 
     def kind(self, analysis) -> str:
         """'regular' when |∇f| is clearly not zero for this function, else the second-derivative test's verdict,
@@ -45,7 +46,7 @@ def point_context(session, plotted) -> PointContext:
         with np.errstate(all="ignore"):
             grads = evaluate_many(list(session.expression.grad(names)), {n: values[n] for n in names})
         full = {n: float(g) for n, g in zip(names, grads)}
-    return PointContext(dict(session.fixed), full, gradient_scale, curvature_scale)
+    return PointContext(dict(session.fixed), full, gradient_scale, curvature_scale, session.expression)
 
 
 @lru_cache(maxsize=16)

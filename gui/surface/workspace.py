@@ -29,7 +29,7 @@ from gui.surface.sampling import sample_curve, sample_gradient, sample_surface
 from gui.views.contour_view import ContourView
 from gui.views.curve_view import CurveView
 from gui.views.surface_view import SurfaceView
-from gui.views.ticks import format_number
+from engine.expr.numbers import format_number
 
 SHORTCUTS = [("Enter", "Draw the typed function"), ("Click / drag (contour view)", "Select / move the point"),
              ("Drag (3D view)", "Orbit; wheel zooms; Ctrl+drag pans"), ("G", "Gradient field on/off"),

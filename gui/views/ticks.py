@@ -24,13 +24,3 @@ def format_tick(value: float) -> str:
     if abs(value) >= 1e4 or abs(value) < 1e-3:
         return f"{value:.2g}"
     return f"{value:.4g}"
-
-
-def format_number(value: float, digits: int = 6) -> str:
-    """A number for a person: short, with the sign, 'undefined' for non-finite values."""
-    if not math.isfinite(value):
-        return "undefined" if math.isnan(value) else ("∞" if value > 0 else "−∞")
-    if value == 0:
-        return "0"
-    text = f"{value:.{digits}g}"
-    return text.replace("-", "−")

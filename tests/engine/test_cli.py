@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from engine import parse
 from engine.cli import build_parser, main, normalize_argv, parse_vector, to_json, CLIError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -155,3 +156,26 @@ def test_descend_refuses_a_step_count_that_would_exhaust_memory():
                           "--steps", "3000000", "--json"], capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.startswith("error: --steps must be a whole number from 0 to 100,000")
+
+
+def test_analyze_json_has_gradient_and_hessian_formulas_that_parse_back(capsys):
+    r = run_json(capsys, "analyze", "x*exp(-x^2-y^2)", "--at", "-1,0")
+    assert r["gradient_formulas"] == ["exp(-x^2 - y^2)*(1 - 2*x^2)", "-2*x*y*exp(-x^2 - y^2)"]
+    assert len(r["hessian_formulas"]) == 2 and all(len(row) == 2 for row in r["hessian_formulas"])
+    point = {"x": -1.0, "y": 0.0}
+    for text, value in zip(r["gradient_formulas"], r["gradient"]):
+        assert float(parse(text).evaluate(point)) == pytest.approx(value, abs=1e-12)
+    for row, values in zip(r["hessian_formulas"], r["hessian"]):
+        for text, value in zip(row, values):
+            assert float(parse(text).evaluate(point)) == pytest.approx(value, abs=1e-12)
+
+
+def test_analyze_table_shows_the_formulas(capsys):
+    code, out, _ = run_main(capsys, "analyze", "x*exp(-x^2-y^2)", "--at", "-1,0")
+    assert code == 0
+    assert "∂f/∂x" in out and "exp(-x^2 - y^2)*(1 - 2*x^2)" in out and "∂²f/∂x∂y" in out
+
+
+def test_analyze_json_gives_null_for_a_formula_too_long_to_write(capsys):
+    r = run_json(capsys, "analyze", "sin(" * 95 + "x*y" + ")" * 95, "--at", "0.1,0.2")
+    assert isinstance(r["gradient_formulas"][0], str) and r["hessian_formulas"][0][1] is None

@@ -141,7 +141,7 @@ def test_order_and_size_errors():
     ([[1e-12, 0], [0, 1e-12]], "degenerate"),   # rounding noise decides nothing
     ([[1e6, 0], [0, 1e-3]], "degenerate"),      # tiny relative to the Hessian's scale
     ([[1e6, 0], [0, 10.0]], "minimum"),
-    ([[float("nan"), 0], [0, 1]], "degenerate"),
+    ([[float("nan"), 0], [0, 1]], "undefined"),     # no finite second derivatives: nothing to test
     ([[5.0]], "minimum"),
 ])
 def test_second_derivative_test(hessian, expected):
@@ -166,5 +166,5 @@ def test_analyze_point_kind_and_eigen_decomposition(text, point, kind):
 def test_non_finite_point_gives_nan_not_an_exception():
     a = analyze_point(parse("sqrt(x) + y"), [-1.0, 0.0])
     assert math.isnan(a.value)
-    assert a.kind == "regular"
+    assert a.kind == "undefined"
     assert np.all(np.isnan(a.eigenvalues))

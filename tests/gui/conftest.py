@@ -11,8 +11,9 @@ from tests.gui.matrix_helpers import open_matrix
 
 @pytest.fixture
 def graph_workspace(qtbot, tmp_path):
-    """A Graph workspace on a session of its own, shown and exposed, autosaving under tmp_path."""
-    return open_workspace(qtbot, Session(), tmp_path / "autosave")
+    """A Graph workspace on its own (no window, so nothing to send to), shown and exposed, autosaving under
+    tmp_path."""
+    return open_workspace(qtbot, tmp_path / "autosave")
 
 
 @pytest.fixture

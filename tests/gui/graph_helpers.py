@@ -4,15 +4,15 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QLineEdit,
-                               QListWidget, QScrollBar, QToolButton, QToolTip, QWidget)
+                               QListWidget, QScrollBar, QTabBar, QToolButton, QToolTip, QWidget)
 
 from gui.graph.items import HEADER_HEIGHT, NODE_HEIGHT, NODE_WIDTH
 from gui.graph.workspace import GraphWorkspace
 
 
-def open_workspace(qtbot, session, autosave_dir) -> GraphWorkspace:
+def open_workspace(qtbot, autosave_dir) -> GraphWorkspace:
     """A Graph workspace shown large enough for every preset and exposed, so gestures and pixels are real."""
-    ws = GraphWorkspace(session, autosave_dir=autosave_dir)
+    ws = GraphWorkspace(autosave_dir=autosave_dir)
     qtbot.addWidget(ws)
     ws.resize(1500, 900)
     ws.show()
@@ -121,12 +121,13 @@ CONTROLS = (QAbstractButton, QComboBox, QAbstractSlider, QAbstractSpinBox, QLine
 
 
 def controls_without_tooltips(root: QWidget) -> list[str]:
-    """Every control a user can operate under ``root`` (shown or not) that has no tooltip; scroll bars and the line
-    edits inside spin boxes (Qt's own parts, which show their owner's tooltip) are not the app's controls."""
+    """Every control a user can operate under ``root`` (shown or not) that has no tooltip; scroll bars, the line
+    edits inside spin boxes and a tab bar's scroll arrows (Qt's own parts, which show their owner's tooltip) are not
+    the app's controls."""
     missing = []
     for w in root.findChildren(QWidget):
         if isinstance(w, CONTROLS) and not isinstance(w, QScrollBar) and not w.objectName().startswith("qt_") \
-                and not w.toolTip():
+                and not isinstance(w.parentWidget(), QTabBar) and not w.toolTip():
             missing.append(f"{type(w).__name__} {w.objectName() or getattr(w, 'text', lambda: '')()}")
     return missing
 

@@ -121,7 +121,7 @@ def test_model_grid_of_an_undefined_model_is_blank_without_warnings():
 
 
 def test_default_starts_avoid_critical_and_undefined_points():
-    from gui.descent.starts import is_good_start, pick_start
+    from engine.analysis.starts import is_good_start, pick_start
     bowl = Objective.from_expression(parse("(x+0.8)^2 + (y-1.2)^2"), ("x", "y"))   # the first candidate is its min
     start = pick_start(bowl, [(-2, 2), (-2, 2)])
     assert is_good_start(bowl, start) and not np.allclose(start, [-0.8, 1.2])

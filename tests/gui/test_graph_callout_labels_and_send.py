@@ -8,9 +8,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from engine.graph.fileformat import save_graph
-from gui.graph.items import PORT_RADIUS, format_number
-from gui.session import Session
-from tests.gui.graph_helpers import (click_button, open_workspace, place, reviewer_graph, type_into_node, visible)
+from engine.expr.numbers import format_number
+from gui.graph.items import PORT_RADIUS
+from tests.gui.graph_helpers import click_button, place, reviewer_graph, type_into_node, visible
 
 pytestmark = pytest.mark.gui
 
@@ -118,9 +118,9 @@ def send(qtbot, ws, x_axis: str, y_axis: str):
     qtbot.mouseClick(ws.findChild(QPushButton, "sendToSurfaceButton"), Qt.MouseButton.LeftButton)
 
 
-def test_send_to_surface_selects_the_graphs_input_values(qtbot, tmp_path):
-    session = Session()
-    ws = open_workspace(qtbot, session, tmp_path)
+def test_send_to_surface_selects_the_graphs_input_values(qtbot, window_on_graph):
+    mw, ws = window_on_graph
+    session = mw.session
     build_saddle_at(qtbot, ws, 0.3, -1.2)
     send(qtbot, ws, "y", "x")
     assert session.axes == ("y", "x")

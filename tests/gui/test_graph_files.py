@@ -14,7 +14,6 @@ from engine.graph.fileformat import find_preset, load_graph
 from gui.graph.files import SETTINGS_KEY
 from gui.graph.toolbar import export_dialog
 from gui.graph.workspace import GraphWorkspace
-from gui.session import Session
 from tests.gui.graph_helpers import open_workspace, place, type_into_node, visible
 
 pytestmark = pytest.mark.gui
@@ -97,7 +96,7 @@ def test_hostile_or_corrupt_files_are_refused_and_nothing_changes(qtbot, window,
 
 def test_autosave_then_recovery_after_a_crash(qtbot, tmp_path):
     directory = tmp_path / "autosave"
-    first = open_workspace(qtbot, Session(), directory)
+    first = open_workspace(qtbot, directory)
     x = place(qtbot, first, "input", visible(first, 100, 100))
     type_into_node(qtbot, first, x, "body", "2.5")
     assert first.autosave.timer.isActive()   # an autosave is scheduled after an unsaved edit
@@ -107,14 +106,14 @@ def test_autosave_then_recovery_after_a_crash(qtbot, tmp_path):
     crashed = directory / f"graph-autosave-{DEAD_PID}-1.gsgraph.json"
     first.autosave.path.rename(crashed)
 
-    second = open_workspace(qtbot, Session(), directory)
+    second = open_workspace(qtbot, directory)
     assert second.recovery_banner.isVisible()
     qtbot.mouseClick(second.findChild(QPushButton, "recoverButton"), Qt.MouseButton.LeftButton)
     assert second.document.graph.snapshot() == first.document.graph.snapshot()
     assert not crashed.exists() and not second.recovery_banner.isVisible()
     assert not second.undo_stack.isClean()   # restored work is unsaved until the user saves it
 
-    third = GraphWorkspace(Session(), autosave_dir=directory)
+    third = GraphWorkspace(autosave_dir=directory)
     qtbot.addWidget(third)
     assert not third.recovery_banner.isVisibleTo(third)   # nothing left to recover
 
@@ -124,12 +123,13 @@ def test_discard_recovery_and_clean_exit_leave_nothing(qtbot, tmp_path):
     directory.mkdir()
     stale = directory / f"graph-autosave-{DEAD_PID}-2.gsgraph.json"
     stale.write_text("{}", encoding="utf-8")
-    ws = open_workspace(qtbot, Session(), directory)
+    ws = open_workspace(qtbot, directory)
     qtbot.mouseClick(ws.findChild(QPushButton, "discardRecoveryButton"), Qt.MouseButton.LeftButton)
     assert not stale.exists()
     place(qtbot, ws, "input", visible(ws, 100, 100))
     assert ws.autosave.save_now() and ws.autosave.path.exists()
     ws.save_file(str(tmp_path / "kept.gsgraph.json"))
+    ws.undo_stack.setClean()                # what the main window does after a save
     assert not ws.autosave.path.exists()    # saved: nothing to recover
     place(qtbot, ws, "input", visible(ws, 100, 300))
     assert ws.autosave.save_now()
@@ -151,7 +151,7 @@ def test_export_png_and_svg(qtbot, graph_workspace, tmp_path, monkeypatch):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(svg), ""))
     assert export_dialog(ws, "svg")
     text = svg.read_text(encoding="utf-8")
-    assert "<svg" in text and "(u+v)^2" in text and "-4096" in text
+    assert "<svg" in text and "(u+v)^2" in text and "−4096" in text
 
 
 def test_recovery_banner_in_the_main_window(qtbot, settings_dir, tmp_path):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QPushButton, QTabWidget, QWidget
 
 from engine.graph import Graph
-from gui.session import Session
+from gui.graph.workspace import GraphWorkspace
 from tests.gui.graph_helpers import open_workspace, place, type_into_node, visible
 
 pytestmark = pytest.mark.gui
@@ -30,9 +30,9 @@ def send(qtbot, ws, x_axis: str, y_axis: str):
     qtbot.mouseClick(ws.findChild(QPushButton, "sendToSurfaceButton"), Qt.MouseButton.LeftButton)
 
 
-def test_send_to_surface_sets_the_session(qtbot, tmp_path, monkeypatch):
-    session = Session()
-    ws = open_workspace(qtbot, session, tmp_path)
+def test_send_to_surface_sets_the_session(qtbot, window_on_graph, monkeypatch):
+    mw, ws = window_on_graph
+    session = mw.session
     build_saddle(qtbot, ws)
     with qtbot.waitSignal(session.function_changed, timeout=1000):
         send(qtbot, ws, "y", "x")
@@ -111,15 +111,38 @@ def test_send_to_surface_is_one_undoable_step_on_the_surface(qtbot, window_on_gr
     assert mw.session.objective().gradient(point) == pytest.approx([2 * 0.6 + 0.5, 2 * 1.1])
 
 
-def test_a_connected_receiver_gets_the_function_instead_of_the_session(qtbot, tmp_path):
-    session = Session()
-    ws = open_workspace(qtbot, session, tmp_path)
+def test_a_workspace_on_its_own_has_no_surface_to_send_to(qtbot, tmp_path):
+    ws = open_workspace(qtbot, tmp_path)
+    build_saddle(qtbot, ws)
+    assert not ws.send_to_surface(("x", "y"))
+    assert "No surface to send to" in ws.status_label.text()
+
+
+def test_the_workspace_never_switches_tabs_itself(qtbot, tmp_path):
+    """Routing is the window's: a graph workspace inside some other tab widget emits and leaves the tabs alone."""
+    tabs = QTabWidget()
+    tabs.setObjectName("workspaceTabs")
+    qtbot.addWidget(tabs)
+    tabs.addTab(QWidget(), "Surface")
+    ws = GraphWorkspace(autosave_dir=tmp_path)
+    tabs.addTab(ws, "Graph")
+    tabs.resize(1500, 900)
+    tabs.setCurrentWidget(ws)
+    tabs.show()
+    qtbot.waitExposed(tabs)
     build_saddle(qtbot, ws)
     received = []
     ws.function_sent.connect(lambda *args: received.append(args))
-    before = session.text
+    send(qtbot, ws, "x", "y")
+    assert len(received) == 1 and tabs.currentWidget() is ws
+
+
+def test_a_connected_receiver_gets_the_function_and_a_gradient_source(qtbot, tmp_path):
+    ws = open_workspace(qtbot, tmp_path)
+    build_saddle(qtbot, ws)
+    received = []
+    ws.function_sent.connect(lambda *args: received.append(args))
     send(qtbot, ws, "y", "x")
-    assert session.text == before   # the receiver (the main window) decides how the session changes
     (expression, axes, fixed, source, point), = received
     assert axes == ("y", "x") and fixed == {"z": 0.5}
     assert point == [ws.document.graph.nodes["y"].value, ws.document.graph.nodes["x"].value]

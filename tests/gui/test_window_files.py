@@ -260,7 +260,8 @@ def test_main_py_screenshot_with_a_bad_file_says_why_and_exits_2(tmp_path):
     out = tmp_path / "x.png"
     result = run_main(str(bad), "--screenshot", str(out), tmp_path=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.startswith("error: bad.gssurface.json: not valid JSON"), result.stderr
+    assert result.stderr.startswith("error: bad.gssurface.json: ") and "not valid JSON" in result.stderr, \
+        result.stderr
     assert "Traceback" not in result.stderr and not out.exists()
 
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from engine.optim.objective import Objective
 from engine.analysis.taylor import vector_norm
+from engine.expr.numbers import format_point
 
 # fractions of each range, tried in order (the first one is the start users have seen so far)
 FRACTIONS_1D = (0.3, 0.8, 0.7, 0.2, 0.45, 0.6, 0.9, 0.1, 0.55, 0.35)
@@ -121,8 +122,8 @@ def choose_start(objective: Objective, box, preferred=None, names=None) -> Start
             return StartChoice(p)
         near = next((q for q in _nearby(p, box) if _inside(q, box) and good(q)), None)
         if near is not None:
-            return StartChoice(near, f"∇f = 0 at the selected point {_text(names, p)} (a critical point, where "
-                                     f"every method would stop at once): starting nearby at {_text(names, near)}.")
+            return StartChoice(near, f"∇f = 0 at the selected point {format_point(names, p)} (a critical point, where "
+                                     f"every method would stop at once): starting nearby at {format_point(names, near)}.")
     candidates = candidate_points(box)
     return StartChoice(next((c for c in candidates if good(c)), candidates[0]).copy())
 
@@ -133,10 +134,3 @@ def pick_start(objective: Objective, box, preferred=None) -> np.ndarray:
 
 def _inside(p, box) -> bool:
     return all(float(lo) <= v <= float(hi) for v, (lo, hi) in zip(p, box))
-
-
-def _text(names, p) -> str:
-    values = ", ".join(f"{float(v):.4g}" for v in p)
-    if names is None or len(names) != len(p):
-        return f"({values})"
-    return f"({', '.join(names)}) = ({values})" if len(p) > 1 else f"{names[0]} = {values}"

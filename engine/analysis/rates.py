@@ -1,0 +1,146 @@
+"""Default learning rates that suit the function: a fixed 0.1 diverges at once on Rosenbrock (curvature ~1000).
+
+For the first-order methods whose step is lr·∇f (gradient descent, momentum, Nesterov) the step is stable on a
+quadratic while lr < 2/λmax, so the default starts at 1/λmax of the Hessian at the start (capped by the method's
+own default); curvature can grow along the way (3x⁴ − 4x³ − 12x² has f″ = 12 at 1 but 72 at 2), so a short trial
+run checks it and halves it while it diverges (or, for gradient descent, while f goes up at some step). A run that blows up with f falling at every step found no bottom
+(x² − y²): that is the function's doing, not the rate's, and does not shrink it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.analysis import classify as C
+from engine.optim.objective import Objective
+from engine.optim.descent import METHODS, Descent
+
+SCALED_METHODS = ("gd", "momentum", "nesterov")
+TRIAL_STEPS = 120
+HALVINGS = 8
+SMALLEST = 1e-7
+
+
+def curvature_at(objective: Objective, start) -> float | None:
+    """λmax = the largest |eigenvalue| of the Hessian at ``start`` (None where there is none to use)."""
+    if objective.hessian is None:
+        return None
+    try:
+        with np.errstate(all="ignore"):
+            h = np.asarray(objective.hessian(np.asarray(start, dtype=np.float64)), dtype=np.float64)
+    except (ArithmeticError, ValueError):
+        return None
+    if h.size == 0 or not np.all(np.isfinite(h)):
+        return None
+    top = float(np.max(np.abs(np.linalg.eigvalsh((h + h.T) / 2))))
+    return top if top > 0 else None
+
+
+def default_learning_rate(objective: Objective, method: str, start, momentum: float | None = None) -> float:
+    """The method's default lr, scaled to the curvature at ``start`` for the methods that need it (``momentum``:
+    the momentum coefficient the run will use, when it is not the method's default)."""
+    cap = float(METHODS[method].defaults["lr"]) if "lr" in METHODS[method].defaults else None
+    if method not in SCALED_METHODS or cap is None:
+        return cap
+    lam = curvature_at(objective, start)
+    first = cap if lam is None else min(cap, 1.0 / lam)
+    if method == "momentum" and momentum is not None:
+        first = _heavy_ball_lr(objective, start, momentum) or first
+    lr = _shown(first)
+    extra = {} if momentum is None else {"momentum": float(momentum)}
+    for _ in range(HALVINGS):   # the trial runs with the value the lr box will show, not an unrounded one
+        if lr <= SMALLEST or not _diverges(objective, method, start, lr, extra):
+            break
+        lr = _shown(lr / 2)
+    return lr
+
+
+def default_hyperparameters(objective: Objective, method: str, start) -> dict[str, float]:
+    """Every hyperparameter of ``method`` with the ones the app chooses for this function and start: the learning
+    rate (:func:`default_learning_rate`) and, for the heavy ball, the momentum.
+
+    The heavy ball x ← x − lr·∇f + β·(x − x_prev) contracts by at best √β per step whatever lr is (the roots of
+    z² − (1 + β − lr·λ)z + β multiply to β): with the textbook β = 0.9 that is 0.949, some 400 steps to go from
+    |∇f| = 30 to 1e-8, so it spirals to the step limit on x² + 10y² where gradient descent converges. Where the
+    Hessian at the start is positive definite (curvatures μ ≤ L, κ = L/μ) β is Polyak's ((√κ − 1)/(√κ + 1))²,
+    kept between MOMENTUM_RANGE (at least 0.5 so that it still behaves as a heavy ball), and lr puts every
+    curvature's mode at that best rate √β.
+    """
+    hyper = {k: float(v) for k, v in METHODS[method].defaults.items()}
+    if method == "momentum":
+        beta = _heavy_ball_momentum(objective, start)
+        if beta is not None:
+            hyper["momentum"] = beta
+    if "lr" in hyper:
+        hyper["lr"] = default_learning_rate(objective, method, start, hyper.get("momentum"))
+    return hyper
+
+
+#: The heavy ball's momentum, when the app chooses it, stays in this range.
+MOMENTUM_RANGE = (0.5, 0.9)
+
+
+def _curvature_range(objective: Objective, start) -> tuple[float, float] | None:
+    """(μ, L): the smallest and largest eigenvalue of the Hessian at ``start`` when it is positive definite."""
+    if objective.hessian is None:
+        return None
+    try:
+        with np.errstate(all="ignore"):
+            eig = C.eigenvalues(objective.hessian(np.asarray(start, dtype=np.float64)))
+    except (ArithmeticError, ValueError):
+        return None
+    if eig is None or eig.size == 0 or C.definiteness(eig) != "positive definite":
+        return None
+    return float(eig[0]), float(eig[-1])
+
+
+def _heavy_ball_momentum(objective: Objective, start) -> float | None:
+    curvatures = _curvature_range(objective, start)
+    if curvatures is None:
+        return None
+    root = np.sqrt(curvatures[1] / curvatures[0])
+    return float(np.clip(((root - 1) / (root + 1)) ** 2, *MOMENTUM_RANGE))
+
+
+def _heavy_ball_lr(objective: Objective, start, beta: float) -> float | None:
+    """The lr that puts the modes of both the smallest and the largest curvature at the heavy ball's best rate √β:
+    the geometric middle of [(1 − √β)²/μ, (1 + √β)²/L] (None when that range is empty or there is no Hessian)."""
+    curvatures = _curvature_range(objective, start)
+    if curvatures is None:
+        return None
+    low, high = (1 - np.sqrt(beta)) ** 2 / curvatures[0], (1 + np.sqrt(beta)) ** 2 / curvatures[1]
+    return float(np.sqrt(low * high)) if low <= high else None
+
+
+def _shown(lr: float) -> float:
+    return float(f"{lr:.3g}")
+
+
+def _diverges(objective: Objective, method: str, start, lr: float, extra: dict | None = None) -> bool:
+    hyper = {**{k: float(v) for k, v in METHODS[method].defaults.items()}, **(extra or {}), "lr": lr}
+    try:
+        descent = Descent(objective, np.asarray(start, dtype=np.float64), method, max_steps=TRIAL_STEPS, **hyper)
+        with np.errstate(all="ignore"):
+            while descent.status == "running":
+                descent.step()
+    except Exception:  # the real run will show the failure in its status
+        return False
+    values = np.asarray(descent.values, dtype=np.float64)
+    if method == "gd" and descent.status != "diverged":
+        # below 2/L gradient descent lowers f at every step; f going up means the rate overshoots (it may settle
+        # into a bounded zig-zag that never diverges and never converges either)
+        with np.errstate(all="ignore"):
+            return bool(np.any(np.diff(values) > 1e-9 * (1.0 + np.abs(values[:-1]))))
+    if descent.status != "diverged":
+        return False
+    return not keeps_decreasing(descent.values[: (descent.diverged_at or len(descent.values) - 1) + 1])
+
+
+def keeps_decreasing(values) -> bool:
+    """f went down at every step of (at least) the second half of the trail and ended below where it started: a
+    run that blew up that way found no bottom, rather than overshooting one (which makes f grow)."""
+    v = np.asarray(values, dtype=np.float64)
+    if v.size < 3 or np.isnan(v).any() or not v[-1] < v[0]:
+        return False
+    tail = v[-max(3, (v.size + 1) // 2):]
+    with np.errstate(invalid="ignore"):
+        return bool(np.all(np.diff(tail) < 0))
