@@ -15,7 +15,7 @@ from engine import analyze_point, parse
 from engine.analysis.critical import critical_points
 from engine.analysis.taylor import vector_norm
 from gui.surface.approximation import readable_formula
-from gui.views.ticks import format_number
+from engine.expr.numbers import format_number
 
 
 

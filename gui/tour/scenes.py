@@ -113,9 +113,12 @@ def apply_graph(window, scene: dict, label: str) -> None:
         ws.run_forward()
     else:
         ws.run_backward()
-    if "forward_from" in scene and hasattr(ws, "run_forward_mode"):   # the Graph tab's forward mode, where present
-        ws.run_forward_mode(scene["forward_from"])
+    if "forward_from" in scene:
+        ws.side_tabs.setCurrentWidget(ws.forward_mode)
+        ws.forward_mode.source.setCurrentText(scene["forward_from"])
+        ws.forward_mode.push()
     if "paths_from" in scene:
+        ws.side_tabs.setCurrentWidget(ws.paths)
         ws.paths.set_source(scene["paths_from"])
         ws.paths.refresh()
         if "path" in scene and scene["path"] < ws.paths.list.count():

@@ -54,7 +54,8 @@ class TourSnapshot:
         graph = window.workspaces.get("graph")
         if graph is not None:
             snap.graph = {"mode": graph.scene.mode, "partials": graph.scene.show_partials,
-                          "source": graph.paths.source.currentText()}
+                          "source": graph.paths.source.currentText(), "side": graph.side_tabs.currentIndex(),
+                          "forward_source": graph.forward_mode.source.currentText()}
         return snap
 
     def restore(self, window) -> list[str]:
@@ -102,6 +103,9 @@ class TourSnapshot:
         ws.scene.set_mode(self.graph["mode"])
         if self.graph["source"]:
             ws.paths.set_source(self.graph["source"])
+        if self.graph["forward_source"]:
+            ws.forward_mode.source.setCurrentText(self.graph["forward_source"])
+        ws.side_tabs.setCurrentIndex(self.graph["side"])
 
 
 def _command(stack, index: int):

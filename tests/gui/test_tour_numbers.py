@@ -95,6 +95,9 @@ def test_the_chain_example_matches_the_hand_computation(tour, qtbot):
         assert shown(panel, "adjoint", name) == "−4096"
     go_to(qtbot, panel, "forward-mode")
     assert shown(panel, "forward_tangent", "w") == "−4096"   # one forward pass agrees with the backward sweep
+    forward = panel.window_.workspaces["graph"].forward_mode
+    assert forward.isVisible() and forward.source.currentText() == "w"
+    assert forward.tangents["f"] == -4096 and "✓ they agree" in forward.summary.text()
     go_to(qtbot, panel, "sum-over-paths")
     assert shown(panel, "path_count", "w") == "4"
     assert shown(panel, "path_sum", "w") == "−4096"
