@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.matrix.descent import MatrixDescent, matrix_objective
 from engine.matrix.workbench import with_values
-from gui.descent.rates import default_learning_rate
+from engine.analysis.rates import default_learning_rate
 from gui.matrix.model import MatrixModel, StateCommand
 
 FRAME_MS = 33
