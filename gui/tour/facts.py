@@ -102,6 +102,22 @@ class SurfaceFacts:
     def fact_quadratic_formula(self, _arg):
         return readable_formula(self.analysis.quadratic)
 
+    # --- closed-form derivatives (the inspector's formulas) ---------------------------------------------------
+    def _formulas(self):
+        from engine.expr.closed_form import derivative_formulas
+        return derivative_formulas(self.f, self.axes)
+
+    def fact_gradient_formula(self, _arg):
+        d = self._formulas()
+        return "; ".join(f"∂f/∂{v} = {g.text}" for v, g in zip(d.variables, d.gradient))
+
+    def fact_second_formula(self, arg):
+        """One Hessian entry's formula: ``second_formula:xy`` is ∂²f/∂x∂y."""
+        d = self._formulas()
+        if len(arg) != 2:
+            raise FactError("name the entry by its two variables, e.g. second_formula:xy")
+        return d.hessian[self._axis(arg[0])][self._axis(arg[1])].text
+
     # --- a step away from the point -------------------------------------------------------------------------
     def _offset(self) -> np.ndarray:
         if "offset" not in self.scene:

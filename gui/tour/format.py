@@ -46,7 +46,7 @@ SURFACE_FACTS = ("function", "point", "value", "gradient", "gradient_norm", "ste
                  "kind", "linear_formula", "quadratic_formula", "offset", "target", "linear_estimate",
                  "quadratic_estimate", "true_value", "linear_error", "quadratic_error", "direction", "directional",
                  "cos_angle", "partial", "gradient_sum", "critical", "lowest", "printed_value", "printed_error",
-                 "part_gradient", "along")
+                 "part_gradient", "along", "gradient_formula", "second_formula")
 DESCENT_FACTS = SURFACE_FACTS + ("run_method", "run_start", "run_lr", "run_steps", "run_end", "run_value",
                                  "run_status")
 MATRIX_FACTS = ("expression", "value", "gradient", "gradient_formula", "wrt", "fd_error", "verdict", "values",

@@ -178,3 +178,22 @@ def test_the_chapters_factorization_answer_is_judged_off_by_a_sign(tour, qtbot):
     assert label_numbers(facts_for(window, panel.current_step().scene).get("gradient", "")) == pytest.approx(
         right.ravel(), rel=1e-5, abs=1e-9)
     assert window.workspaces["matrix"].gradient.verdict.isVisible()
+
+
+def agree(text, reference, points=((0.3, -0.7), (-1.2, 0.4), (0.9, 1.1))):
+    """A formula the tour shows equals a reference function of (x, y) at a few points."""
+    f = parse(text)
+    return all(float(f.evaluate(x=a, y=b)) == pytest.approx(reference(a, b), rel=1e-9) for a, b in points)
+
+
+def test_the_formulas_shown_are_the_chapters_printed_derivatives(tour, qtbot):
+    _window, panel = tour
+    go_to(qtbot, panel, "partials")
+    dx, dy = [part.split(" = ", 1)[1] for part in shown(panel, "gradient_formula").split("; ")]
+    assert agree(dx, lambda x, y: math.exp(x) / (math.exp(x) + math.exp(y)))
+    assert agree(dy, lambda x, y: math.exp(y) / (math.exp(x) + math.exp(y)))
+    go_to(qtbot, panel, "symmetric")
+    e = lambda x, y: math.exp(-x * x - y * y)  # noqa: E731
+    assert agree(shown(panel, "second_formula", "xx"), lambda x, y: e(x, y) * (4 * x ** 3 - 6 * x))
+    assert agree(shown(panel, "second_formula", "xy"), lambda x, y: e(x, y) * (4 * x * x * y - 2 * y))
+    assert agree(shown(panel, "second_formula", "yy"), lambda x, y: e(x, y) * (4 * x * y * y - 2 * x))
