@@ -38,10 +38,12 @@ class TourPanel(QDockWidget):
         self.index = -1
         self.snapshot: TourSnapshot | None = None
         self.scene_error = ""
+        self._refresh_pending = False
         self.highlight = HighlightFrame(window)
         self.setWidget(self._build())
         self.setMinimumWidth(360)
         window.installEventFilter(self)
+        self._follow_models()
         self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                          | QDockWidget.DockWidgetFeature.DockWidgetMovable)
 
@@ -169,8 +171,9 @@ class TourPanel(QDockWidget):
         self.backButton.setEnabled(index > 0)
         self.nextButton.setEnabled(index + 1 < len(self.steps))
 
-    def show_step_text(self) -> None:
-        """Fill the step's text (and erratum, exercise hints) with the numbers the scene shows now."""
+    def show_step_text(self, keep_exercise: bool = False) -> None:
+        """Fill the step's text (and erratum, exercise hints) with the numbers the scene shows now; the exercise's
+        answer and verdict stay when ``keep_exercise`` (the user moved something within the step)."""
         _section, step = self.steps[self.index]
         facts = None if self.scene_error else facts_for(self.window_, step.scene)
         filler = (lambda text: self._filled(text, facts))
@@ -183,7 +186,38 @@ class TourPanel(QDockWidget):
         self.erratumLabel.setVisible(bool(step.erratum))
         self.sceneErrorLabel.setText(self.scene_error)
         self.sceneErrorLabel.setVisible(bool(self.scene_error))
-        self.exercise.set_exercise(step.exercise, filler)
+        if keep_exercise:
+            self.exercise.fill = filler
+        else:
+            self.exercise.set_exercise(step.exercise, filler)
+
+    # --- following the user within a step -------------------------------------------------------------------
+    def _follow_models(self) -> None:
+        """When the user moves the point, edits the graph or the matrices, or runs a race, the step's numbers
+        follow: they always describe what is on screen."""
+        w = self.window_
+        signals = [w.session.point_changed, w.session.function_changed, w.session.domain_changed]
+        for key, signal in (("graph", lambda ws: ws.undo_stack.indexChanged),
+                            ("matrix", lambda ws: ws.model.state_changed),
+                            ("descent", lambda ws: ws.model.runs_advanced)):
+            if w.workspaces.get(key) is not None:
+                signals.append(signal(w.workspaces[key]))
+        for signal in signals:
+            signal.connect(self._schedule_refresh)
+
+    def _schedule_refresh(self, *_args) -> None:
+        if self.snapshot is not None and self.index >= 0 and not self._refresh_pending:
+            self._refresh_pending = True
+            QTimer.singleShot(0, self, self._refresh)
+
+    def _refresh(self) -> None:
+        self._refresh_pending = False
+        if self.snapshot is None or self.index < 0:
+            return
+        surface = self.window_.workspaces.get("surface")
+        if surface is not None:
+            surface.flush()   # its analysis of the point, which the numbers read, is brought up to date first
+        self.show_step_text(keep_exercise=True)
 
     @staticmethod
     def _filled(text: str, facts) -> str:

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from engine import analyze_point, parse
 from engine.graph.fileformat import find_preset, load_graph
@@ -197,3 +198,23 @@ def test_the_formulas_shown_are_the_chapters_printed_derivatives(tour, qtbot):
     assert agree(shown(panel, "second_formula", "xx"), lambda x, y: e(x, y) * (4 * x ** 3 - 6 * x))
     assert agree(shown(panel, "second_formula", "xy"), lambda x, y: e(x, y) * (4 * x * x * y - 2 * y))
     assert agree(shown(panel, "second_formula", "yy"), lambda x, y: e(x, y) * (4 * x * y * y - 2 * x))
+
+
+def test_the_numbers_follow_when_the_user_moves_the_point(tour, qtbot):
+    window, panel = tour
+    go_to(qtbot, panel, "uphill")
+    surface = window.workspaces["surface"]
+    surface.inspector.pointEdit.setText("-0.5, 1")
+    qtbot.keyClick(surface.inspector.pointEdit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "(−1, 6)" in panel.textLabel.text(), timeout=3000)   # ∇(x² + 3y²) at (−0.5, 1)
+    assert "(−0.5, 1)" in panel.textLabel.text()
+
+
+def test_an_answer_stays_while_the_numbers_follow(tour, qtbot):
+    window, panel = tour
+    go_to(qtbot, panel, "ex3-gradient")
+    panel.exercise.answerEdit.setText("exp(x), exp(y)")
+    panel.exercise.check()
+    window.session.set_point([1.0, 1.0])
+    qtbot.waitUntil(lambda: "(0.5, 0.5)" in panel.textLabel.text(), timeout=3000)
+    assert panel.exercise.answerEdit.text() == "exp(x), exp(y)" and panel.exercise.verdict is not None
