@@ -316,14 +316,14 @@ def shaped(value) -> str:
 
 def facts_for(window, scene: dict):
     """The fact source of the scene's workspace, reading the live window."""
+    from gui.tour.scenes import matrix_facts, workspace
     kind = scene["workspace"]
     if kind == "graph":
-        return GraphFacts(window.workspaces["graph"], scene)
+        return GraphFacts(workspace(window, "graph"), scene)
     if kind == "descent":
-        return DescentFacts(window.workspaces["descent"], window.workspaces["surface"], scene)
+        return DescentFacts(workspace(window, "descent"), workspace(window, "surface"), scene)
     if kind == "surface":
-        return SurfaceFacts(window.workspaces["surface"], scene)
-    from gui.tour.scenes import matrix_facts
+        return SurfaceFacts(workspace(window, "surface"), scene)
     return matrix_facts(window, scene)
 
 

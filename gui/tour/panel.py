@@ -15,8 +15,8 @@ from gui.tour.exercise_box import ExerciseBox
 from gui.tour.facts import FactError, facts_for, fill
 from gui.tour.format import TOUR_DIR, load_tour
 from gui.tour.highlight import HighlightFrame
-from gui.tour.scenes import SceneUnavailable, apply_scene
-from gui.tour.state import TourSnapshot
+from gui.tour.scenes import TOUCHES, SceneUnavailable, apply_scene, workspace
+from gui.tour.state import TourSnapshot, built
 
 ERRATUM_STYLE = "background: #3a2f12; border: 1px solid #eab308; border-radius: 4px; padding: 6px;"
 ERROR_STYLE = "color: #ff8a80;"
@@ -39,6 +39,7 @@ class TourPanel(QDockWidget):
         self.snapshot: TourSnapshot | None = None
         self.scene_error = ""
         self._refresh_pending = False
+        self._followed: set[str] = set()
         self.highlight = HighlightFrame(window)
         self.setWidget(self._build())
         self.setMinimumWidth(360)
@@ -160,6 +161,11 @@ class TourPanel(QDockWidget):
         self._sync_lists(section, step)
         self.scene_error = ""
         try:
+            for key in TOUCHES[step.workspace]:   # built now if the window builds tabs on first use, then marked
+                workspace(self.window_, key)
+            if self.snapshot is not None:
+                self.snapshot.mark_new(self.window_)
+            self._follow_models()
             apply_scene(self.window_, step.scene, f"Tour: {step.title}")
         except (SceneUnavailable, ValueError, KeyError) as err:
             self.scene_error = f"This scene cannot be shown: {err}"
@@ -194,16 +200,18 @@ class TourPanel(QDockWidget):
     # --- following the user within a step -------------------------------------------------------------------
     def _follow_models(self) -> None:
         """When the user moves the point, edits the graph or the matrices, or runs a race, the step's numbers
-        follow: they always describe what is on screen."""
+        follow: they always describe what is on screen. (Called again as workspaces get built.)"""
         w = self.window_
-        signals = [w.session.point_changed, w.session.function_changed, w.session.domain_changed]
-        for key, signal in (("graph", lambda ws: ws.undo_stack.indexChanged),
-                            ("matrix", lambda ws: ws.model.state_changed),
-                            ("descent", lambda ws: ws.model.runs_advanced)):
-            if w.workspaces.get(key) is not None:
-                signals.append(signal(w.workspaces[key]))
-        for signal in signals:
-            signal.connect(self._schedule_refresh)
+        signals = {"session": lambda _ws: [w.session.point_changed, w.session.function_changed,
+                                            w.session.domain_changed],
+                   "graph": lambda ws: [ws.undo_stack.indexChanged], "matrix": lambda ws: [ws.model.state_changed],
+                   "descent": lambda ws: [ws.model.runs_advanced]}
+        for key, of in signals.items():
+            ws = w if key == "session" else built(w, key)
+            if ws is not None and key not in self._followed:
+                self._followed.add(key)
+                for signal in of(ws):
+                    signal.connect(self._schedule_refresh)
 
     def _schedule_refresh(self, *_args) -> None:
         if self.snapshot is not None and self.index >= 0 and not self._refresh_pending:

@@ -19,6 +19,16 @@ from gui.surface.commands import ChangeFunctionCommand
 from gui.tour.format import OVERLAY_NAMES, SIDES
 
 
+TOUCHES = {"surface": ("surface",), "descent": ("surface", "descent"), "graph": ("graph",), "matrix": ("matrix",)}
+
+
+def workspace(window, key: str):
+    """The window's workspace ``key``, built now if the window builds it on first use (None if it has none)."""
+    if key not in window.workspaces:
+        return None
+    return window.workspace(key) if hasattr(window, "workspace") else window.workspaces[key]
+
+
 @contextmanager
 def one_step(stack, label: str):
     """Everything pushed inside is one undo step on ``stack`` (nothing pushed: no step at all)."""
@@ -34,7 +44,7 @@ def one_step(stack, label: str):
 
 
 def apply_surface(window, scene: dict, label: str) -> None:
-    ws = window.workspaces["surface"]
+    ws = workspace(window, "surface")
     _surface_function(ws, scene, label)
     _surface_view(ws, scene)
     window.show_workspace("surface")
@@ -78,7 +88,7 @@ def _surface_view(ws, scene: dict) -> None:
 def apply_descent(window, scene: dict, label: str) -> None:
     """The race first, then the function: removing the user's runs before the function changes keeps their starts
     as the user left them (starts the app chose follow a new function), so undo brings them back unchanged."""
-    surface, ws = window.workspaces["surface"], window.workspaces["descent"]
+    surface, ws = workspace(window, "surface"), workspace(window, "descent")
     window.show_workspace("descent")
     if "runs" in scene:
         with one_step(ws.undo_stack, label):
@@ -99,7 +109,7 @@ def apply_descent(window, scene: dict, label: str) -> None:
 
 
 def apply_graph(window, scene: dict, label: str) -> None:
-    ws = window.workspaces["graph"]
+    ws = workspace(window, "graph")
     window.show_workspace("graph")
     with one_step(ws.undo_stack, label):
         if "preset" in scene:
@@ -130,7 +140,7 @@ def apply_matrix(window, scene: dict, label: str) -> None:
     """A preset and/or expression, shapes, "with respect to", a typed answer and comparisons: one undo step."""
     from engine.matrix.presets import find_preset
     from engine.matrix.workbench import MatrixState, completed
-    ws = window.workspaces.get("matrix")
+    ws = workspace(window, "matrix")
     if ws is None:
         raise SceneUnavailable("this step needs the Matrix workspace, which this window does not have")
     preset = find_preset(ws.presets, scene["preset"]) if "preset" in scene else None
@@ -148,7 +158,7 @@ def apply_matrix(window, scene: dict, label: str) -> None:
 
 def matrix_facts(window, scene: dict):
     from gui.tour.facts import MatrixFacts
-    ws = window.workspaces.get("matrix")
+    ws = workspace(window, "matrix")
     if ws is None:
         raise SceneUnavailable("the Matrix workspace is not available")
     return MatrixFacts(ws, scene)

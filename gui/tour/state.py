@@ -26,37 +26,42 @@ class TourSnapshot:
     graph: dict = field(default_factory=dict)
     domain: dict = field(default_factory=dict)
     auto_starts: set = field(default_factory=set)
-    starts: dict = field(default_factory=dict)
-    matrix_note: str = ""   # run id -> start: starts the app chose move with no undo step
+    starts: dict = field(default_factory=dict)   # run id -> start: starts the app chose move with no undo step
+    matrix_note: str = ""
 
     @classmethod
     def take(cls, window) -> "TourSnapshot":
         keys = list(window.workspaces)
         current = window.workspaceTabs.currentIndex()
         snap = cls(keys[current] if 0 <= current < len(keys) else keys[0])
-        for key, ws in window.workspaces.items():
-            stack = getattr(ws, "undo_stack", None)
-            if stack is not None:
-                snap.marks[key] = StackMark(stack, stack.index(), _command(stack, stack.index() - 1))
         snap.domain = dict(window.session.domain)
-        descent = window.workspaces.get("descent")
-        if descent is not None:
-            snap.auto_starts = set(descent._auto_starts)
-            snap.starts = {r.run_id: r.start.copy() for r in descent.model.runs}
-        surface = window.workspaces.get("surface")
+        snap.mark_new(window)
+        surface = built(window, "surface")
         if surface is not None:
             snap.surface = {"view": surface.view_settings(), "field": surface.controls.gradientFieldBox.isChecked(),
                             "side": surface.side.currentIndex(), "step": surface.approximation.stepEdit.text(),
                             "direction": surface.inspector.directionEdit.text()}
-        matrix = window.workspaces.get("matrix")
-        if matrix is not None:
-            snap.matrix_note = matrix.note.text()
-        graph = window.workspaces.get("graph")
+        graph = built(window, "graph")
         if graph is not None:
             snap.graph = {"mode": graph.scene.mode, "partials": graph.scene.show_partials,
                           "source": graph.paths.source.currentText(), "side": graph.side_tabs.currentIndex(),
                           "forward_source": graph.forward_mode.source.currentText()}
         return snap
+
+    def mark_new(self, window) -> None:
+        """Mark the undo stacks of workspaces built since (a window may build a tab the first time it is shown):
+        what such a workspace held before the tour is what it held when it was built."""
+        for key in window.workspaces:
+            ws = built(window, key)
+            if ws is None or key in self.marks:
+                continue
+            self.marks[key] = StackMark(ws.undo_stack, ws.undo_stack.index(), _command(ws.undo_stack,
+                                                                                     ws.undo_stack.index() - 1))
+            if key == "descent":
+                self.auto_starts = set(ws._auto_starts)
+                self.starts = {r.run_id: r.start.copy() for r in ws.model.runs}
+            if key == "matrix":
+                self.matrix_note = ws.note.text()
 
     def restore(self, window) -> list[str]:
         """Put everything back; the workspaces whose history changed under the tour (and so keep the user's later
@@ -70,17 +75,17 @@ class TourSnapshot:
         # ranges the tour's functions added (say for u and v) would otherwise greet the user's next function of u, v
         for name in set(window.session.domain) - set(self.domain):
             del window.session.domain[name]
-        descent = window.workspaces.get("descent")
+        descent = built(window, "descent")
         if descent is not None:   # the runs whose start the app chose keep following the view, as before
             descent._auto_starts = {r.run_id for r in descent.model.runs if r.run_id in self.auto_starts}
             for run in descent.model.runs:
                 start = self.starts.get(run.run_id)
                 if start is not None and len(start) == len(run.start) and not (start == run.start).all():
                     descent.model.set_start(run.run_id, start)
-        self._restore_surface(window.workspaces.get("surface"))
-        self._restore_graph(window.workspaces.get("graph"))
-        if window.workspaces.get("matrix") is not None:
-            window.workspaces["matrix"].note.setText(self.matrix_note)
+        self._restore_surface(built(window, "surface"))
+        self._restore_graph(built(window, "graph"))
+        if built(window, "matrix") is not None:
+            built(window, "matrix").note.setText(self.matrix_note)
         window.show_workspace(self.tab)
         return kept
 
@@ -106,6 +111,13 @@ class TourSnapshot:
         if self.graph["forward_source"]:
             ws.forward_mode.source.setCurrentText(self.graph["forward_source"])
         ws.side_tabs.setCurrentIndex(self.graph["side"])
+
+
+def built(window, key: str):
+    """The workspace ``key`` if it exists and is built (a tab the window builds on first use is a placeholder until
+    then, with no undo stack)."""
+    ws = window.workspaces.get(key)
+    return ws if ws is not None and getattr(ws, "undo_stack", None) is not None else None
 
 
 def _command(stack, index: int):
