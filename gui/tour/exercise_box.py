@@ -17,9 +17,10 @@ PLACEHOLDERS = {"gradient": "components separated by commas, e.g. 2*x*y, x^2",
 
 
 class ExerciseBox(QWidget):
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, checked=None):
         super().__init__(parent)
         self.setObjectName("tourExercise")
+        self.on_checked = checked or (lambda verdict: None)   # told every verdict (the panel reveals on a right one)
         self.spec: dict | None = None
         self.fill = lambda text: text
         self.prompt = QLabel(objectName="tourPrompt", wordWrap=True)
@@ -93,4 +94,5 @@ class ExerciseBox(QWidget):
         hint = self.fill(verdict.hint) if verdict.hint else ""
         self.verdictLabel.setText(f"<span style='color:{colour}; font-weight:bold'>{html.escape(verdict.message)}"
                                   f"</span>" + (f"<br>{html.escape(hint)}" if hint else ""))
+        self.on_checked(verdict)
         return verdict

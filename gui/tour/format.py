@@ -71,6 +71,7 @@ class Step:
     highlight: str = ""
     erratum: dict | None = None
     exercise: dict | None = None
+    conceal: tuple[str, ...] = ()   # objectNames hidden while the exercise is open (they would give the answer away)
 
     @property
     def workspace(self) -> str:
@@ -142,7 +143,7 @@ def section_from_json(data, key: str, path: str = "") -> Section:
 def _step(data, where: str) -> Step:
     if not isinstance(data, dict):
         raise ValueError(f"{where}: must be an object")
-    _only(data, {"id", "title", "text", "scene", "highlight", "erratum", "exercise"}, where)
+    _only(data, {"id", "title", "text", "scene", "highlight", "erratum", "exercise", "conceal"}, where)
     text = _text(data.get("text"), f"{where}.text")
     _no_typed_numbers(text, f"{where}.text")
     scene = _scene(data.get("scene"), f"{where}.scene")
@@ -159,8 +160,12 @@ def _step(data, where: str) -> Step:
     exercise = data.get("exercise")
     if exercise is not None:
         _exercise(exercise, f"{where}.exercise")
+    conceal = data.get("conceal", [])
+    _names(conceal, f"{where}.conceal")
+    if conceal and exercise is None:
+        raise ValueError(f"{where}.conceal: only an exercise step hides controls")
     return Step(_name(data.get("id"), f"{where}.id"), _text(data.get("title"), f"{where}.title"), text, scene,
-                _optional_name(data.get("highlight"), f"{where}.highlight"), erratum, exercise)
+                _optional_name(data.get("highlight"), f"{where}.highlight"), erratum, exercise, tuple(conceal))
 
 
 def _kind(data, where: str, key: str, choices) -> str:

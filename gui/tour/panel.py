@@ -40,6 +40,7 @@ class TourPanel(QDockWidget):
         self.scene_error = ""
         self._refresh_pending = False
         self._followed: set[str] = set()
+        self._concealed: list[QWidget] = []
         self.highlight = HighlightFrame(window)
         self.setWidget(self._build())
         self.setMinimumWidth(360)
@@ -86,7 +87,7 @@ class TourPanel(QDockWidget):
         self.erratumLabel = QLabel(objectName="tourErratum", wordWrap=True, styleSheet=ERRATUM_STYLE)
         self.erratumLabel.setTextFormat(Qt.TextFormat.RichText)
         self.sceneErrorLabel = QLabel(objectName="tourSceneError", wordWrap=True, styleSheet=ERROR_STYLE)
-        self.exercise = ExerciseBox()
+        self.exercise = ExerciseBox(checked=self._on_checked)
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 4, 0)
@@ -124,6 +125,7 @@ class TourPanel(QDockWidget):
         """Put back what the user had before the tour and close the panel."""
         snapshot, self.snapshot = self.snapshot, None
         self.highlight.hide()
+        self._reveal_concealed()
         if snapshot is not None:
             kept = snapshot.restore(self.window_)
             if kept:
@@ -160,6 +162,7 @@ class TourPanel(QDockWidget):
         section, step = self.steps[index]
         self._sync_lists(section, step)
         self.scene_error = ""
+        self._reveal_concealed()
         try:
             for key in TOUCHES[step.workspace]:   # built now if the window builds tabs on first use, then marked
                 workspace(self.window_, key)
@@ -170,6 +173,7 @@ class TourPanel(QDockWidget):
         except (SceneUnavailable, ValueError, KeyError) as err:
             self.scene_error = f"This scene cannot be shown: {err}"
         self.show_step_text()
+        self._conceal(step)
         target = self.window_.findChild(QWidget, step.highlight) if step.highlight else None
         # once the layouts have placed what this step just added (choices, a tab brought forward)
         QTimer.singleShot(0, self, lambda: self.highlight.show_around(target) if self.index == index else None)
@@ -226,6 +230,24 @@ class TourPanel(QDockWidget):
         if surface is not None:
             surface.flush()   # its analysis of the point, which the numbers read, is brought up to date first
         self.show_step_text(keep_exercise=True)
+
+    # --- controls an exercise hides until it is answered ------------------------------------------------------
+    def _conceal(self, step) -> None:
+        """Hide what would give the exercise's answer away (say the Inspector's formulas) until it is answered."""
+        for name in step.conceal:
+            widget = self.window_.findChild(QWidget, name)
+            if widget is not None and widget.isVisibleTo(widget.parentWidget() or widget):
+                widget.hide()
+                self._concealed.append(widget)
+
+    def _reveal_concealed(self) -> None:
+        for widget in self._concealed:
+            widget.show()
+        self._concealed = []
+
+    def _on_checked(self, verdict) -> None:
+        if verdict.correct:
+            self._reveal_concealed()   # now compare with the app's own derivation
 
     @staticmethod
     def _filled(text: str, facts) -> str:

@@ -1,6 +1,7 @@
 """The exercises in the tour panel, driven like a student: type an answer or pick a choice, press Check (or Enter),
 and read the verdict and its hint."""
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from tests.gui.surface_helpers import widget_pixels
 from tests.gui.tour_helpers import go_to, open_tour_window
@@ -65,3 +66,19 @@ def test_a_matrix_exercise_uses_the_matrix_verdicts(qtbot, settings_dir, tmp_pat
     assert "minus the gradient" in answer(qtbot, panel, "-v/norm2(v)")
     go_to(qtbot, panel, "ex1-beta-x")
     assert "transpose" in answer(qtbot, panel, "beta") and panel.exercise.verdict.verdict == "transpose"
+
+
+def test_what_would_give_the_answer_away_is_hidden_until_it_is_answered(qtbot, settings_dir, tmp_path):
+    window, panel = open_tour_window(qtbot, tmp_path)
+    formula = window.workspaces["matrix"].gradient.formula
+    go_to(qtbot, panel, "ex2-norm")
+    assert not formula.isVisible()
+    answer(qtbot, panel, "2*v")
+    assert not formula.isVisible()   # a wrong answer keeps it hidden
+    answer(qtbot, panel, "v/norm2(v)")
+    assert formula.isVisible()       # right: now compare with the app's derivation
+    go_to(qtbot, panel, "ex3-gradient")
+    formulas = window.findChild(QWidget, "inspectorFormulas")
+    assert formulas is not None and formulas.isHidden()
+    panel.leave()
+    assert not formulas.isHidden() and not formula.isHidden()
