@@ -53,7 +53,7 @@ MATRIX_FACTS = ("expression", "value", "gradient", "gradient_formula", "wrt", "f
                 "compare", "answer")
 GRAPH_FACTS = ("value", "adjoint", "partial", "path_count", "path_sum", "output", "edge_count", "forward_tangent")
 FACT_KEYS = {"surface": SURFACE_FACTS, "descent": DESCENT_FACTS, "graph": GRAPH_FACTS, "matrix": MATRIX_FACTS}
-SIDES = ("inspect", "approximation", "critical")
+SIDES = ("inspect", "approximation", "critical", "slices")
 OVERLAY_NAMES = ("gradient", "tangent", "quadratic", "eigen")
 GRAPH_MODES = ("forward", "backward", "partials")
 

@@ -16,7 +16,7 @@ from engine.analysis.critical import critical_points
 from gui.descent.commands import AddRunCommand, RemoveRunCommand
 from gui.descent.runs import PALETTE, RunSpec
 from gui.surface.commands import ChangeFunctionCommand
-from gui.tour.format import OVERLAY_NAMES, SIDES
+from gui.tour.format import OVERLAY_NAMES
 
 
 TOUCHES = {"surface": ("surface",), "descent": ("surface", "descent"), "graph": ("graph",), "matrix": ("matrix",)}
@@ -80,9 +80,18 @@ def _surface_view(ws, scene: dict) -> None:
     if scene.get("find_critical"):
         s = ws.session
         ws.critical.set_results(critical_points(s.plotted_expression(), s.box(), s.axes), s.axes)
-    side = scene.get("side", "inspect")
-    ws.side.setCurrentIndex(SIDES.index(side))
+    show_side_tab(ws.side, scene.get("side", "inspect"))
     ws.approximation.refresh()
+
+
+def show_side_tab(tabs, side: str) -> None:
+    """The side tab whose title starts like ``side`` ("inspect", "approximation", "critical", "slices"); the
+    tabs are found by title, so a tab added or moved by the workspace does not shift the tour's choice."""
+    for i in range(tabs.count()):
+        if tabs.tabText(i).replace("&", "").lower().startswith(side[:5]):
+            tabs.setCurrentIndex(i)
+            return
+    raise SceneUnavailable(f"the Surface workspace has no {side!r} tab")
 
 
 def apply_descent(window, scene: dict, label: str) -> None:

@@ -63,6 +63,7 @@ def test_the_shipped_tour_covers_the_chapter_in_order():
      "steps[0].exercise.options: exactly one"),
     (step(erratum={"printed": "x"}), "steps[0].erratum.text"),
     (section(steps=[GOOD_STEP, GOOD_STEP]), "steps: the id 's' is used twice"),
+    (step(conceal=["inspectorFormulas"]), "steps[0].conceal: only an exercise step"),
 ])
 def test_a_malformed_file_is_refused_with_the_file_and_the_field_named(tmp_path, data, field):
     path = write(tmp_path, "09-broken.json", data)
