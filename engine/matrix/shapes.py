@@ -6,6 +6,7 @@ convention of the best-known online matrix-calculus tool); other names (``_x``) 
 """
 from __future__ import annotations
 
+import numbers
 import re
 from typing import Mapping
 
@@ -57,16 +58,17 @@ def is_scalar(shape: Shape) -> bool:
 
 def normalize_shape(value, name: str = "shape") -> Shape:
     """``n`` or ``(n,)`` → the column ``(n, 1)``; ``(r, c)`` → itself. ValueError naming ``name`` otherwise."""
-    if isinstance(value, (int,)) and not isinstance(value, bool):
-        value = (value, 1)
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        value = (int(value), 1)
     try:
         dims = tuple(value)
     except TypeError:
         raise ValueError(f"{name}: a shape is rows and columns, got {value!r}") from None
     if len(dims) == 1:
         dims = (dims[0], 1)
-    if len(dims) != 2 or not all(isinstance(d, int) and not isinstance(d, bool) for d in dims):
+    if len(dims) != 2 or not all(isinstance(d, numbers.Integral) and not isinstance(d, bool) for d in dims):
         raise ValueError(f"{name}: a shape is two whole numbers (rows, columns), got {value!r}")
+    dims = tuple(int(d) for d in dims)
     if not all(1 <= d <= MAX_DIMENSION for d in dims):
         raise ValueError(f"{name}: rows and columns must be between 1 and {MAX_DIMENSION}, got {dims[0]}×{dims[1]}")
     return (dims[0], dims[1])

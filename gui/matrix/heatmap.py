@@ -143,8 +143,9 @@ class HeatmapView(QWidget):
         title_font.setBold(True)
         painter.setFont(title_font)
         painter.setPen(self.palette().text().color())
+        title = QFontMetrics(title_font).elidedText(self.title, Qt.TextElideMode.ElideRight, self.width() - 4)
         painter.drawText(QRectF(0, 0, self.width(), TITLE_HEIGHT), Qt.AlignmentFlag.AlignHCenter
-                         | Qt.AlignmentFlag.AlignVCenter, self.title)
+                         | Qt.AlignmentFlag.AlignVCenter, title)
         if self.values is None:
             painter.setFont(self.font())
             painter.drawText(QRectF(0, TITLE_HEIGHT, self.width(), self.height() - TITLE_HEIGHT),

@@ -2,8 +2,8 @@
 notation beside central differences, check your own answer, and descend on it.
 
 It is a FileWorkspace (gui.workspace_protocol): undo_stack, file_filter/open_file/save_file with the open file's
-path following undo, export_widget, apply_preset/preset_names, demo, status_message, shortcuts, shutdown. Everything shown comes from the
-model (gui.matrix.model), whose state changes only through undoable commands.
+path following undo, export_widget, apply_preset/preset_names, demo, status_message, shortcuts, shutdown. Everything
+shown comes from the model (gui.matrix.model), whose state changes only through undoable commands.
 """
 from __future__ import annotations
 
@@ -74,6 +74,7 @@ class MatrixWorkspace(QWidget):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.indexOf(widget), stretch)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([380, 560, 480])      # proportions: the splitter scales them to the window
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.bar)
@@ -213,7 +214,7 @@ class MatrixWorkspace(QWidget):
         self.apply_preset(DEFAULT_PRESET)
         self.model.change("Type an answer", answer="2*U'*(X - U*V)")
         self.runner.start(("U", "V"), "gd")
-        for _ in range(6):
+        for _ in range(3):
             self.runner.tick()
         self.runner.stop()
 
