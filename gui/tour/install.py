@@ -22,7 +22,7 @@ def install_tour(window, help_menu) -> None:
     button.setToolTip("New here? Take the chapter tour (also in Help → Chapter tour)")
     button.setStyleSheet("QPushButton { background: #eab308; color: #111; font-weight: bold; padding: 2px 12px; }")
     button.clicked.connect(lambda: open_tour(window))
-    window.statusBar().addWidget(button)
+    window.statusBar().insertPermanentWidget(0, button)   # permanent: status messages never cover it
     button.setVisible(window.interactive and not app_settings().value(OFFERED_KEY, False, type=bool))
     window.tour_button = button
 

@@ -119,6 +119,8 @@ def test_next_back_arrow_keys_and_the_progress_bar(qtbot, settings_dir, tmp_path
 def test_help_menu_opens_the_tour_and_the_first_launch_button_hides(qtbot, settings_dir, tmp_path):
     window = open_window(qtbot, tmp_path / "autosave", (1600, 960))
     assert window.tour_button.isVisible()   # a fresh user: the Tour button is offered
+    window.statusBar().showMessage("a message")
+    assert window.tour_button.isVisible()   # and no status message covers it
     help_menu = next(m for m in window.menuBar().actions() if m.text() == "&Help").menu()
     assert window.tour_action in help_menu.actions()
     window.tour_action.trigger()
