@@ -218,3 +218,12 @@ def test_an_answer_stays_while_the_numbers_follow(tour, qtbot):
     window.session.set_point([1.0, 1.0])
     qtbot.waitUntil(lambda: "(0.5, 0.5)" in panel.textLabel.text(), timeout=3000)
     assert panel.exercise.answerEdit.text() == "exp(x), exp(y)" and panel.exercise.verdict is not None
+
+
+def test_the_overshooting_run_grows_by_the_predicted_factor(tour, qtbot):
+    window, panel = tour
+    go_to(qtbot, panel, "step-too-large")
+    # on x² + 3y² gradient descent multiplies x by 1 − 2ε and y by 1 − 6ε per step: 0.3 and −1.1 at ε = 0.35
+    x, y = 1.8 * 0.3 ** 25, 1.5 * (-1.1) ** 25
+    assert value(shown(panel, "run_value", "1")) == pytest.approx(x * x + 3 * y * y, rel=1e-5)
+    assert value(shown(panel, "run_value", "0")) < 1e-3
