@@ -150,3 +150,16 @@ def test_closing_the_window_leaves_the_tour_so_only_the_users_work_counts_as_uns
     assert not window.workspaces["graph"].undo_stack.isClean()
     assert window.close()   # nothing of the user's is unsaved, so no question blocks the close
     assert window.workspaces["graph"].undo_stack.isClean() and panel.snapshot is None
+
+
+def test_a_scene_that_changes_nothing_leaves_no_undo_step(qapp):
+    from PySide6.QtGui import QUndoCommand, QUndoStack
+    from gui.tour.scenes import one_step
+    stack = QUndoStack()
+    with one_step(stack, "Tour: nothing"):
+        pass
+    assert stack.index() == 0 and not stack.canUndo()
+    with one_step(stack, "Tour: two edits"):
+        stack.push(QUndoCommand("a"))
+        stack.push(QUndoCommand("b"))
+    assert stack.index() == 1 and stack.text(0) == "Tour: two edits"
