@@ -1,5 +1,6 @@
-"""Local analysis: Taylor models, the second-derivative classification, critical points (with probes for degenerate
-points and sets of critical points)."""
+"""Local analysis: Taylor models, the one second-derivative classification (classify), critical points (roots,
+probes for degenerate points, sets of critical points), and the calculus behind a descent race that the CLI and the
+GUI share: verdicts on where a run stopped, default hyperparameters, and start choice."""
 from engine.analysis.critical import critical_points
 from engine.analysis.taylor import analyze_point, taylor_model
 

@@ -144,3 +144,21 @@ def keeps_decreasing(values) -> bool:
     tail = v[-max(3, (v.size + 1) // 2):]
     with np.errstate(invalid="ignore"):
         return bool(np.all(np.diff(tail) < 0))
+
+
+def falls_without_slowing(values) -> bool:
+    """f went down at every step of the second half (keeps_decreasing) and is not slowing down: per step it fell at
+    least as fast over the second half as over the first, and over the last quarter as over the third. A run still
+    heading for a bottom also falls at every step, but slower and slower (it may speed up for a while, leaving a
+    hilltop); one on a function without a bottom (x²y, a plane) keeps falling as fast or faster."""
+    v = np.asarray(values, dtype=np.float64)
+    return keeps_decreasing(v) and _not_slowing(v) and _not_slowing(v[(v.size - 1) // 2:])
+
+
+def _not_slowing(v: np.ndarray) -> bool:
+    steps = v.size - 1
+    half = steps // 2
+    if half < 1:
+        return False
+    first_rate, second_rate = (v[0] - v[half]) / half, (v[half] - v[-1]) / (steps - half)
+    return bool(second_rate >= first_rate * (1 - 1e-6))   # a plane falls at one rate, up to rounding

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from engine.cli.common import CLIError, format_number, format_vector, function_heading, parse_function, parse_point, table
+from engine.analysis.rates import falls_without_slowing
 from engine.analysis.verdicts import run_verdict, stop_text
 from engine.optim.descent import HYPER_HELP, METHODS, Descent
 from engine.optim.objective import Objective
@@ -45,8 +46,17 @@ def descend_command(args) -> dict:
             "points": run.points, "values": run.values, "status": run.status, "steps": run.steps_taken,
             "diverged_at": run.diverged_at, "message": run.message,
             "stopped_at": verdict.stopped_at, "verdict": verdict.text,
-            "summary": stop_text(run.steps_taken, verdict) if run.status == "converged" else run.message,
+            "summary": _summary(run, verdict),
             "newton_steps": [i.get("newton_step") for i in run.infos] if args.method == "newton" else None}
+
+
+def _summary(run: Descent, verdict) -> str:
+    """The run's status in the words the Descent workspace uses."""
+    if run.status == "converged":
+        return stop_text(run.steps_taken, verdict)
+    if run.status == "max_steps" and falls_without_slowing(run.values):
+        return f"{run.message}; f keeps decreasing: it may be unbounded below"
+    return run.message
 
 
 def render_descend(r: dict) -> str:

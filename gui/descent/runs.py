@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.optim.objective import Objective
 from engine.optim.descent import METHODS, Descent, validate_hyperparameters
-from engine.analysis.rates import default_hyperparameters, keeps_decreasing
+from engine.analysis.rates import default_hyperparameters, falls_without_slowing, keeps_decreasing
 from engine.expr.numbers import format_point as point_text
 from engine.analysis.verdicts import Verdict, stop_text, stopping_verdict
 
@@ -331,21 +331,3 @@ def undefined_where(descent: Descent) -> tuple[str, np.ndarray] | None:
     if not np.all(np.isfinite(descent.gradients[at])):
         return "∇f is undefined", point
     return None
-
-
-def falls_without_slowing(values) -> bool:
-    """f went down at every step of the second half (keeps_decreasing) and is not slowing down: per step it fell at
-    least as fast over the second half as over the first, and over the last quarter as over the third. A run still
-    heading for a bottom also falls at every step, but slower and slower (it may speed up for a while, leaving a
-    hilltop); one on a function without a bottom (x²y, a plane) keeps falling as fast or faster."""
-    v = np.asarray(values, dtype=np.float64)
-    return keeps_decreasing(v) and _not_slowing(v) and _not_slowing(v[(v.size - 1) // 2:])
-
-
-def _not_slowing(v: np.ndarray) -> bool:
-    steps = v.size - 1
-    half = steps // 2
-    if half < 1:
-        return False
-    first_rate, second_rate = (v[0] - v[half]) / half, (v[half] - v[-1]) / (steps - half)
-    return bool(second_rate >= first_rate * (1 - 1e-6))   # a plane falls at one rate, up to rounding

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem
 
 from engine.graph import GraphError
-from gui.graph.items import format_number
+from engine.expr.numbers import format_number
 from gui.graph.side_panel import InputPanel, refill_inputs
 
 COLUMNS = ("node", "tangent", "adjoint")   # the values are on the canvas; here the two derivatives side by side

@@ -73,3 +73,11 @@ def test_newton_stopping_near_a_degenerate_point_is_judged_at_the_point_it_stand
     assert run_verdict(run, BOX).kind == "degenerate"
     assert main(["descend", "x^2*y + x*y^2", "--from", "0.5,0.5", "--method", "newton", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["stopped_at"] == "undecided"
+
+
+def test_cli_says_a_run_that_keeps_falling_may_be_unbounded(capsys):
+    from engine.cli.main import main
+    assert main(["descend", "x + y", "--from", "0,0", "--method", "gd"]) == 0   # a plane: no bottom
+    assert "f keeps decreasing: it may be unbounded below" in capsys.readouterr().out
+    assert main(["descend", "x^2 + y^2", "--from", "1,1", "--method", "gd", "--steps", "20"]) == 0
+    assert "unbounded" not in capsys.readouterr().out   # slowing down towards a bottom
