@@ -43,6 +43,7 @@ def _configure_qt():
 
 
 def _prepare(window, parser, args) -> None:
+    from gui.workspace_protocol import HasDemo, HasPresets
     if args.tab:
         try:
             window.show_workspace(args.tab.lower())
@@ -50,13 +51,13 @@ def _prepare(window, parser, args) -> None:
             parser.error(str(error.args[0]))
     workspace = window.current_workspace()
     if args.preset:
-        if not hasattr(workspace, "apply_preset"):
+        if not isinstance(workspace, HasPresets):
             parser.error(f"the {args.tab} workspace has no presets")
         try:
             workspace.apply_preset(args.preset)
         except (KeyError, ValueError) as error:
             parser.error(str(error.args[0]))
-    if args.demo and hasattr(workspace, "demo"):
+    if args.demo and isinstance(workspace, HasDemo):
         workspace.demo()
 
 

@@ -14,6 +14,7 @@ from engine import Expression, parse
 from engine.optim.objective import Objective
 
 DEFAULT_FUNCTION = "x*exp(-x^2 - y^2)"
+DEFAULT_POINT = {"x": -1.0, "y": 0.0}   # where the chapter expands it (the note shown beside it says so)
 DEFAULT_RANGE = (-2.0, 2.0)
 RANGE_LIMIT = 1e6   # the range spin boxes' bound; wider ranges overflow the sampling grids (1e308 - -1e308 = inf)
 
@@ -28,10 +29,28 @@ class Session(QObject):
         self.expression: Expression = parse(DEFAULT_FUNCTION)
         self.text: str = DEFAULT_FUNCTION
         self.axes: tuple[str, ...] = ("x", "y")
-        self.fixed: dict[str, float] = {}
         self.domain: dict[str, tuple[float, float]] = {"x": DEFAULT_RANGE, "y": DEFAULT_RANGE}
-        self.point: np.ndarray | None = None   # in ``axes`` order
+        # One point in every variable: the held-fixed variables' values and, while a point is selected, its
+        # coordinates on the plotted axes. Choosing other axes re-reads the same point; nothing is copied.
+        self._values: dict[str, float] = dict(DEFAULT_POINT)
+        self._selected = True
         self._objective_source = None          # optional callable(axes, fixed) -> Objective (e.g. a graph's)
+
+    @property
+    def fixed(self) -> dict[str, float]:
+        """The values of the variables not plotted (a copy), in the function's variable order."""
+        return {v: self._values[v] for v in self.expression.variables if v not in self.axes}
+
+    @property
+    def point(self) -> np.ndarray | None:
+        """The selected point on the plotted axes (a copy, in ``axes`` order), or None."""
+        if not self._selected:
+            return None
+        return np.array([self._values[a] for a in self.axes], dtype=np.float64)
+
+    def values(self) -> dict[str, float]:
+        """Every variable's value (a copy): the fixed ones, and the point's last coordinates on the axes."""
+        return dict(self._values)
 
     # --- the function ---------------------------------------------------------------------------------------
     @property
@@ -45,8 +64,13 @@ class Session(QObject):
 
     def set_function(self, text_or_expression: str | Expression, *, axes: Sequence[str] | None = None,
                      fixed: Mapping[str, float] | None = None, objective_source=None,
-                     text: str | None = None) -> None:
+                     text: str | None = None, values: Mapping[str, float] | None = None,
+                     selected: bool | None = None) -> None:
         """Replace the function. Text is parsed first; a ParseError leaves everything unchanged.
+
+        Each variable keeps its value (the point stays the same point in every variable, whichever axes are
+        plotted) unless ``values`` or ``fixed`` give a new one; a new variable starts at 0. A selected point stays
+        selected when every plotted axis was a variable before; ``selected`` decides it instead.
 
         ``objective_source(axes, fixed) -> Objective`` lets another model (a chain-rule graph) supply the gradients
         a descent uses; by default they come from the expression's own derivatives. ``text`` is how an Expression is
@@ -62,14 +86,20 @@ class Session(QObject):
             raise ValueError("the axes must be a list of variable names")
         new_axes = tuple(axes) if axes is not None else _default_axes(names, self.axes)
         check_axes(names, new_axes)
-        new_fixed = {v: float((fixed or {}).get(v, self.fixed.get(v, 0.0))) for v in names if v not in new_axes}
+        given = {**(values or {}), **(fixed or {})}
+        new_values = {}
+        for v in dict.fromkeys(names + new_axes):
+            value = float(given.get(v, self._values.get(v, 0.0)))
+            if not np.isfinite(value):
+                raise ValueError(f"the value of {v} must be a finite number")
+            new_values[v] = value
+        if selected is None:
+            selected = self._selected and all(a in self._values for a in new_axes)
         self.expression, self.text = expression, text
-        self.axes, self.fixed = new_axes, new_fixed
+        self.axes, self._values, self._selected = new_axes, new_values, bool(selected)
         self._objective_source = objective_source
         for a in self.axes:
             self.domain.setdefault(a, DEFAULT_RANGE)
-        if self.point is not None and len(self.point) != len(self.axes):
-            self.point = None
         self.function_changed.emit()
         self.point_changed.emit()
 
@@ -79,12 +109,12 @@ class Session(QObject):
         value = float(value)
         if not np.isfinite(value):
             raise ValueError("a fixed value must be a finite number")
-        if self.fixed[name] != value:
-            self.fixed[name] = value
+        if self._values[name] != value:
+            self._values[name] = value
             self.function_changed.emit()
 
     def set_axes(self, axes: Sequence[str]) -> None:
-        self.set_function(self.expression, axes=axes, fixed=self.fixed, objective_source=self._objective_source)
+        self.set_function(self.expression, axes=axes, objective_source=self._objective_source, text=self.text)
 
     def plotted_expression(self) -> Expression:
         """The function of the axis variables alone (other variables replaced by their fixed values)."""
@@ -113,25 +143,30 @@ class Session(QObject):
 
     # --- the selected point --------------------------------------------------------------------------------
     def set_point(self, point: Sequence[float] | None) -> None:
+        """Select the point with these coordinates on the plotted axes (``axes`` order), or clear it (None)."""
         if point is None:
-            new = None
-        else:
-            new = np.asarray(point, dtype=np.float64).reshape(-1)
-            if len(new) != len(self.axes) or not np.all(np.isfinite(new)):
-                raise ValueError(f"a point needs {len(self.axes)} finite coordinate(s)")
-        if (new is None and self.point is None) or (new is not None and self.point is not None
-                                                    and np.array_equal(new, self.point)):
+            if self._selected:
+                self._selected = False
+                self.point_changed.emit()
             return
-        self.point = new
+        new = np.asarray(point, dtype=np.float64).reshape(-1)
+        if len(new) != len(self.axes) or not np.all(np.isfinite(new)):
+            raise ValueError(f"a point needs {len(self.axes)} finite coordinate(s)")
+        if self._selected and np.array_equal(new, self.point):
+            return
+        self._values.update(zip(self.axes, map(float, new)))
+        self._selected = True
         self.point_changed.emit()
 
+    @property
+    def selected(self) -> bool:
+        return self._selected
+
     def full_point(self) -> dict[str, float] | None:
-        """The selected point with the fixed variables added, as name → value."""
-        if self.point is None:
+        """The selected point in every variable, as name → value (None when no point is selected)."""
+        if not self._selected:
             return None
-        values = dict(zip(self.axes, map(float, self.point)))
-        values.update(self.fixed)
-        return values
+        return {v: self._values[v] for v in dict.fromkeys(self.variables + self.axes)}
 
 
 def check_axes(names: Sequence[str], axes: Sequence[str]) -> None:

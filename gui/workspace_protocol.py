@@ -3,8 +3,8 @@
 Every tab is a :class:`Workspace`. A tab that reads and writes files is also a :class:`FileWorkspace`; the open
 file's path belongs to the workspace (to its document and so to its undo history), never to the window: an Open is
 an undo step that sets the path, its undo puts the previous path back, and the window reads ``file_path`` whenever
-it saves or titles itself. A tab with cleanup to do on exit is a :class:`ShutsDown`; one with presets (for
-``main.py --preset``) a :class:`HasPresets`; one whose views can be reset a :class:`ResetsView`.
+it saves or titles itself. The optional extras: :class:`ResetsView` (View → Reset view), :class:`ShutsDown` (cleanup
+on exit), :class:`HasPresets` (``main.py --preset``) and :class:`HasDemo` (``main.py --demo``).
 """
 from __future__ import annotations
 
@@ -63,7 +63,14 @@ class ShutsDown(Protocol):
 class HasPresets(Protocol):
     def preset_names(self) -> list[str]: ...
 
-    def apply_preset(self, name: str) -> None: ...
+    def apply_preset(self, name: str) -> None:
+        """By title or key; ValueError (or KeyError) naming the choices for an unknown one."""
+
+
+@runtime_checkable
+class HasDemo(Protocol):
+    def demo(self) -> None:
+        """Put the workspace in a telling state for ``main.py --screenshot … --demo`` (docs images)."""
 
 
 class FilePathCommand(QUndoCommand):

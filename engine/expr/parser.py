@@ -147,7 +147,8 @@ class _Parser:
     def expect_operand(self, op: Token) -> None:
         t = self.tok
         if t.kind in ("end", ")", ",") or (t.kind == "op" and t.text in "*/^"):
-            raise ParseError(f"missing operand after '{op.text}'", t.pos if t.kind != "end" else op.pos)
+            typed = "**" if self.text.startswith("**", op.pos) else op.text   # name what the user typed
+            raise ParseError(f"missing operand after '{typed}'", t.pos if t.kind != "end" else op.pos)
 
     def unary(self) -> E.Expression:
         t = self.tok

@@ -9,7 +9,7 @@ middle button pans, Home fits the graph in view (or, for a graph too large to re
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QLineF, QPointF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsView, QMenu, QMessageBox
 
@@ -44,6 +44,11 @@ class GraphCanvas(QGraphicsView):
         self.editor = InlineEditor(self)
         self._fit_pending = False
         self._showing_part = False
+        self._announced_part = False
+        self._part_note = QTimer(self)   # says so once the view has settled (a window being shown resizes it often)
+        self._part_note.setSingleShot(True)
+        self._part_note.setInterval(150)
+        self._part_note.timeout.connect(self._announce_part)
         scene.numbers_changed.connect(self._cover_graph)
         self.document.undo_stack.indexChanged.connect(self._on_undo_index_changed)
 
@@ -187,25 +192,28 @@ class GraphCanvas(QGraphicsView):
         if not self.isVisible():
             return
         self._cover_graph()
-        rect = rect.adjusted(-40, -40, 40, 40)
+        nodes, rect = rect, rect.adjusted(-40, -40, 40, 40)
         self.resetTransform()
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         zoom = self.transform().m11()
         if zoom > 1.0:
             self.resetTransform()
             self.centerOn(rect.center())
-        showing_part = zoom < READABLE_ZOOM
-        if showing_part:
+        elif zoom < READABLE_ZOOM:
             self.resetTransform()
             self.scale(READABLE_ZOOM, READABLE_ZOOM)
             seen = self.mapToScene(self.viewport().rect()).boundingRect()
             x = rect.left() + seen.width() / 2 if rect.width() > seen.width() else rect.center().x()
             y = rect.top() + seen.height() / 2 if rect.height() > seen.height() else rect.center().y()
             self.centerOn(QPointF(x, y))
-        if showing_part and not self._showing_part:
+        self._showing_part = not self.mapToScene(self.viewport().rect()).boundingRect().contains(nodes)
+        self._part_note.start()
+
+    def _announce_part(self):
+        if self._showing_part and not self._announced_part:
             self.status.emit("The graph is too large to read whole: its start is shown. Middle-drag or scroll "
                              "to follow it, the wheel zooms out.")
-        self._showing_part = showing_part
+        self._announced_part = self._showing_part
 
     def _cover_graph(self):
         """Let the view scroll over the whole graph, however far it reaches beyond the scene's default area."""

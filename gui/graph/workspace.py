@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QCoreApplication, QMetaMethod, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QSplitter,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from engine.graph import Graph, GraphError, graph_from_expression, graph_objective
 from engine.graph.fileformat import GraphFileError, find_preset, list_presets, load_graph, save_graph
@@ -158,7 +158,7 @@ class GraphWorkspace(QWidget):
         self._showing_refusal = error
         self.status_label.setStyleSheet("color: #b91c1c;" if error else "")
         self.status_label.setText(text)
-        embedded = hasattr(self.window(), "statusBar")
+        embedded = isinstance(self.window(), QMainWindow)
         self.status_label.setVisible(error or not embedded)
         self.status_message.emit(text)
 

@@ -34,7 +34,7 @@ def readable_formula(model: TaylorModel, digits: int = READABLE_DIGITS) -> str:
     if model.order == 2:
         terms += [(0.5 * float(model.hessian[i, i]), f"{offsets[i]}^2") for i in range(n)]
         terms += [(float(model.hessian[i, j]), f"{offsets[i]}*{offsets[j]}") for i in range(n) for j in range(i + 1, n)]
-    text = f"{model.value:.{digits}g}"
+    text = f"{float(model.value) + 0.0:.{digits}g}"   # + 0.0: a value of −0 reads 0
     for coefficient, factor in terms[1:]:
         if coefficient != 0:
             sign = "-" if coefficient < 0 else "+"
@@ -76,8 +76,8 @@ class ApproximationPanel(QWidget):
         self.stepEdit = QLineEdit("0.01, -0.03", self)
         self.stepEdit.setObjectName("stepEdit")
         self.stepEdit.setToolTip("The step ε from the selected point (one number per axis)")
-        self.labels = {k: QLabel("—", self) for k in ("linear_formula", "quadratic_formula", "target", "linear",
-                                                      "quadratic", "truth", "errors")}
+        self.labels: dict[str, QWidget] = {k: QLabel("—", self) for k in ("target", "linear", "quadratic", "truth",
+                                                                           "errors")}
         for key, label in self.labels.items():
             label.setObjectName(f"approx_{key}")
             label.setWordWrap(True)

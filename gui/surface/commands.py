@@ -15,33 +15,33 @@ class SessionState:
         self.expression = session.expression
         self.text = session.text
         self.axes = session.axes
-        self.fixed = dict(session.fixed)
+        self.values, self.selected = session.values(), session.selected
         self.objective_source = session.objective_source
         self.domain = dict(session.domain)
-        self.point = None if session.point is None else session.point.copy()
 
     def restore(self, session) -> None:
         # from the expression, not the text: a graph's function may be too long to write out and parse back
-        session.set_function(self.expression, axes=self.axes, fixed=self.fixed,
+        session.set_function(self.expression, axes=self.axes, values=self.values, selected=self.selected,
                              objective_source=self.objective_source, text=self.text)
         for axis, (lo, hi) in self.domain.items():
             if axis in session.variables:
                 session.set_range(axis, lo, hi)
-        session.set_point(self.point)
 
 
 class ChangeFunctionCommand(QUndoCommand):
     """Replace the function (and optionally axes, fixed values, objective source, domain and point) in one undo
-    step. ``function`` is text, or an Expression shown as ``text`` (default: its own printing)."""
+    step. ``function`` is text, or an Expression shown as ``text`` (default: its own printing). ``point`` (on the
+    new axes) is selected; without one, ``selected=False`` clears the selection (e.g. a file that selects none)."""
 
     def __init__(self, session, function, *, axes=None, fixed=None, objective_source=None, domain=None, point=None,
-                 label=None, text=None):
+                 label=None, text=None, selected=None):
         super().__init__(label or f"Function {_short(text if text is not None else str(function))}")
         self._session = session
         self._before = SessionState(session)
         self._function, self._axes, self._fixed = function, axes, fixed
         self._objective_source, self._text = objective_source, text
         self._domain, self._point = dict(domain or {}), point
+        self._selected = True if point is not None else selected
         self._after: SessionState | None = None
 
     def redo(self) -> None:
@@ -51,7 +51,7 @@ class ChangeFunctionCommand(QUndoCommand):
         s = self._session
         options = {} if isinstance(self._function, str) else {"text": self._text}
         s.set_function(self._function, axes=self._axes, fixed=self._fixed, objective_source=self._objective_source,
-                       **options)
+                       selected=self._selected if self._point is None else None, **options)
         for axis, (lo, hi) in self._domain.items():
             if axis in s.variables:
                 s.set_range(axis, lo, hi)
@@ -61,6 +61,13 @@ class ChangeFunctionCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._before.restore(self._session)
+
+    def amend_ranges(self, ranges: dict) -> None:
+        """Change the plotted ranges as part of this step (it must be the last one done): undo then puts back the
+        ranges from before the function changed, and redo brings the amended ones."""
+        for axis, (lo, hi) in ranges.items():
+            self._session.set_range(axis, lo, hi)
+        self._after = SessionState(self._session)
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -99,8 +106,8 @@ class MovePointCommand(QUndoCommand):
 
 
 class SetRangeCommand(QUndoCommand):
-    def __init__(self, session, ranges: dict):
-        super().__init__("Change domain")
+    def __init__(self, session, ranges: dict, label: str = "Change domain"):
+        super().__init__(label)
         self._session = session
         self._before = {a: session.domain[a] for a in ranges}
         self._after = dict(ranges)

@@ -7,8 +7,10 @@ import math
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
-                               QSizePolicy, QSlider, QSpinBox, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QLineEdit, QPushButton, QSizePolicy,
+                               QSlider, QSpinBox, QVBoxLayout, QWidget)
+
+from gui.surface.flow_layout import FlowLayout, group
 
 from gui.surface.inspector import parse_vector
 from engine.expr.numbers import format_number
@@ -87,33 +89,25 @@ class ViewControls(QWidget):
             combo.activated.connect(lambda _index, k=i: self._on_axis_chosen(k))
         self._axes: tuple[str, ...] = ()   # the plotted axes, as last synced from the session
         self.range_spins: dict[str, tuple[QDoubleSpinBox, QDoubleSpinBox]] = {}
-        self._range_row = QHBoxLayout()
-        self._axes_row = QHBoxLayout()
-        self._axes_label = QLabel("Axes:", self)
-        self._axes_row.addWidget(self._axes_label)
-        for combo in self.axis_combos:
-            self._axes_row.addWidget(combo)
-        self._sliders_grid = QGridLayout()
-        self.sliders: dict[str, tuple[QSlider, QLabel, tuple[float, float]]] = {}
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addLayout(self._axes_row)
-        row.addLayout(self._range_row)
-        row.addStretch(1)
-        row.addWidget(QLabel("Grid", self))
-        row.addWidget(self.resolutionSpin)
-        row.addWidget(self.gradientFieldBox)
-        row.addWidget(self.resetButton)
+        self._range_groups: list[QWidget] = []
+        self._axes_group = group(self, QLabel("Axes:"), *self.axis_combos)
+        self._grid_group = group(self, QLabel("Grid"), self.resolutionSpin)
+        self.sliders: dict[str, tuple[QSlider, QLineEdit, tuple[float, float]]] = {}
+        # rows wrap instead of widening the window; the sliders share lines (their own flow)
+        self._row = FlowLayout()
+        self._sliders_flow = FlowLayout(spacing=12)
         self.rangeError = QLabel(self)
         self.rangeError.setObjectName("rangeError")
         self.rangeError.setStyleSheet("color: #ff8a80;")
         self.rangeError.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.rangeError.hide()
-        outer = QGridLayout(self)
+        outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addLayout(row, 0, 0)
-        outer.addWidget(self.rangeError, 1, 0)
-        outer.addLayout(self._sliders_grid, 2, 0)
+        outer.setSpacing(4)
+        outer.addLayout(self._row)
+        outer.addWidget(self.rangeError)
+        outer.addLayout(self._sliders_flow)
+        self._relayout()
         self.resolutionSpin.valueChanged.connect(self.resolution_changed)
         self.gradientFieldBox.toggled.connect(self.gradient_field_toggled)
         self.resetButton.clicked.connect(self.reset_view_clicked)
@@ -123,34 +117,40 @@ class ViewControls(QWidget):
         names = session.variables
         many = len(names) > 2
         self._axes = tuple(session.axes)
-        self._axes_label.setVisible(many)
+        self._axes_group.setVisible(many)
         for i, combo in enumerate(self.axis_combos):
             with QSignalBlocker(combo):
                 combo.clear()
                 combo.addItems(list(names))
                 if i < len(session.axes):
                     combo.setCurrentText(session.axes[i])
-            combo.setVisible(many)
         self._rebuild_ranges(session)
         self._rebuild_sliders(session, slider_ranges)
+
+    def _relayout(self) -> None:
+        """The first row's groups in order: axes, one range per axis, grid, gradient field, reset."""
+        while self._row.count():
+            self._row.takeAt(0)
+        for widget in (self._axes_group, *self._range_groups, self._grid_group, self.gradientFieldBox,
+                       self.resetButton):
+            self._row.addWidget(widget)
 
     def _rebuild_ranges(self, session) -> None:
         if tuple(self.range_spins) != tuple(session.axes):
             self.rangeError.clear()
             self.rangeError.hide()
-            _clear_layout(self._range_row)
-            self.range_spins = {}
+            for old in self._range_groups:
+                old.deleteLater()
+            self._range_groups, self.range_spins = [], {}
             for axis in session.axes:
                 lo, hi = RangeSpin(self, f"Lowest {axis} shown"), RangeSpin(self, f"Highest {axis} shown")
                 lo.setObjectName(f"rangeLo_{axis}")
                 hi.setObjectName(f"rangeHi_{axis}")
                 lo.valueChanged.connect(lambda _v, a=axis: self._on_range_edited(a))
                 hi.valueChanged.connect(lambda _v, a=axis: self._on_range_edited(a))
-                self._range_row.addWidget(QLabel(f"{axis} from", self))
-                self._range_row.addWidget(lo)
-                self._range_row.addWidget(QLabel("to", self))
-                self._range_row.addWidget(hi)
+                self._range_groups.append(group(self, QLabel(f"{axis} from"), lo, QLabel("to"), hi))
                 self.range_spins[axis] = (lo, hi)
+            self._relayout()
         for axis, (lo_spin, hi_spin) in self.range_spins.items():
             lo, hi = session.domain[axis]
             with QSignalBlocker(lo_spin), QSignalBlocker(hi_spin):
@@ -160,31 +160,36 @@ class ViewControls(QWidget):
 
     def _rebuild_sliders(self, session, slider_ranges) -> None:
         if tuple(self.sliders) != tuple(session.fixed):
-            _clear_layout(self._sliders_grid)
+            _clear_layout(self._sliders_flow)
             self.sliders = {}
-            for row, name in enumerate(session.fixed):
-                slider = QSlider(Qt.Orientation.Horizontal, self)
+            for name in session.fixed:
+                slider = QSlider(Qt.Orientation.Horizontal)
                 slider.setObjectName(f"slider_{name}")
                 slider.setRange(0, SLIDER_STEPS)
                 slider.setPageStep(SLIDER_STEPS // 10)
                 slider.setSingleStep(SLIDER_STEPS // 100)
+                slider.setMinimumWidth(120)
                 slider.setToolTip(f"The value of {name}, held fixed while the others are plotted")
-                value_label = QLabel(self)
-                value_label.setMinimumWidth(70)
+                edit = QLineEdit()
+                edit.setObjectName(f"fixedEdit_{name}")
+                edit.setFixedWidth(self.fontMetrics().horizontalAdvance("-0.000123") + 12)
+                edit.setToolTip(f"Type the value of {name} (a number or a constant formula such as pi/4) and press "
+                                f"Enter")
                 slider.valueChanged.connect(lambda _v, n=name: self._on_slider_moved(n))
                 slider.sliderReleased.connect(lambda n=name: self.fixed_released.emit(n))
-                self._sliders_grid.addWidget(QLabel(f"{name} =", self), row, 0)
-                self._sliders_grid.addWidget(slider, row, 1)
-                self._sliders_grid.addWidget(value_label, row, 2)
-                self.sliders[name] = (slider, value_label, (-2.0, 2.0))
-        for name, (slider, label, _old) in list(self.sliders.items()):
+                edit.returnPressed.connect(lambda n=name: self._on_value_typed(n))
+                box = group(self, QLabel(f"{name} ="), slider, edit)
+                box.setFixedWidth(max(260, box.sizeHint().width()))
+                self._sliders_flow.addWidget(box)
+                self.sliders[name] = (slider, edit, (-2.0, 2.0))
+        for name, (slider, edit, _old) in list(self.sliders.items()):
             lo, hi = slider_ranges.get(name, (-2.0, 2.0))
             value = session.fixed[name]
             lo, hi = min(lo, value), max(hi, value)
-            self.sliders[name] = (slider, label, (lo, hi))
+            self.sliders[name] = (slider, edit, (lo, hi))
             with QSignalBlocker(slider):
                 slider.setValue(round((value - lo) / (hi - lo) * SLIDER_STEPS))
-            label.setText(format_number(value, 4))
+            _show_value(edit, value)
 
     # --- user edits ------------------------------------------------------------------------------------------------
     def _on_range_edited(self, axis: str) -> None:
@@ -222,10 +227,28 @@ class ViewControls(QWidget):
             self.axes_chosen.emit(tuple(chosen))
 
     def _on_slider_moved(self, name: str) -> None:
-        slider, label, (lo, hi) = self.sliders[name]
+        slider, edit, (lo, hi) = self.sliders[name]
         value = lo + (hi - lo) * slider.value() / SLIDER_STEPS
-        label.setText(format_number(value, 4))
+        _show_value(edit, value)
         self.fixed_moved.emit(name, value, slider.isSliderDown())
+
+    def _on_value_typed(self, name: str) -> None:
+        """A typed value of a held-fixed variable: any finite number (the slider's range widens to show it)."""
+        edit = self.sliders[name][1]
+        try:
+            value = float(parse_vector(edit.text(), 1)[0])
+        except ValueError as error:
+            edit.setStyleSheet(ERROR_BORDER.replace("QDoubleSpinBox", "QLineEdit"))
+            edit.setToolTip(f"{error}. Type a number such as 0.5 or a constant formula such as pi/4.")
+            return
+        edit.setStyleSheet("")
+        self.fixed_moved.emit(name, value, False)
+
+
+def _show_value(edit: QLineEdit, value: float) -> None:
+    edit.setText(format_number(value, 6).replace("−", "-"))
+    edit.setCursorPosition(0)
+    edit.setStyleSheet("")
 
 
 def _clear_layout(layout) -> None:

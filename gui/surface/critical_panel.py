@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from engine.analysis.critical import Cancelled, critical_points
 from gui.surface.inspector import vector_text
 from gui.surface.overlays import KIND_COLORS, kind_color
+from gui.views.ticks import format_value
 from engine.expr.numbers import format_number
 
 PROGRESS_STEPS = 1000
@@ -55,9 +56,8 @@ class CriticalSearch(QThread):
         super().__init__(parent)
         self.f, self.variables, self.box = f, tuple(variables), [tuple(b) for b in box]
         self._cancel = threading.Event()
-        # the derivatives are built here, on the UI thread, so the worker only reads the shared expression table
-        f.grad(self.variables)
-        f.hessian(self.variables)
+        # the derivatives (tens of ms for a large function) are built in run(), on the worker: the engine's
+        # expression table is interned under a lock, so building there is safe and the UI stays free
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -81,6 +81,7 @@ class CriticalPanel(QWidget):
     search_requested = Signal()
     point_selected = Signal(object)      # np.ndarray
     results_changed = Signal(object)     # list[CriticalPoint]
+    fit_requested = Signal()             # "Fit view": plotted ranges that hold the critical points found
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -95,6 +96,10 @@ class CriticalPanel(QWidget):
         self.cancelButton = QPushButton("Cancel", self)
         self.cancelButton.setObjectName("cancelCriticalButton")
         self.cancelButton.setEnabled(False)
+        self.fitButton = QPushButton("Fit view", self)
+        self.fitButton.setObjectName("fitCriticalButton")
+        self.fitButton.setToolTip("Set the plotted ranges to hold the critical points found, with a margin")
+        self.fitButton.setEnabled(False)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, PROGRESS_STEPS)
         self.progress.setValue(0)
@@ -107,9 +112,11 @@ class CriticalPanel(QWidget):
         self.details.setWordWrap(True)
         self.details.setStyleSheet("color: #8890a0;")
         self.axes: tuple[str, ...] = ()
+        self.value_scale = 0.0   # the size of f's values in view: a value this small by 1e-12 is printed as 0
         buttons = QHBoxLayout()
         buttons.addWidget(self.findButton, 1)
         buttons.addWidget(self.cancelButton)
+        buttons.addWidget(self.fitButton)
         legend = QLabel(" ".join(f"<span style='color:rgb{c}'>◆</span> {k}" for k, c in KIND_COLORS.items()
                                  if k != "regular") + " · lines, tinted areas: sets of critical points", self)
         legend.setWordWrap(True)
@@ -122,6 +129,7 @@ class CriticalPanel(QWidget):
         layout.addWidget(self.details)
         self.findButton.clicked.connect(self.search_requested)
         self.cancelButton.clicked.connect(self.cancel)
+        self.fitButton.clicked.connect(self.fit_requested)
         self.table.cellClicked.connect(self._on_cell_clicked)
         self.table.currentCellChanged.connect(lambda row, *_: self._show_details(row))
 
@@ -210,6 +218,7 @@ class CriticalPanel(QWidget):
         self.details.clear()
         self.progress.setValue(0)
         self.status.setText(status)
+        self.fitButton.setEnabled(False)
         self.results_changed.emit([])
 
     def set_results(self, points: list, axes=None) -> None:
@@ -221,10 +230,11 @@ class CriticalPanel(QWidget):
         for row, c in enumerate(points):
             what = self.description(c)
             tooltip = (f"{what}\n{'representative point' if c.is_set else 'point'} {vector_text(c.point)}, "
-                       f"f = {format_number(c.value)}\n"
+                       f"f = {format_value(c.value, self.value_scale)}\n"
                        f"eigenvalues {vector_text(c.eigenvalues)}, |∇f| = {c.gradient_norm:.2g}")
             short_point = "(" + ", ".join(format_number(float(v), TABLE_DIGITS) for v in c.point) + ")"
-            cells = [short_point, shape_of(c), format_number(c.value, TABLE_DIGITS), c.kind, c.verdict]
+            cells = [short_point, shape_of(c), format_value(c.value, self.value_scale, TABLE_DIGITS), c.kind,
+                     c.verdict]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col == 3:
@@ -233,6 +243,7 @@ class CriticalPanel(QWidget):
                 self.table.setItem(row, col, item)
         self.details.setText(self._set_notes())
         self.status.setText(f"{self.summary_text()} in view." if points else "No critical points in view.")
+        self.fitButton.setEnabled(any(not c.is_set for c in points))
         self.results_changed.emit(self.results)
 
     def description(self, c) -> str:
@@ -254,7 +265,7 @@ class CriticalPanel(QWidget):
         if 0 <= row < len(self.results):
             c = self.results[row]
             where = f"representative point {vector_text(c.point)}" if c.is_set else vector_text(c.point)
-            self.details.setText(f"{self.description(c)}: {where}, f = {format_number(c.value)}")
+            self.details.setText(f"{self.description(c)}: {where}, f = {format_value(c.value, self.value_scale)}")
 
     def _on_cell_clicked(self, row: int, _column: int) -> None:
         if 0 <= row < len(self.results):

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from engine import ParseError, parse
 from engine.analysis.taylor import PointAnalysis, vector_norm
@@ -133,6 +134,7 @@ class PointInspector(QWidget):
     point_entered = Signal(object)        # an np.ndarray typed by the user
     overlay_toggled = Signal(str, bool)   # overlay key, shown
     direction_changed = Signal(object)    # np.ndarray (unit) or None
+    show_point_requested = Signal()       # "Show it": widen the view to the selected point outside it
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -155,6 +157,18 @@ class PointInspector(QWidget):
         self.message = QLabel(self)
         self.message.setStyleSheet("color: #ff8a80;")
         self.message.setWordWrap(True)
+        self.outsideNote = QLabel(self)
+        self.outsideNote.setObjectName("outsideNote")
+        self.outsideNote.setWordWrap(True)
+        self.outsideNote.setStyleSheet("color: #ffcc80;")
+        self.showPointButton = QPushButton("Show it", self)
+        self.showPointButton.setObjectName("showPointButton")
+        self.showPointButton.setToolTip("Widen the plotted ranges to take in the selected point (undoable)")
+        self.showPointButton.clicked.connect(self.show_point_requested)
+        outside = QHBoxLayout()
+        outside.addWidget(self.outsideNote, 1)
+        outside.addWidget(self.showPointButton, 0, Qt.AlignmentFlag.AlignTop)
+        self.show_outside("")
         self.fields: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -186,6 +200,7 @@ class PointInspector(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.scopeNote)
         layout.addLayout(form)
+        layout.addLayout(outside)
         layout.addWidget(self.message)
         layout.addWidget(self.formula_rows.box)
         layout.addWidget(overlays)
@@ -200,6 +215,12 @@ class PointInspector(QWidget):
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setWordWrap(True)
         return label
+
+    def show_outside(self, text: str) -> None:
+        """Say that the selected point lies outside the view (with a button to show it); "" hides the note."""
+        self.outsideNote.setText(text)
+        self.outsideNote.setVisible(bool(text))
+        self.showPointButton.setVisible(bool(text))
 
     def set_overlay(self, key: str, shown: bool) -> None:
         self.overlay_boxes[key].setChecked(shown)
@@ -274,6 +295,11 @@ class PointInspector(QWidget):
         with np.errstate(all="ignore"):   # ∇f may be undefined here (e.g. x/y on y = 0)
             value = float(np.dot(a.gradient, self.direction))
         self.fields["directional"].setText(f"{format_number(value)}  along u = {vector_text(self.direction)}")
+
+    def set_direction(self, u) -> None:
+        """Take the direction u from elsewhere (the handle on the contour map), as if typed."""
+        self.directionEdit.setText(", ".join(f"{float(c):.6g}" for c in u))
+        self._on_direction_edited()
 
     def _on_direction_edited(self) -> None:
         self._show_directional()

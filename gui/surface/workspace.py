@@ -9,26 +9,21 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
-from PySide6.QtWidgets import (QLabel, QScrollArea, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QWidget
 
 from engine.analysis.critical import critical_points
 from engine.analysis.taylor import analyze_point
 from gui.surface import document as doc
-from gui.surface.approximation import ApproximationPanel
 from gui.surface.commands import (ChangeFunctionCommand, MovePointCommand, SetFixedCommand, SetRangeCommand)
-from gui.surface.controls import ViewControls
-from gui.surface.critical_panel import CriticalPanel
-from gui.surface.file_command import OpenSurfaceCommand
-from gui.surface.function_bar import FunctionBar
-from gui.surface.inspector import PointInspector
+from gui.surface.file_command import SurfaceFile
 from gui.surface.overlays import Overlays
 from gui.surface.point_context import point_context
 from gui.surface.presets import find_preset, load_presets
+from gui.surface.fitting import ViewFitting
+from gui.surface.layout import build_workspace
+from gui.surface.slice_overlay import SliceOverlay
+from gui.surface.surface_pick import SurfacePicker
 from gui.surface.sampling import sample_curve, sample_gradient, sample_surface
-from gui.views.contour_view import ContourView
-from gui.views.curve_view import CurveView
-from gui.views.surface_view import SurfaceView
 from engine.expr.numbers import format_number
 
 SHORTCUTS = [("Enter", "Draw the typed function"), ("Click / drag (contour view)", "Select / move the point"),
@@ -49,66 +44,20 @@ class SurfaceWorkspace(QWidget):
         self.presets = load_presets()
         self.analysis = None
         self.field = None
-        self._plotted = session.plotted_expression()
+        self.plotted = session.plotted_expression()
         self._pending: set[str] = set()
         self._preset_key: str | None = None    # the last preset chosen, whose note is shown while it is drawn
         self._field_note = ""                   # the status message about the drawn field (gaps, clipping)
         self._critical_note_shown = False       # the status bar shows what the last critical-point search found
-        self.file_path = ""                     # the file opened or saved last, as undo and redo leave it
-        self._build()
+        self.fitting = ViewFitting(self)
+        self.file = SurfaceFile(self)           # the file opened or saved last, as undo and redo leave it
+        self.file.path_changed.connect(self.file_path_changed)
+        build_workspace(self)
         self.overlays = Overlays(self.surfaceView, self.contourView, self.curveView)
+        self.slice_overlay = SliceOverlay(self.surfaceView, self.contourView, self)
+        self.picker = SurfacePicker(self.surfaceView, self._evaluate_plotted, self)
         self._connect()
         self._on_function_changed()
-
-    # --- construction -----------------------------------------------------------------------------------------
-    def _build(self) -> None:
-        self.function_bar = FunctionBar(self.presets, self)
-        self.expressionEdit, self.expressionError = self.function_bar.expressionEdit, self.function_bar.expressionError
-        self.controls = ViewControls(self)
-        self.surfaceView = SurfaceView(self)
-        self.surfaceView.setObjectName("surfaceView")
-        self.contourView = ContourView(self)
-        self.contourView.setObjectName("contourView")
-        self.curveView = CurveView(self)
-        self.curveView.setObjectName("curveView")
-        pair = QSplitter(Qt.Orientation.Horizontal, self)
-        pair.addWidget(self.surfaceView)
-        pair.addWidget(self.contourView)
-        pair.setSizes([560, 440])
-        self.views = QStackedWidget(self)
-        self.views.addWidget(pair)
-        self.views.addWidget(self.curveView)
-        self.cursorLabel = QLabel(self)
-        self.cursorLabel.setStyleSheet("color: #a0a8b8;")
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.views, 1)
-        left_layout.addWidget(self.cursorLabel)
-        main = QSplitter(Qt.Orientation.Horizontal, self)
-        main.addWidget(left)
-        main.addWidget(self._build_side())
-        main.setStretchFactor(0, 1)
-        main.setSizes([1000, 380])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.function_bar)
-        layout.addWidget(self.controls)
-        layout.addWidget(main, 1)
-
-    def _build_side(self) -> QWidget:
-        self.inspector = PointInspector(self)
-        self.approximation = ApproximationPanel(self)
-        self.critical = CriticalPanel(self)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.inspector)
-        self.side = QTabWidget(self)
-        self.side.setObjectName("sideTabs")
-        self.side.addTab(scroll, "Inspect")
-        self.side.addTab(self.approximation, "Approximation")
-        self.side.addTab(self.critical, "Critical points")
-        return self.side
 
     def _connect(self) -> None:
         s = self.session
@@ -124,7 +73,7 @@ class SurfaceWorkspace(QWidget):
         c.ranges_edited.connect(lambda ranges: self.undo_stack.push(SetRangeCommand(s, ranges)))
         c.resolution_changed.connect(lambda _n: self._schedule("field"))
         c.axes_chosen.connect(lambda axes: self.undo_stack.push(ChangeFunctionCommand(
-            s, s.expression, text=s.text, axes=axes, fixed=s.fixed, objective_source=s.objective_source,
+            s, s.expression, text=s.text, axes=axes, objective_source=s.objective_source,
             label=f"Axes {', '.join(axes)}")))
         c.fixed_moved.connect(lambda n, v, dragging: self.undo_stack.push(SetFixedCommand(s, n, v, dragging=dragging)))
         c.fixed_released.connect(lambda _n: self._end_merge())
@@ -137,10 +86,17 @@ class SurfaceWorkspace(QWidget):
         self.contourView.cursor_moved.connect(self._on_cursor_moved)
         self.surfaceView.mapping_changed.connect(lambda: self._schedule("overlays"))
         self.inspector.point_entered.connect(lambda p: self.undo_stack.push(MovePointCommand(s, p)))
+        self.inspector.show_point_requested.connect(self.fitting.show_selected_point)
         self.inspector.overlay_toggled.connect(lambda _k, _v: self._schedule("overlays"))
         self.critical.search_requested.connect(self.find_critical_points)
         self.critical.point_selected.connect(lambda p: self.undo_stack.push(MovePointCommand(s, p)))
         self.critical.results_changed.connect(self._on_critical_results)
+        self.critical.fit_requested.connect(self.fitting.fit_to_critical_points)
+        self.inspector.direction_changed.connect(lambda _u: self._schedule("overlays"))
+        self.slices.shown_on_views_changed.connect(lambda _on: self._schedule("overlays"))
+        self.side.currentChanged.connect(lambda _i: self._schedule("overlays"))
+        self.slice_overlay.direction_dragged.connect(self.inspector.set_direction)
+        self.picker.picked.connect(self._on_view_clicked)
         # on the workspace, not on the button: the button sits in a tab that is often hidden
         find = QShortcut(QKeySequence("Ctrl+F"), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.find_critical_points)
@@ -149,7 +105,9 @@ class SurfaceWorkspace(QWidget):
     def set_function_text(self, text: str) -> None:
         if text.strip() == self.session.text and self.field is not None:
             return
-        self.undo_stack.push(ChangeFunctionCommand(self.session, text))
+        command = ChangeFunctionCommand(self.session, text)
+        self.undo_stack.push(command)
+        self.fitting.search_near_typed_curve(command)
 
     def set_function_from(self, expression, *, axes, fixed, objective_source, label: str, point=None) -> None:
         """Draw a function another workspace built (e.g. a chain-rule graph's output) as ONE undo step, with
@@ -177,6 +135,12 @@ class SurfaceWorkspace(QWidget):
         self._preset_key = preset.key
         self._show_note()
 
+    def show_side_panel(self, panel: QWidget) -> None:
+        """Bring the side tab that holds ``panel`` (inside its scroll area) to the front."""
+        for i in range(self.side.count()):
+            if self.side.widget(i).widget() is panel:
+                self.side.setCurrentIndex(i)
+
     def preset_names(self) -> list[str]:
         return [p.key for p in self.presets]
 
@@ -196,13 +160,13 @@ class SurfaceWorkspace(QWidget):
             top.end_drag()
 
     def find_critical_points(self) -> None:
-        self.side.setCurrentWidget(self.critical)
-        self.critical.start(self._plotted, self.session.axes, self.session.box())
+        self.show_side_panel(self.critical)
+        self.critical.start(self.plotted, self.session.axes, self.session.box())
 
     # --- following the session ------------------------------------------------------------------------------------
     def _on_function_changed(self) -> None:
         s = self.session
-        self._plotted = s.plotted_expression()
+        self.plotted = s.plotted_expression()
         self.function_bar.set_text(s.text)
         self._show_note()
         self.controls.sync(s, {n: s.domain.get(n, (-2.0, 2.0)) for n in s.fixed})
@@ -229,6 +193,8 @@ class SurfaceWorkspace(QWidget):
 
     def _on_critical_results(self, results) -> None:
         """Say what was found; once the results are cleared (a new function or domain), withdraw that message."""
+        if self.fitting.take_results(results):
+            return
         if results:
             self.status_message.emit(f"{self.critical.summary_text()} in view.")
         elif self._critical_note_shown:
@@ -257,7 +223,7 @@ class SurfaceWorkspace(QWidget):
 
     def _draw_field(self) -> None:
         s = self.session
-        f, axes, box = self._plotted, s.axes, s.box()
+        f, axes, box = self.plotted, s.axes, s.box()
         n = self.controls.resolutionSpin.value()
         one_variable = len(axes) == 1
         self.views.setCurrentIndex(1 if one_variable else 0)
@@ -272,6 +238,9 @@ class SurfaceWorkspace(QWidget):
             if self.controls.gradientFieldBox.isChecked():
                 self.contourView.set_gradient_field(*sample_gradient(f, axes, box))
             missing, total = self.field.nonfinite_count, self.field.zs.size
+        values = np.abs(ys if one_variable else self.field.zs)
+        self.critical.value_scale = float(np.max(values[np.isfinite(values)], initial=0.0))
+        self._show_cursor()
         self._set_field_note(
             f"f is undefined (NaN or ±∞) at {missing} of {total} samples: shown as gaps." if missing else
             "Very large values were clipped so the rest of the surface stays readable."
@@ -288,28 +257,55 @@ class SurfaceWorkspace(QWidget):
         self.analysis = None
         if s.point is not None:
             try:
-                self.analysis = analyze_point(self._plotted, s.point, s.axes)
+                self.analysis = analyze_point(self.plotted, s.point, s.axes)
             except (ValueError, np.linalg.LinAlgError) as error:
                 self.status_message.emit(f"Cannot analyse this point: {error}")
-        self.inspector.show_analysis(self.analysis, s.axes, point_context(s, self._plotted))
-        self.approximation.show_point(self._plotted, self.analysis)
+        self.inspector.show_analysis(self.analysis, s.axes, point_context(s, self.plotted))
+        self.inspector.show_outside(self.fitting.outside_text())
+        self.approximation.show_point(self.plotted, self.analysis)
 
     def _draw_overlays(self) -> None:
         self.overlays.draw(self.analysis, self.inspector.overlays_shown(), self.critical.results,
                            self.session.box(), len(self.session.axes) == 1, self._values_on_set)
+        self._draw_slices()
+
+    def _draw_slices(self) -> None:
+        """The Slices panel, and the slices on the views, while that panel is shown."""
+        if self.side.currentWidget().widget() is not self.slices:
+            self.slice_overlay.hide()
+            return
+        s, direction = self.session, self.inspector.direction
+        found = self.slices.show_point(self.plotted, s.axes, self.analysis, s.box(), direction)
+        if found and self.slices.showOnViews.isChecked():
+            self.slice_overlay.draw(found, self.analysis.point, self.slices.direction, s.box())
+        else:
+            self.slice_overlay.hide()
+
+    def _evaluate_plotted(self, xs, ys):
+        """f drawn now at points of the two plotted axes (for picking on the 3D surface)."""
+        a = self.session.axes
+        return self.plotted.evaluate({a[0]: xs, a[1]: ys}) if len(a) == 2 else np.full_like(xs, np.nan)
 
     def _values_on_set(self, _critical, samples: np.ndarray) -> np.ndarray:
         """f at the samples of a set of critical points (rows in the plotted axes' order)."""
         env = {name: samples[:, i] for i, name in enumerate(self.session.axes)}
         with np.errstate(all="ignore"):
-            return np.broadcast_to(np.asarray(self._plotted.evaluate(env), dtype=np.float64), (len(samples),))
+            return np.broadcast_to(np.asarray(self.plotted.evaluate(env), dtype=np.float64), (len(samples),))
 
     def _on_cursor_moved(self, x: float, y: float) -> None:
+        self._cursor = (tuple(self.session.axes), tuple(self.session.box()), x, y)
+        self._show_cursor()
+
+    def _show_cursor(self) -> None:
+        """f under the mouse, of the function drawn now: a new function is read at the same place; new axes or
+        ranges move what lies under the mouse, so the readout waits for the next move."""
         s = self.session
-        if len(s.axes) != 2:
+        axes, box, x, y = getattr(self, "_cursor", ((), (), 0.0, 0.0))
+        if len(s.axes) != 2 or axes != tuple(s.axes) or box != tuple(s.box()):
+            self.cursorLabel.clear()
             return
         with np.errstate(all="ignore"):
-            value = float(self._plotted.evaluate({s.axes[0]: x, s.axes[1]: y}))
+            value = float(self.plotted.evaluate({s.axes[0]: x, s.axes[1]: y}))
         self.cursorLabel.setText(f"{s.axes[0]} = {format_number(x, 4)}, {s.axes[1]} = {format_number(y, 4)}, "
                                  f"f = {format_number(value, 6)}")
 
@@ -325,9 +321,17 @@ class SurfaceWorkspace(QWidget):
     def shortcuts(self) -> list[tuple[str, str]]:
         return SHORTCUTS
 
+    @property
+    def file_path(self) -> str:
+        """The file being edited ("" for none), owned by ``self.file`` and its undo history."""
+        return self.file.path
+
     def open_file(self, path: str) -> None:
         """One undo step, which also restores the grid, the overlays and the file path (see OpenSurfaceCommand)."""
-        self.undo_stack.push(OpenSurfaceCommand(self, doc.load_document(path), path))
+        self.file.open(path)
+
+    def save_file(self, path: str) -> None:
+        self.file.save(path)
 
     def view_settings(self) -> tuple[int, dict[str, bool]]:
         return self.controls.resolutionSpin.value(), self.inspector.overlays_shown()
@@ -338,20 +342,6 @@ class SurfaceWorkspace(QWidget):
             if key in self.inspector.overlay_boxes:
                 self.inspector.set_overlay(key, shown)
 
-    def set_file_path(self, path: str) -> None:
-        if path != self.file_path:
-            self.file_path = path
-            self.file_path_changed.emit(path)
-
-    def save_file(self, path: str) -> None:
-        """ValueError (nothing written) when the function's text would not read back, e.g. a large graph's."""
-        s = self.session
-        doc.check_function_text(s.text, from_graph=s.objective_source is not None)
-        doc.save_document(doc.SurfaceDocument(
-            s.text, s.axes, dict(s.fixed), {a: s.domain[a] for a in s.variables if a in s.domain},
-            None if s.point is None else tuple(map(float, s.point)), self.controls.resolutionSpin.value(),
-            self.inspector.overlays_shown()), path)
-        self.set_file_path(path)
 
     def demo(self) -> None:
         """The chapter's Taylor example at (−1, 0) (the preset's point), overlays on and critical points found: for
@@ -361,7 +351,7 @@ class SurfaceWorkspace(QWidget):
             self.inspector.set_overlay(key, True)
         self.controls.gradientFieldBox.setChecked(True)
         self.flush()
-        self.critical.set_results(critical_points(self._plotted, self.session.box(), self.session.axes),
+        self.critical.set_results(critical_points(self.plotted, self.session.box(), self.session.axes),
                                   self.session.axes)
         self.side.setCurrentIndex(0)
         self.flush()

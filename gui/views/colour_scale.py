@@ -17,6 +17,11 @@ from gui.views.ticks import format_tick, nice_ticks
 #: 0.07, Beale 0.003 on their preset boxes; a quartic bowl 0.18, Himmelblau 0.2 stay linear)
 CROWDED_MEDIAN = 0.1
 DECADES = 5.0   # a log scale shows this many decades above the minimum (δ is that far below the top)
+ROUNDING = 1e-12   # a minimum this small against the range is zero up to rounding (7.9e-31 beside 2500)
+TICK_GAP = 0.15    # log-bar labels stay this far apart (fraction of the bar)
+#: round values a log bar is labelled with, most preferred first: powers of ten, then 5 and 2 of each decade, then
+#: two-digit values that label the decade just above the minimum (0.13 when the minimum is 0.125)
+LOG_MANTISSAS = ((1.0,), (5.0, 2.0), (1.5, 3.0, 1.2, 1.3, 1.1))
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,8 @@ class ColourScale:
         values = values[np.isfinite(values)]
         if lo is None or hi is None:
             lo, hi = _robust_range(values)
+        if hi > lo and abs(lo) <= ROUNDING * (hi - lo):
+            lo = 0.0
         if values.size == 0 or not hi > lo:
             return cls("linear", lo, hi)
         inside = np.clip(values, lo, hi)
@@ -48,7 +55,8 @@ class ColourScale:
     def description(self) -> str:
         if self.kind == "log":
             return (f"Colours on a log scale, log10(f − {format_tick(self.lo)} + {self.delta:.3g}): the values span "
-                    "decades, and a linear scale would hide the low region")
+                    f"decades, and a linear scale would hide the low region. The lowest colour is f = "
+                    f"{format_tick(self.lo)}")
         return "Colours on a linear scale"
 
     def fraction(self, values) -> np.ndarray:
@@ -71,15 +79,35 @@ class ColourScale:
     def ticks(self, count: int = 5) -> list[tuple[float, float]]:
         """(true value, bar fraction) pairs for labelling a colour bar, at least a tenth of the bar apart."""
         if self.kind == "log":
-            values = [self.lo, *_log_levels(self.lo, self.hi, self.delta, steps=(1.0,))]
-        else:
-            values = nice_ticks(self.lo, self.hi, count)
+            return self._log_ticks(count)
+        values = nice_ticks(self.lo, self.hi, count)
         out: list[tuple[float, float]] = []
         for v in values:
             t = float(self.fraction(v))
             if self.lo <= v <= self.hi and (not out or t - out[-1][1] >= 0.1):
                 out.append((float(v), t))
         return out
+
+
+    def _log_ticks(self, count: int) -> list[tuple[float, float]]:
+        """Round values of f, well spread over a log bar: preferred values first (see LOG_MANTISSAS), each at
+        least TICK_GAP from the others. No label at the bottom: the minimum is where log(f − min + δ) has no round
+        value (a "0" there reads as log 0); the tooltip names it."""
+        chosen: list[tuple[float, float]] = []
+        for tier in LOG_MANTISSAS:
+            for v in self._round_values(tier):
+                t = float(self.fraction(v))
+                if len(chosen) < count + 1 and t >= TICK_GAP / 2 and all(abs(t - u) >= TICK_GAP for _, u in chosen):
+                    chosen.append((v, t))
+        return sorted(chosen, key=lambda pair: pair[1])
+
+    def _round_values(self, mantissas) -> list[float]:
+        """m·10^k (and their negatives, and 0) strictly above the bottom decade of the bar, up to hi."""
+        first = int(np.floor(np.log10(self.delta)))
+        last = int(np.ceil(np.log10(max(abs(self.lo), abs(self.hi), self.hi - self.lo))))
+        values = [0.0] + [sign * float(f"{m * 10.0 ** k:.3g}") for k in range(last, first - 1, -1) for m in mantissas
+                          for sign in (1, -1)]
+        return [v for v in values if self.lo + self.delta < v <= self.hi]
 
 
 def _robust_range(values: np.ndarray) -> tuple[float, float]:

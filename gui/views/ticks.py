@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 
+from engine.expr.numbers import format_number
+
 
 def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     """About ``count`` round values (1, 2, 2.5 or 5 × 10^k apart) inside [lo, hi]."""
@@ -24,3 +26,14 @@ def format_tick(value: float) -> str:
     if abs(value) >= 1e4 or abs(value) < 1e-3:
         return f"{value:.2g}"
     return f"{value:.4g}"
+
+
+ZERO_TO_ROUNDING = 1e-12
+
+
+def format_value(value: float, scale: float, digits: int = 6) -> str:
+    """A value of f for a person: "0" when it is zero up to rounding against ``scale``, the size of f's values
+    around it (a minimum computed as 7.9e−31 where f reaches hundreds is 0)."""
+    if math.isfinite(value) and abs(value) <= ZERO_TO_ROUNDING * scale:
+        return "0"
+    return format_number(value, digits)

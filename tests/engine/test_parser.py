@@ -88,6 +88,7 @@ def test_variables_are_sorted_names_and_constants_are_not_variables():
     ("x +", "missing operand after '+'", 2),
     ("x * ", "missing operand after '*'", 2),
     ("x ^", "missing operand after '^'", 2),
+    ("x**", "missing operand after '**'", 1),
     ("-", "missing operand after '-'", 0),
     ("* x", "missing operand before '*'", 0),
     ("x * / y", "missing operand after '*'", 4),

@@ -45,6 +45,15 @@ def type_function(qtbot, surface, text) -> None:
     settle(qtbot, surface)
 
 
+def type_point(qtbot, surface, text):
+    """Type a point's coordinates into the inspector and press Enter, as a person does."""
+    edit = surface.inspector.pointEdit
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    settle(qtbot, surface)
+
+
 def shown(qtbot, view, size):
     """A view on its own at ``size`` (width, height), shown and exposed so that it paints."""
     qtbot.addWidget(view)

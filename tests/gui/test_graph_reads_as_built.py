@@ -78,9 +78,13 @@ def test_renaming_onto_a_taken_name_offers_a_swap_that_is_one_undo_step(qtbot, g
 
 def test_the_60_layer_preset_is_readable(qtbot, window_on_graph):
     mw, ws = window_on_graph
+    mw.resize(1024, 700)
     ws.apply_preset("four-inputs")                # the chapter's w, x, y, z axes chosen first
     assert ws.sender_panel.axes() == ("w", "x")
+    qtbot.waitUntil(lambda: not ws.canvas._part_note.isActive())   # the view has said what it shows
+    assert "too large" not in mw.statusBar().currentMessage()   # the chapter's graph is shown whole
     ws.apply_preset("layered-60")
+    qtbot.waitUntil(lambda: "too large to read whole: its start is shown" in mw.statusBar().currentMessage())
     zoom = ws.canvas.transform().m11()
     assert zoom >= READABLE_ZOOM                   # not a thin line at minimum zoom
     seen = ws.canvas.mapToScene(ws.canvas.viewport().rect()).boundingRect()

@@ -19,7 +19,7 @@ def test_ctrl_f_from_the_inspect_tab_finds_the_critical_points(qtbot, main_windo
     edit = surface.inspector.pointEdit
     qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
     qtbot.keyClick(edit, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert surface.side.currentWidget() is surface.critical
+    assert surface.side.currentWidget().widget() is surface.critical
     qtbot.waitUntil(lambda: bool(surface.critical.results) and not surface.critical.is_running(), timeout=20000)
     # x e^(−x²−y²): ∂f/∂x = (1 − 2x²)e^(…) and ∂f/∂y = −2xy e^(…) vanish at (±1/√2, 0) only
     points = sorted(tuple(c.point) for c in surface.critical.results)

@@ -17,7 +17,7 @@ from gui.session import Session
 from gui.surface.overlays import KIND_COLORS
 from gui.surface.workspace import SurfaceWorkspace
 from tests.gui.surface_helpers import (changed_fraction, distinct_colours, find_critical_points, gl_pixels,
-                                      label_numbers, settle, type_function, widget_pixels)
+                                      label_numbers, settle, type_function, type_point, widget_pixels)
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]
 
@@ -29,14 +29,6 @@ def type_into_spin(qtbot, spin, text):
     spin.lineEdit().selectAll()
     qtbot.keyClicks(spin, text)
     qtbot.keyClick(spin, Qt.Key.Key_Return)
-
-
-def type_point(qtbot, surface, text):
-    edit = surface.inspector.pointEdit
-    edit.selectAll()
-    qtbot.keyClicks(edit, text)
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
-    settle(qtbot, surface)
 
 
 def set_box(qtbot, surface, lo, hi):
