@@ -227,3 +227,28 @@ def test_the_overshooting_run_grows_by_the_predicted_factor(tour, qtbot):
     x, y = 1.8 * 0.3 ** 25, 1.5 * (-1.1) ** 25
     assert value(shown(panel, "run_value", "1")) == pytest.approx(x * x + 3 * y * y, rel=1e-5)
     assert value(shown(panel, "run_value", "0")) < 1e-3
+
+
+def _slope(item) -> float:
+    xs, ys = item.getData()
+    return float((ys[-1] - ys[0]) / (xs[-1] - xs[0]))
+
+
+def test_the_partials_step_shows_the_slices_whose_slopes_it_names(tour, qtbot):
+    window, panel = tour
+    go_to(qtbot, panel, "partials")
+    slices = window.workspaces["surface"].slices
+    qtbot.waitUntil(lambda: slices.isVisible(), timeout=3000)
+    plots = slices.slice_plots
+    assert [_slope(plots["x"].tangent), _slope(plots["y"].tangent)] == pytest.approx([1 / 3, 2 / 3], rel=1e-5)
+
+
+def test_the_directional_step_shows_the_polar_plot_least_along_minus_the_gradient(tour, qtbot):
+    window, panel = tour
+    go_to(qtbot, panel, "directional")
+    slices = window.workspaces["surface"].slices
+    qtbot.waitUntil(lambda: slices.polar.isVisible(), timeout=3000)
+    g = np.array([2 * 1.2, 6 * 0.8])   # ∇(x² + 3y²) at (1.2, 0.8)
+    expected = math.atan2(-g[1], -g[0]) % (2 * math.pi)
+    assert slices.minimum_angle() == pytest.approx(expected, abs=math.radians(1))
+    assert value(shown(panel, "gradient_norm")) == pytest.approx(float(np.linalg.norm(g)), rel=1e-5)
