@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QT
 
 from gui import window_help
 from gui.session import Session
+from gui.tour.install import install_tour
 from gui.views.capture import grab_with_gl
 from gui.window_files import (APP_NAME, UnsavedChangesGuard, forget_recent, has_file_protocol, is_modified,
                               matches_filter, recent_files, remember_recent, remove_stale_saves,
@@ -245,6 +246,7 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&Keyboard Shortcuts", QKeySequence.StandardKey.HelpContents, self.show_shortcuts)
         self._action(help_menu, f"&About {APP_NAME}", None, self.show_about)
+        install_tour(self, help_menu)   # Help → Chapter tour, the first-launch "Tour" button, the tour dock
         self._refresh_recent_menu()
         self._update_file_actions()
 

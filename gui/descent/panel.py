@@ -20,6 +20,7 @@ from engine.analysis.rates import SCALED_METHODS
 from gui.descent.run_texts import status_text
 from gui.descent.runs import RunSpec, RunsModel
 from gui.descent.start_box import StartBox
+from gui.descent.step_size_view import StepSizeView
 
 RACE = ("gd", "momentum", "adam", "newton")
 STATUS_COLOURS = {"diverged": "#ff6b6b", "undefined": "#ff6b6b", "converged": "#5fd38d", "error": "#ff6b6b",
@@ -117,6 +118,8 @@ class OptimizerPanel(QWidget):
                               objectName="lrNote", wordWrap=True)
         self.lr_note.setStyleSheet("color: palette(mid); font-size: 9pt;")
         form.addWidget(self.lr_note)
+        self.step_size = StepSizeView(self.hyper_rows["lr"])
+        form.addWidget(self.step_size)
         self.hyper_error = QLabel(objectName="hyperError", wordWrap=True)
         self.hyper_error.setStyleSheet("color: #ff6b6b;")
         self.hyper_error.hide()
@@ -280,6 +283,8 @@ class OptimizerPanel(QWidget):
         for i in range(self.run_list.count()):
             item = self.run_list.item(i)
             self._refresh_item(item, self.model.run(int(item.data(Qt.ItemDataRole.UserRole))))
+        run_id = self.current_run_id()
+        self.step_size.show_run(self.model.objective, self.model.run(run_id) if run_id >= 0 else None)
 
     def _refresh_item(self, item: QListWidgetItem, run) -> None:
         hyper = f"  (lr {run.hyper['lr']:.3g})" if "lr" in run.hyper else ""
@@ -302,6 +307,7 @@ class OptimizerPanel(QWidget):
             for row in self.hyper_rows.values():
                 row.setVisible(False)
             self.lr_note.setVisible(False)
+            self.step_size.show_run(self.model.objective, None)
             self.run_selected.emit(-1)
             return
         run = self.model.run(run_id)
@@ -314,6 +320,7 @@ class OptimizerPanel(QWidget):
             if name in run.hyper:
                 row.set_value(run.hyper[name])
         self.lr_note.setVisible(run.auto_lr and run.method in SCALED_METHODS)
+        self.step_size.show_run(self.model.objective, run)
         self.show_start(run.start)
         self.run_selected.emit(run_id)
 

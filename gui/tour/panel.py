@@ -1,0 +1,286 @@
+"""The chapter tour panel: a dock beside the workspaces with the chapter's sections, the steps of the current one, the
+step's explanation with its numbers filled from the live scene, the chapter's erratum where it has one, an exercise,
+Next/Back (and the arrow keys), a progress bar, and Leave tour, which puts back what the user had before."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QListWidget, QProgressBar, QPushButton,
+                               QScrollArea, QVBoxLayout, QWidget)
+
+from gui.tour.exercise_box import ExerciseBox
+from gui.tour.facts import FactError, facts_for, fill
+from gui.tour.format import TOUR_DIR, load_tour
+from gui.tour.highlight import HighlightFrame
+from gui.tour.scenes import TOUCHES, SceneUnavailable, apply_scene, workspace
+from gui.tour.state import TourSnapshot, built
+
+ERRATUM_STYLE = "background: #3a2f12; border: 1px solid #eab308; border-radius: 4px; padding: 6px;"
+ERROR_STYLE = "color: #ff8a80;"
+
+
+def rich(text: str) -> str:
+    """Plain step text as rich text: `quoted formulas` in a monospace face."""
+    parts = html.escape(text).split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+
+
+class TourPanel(QDockWidget):
+    def __init__(self, window, folder: str | Path = TOUR_DIR):
+        super().__init__("Chapter tour", window)
+        self.setObjectName("tourDock")
+        self.window_ = window
+        self.tour = load_tour(folder)
+        self.steps = self.tour.steps()
+        self.index = -1
+        self.snapshot: TourSnapshot | None = None
+        self.scene_error = ""
+        self._refresh_pending = False
+        self._followed: set[str] = set()
+        self._concealed: list[QWidget] = []
+        self.highlight = HighlightFrame(window)
+        self.setWidget(self._build())
+        self.setMinimumWidth(360)
+        window.installEventFilter(self)
+        self._follow_models()
+        self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+
+    # --- construction ---------------------------------------------------------------------------------------
+    def _build(self) -> QWidget:
+        body = QWidget(objectName="tourBody")
+        self.errorsLabel = QLabel(objectName="tourErrors", wordWrap=True, styleSheet=ERROR_STYLE)
+        self.errorsLabel.setText("\n".join(f"Refused {e}" for e in self.tour.errors))
+        self.errorsLabel.setVisible(bool(self.tour.errors))
+        self.sectionList = QListWidget(objectName="tourSections")
+        self.sectionList.addItems([f"{i + 1}. {s.title}" for i, s in enumerate(self.tour.sections)])
+        self.sectionList.setMaximumHeight(150)
+        self.sectionList.currentRowChanged.connect(self._on_section_chosen)
+        self.stepList = QListWidget(objectName="tourSteps")
+        self.stepList.setMaximumHeight(110)
+        self.stepList.currentRowChanged.connect(self._on_step_chosen)
+        scroll = self._build_step_view()
+        self.progress = QProgressBar(objectName="tourProgress")
+        self.progress.setRange(0, max(len(self.steps), 1))
+        self.progress.setFormat("Step %v of %m")
+        layout = QVBoxLayout(body)
+        layout.addWidget(self.errorsLabel)
+        layout.addWidget(self.sectionList)
+        layout.addWidget(self.stepList)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.progress)
+        layout.addLayout(self._build_navigation())
+        for key, slot in ((Qt.Key.Key_Right, self.next), (Qt.Key.Key_Left, self.back)):
+            shortcut = QShortcut(QKeySequence(key), body, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        return body
+
+    def _build_step_view(self) -> QScrollArea:
+        """The step's title, text, erratum, scene problem and exercise, scrolling together."""
+        self.titleLabel = QLabel(objectName="tourTitle", wordWrap=True)
+        self.titleLabel.setStyleSheet("font-size: 12pt; font-weight: bold;")
+        self.textLabel = QLabel(objectName="tourText", wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.textLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.erratumLabel = QLabel(objectName="tourErratum", wordWrap=True, styleSheet=ERRATUM_STYLE)
+        self.erratumLabel.setTextFormat(Qt.TextFormat.RichText)
+        self.sceneErrorLabel = QLabel(objectName="tourSceneError", wordWrap=True, styleSheet=ERROR_STYLE)
+        self.exercise = ExerciseBox(checked=self._on_checked)
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 4, 0)
+        for w in (self.titleLabel, self.textLabel, self.erratumLabel, self.sceneErrorLabel, self.exercise):
+            column.addWidget(w)
+        column.addStretch(1)
+        scroll = QScrollArea(widgetResizable=True, objectName="tourScroll")
+        scroll.setWidget(content)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        return scroll
+
+    def _build_navigation(self) -> QHBoxLayout:
+        self.backButton = QPushButton("◀ Back", objectName="tourBack", clicked=self.back)
+        self.nextButton = QPushButton("Next ▶", objectName="tourNext", clicked=self.next)
+        self.leaveButton = QPushButton("Leave tour", objectName="tourLeave", clicked=self.leave)
+        self.leaveButton.setToolTip("Close the tour and put back the functions, points, runs and graph you had")
+        nav = QHBoxLayout()
+        nav.addWidget(self.backButton)
+        nav.addWidget(self.nextButton)
+        nav.addStretch(1)
+        nav.addWidget(self.leaveButton)
+        return nav
+
+    # --- starting and leaving -------------------------------------------------------------------------------
+    def start(self, index: int = 0) -> None:
+        """Open the tour (remembering what the user has, the first time) and show step ``index``."""
+        if self.snapshot is None:
+            self.snapshot = TourSnapshot.take(self.window_)
+        self.show()
+        self.raise_()
+        if self.steps:
+            self.go(index if self.index < 0 else self.index)
+
+    def leave(self) -> None:
+        """Put back what the user had before the tour and close the panel."""
+        snapshot, self.snapshot = self.snapshot, None
+        self.highlight.hide()
+        self._reveal_concealed()
+        if snapshot is not None:
+            kept = snapshot.restore(self.window_)
+            if kept:
+                self.window_.statusBar().showMessage(
+                    f"Tour left. Your own later edits were kept in: {', '.join(kept)}", 8000)
+        self.index = -1
+        self.hide()
+
+    def eventFilter(self, watched, event) -> bool:
+        """The window is closing: leave the tour first, so what is saved or asked about is the user's own work."""
+        if watched is self.window_ and event.type() == QEvent.Type.Close and self.snapshot is not None:
+            self.leave()
+        return False
+
+    def closeEvent(self, event) -> None:
+        """The dock's own ✕ is the same as Leave tour."""
+        if self.snapshot is not None:
+            self.leave()
+        super().closeEvent(event)
+
+    # --- moving ---------------------------------------------------------------------------------------------
+    def next(self) -> None:
+        if self.index + 1 < len(self.steps):
+            self.go(self.index + 1)
+
+    def back(self) -> None:
+        if self.index > 0:
+            self.go(self.index - 1)
+
+    def go(self, index: int) -> None:
+        if not 0 <= index < len(self.steps):
+            return
+        self.index = index
+        section, step = self.steps[index]
+        self._sync_lists(section, step)
+        self.scene_error = ""
+        self._reveal_concealed()
+        try:
+            for key in TOUCHES[step.workspace]:   # built now if the window builds tabs on first use, then marked
+                workspace(self.window_, key)
+            if self.snapshot is not None:
+                self.snapshot.mark_new(self.window_)
+            self._follow_models()
+            apply_scene(self.window_, step.scene, f"Tour: {step.title}")
+        except (SceneUnavailable, ValueError, KeyError) as err:
+            self.scene_error = f"This scene cannot be shown: {err}"
+        self.show_step_text()
+        self._conceal(step)
+        target = self.window_.findChild(QWidget, step.highlight) if step.highlight else None
+        # once the layouts have placed what this step just added (choices, a tab brought forward)
+        QTimer.singleShot(0, self, lambda: self.highlight.show_around(target) if self.index == index else None)
+        self.progress.setValue(index + 1)
+        self.backButton.setEnabled(index > 0)
+        self.nextButton.setEnabled(index + 1 < len(self.steps))
+
+    def show_step_text(self, keep_exercise: bool = False) -> None:
+        """Fill the step's text (and erratum, exercise hints) with the numbers the scene shows now; the exercise's
+        answer and verdict stay when ``keep_exercise`` (the user moved something within the step)."""
+        _section, step = self.steps[self.index]
+        facts = None if self.scene_error else facts_for(self.window_, step.scene)
+        filler = (lambda text: self._filled(text, facts))
+        self.titleLabel.setText(step.title)
+        self.textLabel.setText(rich(filler(step.text)))
+        if step.erratum:
+            self.erratumLabel.setText(
+                "<b>The chapter prints:</b> <code>" + html.escape(step.erratum["printed"]) + "</code>"
+                "<br><b>What the app computes:</b> " + rich(filler(step.erratum["text"])))
+        self.erratumLabel.setVisible(bool(step.erratum))
+        self.sceneErrorLabel.setText(self.scene_error)
+        self.sceneErrorLabel.setVisible(bool(self.scene_error))
+        if keep_exercise:
+            self.exercise.fill = filler
+        else:
+            self.exercise.set_exercise(step.exercise, filler)
+
+    # --- following the user within a step -------------------------------------------------------------------
+    def _follow_models(self) -> None:
+        """When the user moves the point, edits the graph or the matrices, or runs a race, the step's numbers
+        follow: they always describe what is on screen. (Called again as workspaces get built.)"""
+        w = self.window_
+        signals = {"session": lambda _ws: [w.session.point_changed, w.session.function_changed,
+                                            w.session.domain_changed],
+                   "graph": lambda ws: [ws.undo_stack.indexChanged], "matrix": lambda ws: [ws.model.state_changed],
+                   "descent": lambda ws: [ws.model.runs_advanced]}
+        for key, of in signals.items():
+            ws = w if key == "session" else built(w, key)
+            if ws is not None and key not in self._followed:
+                self._followed.add(key)
+                for signal in of(ws):
+                    signal.connect(self._schedule_refresh)
+
+    def _schedule_refresh(self, *_args) -> None:
+        if self.snapshot is not None and self.index >= 0 and not self._refresh_pending:
+            self._refresh_pending = True
+            QTimer.singleShot(0, self, self._refresh)
+
+    def _refresh(self) -> None:
+        self._refresh_pending = False
+        if self.snapshot is None or self.index < 0:
+            return
+        surface = self.window_.workspaces.get("surface")
+        if surface is not None:
+            surface.flush()   # its analysis of the point, which the numbers read, is brought up to date first
+        self.show_step_text(keep_exercise=True)
+
+    # --- controls an exercise hides until it is answered ------------------------------------------------------
+    def _conceal(self, step) -> None:
+        """Hide what would give the exercise's answer away (say the Inspector's formulas) until it is answered."""
+        for name in step.conceal:
+            widget = self.window_.findChild(QWidget, name)
+            if widget is not None and widget.isVisibleTo(widget.parentWidget() or widget):
+                widget.hide()
+                self._concealed.append(widget)
+
+    def _reveal_concealed(self) -> None:
+        for widget in self._concealed:
+            widget.show()
+        self._concealed = []
+
+    def _on_checked(self, verdict) -> None:
+        if verdict.correct:
+            self._reveal_concealed()   # now compare with the app's own derivation
+
+    @staticmethod
+    def _filled(text: str, facts) -> str:
+        if facts is None:
+            return text
+        try:
+            return fill(text, facts)
+        except (FactError, ValueError, KeyError, IndexError) as err:
+            return f"{text}  [a number could not be computed: {err}]"
+
+    def _sync_lists(self, section, step) -> None:
+        row = self.tour.sections.index(section)
+        self.sectionList.blockSignals(True)
+        self.sectionList.setCurrentRow(row)
+        self.sectionList.blockSignals(False)
+        self.stepList.blockSignals(True)
+        self.stepList.clear()
+        self.stepList.addItems([f"{i + 1}. {s.title}" for i, s in enumerate(section.steps)])
+        self.stepList.setCurrentRow(section.steps.index(step))
+        self.stepList.blockSignals(False)
+
+    def _on_section_chosen(self, row: int) -> None:
+        if 0 <= row < len(self.tour.sections):
+            first = self.tour.sections[row].steps[0]
+            self.go(next(i for i, (_s, st) in enumerate(self.steps) if st is first))
+
+    def _on_step_chosen(self, row: int) -> None:
+        if self.index < 0 or row < 0:
+            return
+        section = self.steps[self.index][0]
+        if row < len(section.steps):
+            target = section.steps[row]
+            self.go(next(i for i, (_s, st) in enumerate(self.steps) if st is target))
+
+    def current_step(self):
+        return self.steps[self.index][1] if 0 <= self.index < len(self.steps) else None

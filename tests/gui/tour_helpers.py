@@ -1,0 +1,29 @@
+"""Helpers for the tour's GUI tests: the whole window with the tour open, and the step a test wants."""
+from __future__ import annotations
+
+from tests.conftest import open_window
+
+
+def open_tour_window(qtbot, tmp_path, size=(1600, 960)):
+    """The whole window with the chapter tour open on its first step (graph autosaves under tmp_path)."""
+    from gui.tour.install import open_tour
+    window = open_window(qtbot, tmp_path / "autosave", size)
+    window.show_workspace("surface")
+    panel = open_tour(window)
+    qtbot.waitExposed(panel)
+    return window, panel
+
+
+def step_index(panel, step_id: str) -> int:
+    return next(i for i, (_s, step) in enumerate(panel.steps) if step.id == step_id)
+
+
+def go_to(qtbot, panel, step_id: str):
+    panel.go(step_index(panel, step_id))
+    settle_window(qtbot, panel.window_)
+    return panel.current_step()
+
+
+def settle_window(qtbot, window) -> None:
+    surface = window.workspaces["surface"]
+    qtbot.waitUntil(lambda: not surface._pending, timeout=5000)
