@@ -14,6 +14,7 @@ import numpy as np
 from engine import analyze_point, parse
 from engine.analysis.critical import critical_points
 from engine.analysis.taylor import vector_norm
+from gui.descent.run_texts import status_text
 from gui.surface.approximation import readable_formula
 from engine.expr.numbers import format_number
 
@@ -250,7 +251,7 @@ class DescentFacts(SurfaceFacts):
         return number(run.descent.values[-1]) if run.descent is not None else "—"
 
     def fact_run_status(self, arg):
-        return self.descent.model.status_text(self._run(arg))
+        return status_text(self.descent.model, self._run(arg))
 
 
 class GraphFacts:

@@ -121,13 +121,13 @@ class TourPanel(QDockWidget):
         if self.steps:
             self.go(index if self.index < 0 else self.index)
 
-    def leave(self) -> None:
-        """Put back what the user had before the tour and close the panel."""
+    def leave(self, closing: bool = False) -> None:
+        """Put back what the user had before the tour and close the panel (``closing``: the window is closing)."""
         snapshot, self.snapshot = self.snapshot, None
         self.highlight.hide()
         self._reveal_concealed()
         if snapshot is not None:
-            kept = snapshot.restore(self.window_)
+            kept = snapshot.restore(self.window_, closing)
             if kept:
                 self.window_.statusBar().showMessage(
                     f"Tour left. Your own later edits were kept in: {', '.join(kept)}", 8000)
@@ -137,7 +137,7 @@ class TourPanel(QDockWidget):
     def eventFilter(self, watched, event) -> bool:
         """The window is closing: leave the tour first, so what is saved or asked about is the user's own work."""
         if watched is self.window_ and event.type() == QEvent.Type.Close and self.snapshot is not None:
-            self.leave()
+            self.leave(closing=True)
         return False
 
     def closeEvent(self, event) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gui.workspace_protocol import FileWorkspace
+
 
 @dataclass
 class StackMark:
@@ -58,16 +60,20 @@ class TourSnapshot:
             self.marks[key] = StackMark(ws.undo_stack, ws.undo_stack.index(), _command(ws.undo_stack,
                                                                                      ws.undo_stack.index() - 1))
             if key == "descent":
-                self.auto_starts = set(ws._auto_starts)
+                self.auto_starts = {r.run_id for r in ws.model.runs if r.auto_start}
                 self.starts = {r.run_id: r.start.copy() for r in ws.model.runs}
             if key == "matrix":
                 self.matrix_note = ws.note.text()
 
-    def restore(self, window) -> list[str]:
+    def restore(self, window, closing: bool = False) -> list[str]:
         """Put everything back; the workspaces whose history changed under the tour (and so keep the user's later
-        edits) are returned by name."""
+        edits) are returned by name. ``closing``: the window is closing, so only the workspaces whose work is saved
+        in files are put back (what the unsaved-changes guard asks about must be the user's own work); rewinding
+        the Descent race then crashed Qt in the closing window."""
         kept = []
         for key, mark in self.marks.items():
+            if closing and not isinstance(built(window, key), FileWorkspace):
+                continue
             if mark.stack.count() >= mark.index and _command(mark.stack, mark.index - 1) is mark.below:
                 mark.stack.setIndex(mark.index)
             else:
@@ -75,13 +81,15 @@ class TourSnapshot:
         # ranges the tour's functions added (say for u and v) would otherwise greet the user's next function of u, v
         for name in set(window.session.domain) - set(self.domain):
             del window.session.domain[name]
-        descent = built(window, "descent")
+        descent = None if closing else built(window, "descent")
         if descent is not None:   # the runs whose start the app chose keep following the view, as before
-            descent._auto_starts = {r.run_id for r in descent.model.runs if r.run_id in self.auto_starts}
+            descent.catch_up()    # a hidden Descent tab defers the restored function; rates must follow it first
             for run in descent.model.runs:
                 start = self.starts.get(run.run_id)
                 if start is not None and len(start) == len(run.start) and not (start == run.start).all():
-                    descent.model.set_start(run.run_id, start)
+                    descent.model.set_start(run.run_id, start, by_app=run.run_id in self.auto_starts)
+                else:
+                    run.auto_start = run.run_id in self.auto_starts
         self._restore_surface(built(window, "surface"))
         self._restore_graph(built(window, "graph"))
         if built(window, "matrix") is not None:

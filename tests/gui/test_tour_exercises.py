@@ -60,7 +60,7 @@ def test_moving_to_another_exercise_clears_the_answer_and_verdict(qtbot, setting
 def test_a_matrix_exercise_uses_the_matrix_verdicts(qtbot, settings_dir, tmp_path):
     window, panel = open_tour_window(qtbot, tmp_path)
     go_to(qtbot, panel, "ex2-norm")
-    assert window.current_workspace() is window.workspaces["matrix"]
+    assert window.current_workspace() is window.workspace("matrix")
     assert "Correct" in answer(qtbot, panel, "v/sqrt(v'*v)")
     assert "‖v‖²" in answer(qtbot, panel, "2*v")
     assert "minus the gradient" in answer(qtbot, panel, "-v/norm2(v)")
@@ -70,7 +70,7 @@ def test_a_matrix_exercise_uses_the_matrix_verdicts(qtbot, settings_dir, tmp_pat
 
 def test_what_would_give_the_answer_away_is_hidden_until_it_is_answered(qtbot, settings_dir, tmp_path):
     window, panel = open_tour_window(qtbot, tmp_path)
-    formula = window.workspaces["matrix"].gradient.formula
+    formula = window.workspace("matrix").gradient.formula
     go_to(qtbot, panel, "ex2-norm")
     assert not formula.isVisible()
     answer(qtbot, panel, "2*v")

@@ -20,7 +20,7 @@ E1 = math.exp(-1.0)
 def tour(qtbot, settings_dir, tmp_path):
     window, panel = open_tour_window(qtbot, tmp_path)
     yield window, panel
-    window.workspaces["surface"].shutdown()
+    window.workspace("surface").shutdown()
 
 
 def shown(panel, key, arg=""):
@@ -61,7 +61,7 @@ def test_every_surface_step_shows_the_engines_numbers_for_its_scene(tour, qtbot)
 def test_the_inspector_and_the_tour_show_the_same_gradient(tour, qtbot):
     window, panel = tour
     go_to(qtbot, panel, "partials")
-    inspector = window.workspaces["surface"].inspector.fields["gradient"].text()
+    inspector = window.workspace("surface").inspector.fields["gradient"].text()
     assert label_numbers(inspector) == pytest.approx(label_numbers(shown(panel, "gradient")), rel=1e-5)
 
 
@@ -96,7 +96,7 @@ def test_the_chain_example_matches_the_hand_computation(tour, qtbot):
         assert shown(panel, "adjoint", name) == "−4096"
     go_to(qtbot, panel, "forward-mode")
     assert shown(panel, "forward_tangent", "w") == "−4096"   # one forward pass agrees with the backward sweep
-    forward = panel.window_.workspaces["graph"].forward_mode
+    forward = panel.window_.workspace("graph").forward_mode
     assert forward.isVisible() and forward.source.currentText() == "w"
     assert forward.tangents["f"] == -4096 and "✓ they agree" in forward.summary.text()
     go_to(qtbot, panel, "sum-over-paths")
@@ -138,7 +138,7 @@ def test_the_factorization_step_shows_the_sign_the_chapter_drops(tour, qtbot):
 def test_the_descent_step_reports_the_run_it_shows(tour, qtbot):
     window, panel = tour
     go_to(qtbot, panel, "descent")
-    run = window.workspaces["descent"].model.runs[0]
+    run = window.workspace("descent").model.runs[0]
     assert run.steps == 40 and run.method == "gd"
     # gradient descent on x² + 3y² with rate 0.1 scales x by 0.8 and y by 0.4 per step
     expected = np.array([1.8 * 0.8 ** 40, 1.5 * 0.4 ** 40])
@@ -154,13 +154,13 @@ def test_exercise_five_shows_opposite_gradients_at_the_minimum(tour, qtbot):
 
 
 def matrix_values(window):
-    return {k: np.asarray(v) for k, v in window.workspaces["matrix"].model.state.values.items()}
+    return {k: np.asarray(v) for k, v in window.workspace("matrix").model.state.values.items()}
 
 
 def test_the_matrix_steps_show_gradients_equal_to_numpy_on_the_shown_numbers(tour, qtbot):
     window, panel = tour
     go_to(qtbot, panel, "beta-x")
-    assert window.current_workspace() is window.workspaces["matrix"]
+    assert window.current_workspace() is window.workspace("matrix")
     beta = matrix_values(window)["beta"]
     assert label_numbers(shown(panel, "gradient")) == pytest.approx(beta.T.ravel(), rel=1e-5)
     go_to(qtbot, panel, "quadratic-form")
@@ -178,7 +178,7 @@ def test_the_chapters_factorization_answer_is_judged_off_by_a_sign(tour, qtbot):
     right = -2 * m["U"].T @ (m["X"] - m["U"] @ m["V"])
     assert label_numbers(facts_for(window, panel.current_step().scene).get("gradient", "")) == pytest.approx(
         right.ravel(), rel=1e-5, abs=1e-9)
-    assert window.workspaces["matrix"].gradient.verdict.isVisible()
+    assert window.workspace("matrix").gradient.verdict.isVisible()
 
 
 def agree(text, reference, points=((0.3, -0.7), (-1.2, 0.4), (0.9, 1.1))):
@@ -203,7 +203,7 @@ def test_the_formulas_shown_are_the_chapters_printed_derivatives(tour, qtbot):
 def test_the_numbers_follow_when_the_user_moves_the_point(tour, qtbot):
     window, panel = tour
     go_to(qtbot, panel, "uphill")
-    surface = window.workspaces["surface"]
+    surface = window.workspace("surface")
     surface.inspector.pointEdit.setText("-0.5, 1")
     qtbot.keyClick(surface.inspector.pointEdit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "(−1, 6)" in panel.textLabel.text(), timeout=3000)   # ∇(x² + 3y²) at (−0.5, 1)
@@ -237,7 +237,7 @@ def _slope(item) -> float:
 def test_the_partials_step_shows_the_slices_whose_slopes_it_names(tour, qtbot):
     window, panel = tour
     go_to(qtbot, panel, "partials")
-    slices = window.workspaces["surface"].slices
+    slices = window.workspace("surface").slices
     qtbot.waitUntil(lambda: slices.isVisible(), timeout=3000)
     plots = slices.slice_plots
     assert [_slope(plots["x"].tangent), _slope(plots["y"].tangent)] == pytest.approx([1 / 3, 2 / 3], rel=1e-5)
@@ -246,7 +246,7 @@ def test_the_partials_step_shows_the_slices_whose_slopes_it_names(tour, qtbot):
 def test_the_directional_step_shows_the_polar_plot_least_along_minus_the_gradient(tour, qtbot):
     window, panel = tour
     go_to(qtbot, panel, "directional")
-    slices = window.workspaces["surface"].slices
+    slices = window.workspace("surface").slices
     qtbot.waitUntil(lambda: slices.polar.isVisible(), timeout=3000)
     g = np.array([2 * 1.2, 6 * 0.8])   # ∇(x² + 3y²) at (1.2, 0.8)
     expected = math.atan2(-g[1], -g[0]) % (2 * math.pi)

@@ -20,7 +20,7 @@ def test_every_step_renders_its_scene_with_its_numbers(qtbot, settings_dir, tmp_
         qtbot.wait(30)
         assert panel.scene_error == "", (step.id, panel.scene_error)
         expected_tab = "surface" if step.workspace == "surface" else step.workspace
-        assert window.current_workspace() is window.workspaces[expected_tab], step.id
+        assert window.current_workspace() is window.workspace(expected_tab), step.id
         text = panel.textLabel.text() + panel.erratumLabel.text()
         assert "could not be computed" not in text and "{" not in panel.textLabel.text(), (step.id, text)
         if step.highlight:
@@ -33,3 +33,5 @@ def test_every_step_renders_its_scene_with_its_numbers(qtbot, settings_dir, tmp_
         corner = workspace.mapTo(window, workspace.rect().topLeft())
         region = pixels[corner.y():corner.y() + workspace.height(), corner.x():corner.x() + workspace.width()]
         assert distinct_colours(region) > 200, step.id
+    window.close()                       # closing mid-tour leaves the tour first (every workspace restored)
+    assert panel.snapshot is None and not panel.isVisible()
