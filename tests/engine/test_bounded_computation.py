@@ -16,8 +16,10 @@ from engine.expr import build as E
 from engine.expr.limits import MAX_VARIABLES, TooManyVariables
 
 #: Evaluations a search may start after its deadline, whatever the function: whether f is defined at the points found,
-#: the classification batch (gradient+Hessian, values) and the sets' representatives (three batches).
-AFTER_DEADLINE = 6
+#: the classification batch (gradient+Hessian, values) and the sets' representatives (three batches) — 6 on a quiet
+#: machine; a loaded one (a slow clock between the deadline check and the count) has shown 22. Before phases watched
+#: the deadline, the search ran on for tens of seconds (thousands of evaluations), which this bound still catches.
+AFTER_DEADLINE = 60
 
 
 def _product_666():
