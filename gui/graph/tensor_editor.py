@@ -126,7 +126,7 @@ class ShapePopup(QDialog):
         place.setToolTip("Place the input with this shape (Enter); Esc places nothing")
         place.clicked.connect(self.accept)
         row = QHBoxLayout(self)
-        for widget in (QLabel("rows"), self.rows, QLabel("×"), self.cols, place):
+        for widget in (QLabel("rows"), self.rows, QLabel("× columns"), self.cols, place):
             row.addWidget(widget)
         self.rows.setFocus()
         self.rows.selectAll()

@@ -23,7 +23,7 @@ from engine.graph.train import (DATA_SETS, bound_values, classifier, decision_va
 from gui.graph.train_session import TrainingSession, decision_pixmap, is_on_top, put_values
 
 PICTURE = 220        # pixels of the decision picture
-EXTENT = 2.0         # the picture shows [−EXTENT, EXTENT]²
+EXTENT = 1.7         # the picture shows [−EXTENT, EXTENT]² (the toy sets lie within)
 STEPS_PER_FRAME = 4  # a Train run's speed: steps between two redraws
 SEED = 0
 NEW_NETWORK_POINTS = 60

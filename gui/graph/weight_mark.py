@@ -2,7 +2,8 @@
 it is data. One click toggles it as one undoable edit; the node's context menu offers the same.
 
 The scene calls :func:`sync_mark` whenever it brings a node's contents up to date, so the box always shows the
-model's flag (the model owns it: ``Node.weight``); only inputs get a box.
+model's flag (the model owns it: ``Node.weight``); only inputs holding a vector or matrix (or already marked) get a
+box.
 """
 from __future__ import annotations
 
@@ -70,9 +71,11 @@ class WeightMark(QGraphicsItem):
 
 
 def sync_mark(item, node) -> None:
-    """Give an input's item a checkbox showing its weight flag (made when first needed); other nodes show none."""
+    """Give a vector or matrix input's item (or a scalar input marked as a weight) a checkbox showing its weight flag,
+    made when first needed; other nodes show none (the chapter's scalar graphs stay as they were; the context menu
+    marks any input)."""
     mark = getattr(item, "weight_mark", None)
-    if not node.is_input:
+    if not node.is_input or not (node.is_tensor or node.weight):
         if mark is not None:
             mark.hide()
         return

@@ -9,8 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from gui.graph.weight_mark import SIZE
-from tests.gui.graph_helpers import click_button, view_point
+from tests.gui.graph_helpers import click_button, controls_without_tooltips, node_point, view_point
 from tests.gui.test_graph_canvas_pan_and_menu import open_menu_and_choose
 
 pytestmark = pytest.mark.gui
@@ -108,7 +107,6 @@ def test_esc_stops_a_run_and_step_extends_the_session(qtbot, graph_workspace):
 def test_the_context_menu_marks_a_weight(qtbot, graph_workspace):
     ws = graph_workspace
     ws.apply_preset("mlp-batch")
-    from tests.gui.graph_helpers import node_point
     entries = open_menu_and_choose(qtbot, ws, node_point(ws, "W1", "centre"), "Weight (Train changes it)")
     assert "Weight (Train changes it)" in entries and ws.document.graph.weights == ("W1",)
     ws.undo_stack.undo()
@@ -118,11 +116,15 @@ def test_the_context_menu_marks_a_weight(qtbot, graph_workspace):
 def test_the_panel_says_why_a_graph_cannot_be_trained(qtbot, graph_workspace):
     ws = graph_workspace
     ws.apply_preset("four-inputs")
+    assert getattr(ws.scene.nodes["w"], "weight_mark", None) is None   # scalar inputs: no box until marked
     click_button(qtbot, ws, "trainButton")
     panel = ws.train_panel
-    tick(qtbot, ws, "w")
+    open_menu_and_choose(qtbot, ws, node_point(ws, "w", "centre"), "Weight (Train changes it)")
+    assert ws.scene.nodes["w"].weight_mark.checked
     qtbot.waitUntil(lambda: "no data input" in panel.what.text())
     assert not panel.findChild(QPushButton, "trainStep").isEnabled()
+    assert panel.what.text().startswith("Cannot train this graph: no data input: training needs an input matrix X")
+    assert controls_without_tooltips(panel) == []
 
 
 def test_new_network_gives_a_trainable_graph_at_once(qtbot, graph_workspace):
