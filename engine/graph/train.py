@@ -133,7 +133,9 @@ def training_setup(graph: Graph, points: str | None = None, labels: str | None =
 
 
 def _label_shapes(shape: tuple[int, int]) -> str:
-    return " or ".join(sorted({shape_text((1, n)) + " or " + shape_text((n, 1)) for n in shape}))
+    """The shapes labels for points of this shape can have (1×n or n×1, n the number of points)."""
+    n = shape[1] if shape[0] == 2 else shape[0]
+    return f"{shape_text((1, n))} or {shape_text((n, 1))}"
 
 
 def _by_columns(points_shape: tuple[int, int], labels_shape: tuple[int, int]) -> bool:

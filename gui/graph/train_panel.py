@@ -11,6 +11,8 @@ step), so there is something to train at once.
 """
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
@@ -24,7 +26,7 @@ from gui.graph.train_session import TrainingSession, decision_pixmap, is_on_top,
 
 PICTURE = 220        # pixels of the decision picture
 EXTENT = 1.7         # the picture shows [−EXTENT, EXTENT]² (the toy sets lie within)
-STEPS_PER_FRAME = 4  # a Train run's speed: steps between two redraws
+FRAME_BUDGET = 0.04  # seconds of gradient descent between two redraws of a Train run
 SEED = 0
 NEW_NETWORK_POINTS = 60
 
@@ -41,6 +43,7 @@ class TrainPanel(QDialog):
         self.setup = None            # engine.graph.train.TrainingSetup of the graph as it is, or None
         self.run_left = 0            # steps still to take in a Train run
         self.run_total = 0
+        self._work = None            # (a copy of the graph training steps on, the graph version it matches)
         self._make_widgets()
         self._build()
         self.timer = QTimer(self, interval=16)
@@ -48,7 +51,7 @@ class TrainPanel(QDialog):
         self._refresh_due = QTimer(self, singleShot=True, interval=0)
         self._refresh_due.timeout.connect(self.refresh)
         self.graph.subscribe(self._on_graph_event)
-        self.document.undo_stack.indexChanged.connect(lambda _i: self._on_graph_event(None))
+        self.document.undo_stack.indexChanged.connect(self._on_undo_index)
         self.refresh()
 
     def _make_widgets(self):
@@ -85,7 +88,7 @@ class TrainPanel(QDialog):
         for text, name, slot, tip in (
                 ("New network", "trainNew", self.new_network, "Replace the graph by a ready-made 2-8-1 tanh "
                  "classifier on the chosen data set, its weights ticked (Undo brings your graph back)"),
-                ("Step", "trainStep", self.step, "One step of gradient descent on the ticked weights"),
+                ("Step", "trainStep", self.step_once, "One step of gradient descent on the ticked weights"),
                 ("Train", "trainPlay", self.toggle_run, "Run the chosen number of steps; press again (or Esc) "
                  "to stop"),
                 ("Reset", "trainReset", self.reset, "Put back the values this training session started from "
@@ -125,6 +128,11 @@ class TrainPanel(QDialog):
         if self.isVisible() and not self.timer.isActive():   # while training runs, each frame redraws once
             self._refresh_due.start()
 
+    def _on_undo_index(self, _index: int):
+        if self.timer.isActive() and not is_on_top(self.document.undo_stack, self.session):
+            self.stop()   # an Undo (or another edit) during a run ends it, rather than training on from there
+        self._on_graph_event(None)
+
     def _current_setup(self):
         """The training setup for the graph as it is (the prediction the user chose, if still possible)."""
         try:
@@ -138,30 +146,45 @@ class TrainPanel(QDialog):
         return toy_data(self.data.currentText(), self.setup, SEED)
 
     # --- training -------------------------------------------------------------------------------------------
-    def step(self) -> bool:
-        """One step of gradient descent (the first of a session binds the toy set to X and y)."""
+    def step(self, count: int = 1) -> int:
+        """Up to ``count`` steps of gradient descent (the first of a session binds the toy set to X and y); returns
+        how many were taken (0: none, the reason in the status line)."""
         setup, why = self._current_setup()
         if setup is None:
+            self.stop()
             self.status.setText(why)
-            return False
+            return 0
         try:
-            self._take_step(setup)
+            return self._take_steps(setup, count)
         except GraphError as exc:
             self.stop()
             self.status.setText(f"Training stopped: {exc}")
-            return False
-        return True
+            return 0
 
-    def _take_step(self, setup):
+    def step_once(self):
+        if self.step():
+            self.refresh()
+
+    def _take_steps(self, setup, count: int) -> int:
+        """Steps on a private copy of the graph for at most FRAME_BUDGET seconds, then the weights reached are put
+        in the graph once (the canvas redraws per value edit, so it sees one edit per weight per frame)."""
         g = self.graph
         wanted = bound_values(setup, g, *self._wanted_data())
         if not is_on_top(self.document.undo_stack, self.session) or any(
                 np.array(g.node(n).value).tolist() != v for n, v in wanted.items()):
             self._start_session(setup, wanted)
-        result = train_step(g, setup.weights, self.rate.value())
-        put_values(g, {n: stored(g, n, v) for n, v in result.values.items()})
-        self.session.record()
-        self.losses.append(result.loss)
+        if self._work is None or self._work[1] != g.version:
+            self._work = (g.copy(), g.version)
+        work, taken, deadline = self._work[0], 0, time.perf_counter() + FRAME_BUDGET
+        while taken < count and (taken == 0 or time.perf_counter() < deadline):
+            result = train_step(work, setup.weights, self.rate.value())
+            put_values(work, {n: stored(work, n, v) for n, v in result.values.items()})
+            self.losses.append(result.loss)
+            taken += 1
+        put_values(g, {n: work.node(n).value for n in setup.weights})
+        self._work = (work, g.version)
+        self.session.record(taken)
+        return taken
 
     def _start_session(self, setup, wanted: dict):
         """Push one undo step holding the values as they are, then bind the data."""
@@ -178,10 +201,11 @@ class TrainPanel(QDialog):
         if self.timer.isActive():
             self.stop()
             return
-        if self.step():
-            self.run_total, self.run_left = self.steps.value(), self.steps.value() - 1
+        taken = self.step()
+        if taken:
+            self.run_total, self.run_left = self.steps.value(), self.steps.value() - taken
             self.progress.setRange(0, self.run_total)
-            self.progress.setValue(1)
+            self.progress.setValue(taken)
             self.progress.show()
             self.button("trainPlay").setText("Stop")
             self.timer.start()
@@ -195,10 +219,11 @@ class TrainPanel(QDialog):
             self.refresh()
 
     def _tick(self):
-        for _ in range(min(STEPS_PER_FRAME, self.run_left)):
-            if not self.step():
-                return
-            self.run_left -= 1
+        if self.run_left > 0:
+            taken = self.step(self.run_left)
+            if not taken:
+                return   # the run was stopped, and the status line says why
+            self.run_left -= taken
         self.progress.setValue(self.run_total - self.run_left)
         if self.run_left <= 0:
             self.stop()

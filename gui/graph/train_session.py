@@ -26,9 +26,9 @@ class TrainingSession(QUndoCommand):
         self.steps = 0
         self._applied = True   # push() calls redo() once; the session's values are put in by the panel
 
-    def record(self) -> None:
-        """The graph's values now are the session's result (after each step)."""
-        self.steps += 1
+    def record(self, steps: int = 1) -> None:
+        """The graph's values now are the session's result, ``steps`` more steps on."""
+        self.steps += steps
         self.final = {n: self.graph.node(n).value for n in self.start}
         self.setText(f"Train {self.steps} step{'s' if self.steps != 1 else ''}")
 

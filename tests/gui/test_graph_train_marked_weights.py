@@ -95,6 +95,8 @@ def test_esc_stops_a_run_and_step_extends_the_session(qtbot, graph_workspace):
     index = ws.undo_stack.index()
     press(qtbot, panel, "trainPlay")
     qtbot.waitUntil(lambda: len(panel.losses) >= 10, timeout=60000)
+    assert panel.progress.isVisible() and "training…" in panel.status.text()
+    panel.grab().save("/tmp/train-running.png")
     qtbot.keyClick(panel, Qt.Key.Key_Escape)
     assert not panel.timer.isActive() and panel.isVisible()
     taken = len(panel.losses)
