@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsView, QMenu, QMessageB
 from gui.graph import tools as T
 from gui.graph.inline_edit import InlineEditor
 from gui.graph.tensor_editor import ask_shape, open_tensor_editor
-from gui.graph.weight_mark import add_weight_action
+from gui.graph.weight_mark import add_weight_action, is_on_weight_mark
 from gui.graph.items import NODE_HEIGHT, NODE_WIDTH, PORT_RADIUS, NodeItem, to_model, to_scene
 from gui.graph.detail import LABEL_SCALE
 from gui.graph.scene import GraphScene
@@ -124,8 +124,8 @@ class GraphCanvas(QGraphicsView):
     def mouseDoubleClickEvent(self, event):
         scene_pos = self.mapToScene(event.position().toPoint())
         item = self.graph_scene.node_at(scene_pos)
-        if item is None or event.button() != Qt.MouseButton.LeftButton:
-            super().mouseDoubleClickEvent(event)
+        if item is None or event.button() != Qt.MouseButton.LeftButton or is_on_weight_mark(item, scene_pos):
+            super().mouseDoubleClickEvent(event)   # (a quick second click on the weight box toggles it back)
             return
         if item.is_on_header(scene_pos):
             self.edit_name(item.name)

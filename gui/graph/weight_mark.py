@@ -85,6 +85,12 @@ def sync_mark(item, node) -> None:
     mark.set_checked(node.weight, node.name)
 
 
+def is_on_weight_mark(item, scene_pos) -> bool:
+    """Whether a scene point is on the node's (shown) weight box."""
+    mark = getattr(item, "weight_mark", None)
+    return mark is not None and mark.isVisible() and mark.boundingRect().contains(mark.mapFromScene(scene_pos))
+
+
 def toggle_weight(document, name: str) -> bool:
     """Mark the input as a weight, or back as data: one undo step."""
     node = document.graph.nodes[name]

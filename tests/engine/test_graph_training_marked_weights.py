@@ -10,8 +10,8 @@ import pytest
 from engine.graph import Graph, GraphError
 from engine.graph.fileformat import GraphFileError, dumps_graph, graph_to_dict, loads_graph
 from engine.graph.samples import mlp, mlp_batch
-from engine.graph.train import (bound_values, decision_values, descend, toy_data, train_step, training_setup,
-                                two_moons)
+from engine.graph.train import (bound_values, decision_values, descend, prediction_nodes, toy_data, train_step,
+                                training_setup, two_moons)
 from tests.engine.tensor_graph_helpers import central_differences
 
 WEIGHTS = ("W1", "b1", "W2", "b2")
@@ -82,6 +82,22 @@ def test_points_given_one_per_row_are_found_and_bound_that_way():
     values = bound_values(setup, g, points, labels)
     np.testing.assert_array_equal(np.array(values["X"]), points.T)
     np.testing.assert_array_equal(np.array(values["y"]).ravel(), labels.ravel())
+
+
+def test_the_prediction_defaults_to_the_node_feeding_the_loss_and_can_be_chosen():
+    g = Graph()
+    g.add_input("X", np.zeros((2, 4)).tolist())
+    g.add_input("W", [[0.5, -0.5]])
+    g.add_input("Y", [[1.0, -1.0, 1.0, -1.0]])
+    g.add_formula("Z", "W*X")
+    g.add_formula("P", "tanh(Z)")
+    g.add_formula("loss", "norm2(P - Y)^2/4")
+    g.set_output("loss")
+    g.set_weight("W", True)
+    assert prediction_nodes(g, "X", "Y") == ["P", "Z"]
+    assert training_setup(g).prediction == "P"
+    assert training_setup(g, prediction="Z").prediction == "Z"
+    assert training_setup(g, prediction="loss").prediction == "P"   # not a prediction: the default
 
 
 @pytest.mark.parametrize("graph, needle", [

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from tests.gui.graph_helpers import click_button, controls_without_tooltips, node_point, view_point
+from tests.gui.graph_helpers import click_button, controls_without_tooltips, editor, node_point, view_point
 from tests.gui.test_graph_canvas_pan_and_menu import open_menu_and_choose
 
 pytestmark = pytest.mark.gui
@@ -59,6 +59,13 @@ def test_tick_the_weights_of_the_batch_mlp_and_train_it(qtbot, graph_workspace):
     assert g.weights == WEIGHTS and ws.undo_stack.index() == undo_before_ticks + 4
     ws.canvas.viewport().grab().save("/tmp/train-weights-ticked.png")
     assert all(box_ink(ws, name) > 5 for name in WEIGHTS)
+    assert "W1 is a weight: Train changes it" in ws.scene.nodes["W1"].weight_mark.toolTip()
+    mark = ws.scene.nodes["X"].weight_mark
+    centre = mark.mapToScene(mark.box_rect().center())
+    where = view_point(ws, (centre.x(), centre.y()))
+    qtbot.mouseClick(ws.canvas.viewport(), Qt.MouseButton.LeftButton, pos=where)   # a double-click: a click, then
+    qtbot.mouseDClick(ws.canvas.viewport(), Qt.MouseButton.LeftButton, pos=where)  # the double-click event
+    assert g.weights == WEIGHTS and not editor(ws).isVisible()   # ticked and unticked, no rename editor
     assert ws.scene.nodes["X"].weight_mark.isVisible() and not ws.scene.nodes["X"].weight_mark.checked
     assert getattr(ws.scene.nodes["H1"], "weight_mark", None) is None   # formula nodes have no box
     qtbot.waitUntil(lambda: panel.findChild(QPushButton, "trainPlay").isEnabled())
