@@ -140,6 +140,9 @@ class TrainPanel(QDialog):
             return self.setup, ""
         except GraphError as exc:
             self.setup = None
+            if not len(self.graph):
+                return None, ("The graph is empty: New network puts a ready-made classifier here; or open the "
+                              "preset “The 2-3-1 network on a batch of 8 points” and tick its weights.")
             return None, f"Cannot train this graph: {exc}."
 
     def _wanted_data(self) -> tuple[np.ndarray, np.ndarray]:
@@ -241,18 +244,19 @@ class TrainPanel(QDialog):
         self.stop()
         if is_on_top(self.document.undo_stack, self.session):
             self.document.undo_stack.undo()
-        self.losses, self.session = [], None
+        self.losses = []
         self.refresh()
 
     # --- drawing --------------------------------------------------------------------------------------------
     def refresh(self):
         if self.session is not None and not is_on_top(self.document.undo_stack, self.session) \
                 and self.document.undo_stack.index() < self.document.undo_stack.count():
-            self.losses, self.session = [], None   # the session was undone
+            self.losses = []   # the session was undone (Redo brings its weights back, not its curve)
         setup, why = self._current_setup()
         self._sync_predictions(setup)
         self.button("trainStep").setEnabled(setup is not None)
         self.button("trainPlay").setEnabled(setup is not None)
+        self.button("trainReset").setEnabled(is_on_top(self.document.undo_stack, self.session))
         self.line.setData(list(range(len(self.losses))), self.losses)
         self.what.setText(f"Training {setup.describe()}." if setup else why)
         self.what.setStyleSheet("" if setup else "color: #b91c1c;")
@@ -273,6 +277,8 @@ class TrainPanel(QDialog):
             self.prediction.blockSignals(False)
 
     def _status_text(self, setup) -> str:
+        if setup is None and not self.losses:
+            return ""
         if not self.losses:
             return "Step or Train to start: the first step puts the data set in X and y (one undo step per session)."
         text = f"step {len(self.losses)}: loss {self.losses[-1]:.4g} (from {self.losses[0]:.4g})"

@@ -51,5 +51,7 @@ def test_training_lowers_the_loss_and_changes_the_picture(qtbot, graph_workspace
     trained = {n: g.node(n).value for n in WEIGHTS}
     press(qtbot, panel, "trainReset")
     assert {n: g.node(n).value for n in WEIGHTS} == start and panel.losses == []
+    assert not panel.findChild(QPushButton, "trainReset").isEnabled()
     ws.undo_stack.redo()
     assert {n: g.node(n).value for n in WEIGHTS} == trained
+    qtbot.waitUntil(lambda: panel.findChild(QPushButton, "trainReset").isEnabled())

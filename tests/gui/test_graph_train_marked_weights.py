@@ -111,6 +111,12 @@ def test_esc_stops_a_run_and_step_extends_the_session(qtbot, graph_workspace):
     assert len(panel.losses) == taken + 1 and ws.undo_stack.index() == index + 1
     press(qtbot, panel, "trainReset")
     assert panel.losses == [] and ws.undo_stack.index() == index
+    panel.data.setCurrentText("XOR")   # another data set: the next step binds it, in a new session
+    press(qtbot, panel, "trainStep")
+    points = np.array(ws.document.graph.node("X").value)
+    labels = np.array(ws.document.graph.node("Y").value)
+    assert np.array_equal(labels, np.where(points[0] * points[1] >= 0, 1.0, -1.0)[None, :])
+    assert ws.undo_stack.index() == index + 1 and len(panel.losses) == 1
 
 
 def test_the_context_menu_marks_a_weight(qtbot, graph_workspace):
@@ -140,6 +146,8 @@ def test_new_network_gives_a_trainable_graph_at_once(qtbot, graph_workspace):
     ws = graph_workspace
     click_button(qtbot, ws, "trainButton")
     panel = ws.train_panel
+    assert panel.what.text().startswith("The graph is empty: New network")
+    panel.grab().save("/tmp/train-empty.png")
     press(qtbot, panel, "trainNew")
     assert ws.document.graph.weights == WEIGHTS
     press(qtbot, panel, "trainStep")
