@@ -9,7 +9,7 @@ import pytest
 
 from engine.graph import Graph, GraphError
 from engine.graph.fileformat import GraphFileError, dumps_graph, graph_to_dict, loads_graph
-from engine.graph.samples import mlp, mlp_batch
+from engine.graph.samples import four_inputs, mlp, mlp_batch
 from engine.graph.train import (bound_values, decision_values, descend, prediction_nodes, toy_data, train_step,
                                 training_setup, two_moons)
 from tests.engine.tensor_graph_helpers import central_differences
@@ -49,6 +49,9 @@ def test_the_weight_flag_is_saved_and_read_back():
     loaded = loads_graph(dumps_graph(g).encode())
     assert loaded.snapshot() == g.snapshot() and loaded.weights == WEIGHTS
     assert "weight" not in dumps_graph(mlp_batch())   # unmarked graphs are written as before
+    scalar = four_inputs()
+    scalar.set_weight("w", True)
+    assert graph_to_dict(scalar)["version"] == 1 and loads_graph(dumps_graph(scalar).encode()).weights == ("w",)
 
 
 @pytest.mark.parametrize("change, needle", [

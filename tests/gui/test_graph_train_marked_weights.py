@@ -150,6 +150,8 @@ def test_new_network_gives_a_trainable_graph_at_once(qtbot, graph_workspace):
     panel.grab().save("/tmp/train-empty.png")
     press(qtbot, panel, "trainNew")
     assert ws.document.graph.weights == WEIGHTS
+    qtbot.wait(20)
+    ws.grab().save("/tmp/train-new-network.png")
     press(qtbot, panel, "trainStep")
     assert len(panel.losses) == 1
     ws.undo_stack.undo()
