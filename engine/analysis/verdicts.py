@@ -5,7 +5,8 @@ second-derivative classification, :mod:`engine.analysis.classify`) is "converged
 degenerate point is named as such, and so is a point far outside the view where the gradient merely fades away
 (1/(x² + y²) far from the origin).
 
-:attr:`Verdict.stopped_at` is the short word for JSON: 'minimum' | 'maximum' | 'saddle' | 'undecided'.
+:attr:`Verdict.stopped_at` is the short word for JSON: 'minimum' | 'maximum' | 'saddle' | 'undecided'. A run that
+stopped because f (or ∇f) has no value where it landed is told by :func:`undefined_where`, in words both say too.
 """
 from __future__ import annotations
 
@@ -68,6 +69,39 @@ def run_verdict(descent, box=None) -> Verdict:
     if descent.status == "diverged":
         return Verdict("unknown", descent.message or "diverged")
     return stopping_verdict(descent.objective, descent.points[-1], trail_box(descent.points) if box is None else box)
+
+
+@dataclass(frozen=True)
+class Undefined:
+    """Where a run stopped because f or its gradient has no finite value at a finite point."""
+    what: str            # 'f is undefined' | 'f is infinite' | '∇f is undefined'
+    step: int            # 0: at the start
+    point: np.ndarray
+
+    def text(self, names) -> str:
+        """The sentence the command line and the Descent workspace both say."""
+        place = format_point(tuple(names), self.point)
+        if self.step == 0:
+            return f"{self.what} at the start {place}"
+        return f"{self.what} at step {self.step}, {place}: the step left f's domain"
+
+
+def undefined_where(descent) -> Undefined | None:
+    """Where a diverged run stopped because f or ∇f has no finite value at a finite point; None when it diverged
+    for another reason (a step that was not finite, a blow-up) or did not diverge."""
+    if descent.status != "diverged" or descent.diverged_at is None:
+        return None
+    at = descent.diverged_at
+    point, value = np.asarray(descent.points[at], dtype=np.float64), descent.values[at]
+    if not np.all(np.isfinite(point)):
+        return None
+    if np.isnan(value):
+        return Undefined("f is undefined", at, point)
+    if np.isinf(value):   # at the start f is infinite there; later, an overflow is a blow-up, not the domain
+        return Undefined("f is infinite", at, point) if at == 0 else None
+    if not np.all(np.isfinite(descent.gradients[at])):
+        return Undefined("∇f is undefined", at, point)
+    return None
 
 
 def trail_box(points) -> list[tuple[float, float]]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from engine.cli.common import CLIError, format_number, format_vector, function_heading, parse_function, parse_point, table
 from engine.analysis.rates import falls_without_slowing
-from engine.analysis.verdicts import run_verdict, stop_text
+from engine.analysis.verdicts import run_verdict, stop_text, undefined_where
 from engine.optim.descent import HYPER_HELP, METHODS, Descent
 from engine.optim.objective import Objective
 
@@ -42,16 +42,22 @@ def descend_command(args) -> dict:
     for _ in run.run():
         pass
     verdict = run_verdict(run)
-    return {"expression": str(f), "variables": list(names), "method": args.method, "hyperparameters": run.hyper,
+    undefined = undefined_where(run)
+    return {"expression": str(f), "variables": list(names), "method": args.method, "hyperparameters": dict(run.hyper),
             "points": run.points, "values": run.values, "status": run.status, "steps": run.steps_taken,
             "diverged_at": run.diverged_at, "message": run.message,
             "stopped_at": verdict.stopped_at, "verdict": verdict.text,
-            "summary": _summary(run, verdict),
+            "undefined": None if undefined is None else {"what": undefined.what, "step": undefined.step,
+                                                         "point": undefined.point, "text": undefined.text(names)},
+            "summary": _summary(run, verdict, names),
             "newton_steps": [i.get("newton_step") for i in run.infos] if args.method == "newton" else None}
 
 
-def _summary(run: Descent, verdict) -> str:
+def _summary(run: Descent, verdict, names) -> str:
     """The run's status in the words the Descent workspace uses."""
+    undefined = undefined_where(run)
+    if undefined is not None:
+        return undefined.text(names)
     if run.status == "converged":
         return stop_text(run.steps_taken, verdict)
     if run.status == "max_steps" and falls_without_slowing(run.values):

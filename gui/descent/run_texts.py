@@ -7,9 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from engine.analysis.rates import falls_without_slowing, keeps_decreasing
-from engine.analysis.verdicts import stop_text
-from engine.expr.numbers import format_point as point_text
-from gui.descent.runs import Run, RunsModel, undefined_where
+from engine.analysis.verdicts import stop_text, undefined_where
+from gui.descent.runs import Run, RunsModel
 
 
 def status_text(model: RunsModel, run: Run) -> str:
@@ -30,13 +29,9 @@ def status_text(model: RunsModel, run: Run) -> str:
 def _diverged_text(model: RunsModel, run: Run) -> str:
     d = run.descent
     at = d.diverged_at if d.diverged_at is not None else run.steps
-    where = undefined_where(d)
-    if where is not None:
-        what, point = where
-        place = point_text(model.objective.variables, point)
-        if at == 0:
-            return f"{what} at the start {place}"
-        return f"{what} at step {at}, {place}: the step left f's domain"
+    undefined = undefined_where(d)
+    if undefined is not None:
+        return undefined.text(model.objective.variables)
     if not np.all(np.isfinite(d.points[at])):
         return f"diverged at step {at}: the step was not finite"
     if keeps_decreasing(d.values[: at + 1]):

@@ -1,0 +1,99 @@
+"""A run's method, hyperparameters and start have one owner, its engine Descent: through slider drags, typed values,
+method changes, start clicks and Edit → Undo / Redo, everything that shows or uses the learning rate (the model, the
+slider and box, the run list, the step the optimizer takes) says the same number, and nothing else holds a copy that
+could drift."""
+import dataclasses
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from gui.descent.runs import Run
+from tests.gui.descent_helpers import click_contour, remove_all_runs, step, type_into
+
+pytestmark = [pytest.mark.gui, pytest.mark.gl]
+
+
+def agree(qtbot, w, run):
+    """Every place that shows or uses the run's settings says what its Descent holds; gradient descent's next step
+    is x − lr·∇f with that lr (by hand)."""
+    d = run.descent
+    lr = d.hyper["lr"]
+    assert run.hyper["lr"] == lr and run.method == d.method and np.array_equal(run.start, d.start)
+    assert np.array_equal(d.points[0], d.start)
+    row = w.panel.hyper_rows["lr"]
+    assert row.box.value() == pytest.approx(lr) and row.slider.value() == row._to_tick(lr)
+    assert f"lr {lr:.3g}" in w.panel.run_list.item(w.model.index_of(run.run_id)).text()
+    assert w.panel.method_combo.currentData() == d.method
+    if d.method == "gd":
+        x, g = d.points[-1].copy(), d.gradients[-1].copy()
+        step(qtbot, w)
+        np.testing.assert_allclose(d.points[-1], x - lr * g, rtol=1e-12, atol=1e-15)
+
+
+def test_a_runs_settings_live_only_in_its_descent():
+    own = {f.name for f in dataclasses.fields(Run)}
+    assert not own & {"method", "hyper", "start"}, "the GUI run keeps a second copy of its settings"
+
+
+def test_the_learning_rate_agrees_everywhere_through_edits_undo_and_redo(qtbot, main_window):
+    w = main_window.show_workspace("descent")
+    w.session.set_function("x^2 + 3*y^2")
+    remove_all_runs(qtbot, w)
+    w.panel.add_run("gd")
+    run = w.model.runs[0]
+    w.panel.select_run(run.run_id)
+    click_contour(qtbot, w, 1.0, 0.5)
+    np.testing.assert_allclose(run.start, [1.0, 0.5], atol=0.03)
+    agree(qtbot, w, run)
+
+    app_rate = run.descent.hyper["lr"]
+    type_into(qtbot, w.panel.hyper_rows["lr"].box, "0.05")
+    assert run.descent.hyper["lr"] == 0.05 != app_rate
+    agree(qtbot, w, run)
+    main_window.undo_action.trigger()                     # back to the app's rate for this function and start
+    assert run.descent.hyper["lr"] == app_rate
+    agree(qtbot, w, run)
+    main_window.redo_action.trigger()
+    assert run.descent.hyper["lr"] == 0.05
+    agree(qtbot, w, run)
+
+    w.panel.method_combo.setCurrentIndex(w.panel.method_combo.findData("momentum"))
+    w.panel.method_combo.activated.emit(w.panel.method_combo.currentIndex())   # what choosing an item emits
+    assert run.method == run.descent.method == "momentum" and run.steps == 0
+    agree(qtbot, w, run)
+    main_window.undo_action.trigger()                     # gradient descent again, with the rate it had
+    assert run.method == "gd" and run.descent.hyper["lr"] == 0.05
+    agree(qtbot, w, run)
+
+    click_contour(qtbot, w, -1.0, -0.5)                   # a start the user picked keeps the user's rate
+    assert run.descent.hyper["lr"] == 0.05
+    agree(qtbot, w, run)
+    slider = w.panel.hyper_rows["lr"].slider
+    slider.setFocus()
+    qtbot.keyClick(slider, Qt.Key.Key_PageDown)           # a slider move
+    dragged = run.descent.hyper["lr"]
+    assert dragged < 0.05
+    agree(qtbot, w, run)
+    main_window.undo_action.trigger()
+    assert run.descent.hyper["lr"] == 0.05
+    agree(qtbot, w, run)
+    main_window.redo_action.trigger()
+    assert run.descent.hyper["lr"] == dragged
+    agree(qtbot, w, run)
+    main_window.undo_action.trigger()
+    main_window.undo_action.trigger()                     # the start goes back; the rate stays the user's
+    np.testing.assert_allclose(run.start, [1.0, 0.5], atol=0.03)
+    assert run.descent.hyper["lr"] == 0.05
+    agree(qtbot, w, run)
+
+
+def test_a_runs_settings_cannot_be_changed_behind_the_model(qtbot, main_window):
+    w = main_window.show_workspace("descent")
+    run = w.model.runs[0]
+    with pytest.raises(TypeError):
+        run.hyper["lr"] = 9.0                              # a read-only view, not a dict to edit by hand
+    with pytest.raises(ValueError):
+        run.start[0] = 9.0                                 # a read-only array
+    with pytest.raises(AttributeError):
+        run.method = "adam"
