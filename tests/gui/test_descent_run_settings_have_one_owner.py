@@ -97,3 +97,24 @@ def test_a_runs_settings_cannot_be_changed_behind_the_model(qtbot, main_window):
         run.start[0] = 9.0                                 # a read-only array
     with pytest.raises(AttributeError):
         run.method = "adam"
+
+
+def test_a_hyperparameter_the_user_set_survives_a_new_start():
+    """A run whose learning rate is the app's choice follows the function and start with that rate only: the user's
+    ε for Adam stays, and the user's momentum makes the rates the user's (the app's rate was tuned for its own β)."""
+    from engine import parse
+    from engine.analysis.rates import default_hyperparameters
+    from engine.optim.objective import Objective
+    from gui.descent.runs import RunSpec, RunsModel
+    objective = Objective.from_expression(parse("x^2 + 10*y^2"), ("x", "y"))
+    model = RunsModel(objective)
+    adam = model.add_run(RunSpec("adam", {}, "#ff0000", np.array([1.0, 1.0]), auto_lr=True))
+    heavy = model.add_run(RunSpec("momentum", {}, "#00ff00", np.array([1.0, 1.0]), auto_lr=True))
+    model.set_hyperparameter(adam, "eps", 1e-4)
+    model.set_hyperparameter(heavy, "momentum", 0.6)
+    rates = dict(model.run(heavy).hyper)
+    for run_id in (adam, heavy):
+        model.set_start(run_id, [2.0, -1.0])
+    assert model.run(adam).hyper["eps"] == 1e-4 and model.run(adam).auto_lr
+    assert model.run(adam).hyper["lr"] == default_hyperparameters(objective, "adam", [2.0, -1.0])["lr"]
+    assert dict(model.run(heavy).hyper) == rates and not model.run(heavy).auto_lr
