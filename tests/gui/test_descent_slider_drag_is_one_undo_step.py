@@ -1,0 +1,55 @@
+"""Dragging the learning-rate slider with the mouse is one gesture: the rate follows the handle (the run uses it at
+once), and one Edit → Undo puts back the rate from before the drag, in the model, the slider and the run list;
+Redo brings back where the drag ended."""
+import pytest
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
+
+from tests.gui.descent_helpers import remove_all_runs
+
+pytestmark = [pytest.mark.gui, pytest.mark.gl]
+
+
+def handle_centre(slider):
+    option = QStyleOptionSlider()
+    slider.initStyleOption(option)
+    return slider.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
+                                         QStyle.SubControl.SC_SliderHandle, slider).center()
+
+
+def mouse(slider, kind, x, y, buttons):
+    button = Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton
+    local = QPointF(x, y)
+    event = QMouseEvent(kind, local, slider.mapToGlobal(local), button, buttons, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(slider, event)
+
+
+def test_a_slider_drag_is_one_undo_step(qtbot, main_window):
+    w = main_window.show_workspace("descent")
+    w.session.set_function("x^2 + y^2")
+    remove_all_runs(qtbot, w)
+    w.panel.add_run("gd")
+    run = w.model.runs[0]
+    before, count = run.hyper["lr"], w.undo_stack.count()
+    row = w.panel.hyper_rows["lr"]
+    slider = row.slider
+    start = handle_centre(slider)
+    held = Qt.MouseButton.LeftButton
+    mouse(slider, QEvent.Type.MouseButtonPress, start.x(), start.y(), held)
+    seen = []
+    for dx in (-6, -12, -18, -24):                       # towards smaller rates, one move at a time
+        mouse(slider, QEvent.Type.MouseMove, start.x() + dx, start.y(), held)
+        seen.append(run.hyper["lr"])
+        assert row.box.value() == pytest.approx(run.hyper["lr"])
+    mouse(slider, QEvent.Type.MouseButtonRelease, start.x() - 24, start.y(), Qt.MouseButton.NoButton)
+    assert all(b < a for a, b in zip([before] + seen, seen))   # the rate followed the handle down
+    dragged = run.hyper["lr"]
+    assert w.undo_stack.count() == count + 1                   # the whole drag is one step
+    assert f"lr {dragged:.3g}" in w.panel.run_list.item(0).text()
+
+    main_window.undo_action.trigger()
+    assert run.hyper["lr"] == before and row.box.value() == pytest.approx(before)
+    assert slider.value() == row._to_tick(before) and f"lr {before:.3g}" in w.panel.run_list.item(0).text()
+    main_window.redo_action.trigger()
+    assert run.hyper["lr"] == dragged and slider.value() == row._to_tick(dragged)
