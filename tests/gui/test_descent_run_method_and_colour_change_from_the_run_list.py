@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog
 
-from tests.gui.descent_helpers import colour_pixels, hex_rgb, remove_all_runs, step
+from tests.gui.descent_helpers import colour_pixels, hex_rgb, one_run_in_window, step
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]
 
@@ -31,11 +31,7 @@ def icon_is(w, row, colour):
 
 
 def race_of_one(qtbot, main_window):
-    w = main_window.show_workspace("descent")
-    w.session.set_function("x^2 + 4*y^2")
-    remove_all_runs(qtbot, w)
-    w.panel.add_run("gd")
-    run = w.model.runs[0]
+    w, run = one_run_in_window(qtbot, main_window, "x^2 + 4*y^2")
     w.model.set_start(run.run_id, [1.6, 0.9])
     step(qtbot, w, 6)
     return w, run

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gui.descent.runs import Run
-from tests.gui.descent_helpers import click_contour, remove_all_runs, step, type_into
+from tests.gui.descent_helpers import click_contour, one_run_in_window, step, type_into
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]
 
@@ -37,12 +37,7 @@ def test_a_runs_settings_live_only_in_its_descent():
 
 
 def test_the_learning_rate_agrees_everywhere_through_edits_undo_and_redo(qtbot, main_window):
-    w = main_window.show_workspace("descent")
-    w.session.set_function("x^2 + 3*y^2")
-    remove_all_runs(qtbot, w)
-    w.panel.add_run("gd")
-    run = w.model.runs[0]
-    w.panel.select_run(run.run_id)
+    w, run = one_run_in_window(qtbot, main_window, "x^2 + 3*y^2")
     click_contour(qtbot, w, 1.0, 0.5)
     np.testing.assert_allclose(run.start, [1.0, 0.5], atol=0.03)
     agree(qtbot, w, run)

@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
 
-from tests.gui.descent_helpers import remove_all_runs
+from tests.gui.descent_helpers import one_run_in_window
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]
 
@@ -26,11 +26,7 @@ def mouse(slider, kind, x, y, buttons):
 
 
 def test_a_slider_drag_is_one_undo_step(qtbot, main_window):
-    w = main_window.show_workspace("descent")
-    w.session.set_function("x^2 + y^2")
-    remove_all_runs(qtbot, w)
-    w.panel.add_run("gd")
-    run = w.model.runs[0]
+    w, run = one_run_in_window(qtbot, main_window, "x^2 + y^2")
     before, count = run.hyper["lr"], w.undo_stack.count()
     row = w.panel.hyper_rows["lr"]
     slider = row.slider

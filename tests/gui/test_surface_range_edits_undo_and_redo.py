@@ -4,8 +4,7 @@ extent, and the colour map read at the same points of the plane)."""
 import numpy as np
 import pytest
 
-from tests.gui.surface_helpers import settle, type_function, widget_pixels
-from tests.gui.test_surface_undo_axes_and_scales import type_into_spin
+from tests.gui.surface_helpers import settle, type_function, type_into_spin, widget_pixels
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]
 
