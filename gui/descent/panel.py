@@ -17,7 +17,7 @@ from gui.descent.commands import (AddRunCommand, RemoveRunCommand, SetColourComm
 from gui.descent.hyper_row import HyperRow
 from gui.descent.player import Player
 from engine.analysis.rates import SCALED_METHODS
-from gui.descent.run_texts import status_text
+from gui.descent.run_texts import list_entry
 from gui.descent.runs import RunSpec, RunsModel
 from gui.descent.start_box import StartBox
 from gui.descent.step_size_view import StepSizeView
@@ -287,13 +287,12 @@ class OptimizerPanel(QWidget):
         self.step_size.show_run(self.model.objective, self.model.run(run_id) if run_id >= 0 else None)
 
     def _refresh_item(self, item: QListWidgetItem, run) -> None:
-        hyper = f"  (lr {run.hyper['lr']:.3g})" if "lr" in run.hyper else ""
-        text = f"{run.label}{hyper}\n    {status_text(self.model, run)}"
+        text, tip = list_entry(self.model, run)
         if item.text() != text:
             item.setText(text)
             colour = STATUS_COLOURS.get(self.model.status_kind(run))
             item.setForeground(QColor(colour) if colour else self.run_list.palette().text())
-            item.setToolTip(f"{run.label}: {status_text(self.model, run)}\n{METHODS[run.method].description}")
+            item.setToolTip(tip)
         if item.data(Qt.ItemDataRole.DecorationRole) is None or item.data(Qt.ItemDataRole.UserRole + 1) != run.colour:
             item.setIcon(colour_icon(run.colour))
             item.setData(Qt.ItemDataRole.UserRole + 1, run.colour)

@@ -8,7 +8,15 @@ import numpy as np
 
 from engine.analysis.rates import falls_without_slowing, keeps_decreasing
 from engine.analysis.verdicts import stop_text, undefined_where
+from engine.optim.descent import METHODS
 from gui.descent.runs import Run, RunsModel
+
+
+def list_entry(model: RunsModel, run: Run) -> tuple[str, str]:
+    """The run's entry in the run list: (its text — method, rate and status line —, its tooltip)."""
+    status = status_text(model, run)
+    rate = f"  (lr {run.hyper['lr']:.3g})" if "lr" in run.hyper else ""
+    return f"{run.label}{rate}\n    {status}", f"{run.label}: {status}\n{METHODS[run.method].description}"
 
 
 def status_text(model: RunsModel, run: Run) -> str:
