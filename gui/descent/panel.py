@@ -37,6 +37,7 @@ class OptimizerPanel(QWidget):
         self.setObjectName("optimizerPanel")
         self.model, self.player, self.undo_stack = model, player, undo_stack
         self.hyper_rows: dict[str, HyperRow] = {}
+        self._gesture = 0   # counts slider drags
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self._build_runs_box())
@@ -111,6 +112,7 @@ class OptimizerPanel(QWidget):
         for name in names:
             row = HyperRow(name)
             row.value_edited.connect(self._on_hyper_edited)
+            row.slider.sliderPressed.connect(self._new_gesture)   # the edits of one drag are one undo step
             self.hyper_rows[name] = row
             form.addWidget(row)
         self.lr_note = QLabel("Learning rate suited to this function: 1/λmax of the Hessian at the start (capped), "
@@ -226,8 +228,9 @@ class OptimizerPanel(QWidget):
         run_id = self.current_run_id()
         if run_id < 0:
             return
+        gesture = self._gesture if self.hyper_rows[name].slider.isSliderDown() else None
         try:
-            command = SetHyperparameterCommand(self.model, run_id, name, value)
+            command = SetHyperparameterCommand(self.model, run_id, name, value, gesture)
         except ValueError as exc:
             kept = self.model.run(run_id).hyper.get(name)
             self._show_hyper_error(f"{self.hyper_rows[name].spec.label}: {value:.6g} refused ({exc}); "
@@ -236,6 +239,9 @@ class OptimizerPanel(QWidget):
             return
         self.undo_stack.push(command)
         self._show_hyper_error("")
+
+    def _new_gesture(self) -> None:
+        self._gesture += 1
 
     def _choose_colour(self) -> None:
         run_id = self.current_run_id()

@@ -1,12 +1,12 @@
-"""Dragging the learning-rate slider with the mouse is one gesture: the rate follows the handle (the run uses it at
-once), and one Edit → Undo puts back the rate from before the drag, in the model, the slider and the run list;
-Redo brings back where the drag ended."""
+"""Dragging the learning-rate slider with the mouse is one gesture, and so is each typed value: the rate follows the
+handle (the run uses it at once), and one Edit → Undo puts back the rate from before the drag, in the model, the
+slider and the run list; Redo brings back where the drag ended. Typed values and drags are undone one by one."""
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
 
-from tests.gui.descent_helpers import one_run_in_window
+from tests.gui.descent_helpers import one_run_in_window, type_into
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]
 
@@ -49,3 +49,24 @@ def test_a_slider_drag_is_one_undo_step(qtbot, main_window):
     assert slider.value() == row._to_tick(before) and f"lr {before:.3g}" in w.panel.run_list.item(0).text()
     main_window.redo_action.trigger()
     assert run.hyper["lr"] == dragged and slider.value() == row._to_tick(dragged)
+
+
+def test_each_typed_rate_and_each_drag_is_an_undo_step_of_its_own(qtbot, main_window):
+    w, run = one_run_in_window(qtbot, main_window, "x^2 + y^2")
+    app_rate, count = run.hyper["lr"], w.undo_stack.count()
+    row = w.panel.hyper_rows["lr"]
+    type_into(qtbot, row.box, "0.05")
+    type_into(qtbot, row.box, "0.02")                      # a second entry is a second gesture
+    start = handle_centre(row.slider)
+    mouse(row.slider, QEvent.Type.MouseButtonPress, start.x(), start.y(), Qt.MouseButton.LeftButton)
+    mouse(row.slider, QEvent.Type.MouseMove, start.x() + 6, start.y(), Qt.MouseButton.LeftButton)
+    mouse(row.slider, QEvent.Type.MouseMove, start.x() + 12, start.y(), Qt.MouseButton.LeftButton)
+    mouse(row.slider, QEvent.Type.MouseButtonRelease, start.x() + 12, start.y(), Qt.MouseButton.NoButton)
+    dragged = run.hyper["lr"]
+    assert dragged > 0.02 and w.undo_stack.count() == count + 3
+    for expected in (0.02, 0.05, app_rate):
+        main_window.undo_action.trigger()
+        assert run.hyper["lr"] == expected and row.box.value() == pytest.approx(expected)
+    for expected in (0.05, 0.02, dragged):
+        main_window.redo_action.trigger()
+        assert run.hyper["lr"] == expected
