@@ -113,3 +113,31 @@ def test_a_hyperparameter_the_user_set_survives_a_new_start():
     assert model.run(adam).hyper["eps"] == 1e-4 and model.run(adam).auto_lr
     assert model.run(adam).hyper["lr"] == default_hyperparameters(objective, "adam", [2.0, -1.0])["lr"]
     assert dict(model.run(heavy).hyper) == rates and not model.run(heavy).auto_lr
+
+
+def test_a_run_whose_optimizer_failed_keeps_its_settings_and_can_be_changed():
+    """A failure is shown on its run, never raised: f that cannot be evaluated stops the run at its start (f has no
+    value there), and an optimizer step that fails marks the run; either way its method, rate and start are still
+    there to read and edit, and a new method starts it afresh."""
+    from engine import parse
+    from engine.optim.objective import Objective
+    from gui.descent.run_texts import status_text
+    from gui.descent.runs import RunSpec, RunsModel
+
+    def broken(_):
+        raise RuntimeError("the objective failed")
+    model = RunsModel(Objective(("x", "y"), broken, broken))
+    run = model.run(model.add_run(RunSpec("gd", {"lr": 0.3}, "#ff0000", np.array([1.0, 2.0]))))
+    assert status_text(model, run) == "f is undefined at the start (x, y) = (1, 2)"
+    assert (run.method, run.hyper["lr"], list(run.start)) == ("gd", 0.3, [1.0, 2.0])
+
+    good = Objective.from_expression(parse("x^2 + y^2"), ("x", "y"))
+    model.set_objective(dataclasses.replace(good, hessian=broken))      # Newton's step needs the Hessian
+    model.set_method(run.run_id, "newton", {"lr": 0.5, "damping": 0.0})
+    model.step(1)
+    assert status_text(model, run) == "error: the objective failed" and model.is_finished(run)
+    assert (run.method, run.hyper["lr"], list(run.start)) == ("newton", 0.5, [1.0, 2.0])
+    model.set_method(run.run_id, "gd", {"lr": 0.25})
+    model.step(1)
+    assert run.error == "" and run.steps == 1
+    np.testing.assert_allclose(run.descent.points[1], [0.5, 1.0])      # x − 0.25·2x by hand
