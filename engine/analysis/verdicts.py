@@ -5,8 +5,9 @@ second-derivative classification, :mod:`engine.analysis.classify`) is "converged
 degenerate point is named as such, and so is a point far outside the view where the gradient merely fades away
 (1/(x² + y²) far from the origin).
 
-:attr:`Verdict.stopped_at` is the short word for JSON: 'minimum' | 'maximum' | 'saddle' | 'undecided'. A run that
-stopped because f (or ∇f) has no value where it landed is told by :func:`undefined_where`, in words both say too.
+:attr:`Verdict.stopped_at` is the short word for JSON: 'minimum' | 'maximum' | 'saddle' | 'undecided'. Why a run
+diverged (:func:`diverged_text`: f or ∇f has no value where it landed, see :func:`undefined_where`; a step that was
+not finite; f falling without a bottom; or a blow-up) is told in words both say too.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import numpy as np
 
 from engine.analysis import classify as C
 from engine.analysis.critical import nearby_critical_point
+from engine.analysis.rates import keeps_decreasing
 from engine.analysis.starts import function_scale, is_critical
 from engine.analysis.taylor import vector_norm
 from engine.expr.numbers import format_point
@@ -102,6 +104,21 @@ def undefined_where(descent) -> Undefined | None:
     if not np.all(np.isfinite(descent.gradients[at])):
         return Undefined("∇f is undefined", at, point)
     return None
+
+
+def diverged_text(descent, names) -> tuple[str, str]:
+    """Why a diverged run stopped — ('undefined' | 'not finite' | 'unbounded' | 'blew up', the sentence) — in the
+    words the command line and the Descent workspace share."""
+    at = descent.diverged_at if descent.diverged_at is not None else len(descent.points) - 1
+    undefined = undefined_where(descent)
+    if undefined is not None:
+        return "undefined", undefined.text(names)
+    if not np.all(np.isfinite(descent.points[at])):
+        return "not finite", f"diverged at step {at}: the step was not finite"
+    if keeps_decreasing(descent.values[: at + 1]):
+        # every step went further down: the method did its job, the function has no bottom there
+        return "unbounded", f"diverged at step {at}: f keeps decreasing: it may be unbounded below"
+    return "blew up", descent.message or f"diverged at step {at}"
 
 
 def trail_box(points) -> list[tuple[float, float]]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from engine.cli.common import CLIError, format_number, format_vector, function_heading, parse_function, parse_point, table
 from engine.analysis.rates import falls_without_slowing
-from engine.analysis.verdicts import run_verdict, stop_text, undefined_where
+from engine.analysis.verdicts import diverged_text, run_verdict, stop_text, undefined_where
 from engine.optim.descent import HYPER_HELP, METHODS, Descent
 from engine.optim.objective import Objective
 
@@ -55,9 +55,8 @@ def descend_command(args) -> dict:
 
 def _summary(run: Descent, verdict, names) -> str:
     """The run's status in the words the Descent workspace uses."""
-    undefined = undefined_where(run)
-    if undefined is not None:
-        return undefined.text(names)
+    if run.status == "diverged":
+        return diverged_text(run, names)[1]
     if run.status == "converged":
         return stop_text(run.steps_taken, verdict)
     if run.status == "max_steps" and falls_without_slowing(run.values):
