@@ -97,11 +97,13 @@ class EigenErrorPlot(QWidget):
         """Show the selected run's frame (its trail up to the step the frame shows)."""
         self._frames = frames
         frame = next((f for f in frames if f.run_id == self.run_id), None)
-        if frame is None:
+        run = next((r for r in self.model.runs if frame is not None and r.run_id == frame.run_id), None)
+        if run is None:
             self._show_nothing("Select a run to see its error along each eigen-direction of the Hessian.")
             return
-        run = self.model.run(frame.run_id)
-        key = (frame.key, id(self.model.objective))
+        if frame.points.shape[1] != len(run.start):
+            return    # frames of a trail that has just restarted on a new function: the redraw that follows has it
+        key = (frame.key, run.generation, id(self.model.objective))
         if self._trace is None or self._trace.key != key:
             if not self._start_trace(key, run):
                 return
