@@ -43,12 +43,14 @@ class _Trace:
         self.errors = Growing(len(model.eigenvalues))
 
     def sync(self, points: np.ndarray) -> np.ndarray:
-        """|Vᵀ(x_k − x*)| for the iterates shown (a view; only the iterates not seen before are projected)."""
+        """log10 |Vᵀ(x_k − x*)| for the iterates shown (a view; only the iterates not seen before are projected).
+        Logarithms are taken here, once per iterate: a plot in log mode would take them of the whole trail per frame."""
         n = len(points)
         if n > self.errors.size:
             with np.errstate(all="ignore"):
-                new = np.abs(eigen_errors(points[self.errors.size: n], self.model.minimum, self.model.eigenvectors))
-            self.errors.append(np.where(np.isfinite(new) & (new > 0), new, np.nan))
+                new = np.log10(np.abs(eigen_errors(points[self.errors.size: n], self.model.minimum,
+                                                   self.model.eigenvectors)))
+            self.errors.append(np.where(np.isfinite(new), new, np.nan))
         return self.errors.view(n)
 
 
@@ -66,7 +68,7 @@ class EigenErrorPlot(QWidget):
         item.hideButtons()
         item.setMenuEnabled(False)
         self.plot.setMinimumHeight(120)
-        self.plot.setLogMode(y=True)
+        self.plot.getAxis("left").setLogMode(False, True)   # the data are log10 already; the axis says 10ⁿ
         self.plot.setLabel("bottom", "step")
         self.plot.setLabel("left", "|error along vᵢ|")
         self.plot.showGrid(x=True, y=True, alpha=0.25)
@@ -139,7 +141,7 @@ class EigenErrorPlot(QWidget):
         self.curves, self.predicted = [], []
         for i in range(n):
             colour = DIRECTION_COLOURS[i % len(DIRECTION_COLOURS)]
-            curve = self.plot.plot(pen=pg.mkPen(colour, width=2.0), connect="finite")
+            curve = self.plot.plot(pen=pg.mkPen(colour, width=2.0), connect="finite", autoDownsampleFactor=1.0)
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
             # on top of its curve, lighter: on a quadratic the prediction lies exactly on the measured line
@@ -154,7 +156,8 @@ class EigenErrorPlot(QWidget):
             curve.setData(x, errors[:, i])
 
     def _draw_predicted(self, run, errors: np.ndarray, step: int) -> None:
-        """Each direction's predicted line from the step the current hyperparameters took over, to ``step``."""
+        """Each direction's predicted line from the step the current hyperparameters took over, to ``step``
+        (``errors``: log10 of the measured ones)."""
         model = self._trace.model
         factors = mode_factors(model.eigenvalues, run.method, run.hyper)
         since = min(max([s for s, _name, _value in run.history if s <= step], default=0), step)
@@ -166,9 +169,9 @@ class EigenErrorPlot(QWidget):
                 rate.setData(*self._line(since, step, float(e0), float(factors[i])))
         self.caption.setText(self._legend(run.method, factors))
 
-    def _line(self, since: int, step: int, e0: float, factor: float):
-        """The two ends of e0·factorᵏ⁻ˢⁱⁿᶜᵉ on the log axis, stopped where it leaves the shown decades."""
-        top = np.log10(e0)
+    def _line(self, since: int, step: int, top: float, factor: float):
+        """The two ends of e0·factorᵏ⁻ˢⁱⁿᶜᵉ on the log axis (``top`` = log10 e0), stopped where it leaves the
+        shown decades."""
         with np.errstate(divide="ignore"):
             slope = np.log10(factor) if factor > 0 else -np.inf
         floor = (self._y_range[0] if self._y_range else top - DECADES) - 1.0
@@ -176,7 +179,7 @@ class EigenErrorPlot(QWidget):
         if slope < 0 and top + slope * (end - since) < floor:
             end = since + (floor - top) / slope if np.isfinite(slope) else float(since)
         y_end = top + (slope * (end - since) if np.isfinite(slope) else floor - top)
-        return np.array([since, end], dtype=float), 10.0 ** np.array([top, y_end])
+        return np.array([since, end], dtype=float), np.array([top, y_end])
 
     def _legend(self, method: str, factors) -> str:
         model = self._trace.model
@@ -194,8 +197,8 @@ class EigenErrorPlot(QWidget):
         again when the run passes its end, so the axes are not re-laid-out every frame."""
         finite = errors[np.isfinite(errors)]
         if finite.size:
-            hi = float(np.ceil(np.log10(finite.max()) + 0.1))
-            lo = max(float(np.floor(np.log10(finite.min()))), hi - DECADES)
+            hi = float(np.ceil(finite.max() + 0.1))
+            lo = max(float(np.floor(finite.min())), hi - DECADES)
             if (lo, hi) != self._y_range:
                 self._y_range = (lo, hi)
                 self.plot.setYRange(lo, hi, padding=0.0)

@@ -15,8 +15,8 @@ pytestmark = [pytest.mark.gui, pytest.mark.gl]
 
 
 def plotted(curve) -> tuple[np.ndarray, np.ndarray]:
-    """The data given to a curve (not its log10 display form)."""
-    return np.asarray(curve.xData, dtype=float), np.asarray(curve.yData, dtype=float)
+    """The steps and the errors a curve shows (it is given log10 of the errors; the axis labels them 10ⁿ)."""
+    return np.asarray(curve.xData, dtype=float), 10.0 ** np.asarray(curve.yData, dtype=float)
 
 
 def gd_on_the_narrow_bowl(qtbot, w, lr="0.03"):
