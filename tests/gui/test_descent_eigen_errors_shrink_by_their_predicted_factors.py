@@ -97,3 +97,17 @@ def test_no_minimum_no_directions_and_the_reason(qtbot, descent_workspace):
     assert plot.curves == [] and "no minimum" in plot.caption.text()
     remove_all_runs(qtbot, w)
     assert "Select a run" in plot.caption.text()
+
+
+def test_a_function_of_one_variable_has_one_direction(qtbot, descent_workspace):
+    w = descent_workspace
+    w.session.set_function("3*x^2+x")                # f'' = 6, minimum at x = −1/6
+    remove_all_runs(qtbot, w)
+    run = add_run(w, "Gradient descent")
+    type_into(qtbot, w.panel.hyper_rows["lr"].box, "0.1")
+    step(qtbot, w, 12)
+    plot = w.eigen_plot
+    assert w.one_variable() and len(plot.curves) == 1
+    x, y = plotted(plot.curves[0])
+    assert np.allclose(y, np.abs(np.array(run.descent.points)[:, 0] + 1 / 6), rtol=1e-9)
+    assert np.allclose(y[1:] / y[:-1], 0.4, atol=1e-6)   # |1 − 0.1·6|
