@@ -54,12 +54,17 @@ def tinted(pixels, x0, x1) -> int:
     return int(np.sum((part[..., 0] - part[..., 1] > 40) & (part[..., 0] - part[..., 2] > 30)))
 
 
-def test_the_mark_sits_at_two_over_lambda_max_and_the_region_beyond_is_red(qtbot, descent_workspace):
-    w = descent_workspace
+def gd_on_the_narrow_bowl(qtbot, w):
+    """One gradient-descent run on x² + 25y² (λ = 2, 50), started off both axes."""
     w.session.set_function("x^2+25*y^2")
     remove_all_runs(qtbot, w)
     add_run(w, "Gradient descent")
     click_contour(qtbot, w, 1.0, 0.5)
+
+
+def test_the_mark_sits_at_two_over_lambda_max_and_the_region_beyond_is_red(qtbot, descent_workspace):
+    w = descent_workspace
+    gd_on_the_narrow_bowl(qtbot, w)
     row, mark = w.panel.hyper_rows["lr"], w.panel.step_size.mark
     type_into(qtbot, row.box, "0.01")
     assert mark.isVisible() and mark.threshold == pytest.approx(0.04)
@@ -80,10 +85,7 @@ def test_the_mark_sits_at_two_over_lambda_max_and_the_region_beyond_is_red(qtbot
 
 def test_the_mark_follows_method_momentum_start_and_function(qtbot, descent_workspace):
     w = descent_workspace
-    w.session.set_function("x^2+25*y^2")
-    remove_all_runs(qtbot, w)
-    add_run(w, "Gradient descent")
-    click_contour(qtbot, w, 1.0, 0.5)
+    gd_on_the_narrow_bowl(qtbot, w)
     row, mark, line = w.panel.hyper_rows["lr"], w.panel.step_size.mark, w.panel.step_size
     gd_x = mark.mark_x()
 
