@@ -85,7 +85,7 @@ class EigenErrorPlot(QWidget):
         self.predicted: list[pg.PlotDataItem] = []
         self._trace: _Trace | None = None
         self._frames: list = []
-        self._drawn = None
+        self._drawn = self._refused = None
         self._x = np.zeros(0)
         self._x_end = 0.0
         self._y_range = None
@@ -107,6 +107,9 @@ class EigenErrorPlot(QWidget):
             return    # frames of a trail that has just restarted on a new function: the redraw that follows has it
         key = (frame.key, run.generation, id(self.model.objective))
         if self._trace is None or self._trace.key != key:
+            if self._refused is not None and self._refused[0] == key:
+                self._show_nothing(self._refused[1])    # a trail without a minimum is read only once
+                return
             if not self._start_trace(key, run):
                 return
         look = (key, frame.step, run.method, tuple(sorted(run.hyper.items())), tuple(run.history[-1:]))
@@ -125,13 +128,14 @@ class EigenErrorPlot(QWidget):
         try:
             with np.errstate(all="ignore"):
                 model = step_size_model(self.model.objective, run.start)
+            reason = "" if model.has_minimum else "No eigen-directions to measure from: " + model.reason
         except (ArithmeticError, ValueError, TypeError) as exc:
-            self._show_nothing(f"No quadratic model at the start: {exc}")
+            reason = f"No quadratic model at the start: {exc}"
+        if reason:
+            self._refused = (key, reason)
+            self._show_nothing(reason)
             return False
-        if not model.has_minimum:
-            self._show_nothing("No eigen-directions to measure from: " + model.reason)
-            return False
-        self._trace = _Trace(key, model)
+        self._trace, self._refused = _Trace(key, model), None
         self._make_items(len(model.eigenvalues))
         return True
 
@@ -214,8 +218,10 @@ class EigenErrorPlot(QWidget):
 
     def _show_nothing(self, reason: str) -> None:
         self._trace, self._drawn = None, None
-        self._make_items(0)
-        self.caption.setText(reason)
+        if self.curves:
+            self._make_items(0)
+        if self.caption.text() != reason:
+            self.caption.setText(reason)
 
 
 def _sub(n: int) -> str:

@@ -92,8 +92,13 @@ def test_no_minimum_no_directions_and_the_reason(qtbot, descent_workspace):
     w = descent_workspace
     w.session.set_function("x^2-y^2")
     remove_all_runs(qtbot, w)
-    add_run(w, "Gradient descent")
+    saddle = add_run(w, "Gradient descent")
     plot = w.eigen_plot
+    assert plot.curves == [] and "no minimum" in plot.caption.text()
+    step(qtbot, w, 3)
+    plot.select(-1)
+    assert "Select a run" in plot.caption.text()
+    plot.select(saddle.run_id)
     assert plot.curves == [] and "no minimum" in plot.caption.text()
     remove_all_runs(qtbot, w)
     assert "Select a run" in plot.caption.text()
