@@ -265,3 +265,15 @@ def test_the_descent_steps_name_the_threshold_marked_on_the_slider(tour, qtbot):
     go_to(qtbot, panel, "step-too-large")
     assert "2/λmax = 0.333333" in shown(panel, "run_threshold", "1")
     assert value(shown(panel, "run_factor", "1")) == pytest.approx(abs(1 - 0.35 * 6))   # 1.1 > 1: it diverges
+
+
+def test_the_eigen_direction_step_shows_each_error_shrinking_at_its_own_rate(tour, qtbot):
+    window, panel = tour
+    go_to(qtbot, panel, "eigen-directions")
+    # x² + 3y², ε = 0.3: the error along x shrinks by |1 − 0.3·2| = 0.4, along y by |1 − 0.3·6| = 0.8 per step
+    assert value(shown(panel, "run_factor", "0")) == pytest.approx(0.8)
+    plot = window.workspace("descent").eigen_plot
+    qtbot.waitUntil(lambda: plot.isVisible(), timeout=3000)
+    for curve, factor in zip(plot.curves, (0.4, 0.8)):
+        y = 10.0 ** np.asarray(curve.yData, dtype=float)
+        assert len(y) == 31 and np.allclose(y[1:] / y[:-1], factor, atol=1e-6)
