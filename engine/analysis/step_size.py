@@ -236,3 +236,18 @@ def step_size_line(model: StepSizeModel, method: str, hyper: dict, points=None) 
     if measured is not None:
         text += f" · measured {measured:.3g}"
     return text
+
+
+def step_size_report(f, start, method: str, hyper: dict, points=None) -> dict:
+    """What the quadratic model at ``start`` says about this run's step size, as plain data (the CLI prints it,
+    the Descent workspace shows the same line): the Hessian's eigenvalues, the method's bound on η (its name and
+    value, None where there is none), the predicted per-step factor, and the line of text."""
+    try:
+        with np.errstate(all="ignore"):
+            model = step_size_model(f, start)
+    except (ArithmeticError, ValueError, TypeError) as exc:
+        return {"eigenvalues": None, "bound": None, "threshold": None, "predicted_factor": None,
+                "text": f"no quadratic model at the start: {exc}"}
+    return {"eigenvalues": [float(v) for v in model.eigenvalues], "bound": BOUND_NAMES.get(method),
+            "threshold": stability_bound(model, method, hyper), "predicted_factor": predicted_factor(model, method, hyper),
+            "text": step_size_line(model, method, hyper, points) or method_note(method)}
