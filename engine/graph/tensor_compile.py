@@ -15,16 +15,17 @@ symbolically: with G a variable in the node's shape, ⟨G, J·t⟩ = ⟨Jᵀ·G,
 """
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 import numpy as np
 
 from engine.expr.node import topological_order as scalar_order
+from engine.expr.parser import ParseError
 from engine.graph.nodes import GraphError
 from engine.matrix import build as B
 from engine.matrix.grad import gradients
 from engine.matrix.node import ShapedExpression, evaluate_many, make
-from engine.matrix.parser import MAX_LENGTH
+from engine.matrix.parser import MAX_LENGTH, parse_matrix
 from engine.matrix.printing import text_length_estimate, to_text
 from engine.matrix.rules import RULES
 from engine.matrix.shapes import SCALAR
@@ -67,6 +68,40 @@ def compiled_matrix_text(graph, name: str | None = None, limit: int = MAX_LENGTH
         raise GraphError(f"the compiled formula of '{name or graph.output}' has {len(text):,} characters; the "
                          f"Matrix workspace takes up to {limit:,}")
     return text
+
+
+class MatrixProblem(NamedTuple):
+    """What the Matrix workspace needs to show a graph's output: the formula, each variable's shape and numbers, and
+    the variable whose gradient it shows first."""
+    expression: str
+    shapes: dict
+    values: dict
+    wrt: str
+
+
+def matrix_problem(graph, max_side: int | None = None) -> MatrixProblem:
+    """The graph's output as a Matrix-workspace problem: its compiled formula over the inputs it uses, their shapes
+    and current values, and the first of them (in node order) as the "with respect to" variable. GraphError if the
+    output is not a scalar, the text is too long, or an input has more than ``max_side`` rows or columns."""
+    output = graph.require_output()
+    expression = compile_tensor_graph(graph)
+    if expression.shape != SCALAR:
+        rows, cols = expression.shape
+        raise GraphError(f"the output '{output}' is {rows}×{cols}; the Matrix workspace differentiates a scalar "
+                         "(e.g. a loss: sum(…) or norm2(…)^2)")
+    used = [n for n in graph.inputs if n in expression.variables]
+    shapes = {n: graph.shape(n) for n in used}
+    too_big = [f"{n} ({r}×{c})" for n, (r, c) in shapes.items() if max_side is not None and max(r, c) > max_side]
+    if too_big:
+        raise GraphError(f"{', '.join(too_big)}: the Matrix workspace shows variables of up to {max_side} rows and "
+                         "columns")
+    text = compiled_matrix_text(graph)
+    try:
+        parse_matrix(text, shapes)
+    except ParseError as error:   # a node name the matrix syntax reads as a function (e.g. an input called tr)
+        raise GraphError(f"the compiled formula does not read back in the matrix syntax: {error}") from None
+    values = {n: np.array(graph.nodes[n].value, dtype=np.float64).reshape(shapes[n]) for n in used}
+    return MatrixProblem(text, shapes, values, used[0] if used else "")
 
 
 def _substituted(expression: ShapedExpression, built: Mapping[str, ShapedExpression]) -> ShapedExpression:

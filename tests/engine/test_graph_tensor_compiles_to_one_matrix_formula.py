@@ -97,3 +97,17 @@ def test_a_formula_too_long_for_the_matrix_workspace_is_refused_naming_the_cap()
 @given(tensor_graphs())
 def test_random_tensor_graphs_compile_to_their_value_and_adjoints(graph):
     assert_agrees(graph)
+
+
+def test_the_matrix_problem_carries_the_formula_shapes_values_and_first_weight():
+    from engine.graph.tensor_compile import matrix_problem
+    graph = mlp_batch()
+    problem = matrix_problem(graph, max_side=20)
+    assert problem.expression == compiled_matrix_text(graph) and problem.wrt == "W1"
+    assert problem.shapes == {n: graph.shape(n) for n in ("W1", "b1", "W2", "b2", "X", "Y")}
+    np.testing.assert_array_equal(problem.values["X"], np.array(graph.nodes["X"].value))
+    with pytest.raises(GraphError, match="up to 4 rows"):
+        matrix_problem(graph, max_side=4)
+    graph.set_output("H1")
+    with pytest.raises(GraphError, match="3×8"):
+        matrix_problem(graph)
