@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectIte
 
 from engine.expr.numbers import format_number
 from gui.graph import routing
+from gui.graph.jacobian_map import JacobianMap, drawn_matrix, jacobian_label
 
 NODE_WIDTH = 170.0
 NODE_HEIGHT = 78.0
@@ -175,23 +176,41 @@ class EdgeLabel(QGraphicsPathItem):
         self.text.setBrush(QBrush(LABEL_TEXT))
         self.text.setPos(*self.PAD)
         self.forms_text = ("", "", "")
+        self.heatmap: JacobianMap | None = None   # a small Jacobian's entries, right of the text (tensor graphs)
+        self._map_shape: tuple | None = None
         self._sizes: list[tuple[float, float]] = []
 
-    def set_text(self, name: str, value: str, tooltip: str = ""):
+    def set_text(self, name: str, value: str, tooltip: str = "", jacobian=None):
         """The label reads "name = value" on one line, stacked on two where room is short, or only the value where
-        two nodes sit too close for either (the scene picks the form; the tooltip always has the whole text)."""
+        two nodes sit too close for either (the scene picks the form; the tooltip always has the whole text).
+        A small tensor ``jacobian`` is also drawn, as a heatmap right of the text."""
         forms = (f"{name} = {value}", f"{name}\n= {value}", value)
         self.setToolTip(tooltip)
-        if forms != self.forms_text:
-            self.forms_text = forms
+        matrix = drawn_matrix(jacobian) if jacobian is not None else None
+        if matrix is not None:
+            if self.heatmap is None:
+                self.heatmap = JacobianMap(self)
+            self.heatmap.show_jacobian(jacobian, matrix, tooltip)
+        if self.heatmap is not None:
+            self.heatmap.setVisible(matrix is not None)
+        map_shape = None if matrix is None else matrix.shape
+        if forms != self.forms_text or map_shape != self._map_shape:
+            self.forms_text, self._map_shape = forms, map_shape
             self._sizes = self._measure()
         self._use(0)
 
     def _use(self, form: int):
         self.text.setText(self.forms_text[form])
         r = self.text.boundingRect()
+        width, height = r.width(), r.height()
+        if self._map_shape is not None:
+            m = self.heatmap.boundingRect()
+            height = max(height, m.height())
+            self.heatmap.setPos(self.PAD[0] + width + 4, self.PAD[1] + (height - m.height()) / 2)
+            width += 4 + m.width()
+        self.text.setPos(self.PAD[0], self.PAD[1] + (height - r.height()) / 2)
         box = QPainterPath()
-        box.addRoundedRect(QRectF(0, 0, r.width() + 2 * self.PAD[0], r.height() + 2 * self.PAD[1]), 4, 4)
+        box.addRoundedRect(QRectF(0, 0, width + 2 * self.PAD[0], height + 2 * self.PAD[1]), 4, 4)
         self.setPath(box)
 
     def sizes(self) -> list[tuple[float, float]]:
@@ -272,9 +291,8 @@ class EdgeItem(QGraphicsPathItem):
         if self._label_for == wanted:
             return self.tag.sizes()
         self._label_for = wanted
-        if hasattr(partial, "describe"):   # a tensor edge's Jacobian: its shape (tensor_face)
-            from gui.graph.tensor_face import jacobian_label
-            self.tag.set_text(*jacobian_label(partial))
+        if hasattr(partial, "describe"):   # a tensor edge's Jacobian: its shape, and a small one's heatmap
+            self.tag.set_text(*jacobian_label(partial), jacobian=partial)
         else:
             child, parent = self.key[1], self.key[0]
             self.tag.set_text(f"∂{child}/∂{parent}", format_number(partial, LABEL_DIGITS),

@@ -1,5 +1,5 @@
 """How a node holding a vector or matrix looks on the canvas: its shape ("3×2") and a mini heatmap of its value and,
-after Backward, of its adjoint (hovering the node shows the numbers); an edge's label gives its Jacobian's shape.
+after Backward, of its adjoint (hovering the node shows the numbers). Edge labels: gui.graph.jacobian_map.
 
 Additive to the scalar canvas: the scene hands a NodeItem a :class:`TensorFace` when the graph holds tensors, and the
 item lets the face draw the value and adjoint lines. Colours: a diverging scale, blue for negative, white for 0, red
@@ -105,16 +105,6 @@ class TensorFace:
             parts.append(f"adjoint ∂{output}/∂{name} (same shape):\n{nested_text(self.adjoint)}")
         parts.append("blue < 0 < red, each map scaled by its largest magnitude")
         return "\n".join(parts)
-
-
-def jacobian_label(jacobian) -> tuple[str, str, str]:
-    """(name, value, tooltip) for an edge label: the Jacobian's shape, its entries in the tooltip when small."""
-    name = f"∂{jacobian.child}/∂{jacobian.parent}"
-    text = f"{jacobian.describe()}: the local Jacobian, one row per entry of {jacobian.child}, one column per " \
-           f"entry of {jacobian.parent}"
-    if jacobian.is_small and jacobian.shape[0] * jacobian.shape[1] <= TOOLTIP_ENTRIES:
-        text += "\n" + nested_text(jacobian.dense())
-    return name, shape_text(jacobian.shape), text
 
 
 def describe_tensor_step(lines: list[str], step) -> str:
