@@ -31,6 +31,7 @@ VALUE_TEXT = QColor("#1e3a8a")
 EDGE_PEN = QColor("#6b7280")
 ACTIVE_PEN = QColor("#16a34a")
 LABEL_TEXT = QColor("#7c2d12")
+LABEL_BORDER = QColor("#d6d3d1")
 LABEL_DIGITS = 4   # edge labels are read at a glance and must fit between two columns; the tooltip has more
 TEXT_SCALE = 0.3   # below this zoom a node's text is a few pixels high: the node is drawn as a plain box
 
@@ -171,7 +172,7 @@ class EdgeLabel(QGraphicsPathItem):
         super().__init__()
         self.setZValue(0.8)
         self.setBrush(QBrush(QColor(255, 255, 255, 235)))
-        self.setPen(QPen(QColor("#d6d3d1")))
+        self.setPen(QPen(LABEL_BORDER))
         self.text = QGraphicsSimpleTextItem(self)
         self.text.setBrush(QBrush(LABEL_TEXT))
         self.text.setPos(*self.PAD)
@@ -259,6 +260,7 @@ class EdgeItem(QGraphicsPathItem):
             self._tag = EdgeLabel()
             self._tag.hide()
             self._tag.setParentItem(self.parentItem())
+            self.set_state()
         return self._tag
 
     @property
@@ -312,6 +314,8 @@ class EdgeItem(QGraphicsPathItem):
             colour, width = HIGHLIGHT, 5.0
         self.setPen(QPen(colour, width))
         self.setZValue(0.5 if (self.highlighted or self.active) else 0)
+        if self._tag is not None:   # the label of an edge carrying a contribution: its partial is being used
+            self._tag.setPen(QPen(ACTIVE_PEN, 2.0) if self.active else QPen(LABEL_BORDER))
 
     def set_route(self, route):
         """Draw along ``route`` (cubic segments from routing), ending in an arrowhead at the child."""
