@@ -28,6 +28,7 @@ HIGHLIGHT = QColor("#eab308")
 CURRENT_FILL = QColor("#bbf7d0")
 ADJOINT_TEXT = QColor("#b91c1c")
 VALUE_TEXT = QColor("#1e3a8a")
+TANGENT_TEXT = QColor("#15803d")
 EDGE_PEN = QColor("#6b7280")
 ACTIVE_PEN = QColor("#16a34a")
 LABEL_TEXT = QColor("#7c2d12")
@@ -63,6 +64,8 @@ class NodeItem(QGraphicsRectItem):
         self.content = ""              # formula text or "= value"
         self.value: float | None = None
         self.adjoint: float | None = None
+        self.tangent: float | None = None   # forward mode: d node / d input (gui.graph.forward_mode sets it)
+        self.tangent_label = ""             # e.g. "∂/∂x"
         self.is_output = False
         self.highlighted = False
         self.current = False           # the node the backward animation is at
@@ -160,6 +163,11 @@ class NodeItem(QGraphicsRectItem):
             painter.setPen(colour)
             painter.drawText(QRectF(left, y, width, 18), Qt.AlignmentFlag.AlignVCenter, text)
             y += 17
+        if self.tangent is not None:   # forward mode's tangent, right of the value (the line has room)
+            painter.setPen(TANGENT_TEXT)
+            painter.drawText(QRectF(left, HEADER_HEIGHT + 19, width, 18),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                             f"{self.tangent_label} {format_number(self.tangent, 4)}")
 
 
 class EdgeLabel(QGraphicsPathItem):

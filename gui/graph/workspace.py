@@ -58,6 +58,7 @@ class GraphWorkspace(QWidget):
         self.backprop = BackpropAnimation(self.scene, self)
         self.paths = PathPanel(self.scene, self)
         self.forward_mode = ForwardModePanel(self.document.graph, self)
+        self.forward_mode.show_on(self.scene)
         self.sender_panel = SendToSurface(self.document.graph, self)
         self.autosave = Autosave(self.document, autosave_dir, self)
         self._opening = None
