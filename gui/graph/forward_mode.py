@@ -53,6 +53,7 @@ class ForwardModePanel(InputPanel):
         self.table.setToolTip("Forward mode gives each node's tangent d node/d input; reverse mode (backprop) gives "
                               "each node's adjoint d output/d node")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.verticalHeader().hide()
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
