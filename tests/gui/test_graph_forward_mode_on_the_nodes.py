@@ -35,11 +35,16 @@ def push(qtbot, panel, source, entry=None):
     qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
 
 
+def on_preset(ws, preset: str):
+    """The preset loaded and the Forward mode tab shown: (graph, panel)."""
+    ws.apply_preset(preset)
+    ws.side_tabs.setCurrentWidget(ws.forward_mode)
+    return ws.document.graph, ws.forward_mode
+
+
 def test_tangents_on_tensor_faces_read_the_adjoints_transposed(qtbot, graph_workspace):
     ws = graph_workspace
-    ws.apply_preset("mlp")
-    g, panel = ws.document.graph, ws.forward_mode
-    ws.side_tabs.setCurrentWidget(panel)
+    g, panel = on_preset(ws, "mlp")
     click_button(qtbot, ws, "backwardButton")
     assert "16 entries" in panel.passes.text() and "needs 16 passes" in panel.passes.text()
     adjoints = g.backward()
@@ -73,9 +78,7 @@ def test_tangents_on_tensor_faces_read_the_adjoints_transposed(qtbot, graph_work
 
 def test_scalar_nodes_show_their_tangent_in_green_and_it_can_be_hidden(qtbot, graph_workspace):
     ws = graph_workspace
-    ws.apply_preset("four-inputs")
-    g, panel = ws.document.graph, ws.forward_mode
-    ws.side_tabs.setCurrentWidget(panel)
+    g, panel = on_preset(ws, "four-inputs")
     push(qtbot, panel, "x")
     assert not panel.entry.isVisible()
     tangents = g.forward_mode("x")
