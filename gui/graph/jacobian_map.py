@@ -7,7 +7,7 @@ Colours as on the node faces (gui.graph.tensor_face): blue < 0 < red, scaled by 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsPixmapItem
 
@@ -19,6 +19,7 @@ MAP_SIDE = 8            # a Jacobian of at most 8 × 8 entries is drawn on its e
 MAP_WIDTH, MAP_HEIGHT = 56.0, 30.0   # the most room a map takes beside the label's text
 MAP_CELL = (3, 8)       # pixels per cell: at least, at most
 LABEL_DIGITS = 4
+FRAME = QColor("#78716c")
 
 
 def drawn_matrix(jacobian) -> np.ndarray | None:
@@ -74,15 +75,19 @@ class JacobianMap(QGraphicsPixmapItem):
         self.whole_text = tooltip
         self.cell = cell = self.cell_size(matrix.shape)
         rows, cols = matrix.shape
-        pixmap = QPixmap.fromImage(heatmap_image(matrix).scaled(cols * cell, rows * cell,
-                                                                Qt.AspectRatioMode.IgnoreAspectRatio,
-                                                                Qt.TransformationMode.FastTransformation))
-        painter = QPainter(pixmap)
-        painter.setPen(QPen(QColor("#78716c"), 1))
-        painter.drawRect(0, 0, pixmap.width() - 1, pixmap.height() - 1)
-        painter.end()
-        self.setPixmap(pixmap)
+        self.setPixmap(QPixmap.fromImage(heatmap_image(matrix).scaled(cols * cell, rows * cell,
+                                                                      Qt.AspectRatioMode.IgnoreAspectRatio,
+                                                                      Qt.TransformationMode.FastTransformation)))
         self.setToolTip(tooltip)
+
+    def paint(self, painter: QPainter, option, widget=None):
+        """The cells, then a one-pixel frame at any zoom (zero entries are white, like the label behind them)."""
+        super().paint(painter, option, widget)
+        pen = QPen(FRAME)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(QRectF(0, 0, self.pixmap().width(), self.pixmap().height()))
 
     def entry_text(self, point: QPointF) -> str:
         """The entry under ``point`` (item coordinates), e.g. "∂h1[2]/∂W1[2,1] = 0.3 (row 2, column 3)"."""
