@@ -22,6 +22,7 @@ import numpy as np
 from engine.expr.node import topological_order as scalar_order
 from engine.expr.parser import ParseError
 from engine.graph.nodes import GraphError
+from engine.graph.tensor_passes import _run, _scalar_partials   # the values and partials the backward pass uses
 from engine.matrix import build as B
 from engine.matrix.grad import gradients
 from engine.matrix.node import ShapedExpression, evaluate_many, make
@@ -151,7 +152,6 @@ _REWRITTEN = {
 def tensor_forward_mode(graph, source: str, entry: tuple[int, int] = (0, 0), inputs=None) -> dict[str, np.ndarray]:
     """d node / d source[entry] for every node, in the node's shape, in one forward sweep of Jacobian-vector
     products (the tangent of ``source`` is the unit matrix at ``entry``, every other input's is 0)."""
-    from engine.graph.tensor_passes import _run, _scalar_partials   # the values the backward pass uses too
     node = graph.node(source)
     if not node.is_input:
         raise GraphError(f"'{source}' is not an input; forward mode pushes the derivative of an input")
