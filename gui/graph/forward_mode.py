@@ -39,6 +39,7 @@ class ForwardModePanel(InputPanel):
         self.tangents: dict | None = None   # d node / d source (an array per node in a graph of tensors)
         self.adjoints: dict | None = None
         self.scene = None                   # set by show_on: the canvas whose nodes show the tangents
+        self._drawn = False                 # whether the nodes show tangents now
         self.source.setToolTip("The input whose derivative is pushed forward (its tangent starts at 1, every other "
                                "input's at 0)")
         self.entry = QComboBox(objectName="forwardModeEntry")
@@ -177,9 +178,10 @@ class ForwardModePanel(InputPanel):
 
     def _show_on_nodes(self):
         """Each node's tangent on its face (green), or none when hidden or not computed."""
-        if self.scene is None:
-            return
         shown = self.tangents if self.on_nodes.isChecked() else None
+        if self.scene is None or (shown is None and not self._drawn):
+            return   # nothing on the nodes to add or take away (a big graph's refreshes stay cheap)
+        self._drawn = shown is not None
         label = f"∂/∂{self._label()}"
         for name, item in self.scene.nodes.items():
             tangent = None if shown is None else shown.get(name)
