@@ -163,11 +163,14 @@ class NodeItem(QGraphicsRectItem):
             painter.setPen(colour)
             painter.drawText(QRectF(left, y, width, 18), Qt.AlignmentFlag.AlignVCenter, text)
             y += 17
-        if self.tangent is not None:   # forward mode's tangent, right of the value (the line has room)
+        if self.tangent is not None:   # forward mode's tangent, right of the value: ∂a/∂x, or ∂/∂x if short of room
+            number = format_number(self.tangent, 4)
+            text = f"{self.tangent_label.replace('∂/', f'∂{self.name}/', 1)} {number}"
+            if metrics.horizontalAdvance(f"{lines[1][0]}  {text}") > width:
+                text = f"{self.tangent_label} {number}"
             painter.setPen(TANGENT_TEXT)
             painter.drawText(QRectF(left, HEADER_HEIGHT + 19, width, 18),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                             f"{self.tangent_label} {format_number(self.tangent, 4)}")
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
 
 
 class EdgeLabel(QGraphicsPathItem):
