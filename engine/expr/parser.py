@@ -13,85 +13,31 @@ Every error is a :class:`ParseError` carrying the character position a window ca
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass
 
 from engine.expr import build as E
 from engine.expr.primitives import FUNCTIONS
+from engine.expr.tokens import OperatorTable, ParseError, Token
+from engine.expr.tokens import tokenize as tokenize_with
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 100
 CONSTANTS = {"pi": math.pi, "e": math.e}
-
-
-class ParseError(ValueError):
-    """A formula that is not in the language. ``position`` is a 0-based character index into the text."""
-
-    def __init__(self, message: str, position: int):
-        super().__init__(f"{message} (at character {position + 1})")
-        self.message = message
-        self.position = position
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str   # "num", "name", "op", "(", ")", ",", "end"
-    text: str
-    pos: int
-
-
-_NUMBER = re.compile(r"([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")   # ASCII digits only: \d matches ١ and ５
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_UNKNOWN_OPERATORS = ("//", "==", "!=", "<=", ">=", "<<", ">>", "%", "&", "|", "<", ">", "=", "!", "~", "@")
+SCALAR_OPERATORS = OperatorTable(operators=("+", "-", "*", "/", "^"), spellings={"**": "^"})
 
 
 def tokenize(text: str) -> list[Token]:
-    tokens: list[Token] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c in " \t\r\n":
-            i += 1
-            continue
-        m = _NUMBER.match(text, i)
-        if m:
-            tokens.append(Token("num", m.group(0), i))
-            i = m.end()
-            continue
-        m = _NAME.match(text, i)
-        if m:
-            tokens.append(Token("name", m.group(0), i))
-            i = m.end()
-            continue
-        if text.startswith("**", i):
-            tokens.append(Token("op", "^", i))
-            i += 2
-            continue
-        for op in _UNKNOWN_OPERATORS:
-            if text.startswith(op, i):
-                raise ParseError(f"unknown operator '{op}'", i)
-        if c in "+-*/^":
-            tokens.append(Token("op", c, i))
-            i += 1
-            continue
-        if c in "(),":
-            tokens.append(Token(c, c, i))
-            i += 1
-            continue
-        if c == "[" or c == "{":
-            raise ParseError(f"use parentheses, not '{c}'", i)
-        raise ParseError(f"unexpected character {c!r}", i)
-    tokens.append(Token("end", "", n))
-    return tokens
+    """The tokens of a scalar formula (the shared tokenizer with the scalar operators)."""
+    return tokenize_with(text, SCALAR_OPERATORS)
 
 
 class _Parser:
+    OPERATORS = SCALAR_OPERATORS
+
     def __init__(self, text: str):
         self.text = text
-        self.tokens = tokenize(text)
+        self.tokens = tokenize_with(text, self.OPERATORS)
         self.i = 0
         self.depth = 0
-        self.open_parens: list[int] = []
 
     @property
     def tok(self) -> Token:
@@ -145,9 +91,10 @@ class _Parser:
         return self.unary()
 
     def expect_operand(self, op: Token) -> None:
+        """After an operator comes an operand: a sign may start one, any other operator or a closer may not."""
         t = self.tok
-        if t.kind in ("end", ")", ",") or (t.kind == "op" and t.text in "*/^"):
-            typed = "**" if self.text.startswith("**", op.pos) else op.text   # name what the user typed
+        if t.kind in ("end", ")", ",", "'") or (t.kind == "op" and t.text not in ("+", "-")):
+            typed = self.OPERATORS.typed(self.text, op)   # name what the user typed: '**', not '^'
             raise ParseError(f"missing operand after '{typed}'", t.pos if t.kind != "end" else op.pos)
 
     def unary(self) -> E.Expression:
@@ -158,8 +105,11 @@ class _Parser:
             self.expect_operand(t)
             operand = self.unary()
             self.depth -= 1
-            return E.neg(operand) if t.text == "-" else operand
+            return self.negative(operand) if t.text == "-" else operand
         return self.power()
+
+    def negative(self, operand: E.Expression) -> E.Expression:
+        return E.neg(operand)
 
     def power(self) -> E.Expression:
         base = self.atom()
@@ -220,21 +170,28 @@ class _Parser:
             return E.const(CONSTANTS[t.text])
         return E.var(t.text)
 
-    def call(self, fn: Token) -> E.Expression:
+    def arguments(self) -> list:
+        """The arguments of a call, from its '(' to its ')' (none in ``f()``: the caller names the count)."""
         opener = self.advance()
         self.enter(opener.pos)
         args = []
-        if self.tok.kind == ")":
-            raise ParseError(f"{fn.text} takes 1 argument, got 0", fn.pos)
-        args.append(self.sum())
-        while self.tok.kind == ",":
-            self.advance()
+        if self.tok.kind != ")":
             args.append(self.sum())
+            while self.tok.kind == ",":
+                self.advance()
+                args.append(self.sum())
         self.close(opener)
         self.depth -= 1
-        arity = FUNCTIONS[fn.text].arity
+        return args
+
+    @staticmethod
+    def check_arity(fn: Token, arity: int, args: list) -> None:
         if len(args) != arity:
             raise ParseError(f"{fn.text} takes {arity} argument{'s' if arity != 1 else ''}, got {len(args)}", fn.pos)
+
+    def call(self, fn: Token) -> E.Expression:
+        args = self.arguments()
+        self.check_arity(fn, FUNCTIONS[fn.text].arity, args)
         return E.apply(fn.text, *args)
 
 

@@ -17,62 +17,34 @@ scalar right side (``^`` a scalar base too: a matrix power is not offered). A sh
 """
 from __future__ import annotations
 
-import re
 from typing import Mapping
 
 from engine.expr.parser import MAX_DEPTH, MAX_LENGTH, ParseError, Token, _Parser as _ScalarGrammar  # noqa: F401
 # (the same caps as scalar formulas: MAX_DEPTH is enforced by the inherited ``enter``)
+from engine.expr.tokens import OperatorTable
+from engine.expr.tokens import tokenize as tokenize_with
 from engine.matrix import build as B
 from engine.matrix.node import ShapedExpression
 from engine.matrix.rules import CONSTANT_FUNCTIONS, FUNCTIONS, RULES
 from engine.matrix.shapes import MAX_DIMENSION, ShapeError, default_shape, describe, normalize_shapes
 
-_NUMBER = re.compile(r"(\d+(\.(?![*/^'])\d*)?|\.\d+)([eE][+-]?\d+)?")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_OPERATORS = (".*", "./", ".^", "**", "+", "-", "*", "/", "^")
-_TRANSPOSES = ("'", "ᵀ", "’")
+MATRIX_OPERATORS = OperatorTable(operators=(".*", "./", ".^", "+", "-", "*", "/", "^"), spellings={"**": "^"},
+                                 transposes=("'", "ᵀ", "’"))
 
 
 def tokenize(text: str) -> list[Token]:
-    tokens: list[Token] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c in " \t\r\n":
-            i += 1
-            continue
-        m = _NUMBER.match(text, i) or _NAME.match(text, i)
-        if m:
-            tokens.append(Token("num" if text[i].isdigit() or c == "." else "name", m.group(0), i))
-            i = m.end()
-            continue
-        op = next((o for o in _OPERATORS if text.startswith(o, i)), None)
-        if op is not None:
-            tokens.append(Token("op", "^" if op == "**" else op, i))
-            i += len(op)
-        elif c in _TRANSPOSES:
-            tokens.append(Token("'", "'", i))
-            i += 1
-        elif c in "(),":
-            tokens.append(Token(c, c, i))
-            i += 1
-        elif c in "[{":
-            raise ParseError(f"use parentheses, not '{c}'", i)
-        else:
-            raise ParseError(f"unexpected character {c!r}", i)
-    tokens.append(Token("end", "", n))
-    return tokens
+    """The tokens of a matrix formula (the shared tokenizer with the matrix operators and transposes)."""
+    return tokenize_with(text, MATRIX_OPERATORS)
 
 
 class _Parser(_ScalarGrammar):
-    """The scalar grammar's token handling, ``parse`` and ``close``; the matrix operators and builders here."""
+    """The scalar grammar's token handling, ``parse``, ``close`` and operand checks; the matrix operators and
+    builders here."""
+    OPERATORS = MATRIX_OPERATORS
 
-    def __init__(self, text: str, shapes: Mapping[str, tuple[int, int]]):   # noqa: the scalar tokenizer is not used
-        self.text = text
-        self.tokens = tokenize(text)
+    def __init__(self, text: str, shapes: Mapping[str, tuple[int, int]]):
+        super().__init__(text)
         self.shapes = shapes
-        self.i = 0
-        self.depth = 0
 
     def sum(self) -> ShapedExpression:
         left = self.term()
@@ -96,21 +68,8 @@ class _Parser(_ScalarGrammar):
             left = build(left, right, op.pos)
         return left
 
-    def expect_operand(self, op: Token) -> None:
-        t = self.tok
-        if t.kind in ("end", ")", ",", "'") or (t.kind == "op" and t.text not in ("+", "-")):
-            raise ParseError(f"missing operand after '{op.text}'", t.pos if t.kind != "end" else op.pos)
-
-    def unary(self) -> ShapedExpression:
-        t = self.tok
-        if t.kind == "op" and t.text in ("+", "-"):
-            self.advance()
-            self.enter(t.pos)
-            self.expect_operand(t)
-            operand = self.unary()
-            self.depth -= 1
-            return B.neg(operand) if t.text == "-" else operand
-        return self.power()
+    def negative(self, operand: ShapedExpression) -> ShapedExpression:
+        return B.neg(operand)
 
     def power(self) -> ShapedExpression:
         base = self.postfix()
@@ -152,29 +111,14 @@ class _Parser(_ScalarGrammar):
             raise ParseError(f"unknown function '{t.text}'", t.pos)
         return B.var(t.text, self.shapes.get(t.text) or default_shape(t.text))
 
-    def arguments(self, fn: Token) -> list:
-        opener = self.advance()
-        self.enter(opener.pos)
-        if self.tok.kind == ")":
-            raise ParseError(f"{fn.text} needs an argument", fn.pos)
-        args = [self.sum()]
-        while self.tok.kind == ",":
-            self.advance()
-            args.append(self.sum())
-        self.close(opener)
-        self.depth -= 1
-        return args
-
     def call(self, fn: Token) -> ShapedExpression:
-        args = self.arguments(fn)
-        arity = RULES[fn.text].arity
-        if len(args) != arity:
-            raise ParseError(f"{fn.text} takes {arity} argument{'s' if arity != 1 else ''}, got {len(args)}", fn.pos)
+        args = self.arguments()
+        self.check_arity(fn, RULES[fn.text].arity, args)
         return B.fn(fn.text, *args, pos=fn.pos)
 
     def constant_call(self, fn: Token) -> ShapedExpression:
         start = self.i
-        args = self.arguments(fn)
+        args = self.arguments()
         sizes = [a.value for a in args if a.op == "const"]
         wanted = 1 if fn.text == "eye" else 2
         if (len(args) != wanted or len(sizes) != wanted

@@ -1,0 +1,42 @@
+"""One tokenizer for both grammars: a bad scalar formula gets the same message at the same character from the scalar
+parser and from the matrix parser (names a–g are scalars in the matrix convention, so no shape error comes first)."""
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.expr.parser import ParseError, parse
+from engine.matrix.parser import parse_matrix
+
+BAD = ["", "a +", "a**", "a ** (b", "a // b", "a % b", "a == b", "a != b", "a @ b", "a <= b", "~a", "a & b",
+       "(a", "a)", "()", "sin", "sin()", "sin(a, b)", "foo(a)", "a b", "2(a)", "[a]", "{a}", "a $ b", "١+a",
+       "a^２", "a*/b", "a^*b", "-", "a,b", "sin(a,)", "a + * b", "(" * 101 + "a" + ")" * 101, "a+" * 1000 + "a"]
+
+
+def refusal(parser, text: str) -> tuple[str, int]:
+    with pytest.raises(ParseError) as caught:
+        parser(text)
+    assert type(caught.value) is ParseError   # not a shape error
+    return caught.value.message, caught.value.position
+
+
+@pytest.mark.parametrize("text", BAD)
+def test_the_same_bad_formula_gets_the_same_message_and_position(text):
+    assert refusal(parse_matrix, text) == refusal(parse, text)
+
+
+def test_the_typed_operator_is_named_in_both():
+    assert refusal(parse_matrix, "a**") == refusal(parse, "a**") == ("missing operand after '**'", 1)
+    assert refusal(parse_matrix, "a // b") == ("unknown operator '//'", 2)
+
+
+PIECES = st.sampled_from(["a", "b", "c", "1", "2.5", "1e3", "+", "-", "*", "/", "^", "**", "(", ")", ",", " ",
+                          "sin", "exp", "log", "//", "%", "==", "[", "$", "١", "e"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(PIECES, max_size=12).map("".join))
+def test_whatever_the_scalar_parser_refuses_the_matrix_parser_refuses_alike(text):
+    try:
+        parse(text)
+    except ParseError as error:
+        assert refusal(parse_matrix, text) == (error.message, error.position)
