@@ -24,7 +24,7 @@ def register(subparsers) -> None:
         add_expression(parser, 'the function, e.g. "x*exp(-x^2-y^2)"')
         add_numbers(parser, "--at", "the point: one value per variable, in alphabetical variable order")
         add_numbers(parser, "--step", "an offset from the point, one value per variable", metavar="D1,D2,…",
-                  required=False)
+                    required=False)
 
 
 def analyze_command(args) -> dict:

@@ -13,7 +13,7 @@ def register(subparsers) -> None:
                                 "the second-derivative test (kind) and what each point is (verdict).") as parser:
         add_expression(parser)
         add_numbers(parser, "--box", "a (low, high) pair per variable in alphabetical order; one pair applies to all",
-                  metavar="LO1,HI1[,LO2,HI2,…]")
+                    metavar="LO1,HI1[,LO2,HI2,…]")
         parser.add_argument("--max-seconds", type=float, default=10.0, help="time limit for the search (default 10)")
 
 
