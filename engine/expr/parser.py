@@ -13,6 +13,7 @@ Every error is a :class:`ParseError` carrying the character position a window ca
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 from engine.expr import build as E
 from engine.expr.primitives import FUNCTIONS
@@ -31,7 +32,11 @@ def tokenize(text: str) -> list[Token]:
 
 
 class _Parser:
+    """The scalar grammar; each level's operators map to the builder of their node (the matrix grammar swaps the
+    tables and the builders' signature)."""
     OPERATORS = SCALAR_OPERATORS
+    LEVELS = ({"+": E.add, "-": E.sub}, {"*": E.mul, "/": E.div})   # sums, then products
+    POWERS = {"^": E.pow}
 
     def __init__(self, text: str):
         self.text = text
@@ -56,7 +61,7 @@ class _Parser:
     def parse(self) -> E.Expression:
         if self.tok.kind == "end":
             raise ParseError("empty formula", 0)
-        result = self.sum()
+        result = self.binary()
         t = self.tok
         if t.kind == ")":
             raise ParseError("unmatched ')'", t.pos)
@@ -66,29 +71,22 @@ class _Parser:
             raise ParseError(f"unexpected '{t.text}'", t.pos)
         return result
 
-    def sum(self) -> E.Expression:
-        left = self.term()
-        while self.tok.kind == "op" and self.tok.text in "+-":
+    def binary(self, level: int = 0) -> E.Expression:
+        """``operand (op operand)*`` over the operators of ``LEVELS[level]``, grouped from the left; the operands are
+        the next level's (sums of products of unary terms). The recursion is written out, not passed as a function:
+        each Python frame per nesting level counts against the interpreter's recursion limit."""
+        builders = self.LEVELS[level]
+        deeper = level + 1 < len(self.LEVELS)
+        left = self.binary(level + 1) if deeper else self.unary()
+        while self.tok.kind == "op" and self.tok.text in builders:
             op = self.advance()
-            right = self.term_after(op)
-            left = E.add(left, right) if op.text == "+" else E.sub(left, right)
+            self.expect_operand(op)
+            right = self.binary(level + 1) if deeper else self.unary()
+            left = self.build(builders[op.text], left, right, op)
         return left
 
-    def term(self) -> E.Expression:
-        left = self.unary()
-        while self.tok.kind == "op" and self.tok.text in "*/":
-            op = self.advance()
-            right = self.unary_after(op)
-            left = E.mul(left, right) if op.text == "*" else E.div(left, right)
-        return left
-
-    def term_after(self, op: Token) -> E.Expression:
-        self.expect_operand(op)
-        return self.term()
-
-    def unary_after(self, op: Token) -> E.Expression:
-        self.expect_operand(op)
-        return self.unary()
+    def build(self, builder: Callable, left: E.Expression, right: E.Expression, op: Token) -> E.Expression:
+        return builder(left, right)
 
     def expect_operand(self, op: Token) -> None:
         """After an operator comes an operand: a sign may start one, any other operator or a closer may not."""
@@ -113,12 +111,13 @@ class _Parser:
 
     def power(self) -> E.Expression:
         base = self.atom()
-        if self.tok.kind == "op" and self.tok.text == "^":
+        if self.tok.kind == "op" and self.tok.text in self.POWERS:
             op = self.advance()
             self.enter(op.pos)
-            exponent = self.unary_after(op)
+            self.expect_operand(op)
+            exponent = self.unary()
             self.depth -= 1
-            return E.pow(base, exponent)
+            return self.build(self.POWERS[op.text], base, exponent, op)
         return base
 
     def atom(self) -> E.Expression:
@@ -136,7 +135,7 @@ class _Parser:
             self.enter(t.pos)
             if self.tok.kind == ")":
                 raise ParseError("empty parentheses", t.pos)
-            inner = self.sum()
+            inner = self.binary()
             self.close(t)
             self.depth -= 1
             return inner
@@ -163,7 +162,7 @@ class _Parser:
         if t.text in FUNCTIONS:
             if not is_call:
                 raise ParseError(f"function '{t.text}' needs an argument in parentheses: {t.text}(…)", t.pos)
-            return self.call(t)
+            return self.call(t, self.arguments())
         if is_call:
             raise ParseError(f"unknown function '{t.text}'", t.pos)
         if t.text in CONSTANTS:
@@ -176,10 +175,10 @@ class _Parser:
         self.enter(opener.pos)
         args = []
         if self.tok.kind != ")":
-            args.append(self.sum())
+            args.append(self.binary())
             while self.tok.kind == ",":
                 self.advance()
-                args.append(self.sum())
+                args.append(self.binary())
         self.close(opener)
         self.depth -= 1
         return args
@@ -189,8 +188,7 @@ class _Parser:
         if len(args) != arity:
             raise ParseError(f"{fn.text} takes {arity} argument{'s' if arity != 1 else ''}, got {len(args)}", fn.pos)
 
-    def call(self, fn: Token) -> E.Expression:
-        args = self.arguments()
+    def call(self, fn: Token, args: list) -> E.Expression:
         self.check_arity(fn, FUNCTIONS[fn.text].arity, args)
         return E.apply(fn.text, *args)
 

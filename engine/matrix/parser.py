@@ -17,7 +17,7 @@ scalar right side (``^`` a scalar base too: a matrix power is not offered). A sh
 """
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Callable, Mapping
 
 from engine.expr.parser import MAX_DEPTH, MAX_LENGTH, ParseError, Token, _Parser as _ScalarGrammar  # noqa: F401
 # (the same caps as scalar formulas: MAX_DEPTH is enforced by the inherited ``enter``)
@@ -37,68 +37,51 @@ def tokenize(text: str) -> list[Token]:
     return tokenize_with(text, MATRIX_OPERATORS)
 
 
+def _divide(left: ShapedExpression, right: ShapedExpression, pos: int) -> ShapedExpression:
+    if not right.is_scalar:
+        raise ShapeError(f"cannot divide by {describe(right.shape)} with /; use ./ to divide entrywise",
+                         pos, "divide", (left.shape, right.shape))
+    return B.div(left, right, pos)
+
+
+def _power(base: ShapedExpression, exponent: ShapedExpression, pos: int) -> ShapedExpression:
+    if not (base.is_scalar and exponent.is_scalar):
+        raise ShapeError(f"^ raises a scalar to a scalar power, not {describe(base.shape)} to "
+                         f"{describe(exponent.shape)}; use .^ for entrywise powers (and A*A for a matrix "
+                         f"square)", pos, "raise", (base.shape, exponent.shape))
+    return B.pow(base, exponent, pos)
+
+
 class _Parser(_ScalarGrammar):
-    """The scalar grammar's token handling, ``parse``, ``close`` and operand checks; the matrix operators and
-    builders here."""
+    """The scalar grammar (token handling, the levels, ``parse``, ``close``, operand checks) with the matrix
+    operators, builders, transposes and constant matrices."""
     OPERATORS = MATRIX_OPERATORS
+    LEVELS = ({"+": B.add, "-": B.sub}, {"*": B.mm, ".*": B.mul, "/": _divide, "./": B.div})
+    POWERS = {"^": _power, ".^": B.pow}
 
     def __init__(self, text: str, shapes: Mapping[str, tuple[int, int]]):
         super().__init__(text)
         self.shapes = shapes
 
-    def sum(self) -> ShapedExpression:
-        left = self.term()
-        while self.tok.kind == "op" and self.tok.text in ("+", "-"):
-            op = self.advance()
-            self.expect_operand(op)
-            right = self.term()
-            left = (B.add if op.text == "+" else B.sub)(left, right, op.pos)
-        return left
-
-    def term(self) -> ShapedExpression:
-        left = self.unary()
-        while self.tok.kind == "op" and self.tok.text in ("*", ".*", "/", "./"):
-            op = self.advance()
-            self.expect_operand(op)
-            right = self.unary()
-            if op.text == "/" and not right.is_scalar:
-                raise ShapeError(f"cannot divide by {describe(right.shape)} with /; use ./ to divide entrywise",
-                                 op.pos, "divide", (left.shape, right.shape))
-            build = {"*": B.mm, ".*": B.mul, "/": B.div, "./": B.div}[op.text]
-            left = build(left, right, op.pos)
-        return left
+    def build(self, builder: Callable, left: ShapedExpression, right: ShapedExpression,
+              op: Token) -> ShapedExpression:
+        return builder(left, right, op.pos)
 
     def negative(self, operand: ShapedExpression) -> ShapedExpression:
         return B.neg(operand)
 
-    def power(self) -> ShapedExpression:
-        base = self.postfix()
-        if self.tok.kind == "op" and self.tok.text in ("^", ".^"):
-            op = self.advance()
-            self.enter(op.pos)
-            self.expect_operand(op)
-            exponent = self.unary()
-            self.depth -= 1
-            if op.text == "^" and not (base.is_scalar and exponent.is_scalar):
-                raise ShapeError(f"^ raises a scalar to a scalar power, not {describe(base.shape)} to "
-                                 f"{describe(exponent.shape)}; use .^ for entrywise powers (and A*A for a matrix "
-                                 f"square)", op.pos, "raise", (base.shape, exponent.shape))
-            return B.pow(base, exponent, op.pos)
-        return base
-
-    def postfix(self) -> ShapedExpression:
-        node = self.atom()
-        while self.tok.kind == "'":
-            node = B.T(node, self.advance().pos)
-        return node
-
     def atom(self) -> ShapedExpression:
-        """Numbers here; names (self.name), parentheses (self.sum) and the error messages from the scalar grammar."""
+        """Numbers and transposes here; names (self.name), parentheses and the error messages from the scalar
+        grammar."""
         t = self.tok
         if t.kind == "num":
             self.advance()
-            return B.const(float(t.text))
-        return super().atom()
+            node = B.const(float(t.text))
+        else:
+            node = super().atom()
+        while self.tok.kind == "'":
+            node = B.T(node, self.advance().pos)
+        return node
 
     def name(self) -> ShapedExpression:
         t = self.advance()
@@ -106,26 +89,25 @@ class _Parser(_ScalarGrammar):
         if t.text in FUNCTIONS or t.text in CONSTANT_FUNCTIONS:
             if not is_call:
                 raise ParseError(f"function '{t.text}' needs an argument in parentheses: {t.text}(…)", t.pos)
-            return self.constant_call(t) if t.text in CONSTANT_FUNCTIONS else self.call(t)
+            opener = self.tok
+            args = self.arguments()
+            return self.constant_call(t, args, opener.pos) if t.text in CONSTANT_FUNCTIONS else self.call(t, args)
         if is_call:
             raise ParseError(f"unknown function '{t.text}'", t.pos)
         return B.var(t.text, self.shapes.get(t.text) or default_shape(t.text))
 
-    def call(self, fn: Token) -> ShapedExpression:
-        args = self.arguments()
+    def call(self, fn: Token, args: list) -> ShapedExpression:
         self.check_arity(fn, RULES[fn.text].arity, args)
         return B.fn(fn.text, *args, pos=fn.pos)
 
-    def constant_call(self, fn: Token) -> ShapedExpression:
-        start = self.i
-        args = self.arguments()
+    def constant_call(self, fn: Token, args: list, opener: int) -> ShapedExpression:
         sizes = [a.value for a in args if a.op == "const"]
         wanted = 1 if fn.text == "eye" else 2
         if (len(args) != wanted or len(sizes) != wanted
                 or not all(float(s).is_integer() and 1 <= s <= MAX_DIMENSION for s in sizes)):
             example = "eye(3)" if fn.text == "eye" else f"{fn.text}(3,1)"
             raise ParseError(f"{fn.text} takes {wanted} whole number{'s' if wanted > 1 else ''} from 1 to "
-                             f"{MAX_DIMENSION}, e.g. {example}", self.tokens[start].pos)
+                             f"{MAX_DIMENSION}, e.g. {example}", opener)
         dims = tuple(int(s) for s in sizes)
         return B.eye(dims[0]) if fn.text == "eye" else (B.ones if fn.text == "ones" else B.zeros)(dims)
 

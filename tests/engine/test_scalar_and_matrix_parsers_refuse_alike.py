@@ -40,3 +40,10 @@ def test_whatever_the_scalar_parser_refuses_the_matrix_parser_refuses_alike(text
         parse(text)
     except ParseError as error:
         assert refusal(parse_matrix, text) == (error.message, error.position)
+
+
+@pytest.mark.parametrize("opener, closer, times", [("(", ")", 100), ("exp(", ")", 100), ("-", "", 100),
+                                                   ("2^", "", 100), ("sin(-", ")", 50)])   # 100 levels each
+@pytest.mark.parametrize("parser", [parse, parse_matrix])
+def test_both_grammars_read_the_deepest_nesting_they_allow(parser, opener, closer, times):
+    assert parser(opener * times + "a" + closer * times) is not None
