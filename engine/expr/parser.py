@@ -195,8 +195,14 @@ class _Parser:
 
 def parse(text: str) -> E.Expression:
     """Parse a formula such as ``x*exp(-x^2-y^2)``. Raises :class:`ParseError` with a position on bad input."""
+    return _Parser(typed_text(text)).parse()
+
+
+def typed_text(text) -> str:
+    """``text`` when it is a string within :data:`MAX_LENGTH` (the cap on what a user types; formulas the app
+    writes itself may be longer); ParseError otherwise."""
     if not isinstance(text, str):
         raise ParseError("a formula must be text", 0)
     if len(text) > MAX_LENGTH:
         raise ParseError(f"formula too long ({len(text)} characters; the limit is {MAX_LENGTH})", MAX_LENGTH)
-    return _Parser(text).parse()
+    return text

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from typing import Callable, Mapping
 
-from engine.expr.parser import MAX_DEPTH, MAX_LENGTH, ParseError, Token, _Parser as _ScalarGrammar  # noqa: F401
+from engine.expr.parser import MAX_DEPTH, MAX_LENGTH, ParseError, Token, typed_text  # noqa: F401
+from engine.expr.parser import _Parser as _ScalarGrammar
 # (the same caps as scalar formulas: MAX_DEPTH is enforced by the inherited ``enter``)
 from engine.expr.tokens import OperatorTable
 from engine.expr.tokens import tokenize as tokenize_with
@@ -131,8 +132,4 @@ def variable_names(text: str) -> list[str]:
 def parse_matrix(text: str, shapes: Mapping[str, object] | None = None) -> ShapedExpression:
     """Parse a matrix formula such as ``norm2(X - U*V)^2``. ``shapes`` overrides the default convention per name
     (``(rows, cols)``, or ``n`` for an n-vector). Raises ``ParseError`` (``ShapeError`` for shapes) with a position."""
-    if not isinstance(text, str):
-        raise ParseError("a formula must be text", 0)
-    if len(text) > MAX_LENGTH:
-        raise ParseError(f"formula too long ({len(text)} characters; the limit is {MAX_LENGTH})", MAX_LENGTH)
-    return _Parser(text, normalize_shapes(shapes)).parse()
+    return _Parser(typed_text(text), normalize_shapes(shapes)).parse()
