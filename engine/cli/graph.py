@@ -59,12 +59,19 @@ def _report(graph, source: str | None, max_paths: int) -> dict:
     result = {"output": output, "values": graph.forward(), "adjoints": graph.backward(),
               "edges": [{"from": p, "to": c, "partial": v} for (p, c), v in graph.local_partials().items()]}
     if source is not None:
-        graph.node(source)
-        listed = islice(graph.paths(source), max_paths)
-        result["paths"] = {"from": source, "to": output, "count": graph.path_count(source),
-                           "listed": [{"nodes": list(p.nodes), "product": p.product} for p in listed],
-                           "sum": graph.path_sum(source)}
+        result["paths"] = _paths(graph, source, output, max_paths)
     return result
+
+
+def _paths(graph, source: str, output: str, max_paths: int, product=None, total=None) -> dict:
+    """The paths from ``source`` to the output: their count, the first ``max_paths`` with their products, and the
+    sum over all of them; ``product`` and ``total`` make a path's product and the sum JSON-ready (tensor graphs)."""
+    graph.node(source)
+    listed = islice(graph.paths(source), max_paths)
+    return {"from": source, "to": output, "count": graph.path_count(source),
+            "listed": [{"nodes": list(p.nodes), "product": product(p.product) if product else p.product}
+                       for p in listed],
+            "sum": total(graph.path_sum(source)) if total else graph.path_sum(source)}
 
 
 def _nested(array) -> object:
@@ -85,13 +92,8 @@ def _tensor_report(graph, source: str | None, max_paths: int) -> dict:
               "values": {n: _nested(v) for n, v in values.items()},
               "adjoints": {n: _nested(v) for n, v in adjoints.items()}, "edges": edges}
     if source is not None:
-        graph.node(source)
-        listed = islice(graph.paths(source), max_paths)
-        result["paths"] = {"from": source, "to": output, "count": graph.path_count(source),
-                           "listed": [{"nodes": list(p.nodes),
-                                       "product": None if p.product is None else p.product.tolist()}
-                                      for p in listed],
-                           "sum": _nested(graph.path_sum(source))}
+        result["paths"] = _paths(graph, source, output, max_paths, total=_nested,
+                                 product=lambda jacobian: None if jacobian is None else jacobian.tolist())
     return result
 
 
