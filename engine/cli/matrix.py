@@ -16,9 +16,10 @@ import numpy as np
 
 from engine.expr.parser import ParseError
 from engine.cli.common import CLIError, add_expression, add_repeated, format_number, subcommand
-from engine.matrix import ShapeError, check_gradient, instance, max_fd_error, parse_matrix
+from engine.matrix.check import check_gradient, instance, max_fd_error
 from engine.matrix.node import as_value, evaluate_many
-from engine.matrix.shapes import NAME, describe, normalize_shape, shape_text
+from engine.matrix.parser import parse_matrix
+from engine.matrix.shapes import NAME, ShapeError, describe, normalize_shape, shape_text
 
 _SHAPE = re.compile(r"\s*(\d+)\s*(?:[x×]\s*(\d+)\s*)?\Z")
 
