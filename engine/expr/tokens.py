@@ -41,11 +41,13 @@ class OperatorTable:
     operators: tuple[str, ...]
     spellings: Mapping[str, str] = field(default_factory=dict)
     transposes: tuple[str, ...] = ()
+    _symbols: list = field(init=False, repr=False, compare=False)        # (typed, refused), longest first
+    _number: re.Pattern = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         typed = (*self.operators, *self.spellings)
         known = [(op, False) for op in typed] + [(op, True) for op in REFUSED_OPERATORS if op not in typed]
-        object.__setattr__(self, "_symbols", sorted(known, key=lambda k: -len(k[0])))   # stable: table order
+        object.__setattr__(self, "_symbols", sorted(known, key=lambda k: -len(k[0])))   # a stable sort
         # MATLAB's `.'` is no operator here: refused after a number (2.') as after a name (x.')
         after_dot = "".join(sorted({op[1] for op in typed if len(op) > 1 and op[0] == "."}
                                    | ({"'"} & set(self.transposes))))
