@@ -41,7 +41,8 @@ class MatrixPreset:
         """The Matrix workspace's state for this preset: its expression, shapes, fixed values and the rest drawn."""
         return completed(MatrixState(expression=self.expression, shapes=dict(self.shapes), values=dict(
             (k, np.asarray(v, dtype=np.float64).reshape(self.parse().variables[k])) for k, v in self.values.items()),
-            wrt=self.wrt, seed=seed, sampling=self.sampling, descend=self.descend, compare=self.compare))
+            wrt=self.wrt, seed=seed, sampling=self.sampling, descend=self.descend, compare=self.compare,
+            held=tuple(self.values)))
 
     def values_for(self, seed: int = 0) -> dict[str, np.ndarray]:
         """Values for every variable: the preset's fixed ones, the rest drawn from ``seed``."""
