@@ -4,6 +4,7 @@ from __future__ import annotations
 from engine.cli.common import (CLIError, add_expression, add_numbers, format_number, format_vector, function_heading,
                                parse_function, parse_point, subcommand, table)
 from engine.analysis.rates import falls_without_slowing
+from engine.analysis.step_size import step_size_report
 from engine.analysis.verdicts import run_verdict, stop_text
 from engine.optim.descent import HYPER_HELP, METHODS, Descent
 from engine.optim.objective import Objective
@@ -46,6 +47,7 @@ def descend_command(args) -> dict:
             "diverged_at": run.diverged_at, "message": run.message,
             "stopped_at": verdict.stopped_at, "verdict": verdict.text,
             "summary": _summary(run, verdict),
+            "step_size": step_size_report(run.objective, start, args.method, run.hyper, run.points),
             "newton_steps": [i.get("newton_step") for i in run.infos] if args.method == "newton" else None}
 
 
@@ -60,7 +62,8 @@ def _summary(run: Descent, verdict) -> str:
 
 def render_descend(r: dict) -> str:
     hyper = ", ".join(f"{k}={v:g}" for k, v in r["hyperparameters"].items())
-    head = [function_heading(r), f"{METHODS[r['method']].label} ({hyper}): {r['summary']}", ""]
+    head = [function_heading(r), f"{METHODS[r['method']].label} ({hyper}): {r['summary']}",
+            f"Step size, quadratic model at the start: {r['step_size']['text']}", ""]
     indices = list(range(len(r["points"])))
     if len(indices) > 16:
         indices = indices[:8] + [None] + indices[-6:]

@@ -11,6 +11,7 @@ from itertools import islice
 from engine.cli.common import CLIError, add_repeated, format_number, parse_number, subcommand
 from engine.graph.fileformat import GraphFileError, load_graph
 from engine.graph.nodes import GraphError
+from engine.graph.tensor_compile import compiled_matrix_text
 
 DEFAULT_MAX_PATHS = 20
 
@@ -90,11 +91,20 @@ def _tensor_report(graph, source: str | None, max_paths: int) -> dict:
               "partial": j.dense().tolist() if j.is_small else None} for (p, c), j in graph.local_partials().items()]
     result = {"output": output, "shapes": {n: list(v.shape) for n, v in values.items()},
               "values": {n: _nested(v) for n, v in values.items()},
-              "adjoints": {n: _nested(v) for n, v in adjoints.items()}, "edges": edges}
+              "adjoints": {n: _nested(v) for n, v in adjoints.items()}, "edges": edges,
+              "formula": _formula(graph)}
     if source is not None:
         result["paths"] = _paths(graph, source, output, max_paths, total=_nested,
                                  product=lambda jacobian: None if jacobian is None else jacobian.tolist())
     return result
+
+
+def _formula(graph) -> str | None:
+    """The output compiled to one matrix formula (parse_matrix reads it back), or None when it is too long."""
+    try:
+        return compiled_matrix_text(graph)
+    except GraphError:
+        return None
 
 
 def _text(value) -> str:
@@ -105,8 +115,10 @@ def _text(value) -> str:
 
 def render_tensor_graph(result: dict) -> str:
     output = result["output"]
-    lines = [f"output {output} = {_text(result['values'][output])}", "",
-             f"each node: its value, and its adjoint d {output}/d node in the node's shape", ""]
+    lines = [f"output {output} = {_text(result['values'][output])}"]
+    if result.get("formula"):
+        lines.append(f"  = {result['formula']}   (one matrix formula: python -m engine matrix reads it)")
+    lines += ["", f"each node: its value, and its adjoint d {output}/d node in the node's shape", ""]
     for name, value in result["values"].items():
         rows, cols = result["shapes"][name]
         lines += [f"{name} ({rows}×{cols})", f"  value    {_text(value)}",
