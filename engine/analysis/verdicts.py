@@ -52,7 +52,7 @@ def stopping_verdict(objective: Objective, point, box=None, names=None) -> Verdi
         (scale is not None and is_critical(objective, p, (max(scale[0], 1e-300), scale[1])))
     if not critical:
         return Verdict("not critical", f"stopped: the step no longer moves the point ({where})")
-    eig = _eigenvalues(objective, _polished(objective, p, box))
+    eig = C.eigenvalues_at(objective, _polished(objective, p, box))
     if eig is None:
         return Verdict("unknown", "stopped where ∇f ≈ 0 (no second derivatives to tell what kind of point)")
     listed = ", ".join(f"{v:.3g}" for v in eig)
@@ -159,17 +159,6 @@ def _tiny_gradient(objective: Objective, p: np.ndarray) -> bool:
         return False
     norm = vector_norm(g)
     return bool(np.isfinite(value) and np.isfinite(norm) and norm <= GRADIENT_TOL * (1.0 + abs(value)))
-
-
-def _eigenvalues(objective: Objective, p: np.ndarray) -> np.ndarray | None:
-    if objective.hessian is None:
-        return None
-    try:
-        with np.errstate(all="ignore"):
-            h = np.asarray(objective.hessian(p), dtype=np.float64).reshape(len(p), len(p))
-    except (ArithmeticError, ValueError):
-        return None
-    return C.eigenvalues(h)
 
 
 def _inside(p: np.ndarray, box) -> bool:

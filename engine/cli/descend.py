@@ -1,7 +1,8 @@
 """``python -m engine descend``: one optimizer run from a start point."""
 from __future__ import annotations
 
-from engine.cli.common import CLIError, format_number, format_vector, function_heading, parse_function, parse_point, table
+from engine.cli.common import (CLIError, add_expression, add_numbers, format_number, format_vector, function_heading,
+                               parse_function, parse_point, subcommand, table)
 from engine.analysis.rates import falls_without_slowing
 from engine.analysis.step_size import step_size_report
 from engine.analysis.verdicts import diverged_text, run_verdict, stop_text, undefined_where
@@ -12,20 +13,18 @@ MAX_CLI_STEPS = 100_000   # every step's point is kept and printed: a bound keep
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "descend", help="run an optimizer from a start point",
-        description="Runs one optimizer and prints its trail: points, values and the final status "
-                    "(converged, diverged or max_steps) and what the point it stopped at is (stopped_at: minimum, "
-                    "maximum, saddle or undecided, by the second-derivative test).")
-    parser.add_argument("expression", metavar="EXPR")
-    parser.add_argument("--from", dest="start", required=True, metavar="V1,V2,…", help="the start point")
-    parser.add_argument("--method", required=True, choices=list(METHODS), help="the optimizer")
-    parser.add_argument("--steps", type=int, default=200, help="most steps to take, at most 100,000 (default 200)")
-    parser.add_argument("--tol", type=float, default=1e-8, help="converged when |gradient| < TOL (default 1e-8)")
-    for name, help_text in HYPER_HELP.items():
-        parser.add_argument(f"--{name}", type=float, help=f"{help_text} (used by the methods that have it)")
-    parser.set_defaults(handler=descend_command, render=render_descend)
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    with subcommand(subparsers, "descend", descend_command, render_descend,
+                    help="run an optimizer from a start point",
+                    description="Runs one optimizer and prints its trail: points, values and the final status "
+                                "(converged, diverged or max_steps) and what the point it stopped at is (stopped_at: "
+                                "minimum, maximum, saddle or undecided, by the second-derivative test).") as parser:
+        add_expression(parser)
+        add_numbers(parser, "--from", "the start point", dest="start")
+        parser.add_argument("--method", required=True, choices=list(METHODS), help="the optimizer")
+        parser.add_argument("--steps", type=int, default=200, help="most steps to take, at most 100,000 (default 200)")
+        parser.add_argument("--tol", type=float, default=1e-8, help="converged when |gradient| < TOL (default 1e-8)")
+        for name, help_text in HYPER_HELP.items():
+            parser.add_argument(f"--{name}", type=float, help=f"{help_text} (used by the methods that have it)")
 
 
 def descend_command(args) -> dict:
