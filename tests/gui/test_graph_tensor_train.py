@@ -41,7 +41,7 @@ def test_training_lowers_the_loss_and_changes_the_picture(qtbot, graph_workspace
     assert {n: g.node(n).value for n in WEIGHTS} != start and ws.undo_stack.index() == index + 1
     panel.steps.setValue(300)
     press(qtbot, panel, "trainPlay")
-    qtbot.waitUntil(lambda: not panel.timer.isActive(), timeout=60000)
+    qtbot.waitUntil(lambda: not panel.timer.isActive(), timeout=300000)
     assert len(panel.losses) == 301 and ws.undo_stack.index() == index + 1
     assert panel.losses[-1] < 0.8 * panel.losses[0]
     xs, ys = panel.line.getData()

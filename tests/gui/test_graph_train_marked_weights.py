@@ -78,7 +78,7 @@ def test_tick_the_weights_of_the_batch_mlp_and_train_it(qtbot, graph_workspace):
     index = ws.undo_stack.index()
     press(qtbot, panel, "trainPlay")
     assert panel.progress.isVisible() and panel.findChild(QPushButton, "trainPlay").text() == "Stop"
-    qtbot.waitUntil(lambda: not panel.timer.isActive(), timeout=60000)
+    qtbot.waitUntil(lambda: not panel.timer.isActive(), timeout=300000)
     assert len(panel.losses) == 200 and panel.losses[-1] < 0.2 * panel.losses[0]
     assert list(panel.line.getData()[1]) == panel.losses
     panel.grab().save("/tmp/train-after.png")
@@ -101,7 +101,7 @@ def test_esc_stops_a_run_and_step_extends_the_session(qtbot, graph_workspace):
     panel.steps.setValue(100000)
     index = ws.undo_stack.index()
     press(qtbot, panel, "trainPlay")
-    qtbot.waitUntil(lambda: len(panel.losses) >= 10, timeout=60000)
+    qtbot.waitUntil(lambda: len(panel.losses) >= 3, timeout=300000)
     assert panel.progress.isVisible() and "training…" in panel.status.text()
     panel.grab().save("/tmp/train-running.png")
     qtbot.keyClick(panel, Qt.Key.Key_Escape)
