@@ -136,7 +136,8 @@ class DescentWorkspace(ExportControls, QWidget):
         self.session.domain_changed.connect(self._on_domain_changed)
         self.session.point_changed.connect(self._follow_view)
         self.panel.start_chosen.connect(self._on_start_chosen)
-        for signal in (self.model.runs_advanced, self.model.runs_reset, self.model.max_steps_changed):
+        for signal in (self.model.runs_advanced, self.model.runs_reset, self.model.max_steps_changed,
+                       self.player.glided):
             signal.connect(self.redraw)
         for signal in (self.model.run_added, self.model.run_removed, self.model.run_changed):
             signal.connect(self.redraw)
@@ -346,7 +347,7 @@ class DescentWorkspace(ExportControls, QWidget):
 
     # --- drawing ----------------------------------------------------------------------------------------------
     def redraw(self, *_args) -> None:
-        frames = self.frames.frames(self.session.box(), self.step_limit)
+        frames = self.frames.frames(self.session.box(), self.step_limit, glide=self.player.glide_for)
         if self.one_variable():
             self.race1d.draw(frames)
         else:
