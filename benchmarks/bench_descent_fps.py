@@ -198,8 +198,8 @@ def compare(app, grid: int, runs: int, rounds: int) -> tuple[float, float]:
 
 
 # --- frame cost and memory ----------------------------------------------------------------------------------------
-def frame_ms(app, w, frames: int = 20) -> float:
-    """Milliseconds per frame: one step, then the event loop until the 3D view has painted it."""
+def frame_ms(app, w, frames: int = 40) -> float:
+    """Milliseconds per frame (the median): one step, then the event loop until the 3D view has painted it."""
     painted = [0]
     original = w.surface_view.paintGL
 
@@ -214,11 +214,13 @@ def frame_ms(app, w, frames: int = 20) -> float:
         while painted[0] == seen:
             app.processEvents()
     one()
-    start = time.perf_counter()
+    times = []
     for _ in range(frames):
+        start = time.perf_counter()
         one()
+        times.append(time.perf_counter() - start)
     w.surface_view.paintGL = original
-    return 1000 * (time.perf_counter() - start) / frames
+    return 1000 * statistics.median(times)
 
 
 def rss_mb() -> float:

@@ -27,8 +27,6 @@ from PySide6.QtGui import QFontMetrics, QUndoGroup
 from PySide6.QtOpenGLWidgets import QOpenGLWidget
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget)
 
-from engine.graph.fileformat import FILE_FILTER as GRAPH_FILE_FILTER
-from engine.matrix.fileformat import FILE_FILTER as MATRIX_FILE_FILTER
 from gui import window_help
 from gui.graph.autosave_place import autosaves_exist
 from gui.session import Session
@@ -40,6 +38,10 @@ from gui.window_menus import build_menus, refresh_recent_menu, update_file_actio
 from gui.workspace_protocol import FileWorkspace, ResetsView, ShutsDown, Workspace
 
 FUNCTION_LABEL_WIDTH = 420   # the status bar's "f = …" is elided to this (full text in its tooltip)
+# the files the tabs built on first use open (a built tab's own file_filter must be this: see MainWindow.workspace);
+# written here rather than imported, which would load the Graph's and Matrix's engines at start
+GRAPH_FILE_FILTER = "Gradscape graph (*.gsgraph.json)"
+MATRIX_FILE_FILTER = "Gradscape matrix (*.gsmatrix.json)"
 
 
 def _descent_workspace(session: Session, parent: QWidget) -> QWidget:

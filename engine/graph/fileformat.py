@@ -33,7 +33,6 @@ VERSION = 1
 TENSOR_VERSION = 2
 MAX_FILE_BYTES = 4 * 1024 * 1024
 SUFFIX = ".gsgraph.json"
-FILE_FILTER = f"Gradscape graph (*{SUFFIX})"
 PRESET_DIR = Path(__file__).resolve().parents[2] / "resources" / "presets"
 PRESET_ORDER = ("four-inputs", "three-paths", "neural-net", "mlp", "mlp-batch", "fan-out", "deep-chain", "layered-60")
 

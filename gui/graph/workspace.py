@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMainW
                                QTabWidget, QVBoxLayout, QWidget)
 
 from engine.graph import Graph, GraphError, graph_from_expression, graph_objective
-from engine.graph.fileformat import FILE_FILTER, GraphFileError, find_preset, list_presets, load_graph, save_graph
+from engine.graph.fileformat import GraphFileError, find_preset, list_presets, load_graph, save_graph
 from gui.graph.backprop import BackpropAnimation
 from gui.graph.canvas import GraphCanvas
 from gui.graph.document import GraphDocument
@@ -27,6 +27,7 @@ from gui.graph.toolbar import build_palette, build_toolbar
 from gui.graph.tensor_face import short_text
 from engine.graph.scalarize import expand_to_scalars
 
+FILE_FILTER = "Gradscape graph (*.gsgraph.json)"
 SHORTCUTS = [("I / C / F", "Graph: input / constant / formula tool (one placement, then Select)"),
              ("+ − * / ^", "Graph: operation tools"),
              ("Shift-click / double-click a tool", "Graph: keep the tool for several placements"),
