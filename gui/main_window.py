@@ -103,8 +103,10 @@ class MainWindow(QMainWindow):
             self.workspace("graph")
 
     def _graph_workspace(self, _session: Session, parent: QWidget) -> QWidget:
+        from gui.graph.to_matrix import receive_in_matrix
         from gui.graph.workspace import GraphWorkspace
         graph, surface = GraphWorkspace(parent), self.workspaces["surface"]
+        graph.matrix_sent.connect(lambda problem: receive_in_matrix(self, self.workspace("matrix"), problem))
         graph.function_sent.connect(lambda expression, axes, fixed, source, point: self._receive_function(
             surface, expression, axes, fixed, source, point, "Send graph output to surface"))
         return graph
