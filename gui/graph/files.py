@@ -15,27 +15,17 @@ from pathlib import Path
 
 import shiboken6
 
-from PySide6.QtCore import (QBuffer, QIODevice, QLockFile, QObject, QRectF, QSettings, QSize, QStandardPaths, Qt,
-                            QTimer, Signal)
+from PySide6.QtCore import QBuffer, QIODevice, QLockFile, QObject, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from engine.files import atomic_write, remove_stale_temporaries
 from engine.graph.fileformat import GraphFileError, save_graph
+from gui.graph.autosave_place import AUTOSAVE_PATTERN, SETTINGS_KEY, default_autosave_directory  # noqa: F401
 from gui.graph.document import GraphDocument
 from gui.graph.detail import LABEL_SCALE
 
 AUTOSAVE_DELAY_MS = 1500   # after the last edit of a burst
 MAX_WAIT_S = 5.0           # during steady editing: never longer than this since the first unsaved edit
-AUTOSAVE_PATTERN = "graph-autosave-*.gsgraph.json"
-SETTINGS_KEY = "graph/autosaveDirectory"
-
-
-def default_autosave_directory() -> Path:
-    chosen = QSettings("Gradscape", "Gradscape").value(SETTINGS_KEY)
-    if chosen:
-        return Path(str(chosen))
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(base or Path.home() / ".gradscape") / "autosave"
 
 
 def lock_for(path: Path) -> QLockFile:
