@@ -83,6 +83,8 @@ def main(argv=None) -> int:
     _configure_qt()
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from gui.garbage import collect_on_gui_thread
+    collect_on_gui_thread(app)   # worker threads never run Qt destructors (see gui/garbage.py)
     from gui.main_window import MainWindow
     if args.file and not os.path.exists(args.file):
         parser.error(f"no such file: {args.file}")

@@ -1,5 +1,7 @@
 """Fixtures shared by the GUI tests; the set-up every test needs (Qt platform, shared GL contexts, settings_dir,
 main_window) is in tests/conftest.py."""
+import gc
+
 import pytest
 
 from gui.descent.workspace import DescentWorkspace
@@ -7,6 +9,22 @@ from gui.session import Session
 from tests.conftest import open_window
 from tests.gui.graph_helpers import open_workspace
 from tests.gui.matrix_helpers import open_matrix
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _garbage_collected_on_the_gui_thread(qapp):
+    """As in the app (main.py): no automatic collection, so a worker thread never runs a Qt destructor."""
+    from gui.garbage import collect_on_gui_thread
+    collector = collect_on_gui_thread(qapp)
+    yield
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def _leftovers_collected_after_each_test():
+    """What a test leaves behind is collected here, on the GUI thread, not later on some worker."""
+    yield
+    gc.collect(1)
 
 
 @pytest.fixture

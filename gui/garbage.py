@@ -1,0 +1,49 @@
+"""Garbage collection on the GUI thread only.
+
+Python collects reference cycles on whichever thread happens to allocate when a threshold is crossed. When that is a
+worker thread (opening a graph, working out formulas, a critical-point search) and the cycle holds Qt objects, their
+destructors run there: Qt then waits for a lock the GUI thread holds while the GUI thread waits for Python's, and the
+window deadlocks (seen once in the test suite while a big graph opened on its worker). So automatic collection is off
+and the GUI thread collects on a timer, as pyqtgraph's ``GarbageCollector`` does, generation by generation.
+"""
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import QObject, QTimer
+
+INTERVAL_MS = 500
+
+
+class GuiThreadCollector(QObject):
+    """Turns automatic collection off and collects on the GUI thread every ``INTERVAL_MS`` (what crossed its
+    threshold only, so a tick is cheap). ``stop()`` gives automatic collection back."""
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = INTERVAL_MS):
+        super().__init__(parent)
+        self.thresholds = gc.get_threshold()
+        gc.disable()
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.collect_due)
+        self.timer.start(interval_ms)
+
+    def collect_due(self) -> int:
+        """Collect the generations whose counts passed their thresholds; the number of objects found unreachable."""
+        counts = gc.get_count()
+        generation = -1
+        for g in range(3):
+            if counts[g] > self.thresholds[g]:
+                generation = g
+            else:
+                break
+        return gc.collect(generation) if generation >= 0 else 0
+
+    def stop(self) -> None:
+        self.timer.stop()
+        gc.collect()
+        gc.enable()
+
+
+def collect_on_gui_thread(app) -> GuiThreadCollector:
+    """Install the collector as a child of ``app`` (the QApplication), so it lives as long as the app."""
+    return GuiThreadCollector(app)
