@@ -204,7 +204,19 @@ def place_labels(requests: Sequence[tuple[Hashable, Sequence[Point], Sequence[tu
     ``soft``: areas a label avoids when it can (arrowheads); ``fixed``: labels already placed that stay where they
     are ({key: (rect, form)}); ``preferred``: a spot a request keeps if it is still clear (where it was before its
     text changed); ``name``: orders requests of equal length. Returns each label's rect and the form it takes."""
+    steps = label_steps(requests, crossing, nodes, soft, fixed, preferred, name)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def label_steps(requests, crossing, nodes, soft=(), fixed=None, preferred=None, name=str):
+    """place_labels a label at a time: a generator that yields after each label and returns what place_labels
+    returns (so a caller can spread a big region's labels over several event-loop turns)."""
     placer = _Placer(requests, crossing, nodes, soft)
+    yield
     for key, spot in (fixed or {}).items():
         placer.rects.add(("fixed", key), spot[0])
         placer.placed[key] = spot
@@ -220,4 +232,5 @@ def place_labels(requests: Sequence[tuple[Hashable, Sequence[Point], Sequence[tu
             placer.put(key, spot)
         elif not placer.push_for(key):
             placer.put(key, placer.least_overlap(key))
+        yield
     return placer.placed
