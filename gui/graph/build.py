@@ -185,17 +185,38 @@ class SceneBuild:
         self._timer.start()
 
     def ensure_layout(self, labels: bool = True):
-        """Finish the build, the routes and (``labels``) the labels at once (before exporting or measuring); labels
-        are then placed over the whole graph."""
+        """Finish the build, the routes and (``labels``) the labels at once (before measuring); labels are then
+        placed over the whole graph."""
         self._timer.stop()
-        self._work(None, everywhere=labels)
+        self.finish_layout(labels, None)
 
-    def _work(self, deadline: float | None, everywhere: bool = False):
+    def finish_layout(self, labels: bool, deadline: float | None) -> bool:
+        """Work towards every item built, every edge routed and (``labels``) every label placed, not only the
+        view's, until ``deadline`` (None: until done); True once all is done (exporting calls it once per
+        event-loop turn). Until then the scene's own slices work towards the same."""
+        if labels and not self._everywhere:
+            self._everywhere = True
+            self.region, self._labels_dirty = None, True
+        self._work(deadline)
+        done = not (self.building or self.layout.pending or self._labeller is not None or
+                    self._everywhere and self._labels_dirty)
+        if done:
+            self._everywhere = False   # the view's own labels are placed again when it moves
+        return done
+
+    def stop_finishing(self):
+        """An export was cancelled: back to placing only the view's labels."""
+        if self._everywhere:
+            self._everywhere, self._labeller = False, None
+            self.region, self._labels_dirty = None, True
+            self.schedule_layout()
+
+    def _work(self, deadline: float | None):
         """Build, compute, route near the view, label it, route the rest, until ``deadline`` (None: until done);
         whatever is left continues next turn."""
         self._working = True
         try:
-            self._stages(deadline, everywhere)
+            self._stages(deadline, self._everywhere)
         finally:
             self._working = False
         self._continue()
@@ -209,9 +230,6 @@ class SceneBuild:
         region = None if everywhere else self._label_rect()
         if region is not None and not late():
             self._routed(self.layout.run(deadline, region, near_only=True))
-        if everywhere:
-            self.region = None
-            self._labels_dirty = True
         self._place_labels_when_ready(everywhere)
         if self._labeller is not None and (late() or not self._label(deadline)):
             return

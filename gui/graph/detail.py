@@ -53,6 +53,8 @@ class LevelOfDetail:
             return   # the scene is being destroyed
         self.view_rect, self.view_scale = QRectF(rect), scale
         self._apply_level()
+        if self._everywhere:
+            return   # every label is being placed (for an export); the view's own follow once that is done
         if self.labels_readable:
             if self.region is None or not _contains(self.region, _view(rect)):
                 self._labels_dirty = True
@@ -118,6 +120,7 @@ class LevelOfDetail:
         """Place the labels of the edges passing the view's surroundings (or every label), once those edges are
         routed; labels elsewhere are hidden until the view comes near them. A small graph's are placed at once, a
         big one's a slice at a time (what was shown stays until the new places are known)."""
+        everywhere = everywhere or self._everywhere
         if self.building or not self._labels_dirty:
             return
         if self.view_rect is None and not self.small and not everywhere:
@@ -150,12 +153,11 @@ class LevelOfDetail:
         edges = self.layout.routes_near(whole) if region is not None else [e for e in self.edges.values() if e.route]
         runs = {}
         cache = self._runs if self._runs[0] == whole else (whole, {})
-        for n, edge in enumerate(edges):
+        for edge in edges:
             known = cache[1].get(edge)
             if known is None or known[0] is not edge.route:
                 known = cache[1][edge] = (edge.route, routing.inside(edge.route, whole, 5.0))
-                if n % 8 == 7:
-                    yield
+                yield   # a long edge's points take a while
             if known[1]:
                 runs[edge] = known[1]
         self._runs = cache
