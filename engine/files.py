@@ -14,10 +14,12 @@ import stat
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, IO
+from typing import Callable, IO, Iterable, Sequence, TypeVar
 
 TEMP_SUFFIX = ".gradscape-tmp"
 STALE_SECONDS = 60.0   # a temporary older than this belongs to no save still running
+PRESETS_MAX_BYTES = 1024 * 1024
+T = TypeVar("T")
 
 
 class FileError(ValueError):
@@ -120,6 +122,38 @@ def remove_stale_temporaries(folder: str | os.PathLike, older_than: float = STAL
         except OSError:
             continue
     return removed
+
+
+def load_presets(path: str | os.PathLike, fmt: str, build: Callable[[dict], T], what: str = "preset",
+                 entries: Callable[[dict], Iterable[dict]] = lambda data: data["presets"]) -> list[T]:
+    """Every entry of a presets file that ships with the app (``{"format": fmt, "version": 1, …}``), in file order,
+    each made by ``build(entry)``; ``entries`` picks them from the data (default: its "presets" list). A malformed
+    file or entry raises ValueError naming the file or the entry's key: a bad shipped preset is a bug to report."""
+    try:
+        data = loads_json(read_capped(path, PRESETS_MAX_BYTES))
+    except FileError as err:
+        raise ValueError(f"{path}: {err}") from None
+    if not isinstance(data, dict) or data.get("format") != fmt or data.get("version") != 1:
+        raise ValueError(f"{path}: not a version-1 Gradscape {what}s file")
+    built = []
+    for entry in entries(data):
+        try:
+            if not isinstance(entry, dict):
+                raise TypeError("a preset must be a JSON object")
+            built.append(build(entry))
+        except (KeyError, TypeError, ValueError) as error:
+            key = entry.get("key", entry.get("name", "?")) if isinstance(entry, dict) else "?"
+            raise ValueError(f"{what} {key!r}: {error}") from error
+    return built
+
+
+def find_preset(presets: Sequence[T], name: str, what: str = "preset") -> T:
+    """A preset by its key or display name (case-insensitive); KeyError listing the keys otherwise."""
+    wanted = name.strip().lower()
+    for preset in presets:
+        if wanted in (preset.key.lower(), preset.name.lower()):
+            return preset
+    raise KeyError(f"no {what} {name!r}; choose from: {', '.join(p.key for p in presets)}")
 
 
 class TooLarge(float):

@@ -79,13 +79,15 @@ class MainWindow(QMainWindow):
 
     # --- workspaces -------------------------------------------------------------------------------------------
     def _build_workspaces(self) -> None:
+        from gui.graph.to_matrix import receive_in_matrix
         from gui.graph.workspace import GraphWorkspace
         from gui.matrix.workspace import MatrixWorkspace
         from gui.surface.workspace import SurfaceWorkspace
         surface = self.add_workspace(SurfaceWorkspace(self.session, self), "Surface")
         self.add_lazy_workspace(_descent_workspace, "Descent")
         graph = self.add_workspace(GraphWorkspace(self), "Graph", shows_session_function=False)
-        self.add_workspace(MatrixWorkspace(self), "Matrix", shows_session_function=False)
+        matrix = self.add_workspace(MatrixWorkspace(self), "Matrix", shows_session_function=False)
+        graph.matrix_sent.connect(lambda problem: receive_in_matrix(self, matrix, problem))
         surface.open_as_graph_requested.connect(lambda expression: self._open_as_graph(graph, expression))
         graph.function_sent.connect(lambda expression, axes, fixed, source, point: self._receive_function(
             surface, expression, axes, fixed, source, point, "Send graph output to surface"))

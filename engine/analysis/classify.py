@@ -51,6 +51,20 @@ def eigenvalues(hessian) -> np.ndarray | None:
     return clean(np.linalg.eigvalsh(symmetric(h)))
 
 
+def eigenvalues_at(objective, point) -> np.ndarray | None:
+    """:func:`eigenvalues` of an objective's Hessian at ``point``; None where it has no Hessian, or none that is
+    finite there (``objective``: anything with a ``hessian`` function of a point, or ``hessian = None``)."""
+    if objective.hessian is None:
+        return None
+    p = np.asarray(point, dtype=np.float64)
+    try:
+        with np.errstate(all="ignore"):
+            h = np.asarray(objective.hessian(p), dtype=np.float64).reshape(len(p), len(p))
+    except (ArithmeticError, ValueError):
+        return None
+    return eigenvalues(h)
+
+
 def eigen_decomposition(hessian) -> tuple[np.ndarray, np.ndarray]:
     """(eigenvalues ascending and cleaned, eigenvectors as columns); NaN-filled where the Hessian is not finite."""
     h = np.atleast_2d(np.asarray(hessian, dtype=np.float64))

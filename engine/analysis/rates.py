@@ -22,16 +22,10 @@ SMALLEST = 1e-7
 
 def curvature_at(objective: Objective, start) -> float | None:
     """λmax = the largest |eigenvalue| of the Hessian at ``start`` (None where there is none to use)."""
-    if objective.hessian is None:
+    eig = C.eigenvalues_at(objective, start)
+    if eig is None or eig.size == 0:
         return None
-    try:
-        with np.errstate(all="ignore"):
-            h = np.asarray(objective.hessian(np.asarray(start, dtype=np.float64)), dtype=np.float64)
-    except (ArithmeticError, ValueError):
-        return None
-    if h.size == 0 or not np.all(np.isfinite(h)):
-        return None
-    top = float(np.max(np.abs(np.linalg.eigvalsh((h + h.T) / 2))))
+    top = float(np.max(np.abs(eig)))
     return top if top > 0 else None
 
 
@@ -81,13 +75,7 @@ MOMENTUM_RANGE = (0.5, 0.9)
 
 def _curvature_range(objective: Objective, start) -> tuple[float, float] | None:
     """(μ, L): the smallest and largest eigenvalue of the Hessian at ``start`` when it is positive definite."""
-    if objective.hessian is None:
-        return None
-    try:
-        with np.errstate(all="ignore"):
-            eig = C.eigenvalues(objective.hessian(np.asarray(start, dtype=np.float64)))
-    except (ArithmeticError, ValueError):
-        return None
+    eig = C.eigenvalues_at(objective, start)
     if eig is None or eig.size == 0 or C.definiteness(eig) != "positive definite":
         return None
     return float(eig[0]), float(eig[-1])

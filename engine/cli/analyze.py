@@ -5,7 +5,8 @@ import numpy as np
 
 from engine.analysis.taylor import analyze_point
 from engine.expr.closed_form import derivative_formulas
-from engine.cli.common import format_number, format_vector, function_heading, parse_function, parse_point
+from engine.cli.common import (add_expression, add_numbers, format_number, format_vector, function_heading,
+                               parse_function, parse_point, subcommand)
 
 
 KIND_NOTES = {"regular": " (the gradient is not zero)",
@@ -14,17 +15,16 @@ UNDEFINED_MODEL = "none (f or a derivative has no value here)"
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "analyze", help="value, gradient, Hessian, Taylor models and kind of point at a point",
-        description="Value, gradient, Hessian (with eigenvalues), the linear and quadratic Taylor models, and the "
-                    "second-derivative test at a point (kind: minimum, maximum, saddle, degenerate, regular, or undefined "
-                    "where f or its gradient has no value). With --step, compares both models with f at point+step.")
-    parser.add_argument("expression", metavar="EXPR", help='the function, e.g. "x*exp(-x^2-y^2)"')
-    parser.add_argument("--at", required=True, metavar="V1,V2,…",
-                         help="the point: one value per variable, in alphabetical variable order")
-    parser.add_argument("--step", metavar="D1,D2,…", help="an offset from the point, one value per variable")
-    parser.set_defaults(handler=analyze_command, render=render_analyze)
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    with subcommand(subparsers, "analyze", analyze_command, render_analyze,
+                    help="value, gradient, Hessian, Taylor models and kind of point at a point",
+                    description="Value, gradient, Hessian (with eigenvalues), the linear and quadratic Taylor "
+                                "models, and the second-derivative test at a point (kind: minimum, maximum, saddle, "
+                                "degenerate, regular, or undefined where f or its gradient has no value). With --step, "
+                                "compares both models with f at point+step.") as parser:
+        add_expression(parser, 'the function, e.g. "x*exp(-x^2-y^2)"')
+        add_numbers(parser, "--at", "the point: one value per variable, in alphabetical variable order")
+        add_numbers(parser, "--step", "an offset from the point, one value per variable", metavar="D1,D2,…",
+                    required=False)
 
 
 def analyze_command(args) -> dict:

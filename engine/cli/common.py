@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -29,6 +31,35 @@ class CLIError(Exception):
 class Parser(argparse.ArgumentParser):
     def error(self, message):
         raise CLIError(f"{message}\n{self.format_usage().rstrip()}")
+
+
+@contextmanager
+def subcommand(subparsers, name: str, handler: Callable[[argparse.Namespace], dict], render: Callable[[dict], str],
+               *, help: str, description: str) -> Iterator[argparse.ArgumentParser]:
+    """A subcommand's parser, for the ``with`` block to add its arguments to; on leaving it, the ``--json`` option
+    every command has (listed last) and the handler and renderer :func:`engine.cli.main` calls."""
+    parser = subparsers.add_parser(name, help=help, description=description)
+    yield parser
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.set_defaults(handler=handler, render=render)
+
+
+def add_expression(parser: argparse.ArgumentParser, help: str | None = None) -> None:
+    """The formula argument ``EXPR``."""
+    parser.add_argument("expression", metavar="EXPR", help=help)
+
+
+def add_numbers(parser: argparse.ArgumentParser, option: str, help: str, *, dest: str | None = None,
+              metavar: str = "V1,V2,…", required: bool = True) -> None:
+    """An option taking comma-separated numbers (one per variable, or a pair per variable), read by the handler with
+    :func:`parse_point` or :func:`parse_vector`."""
+    parser.add_argument(option, dest=dest, required=required, metavar=metavar, help=help)
+
+
+def add_repeated(parser: argparse.ArgumentParser, option: str, metavar: str, help: str,
+                 dest: str | None = None) -> None:
+    """An option that may be given many times, collected in a list (empty when not given)."""
+    parser.add_argument(option, dest=dest, action="append", default=[], metavar=metavar, help=help)
 
 
 def parse_number(text: str, name: str) -> float:

@@ -2,21 +2,19 @@
 from __future__ import annotations
 
 from engine.analysis.critical import critical_points
-from engine.cli.common import (CLIError, format_number, format_vector, function_heading, parse_function,
-                               parse_vector, table)
+from engine.cli.common import (CLIError, add_expression, add_numbers, format_number, format_vector, function_heading,
+                               parse_function, parse_vector, subcommand, table)
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "critical", help="every critical point in a box, classified",
-        description="Finds the points where the gradient is zero inside a box (multi-start Newton), with the "
-                    "second-derivative test (kind) and what each point is (verdict).")
-    parser.add_argument("expression", metavar="EXPR")
-    parser.add_argument("--box", required=True, metavar="LO1,HI1[,LO2,HI2,…]",
-                          help="a (low, high) pair per variable in alphabetical order; one pair applies to all")
-    parser.add_argument("--max-seconds", type=float, default=10.0, help="time limit for the search (default 10)")
-    parser.set_defaults(handler=critical_command, render=render_critical)
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    with subcommand(subparsers, "critical", critical_command, render_critical,
+                    help="every critical point in a box, classified",
+                    description="Finds the points where the gradient is zero inside a box (multi-start Newton), with "
+                                "the second-derivative test (kind) and what each point is (verdict).") as parser:
+        add_expression(parser)
+        add_numbers(parser, "--box", "a (low, high) pair per variable in alphabetical order; one pair applies to all",
+                    metavar="LO1,HI1[,LO2,HI2,…]")
+        parser.add_argument("--max-seconds", type=float, default=10.0, help="time limit for the search (default 10)")
 
 
 def critical_command(args) -> dict:

@@ -1,9 +1,11 @@
 """``python -m engine descend``: one optimizer run from a start point."""
 from __future__ import annotations
 
-from engine.cli.common import CLIError, format_number, format_vector, function_heading, parse_function, parse_point, table
+from engine.cli.common import (CLIError, add_expression, add_numbers, format_number, format_vector, function_heading,
+                               parse_function, parse_point, subcommand, table)
 from engine.analysis.rates import falls_without_slowing
-from engine.analysis.verdicts import run_verdict, stop_text
+from engine.analysis.step_size import step_size_report
+from engine.analysis.verdicts import diverged_text, run_verdict, stop_text, undefined_where
 from engine.optim.descent import HYPER_HELP, METHODS, Descent
 from engine.optim.objective import Objective
 
@@ -11,20 +13,18 @@ MAX_CLI_STEPS = 100_000   # every step's point is kept and printed: a bound keep
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "descend", help="run an optimizer from a start point",
-        description="Runs one optimizer and prints its trail: points, values and the final status "
-                    "(converged, diverged or max_steps) and what the point it stopped at is (stopped_at: minimum, "
-                    "maximum, saddle or undecided, by the second-derivative test).")
-    parser.add_argument("expression", metavar="EXPR")
-    parser.add_argument("--from", dest="start", required=True, metavar="V1,V2,…", help="the start point")
-    parser.add_argument("--method", required=True, choices=list(METHODS), help="the optimizer")
-    parser.add_argument("--steps", type=int, default=200, help="most steps to take, at most 100,000 (default 200)")
-    parser.add_argument("--tol", type=float, default=1e-8, help="converged when |gradient| < TOL (default 1e-8)")
-    for name, help_text in HYPER_HELP.items():
-        parser.add_argument(f"--{name}", type=float, help=f"{help_text} (used by the methods that have it)")
-    parser.set_defaults(handler=descend_command, render=render_descend)
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    with subcommand(subparsers, "descend", descend_command, render_descend,
+                    help="run an optimizer from a start point",
+                    description="Runs one optimizer and prints its trail: points, values and the final status "
+                                "(converged, diverged or max_steps) and what the point it stopped at is (stopped_at: "
+                                "minimum, maximum, saddle or undecided, by the second-derivative test).") as parser:
+        add_expression(parser)
+        add_numbers(parser, "--from", "the start point", dest="start")
+        parser.add_argument("--method", required=True, choices=list(METHODS), help="the optimizer")
+        parser.add_argument("--steps", type=int, default=200, help="most steps to take, at most 100,000 (default 200)")
+        parser.add_argument("--tol", type=float, default=1e-8, help="converged when |gradient| < TOL (default 1e-8)")
+        for name, help_text in HYPER_HELP.items():
+            parser.add_argument(f"--{name}", type=float, help=f"{help_text} (used by the methods that have it)")
 
 
 def descend_command(args) -> dict:
@@ -42,16 +42,22 @@ def descend_command(args) -> dict:
     for _ in run.run():
         pass
     verdict = run_verdict(run)
-    return {"expression": str(f), "variables": list(names), "method": args.method, "hyperparameters": run.hyper,
+    undefined = undefined_where(run)
+    return {"expression": str(f), "variables": list(names), "method": args.method, "hyperparameters": dict(run.hyper),
             "points": run.points, "values": run.values, "status": run.status, "steps": run.steps_taken,
             "diverged_at": run.diverged_at, "message": run.message,
             "stopped_at": verdict.stopped_at, "verdict": verdict.text,
-            "summary": _summary(run, verdict),
+            "undefined": None if undefined is None else {"what": undefined.what, "step": undefined.step,
+                                                         "point": undefined.point, "text": undefined.text(names)},
+            "summary": _summary(run, verdict, names),
+            "step_size": step_size_report(run.objective, start, args.method, run.hyper, run.points),
             "newton_steps": [i.get("newton_step") for i in run.infos] if args.method == "newton" else None}
 
 
-def _summary(run: Descent, verdict) -> str:
+def _summary(run: Descent, verdict, names) -> str:
     """The run's status in the words the Descent workspace uses."""
+    if run.status == "diverged":
+        return diverged_text(run, names)[1]
     if run.status == "converged":
         return stop_text(run.steps_taken, verdict)
     if run.status == "max_steps" and falls_without_slowing(run.values):
@@ -61,7 +67,8 @@ def _summary(run: Descent, verdict) -> str:
 
 def render_descend(r: dict) -> str:
     hyper = ", ".join(f"{k}={v:g}" for k, v in r["hyperparameters"].items())
-    head = [function_heading(r), f"{METHODS[r['method']].label} ({hyper}): {r['summary']}", ""]
+    head = [function_heading(r), f"{METHODS[r['method']].label} ({hyper}): {r['summary']}",
+            f"Step size, quadratic model at the start: {r['step_size']['text']}", ""]
     indices = list(range(len(r["points"])))
     if len(indices) > 16:
         indices = indices[:8] + [None] + indices[-6:]

@@ -8,27 +8,27 @@ from __future__ import annotations
 
 from itertools import islice
 
-from engine.cli.common import CLIError, format_number, parse_number
+from engine.cli.common import CLIError, add_repeated, format_number, parse_number, subcommand
 from engine.graph.fileformat import GraphFileError, load_graph
 from engine.graph.nodes import GraphError
+from engine.graph.tensor_compile import compiled_matrix_text
 
 DEFAULT_MAX_PATHS = 20
 
 
 def register(subparsers) -> None:
-    graph = subparsers.add_parser(
-        "graph", help="forward and backward passes, local partials and paths of a chain-rule graph file",
-        description="Values, adjoints (d output / d node) and every edge's local partial for a *.gsgraph.json file. "
-                    "With --from NAME: the number of paths from NAME to the output (exact), the first K of them "
-                    "with the product of their local partials, and the sum over all paths (= NAME's adjoint).")
-    graph.add_argument("file", metavar="FILE", help="a graph file, e.g. resources/presets/four-inputs.gsgraph.json")
-    graph.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE",
-                       help="give a node a value before the passes (repeatable); a formula node becomes an input")
-    graph.add_argument("--from", dest="source", metavar="NAME", help="list the paths from this node to the output")
-    graph.add_argument("--max-paths", type=int, default=DEFAULT_MAX_PATHS, metavar="K",
-                       help=f"list at most K paths (default {DEFAULT_MAX_PATHS}); the count and sum cover all")
-    graph.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    graph.set_defaults(handler=graph_command, render=render_graph)
+    with subcommand(subparsers, "graph", graph_command, render_graph,
+                    help="forward and backward passes, local partials and paths of a chain-rule graph file",
+                    description="Values, adjoints (d output / d node) and every edge's local partial for a "
+                                "*.gsgraph.json file. With --from NAME: the number of paths from NAME to the output "
+                                "(exact), the first K of them with the product of their local partials, and the sum "
+                                "over all paths (= NAME's adjoint).") as graph:
+        graph.add_argument("file", metavar="FILE", help="a graph file, e.g. resources/presets/four-inputs.gsgraph.json")
+        add_repeated(graph, "--set", "NAME=VALUE", "give a node a value before the passes (repeatable); a formula "
+                     "node becomes an input", dest="assignments")
+        graph.add_argument("--from", dest="source", metavar="NAME", help="list the paths from this node to the output")
+        graph.add_argument("--max-paths", type=int, default=DEFAULT_MAX_PATHS, metavar="K",
+                           help=f"list at most K paths (default {DEFAULT_MAX_PATHS}); the count and sum cover all")
 
 
 def _assignment(text: str) -> tuple[str, float]:
@@ -60,12 +60,19 @@ def _report(graph, source: str | None, max_paths: int) -> dict:
     result = {"output": output, "values": graph.forward(), "adjoints": graph.backward(),
               "edges": [{"from": p, "to": c, "partial": v} for (p, c), v in graph.local_partials().items()]}
     if source is not None:
-        graph.node(source)
-        listed = islice(graph.paths(source), max_paths)
-        result["paths"] = {"from": source, "to": output, "count": graph.path_count(source),
-                           "listed": [{"nodes": list(p.nodes), "product": p.product} for p in listed],
-                           "sum": graph.path_sum(source)}
+        result["paths"] = _paths(graph, source, output, max_paths)
     return result
+
+
+def _paths(graph, source: str, output: str, max_paths: int, product=None, total=None) -> dict:
+    """The paths from ``source`` to the output: their count, the first ``max_paths`` with their products, and the
+    sum over all of them; ``product`` and ``total`` make a path's product and the sum JSON-ready (tensor graphs)."""
+    graph.node(source)
+    listed = islice(graph.paths(source), max_paths)
+    return {"from": source, "to": output, "count": graph.path_count(source),
+            "listed": [{"nodes": list(p.nodes), "product": product(p.product) if product else p.product}
+                       for p in listed],
+            "sum": total(graph.path_sum(source)) if total else graph.path_sum(source)}
 
 
 def _nested(array) -> object:
@@ -84,16 +91,20 @@ def _tensor_report(graph, source: str | None, max_paths: int) -> dict:
               "partial": j.dense().tolist() if j.is_small else None} for (p, c), j in graph.local_partials().items()]
     result = {"output": output, "shapes": {n: list(v.shape) for n, v in values.items()},
               "values": {n: _nested(v) for n, v in values.items()},
-              "adjoints": {n: _nested(v) for n, v in adjoints.items()}, "edges": edges}
+              "adjoints": {n: _nested(v) for n, v in adjoints.items()}, "edges": edges,
+              "formula": _formula(graph)}
     if source is not None:
-        graph.node(source)
-        listed = islice(graph.paths(source), max_paths)
-        result["paths"] = {"from": source, "to": output, "count": graph.path_count(source),
-                           "listed": [{"nodes": list(p.nodes),
-                                       "product": None if p.product is None else p.product.tolist()}
-                                      for p in listed],
-                           "sum": _nested(graph.path_sum(source))}
+        result["paths"] = _paths(graph, source, output, max_paths, total=_nested,
+                                 product=lambda jacobian: None if jacobian is None else jacobian.tolist())
     return result
+
+
+def _formula(graph) -> str | None:
+    """The output compiled to one matrix formula (parse_matrix reads it back), or None when it is too long."""
+    try:
+        return compiled_matrix_text(graph)
+    except GraphError:
+        return None
 
 
 def _text(value) -> str:
@@ -104,8 +115,10 @@ def _text(value) -> str:
 
 def render_tensor_graph(result: dict) -> str:
     output = result["output"]
-    lines = [f"output {output} = {_text(result['values'][output])}", "",
-             f"each node: its value, and its adjoint d {output}/d node in the node's shape", ""]
+    lines = [f"output {output} = {_text(result['values'][output])}"]
+    if result.get("formula"):
+        lines.append(f"  = {result['formula']}   (one matrix formula: python -m engine matrix reads it)")
+    lines += ["", f"each node: its value, and its adjoint d {output}/d node in the node's shape", ""]
     for name, value in result["values"].items():
         rows, cols = result["shapes"][name]
         lines += [f"{name} ({rows}×{cols})", f"  value    {_text(value)}",

@@ -15,36 +15,36 @@ import re
 import numpy as np
 
 from engine.expr.parser import ParseError
-from engine.cli.common import CLIError, format_number
-from engine.matrix import ShapeError, check_gradient, instance, max_fd_error, parse_matrix
+from engine.cli.common import CLIError, add_expression, add_repeated, format_number, subcommand
+from engine.matrix.check import check_gradient, instance, max_fd_error
 from engine.matrix.node import as_value, evaluate_many
-from engine.matrix.shapes import NAME, describe, normalize_shape, shape_text
+from engine.matrix.parser import parse_matrix
+from engine.matrix.shapes import NAME, ShapeError, describe, normalize_shape, shape_text
 
 _SHAPE = re.compile(r"\s*(\d+)\s*(?:[x×]\s*(\d+)\s*)?\Z")
 
 
+DESCRIPTION = ("Parses a matrix expression (a–g scalars, h–z 3-vectors, A–Z 3×3 matrices unless --shapes says "
+               "otherwise; * is the matrix product, .* ./ .^ are entrywise, ' transposes) and evaluates it at the "
+               "--set numbers, the others standard normal from --seed (redrawn positive, or symmetric positive "
+               "definite, only where the expression is not finite at normal numbers). For a scalar expression: each "
+               "gradient in matrix notation (denominator layout: the variable's shape), its numbers and the largest "
+               "difference from central finite differences.")
+
+
 def register(subparsers) -> None:
-    matrix = subparsers.add_parser(
-        "matrix", help="value and gradients of a vector/matrix expression, checked by finite differences",
-        description="Parses a matrix expression (a–g scalars, h–z 3-vectors, A–Z 3×3 matrices unless --shapes says "
-                    "otherwise; * is the matrix product, .* ./ .^ are entrywise, ' transposes) and evaluates it at "
-                    "the --set numbers, the others standard normal from --seed (redrawn positive, or symmetric "
-                    "positive definite, only where the expression is not finite at normal numbers). For a scalar "
-                    "expression: each gradient in matrix notation (denominator layout: the variable's shape), its "
-                    "numbers and the largest difference from central finite differences.")
-    matrix.add_argument("expression", metavar="EXPR", help="e.g. \"norm2(X - U*V)^2\"")
-    matrix.add_argument("--shapes", action="append", default=[], metavar="NAME=RxC|NAME=N,…",
-                        help="shapes that differ from the convention, e.g. X=5x4,U=5x2,V=2x4 or v=6 (a 6-vector)")
-    matrix.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=JSON",
-                        help="a variable's numbers as JSON (repeatable): 2, [1,2,3] (a column) or [[1,2],[3,4]]; "
-                             "sets the shape too unless --shapes gives it")
-    matrix.add_argument("--wrt", action="append", default=[], metavar="NAME",
-                        help="the gradients to show (repeatable or comma-separated; default: every variable)")
-    matrix.add_argument("--seed", type=int, default=0, help="seed of the random numbers (default 0)")
-    matrix.add_argument("--check", metavar="FORMULA",
-                        help="is FORMULA the gradient with respect to the one --wrt variable?")
-    matrix.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    matrix.set_defaults(handler=matrix_command, render=render_matrix)
+    with subcommand(subparsers, "matrix", matrix_command, render_matrix, description=DESCRIPTION,
+                    help="value and gradients of a vector/matrix expression, checked by finite differences") as matrix:
+        add_expression(matrix, "e.g. \"norm2(X - U*V)^2\"")
+        add_repeated(matrix, "--shapes", "NAME=RxC|NAME=N,…",
+                     "shapes that differ from the convention, e.g. X=5x4,U=5x2,V=2x4 or v=6 (a 6-vector)")
+        add_repeated(matrix, "--set", "NAME=JSON", "a variable's numbers as JSON (repeatable): 2, [1,2,3] (a column) "
+                     "or [[1,2],[3,4]]; sets the shape too unless --shapes gives it", dest="assignments")
+        add_repeated(matrix, "--wrt", "NAME",
+                     "the gradients to show (repeatable or comma-separated; default: every variable)")
+        matrix.add_argument("--seed", type=int, default=0, help="seed of the random numbers (default 0)")
+        matrix.add_argument("--check", metavar="FORMULA",
+                            help="is FORMULA the gradient with respect to the one --wrt variable?")
 
 
 def parse_shapes(items: list[str]) -> dict[str, tuple[int, int]]:

@@ -6,7 +6,7 @@ The builders' derivative DAGs are made for evaluation (shared nodes, no expansio
 (:mod:`engine.expr.display`) in a few shapes — over a common denominator or not, with the common factor and the
 common number taken out or not, with a factor shared by most terms collected — and the shortest text wins:
 ``exp(-x^2 - y^2)*(1 - 2*x^2)``. A subexpression repeated across the formulas of one gradient and Hessian can be
-named once (``u = exp(-x^2 - y^2)``) when that makes the set shorter.
+named once (``p = exp(-x^2 - y^2)``) when that makes the set shorter.
 
 Every ``text`` parses back with :func:`engine.parse` to the same function (tests check it at random points);
 ``html`` is the same formula for people. Nothing here evaluates user text or calls a computer algebra system.
@@ -26,7 +26,7 @@ LARGE_WORK = 20_000        # (number of formulas) × (nodes of f) above which on
 MAX_NAMES = 4
 COLLECT_DEPTH = 2
 FACTOR_SLACK = 2          # characters a factored shape may cost over the plain sum and still be shown
-NAME_CHOICES = "uvwpqrstabcdghkmn"
+NAME_CHOICES = "pqrswgkmnabcdh"   # not u (the Inspector's direction), v or t
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ A tree is built from tuples ``(kind, …)`` by the constructors below; signs liv
 are never negative, so each printer decides once where a minus goes. The printers recurse over the *display* tree
 (as deep as the formula's nesting of functions and groups, never over the expression DAG), and the closed-form code
 falls back to the builders' text where that recursion would be too deep. :func:`name_shared` replaces what a set
-of trees repeats by names (``u = exp(-x^2 - y^2)``).
+of trees repeats by names (``p = exp(-x^2 - y^2)``).
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def name(text: str) -> tuple:
 
 
 def ref(label: str) -> tuple:
-    """A named subexpression (``u`` in ``u = exp(-x^2 - y^2)``): text like a variable, set apart in HTML."""
+    """A named subexpression (``p`` in ``p = exp(-x^2 - y^2)``): text like a variable, set apart in HTML."""
     return ("ref", label)
 
 

@@ -13,85 +13,36 @@ Every error is a :class:`ParseError` carrying the character position a window ca
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass
+from typing import Callable
 
 from engine.expr import build as E
 from engine.expr.primitives import FUNCTIONS
+from engine.expr.tokens import OperatorTable, ParseError, Token
+from engine.expr.tokens import tokenize as tokenize_with
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 100
 CONSTANTS = {"pi": math.pi, "e": math.e}
-
-
-class ParseError(ValueError):
-    """A formula that is not in the language. ``position`` is a 0-based character index into the text."""
-
-    def __init__(self, message: str, position: int):
-        super().__init__(f"{message} (at character {position + 1})")
-        self.message = message
-        self.position = position
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str   # "num", "name", "op", "(", ")", ",", "end"
-    text: str
-    pos: int
-
-
-_NUMBER = re.compile(r"([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")   # ASCII digits only: \d matches ١ and ５
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_UNKNOWN_OPERATORS = ("//", "==", "!=", "<=", ">=", "<<", ">>", "%", "&", "|", "<", ">", "=", "!", "~", "@")
+SCALAR_OPERATORS = OperatorTable(operators=("+", "-", "*", "/", "^"), spellings={"**": "^"})
 
 
 def tokenize(text: str) -> list[Token]:
-    tokens: list[Token] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c in " \t\r\n":
-            i += 1
-            continue
-        m = _NUMBER.match(text, i)
-        if m:
-            tokens.append(Token("num", m.group(0), i))
-            i = m.end()
-            continue
-        m = _NAME.match(text, i)
-        if m:
-            tokens.append(Token("name", m.group(0), i))
-            i = m.end()
-            continue
-        if text.startswith("**", i):
-            tokens.append(Token("op", "^", i))
-            i += 2
-            continue
-        for op in _UNKNOWN_OPERATORS:
-            if text.startswith(op, i):
-                raise ParseError(f"unknown operator '{op}'", i)
-        if c in "+-*/^":
-            tokens.append(Token("op", c, i))
-            i += 1
-            continue
-        if c in "(),":
-            tokens.append(Token(c, c, i))
-            i += 1
-            continue
-        if c == "[" or c == "{":
-            raise ParseError(f"use parentheses, not '{c}'", i)
-        raise ParseError(f"unexpected character {c!r}", i)
-    tokens.append(Token("end", "", n))
-    return tokens
+    """The tokens of a scalar formula (the shared tokenizer with the scalar operators)."""
+    return tokenize_with(text, SCALAR_OPERATORS)
 
 
 class _Parser:
+    """The scalar grammar; each level's operators map to the builder of their node (the matrix grammar swaps the
+    tables and the builders' signature)."""
+    OPERATORS = SCALAR_OPERATORS
+    LEVELS = ({"+": E.add, "-": E.sub}, {"*": E.mul, "/": E.div})   # sums, then products
+    POWERS = {"^": E.pow}
+
     def __init__(self, text: str):
         self.text = text
-        self.tokens = tokenize(text)
+        self.tokens = tokenize_with(text, self.OPERATORS)
         self.i = 0
         self.depth = 0
-        self.open_parens: list[int] = []
 
     @property
     def tok(self) -> Token:
@@ -110,7 +61,7 @@ class _Parser:
     def parse(self) -> E.Expression:
         if self.tok.kind == "end":
             raise ParseError("empty formula", 0)
-        result = self.sum()
+        result = self.binary()
         t = self.tok
         if t.kind == ")":
             raise ParseError("unmatched ')'", t.pos)
@@ -120,34 +71,28 @@ class _Parser:
             raise ParseError(f"unexpected '{t.text}'", t.pos)
         return result
 
-    def sum(self) -> E.Expression:
-        left = self.term()
-        while self.tok.kind == "op" and self.tok.text in "+-":
+    def binary(self, level: int = 0) -> E.Expression:
+        """``operand (op operand)*`` over the operators of ``LEVELS[level]``, grouped from the left; the operands are
+        the next level's (sums of products of unary terms). The recursion is written out, not passed as a function:
+        each Python frame per nesting level counts against the interpreter's recursion limit."""
+        builders = self.LEVELS[level]
+        deeper = level + 1 < len(self.LEVELS)
+        left = self.binary(level + 1) if deeper else self.unary()
+        while self.tok.kind == "op" and self.tok.text in builders:
             op = self.advance()
-            right = self.term_after(op)
-            left = E.add(left, right) if op.text == "+" else E.sub(left, right)
+            self.expect_operand(op)
+            right = self.binary(level + 1) if deeper else self.unary()
+            left = self.build(builders[op.text], left, right, op)
         return left
 
-    def term(self) -> E.Expression:
-        left = self.unary()
-        while self.tok.kind == "op" and self.tok.text in "*/":
-            op = self.advance()
-            right = self.unary_after(op)
-            left = E.mul(left, right) if op.text == "*" else E.div(left, right)
-        return left
-
-    def term_after(self, op: Token) -> E.Expression:
-        self.expect_operand(op)
-        return self.term()
-
-    def unary_after(self, op: Token) -> E.Expression:
-        self.expect_operand(op)
-        return self.unary()
+    def build(self, builder: Callable, left: E.Expression, right: E.Expression, op: Token) -> E.Expression:
+        return builder(left, right)
 
     def expect_operand(self, op: Token) -> None:
+        """After an operator comes an operand: a sign may start one, any other operator or a closer may not."""
         t = self.tok
-        if t.kind in ("end", ")", ",") or (t.kind == "op" and t.text in "*/^"):
-            typed = "**" if self.text.startswith("**", op.pos) else op.text   # name what the user typed
+        if t.kind in ("end", ")", ",", "'") or (t.kind == "op" and t.text not in ("+", "-")):
+            typed = self.OPERATORS.typed(self.text, op)   # name what the user typed: '**', not '^'
             raise ParseError(f"missing operand after '{typed}'", t.pos if t.kind != "end" else op.pos)
 
     def unary(self) -> E.Expression:
@@ -158,17 +103,21 @@ class _Parser:
             self.expect_operand(t)
             operand = self.unary()
             self.depth -= 1
-            return E.neg(operand) if t.text == "-" else operand
+            return self.negative(operand) if t.text == "-" else operand
         return self.power()
+
+    def negative(self, operand: E.Expression) -> E.Expression:
+        return E.neg(operand)
 
     def power(self) -> E.Expression:
         base = self.atom()
-        if self.tok.kind == "op" and self.tok.text == "^":
+        if self.tok.kind == "op" and self.tok.text in self.POWERS:
             op = self.advance()
             self.enter(op.pos)
-            exponent = self.unary_after(op)
+            self.expect_operand(op)
+            exponent = self.unary()
             self.depth -= 1
-            return E.pow(base, exponent)
+            return self.build(self.POWERS[op.text], base, exponent, op)
         return base
 
     def atom(self) -> E.Expression:
@@ -186,7 +135,7 @@ class _Parser:
             self.enter(t.pos)
             if self.tok.kind == ")":
                 raise ParseError("empty parentheses", t.pos)
-            inner = self.sum()
+            inner = self.binary()
             self.close(t)
             self.depth -= 1
             return inner
@@ -213,35 +162,47 @@ class _Parser:
         if t.text in FUNCTIONS:
             if not is_call:
                 raise ParseError(f"function '{t.text}' needs an argument in parentheses: {t.text}(…)", t.pos)
-            return self.call(t)
+            return self.call(t, self.arguments())
         if is_call:
             raise ParseError(f"unknown function '{t.text}'", t.pos)
         if t.text in CONSTANTS:
             return E.const(CONSTANTS[t.text])
         return E.var(t.text)
 
-    def call(self, fn: Token) -> E.Expression:
+    def arguments(self) -> list:
+        """The arguments of a call, from its '(' to its ')' (none in ``f()``: the caller names the count)."""
         opener = self.advance()
         self.enter(opener.pos)
         args = []
-        if self.tok.kind == ")":
-            raise ParseError(f"{fn.text} takes 1 argument, got 0", fn.pos)
-        args.append(self.sum())
-        while self.tok.kind == ",":
-            self.advance()
-            args.append(self.sum())
+        if self.tok.kind != ")":
+            args.append(self.binary())
+            while self.tok.kind == ",":
+                self.advance()
+                args.append(self.binary())
         self.close(opener)
         self.depth -= 1
-        arity = FUNCTIONS[fn.text].arity
+        return args
+
+    @staticmethod
+    def check_arity(fn: Token, arity: int, args: list) -> None:
         if len(args) != arity:
             raise ParseError(f"{fn.text} takes {arity} argument{'s' if arity != 1 else ''}, got {len(args)}", fn.pos)
+
+    def call(self, fn: Token, args: list) -> E.Expression:
+        self.check_arity(fn, FUNCTIONS[fn.text].arity, args)
         return E.apply(fn.text, *args)
 
 
 def parse(text: str) -> E.Expression:
     """Parse a formula such as ``x*exp(-x^2-y^2)``. Raises :class:`ParseError` with a position on bad input."""
+    return _Parser(typed_text(text)).parse()
+
+
+def typed_text(text) -> str:
+    """``text`` when it is a string within :data:`MAX_LENGTH` (the cap on what a user types; formulas the app
+    writes itself may be longer); ParseError otherwise."""
     if not isinstance(text, str):
         raise ParseError("a formula must be text", 0)
     if len(text) > MAX_LENGTH:
         raise ParseError(f"formula too long ({len(text)} characters; the limit is {MAX_LENGTH})", MAX_LENGTH)
-    return _Parser(text).parse()
+    return text

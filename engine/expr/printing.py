@@ -11,17 +11,17 @@ from engine.expr.node import topological_order
 from engine.expr.primitives import PREC_ADD, PREC_ATOM, PREC_NEG, PREC_POW, PRIMITIVES
 
 
-def format_number(v: float) -> str:
+def format_number(v: float, grammar: str = "scalar") -> str:
+    """``v`` as a literal that reads back as the same float. The scalar grammar reads ``pi`` and ``e`` and keeps the
+    sign of zero; the matrix grammar (``grammar="matrix"``) takes pi and e for variables and its zeros have no sign."""
     if math.isnan(v):
         return "(0/0)"
     if math.isinf(v):
         return "1e999" if v > 0 else "-1e999"
-    if v == math.pi:
-        return "pi"
-    if v == math.e:
-        return "e"
+    if grammar == "scalar" and v in (math.pi, math.e):
+        return "pi" if v == math.pi else "e"
     if v == 0:
-        return "-0" if math.copysign(1.0, v) < 0 else "0"
+        return "-0" if grammar == "scalar" and math.copysign(1.0, v) < 0 else "0"
     if v.is_integer() and abs(v) < 1e16:
         return str(int(v))
     return repr(v)

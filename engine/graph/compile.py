@@ -23,8 +23,8 @@ def compile_graph(graph, name: str | None = None) -> E.Expression:
     """
     target = graph.require_output() if name is None else graph.node(name).name
     if graph.is_tensor:
-        raise GraphError("this graph holds vectors or matrices; compiling to one scalar formula needs a scalar graph "
-                         "(Expand to scalars first)")
+        raise GraphError("this graph holds vectors or matrices: it compiles to one matrix formula (Send to Matrix), "
+                         "or to scalar formulas after Expand to scalars")
     key = ("compile", target)
     if key in graph._cache:
         return graph._cache[key]

@@ -15,22 +15,20 @@ Decisions a user of the editor sees:
 - The edges of a formula node are exactly the node names its text mentions, in order of first mention, even when the
   formula simplifies one away (``a*0``): such an edge has local partial 0.
 
-Passes, paths and conversions live in graph_passes, graph_paths and graph_expand; the methods here are entry points.
+Passes, paths and conversions live in passes, tensor_passes, paths, compile and tensor_compile; their entry points
+are the methods of :class:`engine.graph.entry_points.GraphPasses`, which Graph inherits.
 """
 from __future__ import annotations
 
 from collections import deque
 from types import MappingProxyType
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Mapping
 
-from engine.expr.node import Expression
-from engine.graph.compile import compile_graph, layered_layout
-from engine.graph.passes import backward, backward_steps, forward, forward_mode, local_partials
+from engine.graph.compile import layered_layout
+from engine.graph.entry_points import GraphPasses
 from engine.graph.nodes import (EVENT_KINDS, GraphError, GraphEvent, Node, Undo, check_name, check_pos, check_value,
                                 events_for, parse_formula, rename_in_formula, replace_node, structure_of,
                                 topological_names)
-from engine.graph.paths import path_count, path_sum, paths
-from engine.graph import tensor_passes
 from engine.graph.tensor import NodeShapes, check_input_value, parse_node_formula, reshaped, value_text
 from engine.graph.tensor import renamed_node as tensor_renamed_node
 
@@ -40,7 +38,7 @@ __all__ = ["Graph", "GraphError", "GraphEvent", "Node", "Undo", "EVENT_KINDS", "
 _KEEP = object()
 
 
-class Graph:
+class Graph(GraphPasses):
     """A chain-rule graph. Read it through ``nodes``, ``output`` and the query methods; change it by mutations."""
 
     def __init__(self):
@@ -68,6 +66,11 @@ class Graph:
     @property
     def inputs(self) -> tuple[str, ...]:
         return tuple(n for n, node in self._nodes.items() if node.is_input)
+
+    @property
+    def weights(self) -> tuple[str, ...]:
+        """The inputs marked as weights, in node order."""
+        return tuple(n for n, node in self._nodes.items() if node.is_input and node.weight)
 
     @property
     def is_tensor(self) -> bool:
@@ -222,8 +225,18 @@ class Graph:
         A new shape re-infers the shapes of the nodes that use it; refused (nothing changes) if one no longer fits."""
         node = self.node(name)
         v, shape = check_input_value(value)
-        updates = self._reshaped({name: Node(name, value=v, pos=node.pos, shape=shape)})
+        updates = self._reshaped({name: Node(name, value=v, pos=node.pos, shape=shape, weight=node.weight)})
         return self._commit(updates, label=f"Set {name} = {value_text(v)}")
+
+    def set_weight(self, name: str, weight: bool) -> Undo:
+        """Mark an input as a weight (training changes it) or as data; formula nodes cannot be weights."""
+        node = self.node(name)
+        if not node.is_input:
+            raise GraphError(f"'{name}' is a formula node; only inputs can be marked as weights")
+        if node.weight == bool(weight):
+            raise GraphError(f"'{name}' is already {'a weight' if weight else 'not a weight'}")
+        return self._commit({name: replace_node(node, weight=bool(weight))},
+                            label=f"{'Mark' if weight else 'Unmark'} {name} as a weight")
 
     def set_formula(self, name: str, formula: str) -> Undo:
         """Set a node's formula; an input becomes a formula node. Refused if it would close a cycle."""
@@ -267,43 +280,6 @@ class Graph:
         if other._programs:
             self._programs, other._programs = other._programs, {}
         return self._restore(other._nodes, other._output, emit=True)
-
-    # --- passes, paths, conversions (implemented in sibling modules) ------------------------------------------
-    def forward(self, inputs: Mapping[str, float] | None = None) -> dict[str, float]:
-        """Every node's value (``inputs`` overrides node values for this call only, changing nothing)."""
-        return tensor_passes.forward(self, inputs) if self.is_tensor else forward(self, inputs)
-
-    def local_partials(self, inputs: Mapping[str, float] | None = None) -> dict[tuple[str, str], float]:
-        """∂child/∂parent on every edge, keyed (parent, child), at the current values."""
-        return tensor_passes.local_partials(self, inputs) if self.is_tensor else local_partials(self, inputs)
-
-    def backward(self, inputs: Mapping[str, float] | None = None) -> dict[str, float]:
-        """d output / d node for every node (0 for nodes the output does not depend on)."""
-        return tensor_passes.backward(self, inputs) if self.is_tensor else backward(self, inputs)
-
-    def backward_steps(self, inputs: Mapping[str, float] | None = None) -> Iterator:
-        """The backward pass one node at a time, from the output back (see graph_passes.BackwardStep)."""
-        return tensor_passes.backward_steps(self, inputs) if self.is_tensor else backward_steps(self, inputs)
-
-    def forward_mode(self, source: str, inputs: Mapping[str, float] | None = None) -> dict[str, float]:
-        """d node / d source for every node, in one forward sweep."""
-        if self.is_tensor:
-            raise GraphError("forward mode is offered for scalar graphs; this graph holds vectors or matrices "
-                             "(use Backward: vector-Jacobian products)")
-        return forward_mode(self, source, inputs)
-
-    def path_count(self, source: str, target: str | None = None) -> int:
-        return path_count(self, source, target)
-
-    def paths(self, source: str, target: str | None = None) -> Iterator:
-        return tensor_passes.paths(self, source, target) if self.is_tensor else paths(self, source, target)
-
-    def path_sum(self, source: str, target: str | None = None) -> float:
-        return tensor_passes.path_sum(self, source, target) if self.is_tensor else path_sum(self, source, target)
-
-    def compile(self, name: str | None = None) -> Expression:
-        """The output (or ``name``) as one Expression in the input names, shared subexpressions kept shared."""
-        return compile_graph(self, name)
 
     # --- internals --------------------------------------------------------------------------------------------
     def require_output(self) -> str:

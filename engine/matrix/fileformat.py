@@ -3,7 +3,9 @@
     {"format": "gradscape.matrix", "version": 1, "expression": "norm2(X - U*V)^2",
      "shapes": {"X": [6, 5], "U": [6, 2], "V": [2, 5]}, "values": {"X": [[…], …], …}, "wrt": "V", "answer": "",
      "seed": 1, "sampling": "normal", "descend": {"variables": ["U", "V"], "method": "gd", "lr": null},
-     "compare": ["U*V", "X"]}
+     "compare": ["U*V", "X"], "held": []}
+
+``held`` (optional) names the values the answer check keeps, such as a preset's ±1 labels.
 
 Every field is checked (types, names, shapes, finite numbers, sizes) into a new :class:`MatrixState` before anything
 is replaced; a refusal names the problem. Saving is atomic (:func:`engine.files.atomic_write`).
@@ -36,7 +38,7 @@ def state_to_json(state: MatrixState) -> dict:
             "values": {n: np.asarray(v, dtype=np.float64).tolist() for n, v in state.values.items()},
             "wrt": state.wrt, "answer": state.answer, "seed": state.seed, "sampling": state.sampling,
             "descend": {"variables": list(state.descend), "method": state.method, "lr": state.lr},
-            "compare": list(state.compare)}
+            "compare": list(state.compare), "held": list(state.held)}
 
 
 def _text(data: dict, key: str, default: str = "") -> str:
@@ -117,8 +119,11 @@ def state_from_json(data) -> MatrixState:
     if not isinstance(compare, list) or len(compare) > MAX_COMPARE or not all(
             isinstance(c, str) and len(c) <= MAX_LENGTH for c in compare):
         raise ValueError(f"compare must be a list of at most {MAX_COMPARE} formulas")
+    held = data.get("held", [])
+    if not isinstance(held, list) or any(_name(v, "held") not in values for v in held):
+        raise ValueError("held must list variables whose values the file gives")
     return completed(state.replace(
-        values=values, wrt=wrt, answer=_text(data, "answer"), seed=_whole(data.get("seed", 0), "seed", 0, 2 ** 32),
+        held=tuple(dict.fromkeys(held)), values=values, wrt=wrt, answer=_text(data, "answer"), seed=_whole(data.get("seed", 0), "seed", 0, 2 ** 32),
         sampling=sampling, descend=tuple(dict.fromkeys(variables)), method=method,
         lr=None if lr is None else float(lr), compare=tuple(compare)))
 

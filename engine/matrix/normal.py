@@ -71,7 +71,11 @@ def power(p: Product, k: float) -> Product | None:
     """p^k for a scalar p and a whole k (so (ab)^k = a^k b^k holds for every sign), else None."""
     if p.core is not None or not _integer(k) or (p.coef == 0 and k < 0):
         return None
-    return Product(p.coef ** int(k), {f: _clean(e * k) for f, e in p.factors.items()}, None)
+    try:
+        coef = p.coef ** int(k)
+    except OverflowError:   # float ** int raises where float ** float would give inf: keep the power unexpanded
+        return None
+    return Product(coef, {f: _clean(e * k) for f, e in p.factors.items()}, None)
 
 
 def product_of(node: ShapedExpression) -> Product:

@@ -17,129 +17,72 @@ scalar right side (``^`` a scalar base too: a matrix power is not offered). A sh
 """
 from __future__ import annotations
 
-import re
-from typing import Mapping
+from typing import Callable, Mapping
 
-from engine.expr.parser import MAX_DEPTH, MAX_LENGTH, ParseError, Token, _Parser as _ScalarGrammar  # noqa: F401
+from engine.expr.parser import MAX_DEPTH, MAX_LENGTH, ParseError, Token, typed_text  # noqa: F401
+from engine.expr.parser import _Parser as _ScalarGrammar
 # (the same caps as scalar formulas: MAX_DEPTH is enforced by the inherited ``enter``)
+from engine.expr.tokens import OperatorTable
+from engine.expr.tokens import tokenize as tokenize_with
 from engine.matrix import build as B
 from engine.matrix.node import ShapedExpression
 from engine.matrix.rules import CONSTANT_FUNCTIONS, FUNCTIONS, RULES
 from engine.matrix.shapes import MAX_DIMENSION, ShapeError, default_shape, describe, normalize_shapes
 
-_NUMBER = re.compile(r"(\d+(\.(?![*/^'])\d*)?|\.\d+)([eE][+-]?\d+)?")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_OPERATORS = (".*", "./", ".^", "**", "+", "-", "*", "/", "^")
-_TRANSPOSES = ("'", "ᵀ", "’")
+MATRIX_OPERATORS = OperatorTable(operators=(".*", "./", ".^", "+", "-", "*", "/", "^"), spellings={"**": "^"},
+                                 transposes=("'", "ᵀ", "’"))
 
 
 def tokenize(text: str) -> list[Token]:
-    tokens: list[Token] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c in " \t\r\n":
-            i += 1
-            continue
-        m = _NUMBER.match(text, i) or _NAME.match(text, i)
-        if m:
-            tokens.append(Token("num" if text[i].isdigit() or c == "." else "name", m.group(0), i))
-            i = m.end()
-            continue
-        op = next((o for o in _OPERATORS if text.startswith(o, i)), None)
-        if op is not None:
-            tokens.append(Token("op", "^" if op == "**" else op, i))
-            i += len(op)
-        elif c in _TRANSPOSES:
-            tokens.append(Token("'", "'", i))
-            i += 1
-        elif c in "(),":
-            tokens.append(Token(c, c, i))
-            i += 1
-        elif c in "[{":
-            raise ParseError(f"use parentheses, not '{c}'", i)
-        else:
-            raise ParseError(f"unexpected character {c!r}", i)
-    tokens.append(Token("end", "", n))
-    return tokens
+    """The tokens of a matrix formula (the shared tokenizer with the matrix operators and transposes)."""
+    return tokenize_with(text, MATRIX_OPERATORS)
+
+
+def _divide(left: ShapedExpression, right: ShapedExpression, pos: int) -> ShapedExpression:
+    if not right.is_scalar:
+        raise ShapeError(f"cannot divide by {describe(right.shape)} with /; use ./ to divide entrywise",
+                         pos, "divide", (left.shape, right.shape))
+    return B.div(left, right, pos)
+
+
+def _power(base: ShapedExpression, exponent: ShapedExpression, pos: int) -> ShapedExpression:
+    if not (base.is_scalar and exponent.is_scalar):
+        raise ShapeError(f"^ raises a scalar to a scalar power, not {describe(base.shape)} to "
+                         f"{describe(exponent.shape)}; use .^ for entrywise powers (and A*A for a matrix "
+                         f"square)", pos, "raise", (base.shape, exponent.shape))
+    return B.pow(base, exponent, pos)
 
 
 class _Parser(_ScalarGrammar):
-    """The scalar grammar's token handling, ``parse`` and ``close``; the matrix operators and builders here."""
+    """The scalar grammar (token handling, the levels, ``parse``, ``close``, operand checks) with the matrix
+    operators, builders, transposes and constant matrices."""
+    OPERATORS = MATRIX_OPERATORS
+    LEVELS = ({"+": B.add, "-": B.sub}, {"*": B.mm, ".*": B.mul, "/": _divide, "./": B.div})
+    POWERS = {"^": _power, ".^": B.pow}
 
-    def __init__(self, text: str, shapes: Mapping[str, tuple[int, int]]):   # noqa: the scalar tokenizer is not used
-        self.text = text
-        self.tokens = tokenize(text)
+    def __init__(self, text: str, shapes: Mapping[str, tuple[int, int]]):
+        super().__init__(text)
         self.shapes = shapes
-        self.i = 0
-        self.depth = 0
 
-    def sum(self) -> ShapedExpression:
-        left = self.term()
-        while self.tok.kind == "op" and self.tok.text in ("+", "-"):
-            op = self.advance()
-            self.expect_operand(op)
-            right = self.term()
-            left = (B.add if op.text == "+" else B.sub)(left, right, op.pos)
-        return left
+    def build(self, builder: Callable, left: ShapedExpression, right: ShapedExpression,
+              op: Token) -> ShapedExpression:
+        return builder(left, right, op.pos)
 
-    def term(self) -> ShapedExpression:
-        left = self.unary()
-        while self.tok.kind == "op" and self.tok.text in ("*", ".*", "/", "./"):
-            op = self.advance()
-            self.expect_operand(op)
-            right = self.unary()
-            if op.text == "/" and not right.is_scalar:
-                raise ShapeError(f"cannot divide by {describe(right.shape)} with /; use ./ to divide entrywise",
-                                 op.pos, "divide", (left.shape, right.shape))
-            build = {"*": B.mm, ".*": B.mul, "/": B.div, "./": B.div}[op.text]
-            left = build(left, right, op.pos)
-        return left
-
-    def expect_operand(self, op: Token) -> None:
-        t = self.tok
-        if t.kind in ("end", ")", ",", "'") or (t.kind == "op" and t.text not in ("+", "-")):
-            raise ParseError(f"missing operand after '{op.text}'", t.pos if t.kind != "end" else op.pos)
-
-    def unary(self) -> ShapedExpression:
-        t = self.tok
-        if t.kind == "op" and t.text in ("+", "-"):
-            self.advance()
-            self.enter(t.pos)
-            self.expect_operand(t)
-            operand = self.unary()
-            self.depth -= 1
-            return B.neg(operand) if t.text == "-" else operand
-        return self.power()
-
-    def power(self) -> ShapedExpression:
-        base = self.postfix()
-        if self.tok.kind == "op" and self.tok.text in ("^", ".^"):
-            op = self.advance()
-            self.enter(op.pos)
-            self.expect_operand(op)
-            exponent = self.unary()
-            self.depth -= 1
-            if op.text == "^" and not (base.is_scalar and exponent.is_scalar):
-                raise ShapeError(f"^ raises a scalar to a scalar power, not {describe(base.shape)} to "
-                                 f"{describe(exponent.shape)}; use .^ for entrywise powers (and A*A for a matrix "
-                                 f"square)", op.pos, "raise", (base.shape, exponent.shape))
-            return B.pow(base, exponent, op.pos)
-        return base
-
-    def postfix(self) -> ShapedExpression:
-        node = self.atom()
-        while self.tok.kind == "'":
-            node = B.T(node, self.advance().pos)
-        return node
+    def negative(self, operand: ShapedExpression) -> ShapedExpression:
+        return B.neg(operand)
 
     def atom(self) -> ShapedExpression:
-        """Numbers here; names (self.name), parentheses (self.sum) and the error messages from the scalar grammar."""
+        """Numbers and transposes here; names (self.name), parentheses and the error messages from the scalar
+        grammar."""
         t = self.tok
         if t.kind == "num":
             self.advance()
-            return B.const(float(t.text))
-        return super().atom()
+            node = B.const(float(t.text))
+        else:
+            node = super().atom()
+        while self.tok.kind == "'":
+            node = B.T(node, self.advance().pos)
+        return node
 
     def name(self) -> ShapedExpression:
         t = self.advance()
@@ -147,41 +90,25 @@ class _Parser(_ScalarGrammar):
         if t.text in FUNCTIONS or t.text in CONSTANT_FUNCTIONS:
             if not is_call:
                 raise ParseError(f"function '{t.text}' needs an argument in parentheses: {t.text}(…)", t.pos)
-            return self.constant_call(t) if t.text in CONSTANT_FUNCTIONS else self.call(t)
+            opener = self.tok
+            args = self.arguments()
+            return self.constant_call(t, args, opener.pos) if t.text in CONSTANT_FUNCTIONS else self.call(t, args)
         if is_call:
             raise ParseError(f"unknown function '{t.text}'", t.pos)
         return B.var(t.text, self.shapes.get(t.text) or default_shape(t.text))
 
-    def arguments(self, fn: Token) -> list:
-        opener = self.advance()
-        self.enter(opener.pos)
-        if self.tok.kind == ")":
-            raise ParseError(f"{fn.text} needs an argument", fn.pos)
-        args = [self.sum()]
-        while self.tok.kind == ",":
-            self.advance()
-            args.append(self.sum())
-        self.close(opener)
-        self.depth -= 1
-        return args
-
-    def call(self, fn: Token) -> ShapedExpression:
-        args = self.arguments(fn)
-        arity = RULES[fn.text].arity
-        if len(args) != arity:
-            raise ParseError(f"{fn.text} takes {arity} argument{'s' if arity != 1 else ''}, got {len(args)}", fn.pos)
+    def call(self, fn: Token, args: list) -> ShapedExpression:
+        self.check_arity(fn, RULES[fn.text].arity, args)
         return B.fn(fn.text, *args, pos=fn.pos)
 
-    def constant_call(self, fn: Token) -> ShapedExpression:
-        start = self.i
-        args = self.arguments(fn)
+    def constant_call(self, fn: Token, args: list, opener: int) -> ShapedExpression:
         sizes = [a.value for a in args if a.op == "const"]
         wanted = 1 if fn.text == "eye" else 2
         if (len(args) != wanted or len(sizes) != wanted
                 or not all(float(s).is_integer() and 1 <= s <= MAX_DIMENSION for s in sizes)):
             example = "eye(3)" if fn.text == "eye" else f"{fn.text}(3,1)"
             raise ParseError(f"{fn.text} takes {wanted} whole number{'s' if wanted > 1 else ''} from 1 to "
-                             f"{MAX_DIMENSION}, e.g. {example}", self.tokens[start].pos)
+                             f"{MAX_DIMENSION}, e.g. {example}", opener)
         dims = tuple(int(s) for s in sizes)
         return B.eye(dims[0]) if fn.text == "eye" else (B.ones if fn.text == "ones" else B.zeros)(dims)
 
@@ -205,8 +132,4 @@ def variable_names(text: str) -> list[str]:
 def parse_matrix(text: str, shapes: Mapping[str, object] | None = None) -> ShapedExpression:
     """Parse a matrix formula such as ``norm2(X - U*V)^2``. ``shapes`` overrides the default convention per name
     (``(rows, cols)``, or ``n`` for an n-vector). Raises ``ParseError`` (``ShapeError`` for shapes) with a position."""
-    if not isinstance(text, str):
-        raise ParseError("a formula must be text", 0)
-    if len(text) > MAX_LENGTH:
-        raise ParseError(f"formula too long ({len(text)} characters; the limit is {MAX_LENGTH})", MAX_LENGTH)
-    return _Parser(text, normalize_shapes(shapes)).parse()
+    return _Parser(typed_text(text), normalize_shapes(shapes)).parse()

@@ -6,12 +6,12 @@ symmetric positive definite matrices). Answers are not stored: the engine comput
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from engine import files
 from engine.matrix.check import SAMPLINGS, instance
 from engine.matrix.node import ShapedExpression, as_value
 from engine.matrix.parser import parse_matrix
@@ -41,7 +41,8 @@ class MatrixPreset:
         """The Matrix workspace's state for this preset: its expression, shapes, fixed values and the rest drawn."""
         return completed(MatrixState(expression=self.expression, shapes=dict(self.shapes), values=dict(
             (k, np.asarray(v, dtype=np.float64).reshape(self.parse().variables[k])) for k, v in self.values.items()),
-            wrt=self.wrt, seed=seed, sampling=self.sampling, descend=self.descend, compare=self.compare))
+            wrt=self.wrt, seed=seed, sampling=self.sampling, descend=self.descend, compare=self.compare,
+            held=tuple(self.values)))
 
     def values_for(self, seed: int = 0) -> dict[str, np.ndarray]:
         """Values for every variable: the preset's fixed ones, the rest drawn from ``seed``."""
@@ -75,21 +76,8 @@ def _preset(entry: dict) -> MatrixPreset:
 
 def load_presets(path: Path = PRESETS_FILE) -> list[MatrixPreset]:
     """Every preset in file order; a malformed entry raises ValueError naming it (the file ships with the app)."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    if data.get("format") != "gradscape.matrix-presets" or data.get("version") != 1:
-        raise ValueError(f"{path}: not a version-1 Gradscape matrix presets file")
-    presets = []
-    for entry in data["presets"]:
-        try:
-            presets.append(_preset(entry))
-        except (KeyError, TypeError, ValueError) as error:
-            raise ValueError(f"matrix preset {entry.get('key', '?')!r}: {error}") from error
-    return presets
+    return files.load_presets(path, "gradscape.matrix-presets", _preset, "matrix preset")
 
 
 def find_preset(presets: list[MatrixPreset], name: str) -> MatrixPreset:
-    wanted = name.strip().lower()
-    for preset in presets:
-        if wanted in (preset.key.lower(), preset.name.lower()):
-            return preset
-    raise KeyError(f"no matrix preset {name!r}; choose from: {', '.join(p.key for p in presets)}")
+    return files.find_preset(presets, name, "matrix preset")

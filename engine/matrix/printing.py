@@ -9,24 +9,13 @@ from __future__ import annotations
 
 import math
 
+from engine.expr.printing import format_number
 from engine.matrix.node import ShapedExpression
 from engine.matrix.rules import (PREC_ATOM, PREC_NEG, PREC_POSTFIX, PREC_POW, PREC_PRODUCT, PREC_SUM, RULES,
                                  symbol)
 from engine.matrix.shapes import describe
 
 TEXT_LIMIT = 1_000_000
-
-
-def format_number(v: float) -> str:
-    if math.isnan(v):
-        return "(0/0)"
-    if math.isinf(v):
-        return "1e999" if v > 0 else "-1e999"
-    if v == 0:
-        return "0"
-    if v.is_integer() and abs(v) < 1e16:
-        return str(int(v))
-    return repr(v)
 
 
 def _precedence(node: ShapedExpression) -> int:
@@ -89,7 +78,7 @@ def _node_text(node: ShapedExpression, text: dict) -> str:
     if op == "var":
         return node.attr[0]
     if op == "const":
-        return format_number(node.attr)
+        return format_number(node.attr, grammar="matrix")
     if op in ("ones", "zeros"):
         return f"{op}({node.shape[0]},{node.shape[1]})"
     if op == "eye":

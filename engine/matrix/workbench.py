@@ -40,6 +40,8 @@ class MatrixState:
     method: str = "gd"
     lr: float | None = None                                             # None: a default suited to the function
     compare: tuple[str, ...] = ()                                       # formulas shown side by side, e.g. U*V, X
+    held: tuple[str, ...] = ()                                          # values the answer check keeps (a preset's
+                                                                        # ±1 labels); the others are drawn at random
 
     def replace(self, **changes) -> "MatrixState":
         return dataclasses.replace(self, **changes)
@@ -175,8 +177,9 @@ def _judge_answer(result: Study, state: MatrixState, values: dict) -> None:
     except ParseError as error:
         result.answer_error = error
         return
+    held = tuple((n, tuple(np.ravel(values[n]))) for n in state.held if n in values and n != result.wrt)
     result.check = _verdict(state.expression, tuple(sorted(result.expression.variables.items())), result.wrt,
-                            state.answer, state.sampling)
+                            state.answer, state.sampling, held)
     try:
         result.answer_values = evaluate_many([result.answer], values)[0]
     except ValueError:   # the answer names a variable the expression does not have: no numbers for it here
@@ -185,8 +188,11 @@ def _judge_answer(result: Study, state: MatrixState, values: dict) -> None:
 
 
 @functools.lru_cache(maxsize=64)
-def _verdict(expression: str, shapes: tuple, wrt: str, answer: str, sampling: str) -> GradientCheck:
-    """The verdict depends on the formulas only (random instances, not the shown numbers): computed once each."""
+def _verdict(expression: str, shapes: tuple, wrt: str, answer: str, sampling: str,
+             held: tuple = ()) -> GradientCheck:
+    """The verdict depends on the formulas and the held values only (the rest random instances, not the shown
+    numbers): computed once each."""
     expr = parse_matrix(expression, dict(shapes))
-    return check_gradient(expr, wrt, answer, samplings=("spd",) if sampling == "spd" else
+    fixed = {n: np.reshape(np.array(v, dtype=np.float64), expr.variables[n]) for n, v in held}
+    return check_gradient(expr, wrt, answer, fixed=fixed, samplings=("spd",) if sampling == "spd" else
                           ("normal", "positive", "spd"))

@@ -105,6 +105,12 @@ class HyperRow(QWidget):
     def value(self) -> float:
         return self.box.value()
 
+    def tick_of(self, value: float) -> int:
+        return self._to_tick(value)
+
+    def value_of_tick(self, tick: int) -> float:
+        return self._from_tick(tick)
+
     def _to_tick(self, value: float) -> int:
         lo, hi = self.spec.lo, self.spec.hi
         if self.spec.log:

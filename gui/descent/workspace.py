@@ -16,6 +16,7 @@ from gui.descent.explain import newton_text
 from gui.descent.export import RaceExporter
 from gui.descent.export_ui import ExportControls
 from gui.descent.frames import FrameBuilder, newton_frame
+from gui.descent.eigen_error_plot import EigenErrorPlot, beside
 from gui.descent.loss_plot import LossPlot, cache_axes
 from gui.descent.panel import RACE, OptimizerPanel
 from gui.descent.player import Player
@@ -110,7 +111,8 @@ class DescentWorkspace(ExportControls, QWidget):
             upper_layout.addWidget(w, stretch)
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(upper)
-        left.addWidget(self.loss_plot)
+        self.eigen_plot = EigenErrorPlot(self.model)
+        left.addWidget(beside(self.loss_plot, self.eigen_plot))
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 1)
         self.panel = OptimizerPanel(self.model, self.player, self.undo_stack)
@@ -136,6 +138,7 @@ class DescentWorkspace(ExportControls, QWidget):
         self.session.domain_changed.connect(self._on_domain_changed)
         self.session.point_changed.connect(self._follow_view)
         self.panel.start_chosen.connect(self._on_start_chosen)
+        self.panel.run_selected.connect(self.eigen_plot.select)
         for signal in (self.model.runs_advanced, self.model.runs_reset, self.model.max_steps_changed):
             signal.connect(self.redraw)
         for signal in (self.model.run_added, self.model.run_removed, self.model.run_changed):
@@ -353,6 +356,7 @@ class DescentWorkspace(ExportControls, QWidget):
             self.race3d.draw(frames)
             self.race2d.draw(frames)
         self.loss_plot.draw(frames)
+        self.eigen_plot.draw(frames)
         text = newton_text(newton_frame(frames), self.model.objective.variables)
         self.newton_label.setText(text)
         self.newton_label.setVisible(bool(text))

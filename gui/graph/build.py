@@ -18,6 +18,7 @@ from engine.graph.tensor import value_text
 from gui.graph import routing
 from gui.graph.items import EdgeItem, NodeItem, to_scene
 from gui.graph.long_edges import RoutedEdge
+from gui.graph.weight_mark import sync_mark
 from gui.graph.spatial import overlaps
 
 SYNC_NODES = 150        # graphs up to this size (every preset) are brought up to date at once
@@ -154,6 +155,7 @@ class SceneBuild:
             item.role = "constant" if is_constant and name not in slots else "formula"
             item.content = slots[name].display() if name in slots else node.formula
         item.setToolTip(self._tooltip(name))
+        sync_mark(item, node)
         if item.role != role:
             self.overview.stale = True   # the overview shows roles (and positions), not values or formulas
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectIte
 
 from engine.expr.numbers import format_number
 from gui.graph import routing
+from gui.graph.jacobian_map import JacobianMap, drawn_matrix, jacobian_label
 
 NODE_WIDTH = 170.0
 NODE_HEIGHT = 78.0
@@ -27,9 +28,11 @@ HIGHLIGHT = QColor("#eab308")
 CURRENT_FILL = QColor("#bbf7d0")
 ADJOINT_TEXT = QColor("#b91c1c")
 VALUE_TEXT = QColor("#1e3a8a")
+TANGENT_TEXT = QColor("#15803d")
 EDGE_PEN = QColor("#6b7280")
 ACTIVE_PEN = QColor("#16a34a")
 LABEL_TEXT = QColor("#7c2d12")
+LABEL_BORDER = QColor("#d6d3d1")
 LABEL_DIGITS = 4   # edge labels are read at a glance and must fit between two columns; the tooltip has more
 TEXT_SCALE = 0.3   # below this zoom a node's text is a few pixels high: the node is drawn as a plain box
 
@@ -61,6 +64,8 @@ class NodeItem(QGraphicsRectItem):
         self.content = ""              # formula text or "= value"
         self.value: float | None = None
         self.adjoint: float | None = None
+        self.tangent: float | None = None   # forward mode: d node / d input (gui.graph.forward_mode sets it)
+        self.tangent_label = ""             # e.g. "∂/∂x"
         self.is_output = False
         self.highlighted = False
         self.current = False           # the node the backward animation is at
@@ -158,6 +163,14 @@ class NodeItem(QGraphicsRectItem):
             painter.setPen(colour)
             painter.drawText(QRectF(left, y, width, 18), Qt.AlignmentFlag.AlignVCenter, text)
             y += 17
+        if self.tangent is not None:   # forward mode's tangent, right of the value: ∂a/∂x, or ∂/∂x if short of room
+            number = format_number(self.tangent, 4)
+            text = f"{self.tangent_label.replace('∂/', f'∂{self.name}/', 1)} {number}"
+            if metrics.horizontalAdvance(f"{lines[1][0]}  {text}") > width:
+                text = f"{self.tangent_label} {number}"
+            painter.setPen(TANGENT_TEXT)
+            painter.drawText(QRectF(left, HEADER_HEIGHT + 19, width, 18),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
 
 
 class EdgeLabel(QGraphicsPathItem):
@@ -170,28 +183,46 @@ class EdgeLabel(QGraphicsPathItem):
         super().__init__()
         self.setZValue(0.8)
         self.setBrush(QBrush(QColor(255, 255, 255, 235)))
-        self.setPen(QPen(QColor("#d6d3d1")))
+        self.setPen(QPen(LABEL_BORDER))
         self.text = QGraphicsSimpleTextItem(self)
         self.text.setBrush(QBrush(LABEL_TEXT))
         self.text.setPos(*self.PAD)
         self.forms_text = ("", "", "")
+        self.heatmap: JacobianMap | None = None   # a small Jacobian's entries, right of the text (tensor graphs)
+        self._map_shape: tuple | None = None
         self._sizes: list[tuple[float, float]] = []
 
-    def set_text(self, name: str, value: str, tooltip: str = ""):
+    def set_text(self, name: str, value: str, tooltip: str = "", jacobian=None):
         """The label reads "name = value" on one line, stacked on two where room is short, or only the value where
-        two nodes sit too close for either (the scene picks the form; the tooltip always has the whole text)."""
+        two nodes sit too close for either (the scene picks the form; the tooltip always has the whole text).
+        A small tensor ``jacobian`` is also drawn, as a heatmap right of the text."""
         forms = (f"{name} = {value}", f"{name}\n= {value}", value)
         self.setToolTip(tooltip)
-        if forms != self.forms_text:
-            self.forms_text = forms
+        matrix = drawn_matrix(jacobian) if jacobian is not None else None
+        if matrix is not None:
+            if self.heatmap is None:
+                self.heatmap = JacobianMap(self)
+            self.heatmap.show_jacobian(jacobian, matrix, tooltip)
+        if self.heatmap is not None:
+            self.heatmap.setVisible(matrix is not None)
+        map_shape = None if matrix is None else matrix.shape
+        if forms != self.forms_text or map_shape != self._map_shape:
+            self.forms_text, self._map_shape = forms, map_shape
             self._sizes = self._measure()
         self._use(0)
 
     def _use(self, form: int):
         self.text.setText(self.forms_text[form])
         r = self.text.boundingRect()
+        width, height = r.width(), r.height()
+        if self._map_shape is not None:
+            m = self.heatmap.boundingRect()
+            height = max(height, m.height())
+            self.heatmap.setPos(self.PAD[0] + width + 4, self.PAD[1] + (height - m.height()) / 2)
+            width += 4 + m.width()
+        self.text.setPos(self.PAD[0], self.PAD[1] + (height - r.height()) / 2)
         box = QPainterPath()
-        box.addRoundedRect(QRectF(0, 0, r.width() + 2 * self.PAD[0], r.height() + 2 * self.PAD[1]), 4, 4)
+        box.addRoundedRect(QRectF(0, 0, width + 2 * self.PAD[0], height + 2 * self.PAD[1]), 4, 4)
         self.setPath(box)
 
     def sizes(self) -> list[tuple[float, float]]:
@@ -240,6 +271,7 @@ class EdgeItem(QGraphicsPathItem):
             self._tag = EdgeLabel()
             self._tag.hide()
             self._tag.setParentItem(self.parentItem())
+            self.set_state()
         return self._tag
 
     @property
@@ -272,9 +304,8 @@ class EdgeItem(QGraphicsPathItem):
         if self._label_for == wanted:
             return self.tag.sizes()
         self._label_for = wanted
-        if hasattr(partial, "describe"):   # a tensor edge's Jacobian: its shape (tensor_face)
-            from gui.graph.tensor_face import jacobian_label
-            self.tag.set_text(*jacobian_label(partial))
+        if hasattr(partial, "describe"):   # a tensor edge's Jacobian: its shape, and a small one's heatmap
+            self.tag.set_text(*jacobian_label(partial), jacobian=partial)
         else:
             child, parent = self.key[1], self.key[0]
             self.tag.set_text(f"∂{child}/∂{parent}", format_number(partial, LABEL_DIGITS),
@@ -294,6 +325,8 @@ class EdgeItem(QGraphicsPathItem):
             colour, width = HIGHLIGHT, 5.0
         self.setPen(QPen(colour, width))
         self.setZValue(0.5 if (self.highlighted or self.active) else 0)
+        if self._tag is not None:   # the label of an edge carrying a contribution: its partial is being used
+            self._tag.setPen(QPen(ACTIVE_PEN, 2.0) if self.active else QPen(LABEL_BORDER))
 
     def set_route(self, route):
         """Draw along ``route`` (cubic segments from routing), ending in an arrowhead at the child."""

@@ -1,5 +1,6 @@
 """The Graph side panel's parts: the Surface box (choose two inputs as the surface's axes; the other inputs stay
-fixed at their values), and the layout and input chooser the Paths and Forward-mode panels share."""
+fixed at their values; for a graph holding vectors or matrices it becomes the Matrix box: the output goes to the
+Matrix workspace as one formula), and the layout and input chooser the Paths and Forward-mode panels share."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
@@ -71,9 +72,7 @@ class SendToSurface(QGroupBox):
         self.axis_y.setToolTip("The input plotted along the y axis (— for a curve over the x axis alone); inputs "
                                "that are not axes stay fixed at their values")
         self.button = QPushButton("Send to surface", objectName="sendToSurfaceButton")
-        self.button.setToolTip("Plot the output over the two chosen inputs (the others fixed at their values); "
-                               "a descent there uses this graph's own backward pass")
-        form = QFormLayout(self)
+        self.form = form = QFormLayout(self)
         form.addRow("x axis", self.axis_x)
         form.addRow("y axis", self.axis_y)
         form.addRow(self.button)
@@ -108,6 +107,19 @@ class SendToSurface(QGroupBox):
             chosen.append(combo.currentText())
         self._input_count = len(inputs)
         self.button.setEnabled(bool(inputs) and self.graph.output is not None)
+        self._show_destination(self.graph.is_tensor)
+
+    def _show_destination(self, tensor: bool):
+        """A graph of vectors or matrices has no two axes to plot over: it goes to the Matrix workspace whole."""
+        self.setTitle("Matrix" if tensor else "Surface")
+        self.button.setText("Send to Matrix" if tensor else "Send to surface")
+        self.button.setToolTip(
+            "Compile the output to one matrix formula over the inputs and open it in the Matrix workspace (its "
+            "gradients there equal this graph's adjoints)" if tensor else
+            "Plot the output over the two chosen inputs (the others fixed at their values); a descent there uses "
+            "this graph's own backward pass")
+        for row in (0, 1):
+            self.form.setRowVisible(row, not tensor)
 
     def axes(self) -> tuple[str, ...]:
         x, y = self.axis_x.currentText(), self.axis_y.currentText()

@@ -1,5 +1,5 @@
 """How a node holding a vector or matrix looks on the canvas: its shape ("3×2") and a mini heatmap of its value and,
-after Backward, of its adjoint (hovering the node shows the numbers); an edge's label gives its Jacobian's shape.
+after Backward, of its adjoint (hovering the node shows the numbers). Edge labels: gui.graph.jacobian_map.
 
 Additive to the scalar canvas: the scene hands a NodeItem a :class:`TensorFace` when the graph holds tensors, and the
 item lets the face draw the value and adjoint lines. Colours: a diverging scale, blue for negative, white for 0, red
@@ -19,6 +19,7 @@ POSITIVE = np.array([220, 38, 38], dtype=float)     # red
 WHITE = np.array([255, 255, 255], dtype=float)
 VALUE_FRAME = QColor("#1e3a8a")
 ADJOINT_FRAME = QColor("#b91c1c")
+TANGENT_FRAME = QColor("#15803d")
 TOOLTIP_ENTRIES = 64   # a tooltip lists at most this many numbers of a value
 
 
@@ -69,20 +70,26 @@ class TensorFace:
         self.shape = shape
         self.value: np.ndarray | None = None
         self.adjoint: np.ndarray | None = None
+        self.tangent: np.ndarray | None = None   # forward mode: d node / d (an entry of an input), in this shape
+        self.tangent_label = ""                  # e.g. "∂/∂W1[2,1]"
         self.value_rect = QRectF()     # where the heatmaps were last drawn (item coordinates), for tests and hover
+        self.tangent_rect = QRectF()
         self.adjoint_rect = QRectF()
 
     def paint(self, painter: QPainter, area: QRectF) -> None:
-        """Shape text on the left, then the value's heatmap and (once known) the adjoint's, in ``area``."""
+        """Shape text on the left, then the value's heatmap, forward mode's tangent (when pushed) and the adjoint
+        (once known), side by side in ``area``."""
         painter.setPen(QColor("#374151"))
         label = QRectF(area.left(), area.top(), 34, area.height())
         painter.drawText(label, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shape_text(self.shape))
-        width = (area.width() - 40) / 2 - 4
-        self.value_rect = self._draw(painter, self.value, QRectF(area.left() + 38, area.top(), width, area.height()),
-                                     VALUE_FRAME)
-        self.adjoint_rect = self._draw(painter, self.adjoint,
-                                       QRectF(area.left() + 46 + width, area.top(), width, area.height()),
-                                       ADJOINT_FRAME)
+        slots = 3 if self.tangent is not None else 2
+        width = (area.width() - 40) / slots - 4
+
+        def slot(k: int) -> QRectF:
+            return QRectF(area.left() + 38 + k * (width + 8), area.top(), width, area.height())
+        self.value_rect = self._draw(painter, self.value, slot(0), VALUE_FRAME)
+        self.tangent_rect = self._draw(painter, self.tangent, slot(1), TANGENT_FRAME)
+        self.adjoint_rect = self._draw(painter, self.adjoint, slot(slots - 1), ADJOINT_FRAME)
 
     def _draw(self, painter: QPainter, array, box: QRectF, frame: QColor) -> QRectF:
         if array is None:
@@ -101,20 +108,13 @@ class TensorFace:
         parts = [f"{name}: {shape_text(self.shape)}"]
         if self.value is not None:
             parts.append(f"value:\n{nested_text(self.value)}")
+        if self.tangent is not None:
+            parts.append(f"tangent {self.tangent_label.replace('∂/', f'∂{name}/')} (forward mode, green):\n"
+                         f"{nested_text(self.tangent)}")
         if self.adjoint is not None:
             parts.append(f"adjoint ∂{output}/∂{name} (same shape):\n{nested_text(self.adjoint)}")
         parts.append("blue < 0 < red, each map scaled by its largest magnitude")
         return "\n".join(parts)
-
-
-def jacobian_label(jacobian) -> tuple[str, str, str]:
-    """(name, value, tooltip) for an edge label: the Jacobian's shape, its entries in the tooltip when small."""
-    name = f"∂{jacobian.child}/∂{jacobian.parent}"
-    text = f"{jacobian.describe()}: the local Jacobian, one row per entry of {jacobian.child}, one column per " \
-           f"entry of {jacobian.parent}"
-    if jacobian.is_small and jacobian.shape[0] * jacobian.shape[1] <= TOOLTIP_ENTRIES:
-        text += "\n" + nested_text(jacobian.dense())
-    return name, shape_text(jacobian.shape), text
 
 
 def describe_tensor_step(lines: list[str], step) -> str:

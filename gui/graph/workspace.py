@@ -23,6 +23,7 @@ from gui.graph.opening import Opening
 from gui.graph.paths import PathPanel
 from gui.graph.scene import GraphScene
 from gui.graph.side_panel import SendToSurface
+from gui.graph.to_matrix import send_to_matrix
 from gui.graph.toolbar import build_palette, build_toolbar
 from gui.graph.tensor_face import short_text
 from engine.graph.scalarize import expand_to_scalars
@@ -45,6 +46,7 @@ class GraphWorkspace(QWidget):
     # "Send to surface": (expression, axes tuple, fixed values dict, objective_source(axes, fixed) -> Objective,
     # the inputs' values on the axes as the point to select); the main window routes it to the Surface tab
     function_sent = Signal(object, object, object, object, object)
+    matrix_sent = Signal(object)   # a graph of tensors: its output as a MatrixProblem, for the Matrix tab (to_matrix)
 
     def __init__(self, parent=None, *, autosave_dir=None):
         super().__init__(parent)
@@ -56,6 +58,7 @@ class GraphWorkspace(QWidget):
         self.backprop = BackpropAnimation(self.scene, self)
         self.paths = PathPanel(self.scene, self)
         self.forward_mode = ForwardModePanel(self.document.graph, self)
+        self.forward_mode.show_on(self.scene)
         self.sender_panel = SendToSurface(self.document.graph, self)
         self.autosave = Autosave(self.document, autosave_dir, self)
         self._opening = None
@@ -352,6 +355,8 @@ class GraphWorkspace(QWidget):
         """Plot the output over ``axes`` (the other inputs fixed at their values): emitted as ``function_sent``;
         the main window draws it on the Surface tab as one undoable step and shows that tab."""
         g = self.document.graph
+        if g.is_tensor:
+            return send_to_matrix(self)
         if not self.isSignalConnected(QMetaMethod.fromSignal(self.function_sent)):
             self.show_status("No surface to send to", error=True)
             return False

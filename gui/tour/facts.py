@@ -13,6 +13,7 @@ import numpy as np
 
 from engine import analyze_point, parse
 from engine.analysis.critical import critical_points
+from engine.analysis.step_size import BOUND_NAMES, predicted_factor, stability_bound, step_size_model
 from engine.analysis.taylor import vector_norm
 from gui.descent.run_texts import status_text
 from gui.surface.approximation import readable_formula
@@ -252,6 +253,25 @@ class DescentFacts(SurfaceFacts):
 
     def fact_run_status(self, arg):
         return status_text(self.descent.model, self._run(arg))
+
+    def fact_run_threshold(self, arg):
+        """The run's largest stable learning rate on the quadratic model at its start (e.g. 2/λmax = 0.333333)."""
+        run = self._run(arg)
+        bound = stability_bound(self._step_model(run), run.method, run.hyper)
+        if bound is None:
+            raise FactError(f"{run.label} has no learning-rate threshold at its start")
+        return f"{BOUND_NAMES[run.method]} = {number(bound)}"
+
+    def fact_run_factor(self, arg):
+        """The predicted factor by which each step multiplies the run's distance to the model's minimum."""
+        run = self._run(arg)
+        factor = predicted_factor(self._step_model(run), run.method, run.hyper)
+        if factor is None:
+            raise FactError(f"{run.label} has no predicted factor")
+        return number(factor)
+
+    def _step_model(self, run):
+        return step_size_model(self.descent.model.objective, run.start)
 
 
 class GraphFacts:

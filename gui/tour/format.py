@@ -48,7 +48,7 @@ SURFACE_FACTS = ("function", "point", "value", "gradient", "gradient_norm", "ste
                  "cos_angle", "partial", "gradient_sum", "critical", "lowest", "printed_value", "printed_error",
                  "part_gradient", "along", "gradient_formula", "second_formula")
 DESCENT_FACTS = SURFACE_FACTS + ("run_method", "run_start", "run_lr", "run_steps", "run_end", "run_value",
-                                 "run_status")
+                                 "run_status", "run_threshold", "run_factor")
 MATRIX_FACTS = ("expression", "value", "gradient", "gradient_formula", "wrt", "fd_error", "verdict", "values",
                 "compare", "answer")
 GRAPH_FACTS = ("value", "adjoint", "partial", "path_count", "path_sum", "output", "edge_count", "forward_tangent")

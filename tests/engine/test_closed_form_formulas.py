@@ -112,11 +112,16 @@ def test_like_terms_powers_and_common_denominators_combine():
 def test_shared_subexpressions_are_named_and_stand_for_what_they_name():
     f = parse("x*exp(-x^2-y^2)")
     d = derivative_formulas(f)
-    assert [(b.name, b.text) for b in d.names] == [("u", "exp(-x^2 - y^2)")]
-    assert d.gradient[0].body == "u*(1 - 2*x^2)"
+    assert [(b.name, b.text) for b in d.names] == [("p", "exp(-x^2 - y^2)")]
+    assert d.gradient[0].body == "p*(1 - 2*x^2)"
     assert d.names[0].html == "e<sup>−x² − y²</sup>"
     for formula in [*d.gradient, *(h for row in d.hessian for h in row)]:
         assert agrees_at_random_points(unnamed(formula.body, d.names), formula.text, f.variables)[0]
+
+
+def test_shared_names_never_read_as_the_inspectors_direction_u():
+    d = derivative_formulas(parse("x*exp(-x^2-y^2) + y*exp(-x^2-y^2)*sin(x*y)"))
+    assert d.names and all(b.name not in ("u", "v", "t") for b in d.names)
 
 
 def unnamed(body: str, names):
@@ -130,7 +135,7 @@ def unnamed(body: str, names):
 def test_names_are_defined_before_they_are_used_and_lettered_in_order():
     f = parse(NESTED)
     d = derivative_formulas(f, ("w", "x"))
-    assert [b.name for b in d.names] == ["u", "v", "p"]   # w is a variable
+    assert [b.name for b in d.names] == ["p", "q", "r"]
     assert [b.text for b in d.names[:2]] == ["w + x + y + z", "w + x - y - z"]
     defined = set()
     for b in d.names:

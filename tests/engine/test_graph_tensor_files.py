@@ -83,6 +83,8 @@ def test_the_cli_prints_tensor_values_and_adjoints_with_shapes():
     assert result["values"]["W1"] == [[0.8, -0.4], [0.3, 0.9], [-0.6, 0.5]]
     edge = next(e for e in result["edges"] if (e["from"], e["to"]) == ("W1", "h1"))
     assert edge["jacobian_shape"] == [3, 6] and len(edge["partial"]) == 3
+    assert result["formula"] == "norm2(W2*tanh(W1*x + b1) + b2 - y)^2"   # the output as one matrix formula
     table = subprocess.run([sys.executable, "-m", "engine", "graph", str(PRESETS_DIR / "mlp.gsgraph.json")],
                            cwd=ROOT, capture_output=True, text=True, timeout=120).stdout
     assert "W1 (3×2)" in table and "[[0.8, -0.4], [0.3, 0.9], [-0.6, 0.5]]" in table and "W1 → h1: 3×6" in table
+    assert "= norm2(W2*tanh(W1*x + b1) + b2 - y)^2" in table

@@ -68,8 +68,8 @@ def test_scalar_only_requests_on_a_tensor_graph_are_refused_by_name():
     g = mlp()
     with pytest.raises(GraphError, match="Expand to scalars"):
         g.compile()
-    with pytest.raises(GraphError, match="forward mode"):
-        g.forward_mode("x")
+    with pytest.raises(GraphError, match="has no entry"):
+        g.forward_mode("x", entry=(2, 0))   # forward mode is offered (tensor_forward_mode), per entry of an input
     g.set_output("h1")
     with pytest.raises(GraphError, match="3×1 vector"):
         g.backward()

@@ -81,3 +81,19 @@ def test_descent_needs_a_scalar_and_variables():
         matrix_objective(FACTORIZATION.parse(), [], state.values)
     with pytest.raises(ValueError, match="not a variable"):
         matrix_objective(FACTORIZATION.parse(), ["q"], state.values)
+
+
+def test_the_answer_check_holds_a_presets_labels_at_their_values():
+    # y³ = y only for labels in {−1, 0, 1}: right for the preset's ±1 labels, wrong for labels drawn at random
+    candidate = "-X'*(y.^3 ./ (1 + exp(y.*(X*w))))"
+    state = find_preset(load_presets(), "logistic").state().replace(answer=candidate)
+    assert state.held == ("y",)
+    assert study(state, differences=False).check.verdict == "equal"
+    assert study(state.replace(held=()), differences=False).check.verdict != "equal"
+
+
+def test_held_values_survive_a_file_round_trip(tmp_path):
+    from engine.matrix.fileformat import load_state, save_state
+    state = find_preset(load_presets(), "logistic").state()
+    save_state(state, tmp_path / "l.gsmatrix.json")
+    assert load_state(tmp_path / "l.gsmatrix.json").held == ("y",)

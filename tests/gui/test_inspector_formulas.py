@@ -21,9 +21,9 @@ def test_typed_function_shows_its_gradient_and_hessian_formulas(qtbot, surface):
     qtbot.waitUntil(lambda: formulas_shown(inspector), timeout=10000)
     rows = inspector.formula_rows
     gradient = rows.gradient.visible_html()
-    assert gradient[0] == "∂f/∂x = <i>u</i>·(1 − 2x²)"
-    assert gradient[1] == "∂f/∂y = −2xy·<i>u</i>"
-    assert rows.names.text().endswith("<i>u</i> = e<sup>−x² − y²</sup>") and rows.names.isVisible()
+    assert gradient[0] == "∂f/∂x = <i>p</i>·(1 − 2x²)"
+    assert gradient[1] == "∂f/∂y = −2xy·<i>p</i>"
+    assert rows.names.text().endswith("<i>p</i> = e<sup>−x² − y²</sup>") and rows.names.isVisible()
     assert len(rows.hessian.visible_html()) == 3 and rows.hessian.visible_html()[1].startswith("∂²f/∂x∂y = ")
     assert rows.gradient.isVisible() and rows.hessian.isVisible()
 

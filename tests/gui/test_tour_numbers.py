@@ -252,3 +252,28 @@ def test_the_directional_step_shows_the_polar_plot_least_along_minus_the_gradien
     expected = math.atan2(-g[1], -g[0]) % (2 * math.pi)
     assert slices.minimum_angle() == pytest.approx(expected, abs=math.radians(1))
     assert value(shown(panel, "gradient_norm")) == pytest.approx(float(np.linalg.norm(g)), rel=1e-5)
+
+
+def test_the_descent_steps_name_the_threshold_marked_on_the_slider(tour, qtbot):
+    window, panel = tour
+    go_to(qtbot, panel, "descent")
+    # x² + 3y² has λmax = 6: gradient descent's threshold is 2/6; at ε = 0.1 the worst factor is |1 − 0.1·2| = 0.8
+    assert shown(panel, "run_threshold", "0") == "2/λmax = 0.333333"
+    assert value(shown(panel, "run_factor", "0")) == pytest.approx(0.8)
+    descent = window.workspace("descent")
+    assert descent.panel.step_size.mark.threshold == pytest.approx(1 / 3)
+    go_to(qtbot, panel, "step-too-large")
+    assert "2/λmax = 0.333333" in shown(panel, "run_threshold", "1")
+    assert value(shown(panel, "run_factor", "1")) == pytest.approx(abs(1 - 0.35 * 6))   # 1.1 > 1: it diverges
+
+
+def test_the_eigen_direction_step_shows_each_error_shrinking_at_its_own_rate(tour, qtbot):
+    window, panel = tour
+    go_to(qtbot, panel, "eigen-directions")
+    # x² + 3y², ε = 0.3: the error along x shrinks by |1 − 0.3·2| = 0.4, along y by |1 − 0.3·6| = 0.8 per step
+    assert value(shown(panel, "run_factor", "0")) == pytest.approx(0.8)
+    plot = window.workspace("descent").eigen_plot
+    qtbot.waitUntil(lambda: plot.isVisible(), timeout=3000)
+    for curve, factor in zip(plot.curves, (0.4, 0.8)):
+        y = 10.0 ** np.asarray(curve.yData, dtype=float)
+        assert len(y) == 31 and np.allclose(y[1:] / y[:-1], factor, atol=1e-6)
