@@ -22,7 +22,7 @@ from gui.graph.weight_mark import sync_mark
 from gui.graph.spatial import overlaps
 
 SYNC_NODES = 150        # graphs up to this size (every preset) are brought up to date at once
-SLICE = 0.03            # seconds of work per event-loop turn on a bigger graph
+SLICE = 0.02            # seconds of work per event-loop turn on a bigger graph (a paint follows: gaps stay < 100 ms)
 BASE_RECT = QRectF(-2000, -2000, 4000, 4000)
 _FLUSH = QEvent.Type(QEvent.registerEventType())
 
