@@ -4,7 +4,9 @@ Adding a workspace is one line in :meth:`MainWindow._build_workspaces`: ``self.a
 The tab's key (for ``main.py --tab``) is the lower-cased title. ``add_lazy_workspace(factory, "Title")`` puts a
 placeholder in the tab and builds the workspace (``factory(session, window)``) the first time it is shown or asked
 for (:meth:`MainWindow.workspace`), so start-up builds only what the first picture needs; until then
-``workspaces[key]`` is the placeholder (a plain QWidget, no Workspace).
+``workspaces[key]`` is the placeholder (a plain QWidget, no Workspace): reach a tab through ``workspace(key)``.
+Only the Surface is built at start; Descent, Graph and Matrix (and their imports) wait, and opening a file a waiting
+tab handles (its ``file_filter``) builds that tab.
 
 The workspace protocol (what a tab offers the window) is typed in gui.workspace_protocol: every tab is a
 ``Workspace`` (undo stack, status messages, export view, shortcuts); a ``FileWorkspace`` also opens and saves files
@@ -21,25 +23,35 @@ import os
 
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QUndoGroup
+from PySide6.QtGui import QFontMetrics, QUndoGroup
 from PySide6.QtOpenGLWidgets import QOpenGLWidget
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget)
 
 from gui import window_help
+from gui.graph.autosave_place import autosaves_exist
 from gui.session import Session
-from gui.tour.install import install_tour
 from gui.views.capture import grab_with_gl
 from gui.window_files import (APP_NAME, UnsavedChangesGuard, forget_recent, has_file_protocol, is_modified,
                               matches_filter, recent_files, remember_recent, remove_stale_saves,
                               restore_window_state, save_window_state, with_extension)
+from gui.window_menus import build_menus, refresh_recent_menu, update_file_actions
 from gui.workspace_protocol import FileWorkspace, ResetsView, ShutsDown, Workspace
 
 FUNCTION_LABEL_WIDTH = 420   # the status bar's "f = …" is elided to this (full text in its tooltip)
+# the files the tabs built on first use open (a built tab's own file_filter must be this: see MainWindow.workspace);
+# written here rather than imported, which would load the Graph's and Matrix's engines at start
+GRAPH_FILE_FILTER = "Gradscape graph (*.gsgraph.json)"
+MATRIX_FILE_FILTER = "Gradscape matrix (*.gsmatrix.json)"
 
 
 def _descent_workspace(session: Session, parent: QWidget) -> QWidget:
     from gui.descent.workspace import DescentWorkspace   # imported when the tab is first shown, not at start-up
     return DescentWorkspace(session, parent)
+
+
+def _matrix_workspace(_session: Session, parent: QWidget) -> QWidget:
+    from gui.matrix.workspace import MatrixWorkspace
+    return MatrixWorkspace(parent)
 
 
 class MainWindow(QMainWindow):
@@ -67,7 +79,7 @@ class MainWindow(QMainWindow):
         self._function_label.setObjectName("functionStatusLabel")
         self.statusBar().addPermanentWidget(self._function_label)
         self._build_workspaces()
-        self._build_menus()
+        build_menus(self)
         remove_stale_saves(os.path.dirname(p) for p in recent_files())
         self.workspaceTabs.currentChanged.connect(self._on_tab_changed)
         self.session.function_changed.connect(self._on_function_changed)
@@ -79,18 +91,25 @@ class MainWindow(QMainWindow):
 
     # --- workspaces -------------------------------------------------------------------------------------------
     def _build_workspaces(self) -> None:
-        from gui.graph.to_matrix import receive_in_matrix
-        from gui.graph.workspace import GraphWorkspace
-        from gui.matrix.workspace import MatrixWorkspace
         from gui.surface.workspace import SurfaceWorkspace
         surface = self.add_workspace(SurfaceWorkspace(self.session, self), "Surface")
         self.add_lazy_workspace(_descent_workspace, "Descent")
-        graph = self.add_workspace(GraphWorkspace(self), "Graph", shows_session_function=False)
-        matrix = self.add_workspace(MatrixWorkspace(self), "Matrix", shows_session_function=False)
-        graph.matrix_sent.connect(lambda problem: receive_in_matrix(self, matrix, problem))
-        surface.open_as_graph_requested.connect(lambda expression: self._open_as_graph(graph, expression))
+        self.add_lazy_workspace(self._graph_workspace, "Graph", shows_session_function=False,
+                                file_filter=GRAPH_FILE_FILTER)
+        self.add_lazy_workspace(_matrix_workspace, "Matrix", shows_session_function=False,
+                                file_filter=MATRIX_FILE_FILTER)
+        surface.open_as_graph_requested.connect(self._open_as_graph)
+        if autosaves_exist():   # the Graph tab offers what a session that did not close normally autosaved
+            self.workspace("graph")
+
+    def _graph_workspace(self, _session: Session, parent: QWidget) -> QWidget:
+        from gui.graph.to_matrix import receive_in_matrix
+        from gui.graph.workspace import GraphWorkspace
+        graph, surface = GraphWorkspace(parent), self.workspaces["surface"]
+        graph.matrix_sent.connect(lambda problem: receive_in_matrix(self, self.workspace("matrix"), problem))
         graph.function_sent.connect(lambda expression, axes, fixed, source, point: self._receive_function(
             surface, expression, axes, fixed, source, point, "Send graph output to surface"))
+        return graph
 
     def _receive_function(self, surface: QWidget, expression, axes, fixed, objective_source, point,
                           label: str) -> None:
@@ -102,9 +121,9 @@ class MainWindow(QMainWindow):
             return
         self.workspaceTabs.setCurrentWidget(surface)
 
-    def _open_as_graph(self, graph_workspace: QWidget, expression) -> None:
+    def _open_as_graph(self, expression) -> None:
         """The graph's inputs start at the point selected on the surface (the fixed variables' values included)."""
-        graph_workspace.open_expression(expression, self.session.full_point() or dict(self.session.fixed))
+        self.workspace("graph").open_expression(expression, self.session.full_point() or dict(self.session.fixed))
         self.show_workspace("graph")
 
     def add_workspace(self, widget: Workspace, title: str, *, shows_session_function: bool = True) -> Workspace:
@@ -117,14 +136,16 @@ class MainWindow(QMainWindow):
         self.workspaceTabs.addTab(widget, title)
         return self._register(widget, shows_session_function)
 
-    def add_lazy_workspace(self, factory, title: str, *, shows_session_function: bool = True) -> None:
-        """A tab whose workspace is built by ``factory(session, window)`` when it is first shown."""
+    def add_lazy_workspace(self, factory, title: str, *, shows_session_function: bool = True,
+                           file_filter: str = "") -> None:
+        """A tab whose workspace is built by ``factory(session, window)`` when it is first shown or asked for.
+        ``file_filter``: the files it opens (a FileWorkspace with that filter), so opening one builds it."""
         key = title.lower()
         if key in self.workspaces:
             raise ValueError(f"a workspace called {title!r} already exists")
         placeholder = QWidget(objectName=f"{key}Placeholder")
         self.workspaces[key] = placeholder
-        self._lazy[key] = (factory, shows_session_function)
+        self._lazy[key] = (factory, shows_session_function, file_filter)
         self.workspaceTabs.addTab(placeholder, title)
 
     def workspace(self, key: str) -> QWidget:
@@ -132,11 +153,13 @@ class MainWindow(QMainWindow):
         if key not in self.workspaces:
             raise KeyError(f"no workspace {key!r}; choose from: {', '.join(self.workspaces)}")
         if key in self._lazy:
-            factory, shows_session_function = self._lazy.pop(key)
+            factory, shows_session_function, file_filter = self._lazy.pop(key)
             placeholder = self.workspaces[key]
             widget = factory(self.session, self)
             if not isinstance(widget, Workspace):
                 raise TypeError(f"{type(widget).__name__} is not a Workspace (see gui.workspace_protocol)")
+            if file_filter and getattr(widget, "file_filter", None) != file_filter:
+                raise TypeError(f"the {key} workspace does not open {file_filter!r}")
             self.workspaces[key] = widget
             index = self.workspaceTabs.indexOf(placeholder)
             current = self.workspaceTabs.currentIndex() == index
@@ -186,7 +209,7 @@ class MainWindow(QMainWindow):
         widget = self.workspaceTabs.widget(index)
         self.undo_group.setActiveStack(widget.undo_stack if isinstance(widget, Workspace) else None)
         self._function_label.setVisible(id(widget) not in self._without_session_function)
-        self._update_file_actions()
+        update_file_actions(self)
         self._update_title()
 
     def document_name(self, workspace: QWidget) -> str:
@@ -214,57 +237,6 @@ class MainWindow(QMainWindow):
         self._function_label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, FUNCTION_LABEL_WIDTH))
         self._function_label.setToolTip(text if len(text) < 2000 else text[:2000] + "…")
 
-    # --- menus ------------------------------------------------------------------------------------------------
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self._open_action = self._action(file_menu, "&Open…", QKeySequence.StandardKey.Open, self.open_dialog)
-        self._recent_menu = file_menu.addMenu("Open &Recent")
-        self._save_action = self._action(file_menu, "&Save", QKeySequence.StandardKey.Save, self.save)
-        self._save_as_action = self._action(file_menu, "Save &As…", QKeySequence.StandardKey.SaveAs, self.save_as)
-        self._file_actions = [self._open_action, self._save_action, self._save_as_action, self._recent_menu]
-        file_menu.addSeparator()
-        export_menu = file_menu.addMenu("&Export Image")
-        self._action(export_menu, "Current &View…", "Ctrl+E", self.export_view_dialog)
-        self._action(export_menu, "Whole &Window…", "Ctrl+Shift+E", self.export_window_dialog)
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
-
-        edit_menu = self.menuBar().addMenu("&Edit")
-        undo = self.undo_group.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo_group.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        edit_menu.addActions([undo, redo])
-        self.undo_action, self.redo_action = undo, redo
-
-        view_menu = self.menuBar().addMenu("&View")
-        self._action(view_menu, "&Reset View", "Ctrl+0", self.reset_view)
-        view_menu.addSeparator()
-        for i, key in enumerate(self.workspaces):
-            title = self.workspaceTabs.tabText(i)
-            self._action(view_menu, f"&{title}", f"Ctrl+{i + 1}" if i < 9 else None,
-                         lambda checked=False, k=key: self.show_workspace(k))
-
-        help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, "&Keyboard Shortcuts", QKeySequence.StandardKey.HelpContents, self.show_shortcuts)
-        self._action(help_menu, f"&About {APP_NAME}", None, self.show_about)
-        install_tour(self, help_menu)   # Help → Chapter tour, the first-launch "Tour" button, the tour dock
-        self._refresh_recent_menu()
-        self._update_file_actions()
-
-    def _action(self, menu, text, shortcut, slot) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda checked=False: slot())
-        menu.addAction(action)
-        return action
-
-    def _update_file_actions(self) -> None:
-        enabled = has_file_protocol(self.current_workspace())
-        for action in self._file_actions:
-            action.setEnabled(enabled)
-
     # --- files ------------------------------------------------------------------------------------------------
     def open_dialog(self) -> None:
         workspace = self.current_workspace()
@@ -286,7 +258,7 @@ class MainWindow(QMainWindow):
         error = self._open(path, None)
         if error:
             forget_recent(path)
-            self._refresh_recent_menu()
+            refresh_recent_menu(self)
             self._show_error("Cannot open file", f"{error}\n\nIt was removed from Open Recent.")
         return not error
 
@@ -336,9 +308,13 @@ class MainWindow(QMainWindow):
         return True
 
     def _workspace_for(self, path: str) -> FileWorkspace | None:
-        for workspace in self.workspaces.values():
-            if has_file_protocol(workspace) and matches_filter(path, workspace.file_filter):
-                return workspace
+        for key, workspace in self.workspaces.items():
+            if key in self._lazy:
+                file_filter = self._lazy[key][2]
+            else:
+                file_filter = workspace.file_filter if has_file_protocol(workspace) else ""
+            if file_filter and matches_filter(path, file_filter):
+                return self.workspace(key)
         current = self.current_workspace()
         return current if has_file_protocol(current) else None
 
@@ -347,17 +323,8 @@ class MainWindow(QMainWindow):
         workspace.undo_stack.setClean()
         if self.interactive:
             remember_recent(path)
-        self._refresh_recent_menu()
+        refresh_recent_menu(self)
         self._update_title()
-
-    def _refresh_recent_menu(self) -> None:
-        self._recent_menu.clear()
-        recent = recent_files()
-        for path in recent:
-            action = self._recent_menu.addAction(os.path.basename(path))
-            action.setToolTip(path)
-            action.triggered.connect(lambda checked=False, p=path: self.open_recent(p))
-        self._recent_menu.menuAction().setVisible(bool(recent))
 
     def _last_directory(self) -> str:
         recent = recent_files()

@@ -89,8 +89,8 @@ class _Writer:
         with tempfile.TemporaryDirectory(prefix="gradscape-export-") as folder:
             out, log = Path(folder) / f"race.{self.fmt}", Path(folder) / "ffmpeg.log"
             with open(log, "wb") as errors:
-                with subprocess.Popen(self._command(size, out), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                      stderr=errors) as process:
+                with subprocess.Popen(_politely(self._command(size, out)), stdin=subprocess.PIPE,
+                                      stdout=subprocess.DEVNULL, stderr=errors) as process:
                     try:
                         image = first
                         while image is not None:
@@ -123,6 +123,13 @@ class _Writer:
         codec = {"mp4": ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-movflags", "+faststart"],
                  "webm": ["-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "36", "-deadline", "realtime", "-cpu-used", "8"]}
         return head + ["-vf", f"{scale},{hold}", "-pix_fmt", "yuv420p", *codec[self.fmt], str(out)]
+
+
+def _politely(command: list[str]) -> list[str]:
+    """The encoder at a low priority where the system has ``nice``: on a machine with few cores it would otherwise
+    take the CPU from the window, whose event loop must keep running while it encodes."""
+    nice = shutil.which("nice")
+    return [nice, "-n", "15", *command] if nice else command
 
 
 def hold_last_gif_frame(data: bytes, ms: int) -> bytes:

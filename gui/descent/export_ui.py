@@ -115,6 +115,9 @@ class ExportControls:
             signal.connect(lambda arg="", t=text: self._on_export_done(t.format(arg)))
         self._show_export_progress(True)
         self.export_progress.setRange(0, self.exporter.total)
+        self.export_progress.setValue(0)
+        self.export_progress.setFormat("Rendering frame %v of %m…")
+        self.export_status.setText("Rendering the race…")
         self.exporter.start()
         return self.exporter
 
@@ -123,8 +126,11 @@ class ExportControls:
             self.exporter.cancel()
 
     def _on_export_progress(self, done: int, total: int) -> None:
+        # the count is the progress bar's own text: a label's new text each frame would lay the workspace out anew
         self.export_progress.setValue(done)
-        self.export_status.setText(f"Rendering frame {done} of {total}…" if done < total else "Writing the file…")
+        if done == total:
+            self.export_progress.setFormat("Writing the file…")
+            self.export_status.setText("Writing the file…")
 
     def _hold_screen(self, held: bool) -> None:
         """While an export replays the race, the views on screen keep the race as it is (the replayed frames are

@@ -37,10 +37,25 @@ class RunFrame:
     newton: object | None         # engine NewtonExplanation at the current point (also when outside the view)
     status: str
     final: bool = False           # the step shown is the last the run has taken
+    glide: float = 1.0            # the marker on its way from the previous iterate (0) to the current one (1)
 
     @property
     def point_defined(self) -> bool:
         return bool(self.defined[self.step])
+
+    @property
+    def gliding(self) -> bool:
+        """The marker is drawn between the previous iterate and the current one (both drawn, in view)."""
+        s = self.step
+        return self.glide < 1.0 and s >= 1 and bool(self.inside[s - 1] and self.defined[s - 1])
+
+    def glided(self, previous, current):
+        """The marker's position between the previous iterate's ``previous`` and the current one's ``current`` (in
+        whatever coordinates a view plots them)."""
+        if not self.gliding:
+            return current
+        t = max(self.glide, 0.0)
+        return previous + t * (current - previous)
 
 
 class Trail:
@@ -79,13 +94,18 @@ class FrameBuilder:
         self._newton_cache: dict[tuple, object] = {}
         self._trails: dict[int, Trail] = {}
 
-    def frames(self, box, step_limit: int | None = None) -> list[RunFrame]:
+    def frames(self, box, step_limit: int | None = None, glide=None) -> list[RunFrame]:
+        """``glide(run_id, step)``: how far each marker is on its way to the step shown (Player.glide_for)."""
         n = len(self.model.objective.variables)
         runs = [run for run in self.model.runs if run.descent is not None and len(run.descent.points[0]) == n]
         live = {run.run_id for run in runs}
         for run_id in [i for i in self._trails if i not in live]:
             del self._trails[run_id]
-        return [self._frame(run, box, step_limit) for run in runs]
+        frames = [self._frame(run, box, step_limit) for run in runs]
+        if glide is not None:
+            for frame in frames:
+                frame.glide = glide(frame.run_id, frame.step) if frame.final else 1.0
+        return frames
 
     def _frame(self, run: Run, box, step_limit) -> RunFrame:
         d = run.descent

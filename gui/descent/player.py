@@ -4,6 +4,10 @@ A ~16 ms timer draws a frame whenever the runs have moved; the speed (steps per 
 frame takes, from the time that really passed since the last frame: at 10 steps/s most frames take none and a step
 lands every sixth frame, at 300 steps/s each frame takes about five. The time spent stepping in one frame is capped
 (FRAME_BUDGET_S), so a heavy objective slows the race down instead of the window.
+
+Below one step per frame the markers glide: after a step lands, each run that took it is drawn moving from its
+previous iterate to the new one over the time until the next step (:meth:`Player.glide_for`), one frame at a time,
+so a slow race moves smoothly instead of jumping a few times a second.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ FRAME_BUDGET_S = 0.010     # the most time one frame spends taking steps
 class Player(QObject):
     playing_changed = Signal(bool)
     speed_changed = Signal(float)   # steps per second
+    glided = Signal()               # the markers moved between two steps (a frame in which no step was taken)
 
     def __init__(self, model: RunsModel, parent: QObject | None = None):
         super().__init__(parent)
@@ -29,6 +34,7 @@ class Player(QObject):
         self.steps_per_second = 10.0
         self.frames_drawn = 0     # ticks that moved the race (for benchmarks and tests)
         self._owed = 0.0          # steps due but not taken yet (a fraction of a step between steps)
+        self._gliding: dict[int, int] = {}   # run id -> the step its marker glides to (empty: markers at iterates)
         self._clock = QElapsedTimer()
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -64,9 +70,21 @@ class Player(QObject):
         self._tick()
 
     def pause(self) -> None:
+        self._land()
         if self.playing:
             self._timer.stop()
             self.playing_changed.emit(False)
+
+    def glide_for(self, run_id: int, step: int) -> float:
+        """Where a run's marker is drawn on the way from its iterate ``step`` − 1 to ``step``: 0 at the previous
+        iterate, 1 at ``step`` itself (always 1 unless the race plays slower than one step per frame)."""
+        return min(self._owed, 1.0) if self._gliding.get(run_id) == step else 1.0
+
+    def _land(self) -> None:
+        """Markers back on their iterates."""
+        if self._gliding:
+            self._gliding = {}
+            self.glided.emit()
 
     def toggle(self) -> None:
         self.pause() if self.playing else self.play()
@@ -84,7 +102,12 @@ class Player(QObject):
         self._owed += self.steps_per_second * elapsed
         due = int(self._owed)
         if due < 1:
-            return   # nothing moved: nothing to redraw this frame
+            if self._gliding:
+                self.glided.emit()   # no step this frame: the markers move on towards their iterates
+            return   # otherwise nothing moved: nothing to redraw this frame
+        if self.model.all_finished():
+            self.pause()   # the last glide has ended
+            return
         self._owed -= due
         start = time.perf_counter()
         for _ in range(due - 1):   # the last step below emits once, so the views redraw once per frame
@@ -92,7 +115,10 @@ class Player(QObject):
                 self._owed = 0.0   # over budget: the race runs slower than asked, not the window
                 break
             self.model.step(1, emit=False)
+        slow = due == 1 and self.steps_per_tick() < 1
+        self._gliding = {r.run_id: r.steps + 1 for r in self.model.runs if not self.model.is_finished(r)} if slow \
+            else {}
         self.model.step(1)
         self.frames_drawn += 1
-        if self.model.all_finished():
+        if self.model.all_finished() and not self._gliding:
             self.pause()

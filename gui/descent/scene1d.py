@@ -35,6 +35,12 @@ class Race1D(Race2D):
         pts = np.column_stack([points[:, 0], values])
         return pts, inside_box(pts, self.box())
 
+    def marker_position(self, frame: RunFrame) -> np.ndarray:
+        """On the curve, also between two iterates (not on the chord joining them)."""
+        p = super().marker_position(frame)
+        y = self._curve_at(float(p[0])) if frame.gliding else np.nan
+        return np.array([p[0], y]) if np.isfinite(y) else p
+
     def plot_vector(self, frame: RunFrame, vector) -> np.ndarray:
         return np.array([float(np.ravel(vector)[0]), 0.0])
 

@@ -160,7 +160,8 @@ class Race2D:
 
     def _draw_head(self, items: _RunItems2D, frame: RunFrame) -> None:
         """The current point's marker, −∇f arrow and velocity, redrawn only when one of them changed."""
-        key = (frame.key, frame.step, frame.status, frame.colour, tuple(self.view.extent), self.trail_key())
+        key = (frame.key, frame.step, frame.glide, frame.status, frame.colour, tuple(self.view.extent),
+               self.trail_key())
         if items.head_key == key:
             return
         items.head_key = key
@@ -170,8 +171,7 @@ class Race2D:
         items.velocity.setVisible(has_point and frame.velocity is not None)
         if not has_point:
             return
-        step = frame.step
-        p = self.plot_points(frame.points[step: step + 1], frame.values[step: step + 1])[0][0]
+        p = self.marker_position(frame)
         items.marker.setData([p[0]], [p[1]], brush=brush(frame.colour), pen=WHITE_OUTLINE)
         scale = self.arrow_scale()
         if frame.gradient is not None:
@@ -182,6 +182,12 @@ class Race2D:
         if frame.velocity is not None:
             seg = arrow_segments(p, p + self.plot_vector(frame, frame.velocity), scale=scale).reshape(-1, 2)
             items.velocity.setData(seg[:, 0], seg[:, 1], pen=pen(frame.colour, 2.0, 0.75, True))
+
+    def marker_position(self, frame: RunFrame) -> np.ndarray:
+        """Where the run's marker is drawn: at the plotted iterate, or on its way there while it glides."""
+        first, step = max(frame.step - 1, 0), frame.step
+        pts = self.plot_points(frame.points[first: step + 1], frame.values[first: step + 1])[0]
+        return frame.glided(pts[0], pts[-1])
 
     def show_newton(self, shown: bool) -> None:
         for item in (self._model_lines, self._jump, self._target, self._note):

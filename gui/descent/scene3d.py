@@ -148,7 +148,8 @@ class Race3D:
         return self._lift(pairs), np.bincount(segment[keep], minlength=len(points) - 1).astype(np.int64)
 
     def _draw_head(self, items: _RunItems3D, frame: RunFrame) -> None:
-        key = (frame.key, frame.step, frame.status, frame.colour, self.surface_key, tuple(self.view.extent))
+        key = (frame.key, frame.step, frame.glide, frame.status, frame.colour, self.surface_key,
+               tuple(self.view.extent))
         if items.head_key == key:
             return
         items.head_key = key
@@ -159,13 +160,14 @@ class Race3D:
         items.velocity.setVisible(has_point and frame.velocity is not None)
         if not has_point:
             return
-        items.marker.setData(pos=self._lift(self._surface_at(frame.current)), color=colour)
+        at = frame.glided(frame.points[max(frame.step - 1, 0)], frame.current)   # between iterates while it glides
+        items.marker.setData(pos=self._lift(self._surface_at(at)), color=colour)
         if frame.gradient is not None:
-            items.arrows.setData(pos=self._tangent_arrow(frame, -frame.gradient, self._arrow_length()),
+            items.arrows.setData(pos=self._tangent_arrow(frame, at, -frame.gradient, self._arrow_length()),
                                  color=rgba(frame.colour, lighten=0.45))
         if frame.velocity is not None:
             speed = float(np.hypot(*frame.velocity))
-            items.velocity.setData(pos=self._tangent_arrow(frame, frame.velocity, speed),
+            items.velocity.setData(pos=self._tangent_arrow(frame, at, frame.velocity, speed),
                                    color=rgba(frame.colour, 0.9, lighten=0.75))
 
     def _in_surface_box(self, xyz: np.ndarray) -> np.ndarray:
@@ -182,9 +184,8 @@ class Race3D:
         x0, x1, y0, y1 = self.view.extent[:4]
         return ARROW_FRACTION * min(x1 - x0, y1 - y0)
 
-    def _tangent_arrow(self, frame: RunFrame, direction, length: float) -> np.ndarray:
-        """An arrow in the tangent plane at the current point (so it visibly points downhill)."""
-        p = frame.current
+    def _tangent_arrow(self, frame: RunFrame, p: np.ndarray, direction, length: float) -> np.ndarray:
+        """An arrow in the tangent plane at the marker ``p`` (so it visibly points downhill)."""
         pairs = arrow_segments(p, arrow_head(p, direction, length))
         if len(pairs) == 0:
             return np.zeros((0, 3), dtype=np.float32)

@@ -139,7 +139,8 @@ class DescentWorkspace(ExportControls, QWidget):
         self.session.point_changed.connect(self._follow_view)
         self.panel.start_chosen.connect(self._on_start_chosen)
         self.panel.run_selected.connect(self.eigen_plot.select)
-        for signal in (self.model.runs_advanced, self.model.runs_reset, self.model.max_steps_changed):
+        for signal in (self.model.runs_advanced, self.model.runs_reset, self.model.max_steps_changed,
+                       self.player.glided):
             signal.connect(self.redraw)
         for signal in (self.model.run_added, self.model.run_removed, self.model.run_changed):
             signal.connect(self.redraw)
@@ -349,7 +350,7 @@ class DescentWorkspace(ExportControls, QWidget):
 
     # --- drawing ----------------------------------------------------------------------------------------------
     def redraw(self, *_args) -> None:
-        frames = self.frames.frames(self.session.box(), self.step_limit)
+        frames = self.frames.frames(self.session.box(), self.step_limit, glide=self.player.glide_for)
         if self.one_variable():
             self.race1d.draw(frames)
         else:

@@ -15,25 +15,16 @@ from pathlib import Path
 
 import shiboken6
 
-from PySide6.QtCore import QLockFile, QObject, QSettings, QStandardPaths, QTimer, Signal
+from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 
 from engine.files import remove_stale_temporaries
 from engine.graph.fileformat import GraphFileError, save_graph
+from gui.graph.autosave_place import AUTOSAVE_PATTERN, SETTINGS_KEY, default_autosave_directory  # noqa: F401
 from gui.graph.document import GraphDocument
 from gui.graph.exporting import export_png, export_svg  # noqa: F401 - the toolbar imports them from here
 
 AUTOSAVE_DELAY_MS = 1500   # after the last edit of a burst
 MAX_WAIT_S = 5.0           # during steady editing: never longer than this since the first unsaved edit
-AUTOSAVE_PATTERN = "graph-autosave-*.gsgraph.json"
-SETTINGS_KEY = "graph/autosaveDirectory"
-
-
-def default_autosave_directory() -> Path:
-    chosen = QSettings("Gradscape", "Gradscape").value(SETTINGS_KEY)
-    if chosen:
-        return Path(str(chosen))
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(base or Path.home() / ".gradscape") / "autosave"
 
 
 def lock_for(path: Path) -> QLockFile:

@@ -113,30 +113,49 @@ class ApproximationPanel(QWidget):
         form.addRow("Quadratic estimate", self.labels["quadratic"])
         form.addRow("True value", self.labels["truth"])
         form.addRow("Errors", self.labels["errors"])
-        self.plot = pg.PlotWidget(self, background=(24, 26, 32))
-        self.plot.setObjectName("errorPlot")
-        self.plot.setMinimumHeight(220)
-        self.plot.setLogMode(True, True)
-        self.plot.setLabel("bottom", "|ε|")
-        self.plot.setLabel("left", "|error|")
-        self.plot.showGrid(x=True, y=True, alpha=0.25)
-        for side in ("left", "bottom"):
-            self.plot.getAxis(side).enableAutoSIPrefix(False)   # "(x0.001)" on a log axis only confuses
-        # bottom right: errors grow with |ε|, so the curves leave that corner empty
-        self.legend = self.plot.addLegend(offset=(-8, -8))
-        self._linear_curve = self.plot.plot(pen=pg.mkPen(LINEAR_COLOR, width=2), symbol="o", symbolSize=4,
-                                            symbolBrush=LINEAR_COLOR, name="linear")
-        self._quadratic_curve = self.plot.plot(pen=pg.mkPen(QUADRATIC_COLOR, width=2), symbol="o", symbolSize=4,
-                                               symbolBrush=QUADRATIC_COLOR, name="quadratic")
-        self._marker = pg.InfiniteLine(angle=90, pen=pg.mkPen((200, 200, 200, 140), style=Qt.PenStyle.DotLine))
-        self.plot.addItem(self._marker)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
-        layout.addWidget(self.plot, 1)
         self._f: Expression | None = None
         self._analysis: PointAnalysis | None = None
+        self._errors = None        # (|ε|, linear errors, quadratic errors, |step|) last computed, for the plot
+        self._parts: dict | None = None   # the plot, built when the tab is first shown (not in the first picture)
         self.stepEdit.editingFinished.connect(self.refresh)
+
+    plot = property(lambda self: self._built()["plot"])
+    legend = property(lambda self: self._built()["legend"])
+    _linear_curve = property(lambda self: self._built()["linear"])
+    _quadratic_curve = property(lambda self: self._built()["quadratic"])
+    _marker = property(lambda self: self._built()["marker"])
+
+    def showEvent(self, event) -> None:
+        self._built()
+        super().showEvent(event)
+
+    def _built(self) -> dict:
+        if self._parts is not None:
+            return self._parts
+        plot = pg.PlotWidget(self, background=(24, 26, 32))
+        plot.setObjectName("errorPlot")
+        plot.setMinimumHeight(220)
+        plot.setLogMode(True, True)
+        plot.setLabel("bottom", "|ε|")
+        plot.setLabel("left", "|error|")
+        plot.showGrid(x=True, y=True, alpha=0.25)
+        for side in ("left", "bottom"):
+            plot.getAxis(side).enableAutoSIPrefix(False)   # "(x0.001)" on a log axis only confuses
+        # bottom right: errors grow with |ε|, so the curves leave that corner empty
+        legend = plot.addLegend(offset=(-8, -8))
+        linear = plot.plot(pen=pg.mkPen(LINEAR_COLOR, width=2), symbol="o", symbolSize=4, symbolBrush=LINEAR_COLOR,
+                           name="linear")
+        quadratic = plot.plot(pen=pg.mkPen(QUADRATIC_COLOR, width=2), symbol="o", symbolSize=4,
+                              symbolBrush=QUADRATIC_COLOR, name="quadratic")
+        marker = pg.InfiniteLine(angle=90, pen=pg.mkPen((200, 200, 200, 140), style=Qt.PenStyle.DotLine))
+        plot.addItem(marker)
+        self.layout().addWidget(plot, 1)
+        self._parts = {"plot": plot, "legend": legend, "linear": linear, "quadratic": quadratic, "marker": marker}
+        self._draw_curves()
+        return self._parts
 
     def set_default_step(self, n: int) -> None:
         defaults = {1: "0.1", 2: "0.01, -0.03"}
@@ -151,8 +170,8 @@ class ApproximationPanel(QWidget):
         if a is None or f is None:
             for label in (*self.labels.values(), *self.readable.values()):
                 label.setText("— (select a point)")
-            self._linear_curve.setData([], [])
-            self._quadratic_curve.setData([], [])
+            self._errors = None
+            self._draw_curves()
             return
         # the spaces around + and − let a long model wrap between its terms
         for key, model in (("linear_formula", a.linear), ("quadratic_formula", a.quadratic)):
@@ -187,12 +206,24 @@ class ApproximationPanel(QWidget):
     def _show_curves(self, f, a, direction, norm) -> None:
         sizes, linear, quadratic = error_curves(f, a, direction)
         self.slopes = (fitted_slope(sizes, linear, a.value), fitted_slope(sizes, quadratic, a.value))
-        for curve, errors, slope, name in ((self._linear_curve, linear, self.slopes[0], "linear"),
-                                           (self._quadratic_curve, quadratic, self.slopes[1], "quadratic")):
+        self._errors = (sizes, linear, quadratic, norm)
+        self._draw_curves()
+
+    def _draw_curves(self) -> None:
+        if self._parts is None:
+            return   # drawn when the plot is built
+        parts = self._parts
+        if self._errors is None:
+            parts["linear"].setData([], [])
+            parts["quadratic"].setData([], [])
+            return
+        sizes, linear, quadratic, norm = self._errors
+        for curve, errors, slope, name in ((parts["linear"], linear, self.slopes[0], "linear"),
+                                           (parts["quadratic"], quadratic, self.slopes[1], "quadratic")):
             ok = np.isfinite(errors) & (errors > 0)
             curve.setData(sizes[ok], errors[ok])
-            self.legend.getLabel(curve).setText(f"{name}: {_slope_text(slope)}")
-        self._marker.setValue(np.log10(norm))
+            parts["legend"].getLabel(curve).setText(f"{name}: {_slope_text(slope)}")
+        parts["marker"].setValue(np.log10(norm))
 
 
 def _slope_text(slope: float | None) -> str:

@@ -76,6 +76,18 @@ def set_segments(c, evaluate, region=None, box=None) -> tuple[np.ndarray, np.nda
     return points, values[nearest_samples(points, samples, box)]
 
 
+class _ItemsPerView(dict):
+    """view -> its overlay items, made the first time a view's are asked for."""
+
+    def __init__(self, make):
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, view):
+        items = self[view] = self._make(view)
+        return items
+
+
 class Overlays:
     def __init__(self, surface_view, contour_view, curve_view):
         self.surface, self.contour, self.curve = surface_view, contour_view, curve_view
@@ -94,7 +106,8 @@ class Overlays:
             item.setDepthValue(10 + depth)   # drawn after the surface
             item.setVisible(False)
             self.surface.add_item(item)
-        self._flat = {view: self._flat_items(view) for view in (self.contour, self.curve)}
+        self._flat = _ItemsPerView(self._flat_items)   # the curve view's when a one-variable function needs them
+        self._flat[self.contour]   # the contour map's now: they are in the first picture
 
     @staticmethod
     def _flat_items(view) -> dict:

@@ -12,6 +12,7 @@ import numpy as np
 
 from engine import evaluate_many
 from engine.analysis.taylor import GRADIENT_TOL, second_derivative_test, vector_norm
+from gui.views.quantiles import median
 
 SCALE_SAMPLES = 9   # per plotted axis: where the typical |∇f| and curvature are measured
 
@@ -68,4 +69,4 @@ def typical_scales(f, axes: tuple[str, ...], box: tuple[tuple[float, float], ...
 
 def _typical(magnitudes: np.ndarray) -> float:
     usable = magnitudes[np.isfinite(magnitudes) & (magnitudes > 0)]
-    return float(np.median(usable)) if usable.size else 1.0
+    return median(usable) if usable.size else 1.0

@@ -84,35 +84,58 @@ class SlicePanel(QWidget):
         self.showOnViews.setObjectName("showSlicesBox")
         self.showOnViews.setChecked(True)
         self.showOnViews.toggled.connect(self.shown_on_views_changed)
-        self.slice_plots = {key: SlicePlot(self, key) for key in ("x", "y", "u")}
-        self.polar = _plot(self, "D_u f against the angle θ of u")
-        self.polar.setObjectName("polarPlot")
-        self.polar.setAspectLocked(True)
-        self.polar.setMinimumHeight(220)
-        self.polar.hideAxis("left")
-        self.polar.hideAxis("bottom")
-        self._circle = self.polar.plot(pen=pg.mkPen((80, 84, 96), width=1))
-        self._positive = self.polar.plot(pen=pg.mkPen(POSITIVE, width=2), connect="finite")
-        self._negative = self.polar.plot(pen=pg.mkPen(NEGATIVE, width=2), connect="finite")
-        self._steepest = self.polar.plot(pen=pg.mkPen((255, 255, 255), width=1.5), symbol="o", symbolSize=7,
-                                         symbolBrush=NEGATIVE)
-        self._current = self.polar.plot(pen=pg.mkPen(SLICE_COLOURS["u"], width=1.5, style=Qt.PenStyle.DashLine))
         self.polarLabel = QLabel(self)
         self.polarLabel.setObjectName("polarLabel")
         self.polarLabel.setWordWrap(True)
         self.theta = np.zeros(0)
         self.directional = np.zeros(0)
         self.direction = np.array([1.0, 0.0])   # the unit u of the last slices shown
+        self._plots: dict | None = None         # built when the tab is first shown (not in the first picture)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(self.showOnViews)
-        for key in ("x", "y", "u"):
-            layout.addWidget(self.slice_plots[key].plot)
-            layout.addWidget(self.slice_plots[key].label)
-        layout.addWidget(self.polar)
         layout.addWidget(self.polarLabel)
         layout.addStretch(1)
         self.clear("Select a point to see the slices through it.")
+
+    @property
+    def slice_plots(self) -> dict[str, SlicePlot]:
+        return self._built()["slices"]
+
+    @property
+    def polar(self) -> pg.PlotWidget:
+        return self._built()["polar"]
+
+    def showEvent(self, event) -> None:
+        self._built()
+        super().showEvent(event)
+
+    def _built(self) -> dict:
+        """The plots, built on first use: four plot widgets cost a fifth of the window's start."""
+        if self._plots is not None:
+            return self._plots
+        slice_plots = {key: SlicePlot(self, key) for key in ("x", "y", "u")}
+        polar = _plot(self, "D_u f against the angle θ of u")
+        polar.setObjectName("polarPlot")
+        polar.setAspectLocked(True)
+        polar.setMinimumHeight(220)
+        polar.hideAxis("left")
+        polar.hideAxis("bottom")
+        self._circle = polar.plot(pen=pg.mkPen((80, 84, 96), width=1))
+        self._positive = polar.plot(pen=pg.mkPen(POSITIVE, width=2), connect="finite")
+        self._negative = polar.plot(pen=pg.mkPen(NEGATIVE, width=2), connect="finite")
+        self._steepest = polar.plot(pen=pg.mkPen((255, 255, 255), width=1.5), symbol="o", symbolSize=7,
+                                    symbolBrush=NEGATIVE)
+        self._current = polar.plot(pen=pg.mkPen(SLICE_COLOURS["u"], width=1.5, style=Qt.PenStyle.DashLine))
+        layout = self.layout()
+        at = layout.indexOf(self.polarLabel)
+        for key in ("x", "y", "u"):
+            layout.insertWidget(at, slice_plots[key].plot)
+            layout.insertWidget(at + 1, slice_plots[key].label)
+            at += 2
+        layout.insertWidget(at, polar)
+        self._plots = {"slices": slice_plots, "polar": polar}
+        return self._plots
 
     # --- showing ------------------------------------------------------------------------------------------------
     def show_point(self, f, axes, analysis, box, direction) -> list[Slice]:
@@ -164,10 +187,11 @@ class SlicePanel(QWidget):
         return float(self.theta[int(np.argmin(self.directional))]) if self.directional.size else 0.0
 
     def clear(self, message: str) -> None:
-        for plot in self.slice_plots.values():
-            plot.clear()
-        for item in (self._circle, self._positive, self._negative, self._steepest, self._current):
-            item.setData([], [])
+        if self._plots is not None:
+            for plot in self.slice_plots.values():
+                plot.clear()
+            for item in (self._circle, self._positive, self._negative, self._steepest, self._current):
+                item.setData([], [])
         self.theta, self.directional = np.zeros(0), np.zeros(0)
         self.polarLabel.clear()
         self.message.setText(message)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gui.views.quantiles import median, percentiles
 from gui.views.ticks import format_tick, nice_ticks
 
 #: a linear map is abandoned when half the samples would fall in this lowest fraction of the colours (Rosenbrock
@@ -43,7 +44,7 @@ class ColourScale:
         if values.size == 0 or not hi > lo:
             return cls("linear", lo, hi)
         inside = np.clip(values, lo, hi)
-        if np.median(inside) >= lo + CROWDED_MEDIAN * (hi - lo):
+        if median(inside) >= lo + CROWDED_MEDIAN * (hi - lo):
             return cls("linear", lo, hi)
         return cls("log", lo, hi, (hi - lo) * 10.0 ** -DECADES)
 
@@ -113,7 +114,7 @@ class ColourScale:
 def _robust_range(values: np.ndarray) -> tuple[float, float]:
     if values.size == 0:
         return -1.0, 1.0
-    lo, hi = np.percentile(values, [0.5, 99.5]) if values.size > 200 else (values.min(), values.max())
+    lo, hi = percentiles(values, [0.5, 99.5]) if values.size > 200 else (values.min(), values.max())
     lo, hi = float(min(lo, values.min())), float(hi)   # the minimum itself keeps the lowest colour
     if not hi > lo:
         lo, hi = lo - 1.0, hi + 1.0

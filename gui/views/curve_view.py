@@ -5,6 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from gui.views.picking import PickingPlot
+from gui.views.quantiles import percentiles
 
 CURVE_PEN = pg.mkPen((120, 200, 255), width=2.2)
 
@@ -24,7 +25,7 @@ class CurveView(PickingPlot):
         finite = ys[np.isfinite(ys)]
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
         if finite.size > 50:
-            p_lo, p_hi = np.percentile(finite, [1, 99])
+            p_lo, p_hi = percentiles(finite, [1, 99])
             if hi - lo > 25 * max(p_hi - p_lo, 1e-12):
                 lo, hi = float(p_lo), float(p_hi)
         pad = 0.06 * (hi - lo) if hi > lo else 1.0

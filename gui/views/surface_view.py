@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QFont, QMatrix4x4
 
 from gui.views.colour_scale import ColourScale
 from gui.views.gl_layers import LayeredPainter
+from gui.views.quantiles import percentiles
 from gui.views.ticks import format_tick, nice_ticks
 
 SCENE_BOX = np.array([10.0, 10.0, 5.0])   # scene extent of the x, y and value axes, centred on the origin
@@ -256,7 +257,7 @@ def value_range(values: np.ndarray) -> tuple[float, float, bool]:
     if values.size > 20:
         # values near ±1e308: spreads overflow to inf, and inf compares and clamps as it should
         with np.errstate(over="ignore", invalid="ignore"):
-            p_lo, p_hi = np.percentile(values, [1.0, 99.0])
+            p_lo, p_hi = percentiles(values, [1.0, 99.0])
             central = max(p_hi - p_lo, resolution)
             if hi - lo > _OUTLIER_RATIO * central:
                 lo, hi = float(p_lo - 0.5 * central), float(p_hi + 0.5 * central)

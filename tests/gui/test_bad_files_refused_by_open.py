@@ -38,7 +38,7 @@ def make(kind: str, tmp_path, tab: str):
 
 
 def state(mw, ws):
-    graph = ws.document.graph.snapshot() if ws is mw.workspaces["graph"] else None
+    graph = ws.document.graph.snapshot() if ws is mw.workspace("graph") else None
     stack = ws.undo_stack
     return mw.session.text, graph, stack.count(), stack.index(), mw.document_name(ws), mw.windowTitle()
 

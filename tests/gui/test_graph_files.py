@@ -35,7 +35,7 @@ def window(qtbot, settings_dir, tmp_path):
 
 
 def test_save_and_reopen_through_the_file_menu(qtbot, window, tmp_path, monkeypatch):
-    ws = window.workspaces["graph"]
+    ws = window.workspace("graph")
     ws.apply_preset("three-paths")
     saved = ws.document.graph.snapshot()
     target = tmp_path / "mine.gsgraph.json"
@@ -69,7 +69,7 @@ HOSTILE = {
 
 
 def test_hostile_or_corrupt_files_are_refused_and_nothing_changes(qtbot, window, tmp_path, monkeypatch):
-    ws = window.workspaces["graph"]
+    ws = window.workspace("graph")
     ws.apply_preset("four-inputs")
     before, steps = ws.document.graph.snapshot(), ws.undo_stack.count()
     warnings = []

@@ -149,11 +149,11 @@ def graph_tab_from_the_tab_bar(qtbot, mw):
     """Ctrl+3 while the keyboard focus is on the tab bar, which is outside every workspace."""
     mw.workspaceTabs.tabBar().setFocus()
     press(qtbot, Qt.Key.Key_3, CTRL)
-    assert mw.current_workspace() is mw.workspaces["graph"]
+    assert mw.current_workspace() is mw.workspace("graph")
 
 
 def test_graph_keys_work_as_soon_as_the_tab_is_shown(qtbot, window):
-    mw, ws = window, window.workspaces["graph"]
+    mw, ws = window, window.workspace("graph")
     ws.apply_preset("four-inputs")
     graph_tab_from_the_tab_bar(qtbot, mw)
     press(qtbot, Qt.Key.Key_I)
@@ -176,7 +176,7 @@ def test_graph_keys_work_as_soon_as_the_tab_is_shown(qtbot, window):
 
 
 def test_output_and_delete_keys_after_coming_back_to_the_tab(qtbot, window):
-    mw, ws = window, window.workspaces["graph"]
+    mw, ws = window, window.workspace("graph")
     ws.apply_preset("four-inputs")
     mw.show_workspace("graph")
     for name, key in (("u", Qt.Key.Key_O), ("f", Qt.Key.Key_Delete)):

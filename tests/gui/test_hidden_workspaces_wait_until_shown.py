@@ -47,3 +47,25 @@ def test_a_hidden_descent_does_not_compute_and_catches_up_when_shown(qtbot, monk
     w.model.step(1)
     gd = w.model.runs[0]
     assert gd.descent.values[0] == pytest.approx(4.0)             # the runs descend the new function
+
+
+def test_the_graph_and_matrix_tabs_are_built_when_first_asked_for(qtbot, settings_dir, tmp_path):
+    from engine.graph import Graph
+    from engine.graph.fileformat import save_graph
+    window = open_window(qtbot)
+    assert window.current_workspace() is window.workspaces["surface"]
+    for key in ("descent", "graph", "matrix"):
+        assert not hasattr(window.workspaces[key], "undo_stack")  # placeholders: nothing built yet
+    graph = Graph()
+    graph.add_input("a", 2.0)
+    graph.add_formula("f", "a^2")
+    path = tmp_path / "square.gsgraph.json"
+    save_graph(graph, str(path))
+    assert window.open_path(str(path))                             # File → Open of a graph builds its tab
+    built = window.workspaces["graph"]
+    assert hasattr(built, "undo_stack") and window.current_workspace() is built
+    assert set(built.document.graph.nodes) == {"a", "f"}
+    assert not hasattr(window.workspaces["matrix"], "undo_stack")  # still waiting: nobody asked for it
+    matrix = window.show_workspace("matrix")
+    assert window.workspaces["matrix"] is matrix and window.undo_group.activeStack() is matrix.undo_stack
+    assert window.workspaceTabs.tabText(window.workspaceTabs.currentIndex()) == "Matrix"

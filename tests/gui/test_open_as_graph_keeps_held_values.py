@@ -9,7 +9,7 @@ from tests.gui.surface_helpers import type_function, type_point
 
 def _open_as_graph(qtbot, main_window, surface):
     qtbot.mouseClick(surface.findChild(QPushButton, "openAsGraphButton"), Qt.MouseButton.LeftButton)
-    graph_ws = main_window.workspaces["graph"]
+    graph_ws = main_window.workspace("graph")
     assert main_window.workspaceTabs.currentWidget() is graph_ws
     return graph_ws.document.graph
 

@@ -19,7 +19,7 @@ def test_open_as_graph_starts_at_the_selected_point(qtbot, main_window, surface)
     qtbot.keyClick(point_edit, Qt.Key.Key_Return)
     assert list(main_window.session.point) == [0.0, math.log(2)]
     qtbot.mouseClick(surface.findChild(QPushButton, "openAsGraphButton"), Qt.MouseButton.LeftButton)
-    graph_ws = main_window.workspaces["graph"]
+    graph_ws = main_window.workspace("graph")
     assert main_window.current_workspace() is graph_ws
     graph = graph_ws.document.graph
     assert {n: graph.nodes[n].value for n in graph.inputs} == {"x": 0.0, "y": math.log(2)}

@@ -80,7 +80,7 @@ def test_a_function_with_axes_it_does_not_have_is_refused_and_nothing_changes(qt
 
 
 def test_the_graphs_send_is_undone_on_the_surface_tab(qtbot, main_window, surface):
-    graph = main_window.workspaces["graph"]
+    graph = main_window.workspace("graph")
     if not hasattr(graph, "function_sent"):
         pytest.skip("the Graph workspace does not send functions by signal")
     source = Source("a*b + c")

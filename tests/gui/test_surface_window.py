@@ -117,7 +117,7 @@ def test_open_as_graph_expands_the_drawn_function_in_the_graph_workspace(qtbot, 
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QPushButton
     from engine import parse
-    graph_ws = main_window.workspaces["graph"]
+    graph_ws = main_window.workspace("graph")
     before = sorted(graph_ws.document.graph.nodes)
     surface.expressionEdit.clear()
     qtbot.keyClicks(surface.expressionEdit, "x*exp(-x^2 - y^2)")

@@ -33,7 +33,7 @@ def window(qtbot, settings_dir, tmp_path):
 
 def edit_both(qtbot, mw):
     """Unsaved work in both workspaces that have files: a typed function and a graph preset (autosaved)."""
-    surface, graph = mw.workspaces["surface"], mw.workspaces["graph"]
+    surface, graph = mw.workspaces["surface"], mw.workspace("graph")
     type_function(qtbot, surface, "x^3 - 3*x*y^2")
     mw.show_workspace("graph")
     graph.apply_preset("three-paths")
@@ -147,7 +147,7 @@ def test_an_already_saved_workspace_is_saved_to_its_file_without_a_dialog(qtbot,
 
 
 def test_the_title_shows_the_current_tabs_file_and_unsaved_mark(qtbot, window, tmp_path):
-    surface, graph = window.workspaces["surface"], window.workspaces["graph"]
+    surface, graph = window.workspaces["surface"], window.workspace("graph")
     assert window.windowTitle() == "Untitled surface[*] — Gradscape" and not window.isWindowModified()
     type_function(qtbot, surface, "x*y")
     assert window.isWindowModified()
