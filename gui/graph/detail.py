@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 
 import shiboken6
@@ -18,9 +19,10 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from gui.graph import routing
 from gui.graph.items import NODE_HEIGHT, NODE_WIDTH, PORT_RADIUS, NodeItem
-from gui.graph.labels import place_labels
+from gui.graph.labels import label_steps
 from gui.graph.overview import OVERVIEW_MIN_NODES, OVERVIEW_SCALE
 from gui.graph.spatial import Rect
+from gui.graph.build import SLICE, run_steps
 
 ARROW_ROOM = 12.0
 LABEL_SCALE = 0.5       # labels (and node text) are readable at this zoom or closer: only then are labels drawn
@@ -51,11 +53,13 @@ class LevelOfDetail:
             return   # the scene is being destroyed
         self.view_rect, self.view_scale = QRectF(rect), scale
         self._apply_level()
+        if self._everywhere:
+            return   # every label is being placed (for an export); the view's own follow once that is done
         if self.labels_readable:
             if self.region is None or not _contains(self.region, _view(rect)):
                 self._labels_dirty = True
                 self._place_labels_when_ready()
-        elif self.shown_labels or self.region is not None:
+        elif self.shown_labels or self.region is not None or self._labeller is not None:
             self._hide_labels()
 
     @property
@@ -64,7 +68,7 @@ class LevelOfDetail:
         (a big graph gets there a slice at a time)."""
         region = self._label_rect()
         return not self.building and not (self._labels_dirty and self.labels_readable) and \
-            (region is None or not self.layout.pending_near(region))
+            self._labeller is None and (region is None or not self.layout.pending_near(region))
 
     @property
     def overview_shown(self) -> bool:
@@ -110,10 +114,13 @@ class LevelOfDetail:
         self.shown_labels = set()
         self._spots = {}
         self.region = None
+        self._labeller = None
 
     def _place_labels_when_ready(self, everywhere: bool = False):
         """Place the labels of the edges passing the view's surroundings (or every label), once those edges are
-        routed; labels elsewhere are hidden until the view comes near them."""
+        routed; labels elsewhere are hidden until the view comes near them. A small graph's are placed at once, a
+        big one's a slice at a time (what was shown stays until the new places are known)."""
+        everywhere = everywhere or self._everywhere
         if self.building or not self._labels_dirty:
             return
         if self.view_rect is None and not self.small and not everywhere:
@@ -126,10 +133,23 @@ class LevelOfDetail:
             return   # the routes there are still coming; placed when they are
         self._labels_dirty = False
         self.region = region
-        self._place_labels(region)
+        self._labeller = self._label_steps(region)
+        if not self._working:   # within the scene's work its slices drive the labeller
+            if self.small:
+                self._label(None)
+            elif not self._label(time.perf_counter() + SLICE):
+                self._continue()
 
-    def _place_labels(self, region: Rect | None):
+    def _label(self, deadline: float | None) -> bool:
+        """Go on placing labels until ``deadline``; whether they are all placed."""
+        done, _ = run_steps(self._labeller, deadline)
+        if done:
+            self._labeller = None
+        return done
+
+    def _label_steps(self, region: Rect | None):
         whole = region if region is not None else _everything()
+        stamp = (self.layout.moves, region)
         edges = self.layout.routes_near(whole) if region is not None else [e for e in self.edges.values() if e.route]
         runs = {}
         cache = self._runs if self._runs[0] == whole else (whole, {})
@@ -137,6 +157,7 @@ class LevelOfDetail:
             known = cache[1].get(edge)
             if known is None or known[0] is not edge.route:
                 known = cache[1][edge] = (edge.route, routing.inside(edge.route, whole, 5.0))
+                yield   # a long edge's points take a while
             if known[1]:
                 runs[edge] = known[1]
         self._runs = cache
@@ -148,25 +169,37 @@ class LevelOfDetail:
             obstacles.append(_view(self.keep_clear))
         # where it can, a label also keeps off the arrowheads just left of a node
         arrows = [(r[0] - ARROW_ROOM, r[1], r[0], r[3]) for r in rects]
-        requests, fixed, preferred = self._label_requests(runs)
-        placed = place_labels(requests, runs, obstacles, arrows, fixed, preferred, name=lambda e: e.key)
-        for edge in self.shown_labels - set(placed):
-            edge.tag.hide()
-        for edge, (rect, form) in placed.items():
-            edge.tag.place(rect, form)
-            edge.tag.show()
-        self.shown_labels = set(placed)
-        stamp = (self.layout.moves, region)
+        requests, fixed, preferred = yield from self._label_requests(runs)
+        placed = yield from label_steps(requests, runs, obstacles, arrows, fixed, preferred, name=lambda e: e.key)
+        yield from self._show_labels(placed, fixed)
         self._spots = {e: (spot, e.route, e._label_for, stamp, bool(self.layout.nodes.near(spot[0])))
                        for e, spot in placed.items()}
 
-    def _label_requests(self, runs: dict) -> tuple[list, dict, dict]:
+    def _show_labels(self, placed: dict, fixed: dict):
+        """Show the labels where they were placed: those that move are hidden first and shown in their new places
+        a few at a time (never two on one spot in between); those that stay are not touched."""
+        staying = {e for e, spot in fixed.items() if e in self.shown_labels and self._spots.get(e, (None,))[0] == spot}
+        for edge in self.shown_labels - staying:
+            edge.tag.hide()
+        self.shown_labels = set(staying)
+        for n, (edge, (rect, form)) in enumerate(placed.items()):
+            if edge not in staying:
+                edge.tag.place(rect, form)
+                edge.tag.show()
+                self.shown_labels.add(edge)
+                if n % 16 == 15:
+                    yield
+
+    def _label_requests(self, runs: dict):
         """The labels to place, and those that keep their spots: a label whose edge, text and surroundings did not
-        change stays (fixed); one whose text changed keeps its spot if it is still clear."""
+        change stays (fixed); one whose text changed keeps its spot if it is still clear. A generator (measuring
+        new texts takes time) returning (requests, fixed, preferred)."""
         requests, fixed, preferred = [], {}, {}
-        for edge, parts in runs.items():
+        for n, (edge, parts) in enumerate(runs.items()):
             if edge.partial is None:
                 continue
+            if n % 16 == 15:
+                yield
             sizes = edge.label_sizes()
             before = self._spots.get(edge)
             if before is not None and before[1] is edge.route and not self._blocked(before[0][0], before[3]):

@@ -122,11 +122,14 @@ class EdgeLayout:
         return start[1], start[0], edge.key[0]
 
     # --- routing --------------------------------------------------------------------------------------------
-    def run(self, deadline: float | None = None, near: Rect | None = None) -> list[EdgeItem]:
+    def run(self, deadline: float | None = None, near: Rect | None = None, near_only: bool = False) -> list[EdgeItem]:
         """Route dirty edges (those whose straight line crosses ``near`` first, then in name order) until
-        ``deadline`` (a perf_counter time; None: until done). Returns the edges given new routes."""
+        ``deadline`` (a perf_counter time; None: until done), or (``near_only``) until none near ``near`` is left.
+        Returns the edges given new routes."""
         routed: list[EdgeItem] = []
         while self.pending:
+            if near_only and not self.pending_near(near):
+                return routed
             if not self.dirty:
                 self._check_slots()
                 continue
@@ -138,6 +141,8 @@ class EdgeLayout:
                 self._route(edge)
                 routed.append(edge)
                 if deadline is not None and time.perf_counter() >= deadline:
+                    return routed
+                if near_only and not self.pending_near(near):
                     return routed
         return routed
 

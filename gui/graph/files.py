@@ -1,4 +1,4 @@
-"""Autosave with crash recovery, and exporting the canvas as PNG or SVG.
+"""Autosave with crash recovery (exporting the canvas as PNG or SVG is gui.graph.exporting's, named here too).
 
 Autosave writes the graph (atomically, through engine.graph.fileformat) a moment after an unsaved edit, and while
 edits keep coming, at least every MAX_WAIT_S seconds of steady work, so a crash loses at most those last seconds.
@@ -15,14 +15,13 @@ from pathlib import Path
 
 import shiboken6
 
-from PySide6.QtCore import QBuffer, QIODevice, QLockFile, QObject, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 
-from engine.files import atomic_write, remove_stale_temporaries
+from engine.files import remove_stale_temporaries
 from engine.graph.fileformat import GraphFileError, save_graph
 from gui.graph.autosave_place import AUTOSAVE_PATTERN, SETTINGS_KEY, default_autosave_directory  # noqa: F401
 from gui.graph.document import GraphDocument
-from gui.graph.detail import LABEL_SCALE
+from gui.graph.exporting import export_png, export_svg  # noqa: F401 - the toolbar imports them from here
 
 AUTOSAVE_DELAY_MS = 1500   # after the last edit of a burst
 MAX_WAIT_S = 5.0           # during steady editing: never longer than this since the first unsaved edit
@@ -142,62 +141,3 @@ class Autosave(QObject):
             except OSError:
                 pass
         self.release_orphans()
-
-
-MAX_EXPORT_PIXELS = 12000   # the longer side of an exported PNG (a huge graph is scaled down to fit)
-
-
-def _render_rect(scene, labels: bool = True) -> QRectF | None:
-    scene.ensure_layout(labels)
-    bounds = scene.layout.bounds()
-    if bounds is None or not scene.nodes:
-        return None
-    rect = QRectF(bounds[0], bounds[1], bounds[2] - bounds[0], bounds[3] - bounds[1])
-    for edge in scene.shown_labels if labels else ():
-        rect = rect.united(edge.tag.sceneBoundingRect())
-    return rect.adjusted(-30, -30, 30, 30)
-
-
-def export_png(scene, path: str, scale: float = 2.0) -> None:
-    """The whole graph (not just the visible part) as a PNG, on the canvas colour, at ``scale`` × scene size (less
-    for a graph too big for that; labels are left out when that makes them unreadable, as on screen)."""
-    rect = _render_rect(scene, labels=False)
-    if rect is None:
-        raise ValueError("the graph is empty: nothing to export")
-    scale = min(scale, MAX_EXPORT_PIXELS / max(rect.width(), rect.height()))
-    labels = scale >= LABEL_SCALE
-    if labels:
-        rect = _render_rect(scene)
-        scale = min(scale, MAX_EXPORT_PIXELS / max(rect.width(), rect.height()))
-    image = QImage(QSize(int(rect.width() * scale), int(rect.height() * scale)), QImage.Format.Format_ARGB32)
-    image.fill(QColor("#fbfbfa"))
-    painter = QPainter(image)
-    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-    with scene.every_item_drawn(labels):
-        scene.render(painter, QRectF(image.rect()), rect, Qt.AspectRatioMode.KeepAspectRatio)
-    painter.end()
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
-        raise OSError(f"could not encode {path} as PNG")
-    atomic_write(path, bytes(buffer.data()))   # FileError (a ValueError) names the file; nothing half-written
-
-
-def export_svg(scene, path: str) -> None:
-    """The whole graph as an SVG drawing (vector: text stays text)."""
-    from PySide6.QtSvg import QSvgGenerator
-    rect = _render_rect(scene)
-    if rect is None:
-        raise ValueError("the graph is empty: nothing to export")
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    generator = QSvgGenerator()
-    generator.setOutputDevice(buffer)
-    generator.setSize(QSize(int(rect.width()), int(rect.height())))
-    generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
-    generator.setTitle("Gradscape chain-rule graph")
-    painter = QPainter(generator)
-    with scene.every_item_drawn():
-        scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
-    painter.end()
-    atomic_write(path, bytes(buffer.data()))

@@ -39,10 +39,17 @@ class _Edges:
     into blocks first; a block's small cells are filled only when a label is tried there, so placing a few labels
     on a big graph does not pay for cells no label comes near."""
 
-    def __init__(self, runs: dict[Hashable, Sequence[np.ndarray]]):
+    def __init__(self):
         self.chunks: dict[tuple[int, int], list] = defaultdict(list)
-        self.keys = list(runs)
-        for n, (key, parts) in enumerate(runs.items()):
+        self.keys: list = []
+        self.cells: dict[tuple[int, int], set] = defaultdict(set)
+        self.filled: set[tuple[int, int]] = set()
+
+    def sort(self, runs: dict[Hashable, Sequence[np.ndarray]]):
+        """Sort every run's points into blocks, a few edges per step (a generator)."""
+        for key, parts in runs.items():
+            n = len(self.keys)
+            self.keys.append(key)
             for part in parts:
                 part = np.asarray(part, dtype=float)
                 for start in range(0, len(part), CHUNK):
@@ -51,8 +58,8 @@ class _Edges:
                     for i in range(int(x0), int(x1) + 1):
                         for j in range(int(y0), int(y1) + 1):
                             self.chunks[i, j].append((n, points))
-        self.cells: dict[tuple[int, int], set] = defaultdict(set)
-        self.filled: set[tuple[int, int]] = set()
+            if n % 16 == 15:
+                yield
 
     def _fill(self, block: tuple[int, int]) -> None:
         self.filled.add(block)
@@ -114,24 +121,34 @@ class _Placer:
             self.rects.add(("node", i), r)
         for i, r in enumerate(soft):
             self.rects.add(("soft", i), r)
-        self.walks = {key: Walk(points=points) for key, points, _ in requests}
+        self.walks: dict[Hashable, Walk] = {}   # filled by walk_steps
         self._crossing = crossing
-        self._edges: _Edges | None = None
+        self.edges: _Edges | None = None       # which edges pass where: sorted when a label first has to search
         self.sizes = {key: sizes for key, _, sizes in requests}
-        self.centres = {key: walk.at_many(FRACTIONS) for key, walk in self.walks.items()}
+        self._centres: dict[Hashable, list] = {}
         self._spots: dict[tuple[Hashable, int], list[Rect]] = {}
         self.placed: dict[Hashable, tuple[Rect, int]] = {}
 
-    @property
-    def edges(self) -> _Edges:
-        """Which edges pass where: built when a label first has to search for a spot (kept labels never do)."""
-        if self._edges is None:
-            self._edges = _Edges(self._crossing)
-        return self._edges
+    def walk_steps(self, requests):
+        """Each request's walk along its edge, a few per step (a generator)."""
+        for n, (key, points, _) in enumerate(requests):
+            self.walks[key] = Walk(points=points)
+            if n % 16 == 15:
+                yield
+
+    def edge_steps(self):
+        """Sort the edges near the labels into blocks (once, and only when a label has to search for a spot:
+        kept labels never do)."""
+        if self.edges is None:
+            edges = _Edges()
+            yield from edges.sort(self._crossing)
+            self.edges = edges
 
     def spots(self, key, tier: tuple[int, bool]) -> list[Rect]:
         if (key, tier) not in self._spots:   # most labels never need their second form
-            self._spots[key, tier] = _spots(self.centres[key], self.sizes[key][tier[0]], tier[1])
+            if key not in self._centres:
+                self._centres[key] = self.walks[key].at_many(FRACTIONS)
+            self._spots[key, tier] = _spots(self._centres[key], self.sizes[key][tier[0]], tier[1])
         return self._spots[key, tier]
 
     def _all_spots(self, key):
@@ -204,7 +221,19 @@ def place_labels(requests: Sequence[tuple[Hashable, Sequence[Point], Sequence[tu
     ``soft``: areas a label avoids when it can (arrowheads); ``fixed``: labels already placed that stay where they
     are ({key: (rect, form)}); ``preferred``: a spot a request keeps if it is still clear (where it was before its
     text changed); ``name``: orders requests of equal length. Returns each label's rect and the form it takes."""
+    steps = label_steps(requests, crossing, nodes, soft, fixed, preferred, name)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def label_steps(requests, crossing, nodes, soft=(), fixed=None, preferred=None, name=str):
+    """place_labels a label at a time: a generator that yields after each label and returns what place_labels
+    returns (so a caller can spread a big region's labels over several event-loop turns)."""
     placer = _Placer(requests, crossing, nodes, soft)
+    yield from placer.walk_steps(requests)
     for key, spot in (fixed or {}).items():
         placer.rects.add(("fixed", key), spot[0])
         placer.placed[key] = spot
@@ -215,9 +244,11 @@ def place_labels(requests: Sequence[tuple[Hashable, Sequence[Point], Sequence[tu
         if kept is not None and placer.is_free(kept[0]):
             placer.put(key, kept)
             continue
+        yield from placer.edge_steps()
         spot = placer.free_spot(key)
         if spot is not None:
             placer.put(key, spot)
         elif not placer.push_for(key):
             placer.put(key, placer.least_overlap(key))
+        yield
     return placer.placed

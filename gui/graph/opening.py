@@ -7,7 +7,8 @@ half-way through an open. Then the loaded graph replaces the current one (one un
 built a slice at a time under the same dialog. Cancel at any point leaves the graph as it was: during the build the
 Open is taken back out of the undo history.
 
-``Opening.wait`` runs a local event loop, so callers (the main window's File → Open protocol) still see one call that
+``Busy`` is the waiting part (dialog, Cancel, input held back, a local event loop around a worker or around work done a
+slice per event-loop turn), which exporting uses too. ``Opening.load`` and ``Opening.wait_for`` run a local event loop, so callers (the main window's File → Open protocol) still see one call that
 returns once the graph is in place, or raises ValueError.
 """
 from __future__ import annotations
@@ -41,15 +42,20 @@ def load_with_numbers(path: str) -> Loaded:
     return Loaded(graph, numbers)
 
 
-class Opening(QObject):
-    """One open in progress: a worker, a progress dialog shown if it takes a while, and Cancel."""
+class Busy(QObject):
+    """Long work the window waits for without freezing: after PROGRESS_DELAY_MS a progress dialog with Cancel shows;
+    the user's clicks and keys to the window are held back until the work is done (``with Busy(...)``)."""
 
-    _finished = Signal()   # emitted by the worker thread; delivered in the window's thread
+    _finished = Signal()   # may be emitted by a worker thread; delivered in the window's thread
 
-    def __init__(self, window: QWidget, title: str):
+    def __init__(self, window: QWidget, title: str, heading: str = "Opening graph", text: str = "",
+                 name: str = "graphOpenProgress"):
         super().__init__()
+        self.name = name
         self.window = window
         self.title = title
+        self.heading = heading
+        self.text = text or f"Opening {title}…"
         self.cancelled = False
         self.loop = QEventLoop()
         self.dialog: QProgressDialog | None = None
@@ -72,24 +78,95 @@ class Opening(QObject):
             self.dialog.deleteLater()
         return False
 
-    def load(self, path: str) -> Loaded | None:
-        """The file read and checked on a worker (None if cancelled); its errors are raised here."""
+    def run_on_worker(self, work, cancellable: bool = True):
+        """``work()`` on a worker thread while the window's event loop runs: its result (None if cancelled; its
+        exception is raised here). Work that is not ``cancellable`` (writing the file) is waited for anyway."""
         result: dict = {}
 
-        def work():
+        def run():
             try:
-                result["loaded"] = load_with_numbers(path)
+                result["value"] = work()
             except Exception as exc:  # noqa: BLE001 - handed to the window's thread
                 result["error"] = exc
             self._finished.emit()
 
-        threading.Thread(target=work, name="graph-open", daemon=True).start()
+        threading.Thread(target=run, name="graph-work", daemon=True).start()
         self.loop.exec()
-        if self.cancelled:
+        while not cancellable and not result:
+            self.loop.exec()   # Cancel came too late: the file is being written
+        if self.cancelled and cancellable:
             return None   # the worker finishes on its own; its result is dropped
         if "error" in result:
             raise result["error"]
-        return result["loaded"]
+        return result["value"]
+
+    def run_in_slices(self, step) -> bool:
+        """Call ``step()`` now and then once per event-loop turn until it returns True; False if cancelled first
+        (an exception it raises is raised here)."""
+        if self.cancelled:
+            return False
+        if step():
+            return True
+        failed: list[BaseException] = []
+
+        def tick():
+            try:
+                if step():
+                    self.loop.quit()
+            except Exception as exc:  # noqa: BLE001 - raised again below, outside the event loop
+                failed.append(exc)
+                self.loop.quit()
+        timer = QTimer(self)
+        timer.setInterval(0)
+        timer.timeout.connect(tick)
+        timer.start()
+        try:
+            self.loop.exec()
+        finally:
+            timer.stop()
+        if failed:
+            raise failed[0]
+        return not self.cancelled
+
+    def cancel(self):
+        self.cancelled = True
+        self.loop.quit()
+
+    def progress(self, text: str, done: int, total: int):
+        self.text = text
+        if self.dialog is not None:
+            self.dialog.setLabelText(text)
+            self.dialog.setMaximum(total)
+            self.dialog.setValue(done)
+
+    def _show_dialog(self):
+        dialog = QProgressDialog(self.text, "Cancel", 0, 0, self.window)
+        dialog.setObjectName(self.name)
+        dialog.setWindowTitle(self.heading)
+        # not modal: a modal dialog's setValue() runs the event loop itself, re-entering the work it reports on;
+        # the user's input is held back by eventFilter instead
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(self.cancel)
+        dialog.show()
+        self.dialog = dialog
+
+    def eventFilter(self, obj, event):
+        """Hold back the user's input to the window while the work runs (the dialog's own Cancel still works)."""
+        if event.type() in _INPUT and isinstance(obj, QWidget):
+            dialog = self.dialog
+            return not (dialog is not None and (obj is dialog or dialog.isAncestorOf(obj)))
+        return False
+
+
+class Opening(Busy):
+    """One open in progress: a worker, a progress dialog shown if it takes a while, and Cancel."""
+
+    def load(self, path: str) -> Loaded | None:
+        """The file read and checked on a worker (None if cancelled); its errors are raised here."""
+        return self.run_on_worker(lambda: load_with_numbers(path))
 
     def wait_for(self, scene) -> bool:
         """Wait while the scene builds its items (progress shown); False if cancelled."""
@@ -104,33 +181,5 @@ class Opening(QObject):
             scene.progress.disconnect(self._on_progress)
         return not self.cancelled
 
-    def cancel(self):
-        self.cancelled = True
-        self.loop.quit()
-
     def _on_progress(self, done: int, total: int):
-        if self.dialog is not None:
-            self.dialog.setLabelText(f"Building {self.title}…")
-            self.dialog.setMaximum(total)
-            self.dialog.setValue(done)
-
-    def _show_dialog(self):
-        dialog = QProgressDialog(f"Opening {self.title}…", "Cancel", 0, 0, self.window)
-        dialog.setObjectName("graphOpenProgress")
-        dialog.setWindowTitle("Opening graph")
-        # not modal: a modal dialog's setValue() runs the event loop itself, re-entering the build it reports on;
-        # the user's input is held back by eventFilter instead
-        dialog.setWindowModality(Qt.WindowModality.NonModal)
-        dialog.setMinimumDuration(0)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.canceled.connect(self.cancel)
-        dialog.show()
-        self.dialog = dialog
-
-    def eventFilter(self, obj, event):
-        """Hold back the user's input to the window while the open runs (the dialog's own Cancel still works)."""
-        if event.type() in _INPUT and isinstance(obj, QWidget):
-            dialog = self.dialog
-            return not (dialog is not None and (obj is dialog or dialog.isAncestorOf(obj)))
-        return False
+        self.progress(f"Building {self.title}…", done, total)

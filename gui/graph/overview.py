@@ -26,6 +26,9 @@ class OverviewItem(QGraphicsItem):
         self._boxes: list[tuple[QColor, QPen, list[QRectF]]] = []
         self.stale = True
         self.setZValue(0)
+        # panning scrolls the pixels already drawn and paints only the strip that comes into view; a rebuild (or a
+        # zoom) draws it all again
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def boundingRect(self) -> QRectF:
         return self._rect

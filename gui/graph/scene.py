@@ -3,38 +3,30 @@ plus what the passes computed (values, adjoints, local partials) and what is hig
 
 Work is proportional to what a change touches: an edit updates the items it names, a value edit re-routes nothing,
 a moved node re-routes only the edges it reaches (gui.graph.edge_layout), and new numbers are set on the items in one
-batch and repainted once. What is drawn at each zoom, and where labels go, is gui.graph.detail's part.
-
-A graph of up to SYNC_NODES nodes is brought up to date within each model event, as before. A bigger one is built,
-routed and labelled a slice of at most SLICE seconds at a time (the view's surroundings first), so the window never
-freezes; ``building`` and ``progress`` tell how far the build is, and ``ensure_layout()`` finishes everything at once.
+batch and repainted once. Building the items and doing a big graph's work a slice at a time is gui.graph.build's
+part; what is drawn at each zoom, and where labels go, is gui.graph.detail's.
 """
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsScene
 
 from engine.graph import GraphError
+from gui.graph.background import BackgroundPasses
+from gui.graph.build import BASE_RECT, SLICE, SYNC_NODES, SceneBuild  # noqa: F401 - SYNC_NODES: for the panels
 from gui.graph.detail import LevelOfDetail, Layer
 from gui.graph.document import GraphDocument
 from gui.graph.edge_layout import EdgeLayout
-from gui.graph.items import EdgeItem, NodeItem, to_scene
+from gui.graph.items import EdgeItem, NodeItem
 from gui.graph.overview import OverviewItem
 from gui.graph.spatial import Rect
 from gui.graph.tensor_face import TensorFace
-from gui.graph.weight_mark import sync_mark
-from engine.graph.tensor import value_text
-
-SYNC_NODES = 150        # graphs up to this size (every preset) are brought up to date at once
-SLICE = 0.03            # seconds of work per event-loop turn on a bigger graph
-BASE_RECT = QRectF(-2000, -2000, 4000, 4000)
-_FLUSH = QEvent.Type(QEvent.registerEventType())
 
 
-class GraphScene(QGraphicsScene, LevelOfDetail):
+class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
     numbers_changed = Signal()      # values/adjoints were recomputed (or cleared)
     status = Signal(str)            # a message for the status bar
     progress = Signal(int, int)     # (items built, items to build) while a big graph is built
@@ -65,9 +57,15 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
         self._builder = None                     # the steps still to take to give every model node its item
         self._build_names: set[str] | None = None
         self._build_total = 0
+        self._build_done = 0
+        self._labeller = None                    # the labels still to place (a generator, resumed each slice)
+        self._working = False                    # within _work, whose slices drive the builder and the labeller
+        self._everywhere = False                 # labels are being placed over the whole graph (for an export)
         self._numbers_due = False
         self._offered = None                     # numbers computed elsewhere for this graph version
         self._flush_posted = False
+        self.passes = BackgroundPasses(self)     # a big graph's passes after an edit, on a worker thread
+        self.passes.finished.connect(self._on_background_numbers)
         self.setBackgroundBrush(QColor("#fbfbfa"))
         self.setSceneRect(BASE_RECT)
         self.layer = Layer()
@@ -87,14 +85,6 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
     def detach(self):
         self.graph.unsubscribe(self._on_graph_event)
 
-    @property
-    def small(self) -> bool:
-        return len(self.graph) <= SYNC_NODES
-
-    @property
-    def building(self) -> bool:
-        return self._builder is not None
-
     # --- following the model --------------------------------------------------------------------------------
     def _on_graph_event(self, event):
         if event.kind == "node_renamed" and event.old_name in self.nodes:
@@ -113,128 +103,16 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
             names.update(self.graph.children(event.name))   # their formulas now show the new name
         return names
 
-    def sync(self, names: set[str] | None = None):
-        """Bring the items in line with the model: every node's contents (``names`` None) or only those named."""
-        if names is None and not self.small:
-            # a plain list rather than a BSP tree while a big graph's thousands of items are made and routed (the
-            # tree would be rebuilt after every slice); the tree comes back once they settle (_index_when_idle)
-            self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
-        if self._builder is not None:   # a build still under way: it restarts, covering what it covered too
-            names = None if names is None or self._build_names is None else names | self._build_names
-        self._build_names = names
-        self._builder = self._build_steps(names)
-        self._build_total = len(self.graph) + sum(len(n.parents) for n in self.graph.nodes.values()) // 2
-        self._numbers_due = True
-        self._after_change()
-
-    def _build_steps(self, names: set[str] | None):
-        """Items for every model node (``names`` None: a new graph) or for the nodes an event named, then the
-        edges; one step per node and per two edges, so a big graph can be built a slice at a time."""
-        g = self.graph
-        gone = self.nodes if names is None else names
-        for name in [n for n in gone if n in self.nodes and n not in g.nodes]:
-            self._drop_node(name)
-        for name in (g.nodes if names is None else [n for n in names if n in g.nodes]):
-            if name not in self.nodes:
-                item = NodeItem(name)
-                self.nodes[name] = item
-                item.setParentItem(self.layer)
-                self.overview.stale = True
-            self._place(name)
-            self._sync_contents(name)
-            yield 1
-        for name, item in self.nodes.items():   # plain attributes: cheap to set on every node
-            if item.is_output != (name == g.output):
-                item.is_output = name == g.output
-                self.overview.stale = True
-            item.output_name = g.output or "out"
-        yield from self._sync_edges()
-
-    def _place(self, name: str):
-        where = to_scene(self.graph.nodes[name].pos)
-        item = self.nodes[name]
-        if item.pos() != where:
-            item.setPos(where)
-            self.overview.stale = True
-        self.layout.node_placed(item)
-
-    def _drop_node(self, name: str):
-        item = self.nodes.pop(name)
-        for edge in list(item.edges):
-            self._drop_edge(edge.key)
-        self.layout.node_removed(item)
-        self.removeItem(item)
-        self.overview.stale = True
-
-    def _sync_edges(self):
-        wanted = set(self.graph.edges())
-        for key in [k for k in self.edges if k not in wanted or self.edges[k].key != k
-                    or self.edges[k].parent_item is not self.nodes.get(k[0])
-                    or self.edges[k].child_item is not self.nodes.get(k[1])]:
-            self._drop_edge(key)
-        # a rename changes the names an edge shows even though the items stay
-        for key, edge in list(self.edges.items()):
-            edge.key = key
-        for n, key in enumerate(sorted(k for k in wanted if k not in self.edges)):
-            edge = EdgeItem(self.nodes[key[0]], self.nodes[key[1]])
-            self.edges[key] = edge
-            edge.setParentItem(self.layer)
-            self.layout.edge_added(edge)
-            self.overview.stale = True
-            if n % 2:
-                yield 1
-
-    def _drop_edge(self, key):
-        edge = self.edges.pop(key, None)
-        if edge is None:
-            return
-        for end in (edge.parent_item, edge.child_item):
-            if edge in end.edges:
-                end.edges.remove(edge)
-        self.layout.edge_removed(edge)
-        self.overview.stale = True
-        self.shown_labels.discard(edge)
-        self._spots.pop(edge, None)
-        self._runs[1].pop(edge, None)
-        edge.drop_label()
-        self.removeItem(edge)
-
-    def _sync_all_contents(self):
-        for name in self.nodes:
-            self._sync_contents(name)
-        self.update()
-
-    def _sync_contents(self, name: str):
-        g, slots, item = self.graph, self.document.slots, self.nodes[name]
-        node, role = g.nodes[name], item.role
-        if node.is_input:
-            item.role, item.content = "input", f"= {value_text(node.value)}"
-        else:
-            is_constant = not node.parents
-            item.role = "constant" if is_constant and name not in slots else "formula"
-            item.content = slots[name].display() if name in slots else node.formula
-        item.setToolTip(self._tooltip(name))
-        sync_mark(item, node)
-        if item.role != role:
-            self.overview.stale = True   # the overview shows roles (and positions), not values or formulas
-
-    def _tooltip(self, name: str) -> str:
-        node = self.graph.nodes[name]
-        if item_face := self.nodes[name].tensor_face:
-            return item_face.tooltip(name, self.graph.output or "out")
-        if node.is_input:
-            return f"{name}: input = {value_text(node.value)}\nDouble-click the name to rename, the body to change the value"
-        hint = "\nDrag node outputs here to fill the empty operands" if name in self.document.slots else ""
-        return f"{name} = {node.formula}\nDouble-click the name to rename, the body to edit the formula{hint}"
-
     # --- the passes -----------------------------------------------------------------------------------------
     def set_mode(self, mode: str):
+        """Keep ``mode``'s passes fresh ("none" | "forward" | "backward"); a pass the user asks for is shown at
+        once (after the build, while a big graph is being built)."""
         self.mode = mode
         self.revealed = None
         if self.building:
             self._numbers_due = True
         else:
-            self.recompute()
+            self.recompute(background=False)
 
     def offer_numbers(self, mode: str, values, partials, adjoints):
         """Numbers already computed (on a worker) for the graph as it is now: used instead of running the passes
@@ -244,26 +122,44 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
         if not self.building:
             self.recompute()
 
-    def recompute(self):
-        """Re-run the passes the user asked for, so the numbers on screen always match the graph."""
+    @property
+    def numbers_current(self) -> bool:
+        """Whether the numbers shown are those of the graph as it is (none still to compute or on their way)."""
+        return not self._numbers_due and not self.passes.busy
+
+    def recompute(self, background: bool = True):
+        """Re-run the passes the user asked for, so the numbers on screen always match the graph. After an edit
+        of a big scalar graph (``background``) they run on a worker: the items keep the numbers they show until
+        the new ones arrive (``numbers_current`` tells), and a burst of edits costs one more pass."""
         self._numbers_due = False
-        self.values = self.adjoints = self.partials = None
-        self.revealed = None
         offered, self._offered = self._offered, None
         g = self.graph
+        wanted = self.mode in ("forward", "backward") and len(g)
+        if offered is None and wanted and background and not self.small and not g.is_tensor:
+            self.passes.request(g, self.mode)
+            return
+        self.passes.cancel()
+        values = partials = adjoints = None
         try:
             if offered is not None and offered[0] == g.version:
                 _, values, partials, adjoints = offered
-                self.values, self.partials = values, partials
-                self.adjoints = adjoints if self.mode == "backward" else None
-            elif self.mode in ("forward", "backward") and len(g):
-                self.values = g.forward()
-                self.partials = g.local_partials()
-                if self.mode == "backward":
-                    self.adjoints = g.backward()
+            elif wanted:
+                values, partials = g.forward(), g.local_partials()
+                adjoints = g.backward() if self.mode == "backward" else None
         except GraphError as exc:
             self.status.emit(f"Cannot compute: {exc}")
-        self.numbers_version = g.version
+        self._show_numbers(values, partials, adjoints, g.version)
+
+    def _on_background_numbers(self, numbers):
+        if numbers.error is not None:
+            self.status.emit(f"Cannot compute: {numbers.error}")
+        self._show_numbers(numbers.values, numbers.partials, numbers.adjoints, numbers.version)
+
+    def _show_numbers(self, values, partials, adjoints, version: int):
+        self.values, self.partials = values, partials
+        self.adjoints = adjoints if self.mode == "backward" else None
+        self.revealed = None
+        self.numbers_version = version
         self.refresh_numbers()
 
     def refresh_numbers(self):
@@ -306,79 +202,6 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
     def set_show_partials(self, shown: bool):
         self.show_partials = shown
         self.refresh_numbers()
-
-    # --- doing the work -------------------------------------------------------------------------------------
-    def _after_change(self):
-        if self.small:
-            self._work(None)
-        elif not self._flush_posted:
-            self._flush_posted = True
-            QCoreApplication.postEvent(self, QEvent(_FLUSH))   # before the repaint (a low-priority event)
-
-    def event(self, event):
-        if event.type() == _FLUSH:
-            self._flush_posted = False
-            self._work(time.perf_counter() + SLICE)
-            return True
-        return super().event(event)
-
-    def schedule_layout(self):
-        self._timer.start()
-
-    def ensure_layout(self, labels: bool = True):
-        """Finish the build, the routes and (``labels``) the labels at once (before exporting or measuring); labels
-        are then placed over the whole graph."""
-        self._timer.stop()
-        self._work(None, everywhere=labels)
-
-    def _work(self, deadline: float | None, everywhere: bool = False):
-        """Build, compute, route and label, until ``deadline`` (None: until done); then continue next turn."""
-        if self._builder is not None and not self._build(deadline):
-            return self._continue()
-        if self._numbers_due:
-            self.recompute()
-        routed = self.layout.run(deadline, self._label_rect())
-        if routed:
-            self._labels_dirty = True
-        if everywhere:
-            self.region = None
-            self._labels_dirty = True
-        self._place_labels_when_ready(everywhere)
-        if self.overview.isVisible() and self.overview.stale:
-            self.overview.rebuild(self.nodes.values(), self.edges.values())
-        if not self.layout.pending:
-            self.fit_scene_rect()
-            if self.itemIndexMethod() != QGraphicsScene.ItemIndexMethod.BspTreeIndex:
-                self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)   # draws only what is seen
-        self._continue()
-
-    def _continue(self):
-        if self.building or self.layout.pending:
-            self._timer.start()
-
-    def _build(self, deadline: float | None) -> bool:
-        done = 0
-        for step in self._builder:
-            done += step
-            if deadline is not None and time.perf_counter() >= deadline:
-                self.progress.emit(min(done, self._build_total), self._build_total)
-                return False
-        self._builder = None
-        self.fit_scene_rect()
-        self._apply_level()
-        self.built.emit(self._build_names is None)
-        return True
-
-    def fit_scene_rect(self):
-        """The scene reaches as far as the nodes and the routes (with a margin to scroll into), and no less than
-        BASE_RECT."""
-        bounds = self.layout.bounds()
-        rect = QRectF(BASE_RECT)
-        if bounds is not None:
-            rect = rect.united(QRectF(QPointF(bounds[0], bounds[1]), QPointF(bounds[2], bounds[3]))
-                               .adjusted(-600, -600, 600, 600))
-        if rect != self.sceneRect():
-            self.setSceneRect(rect)
 
     # --- highlighting ---------------------------------------------------------------------------------------
     def highlight(self, nodes=(), edges=()):

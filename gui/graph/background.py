@@ -1,0 +1,92 @@
+"""A big graph's passes after an edit, on a worker thread, so the window keeps painting and taking input.
+
+Each request gets a generation number. The worker computes on a detached copy of the graph as it was when its run
+started (engine.graph.detached), never on the live graph. One run at a time: requests made while one runs wait,
+and only the newest of them is run next (a burst of edits costs one more pass, not one per edit). A result is
+delivered through ``finished`` only if it belongs to the newest request; anything else is stale and dropped (the
+editor makes a request for every change that can change a number; a node moved meanwhile changes none). The
+compiled plans and results of a delivered run are taken into the live graph when it has not changed at all since,
+so the next pass there (a path sum, a Backward) is answered from its cache.
+"""
+from __future__ import annotations
+
+import threading
+from typing import NamedTuple
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from engine.graph import Graph, GraphError
+from engine.graph.detached import adopt, detached
+
+
+class Numbers(NamedTuple):
+    generation: int
+    version: int                 # the graph version they were computed for
+    mode: str                    # "forward" or "backward"
+    values: dict | None
+    partials: dict | None
+    adjoints: dict | None        # None unless mode is "backward"
+    error: str | None            # why the passes refused the graph (then the numbers are None)
+
+
+def compute(graph: Graph, mode: str, generation: int, version: int) -> Numbers:
+    """The passes the editor shows, on ``graph`` (a detached copy)."""
+    try:
+        values, partials = graph.forward(), graph.local_partials()
+        adjoints = graph.backward() if mode == "backward" else None
+    except GraphError as exc:
+        return Numbers(generation, version, mode, None, None, None, str(exc))
+    return Numbers(generation, version, mode, values, partials, adjoints, None)
+
+
+class BackgroundPasses(QObject):
+    finished = Signal(object)   # Numbers for the graph as it is now (in the window's thread)
+    _done = Signal(object)      # (Numbers, the copy they were computed on): emitted by the worker
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.generation = 0
+        self.running = False
+        self._waiting: tuple | None = None   # (generation, graph, mode) of the newest request not yet started
+        self._done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def busy(self) -> bool:
+        return self.running or self._waiting is not None
+
+    def request(self, graph: Graph, mode: str) -> int:
+        """Compute ``mode``'s passes for ``graph`` as it is when the run starts; returns the request's generation."""
+        self.generation += 1
+        self._waiting = (self.generation, graph, mode)
+        if not self.running:
+            self._start()
+        return self.generation
+
+    def cancel(self) -> None:
+        """Drop every request made so far (a run under way finishes, and its result is dropped)."""
+        self.generation += 1
+        self._waiting = None
+
+    def _start(self) -> None:
+        generation, graph, mode = self._waiting
+        self._waiting = None
+        self.running = True
+        copy, version = detached(graph), graph.version
+
+        def work():
+            numbers = compute(copy, mode, generation, version)
+            try:
+                self._done.emit((numbers, graph, copy))
+            except RuntimeError:   # the editor was closed meanwhile: nobody is waiting
+                pass
+
+        threading.Thread(target=work, name="graph-passes", daemon=True).start()
+
+    def _on_done(self, done: tuple) -> None:
+        numbers, graph, copy = done
+        self.running = False
+        if self._waiting is not None:
+            self._start()
+        if numbers.generation == self.generation:
+            adopt(graph, copy)   # only if nothing changed since (a move changes no number, but it is a change)
+            self.finished.emit(numbers)
