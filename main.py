@@ -83,7 +83,7 @@ def main(argv=None) -> int:
     _configure_qt()
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    from gui.garbage import collect_on_gui_thread
+    from gui.garbage import collect_on_gui_thread, freeze_long_lived
     collect_on_gui_thread(app)   # worker threads never run Qt destructors (see gui/garbage.py)
     from gui.main_window import MainWindow
     if args.file and not os.path.exists(args.file):
@@ -97,6 +97,7 @@ def main(argv=None) -> int:
         window.close()
         return 2
     _prepare(window, parser, args)
+    freeze_long_lived()
     if args.screenshot:
         code = _screenshot(app, window, args.screenshot, args.size)
         window.close()

@@ -44,6 +44,14 @@ class GuiThreadCollector(QObject):
         gc.enable()
 
 
+def freeze_long_lived() -> None:
+    """Move every object alive now (the window built at start lives as long as the app) out of the collector's
+    reach: a full collection then walks only what came later (47 ms → under 1 ms with every tab built). Only the app
+    calls this; tests open and close many windows, which must stay collectable."""
+    gc.collect()
+    gc.freeze()
+
+
 def collect_on_gui_thread(app) -> GuiThreadCollector:
     """Install the collector as a child of ``app`` (the QApplication), so it lives as long as the app."""
     return GuiThreadCollector(app)
