@@ -5,7 +5,9 @@ second-derivative classification, :mod:`engine.analysis.classify`) is "converged
 degenerate point is named as such, and so is a point far outside the view where the gradient merely fades away
 (1/(x² + y²) far from the origin).
 
-:attr:`Verdict.stopped_at` is the short word for JSON: 'minimum' | 'maximum' | 'saddle' | 'undecided'.
+:attr:`Verdict.stopped_at` is the short word for JSON: 'minimum' | 'maximum' | 'saddle' | 'undecided'. Why a run
+diverged (:func:`diverged_text`: f or ∇f has no value where it landed, see :func:`undefined_where`; a step that was
+not finite; f falling without a bottom; or a blow-up) is told in words both say too.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import numpy as np
 
 from engine.analysis import classify as C
 from engine.analysis.critical import nearby_critical_point
+from engine.analysis.rates import keeps_decreasing
 from engine.analysis.starts import function_scale, is_critical
 from engine.analysis.taylor import vector_norm
 from engine.expr.numbers import format_point
@@ -68,6 +71,54 @@ def run_verdict(descent, box=None) -> Verdict:
     if descent.status == "diverged":
         return Verdict("unknown", descent.message or "diverged")
     return stopping_verdict(descent.objective, descent.points[-1], trail_box(descent.points) if box is None else box)
+
+
+@dataclass(frozen=True)
+class Undefined:
+    """Where a run stopped because f or its gradient has no finite value at a finite point."""
+    what: str            # 'f is undefined' | 'f is infinite' | '∇f is undefined'
+    step: int            # 0: at the start
+    point: np.ndarray
+
+    def text(self, names) -> str:
+        """The sentence the command line and the Descent workspace both say."""
+        place = format_point(tuple(names), self.point)
+        if self.step == 0:
+            return f"{self.what} at the start {place}"
+        return f"{self.what} at step {self.step}, {place}: the step left f's domain"
+
+
+def undefined_where(descent) -> Undefined | None:
+    """Where a diverged run stopped because f or ∇f has no finite value at a finite point; None when it diverged
+    for another reason (a step that was not finite, a blow-up) or did not diverge."""
+    if descent.status != "diverged" or descent.diverged_at is None:
+        return None
+    at = descent.diverged_at
+    point, value = np.asarray(descent.points[at], dtype=np.float64), descent.values[at]
+    if not np.all(np.isfinite(point)):
+        return None
+    if np.isnan(value):
+        return Undefined("f is undefined", at, point)
+    if np.isinf(value):   # at the start f is infinite there; later, an overflow is a blow-up, not the domain
+        return Undefined("f is infinite", at, point) if at == 0 else None
+    if not np.all(np.isfinite(descent.gradients[at])):
+        return Undefined("∇f is undefined", at, point)
+    return None
+
+
+def diverged_text(descent, names) -> tuple[str, str]:
+    """Why a diverged run stopped — ('undefined' | 'not finite' | 'unbounded' | 'blew up', the sentence) — in the
+    words the command line and the Descent workspace share."""
+    at = descent.diverged_at if descent.diverged_at is not None else len(descent.points) - 1
+    undefined = undefined_where(descent)
+    if undefined is not None:
+        return "undefined", undefined.text(names)
+    if not np.all(np.isfinite(descent.points[at])):
+        return "not finite", f"diverged at step {at}: the step was not finite"
+    if keeps_decreasing(descent.values[: at + 1]):
+        # every step went further down: the method did its job, the function has no bottom there
+        return "unbounded", f"diverged at step {at}: f keeps decreasing: it may be unbounded below"
+    return "blew up", descent.message or f"diverged at step {at}"
 
 
 def trail_box(points) -> list[tuple[float, float]]:

@@ -5,7 +5,7 @@ from engine.cli.common import (CLIError, add_expression, add_numbers, format_num
                                parse_function, parse_point, subcommand, table)
 from engine.analysis.rates import falls_without_slowing
 from engine.analysis.step_size import step_size_report
-from engine.analysis.verdicts import run_verdict, stop_text
+from engine.analysis.verdicts import diverged_text, run_verdict, stop_text, undefined_where
 from engine.optim.descent import HYPER_HELP, METHODS, Descent
 from engine.optim.objective import Objective
 
@@ -42,17 +42,22 @@ def descend_command(args) -> dict:
     for _ in run.run():
         pass
     verdict = run_verdict(run)
-    return {"expression": str(f), "variables": list(names), "method": args.method, "hyperparameters": run.hyper,
+    undefined = undefined_where(run)
+    return {"expression": str(f), "variables": list(names), "method": args.method, "hyperparameters": dict(run.hyper),
             "points": run.points, "values": run.values, "status": run.status, "steps": run.steps_taken,
             "diverged_at": run.diverged_at, "message": run.message,
             "stopped_at": verdict.stopped_at, "verdict": verdict.text,
-            "summary": _summary(run, verdict),
+            "undefined": None if undefined is None else {"what": undefined.what, "step": undefined.step,
+                                                         "point": undefined.point, "text": undefined.text(names)},
+            "summary": _summary(run, verdict, names),
             "step_size": step_size_report(run.objective, start, args.method, run.hyper, run.points),
             "newton_steps": [i.get("newton_step") for i in run.infos] if args.method == "newton" else None}
 
 
-def _summary(run: Descent, verdict) -> str:
+def _summary(run: Descent, verdict, names) -> str:
     """The run's status in the words the Descent workspace uses."""
+    if run.status == "diverged":
+        return diverged_text(run, names)[1]
     if run.status == "converged":
         return stop_text(run.steps_taken, verdict)
     if run.status == "max_steps" and falls_without_slowing(run.values):

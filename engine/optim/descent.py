@@ -1,9 +1,10 @@
 """Optimizers that descend an :class:`~engine.optim.objective.Objective`, step by step, for racing and animating.
 
 :data:`METHODS` lists each method once: its label, default hyperparameters, their valid ranges, a description and
-its pure step function (:mod:`engine.optimizer_steps`). :class:`Descent` runs one method from a start point and keeps
-the trail (points, values, gradients, what each step did) and a status. It never raises on a bad run: a non-finite or
-exploding trail ends with status 'diverged'.
+its pure step function (:mod:`engine.optim.steps`). :class:`RunSettings` is what defines a run (method, every
+hyperparameter, start), validated and read-only. :class:`Descent` owns one and runs it, keeping the trail (points,
+values, gradients, what each step did) and a status. It never raises on a bad run: a non-finite or exploding trail,
+or an objective that cannot be evaluated, ends with status 'diverged'.
 
 Divergence bound: a run diverges when a value, gradient or point is not finite, when ``|f|`` exceeds
 ``EXPLODE_FACTOR · max(1, |f(start)|)``, or when ``|x|`` exceeds ``EXPLODE_FACTOR · max(1, |start|)``.
@@ -12,7 +13,8 @@ Convergence: ``|∇f| < tol`` at the new point, or a step too small to move the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Sequence
+from types import MappingProxyType
+from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -92,6 +94,44 @@ def _method(name: str) -> Method:
     return METHODS[name]
 
 
+@dataclass(frozen=True, eq=False)
+class RunSettings:
+    """What defines a run before its first step: the method, every one of its hyperparameters, the start.
+
+    A value: validated when made (ValueError naming the first bad field), read-only (``hyper`` is a read-only
+    mapping, ``start`` a read-only array), and changed only by making a new one (:meth:`replaced`), so whoever
+    holds one can trust it. A :class:`Descent` owns its settings.
+    """
+    method: str
+    hyper: Mapping[str, float]
+    start: np.ndarray
+
+    def __post_init__(self):
+        m = _method(self.method)
+        hyper = {**m.defaults, **validate_hyperparameters(m.name, dict(self.hyper))}
+        start = np.array(self.start, dtype=np.float64).reshape(-1)
+        start.flags.writeable = False
+        object.__setattr__(self, "method", m.name)
+        object.__setattr__(self, "hyper", MappingProxyType(hyper))
+        object.__setattr__(self, "start", start)
+
+    def replaced(self, *, method: str | None = None, hyper: Mapping[str, float] | None = None,
+                 start=None) -> "RunSettings":
+        """New settings with the given fields changed. A new method starts from its own defaults (plus ``hyper``);
+        otherwise ``hyper`` updates the current values."""
+        if method is not None and method != self.method:
+            return RunSettings(method, dict(hyper or {}), self.start if start is None else start)
+        return RunSettings(self.method, {**self.hyper, **(hyper or {})}, self.start if start is None else start)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, RunSettings):
+            return NotImplemented
+        return (self.method, dict(self.hyper)) == (other.method, dict(other.hyper)) and \
+            np.array_equal(self.start, other.start)
+
+    __hash__ = None
+
+
 @dataclass
 class StepRecord:
     index: int            # 1 for the first step
@@ -121,24 +161,46 @@ class _Memo:
 
 
 class Descent:
-    """One optimizer run from ``start``; call :meth:`step` or iterate :meth:`run`."""
+    """One optimizer run from a start; call :meth:`step` or iterate :meth:`run`. Its :class:`RunSettings` (method,
+    hyperparameters, start) are the one copy of them: ``method``, ``hyper`` and ``start`` read through to them."""
 
     def __init__(self, objective: Objective | E.Expression, start: Sequence[float], method: str, *,
                  max_steps: int = 500, tol: float = 1e-8, **hyper):
+        self._prepare(objective, RunSettings(method, hyper, start), max_steps, tol)
+
+    @classmethod
+    def from_settings(cls, objective: Objective | E.Expression, settings: RunSettings, *, max_steps: int = 500,
+                      tol: float = 1e-8) -> "Descent":
+        descent = cls.__new__(cls)
+        descent._prepare(objective, settings, max_steps, tol)
+        return descent
+
+    def _prepare(self, objective, settings: RunSettings, max_steps: int, tol: float) -> None:
         self.objective = objective if isinstance(objective, Objective) else Objective.from_expression(objective)
-        self.method = _method(method).name
-        if self.method == "newton":
+        if settings.method == "newton":
             check_variable_count(len(self.objective.variables), "Newton's method")
-        self.hyper: dict[str, float] = {**METHODS[self.method].defaults, **validate_hyperparameters(method, hyper)}
-        self.start = np.array(start, dtype=np.float64).reshape(-1)
-        if self.start.size != len(self.objective.variables):
+        if settings.start.size != len(self.objective.variables):
             raise ValueError(f"the start needs {len(self.objective.variables)} value(s) "
-                             f"({', '.join(self.objective.variables)}), got {self.start.size}")
+                             f"({', '.join(self.objective.variables)}), got {settings.start.size}")
         if int(max_steps) < 0 or not tol > 0:
             raise ValueError("max_steps must be ≥ 0 and tol > 0")
+        self.settings = settings
         self.max_steps, self.tol = int(max_steps), float(tol)
         self._memo = _Memo(self.objective)
         self.reset()
+
+    @property
+    def method(self) -> str:
+        return self.settings.method
+
+    @property
+    def hyper(self) -> Mapping[str, float]:
+        """Every hyperparameter of the method (read-only; change them with :meth:`set_hyperparameters`)."""
+        return self.settings.hyper
+
+    @property
+    def start(self) -> np.ndarray:
+        return self.settings.start
 
     # --- state ------------------------------------------------------------------------------------------------
     def reset(self) -> None:
@@ -156,7 +218,7 @@ class Descent:
 
     def set_hyperparameters(self, **hyper) -> None:
         """Change hyperparameters mid-run (validated first; nothing changes on error). The trail and state stay."""
-        self.hyper.update(validate_hyperparameters(self.method, hyper))
+        self.settings = self.settings.replaced(hyper=hyper)
 
     @property
     def finished(self) -> bool:
@@ -204,8 +266,8 @@ class Descent:
             with np.errstate(all="ignore"):
                 value = float(self._memo.value(x))
                 grad = np.array(self._memo.gradient(x), dtype=np.float64)
-        except (ArithmeticError, ValueError) as exc:
-            return float("nan"), np.full_like(x, np.nan), f"evaluation failed: {exc}"
+        except Exception as exc:  # an objective that cannot be evaluated here has no value here: the run stops
+            return float("nan"), np.full_like(x, np.nan), f"evaluation failed: {exc or type(exc).__name__}"
         if not np.isfinite(value):
             return value, grad, f"f = {value} is not finite"
         if not np.all(np.isfinite(grad)):

@@ -1,7 +1,7 @@
 """Undoable edits of a race. Each command touches only the RunsModel; the views follow its signals.
 
-Dragging a slider or typing in a box makes many edits of one value: consecutive edits of the same hyperparameter of
-the same run merge into one undo step.
+Dragging a slider makes many edits of one value: the edits of one drag (one gesture) merge into one undo step; each
+typed value, each key press on a slider and each drag is a step of its own.
 """
 from __future__ import annotations
 
@@ -59,20 +59,22 @@ class SetMethodCommand(QUndoCommand):
 
 
 class SetHyperparameterCommand(QUndoCommand):
-    """Validates on construction (ValueError) so a rejected value never reaches the undo stack."""
+    """Validates on construction (ValueError) so a rejected value never reaches the undo stack. ``gesture``: the
+    drag this edit is part of (edits of one drag merge); None for an edit that is a gesture of its own."""
 
-    def __init__(self, model: RunsModel, run_id: int, name: str, value: float):
+    def __init__(self, model: RunsModel, run_id: int, name: str, value: float, gesture: int | None = None):
         super().__init__(f"Set {name}")
         run = model.run(run_id)
         model.validate_hyperparameter(run_id, name, value)
-        self._model, self._run_id, self._name = model, run_id, name
+        self._model, self._run_id, self._name, self._gesture = model, run_id, name, gesture
         self._old, self._new = run.hyper[name], float(value)
 
     def id(self):
-        return _HYPER_ID
+        return -1 if self._gesture is None else _HYPER_ID
 
     def mergeWith(self, other):
-        if not isinstance(other, SetHyperparameterCommand) or (other._run_id, other._name) != (self._run_id, self._name):
+        if not isinstance(other, SetHyperparameterCommand) or other._gesture is None or \
+                (other._run_id, other._name, other._gesture) != (self._run_id, self._name, self._gesture):
             return False
         self._new = other._new
         return True

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QGraphicsView, QHBoxLayou
 from gui.descent.compose import compose_frame
 from gui.descent.export import (FORMATS, MAX_FRAMES, MAX_GIF_FRAMES, RaceExporter, format_of, frame_steps,
                                 save_image_atomically)
-from gui.descent.runs import undefined_where
+from engine.analysis.verdicts import undefined_where
 
 EXPORT_PRE_RUN = 200   # exporting before any step first plays the race this far
 WIDTHS = ((640, "640 px wide"), (900, "900 px wide"), (None, "as shown"))

@@ -17,7 +17,7 @@ from gui.descent.commands import (AddRunCommand, RemoveRunCommand, SetColourComm
 from gui.descent.hyper_row import HyperRow
 from gui.descent.player import Player
 from engine.analysis.rates import SCALED_METHODS
-from gui.descent.run_texts import status_text
+from gui.descent.run_texts import list_entry
 from gui.descent.runs import RunSpec, RunsModel
 from gui.descent.start_box import StartBox
 from gui.descent.step_size_view import StepSizeView
@@ -37,6 +37,7 @@ class OptimizerPanel(QWidget):
         self.setObjectName("optimizerPanel")
         self.model, self.player, self.undo_stack = model, player, undo_stack
         self.hyper_rows: dict[str, HyperRow] = {}
+        self._gesture = 0   # counts slider drags
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self._build_runs_box())
@@ -111,6 +112,7 @@ class OptimizerPanel(QWidget):
         for name in names:
             row = HyperRow(name)
             row.value_edited.connect(self._on_hyper_edited)
+            row.slider.sliderPressed.connect(self._new_gesture)   # the edits of one drag are one undo step
             self.hyper_rows[name] = row
             form.addWidget(row)
         self.lr_note = QLabel("Learning rate suited to this function: 1/λmax of the Hessian at the start (capped), "
@@ -226,8 +228,9 @@ class OptimizerPanel(QWidget):
         run_id = self.current_run_id()
         if run_id < 0:
             return
+        gesture = self._gesture if self.hyper_rows[name].slider.isSliderDown() else None
         try:
-            command = SetHyperparameterCommand(self.model, run_id, name, value)
+            command = SetHyperparameterCommand(self.model, run_id, name, value, gesture)
         except ValueError as exc:
             kept = self.model.run(run_id).hyper.get(name)
             self._show_hyper_error(f"{self.hyper_rows[name].spec.label}: {value:.6g} refused ({exc}); "
@@ -236,6 +239,9 @@ class OptimizerPanel(QWidget):
             return
         self.undo_stack.push(command)
         self._show_hyper_error("")
+
+    def _new_gesture(self) -> None:
+        self._gesture += 1
 
     def _choose_colour(self) -> None:
         run_id = self.current_run_id()
@@ -287,13 +293,12 @@ class OptimizerPanel(QWidget):
         self.step_size.show_run(self.model.objective, self.model.run(run_id) if run_id >= 0 else None)
 
     def _refresh_item(self, item: QListWidgetItem, run) -> None:
-        hyper = f"  (lr {run.hyper['lr']:.3g})" if "lr" in run.hyper else ""
-        text = f"{run.label}{hyper}\n    {status_text(self.model, run)}"
+        text, tip = list_entry(self.model, run)
         if item.text() != text:
             item.setText(text)
             colour = STATUS_COLOURS.get(self.model.status_kind(run))
             item.setForeground(QColor(colour) if colour else self.run_list.palette().text())
-            item.setToolTip(f"{run.label}: {status_text(self.model, run)}\n{METHODS[run.method].description}")
+            item.setToolTip(tip)
         if item.data(Qt.ItemDataRole.DecorationRole) is None or item.data(Qt.ItemDataRole.UserRole + 1) != run.colour:
             item.setIcon(colour_icon(run.colour))
             item.setData(Qt.ItemDataRole.UserRole + 1, run.colour)

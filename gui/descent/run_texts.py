@@ -4,12 +4,17 @@ The model keeps the runs and classifies them (RunsModel.status_kind, RunsModel.v
 """
 from __future__ import annotations
 
-import numpy as np
+from engine.analysis.rates import falls_without_slowing
+from engine.analysis.verdicts import diverged_text, stop_text
+from engine.optim.descent import METHODS
+from gui.descent.runs import Run, RunsModel
 
-from engine.analysis.rates import falls_without_slowing, keeps_decreasing
-from engine.analysis.verdicts import stop_text
-from engine.expr.numbers import format_point as point_text
-from gui.descent.runs import Run, RunsModel, undefined_where
+
+def list_entry(model: RunsModel, run: Run) -> tuple[str, str]:
+    """The run's entry in the run list: (its text — method, rate and status line —, its tooltip)."""
+    status = status_text(model, run)
+    rate = f"  (lr {run.hyper['lr']:.3g})" if "lr" in run.hyper else ""
+    return f"{run.label}{rate}\n    {status}", f"{run.label}: {status}\n{METHODS[run.method].description}"
 
 
 def status_text(model: RunsModel, run: Run) -> str:
@@ -28,21 +33,13 @@ def status_text(model: RunsModel, run: Run) -> str:
 
 
 def _diverged_text(model: RunsModel, run: Run) -> str:
+    """The engine's words (the command line's too), with what the user can do about a blow-up."""
     d = run.descent
+    kind, text = diverged_text(d, model.objective.variables)
+    if kind != "blew up":
+        return text
     at = d.diverged_at if d.diverged_at is not None else run.steps
-    where = undefined_where(d)
-    if where is not None:
-        what, point = where
-        place = point_text(model.objective.variables, point)
-        if at == 0:
-            return f"{what} at the start {place}"
-        return f"{what} at step {at}, {place}: the step left f's domain"
-    if not np.all(np.isfinite(d.points[at])):
-        return f"diverged at step {at}: the step was not finite"
-    if keeps_decreasing(d.values[: at + 1]):
-        # every step went further down: the method did its job, the function has no bottom there
-        return f"diverged at step {at}: f keeps decreasing: it may be unbounded below"
     hint = "" if run.method == "newton" else " (learning rate too large?)"
     if any(changed_at >= at for changed_at, _, _ in run.history):
         hint += ": settings changed, press R (Reset) to restart from the start"
-    return f"diverged at step {at}{hint}"
+    return text + hint

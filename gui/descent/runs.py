@@ -1,8 +1,11 @@
 """The runs of a race: each an optimizer with its own hyperparameters, colour and start, descending one objective.
 
-A thin QObject over engine Descents. It validates, stores, then emits; views listen and never write its fields. What
-is said about a run (its status line) is the presenter's, gui/descent/run_texts.py. The
-step limit is kept here (not in the Descent) so the user can raise it and carry on from where a run stopped.
+A thin QObject over engine Descents. Each run's Descent is the one owner of its method, hyperparameters and start
+(its :class:`~engine.optim.descent.RunSettings`); the Run keeps only what the GUI adds (id, colour, the trail's
+generation, what the app chose, the history of changes, an optimizer failure). Every change of settings goes through
+:meth:`RunsModel._settle`. It validates, stores, then emits; views listen and never write its fields. What is said
+about a run (its status line) is the presenter's, gui/descent/run_texts.py. The step limit is kept here (not in the
+Descent) so the user can raise it and carry on from where a run stopped.
 """
 from __future__ import annotations
 
@@ -12,13 +15,16 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from engine.optim.objective import Objective
-from engine.optim.descent import METHODS, Descent, validate_hyperparameters
+from engine.optim.descent import METHODS, Descent, RunSettings, validate_hyperparameters
 from engine.analysis.rates import default_hyperparameters
-from engine.analysis.verdicts import Verdict, stopping_verdict
+from engine.analysis.verdicts import Verdict, stopping_verdict, undefined_where
 
 # saturated and far apart from each other; none near white (contour lines, the run list's background) or black
 PALETTE = ("#ff3b30", "#ffcc00", "#00e5ff", "#ff2dcc", "#34c759", "#ff7f0e", "#b5835a", "#8f7bff")
 HARD_STEP_CAP = 1_000_000   # the Descent's own limit; the user's limit is RunsModel.max_steps
+#: The hyperparameters the app chooses for a function and start (engine.analysis.rates): a run whose rate is the
+#: app's choice follows them; the user editing one of them makes the run's rates the user's.
+APP_CHOSEN = ("lr", "momentum")
 
 
 @dataclass
@@ -35,12 +41,10 @@ class RunSpec:
 
 @dataclass
 class Run:
+    """One run: its Descent (method, hyperparameters, start and trail) and the facts only the GUI has."""
     run_id: int
-    method: str
-    hyper: dict[str, float]
     colour: str
-    start: np.ndarray
-    descent: Descent | None = None
+    descent: Descent
     error: str = ""                      # set when the optimizer itself failed (never raised to the UI)
     history: list = field(default_factory=list)   # hyperparameter changes: (step, name, value)
     generation: int = 0                  # changes whenever the trail restarts (caches of drawn trails key on it)
@@ -48,12 +52,30 @@ class Run:
     auto_start: bool = False
 
     @property
+    def settings(self) -> RunSettings:
+        return self.descent.settings
+
+    @property
+    def method(self) -> str:
+        return self.descent.method
+
+    @property
+    def hyper(self):
+        """The hyperparameters (a read-only mapping: change them through the RunsModel)."""
+        return self.descent.hyper
+
+    @property
+    def start(self) -> np.ndarray:
+        """The start (a read-only array)."""
+        return self.descent.start
+
+    @property
     def label(self) -> str:
         return METHODS[self.method].label
 
     @property
     def steps(self) -> int:
-        return 0 if self.descent is None else len(self.descent.points) - 1
+        return len(self.descent.points) - 1
 
     def spec(self) -> RunSpec:
         return RunSpec(self.method, dict(self.hyper), self.colour, self.start.copy(), self.run_id, self.auto_lr,
@@ -90,8 +112,7 @@ class RunsModel(QObject):
         return self.runs.index(self.run(run_id))
 
     def is_finished(self, run: Run) -> bool:
-        return bool(run.error) or run.descent is None or run.descent.status != "running" \
-            or run.steps >= self.max_steps
+        return bool(run.error) or run.descent.status != "running" or run.steps >= self.max_steps
 
     def all_finished(self) -> bool:
         return all(self.is_finished(r) for r in self.runs)
@@ -135,10 +156,6 @@ class RunsModel(QObject):
             return {k: float(v) for k, v in METHODS[method].defaults.items()}
         return default_hyperparameters(self.objective, method, self._checked_point(start))
 
-    def _follow_lr(self, run: Run) -> None:
-        if run.auto_lr and "lr" in run.hyper:
-            run.hyper.update(default_hyperparameters(self.objective, run.method, run.start))
-
     def next_colour(self) -> str:
         used = {r.colour for r in self.runs}
         free = [c for c in PALETTE if c not in used]
@@ -146,15 +163,12 @@ class RunsModel(QObject):
 
     def add_run(self, spec: RunSpec, index: int | None = None) -> int:
         """Add a run (a new id unless the spec carries one, as undo does); returns its id."""
-        if spec.method not in METHODS:
-            raise ValueError(f"unknown method {spec.method!r}; choose one of {', '.join(METHODS)}")
-        start = self._checked_point(spec.start)
+        settings = RunSettings(spec.method, dict(spec.hyper), self._checked_point(spec.start))
         run_id = spec.run_id if spec.run_id > 0 else self._next_id
-        self._next_id = max(self._next_id, run_id + 1)
-        run = Run(run_id, spec.method, dict(spec.hyper), spec.colour, start, auto_lr=spec.auto_lr,
+        run = Run(run_id, spec.colour, self._descent(settings, spec.auto_lr), auto_lr=spec.auto_lr,
                   auto_start=spec.auto_start)
-        self._follow_lr(run)
-        self._rebuild(run)
+        self._next_id = max(self._next_id, run_id + 1)
+        self._new_generation(run)
         self.runs.insert(len(self.runs) if index is None else index, run)
         self.run_added.emit(run_id)
         return run_id
@@ -171,14 +185,10 @@ class RunsModel(QObject):
                    auto_lr: bool | None = None) -> None:
         """Change the optimizer; its state means nothing to another method, so the run restarts. Without ``hyper``
         the method's defaults, with a learning rate that follows the function."""
-        if method not in METHODS:
-            raise ValueError(f"unknown method {method!r}")
         run = self.run(run_id)
-        run.method = method
-        run.hyper = dict(hyper) if hyper is not None else self.default_hyper(method)
+        settings = RunSettings(method, dict(hyper or {}), run.start)
         run.auto_lr = hyper is None if auto_lr is None else bool(auto_lr)
-        self._follow_lr(run)
-        self._rebuild(run)
+        self._settle(run, settings)
         self.run_changed.emit(run_id)
 
     def set_hyperparameter(self, run_id: int, name: str, value: float) -> None:
@@ -186,12 +196,8 @@ class RunsModel(QObject):
         run = self.run(run_id)
         value = float(value)
         self.validate_hyperparameter(run_id, name, value)
-        run.hyper[name] = value
-        run.auto_lr = run.auto_lr and name != "lr"
-        if run.descent is None:
-            self._rebuild(run)
-        else:
-            run.descent.set_hyperparameters(**{name: value})
+        run.auto_lr = run.auto_lr and name not in APP_CHOSEN
+        self._settle(run, run.settings.replaced(hyper={name: value}), keep_trail=True)
         run.history.append((run.steps, name, value))
         self.run_changed.emit(run_id)
 
@@ -212,10 +218,9 @@ class RunsModel(QObject):
     def set_start(self, run_id: int, point, by_app: bool = False) -> None:
         """Move a run's start; its trail restarts there. ``by_app``: the app chose it (it may follow the view)."""
         run = self.run(run_id)
-        run.start = self._checked_point(point)
+        settings = run.settings.replaced(start=self._checked_point(point))
         run.auto_start = bool(by_app)
-        self._follow_lr(run)
-        self._rebuild(run)
+        self._settle(run, settings)
         self.run_changed.emit(run_id)
 
     def user_chose_starts(self) -> None:
@@ -242,10 +247,10 @@ class RunsModel(QObject):
             raise ValueError("a fallback start is needed: the new function has a different number of variables")
         self.objective = objective
         for run in self.runs:
+            settings = run.settings
             if len(run.start) != n or (keep_start is not None and fallback is not None and not keep_start(run)):
-                run.start, run.auto_start = fallback.copy(), True
-            self._follow_lr(run)
-            self._rebuild(run)
+                settings, run.auto_start = settings.replaced(start=fallback), True
+            self._settle(run, settings)
         self.runs_reset.emit()
 
     # --- stepping --------------------------------------------------------------------------------------------
@@ -271,7 +276,7 @@ class RunsModel(QObject):
 
     def reset(self) -> None:
         for run in self.runs:
-            self._rebuild(run)
+            self._settle(run, run.settings, follow=False)
         self.runs_reset.emit()
 
     # --- internals -------------------------------------------------------------------------------------------
@@ -282,31 +287,22 @@ class RunsModel(QObject):
             raise ValueError(f"a start point needs {n} finite coordinate(s)")
         return p
 
-    def _rebuild(self, run: Run) -> None:
+    def _settle(self, run: Run, settings: RunSettings, keep_trail: bool = False, follow: bool = True) -> None:
+        """The one place a run's settings change. ``keep_trail``: new hyperparameters between steps; otherwise the
+        run restarts from ``settings`` on the current objective (a new trail), with the rates the app chooses
+        where they are the app's (``follow``)."""
+        if keep_trail:
+            run.descent.set_hyperparameters(**settings.hyper)
+            return
+        run.descent = self._descent(settings, run.auto_lr and follow)
+        self._new_generation(run)
+
+    def _descent(self, settings: RunSettings, follow: bool) -> Descent:
+        if follow and "lr" in settings.hyper:
+            chosen = default_hyperparameters(self.objective, settings.method, settings.start)
+            settings = settings.replaced(hyper={k: v for k, v in chosen.items() if k in APP_CHOSEN})
+        return Descent.from_settings(self.objective, settings, max_steps=HARD_STEP_CAP)
+
+    def _new_generation(self, run: Run) -> None:
         self._generation += 1
-        run.generation = self._generation
-        run.error = ""
-        run.history = []
-        try:
-            run.descent = Descent(self.objective, run.start, run.method, max_steps=HARD_STEP_CAP, **run.hyper)
-        except Exception as exc:  # e.g. Newton on an objective without second derivatives
-            run.descent = None
-            run.error = str(exc) or type(exc).__name__
-
-
-def undefined_where(descent: Descent) -> tuple[str, np.ndarray] | None:
-    """('f is undefined' | 'f is infinite' | '∇f is undefined', the point) when a run stopped because f or its
-    gradient has no finite value at a finite point; None when it diverged for another reason (or did not)."""
-    if descent.status != "diverged" or descent.diverged_at is None:
-        return None
-    at = descent.diverged_at
-    point, value = np.asarray(descent.points[at], dtype=np.float64), descent.values[at]
-    if not np.all(np.isfinite(point)):
-        return None
-    if np.isnan(value):
-        return "f is undefined", point
-    if np.isinf(value):
-        return ("f is infinite", point) if at == 0 else None   # later, an overflow is a blow-up, not the domain
-    if not np.all(np.isfinite(descent.gradients[at])):
-        return "∇f is undefined", point
-    return None
+        run.generation, run.error, run.history = self._generation, "", []

@@ -71,3 +71,15 @@ def colour_pixels(image, rgb, tolerance=40) -> int:
 
 def hex_rgb(colour: str) -> tuple[int, int, int]:
     return tuple(int(colour[i: i + 2], 16) for i in (1, 3, 5))
+
+
+def one_run_in_window(qtbot, window, formula, method="gd"):
+    """The window's Descent tab descending ``formula`` with one run of ``method``, added from the panel (so with
+    the app's rate) and selected; returns (workspace, run)."""
+    w = window.show_workspace("descent")
+    w.session.set_function(formula)
+    remove_all_runs(qtbot, w)
+    w.panel.add_run(method)
+    run = w.model.runs[0]
+    w.panel.select_run(run.run_id)
+    return w, run

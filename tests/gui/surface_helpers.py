@@ -45,6 +45,13 @@ def type_function(qtbot, surface, text) -> None:
     settle(qtbot, surface)
 
 
+def type_into_spin(qtbot, spin, text):
+    """Select a spin box's text, type, press Enter."""
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin, text)
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+
+
 def type_point(qtbot, surface, text):
     """Type a point's coordinates into the inspector and press Enter, as a person does."""
     edit = surface.inspector.pointEdit
