@@ -1,6 +1,6 @@
 """The number boxes of the Descent and Surface workspaces read typed text alike, through gui.number_box: ASCII
 numbers and constant formulas (1/20, pi/4) are taken; a digit of another script (١, ５), which float() would read as
-1 or 5, is refused as it is typed and the value stays."""
+1 or 5, is refused as it is typed and the value stays. A Matrix heatmap cell refuses it with its message."""
 import math
 
 import pytest
@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeyEvent, QValidator
 from PySide6.QtWidgets import QApplication
 
 from gui.number_box import number_state, read_number
+from gui.matrix.heatmap import HeatmapView
 from gui.surface.controls import RangeSpin
 
 Invalid, Intermediate, Acceptable = (QValidator.State.Invalid, QValidator.State.Intermediate,
@@ -20,11 +21,15 @@ def type_into(qtbot, box, text):
     QTest only types ASCII, so each key is posted as the key event a keyboard sends, with its text."""
     box.setFocus()
     box.selectAll()
+    type_keys(box, text)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+
+
+def type_keys(box, text):
     for char in text:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(box, QKeyEvent(kind, Qt.Key.Key_unknown if not char.isascii() else ord(char.upper()),
                                                   Qt.KeyboardModifier.NoModifier, char))
-    qtbot.keyClick(box, Qt.Key.Key_Return)
 
 
 @pytest.mark.parametrize("text, state", [
@@ -69,3 +74,22 @@ def test_the_surface_range_box_refuses_it_alike(qtbot):
     assert spin.value() == -2.0 and "٣" not in spin.lineEdit().text()
     type_into(qtbot, spin, "-pi")
     assert spin.value() == pytest.approx(-math.pi)
+
+
+def test_a_matrix_heatmap_cell_refuses_it_with_its_message(qtbot):
+    view = HeatmapView("A", editable=True)
+    qtbot.addWidget(view)
+    view.set_data([[1.0, 2.0], [3.0, 4.0]])
+    view.resize(200, 160)
+    view.show()
+    qtbot.waitExposed(view)
+    edited, refused = [], []
+    view.cell_edited.connect(lambda r, c, v: edited.append((r, c, v)))
+    view.edit_refused.connect(refused.append)
+    for text in ("٣", "pi/2"):
+        editor = view.edit_cell(0, 1)
+        editor.selectAll()
+        type_keys(editor, text)
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert refused == ["'٣' is not a finite number: type one such as -1.5 or 2e-3"]
+    assert edited == [(0, 1, pytest.approx(math.pi / 2))]
