@@ -6,7 +6,8 @@
 
 Version 2 (written when a node holds a vector or matrix): a value may also be a list of numbers (a column vector,
 n×1) or a list of rows (a matrix; ``[[1, 2, 3]]`` is a 1×3 row), and a formula may use the matrix syntax; shapes are
-inferred from the inputs in topological order. Version-1 files are read as they always were.
+inferred from the inputs in topological order. Version-1 files are read as they always were. An input may carry
+``"weight": true`` (the user marked it for training; absent means false).
 
 Optional top-level "title" and "description" strings name a preset. A node without "pos" is placed by the automatic
 layout. Every problem is a :class:`GraphFileError` whose message names it; nothing outside the new graph is touched.
@@ -54,6 +55,8 @@ def graph_to_dict(graph: Graph, title: str | None = None, description: str | Non
         entry: dict[str, Any] = {"name": node.name}
         if node.is_input:
             entry["value"] = node.value if node.shape is None else _tensor_entry(node)
+            if node.weight:
+                entry["weight"] = True
         else:
             entry["formula"] = node.formula
         entry["pos"] = [_tidy_number(node.pos[0]), _tidy_number(node.pos[1])]
@@ -120,11 +123,13 @@ def _node_from_entry(index: int, entry: object, tensor: bool = False) -> tuple[N
         has_value, has_formula = "value" in entry, "formula" in entry
         if has_value == has_formula:
             raise GraphError(f"{where} needs exactly one of 'value' (an input) or 'formula'")
+        weight = _weight_flag(entry, where, has_value)
         if has_value and tensor:
             value, shape = check_input_value(entry["value"], f"the value of {where}")
-            return Node(name, value=value, pos=pos, shape=shape), "pos" in entry
+            return Node(name, value=value, pos=pos, shape=shape, weight=weight), "pos" in entry
         if has_value:
-            return Node(name, value=check_value(entry["value"], f"the value of {where}"), pos=pos), "pos" in entry
+            value = check_value(entry["value"], f"the value of {where}")
+            return Node(name, value=value, pos=pos, weight=weight), "pos" in entry
         formula = entry["formula"]
         if tensor:
             if not isinstance(formula, str):
@@ -137,6 +142,16 @@ def _node_from_entry(index: int, entry: object, tensor: bool = False) -> tuple[N
         prefix = "" if known and f"'{name}'" in err.message else \
             f"node '{name}': " if known else f"node {index + 1}: "
         raise GraphFileError(prefix + err.message) from None
+
+
+def _weight_flag(entry: dict, where: str, is_input: bool) -> bool:
+    """The optional "weight" of an input (true: training changes it); a formula node cannot be a weight."""
+    weight = entry.get("weight", False)
+    if type(weight) is not bool:
+        raise GraphError(f"'weight' of {where} must be true or false, not {weight!r}")
+    if weight and not is_input:
+        raise GraphError(f"{where} is a formula node; only inputs can be weights")
+    return weight
 
 
 def _infer_shapes(nodes: dict[str, Node]) -> None:

@@ -68,6 +68,11 @@ class Graph(GraphPasses):
         return tuple(n for n, node in self._nodes.items() if node.is_input)
 
     @property
+    def weights(self) -> tuple[str, ...]:
+        """The inputs marked as weights, in node order."""
+        return tuple(n for n, node in self._nodes.items() if node.is_input and node.weight)
+
+    @property
     def is_tensor(self) -> bool:
         """Whether any node is a tensor node (a vector or matrix, or a formula in the matrix syntax)."""
         if self._tensor is None:
@@ -220,8 +225,18 @@ class Graph(GraphPasses):
         A new shape re-infers the shapes of the nodes that use it; refused (nothing changes) if one no longer fits."""
         node = self.node(name)
         v, shape = check_input_value(value)
-        updates = self._reshaped({name: Node(name, value=v, pos=node.pos, shape=shape)})
+        updates = self._reshaped({name: Node(name, value=v, pos=node.pos, shape=shape, weight=node.weight)})
         return self._commit(updates, label=f"Set {name} = {value_text(v)}")
+
+    def set_weight(self, name: str, weight: bool) -> Undo:
+        """Mark an input as a weight (training changes it) or as data; formula nodes cannot be weights."""
+        node = self.node(name)
+        if not node.is_input:
+            raise GraphError(f"'{name}' is a formula node; only inputs can be marked as weights")
+        if node.weight == bool(weight):
+            raise GraphError(f"'{name}' is already {'a weight' if weight else 'not a weight'}")
+        return self._commit({name: replace_node(node, weight=bool(weight))},
+                            label=f"{'Mark' if weight else 'Unmark'} {name} as a weight")
 
     def set_formula(self, name: str, formula: str) -> Undo:
         """Set a node's formula; an input becomes a formula node. Refused if it would close a cycle."""

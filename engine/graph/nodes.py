@@ -46,6 +46,7 @@ class Node:
     parents: tuple[str, ...] = ()          # the names the formula mentions, in order of first mention
     expression: Expression | None = None  # the parsed formula (its variables are parent names)
     shape: tuple[int, int] | None = None  # None: a scalar node as ever; else a tensor node (see engine.graph.tensor)
+    weight: bool = False                  # inputs only: the user marked it as a weight that training changes
     # a tensor input's value is a tuple of rows (tuples of floats); a tensor formula's expression a ShapedExpression
 
     @property

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsView, QMenu, QMessageB
 
 from gui.graph import tools as T
 from gui.graph.inline_edit import InlineEditor
-from gui.graph.tensor_editor import open_tensor_editor
+from gui.graph.tensor_editor import ask_shape, open_tensor_editor
+from gui.graph.weight_mark import add_weight_action, is_on_weight_mark
 from gui.graph.items import NODE_HEIGHT, NODE_WIDTH, PORT_RADIUS, NodeItem, to_model, to_scene
 from gui.graph.detail import LABEL_SCALE
 from gui.graph.scene import GraphScene
@@ -123,8 +124,8 @@ class GraphCanvas(QGraphicsView):
     def mouseDoubleClickEvent(self, event):
         scene_pos = self.mapToScene(event.position().toPoint())
         item = self.graph_scene.node_at(scene_pos)
-        if item is None or event.button() != Qt.MouseButton.LeftButton:
-            super().mouseDoubleClickEvent(event)
+        if item is None or event.button() != Qt.MouseButton.LeftButton or is_on_weight_mark(item, scene_pos):
+            super().mouseDoubleClickEvent(event)   # (a quick second click on the weight box toggles it back)
             return
         if item.is_on_header(scene_pos):
             self.edit_name(item.name)
@@ -214,6 +215,7 @@ class GraphCanvas(QGraphicsView):
             menu.addAction("Edit value" if self.document.graph.nodes[name].is_input else "Edit formula…",
                            lambda: self.edit_content(name))
             menu.addAction("Mark as output", lambda: self.document.set_output(name))
+            add_weight_action(menu, self.document, name)
             menu.addSeparator()
             menu.addAction("Delete", lambda: self.document.remove([name]))
         menu.addAction(QAction("Fit to view", menu, triggered=self.fit_to_view))
@@ -310,10 +312,13 @@ class GraphCanvas(QGraphicsView):
         self.editor.open(name, "content", text, lambda t: self.document.edit_content(name, t))
 
     # --- internals ------------------------------------------------------------------------------------------
-    def _place(self, scene_pos: QPointF, keep_tool: bool = False):
+    def _place(self, scene_pos: QPointF, keep_tool: bool = False, value=None):
+        if self.tool.kind == "tensor_input" and value is None:   # its shape first (a small popup, Enter accepts)
+            self.shape_popup = ask_shape(self, scene_pos, lambda v: self._place(scene_pos, keep_tool, v))
+            return
         self._fit_pending = False
         pos = to_model(self._inside_view(scene_pos - QPointF(NODE_WIDTH / 2, NODE_HEIGHT / 2)))
-        name = self.document.place(self.tool, pos)
+        name = self.document.place(self.tool, pos, value)
         if name is None:
             return
         if not (keep_tool or self.tool_kept):   # a stray second click must not add a node (and drop redo)

@@ -79,15 +79,17 @@ class GraphDocument(QObject):
             self.path_changed.emit(path)
 
     # --- edits a gesture asks for ---------------------------------------------------------------------------
-    def place(self, tool: T.Tool, pos: tuple[float, float]) -> str | None:
-        """Place a new node of the tool's kind at ``pos``; returns its name, or None if refused."""
+    def place(self, tool: T.Tool, pos: tuple[float, float], value=None) -> str | None:
+        """Place a new node of the tool's kind at ``pos`` (a Matrix input holding ``value`` if given); returns its
+        name, or None if refused."""
         g = self.graph
         name = T.automatic_name(tool, g.nodes)
         slots = None
         if tool.kind == "input":
             mutation = lambda: g.add_input(name, 0.0, pos=pos)  # noqa: E731
         elif tool.kind == "tensor_input":
-            mutation = lambda: g.add_input(name, [[0.5, -0.5], [0.25, 1.0]], pos=pos)  # noqa: E731
+            mutation = lambda: g.add_input(name, T.tensor_start_value(2, 2) if value is None else value,  # noqa: E731
+                                           pos=pos)
         elif tool.kind == "constant":
             mutation = lambda: g.add_formula(name, "1", pos=pos)  # noqa: E731
         elif tool.kind == "formula":

@@ -25,6 +25,7 @@ from gui.graph.items import EdgeItem, NodeItem, to_scene
 from gui.graph.overview import OverviewItem
 from gui.graph.spatial import Rect
 from gui.graph.tensor_face import TensorFace
+from gui.graph.weight_mark import sync_mark
 from engine.graph.tensor import value_text
 
 SYNC_NODES = 150        # graphs up to this size (every preset) are brought up to date at once
@@ -213,6 +214,7 @@ class GraphScene(QGraphicsScene, LevelOfDetail):
             item.role = "constant" if is_constant and name not in slots else "formula"
             item.content = slots[name].display() if name in slots else node.formula
         item.setToolTip(self._tooltip(name))
+        sync_mark(item, node)
         if item.role != role:
             self.overview.stale = True   # the overview shows roles (and positions), not values or formulas
 

@@ -1,4 +1,5 @@
-"""The small grid editor of a Matrix/Vector input: its shape (rows × columns) and its numbers, or Randomize.
+"""The small grid editor of a Matrix/Vector input: its shape (rows × columns) and its numbers, or Randomize; and the
+popup asking a new Matrix/Vector input's shape when it is placed (the canvas remembers the last one).
 
 Opened by a double-click on a tensor input's body. OK applies the whole value as one undoable edit (through the
 document, so a shape that no longer fits the formulas using it is refused with the reason, and nothing changes).
@@ -9,6 +10,8 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
+
+from gui.graph.tools import tensor_start_value
 
 MAX_GRID = 64     # rows or columns edited in the grid (larger values come from files)
 RANDOM_SCALE = 0.5
@@ -106,3 +109,49 @@ def open_tensor_editor(parent, document, name: str) -> TensorValueEditor:
     editor.setWindowModality(Qt.WindowModality.WindowModal)
     editor.open()
     return editor
+
+
+class ShapePopup(QDialog):
+    """Rows × columns of a Matrix/Vector input about to be placed (starting from ``shape``)."""
+
+    def __init__(self, shape: tuple[int, int] = (2, 2), parent=None):
+        super().__init__(parent, objectName="tensorShapePopup")
+        self.setWindowTitle("New matrix or vector")
+        rows, cols = shape
+        self.rows = QSpinBox(objectName="shapeRows", minimum=1, maximum=MAX_GRID, value=rows)
+        self.cols = QSpinBox(objectName="shapeCols", minimum=1, maximum=MAX_GRID, value=cols)
+        self.rows.setToolTip("Rows (a column vector has one column)")
+        self.cols.setToolTip("Columns (1: a column vector)")
+        place = QPushButton("Place", objectName="shapePlace", default=True, autoDefault=True)
+        place.setToolTip("Place the input with this shape (Enter); Esc places nothing")
+        place.clicked.connect(self.accept)
+        row = QHBoxLayout(self)
+        for widget in (QLabel("rows"), self.rows, QLabel("× columns"), self.cols, place):
+            row.addWidget(widget)
+        self.rows.setFocus()
+        self.rows.selectAll()
+
+    def shape(self) -> tuple[int, int]:
+        return self.rows.value(), self.cols.value()
+
+    def keyPressEvent(self, event):
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):   # also while a spin box has the focus
+            self.accept()
+            return
+        super().keyPressEvent(event)
+
+
+def ask_shape(canvas, scene_pos, place) -> ShapePopup:
+    """Open the shape popup beside the clicked point, offering the canvas's last shape; Enter (or Place) remembers
+    the shape and calls ``place(value)`` with the new input's numbers in it (see tools.tensor_start_value)."""
+    popup = ShapePopup(getattr(canvas, "matrix_shape", (2, 2)), canvas)
+
+    def accepted():
+        canvas.matrix_shape = popup.shape()
+        place(tensor_start_value(*popup.shape()))
+    popup.accepted.connect(accepted)
+    popup.finished.connect(popup.deleteLater)
+    popup.setWindowModality(Qt.WindowModality.WindowModal)
+    popup.move(canvas.mapToGlobal(canvas.mapFromScene(scene_pos)))
+    popup.open()
+    return popup

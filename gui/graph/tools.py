@@ -33,8 +33,8 @@ TOOLS: tuple[Tool, ...] = (
     Tool("select", "Select", "Select, move and connect nodes (Esc)", "select", shortcut="Esc"),
     Tool("input", "Input", "Place an input variable (I); double-click it to rename or set its value", "input",
          shortcut="I"),
-    Tool("matrix", "Matrix", "Place a matrix or vector input; double-click it to edit its shape and numbers in a "
-         "grid (or Randomize)", "tensor_input", "W"),
+    Tool("matrix", "Matrix", "Place a matrix or vector input: click on the canvas, give its rows × columns (Enter); "
+         "double-click it later to edit its shape and numbers in a grid (or Randomize)", "tensor_input", "W"),
     Tool("constant", "Constant", "Place a constant (C); double-click to change the number", "constant", "c",
          shortcut="C"),
     _op("add", "+", "Sum of two nodes (+)", "sum", "{0} + {1}", ("0", "0"), "+"),
@@ -140,3 +140,14 @@ def slots_after_rename(table: Mapping[str, Slots], old: str, new: str) -> dict[s
 
 def slots_without(table: Mapping[str, Slots], names: Sequence[str]) -> dict[str, Slots]:
     return {n: s for n, s in table.items() if n not in names}
+
+
+START_PATTERN = (0.5, -0.5, 0.25, 1.0)
+
+
+def tensor_start_value(rows: int, cols: int) -> list:
+    """A new Matrix/Vector input's numbers: a fixed pattern (not zeros, so a product with it shows something, and
+    the same every time, so a lesson can be repeated); a column vector as a list, else a list of rows."""
+    entries = [START_PATTERN[k % len(START_PATTERN)] for k in range(rows * cols)]
+    matrix = [entries[r * cols:(r + 1) * cols] for r in range(rows)]
+    return [row[0] for row in matrix] if cols == 1 else matrix

@@ -54,6 +54,8 @@ def place(qtbot, ws, tool: str, scene_point) -> str:
     before = set(ws.document.graph.nodes)
     click_button(qtbot, ws, f"tool_{tool}")
     click_canvas(qtbot, ws, scene_point)
+    if tool == "matrix":   # the shape popup: Enter takes the shape offered
+        qtbot.keyClick(ws.canvas.shape_popup, Qt.Key.Key_Return)
     added = set(ws.document.graph.nodes) - before
     assert len(added) == 1, ws.status_label.text()
     return added.pop()
