@@ -26,6 +26,30 @@ class FileError(ValueError):
     """A file could not be read or written; the message names the file and the reason."""
 
 
+class HeaderError(FileError):
+    """A JSON file whose "format" or "version" this app does not read; ``field`` names which of the two."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def check_header(data: object, fmt: str, versions: Sequence[int], what: str) -> int:
+    """The version of a Gradscape JSON file's data (``{"format": fmt, "version": v, …}`` with v in ``versions``);
+    HeaderError otherwise, saying it is not a Gradscape ``what`` file or which versions this app reads. A version
+    must be a JSON integer: 1.0 and true are not."""
+    if not isinstance(data, dict):
+        raise HeaderError("format", f"not a Gradscape {what} file (the top level is not a JSON object)")
+    if data.get("format") != fmt:
+        raise HeaderError("format", f"not a Gradscape {what} file (format {data.get('format')!r}, expected {fmt!r})")
+    version = data.get("version")
+    if type(version) is not int or version not in versions:
+        readable = " and ".join(map(str, versions))
+        raise HeaderError("version", f"unsupported version {version!r} (this Gradscape reads {what} files of "
+                                     f"version {readable})")
+    return version
+
+
 def file_mode(target: Path) -> int:
     """Keep an existing file's permissions; a new file gets the usual ones (mkstemp's are owner-only)."""
     try:
@@ -133,8 +157,10 @@ def load_presets(path: str | os.PathLike, fmt: str, build: Callable[[dict], T], 
         data = loads_json(read_capped(path, PRESETS_MAX_BYTES))
     except FileError as err:
         raise ValueError(f"{path}: {err}") from None
-    if not isinstance(data, dict) or data.get("format") != fmt or data.get("version") != 1:
-        raise ValueError(f"{path}: not a version-1 Gradscape {what}s file")
+    try:
+        check_header(data, fmt, (1,), f"{what}s")
+    except HeaderError as err:
+        raise ValueError(f"{path}: {err}") from None
     built = []
     for entry in entries(data):
         try:

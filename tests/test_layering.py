@@ -70,6 +70,20 @@ def test_engine_modules_import_each_other_without_cycles():
         raise AssertionError(f"import cycle: {' -> '.join(exc.args[1])}") from None
 
 
+def test_engine_modules_import_each_other_by_full_module_path():
+    # "from engine.matrix import parse_matrix" runs the package's __init__ and every module it re-exports; a module
+    # names what it uses where it is defined ("from engine.matrix.parser import parse_matrix"), or imports a module.
+    modules = _engine_modules()
+    offenders = []
+    for name, path in modules.items():
+        if path.name == "__init__.py":
+            continue
+        for module, names in _imports(path):
+            if module in modules and modules[module].name == "__init__.py" and module != "engine":
+                offenders += [f"{name}: from {module} import {n}" for n in names if f"{module}.{n}" not in modules]
+    assert offenders == []
+
+
 def test_engine_is_one_subpackage_per_idea():
     loose = sorted(p.name for p in (ROOT / "engine").glob("*.py"))
     assert loose == ["__init__.py", "__main__.py", "files.py"]

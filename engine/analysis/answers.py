@@ -16,7 +16,8 @@ from typing import Sequence
 
 import numpy as np
 
-from engine.expr import Expression, ParseError, parse
+from engine.expr.node import Expression
+from engine.expr.parser import ParseError, parse
 from engine.expr.build import sum_of
 
 SAMPLES = 64
@@ -317,7 +318,7 @@ class MatrixExercise:
 
     @staticmethod
     def validate(spec: dict) -> None:
-        from engine.matrix import parse_matrix
+        from engine.matrix.parser import parse_matrix
         _only(spec, {"kind", "prompt", "expression", "shapes", "wrt", "mistakes", "hint"})
         shapes = spec.get("shapes")
         if not isinstance(shapes, dict):
@@ -334,7 +335,9 @@ class MatrixExercise:
 
     @staticmethod
     def check(spec: dict, answer: str) -> Verdict:
-        from engine.matrix import check_gradient, evaluate_many, instance, parse_matrix
+        from engine.matrix.check import check_gradient, instance
+        from engine.matrix.node import evaluate_many
+        from engine.matrix.parser import parse_matrix
         expr = parse_matrix(spec["expression"], {k: tuple(v) for k, v in spec["shapes"].items()})
         if not answer.strip():
             return Verdict(False, "unreadable", "No answer yet.", "Type a matrix expression, e.g. A'*x.")

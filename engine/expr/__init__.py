@@ -1,10 +1,11 @@
 """Expressions: the one primitive table, immutable shared DAGs, the parser, simplifying builders, printing,
 evaluation plans and symbolic reverse-mode derivatives.
 
-Layering inside the package (each module imports only those before it): primitives → node → build → parser,
-printing, evaluation → autodiff → methods (which gives :class:`Expression` its evaluate/grad/hessian/str methods).
-For display only, canonical (a sum-of-products form) and display (formula trees printed as text or HTML) feed
-closed_form, which writes simplified formulas of derivatives; nothing that evaluates depends on them.
+Layering inside the package (each module imports only those before it): limits, numbers, primitives → node →
+evaluation, printing → build → tokens → parser → autodiff → methods (which gives :class:`Expression` its
+evaluate/grad/hessian/str methods). For display only, canonical (a sum-of-products form) and display (formula trees
+printed as text or HTML) feed closed_form, which writes simplified formulas of derivatives; nothing that evaluates
+depends on them.
 """
 from engine.expr import methods as _methods
 from engine.expr.autodiff import directional_derivative

@@ -21,7 +21,7 @@ import os
 from pathlib import Path
 from typing import Any, Mapping
 
-from engine.files import FileError, atomic_write, loads_json, read_capped
+from engine.files import FileError, HeaderError, atomic_write, check_header, loads_json, read_capped
 from engine.graph.compile import layered_layout
 from engine.graph.model import Graph
 from engine.graph.nodes import (GraphError, Node, check_name, check_pos, check_value, parse_formula, replace_node,
@@ -78,14 +78,10 @@ def _tidy_number(v: float):
 
 def graph_from_dict(data: object) -> Graph:
     """A new Graph from the file's data; GraphFileError names the first problem found."""
-    if not isinstance(data, dict):
-        raise GraphFileError("not a Gradscape graph file (the top level is not a JSON object)")
-    if data.get("format") != FORMAT:
-        raise GraphFileError(f"not a Gradscape graph file (format {data.get('format')!r}, expected {FORMAT!r})")
-    version = data.get("version")
-    if type(version) is not int or version not in (VERSION, TENSOR_VERSION):   # 1.0 and true are not integers
-        raise GraphFileError(f"graph file version {version!r} is not supported (this Gradscape reads versions "
-                             f"{VERSION} and {TENSOR_VERSION})")
+    try:
+        version = check_header(data, FORMAT, (VERSION, TENSOR_VERSION), "graph")
+    except HeaderError as err:
+        raise GraphFileError(str(err)) from None
     tensor = version == TENSOR_VERSION
     entries = data.get("nodes")
     if not isinstance(entries, list):

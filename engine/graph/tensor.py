@@ -20,8 +20,7 @@ from engine.expr.parser import ParseError
 from engine.expr.parser import tokenize as scalar_tokenize
 from engine.graph.nodes import GraphError, Node, check_value, parse_formula, replace_node
 from engine.graph.nodes import renamed_node as scalar_renamed_node
-from engine.matrix import parse_matrix
-from engine.matrix.parser import tokenize as matrix_tokenize, variable_names
+from engine.matrix.parser import parse_matrix, tokenize as matrix_tokenize, variable_names
 from engine.matrix.shapes import MAX_DIMENSION, SCALAR, ShapeError, describe, shape_text
 
 MAX_TENSOR_ENTRIES = 1_000_000   # one input's entries; a typo such as a 10⁹-entry matrix is refused, not allocated

@@ -18,8 +18,8 @@ import numpy as np
 from engine.expr.evaluation import evaluate_many as scalar_evaluate_many
 from engine.graph.nodes import GraphError
 from engine.graph.tensor import as_array, check_input_value
-from engine.matrix import backward as matrix_backward
-from engine.matrix import forward as matrix_forward
+from engine.matrix.grad import backward as matrix_backward
+from engine.matrix.node import forward as matrix_forward
 from engine.matrix.shapes import SCALAR, describe, shape_text
 
 MAX_DENSE_ENTRIES = 4096   # a Jacobian with more entries is described by its shape only

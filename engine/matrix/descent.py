@@ -13,7 +13,8 @@ import numpy as np
 from engine.matrix.grad import gradient_values
 from engine.matrix.node import ShapedExpression, as_value, evaluate_many
 from engine.matrix.shapes import describe
-from engine.optim import Descent, Objective
+from engine.optim.descent import Descent
+from engine.optim.objective import Objective
 
 MAX_STEPS = 5000
 

@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from engine.files import atomic_write, loads_json, read_capped
+from engine.files import atomic_write, check_header, loads_json, read_capped
 from engine.matrix.parser import MAX_LENGTH
 from engine.matrix.shapes import NAME
 from engine.matrix.workbench import DESCENT_METHODS, MAX_SIDE, SAMPLINGS, MatrixState, completed
@@ -86,10 +86,7 @@ def _matrix(value, name: str, shape: tuple[int, int]) -> np.ndarray:
 
 
 def state_from_json(data) -> MatrixState:
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValueError("not a Gradscape matrix file")
-    if data.get("version") != VERSION:
-        raise ValueError(f"unsupported version {data.get('version')!r} (this app reads version {VERSION})")
+    check_header(data, FORMAT, (VERSION,), "matrix")
     expression = _text(data, "expression")
     shapes = {_name(n, "shapes"): _shape(s, n) for n, s in _mapping(data, "shapes").items()}
     state = MatrixState(expression=expression, shapes=shapes)

@@ -21,6 +21,11 @@ from gui.views.growing import Growing
 
 DIRECTION_COLOURS = ("#00e5ff", "#ff7f0e", "#34c759", "#ff2dcc", "#ffcc00", "#8f7bff")
 DECADES = 24            # the value axis shows at most this many decades below the largest error
+MIN_DECADES = 2         # and at least this many, so that it always has two labelled decades
+EDGE = 0.2              # decades shown beyond the end decades, so that their labels fit on the axis
+EMPTY_TEXT = "Play or Step to see the error\nalong each eigen-direction"
+NO_RUN_TEXT = "Select a run"
+NO_MODEL_TEXT = "No eigen-directions to measure from (see above)"
 RATE_NAMES = {"gd": "|1 − ηλᵢ|ᵏ", "newton": "|1 − ηλᵢ/(λᵢ + damping)|ᵏ", "momentum": "envelope ρᵢᵏ",
               "nesterov": "envelope ρᵢᵏ"}
 
@@ -33,6 +38,15 @@ def beside(loss_plot: QWidget, eigen_plot: QWidget) -> QSplitter:
     splitter.setStretchFactor(0, 3)
     splitter.setStretchFactor(1, 2)
     return splitter
+
+
+class DecadeAxis(pg.AxisItem):
+    """A log axis labelled at whole decades only (10⁻², 10⁻¹, 10⁰): pyqtgraph also labels the minor ticks 2 … 9
+    of a short range, and those labels crowd each other."""
+
+    def logTickStrings(self, values, scale, spacing):
+        strings = super().logTickStrings(values, scale, spacing)
+        return [text if abs(v - round(v)) < 1e-9 else "" for v, text in zip(values, strings)]
 
 
 class _Trace:
@@ -62,7 +76,8 @@ class EigenErrorPlot(QWidget):
         self.setObjectName("eigenErrorPlot")
         self.model = model
         self.run_id = -1
-        self.plot = pg.PlotWidget(background=(24, 26, 32), axisItems={"bottom": StepAxis("bottom")})
+        self.plot = pg.PlotWidget(background=(24, 26, 32),
+                                  axisItems={"bottom": StepAxis("bottom"), "left": DecadeAxis("left")})
         self.plot.setObjectName("eigenErrorView")
         item = self.plot.getPlotItem()
         item.hideButtons()
@@ -75,6 +90,9 @@ class EigenErrorPlot(QWidget):
         cache_axes(item)
         self.plot.setToolTip("The selected run's distance to x*, the minimum of the quadratic model at its start, "
                              "along each eigenvector of the Hessian there (log scale); dashed: the predicted rate")
+        self.placeholder = pg.TextItem(EMPTY_TEXT, color=(150, 156, 170), anchor=(0.5, 0.5))
+        self.placeholder.setObjectName("eigenErrorPlaceholder")
+        self.plot.addItem(self.placeholder, ignoreBounds=True)
         self.caption = QLabel(objectName="eigenErrorCaption", wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.caption.setStyleSheet("color: palette(mid); font-size: 9pt;")
         layout = QVBoxLayout(self)
@@ -89,6 +107,7 @@ class EigenErrorPlot(QWidget):
         self._x = np.zeros(0)
         self._x_end = 0.0
         self._y_range = None
+        self._show_empty(NO_RUN_TEXT)
 
     # --- inputs -------------------------------------------------------------------------------------------------
     def select(self, run_id: int) -> None:
@@ -197,19 +216,40 @@ class EigenErrorPlot(QWidget):
         return "Error along each eigenvector vᵢ of H at the start · " + dashed + "<br>" + " &nbsp; ".join(parts)
 
     def _fit(self, errors: np.ndarray) -> None:
-        """The value axis spans the errors in whole decades (at most DECADES of them); the step axis grows by half
-        again when the run passes its end, so the axes are not re-laid-out every frame."""
+        """The value axis spans the errors in whole decades (MIN_DECADES to DECADES of them); the step axis grows by
+        half again when the run passes its end, so the axes are not re-laid-out every frame. Before the first step
+        there is nothing to plot: the placeholder says how to get something."""
         finite = errors[np.isfinite(errors)]
         if finite.size:
             hi = float(np.ceil(finite.max() + 0.1))
-            lo = max(float(np.floor(finite.min())), hi - DECADES)
+            lo = min(max(float(np.floor(finite.min())), hi - DECADES), hi - MIN_DECADES)
             if (lo, hi) != self._y_range:
                 self._y_range = (lo, hi)
-                self.plot.setYRange(lo, hi, padding=0.0)
+                self.plot.setYRange(lo - EDGE, hi + EDGE, padding=0.0)
         end = max(len(errors) - 1, 1)
         if end > self._x_end or end < self._x_end / 3:
             self._x_end = max(10.0, 1.5 * end)
             self.plot.setXRange(0, self._x_end, padding=0.0)
+        if len(errors) < 2:
+            self._place_placeholder(EMPTY_TEXT)
+        else:
+            self.placeholder.setVisible(False)
+
+    def _place_placeholder(self, text: str) -> None:
+        """``text`` in the middle of the value and step ranges shown."""
+        (x0, x1), (y0, y1) = self.plot.getPlotItem().viewRange()
+        self.placeholder.setText(text)
+        self.placeholder.setPos(0.5 * (x0 + x1), 0.5 * (y0 + y1))
+        self.placeholder.setVisible(True)
+
+    def _show_empty(self, text: str) -> None:
+        """No run to plot: a fixed range (steps 0 … 10, errors 10⁻² … 10⁰) and ``text`` in the middle of it."""
+        if self.placeholder.isVisible() and self.placeholder.textItem.toPlainText() == text \
+                and self._y_range == (-float(MIN_DECADES), 0.0):
+            return
+        self._y_range, self._x_end = (-float(MIN_DECADES), 0.0), 10.0
+        self.plot.setRange(xRange=(0.0, 10.0), yRange=(-MIN_DECADES - EDGE, EDGE), padding=0.0)
+        self._place_placeholder(text)
 
     def _steps(self, n: int) -> np.ndarray:
         if len(self._x) < n:
@@ -222,6 +262,7 @@ class EigenErrorPlot(QWidget):
             self._make_items(0)
         if self.caption.text() != reason:
             self.caption.setText(reason)
+        self._show_empty(NO_RUN_TEXT if reason.startswith("Select") else NO_MODEL_TEXT)
 
 
 def _sub(n: int) -> str:

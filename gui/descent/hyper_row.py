@@ -5,8 +5,9 @@ import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QHBoxLayout, QLabel, QSlider, QWidget
+
+from gui.number_box import NumberBox as BaseNumberBox
 
 SLIDER_TICKS = 1000
 TYPED_LIMIT = 1e300   # the box takes any typed number; the optimizer refuses (with a reason) what it cannot use
@@ -40,35 +41,12 @@ def spec_for(name: str) -> HyperSpec:
     return HYPER_SPECS.get(name, HyperSpec(name, 0.0, 1e6, False, f"Hyperparameter {name}."))
 
 
-class NumberBox(QDoubleSpinBox):
-    """A spin box that shows numbers compactly (0.001, 1e-05) instead of a fixed count of decimals."""
+class NumberBox(BaseNumberBox):
+    """The shared number box, stepping by a tenth of the shown digit's place (0.01 → 0.011)."""
 
     def __init__(self, parent=None, **properties):
         super().__init__(parent, **properties)
-        self.setDecimals(12)
         self.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
-        self.setKeyboardTracking(False)   # commit on Enter / focus out / arrows, not on every keystroke
-
-    def textFromValue(self, value: float) -> str:
-        return f"{value:.6g}"
-
-    def valueFromText(self, text: str) -> float:
-        try:
-            return float(text)
-        except ValueError:
-            return self.value()
-
-    def validate(self, text, pos):
-        stripped = text.strip()
-        if stripped in ("", "-", ".", "e", "1e", "1e-"):
-            return QValidator.State.Intermediate, text, pos
-        try:
-            float(stripped)
-        except ValueError:
-            if stripped[-1:] in "eE-+":
-                return QValidator.State.Intermediate, text, pos
-            return QValidator.State.Invalid, text, pos
-        return QValidator.State.Acceptable, text, pos
 
 
 class HyperRow(QWidget):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineE
 from engine.matrix.workbench import DESCENT_METHODS, Study
 from gui.descent.panel import STATUS_COLOURS
 from gui.matrix.heatmap import HeatmapView, short_number
+from gui.number_box import read_number
 
 METHOD_LABELS = {"gd": "Gradient descent", "adam": "Adam"}
 
@@ -98,7 +99,7 @@ class DescendPanel(QWidget):
         if not text:
             return None
         try:
-            value = float(text)
+            value = read_number(text)
         except ValueError:
             value = math.nan
         if not (math.isfinite(value) and 0 < value < 1e6):

@@ -10,6 +10,8 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
 
+from gui.number_box import read_number
+
 NEGATIVE, ZERO, POSITIVE = QColor("#2166ac"), QColor("#f7f7f7"), QColor("#b2182b")
 NAN_COLOUR, OUTLINE = QColor("#9ca3af"), QColor("#f59e0b")
 TITLE_HEIGHT = 20
@@ -207,7 +209,7 @@ class HeatmapView(QWidget):
         text = editor.text().strip()
         self._close_editor(editor)
         try:
-            value = float(text.replace("−", "-"))
+            value = read_number(text)   # ASCII digits only: float() would read ١ as 1
         except ValueError:
             value = math.nan
         if math.isfinite(value):

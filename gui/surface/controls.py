@@ -6,13 +6,12 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QLineEdit, QPushButton, QSizePolicy,
                                QSlider, QSpinBox, QVBoxLayout, QWidget)
 
+from gui.number_box import NumberBox, read_number
 from gui.surface.flow_layout import FlowLayout, group
 
-from gui.surface.inspector import parse_vector
 from engine.expr.numbers import format_number
 
 DEFAULT_RESOLUTION = 101
@@ -21,36 +20,17 @@ RANGE_LIMIT = 1e6
 ERROR_BORDER = "QDoubleSpinBox { border: 1px solid #ff6e6e; }"
 
 
-class RangeSpin(QDoubleSpinBox):
+class RangeSpin(NumberBox):
     """An end of a plotted range: shows significant digits rather than a fixed 3 decimals (so 0.0004 is 0.0004,
     not 0.000), accepts constant formulas such as pi or 2*pi, and steps by about half its order of magnitude."""
 
     def __init__(self, parent, tip: str):
         super().__init__(parent)
-        self.setDecimals(12)
         self.setRange(-RANGE_LIMIT, RANGE_LIMIT)
-        self.setKeyboardTracking(False)
         self.setToolTip(tip)
         self.tip = tip
         # room for six significant digits of a small number, plus the arrows
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("-0.000123457") + 30)
-
-    def textFromValue(self, value: float) -> str:
-        return f"{value:.6g}"
-
-    def valueFromText(self, text: str) -> float:
-        try:
-            return float(parse_vector(text, 1)[0])
-        except ValueError:
-            return self.value()
-
-    def validate(self, text: str, pos: int):
-        try:
-            value = parse_vector(text, 1)[0]
-        except ValueError:
-            return QValidator.State.Intermediate, text, pos
-        inside = -RANGE_LIMIT <= value <= RANGE_LIMIT
-        return (QValidator.State.Acceptable if inside else QValidator.State.Intermediate), text, pos
 
     def stepBy(self, steps: int) -> None:
         magnitude = abs(self.value())
@@ -236,7 +216,7 @@ class ViewControls(QWidget):
         """A typed value of a held-fixed variable: any finite number (the slider's range widens to show it)."""
         edit = self.sliders[name][1]
         try:
-            value = float(parse_vector(edit.text(), 1)[0])
+            value = read_number(edit.text(), name)
         except ValueError as error:
             edit.setStyleSheet(ERROR_BORDER.replace("QDoubleSpinBox", "QLineEdit"))
             edit.setToolTip(f"{error}. Type a number such as 0.5 or a constant formula such as pi/4.")

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 from engine import ParseError, parse
-from engine.files import atomic_write, loads_json, read_capped
+from engine.files import atomic_write, check_header, loads_json, read_capped
 from gui.session import check_axes, check_range
 
 FORMAT, VERSION = "gradscape.surface", 1
@@ -52,10 +52,7 @@ def _mapping(data: dict, key: str, what: str) -> dict:
 
 
 def document_from_json(data) -> SurfaceDocument:
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValueError("not a Gradscape surface file")
-    if data.get("version") != VERSION:
-        raise ValueError(f"unsupported version {data.get('version')!r} (this app reads version {VERSION})")
+    check_header(data, FORMAT, (VERSION,), "surface")
     text = data.get("function")
     if not isinstance(text, str):
         raise ValueError("the function is missing")

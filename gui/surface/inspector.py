@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
-from engine import ParseError, parse
+from gui.number_box import read_number
 from engine.analysis.taylor import PointAnalysis, vector_norm
 from gui.surface.formula_view import FormulaRows
 from gui.surface.point_context import PointContext
@@ -116,18 +116,7 @@ def parse_vector(text: str, n: int) -> np.ndarray:
 
 def _constant(text: str, index: int) -> float:
     """One coordinate: a number or a formula without variables, evaluated by the engine."""
-    try:
-        expression = parse(text)
-    except ParseError as error:
-        raise ValueError(f"coordinate {index} ({text!r}): {error.message}") from None
-    if expression.variables:
-        raise ValueError(f"coordinate {index} ({text!r}) contains {', '.join(expression.variables)}: type a number "
-                         "or a formula of numbers, e.g. log(2)")
-    with np.errstate(all="ignore"):
-        value = float(expression.evaluate({}))
-    if not np.isfinite(value):
-        raise ValueError(f"coordinate {index} ({text!r}) is not a finite number")
-    return value
+    return read_number(text, f"coordinate {index}")
 
 
 class PointInspector(QWidget):

@@ -38,7 +38,7 @@ class SliceOverlay(QObject):
         self.hide()
 
     def draw(self, found, point, direction, box) -> None:
-        """Show the slices (from :func:`gui.surface.slices.slices`) through ``point``; [] hides them."""
+        """Show the slices (from :func:`engine.analysis.slices.slices`) through ``point``; [] hides them."""
         if not found:
             self.hide()
             return

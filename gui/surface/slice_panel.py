@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
-from gui.surface.slices import Slice, directional_by_angle, slices
+from engine.analysis.slices import Slice, directional_by_angle, slices, steepest_directions
 from engine.expr.numbers import format_number
 
 BACKGROUND = (24, 26, 32)
@@ -166,19 +166,19 @@ class SlicePanel(QWidget):
         positive = self.directional >= 0
         self._positive.setData(np.where(positive, x, np.nan), np.where(positive, y, np.nan))
         self._negative.setData(np.where(~positive, x, np.nan), np.where(~positive, y, np.nan))
-        norm = math.hypot(*map(float, gradient))
+        steepest = steepest_directions(gradient)
+        norm, least = steepest.gradient_norm, steepest.least_angle
         ring = max(norm, 1e-12)
         self._circle.setData(ring * np.cos(self.theta), ring * np.sin(self.theta))
-        least = math.atan2(-float(gradient[1]), -float(gradient[0]))   # the direction of −∇f
         self._steepest.setData([0, norm * math.cos(least)], [0, norm * math.sin(least)])
         self._current.setData([0, ring * u[0]], [0, ring * u[1]])
         if norm == 0:
             self.polarLabel.setText("∇f = 0 here: D_u f = 0 in every direction.")
             return
-        zero = math.degrees(least) + 90.0
+        zero = [math.degrees(angle) for angle in steepest.level_angles]
         self.polarLabel.setText(
-            f"Least along −∇f (θ = {math.degrees(least) % 360:.1f}°): D_u f = −‖∇f‖ = {format_number(-norm)}. "
-            f"Zero along the level curve (θ = {zero % 360:.1f}° and {(zero + 180) % 360:.1f}°). "
+            f"Least along −∇f (θ = {math.degrees(least):.1f}°): D_u f = −‖∇f‖ = {format_number(-norm)}. "
+            f"Zero along the level curve (θ = {zero[0]:.1f}° and {zero[1]:.1f}°). "
             f"<span style='color:rgb{POSITIVE}'>orange</span>: D_u f &gt; 0, "
             f"<span style='color:rgb{NEGATIVE}'>blue</span>: |D_u f| where it is &lt; 0.")
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from engine import ParseError, parse
 from engine.analysis.answers import EXERCISE_KINDS
-from engine.files import FileError, loads_json, read_capped
+from engine.files import FileError, HeaderError, check_header, loads_json, read_capped
 
 FORMAT, VERSION = "gradscape.tour", 1
 TOUR_DIR = Path(__file__).resolve().parents[2] / "resources" / "tour"
@@ -123,10 +123,10 @@ def load_section(path: str | Path) -> Section:
 
 
 def section_from_json(data, key: str, path: str = "") -> Section:
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValueError(f"format: not a Gradscape tour file (expected \"format\": \"{FORMAT}\")")
-    if data.get("version") != VERSION:
-        raise ValueError(f"version: unsupported version {data.get('version')!r} (this app reads version {VERSION})")
+    try:
+        check_header(data, FORMAT, (VERSION,), "tour")
+    except HeaderError as err:
+        raise ValueError(f"{err.field}: {err}") from None
     _only(data, {"format", "version", "section", "steps"}, "")
     title = _text(data.get("section"), "section")
     steps = data.get("steps")

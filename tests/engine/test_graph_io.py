@@ -89,7 +89,7 @@ def test_formulas_may_use_nodes_listed_later():
 
 @pytest.mark.parametrize("data, needles", [
     (with_changes(format="something.else"), ["not a Gradscape graph file", "something.else"]),
-    (with_changes(version=3), ["version 3", "not supported"]),
+    (with_changes(version=3), ["version 3", "unsupported", "graph files of version 1 and 2"]),
     (with_changes(version=True), ["version True"]),
     ([1, 2], ["not a JSON object"]),
     (with_changes(nodes={"x": 1}), ["'nodes' must be a list"]),
