@@ -19,6 +19,7 @@ from PySide6.QtGui import QUndoStack
 from engine.graph import Graph, GraphError
 from gui.graph import tools as T
 from gui.graph.commands import GraphEdit, apply_all, combined
+from gui.number_box import read_number
 
 
 class GraphDocument(QObject):
@@ -152,9 +153,10 @@ class GraphDocument(QObject):
             return self.set_tensor_value(name, text)
         if node.is_input:
             try:
-                value = float(text)
+                value = read_number(text, name)
             except ValueError:
-                self.refused.emit(f"Set {name} refused: {text!r} is not a number")
+                self.refused.emit(f"Set {name} refused: {text!r} is not a number (type one, or a formula of "
+                                  "numbers such as pi/4)")
                 return False
             return self.perform(f"Set {name} = {text}", lambda: g.set_value(name, value))
         return self.perform(f"Edit formula of {name}", lambda: g.set_formula(name, text),

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
                                QTableWidgetItem, QVBoxLayout)
 
 from gui.graph.tools import tensor_start_value
+from gui.number_box import read_number
 
 MAX_GRID = 64     # rows or columns edited in the grid (larger values come from files)
 RANDOM_SCALE = 0.5
@@ -64,12 +65,7 @@ class TensorValueEditor(QDialog):
             for j in range(out.shape[1]):
                 item = self.grid.item(i, j)
                 text = item.text().strip().replace("−", "-") if item is not None else "0"
-                try:
-                    out[i, j] = float(text or "0")
-                except ValueError:
-                    raise ValueError(f"row {i + 1}, column {j + 1}: {text!r} is not a number") from None
-                if not np.isfinite(out[i, j]):
-                    raise ValueError(f"row {i + 1}, column {j + 1}: {text!r} is not a finite number")
+                out[i, j] = read_number(text or "0", f"row {i + 1}, column {j + 1}")
         return out
 
     def _reshape(self) -> None:

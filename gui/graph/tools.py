@@ -124,11 +124,12 @@ def connect_formula(formula: str, parent: str, uses_parent: bool) -> str:
 
 
 def _is_number(text: str) -> bool:
+    """A plain number as the formula grammar reads one (ASCII digits only: float() would take ١ too)."""
     try:
         float(text)
     except ValueError:
         return False
-    return True
+    return text.isascii()
 
 
 def slots_after_rename(table: Mapping[str, Slots], old: str, new: str) -> dict[str, Slots]:

@@ -142,6 +142,16 @@ def test_edit_input_value_refuses_text_and_keeps_it(qtbot, graph_workspace):
     assert ws.document.graph.nodes[x].value == 0.0
 
 
+def test_an_input_takes_ascii_numbers_and_formulas_of_numbers_only(qtbot, graph_workspace):
+    ws = graph_workspace
+    x = place(qtbot, ws, "input", visible(ws, 100, 100))
+    ws.document.edit_content(x, "\u0661")          # Arabic-Indic one: float() would read it as 1.0
+    assert "not a number" in ws.status_label.text()
+    assert ws.document.graph.nodes[x].value == 0.0
+    type_into_node(qtbot, ws, x, "body", "pi/4")
+    assert ws.document.graph.nodes[x].value == pytest.approx(0.7853981633974483, abs=0)
+
+
 
 def test_partials_on_edges_toggle(qtbot, graph_workspace):
     ws = graph_workspace
