@@ -4,13 +4,15 @@ The count is exact (the model counts without enumerating), the list shows at mos
 all paths is shown beside the backprop adjoint, so a user sees the chain rule's sum-over-paths equal backprop.
 Selecting a path highlights exactly its nodes and edges on the canvas.
 
-On a big graph the list follows the scene's numbers a moment after the canvas repaints (never inside the edit), and
-a value edit, which changes no path, only recomputes the products, the sum and the adjoint shown.
+The panel refreshes at most once per event-loop turn after a burst of edits (a small graph's on a zero-timer, a big
+graph's a moment after the canvas repaints the scene's numbers, never inside the edit), and not at all while it is
+hidden: it is marked out of date and brought up to date when it is shown again, before it paints. A value edit, which
+changes no path, keeps the listing (path_listing: found once per structure of the graph, as its events tell) and only
+multiplies the current partials along it.
 """
 from __future__ import annotations
 
 import itertools
-import math
 
 import numpy as np
 
@@ -18,11 +20,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem
 
 from engine.graph import GraphError
+from gui.graph.path_listing import MAX_LISTED, PathListing
 from gui.graph.scene import SYNC_NODES, GraphScene
 from gui.graph.tensor_face import array_text
 from gui.graph.side_panel import InputPanel, refill_inputs
-
-MAX_LISTED = 200
 LATER_MS = 60   # on a big graph the list follows an edit this long after it (once the canvas has repainted)
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
@@ -41,39 +42,74 @@ class PathPanel(InputPanel):
         self.why_label = QLabel(objectName="pathWhy")
         self.source.currentTextChanged.connect(self.refresh)
         self.list.currentItemChanged.connect(self._on_path_selected)
-        self._listed_for = None   # (source, output, edges) the listed paths were found for
-        self._shared = 0          # leading nodes every listed path shares (shown collapsed)
-        self._timer = QTimer(self)   # a big graph's list is brought up to date just after the canvas repaints
+        self._structure = 0           # counts the graph's structural changes (a value edit or a move is none)
+        self._inputs = frozenset(self.graph.inputs)   # the inputs at the last structural change (a value edit keeps)
+        self._listed_for = None       # (source, output, structure) the listed paths were found for
+        self._listing: PathListing | None = None
+        self._shared = 0              # leading nodes every listed path shares (shown collapsed)
+        self._dirty = False           # the graph changed since the panel last showed it
+        self._soon = QTimer(self)     # a small graph's refresh: once, on the next event-loop turn after a burst
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(0)
+        self._soon.timeout.connect(self._bring_up_to_date)
+        self._timer = QTimer(self)    # a big graph's list is brought up to date just after the canvas repaints
         self._timer.setSingleShot(True)
         self._timer.setInterval(LATER_MS)
-        self._timer.timeout.connect(self._sync_sources)
+        self._timer.timeout.connect(self._bring_up_to_date)
         scene.numbers_changed.connect(self._on_numbers_changed)
         self.lay_out("Paths from", [self.count_label, self.list, self.sum_label, self.why_label], self.list)
 
     def _on_graph_event(self, event):
+        if event.kind == "node_moved":   # a move changes no number shown; keep any selection highlighted
+            return
+        name = event.name
+        value_only = event.kind == "node_changed" and name in self._inputs and self.graph.nodes[name].is_input
+        if not value_only:
+            self._structure += 1
+            inputs = self.graph.inputs
+            if frozenset(inputs) != self._inputs:   # the chooser offers a new input at once (the list follows)
+                self._inputs = frozenset(inputs)
+                refill_inputs(self.source, inputs)
+        self._dirty = True
         # a big graph's list waits for the scene's numbers (numbers_changed), so that it is filled after the canvas
         # shows the change, not before
-        if len(self.graph) <= SYNC_NODES:
-            super()._on_graph_event(event)
+        if len(self.graph) <= SYNC_NODES and self.isVisible():
+            self._soon.start()
 
     def _on_numbers_changed(self):
         if len(self.graph) > SYNC_NODES:
-            self._timer.start()
+            self._dirty = True
+            if self.isVisible():
+                self._timer.start()
+
+    def showEvent(self, event):
+        """Shown again (its tab chosen, or the workspace shown): catch up with the edits made while hidden before
+        the first paint, so no stale number is ever on screen."""
+        if self._dirty:
+            self._bring_up_to_date()
+        super().showEvent(event)
+
+    def _bring_up_to_date(self):
+        self._soon.stop()
+        self._timer.stop()
+        self._sync_sources()
 
     def _sync_sources(self):
         refill_inputs(self.source, self.graph.inputs)
         self.refresh()
 
     def refresh(self):
+        self._dirty = False
         source, g = self.source.currentText(), self.graph
-        structure = (source, g.output, tuple(g.edges())) if source and g.output is not None else None
-        if structure is not None and structure == self._listed_for and not g.is_tensor:
+        structure = (source, g.output, self._structure) if source and g.output is not None else None
+        if structure is not None and structure == self._listed_for and self._listing is not None \
+                and not g.is_tensor:
             try:
                 self._update_numbers(source)   # same paths: only their numbers can have changed
                 return
             except GraphError:
                 pass
-        self._listed_for = None
+        self._listed_for = self._listing = None
         self.list.blockSignals(True)
         self.list.clear()
         self.list.blockSignals(False)
@@ -92,39 +128,44 @@ class PathPanel(InputPanel):
 
     def _fill(self, source: str):
         g, out = self.graph, self.graph.output
-        count = g.path_count(source)
-        listed = list(itertools.islice(g.paths(source), MAX_LISTED))
+        if g.is_tensor:   # arrays along the paths: the engine's tensor walk multiplies them
+            count = g.path_count(source)
+            listed = [(tuple(p.nodes), p.product) for p in itertools.islice(g.paths(source), MAX_LISTED)]
+            edges, total = len(g.edges()), g.path_sum(source)
+        else:
+            listing = self._listing = PathListing(g, source)
+            partials = self._partials()
+            count, edges, total = listing.count, listing.edge_count, listing.path_sum(partials)
+            listed = list(zip(listing.paths, listing.products(partials)))
         shown = f" (the first {len(listed)} are listed)" if count > len(listed) else ""
         self.count_label.setText(f"{format_count(count)} path{'s' if count != 1 else ''} from {source} to {out}"
                                  f"{shown}")
-        shared = self._shared = shared_start(path.nodes for path in listed)
-        for path in listed:
-            item = QListWidgetItem(_item_text(path.nodes, shared, path.product))
-            item.setData(PATH_ROLE, tuple(path.nodes))
-            item.setToolTip(" → ".join(path.nodes) + "\n" +
-                            " × ".join(f"∂{b}/∂{a}" for a, b in zip(path.nodes, path.nodes[1:])))
+        shared = self._shared = shared_start(nodes for nodes, _ in listed)
+        for nodes, product in listed:
+            item = QListWidgetItem(_item_text(nodes, shared, product))
+            item.setData(PATH_ROLE, nodes)
+            item.setToolTip(" → ".join(nodes) + "\n" + " × ".join(f"∂{b}/∂{a}" for a, b in zip(nodes, nodes[1:])))
             self.list.addItem(item)
-        self._show_sum(source)
-        edges = len(g.edges())
+        self._show_sum(source, total)
         self.why_label.setText(
             f"Why backprop wins: {format_count(count)} path{'s' if count != 1 else ''} from {source} alone, but "
             f"backprop visits each of the {edges} edges once and gets ∂{out}/∂(every node) in one sweep.")
 
-    def _update_numbers(self, source: str):
-        """The listed paths' products at the current values (the partials the scene shows, when it has them)."""
+    def _partials(self):
+        """The local partials at the current values (those the scene shows, when it has them)."""
         current = self.scene.numbers_version == self.graph.version
-        partials = self.scene.partials if current and self.scene.partials is not None else \
-            self.graph.local_partials()
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            nodes = item.data(PATH_ROLE)
-            product = math.prod(partials[a, b] for a, b in zip(nodes, nodes[1:]))
-            item.setText(_item_text(nodes, self._shared, product))
-        self._show_sum(source)
+        return self.scene.partials if current and self.scene.partials is not None else self.graph.local_partials()
 
-    def _show_sum(self, source: str):
+    def _update_numbers(self, source: str):
+        """The listed paths' products, their sum and the adjoint at the current values."""
+        partials = self._partials()
+        for row, product in enumerate(self._listing.products(partials)):
+            item = self.list.item(row)
+            item.setText(_item_text(item.data(PATH_ROLE), self._shared, product))
+        self._show_sum(source, self._listing.path_sum(partials))
+
+    def _show_sum(self, source: str, total):
         g, out = self.graph, self.graph.output
-        total = g.path_sum(source)
         current = self.scene.numbers_version == g.version
         adjoints = self.scene.adjoints if current and self.scene.adjoints is not None else g.backward()
         adjoint = adjoints[source]

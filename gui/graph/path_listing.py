@@ -1,0 +1,51 @@
+"""What the Paths panel lists that depends only on the graph's structure, kept while only values change.
+
+A value edit changes no path: only the products along the listed paths, their sum and the adjoint. So the listing
+(the exact count, the first paths in the engine's order, the nodes between the input and the output in topological
+order) is found once per structure, and each refresh only multiplies the current partials along it. Consecutive
+paths of a depth-first listing share long starts, so each product reuses the running product of the start it shares
+with the path before (the same multiplications, in the same order, as the engine's walk).
+"""
+from __future__ import annotations
+
+import itertools
+
+MAX_LISTED = 200
+
+
+class PathListing:
+    """The paths from ``source`` to the graph's output, as the structure gives them (no numbers)."""
+
+    def __init__(self, graph, source: str, limit: int = MAX_LISTED):
+        self.source, self.target = source, graph.output
+        self.count = graph.path_count(source)
+        self.paths = [tuple(p.nodes) for p in itertools.islice(graph.paths(source), limit)]
+        self.shared_with_previous = [0] + [common_start(a, b) for a, b in zip(self.paths, self.paths[1:])]
+        self.edge_count = len(graph.edges())
+        between = (graph.descendants(source) & graph.ancestors(self.target)) | {source, self.target}
+        order = [n for n in graph.topological_order() if n in between and n != source]
+        self.steps = [(n, tuple(p for p in graph.node(n).parents if p in between)) for n in order]
+
+    def products(self, partials) -> list[float]:
+        """Each listed path's product of local partials, left to right from 1 (as the engine multiplies)."""
+        found, running = [], [1.0]
+        for nodes, shared in zip(self.paths, self.shared_with_previous):
+            del running[max(shared, 1):]
+            for a, b in zip(nodes[len(running) - 1:], nodes[len(running):]):
+                running.append(running[-1] * partials[a, b])
+            found.append(running[-1])
+        return found
+
+    def path_sum(self, partials) -> float:
+        """The sum over every path of its product (d output / d source), by one sweep in topological order."""
+        if self.source == self.target:
+            return 1.0
+        total = {self.source: 1.0}
+        for name, parents in self.steps:
+            total[name] = sum(total[p] * partials[p, name] for p in parents if p in total)
+        return float(total.get(self.target, 0.0))
+
+
+def common_start(a, b) -> int:
+    """How many leading nodes two paths share."""
+    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
