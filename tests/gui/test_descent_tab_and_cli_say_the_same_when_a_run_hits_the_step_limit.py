@@ -7,7 +7,7 @@ import json
 import pytest
 
 from engine.cli.main import main
-from tests.gui.descent_helpers import add_run, remove_all_runs, statuses, step, type_into
+from tests.gui.descent_helpers import only_a_gd_run, statuses, step, type_into
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]
 
@@ -30,14 +30,8 @@ def cli_summary(capsys, formula, start, lr, steps):
 def test_the_run_list_says_what_the_command_line_says_at_the_step_limit(qtbot, descent_workspace, capsys, formula,
                                                                          start, lr, steps, words):
     w = descent_workspace
-    w.session.set_function(formula)
-    remove_all_runs(qtbot, w)
-    gd = add_run(w, "Gradient descent")
-    for edit, value in zip(w.panel.start_box.edits, start):
-        type_into(qtbot, edit, value)
-    type_into(qtbot, w.panel.hyper_rows["lr"].box, lr)
+    gd = only_a_gd_run(qtbot, w, formula, start, lr)
     type_into(qtbot, w.panel.max_steps_spin, steps)
-    assert list(gd.start) == [float(v) for v in start] and gd.hyper["lr"] == float(lr)
     assert w.model.max_steps == int(steps)
     step(qtbot, w, int(steps) + 1)          # one click more than the limit: the run stays at its limit
     assert gd.steps == int(steps)
