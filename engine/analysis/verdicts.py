@@ -7,7 +7,8 @@ degenerate point is named as such, and so is a point far outside the view where 
 
 :attr:`Verdict.stopped_at` is the short word for JSON: 'minimum' | 'maximum' | 'saddle' | 'undecided'. Why a run
 diverged (:func:`diverged_text`: f or ∇f has no value where it landed, see :func:`undefined_where`; a step that was
-not finite; f falling without a bottom; or a blow-up) is told in words both say too.
+not finite; f falling without a bottom; or a blow-up) is told in words both say too, and so is a run that reached
+its step limit (:func:`step_limit_text`).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from engine.analysis import classify as C
 from engine.analysis.critical import nearby_critical_point
-from engine.analysis.rates import keeps_decreasing
+from engine.analysis.rates import falls_without_slowing, keeps_decreasing
 from engine.analysis.starts import function_scale, is_critical
 from engine.analysis.taylor import vector_norm
 from engine.expr.numbers import format_point
@@ -136,6 +137,13 @@ def stop_text(steps: int, verdict: Verdict) -> str:
     if verdict.kind == "minimum":
         return f"converged at step {steps}: {'∇f = 0 at the start, ' if steps == 0 else ''}{verdict.text}"
     return f"{'at the start' if steps == 0 else f'step {steps}'}: {verdict.text}"
+
+
+def step_limit_text(steps: int, values) -> str:
+    """The sentence for a run stopped by its step limit, saying so when f was still falling without slowing down
+    (see :func:`engine.analysis.rates.falls_without_slowing`): it may be unbounded below."""
+    falling = "; f keeps decreasing: it may be unbounded below" if falls_without_slowing(values) else ""
+    return f"stopped at the step limit ({steps} step{'' if steps == 1 else 's'}){falling}"
 
 
 def _polished(objective: Objective, p: np.ndarray, box) -> np.ndarray:

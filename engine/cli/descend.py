@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from engine.cli.common import (CLIError, add_expression, add_numbers, format_number, format_vector, function_heading,
                                parse_function, parse_point, subcommand, table)
-from engine.analysis.rates import falls_without_slowing
 from engine.analysis.step_size import step_size_report
-from engine.analysis.verdicts import diverged_text, run_verdict, stop_text, undefined_where
+from engine.analysis.verdicts import diverged_text, run_verdict, step_limit_text, stop_text, undefined_where
 from engine.optim.descent import HYPER_HELP, METHODS, Descent
 from engine.optim.objective import Objective
 
@@ -60,8 +59,8 @@ def _summary(run: Descent, verdict, names) -> str:
         return diverged_text(run, names)[1]
     if run.status == "converged":
         return stop_text(run.steps_taken, verdict)
-    if run.status == "max_steps" and falls_without_slowing(run.values):
-        return f"{run.message}; f keeps decreasing: it may be unbounded below"
+    if run.status == "max_steps":
+        return step_limit_text(run.steps_taken, run.values)
     return run.message
 
 

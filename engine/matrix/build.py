@@ -73,9 +73,10 @@ def _sum(terms: list[Term], shape: Shape) -> ShapedExpression:
         node = rebuild(terms[0].product, terms[0].shape)
         return node if node.shape == shape else mul(node, ones(shape))
     factored = _common_matrix_factor(terms, shape)
-    if factored is not None:
-        return factored
-    return _common_scalar_factor(terms) or build_sum(terms)
+    if factored is None:
+        factored = _common_scalar_factor(terms) or build_sum(terms)
+    # the terms left may all be scalars where a matrix term cancelled (a + (P - P)): keep the sum's broadcast shape
+    return factored if factored.shape == shape else mul(factored, ones(shape))
 
 
 def _common_matrix_factor(terms: list[Term], shape: Shape) -> ShapedExpression | None:

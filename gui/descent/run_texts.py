@@ -4,8 +4,7 @@ The model keeps the runs and classifies them (RunsModel.status_kind, RunsModel.v
 """
 from __future__ import annotations
 
-from engine.analysis.rates import falls_without_slowing
-from engine.analysis.verdicts import diverged_text, stop_text
+from engine.analysis.verdicts import diverged_text, step_limit_text, stop_text
 from engine.optim.descent import METHODS
 from gui.descent.runs import Run, RunsModel
 
@@ -27,8 +26,7 @@ def status_text(model: RunsModel, run: Run) -> str:
     if d.status == "converged":
         return stop_text(run.steps, model.verdict(run))
     if run.steps >= model.max_steps or d.status == "max_steps":
-        falling = "; f keeps decreasing: it may be unbounded below" if falls_without_slowing(d.values) else ""
-        return f"stopped at max steps ({run.steps}){falling}"
+        return step_limit_text(run.steps, d.values)
     return "ready" if run.steps == 0 else f"running · step {run.steps}"
 
 

@@ -35,7 +35,7 @@ SURFACE_KEYS = {"function": "formula", "range": "ranges", "point": "numbers", "f
                 "parts": "formulas"}
 SCENE_KEYS = {
     "surface": SURFACE_KEYS,
-    "descent": {**SURFACE_KEYS, "runs": "runs", "steps": "count"},
+    "descent": {**SURFACE_KEYS, "runs": "runs", "steps": "count", "select_run": "count"},
     "graph": {"preset": "name", "values": "values", "mode": "name", "paths_from": "name", "path": "count",
               "forward_from": "name"},
     "matrix": {"preset": "name", "expression": "text", "shapes": "shapes", "wrt": "name", "answer": "text",
@@ -187,6 +187,8 @@ def _scene(data, where: str) -> dict:
             CHECKS[kind](data[key], f"{where}.{key}")
     if workspace in ("surface", "descent"):
         _check_surface_values(data, where)
+    if "select_run" in data:
+        _check_selected_run(data, where)
     return dict(data)
 
 
@@ -198,6 +200,14 @@ def _check_surface_values(data: dict, where: str) -> None:
         raise ValueError(f"{where}.overlays: unknown overlay {unknown[0]!r} (choose from {', '.join(OVERLAY_NAMES)})")
     if "function" not in data and any(k in data for k in ("range", "point", "fixed")):
         raise ValueError(f"{where}.function: needed when the scene sets a range, point or fixed values")
+
+
+def _check_selected_run(data: dict, where: str) -> None:
+    """``select_run`` is the index of one of the scene's own runs (the run list selects it, so its plots show)."""
+    runs = len(data.get("runs", []))
+    if not data["select_run"] < runs:
+        raise ValueError(f"{where}.select_run: must be the index of one of the scene's runs (0 to {runs - 1})"
+                         if runs else f"{where}.select_run: needs the scene's runs to choose from")
 
 
 def _exercise(data, where: str) -> None:

@@ -109,7 +109,7 @@ def apply_descent(window, scene: dict, label: str) -> None:
                 spec = RunSpec(run["method"], hyper, PALETTE[i % len(PALETTE)], start,
                                auto_lr="lr" not in run.get("hyper", {}))
                 ws.undo_stack.push(AddRunCommand(ws.model, spec))
-        ws.panel.select_run(ws.model.runs[0].run_id)
+        ws.panel.select_run(ws.model.runs[scene.get("select_run", 0)].run_id)
     _surface_function(surface, scene, label)
     surface.flush()
     if scene.get("steps"):

@@ -66,3 +66,12 @@ def test_printed_formula_and_gradients_parse_back_to_the_same_function(formula, 
             gv = np.atleast_2d(g.evaluate(env))
             assume(np.all(np.isfinite(gv)))
             assert _close(np.atleast_2d(back.evaluate(env)), gv, np.max(np.abs(gv)), tol=1e-9), str(g)
+
+
+def test_a_cancelled_matrix_term_keeps_the_sums_broadcast_shape():
+    # found by hypothesis: P − P vanished and took the 1×2 shape of the sum with it
+    shapes = {"P11": (1, 1), "P12": (1, 2)}
+    m = parse_matrix("(P11 + 0.5) + (P12 - P12)", shapes)
+    assert m.shape == (1, 2) and parse_matrix(str(m), shapes).shape == (1, 2)
+    value = np.atleast_2d(m.evaluate({"P11": np.array([[2.0]]), "P12": np.array([[7.0, -3.0]])}))
+    assert np.array_equal(value, [[2.5, 2.5]])

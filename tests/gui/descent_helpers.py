@@ -17,6 +17,19 @@ def add_run(w, label):
     return w.model.runs[-1]
 
 
+def only_a_gd_run(qtbot, w, formula, start, lr):
+    """The race reduced to one gradient-descent run on ``formula`` from ``start`` with learning rate ``lr`` (all
+    typed as text, as the user types them)."""
+    w.session.set_function(formula)
+    remove_all_runs(qtbot, w)
+    gd = add_run(w, "Gradient descent")
+    for edit, value in zip(w.panel.start_box.edits, start):
+        type_into(qtbot, edit, value)
+    type_into(qtbot, w.panel.hyper_rows["lr"].box, lr)
+    assert list(gd.start) == [float(v) for v in start] and gd.hyper["lr"] == float(lr)
+    return gd
+
+
 def click_contour(qtbot, w, x, y):
     pos = w.contour_view.map_to_widget(x, y)
     qtbot.mouseClick(w.contour_view.viewport(), Qt.MouseButton.LeftButton, pos=pos)

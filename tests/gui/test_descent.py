@@ -145,7 +145,7 @@ def test_max_steps_stops_the_race(qtbot, descent_workspace):
     qtbot.waitUntil(lambda: not w.player.playing, timeout=20000)
     assert all(r.steps <= 4 for r in w.model.runs)
     assert w.panel.play_button.text() == "Play"
-    assert any("max steps" in w.panel.run_list.item(i).text() for i in range(w.panel.run_list.count()))
+    assert any("step limit" in w.panel.run_list.item(i).text() for i in range(w.panel.run_list.count()))
 
 
 def test_add_and_remove_runs_are_undoable(qtbot, descent_workspace):

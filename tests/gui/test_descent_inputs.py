@@ -1,5 +1,5 @@
 """The Descent tab's typed starts, its max-steps status and run removal, driven as a user would: constant formulas
-in the start fields, refused starts with a message beside their field, a run stopped at max steps while f still
+in the start fields, refused starts with a message beside their field, a run stopped at the step limit while f still
 falls, and a removed run leaving both views."""
 import math
 
@@ -104,7 +104,7 @@ def test_bad_starts_are_refused_beside_their_field_and_nothing_is_lost(qtbot, de
     assert all(r.start[0] == 0.5 and r.start[1] == s[1] for r, s in zip(w.model.runs, starts))
 
 
-def test_a_run_stopped_at_max_steps_while_f_still_falls_says_it_may_be_unbounded(qtbot, descent_workspace):
+def test_a_run_stopped_at_the_step_limit_while_f_still_falls_says_it_may_be_unbounded(qtbot, descent_workspace):
     w = descent_workspace
     w.session.set_function("x^2*y")                              # → −∞ along y → −∞ for any x ≠ 0
     remove_all_runs(qtbot, w)
@@ -116,7 +116,7 @@ def test_a_run_stopped_at_max_steps_while_f_still_falls_says_it_may_be_unbounded
     assert adam.steps == 60 and adam.descent.status == "running"
     v = np.array(adam.descent.values)
     assert np.all(np.diff(v[30:]) < 0)                           # every step of the second half went down
-    assert status(w, 0).endswith("stopped at max steps (60); f keeps decreasing: it may be unbounded below")
+    assert status(w, 0).endswith("stopped at the step limit (60 steps); f keeps decreasing: it may be unbounded below")
     assert w.panel.run_list.item(0).foreground().color().name() == "#e0b050"
 
     # a run still heading for its bottom also falls at every step, but slower and slower: not called unbounded
@@ -128,7 +128,7 @@ def test_a_run_stopped_at_max_steps_while_f_still_falls_says_it_may_be_unbounded
     v = np.array(gd.descent.values)
     assert gd.steps == 60 and np.all(np.diff(v) < 0)
     np.testing.assert_allclose(v[-1], v[0] * 0.98 ** 120, rtol=1e-9)   # f = (x² + y²)·0.98^(2k), by hand
-    assert status(w, 0).endswith("stopped at max steps (60)")
+    assert status(w, 0).endswith("stopped at the step limit (60 steps)")
 
 
 def test_a_removed_run_leaves_both_views(qtbot, descent_workspace):

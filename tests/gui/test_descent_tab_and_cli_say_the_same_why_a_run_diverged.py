@@ -6,7 +6,7 @@ import json
 import pytest
 
 from engine.cli.main import main
-from tests.gui.descent_helpers import add_run, remove_all_runs, statuses, step, type_into
+from tests.gui.descent_helpers import only_a_gd_run, statuses, step
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]
 
@@ -28,13 +28,7 @@ def cli_summary(capsys, formula, start, lr):
 def test_the_run_list_says_what_the_command_line_says(qtbot, descent_workspace, capsys, formula, start, lr, steps,
                                                       words, hint):
     w = descent_workspace
-    w.session.set_function(formula)
-    remove_all_runs(qtbot, w)
-    gd = add_run(w, "Gradient descent")
-    for edit, value in zip(w.panel.start_box.edits, start):
-        type_into(qtbot, edit, value)
-    type_into(qtbot, w.panel.hyper_rows["lr"].box, lr)
-    assert list(gd.start) == [float(v) for v in start] and gd.hyper["lr"] == float(lr)
+    only_a_gd_run(qtbot, w, formula, start, lr)
     step(qtbot, w, steps)
     shown = statuses(w)[0].split("\n", 1)[1].strip()
     assert words == cli_summary(capsys, formula, ",".join(start), lr)
