@@ -53,14 +53,31 @@ def path_count(graph, source: str, target: str | None = None) -> int:
 def path_sum(graph, source: str, target: str | None = None, inputs=None) -> float:
     """The sum over all paths of the products of local partials (= d target / d source), without enumerating."""
     source, target = _endpoints(graph, source, target)
+    steps = sum_steps(graph, source, target)
+    if steps is None:
+        return 0.0
+    return sum_over_paths(steps, source, target, values_and_partials(graph, inputs)[1])
+
+
+def sum_steps(graph, source: str, target: str) -> list[tuple[str, tuple[str, ...]]] | None:
+    """The structure :func:`sum_over_paths` sweeps: each node after ``source`` on a path to ``target``, in topological
+    order, with its parents on such paths; None when no path leads there. It depends only on the structure, so a
+    caller may keep it while only values change."""
     between = _between(graph, source, target)
     if not between:
-        return 0.0
-    partials = values_and_partials(graph, inputs)[1]
+        return None
+    keep = set(between)
+    return [(n, tuple(p for p in graph.node(n).parents if p in keep)) for n in between[1:]]
+
+
+def sum_over_paths(steps, source: str, target: str, partials) -> float:
+    """Σ over paths of the products of ``partials[(parent, child)]``, by one sweep over ``steps``."""
+    if source == target:
+        return 1.0
     total = {source: 1.0}
-    for name in between[1:]:
-        total[name] = sum(total[p] * partials[p, name] for p in graph.node(name).parents if p in total)
-    return total[target]
+    for name, parents in steps:
+        total[name] = sum(total[p] * partials[p, name] for p in parents if p in total)
+    return float(total.get(target, 0.0))
 
 
 def paths(graph, source: str, target: str | None = None, inputs=None) -> Iterator[Path]:

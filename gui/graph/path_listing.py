@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import itertools
 
+from engine.graph.paths import sum_over_paths, sum_steps
+
 MAX_LISTED = 200
 
 
@@ -22,9 +24,7 @@ class PathListing:
         self.paths = [tuple(p.nodes) for p in itertools.islice(graph.paths(source), limit)]
         self.shared_with_previous = [0] + [common_start(a, b) for a, b in zip(self.paths, self.paths[1:])]
         self.edge_count = len(graph.edges())
-        between = (graph.descendants(source) & graph.ancestors(self.target)) | {source, self.target}
-        order = [n for n in graph.topological_order() if n in between and n != source]
-        self.steps = [(n, tuple(p for p in graph.node(n).parents if p in between)) for n in order]
+        self.steps = sum_steps(graph, source, self.target) or []
 
     def products(self, partials) -> list[float]:
         """Each listed path's product of local partials, left to right from 1 (as the engine multiplies)."""
@@ -37,13 +37,8 @@ class PathListing:
         return found
 
     def path_sum(self, partials) -> float:
-        """The sum over every path of its product (d output / d source), by one sweep in topological order."""
-        if self.source == self.target:
-            return 1.0
-        total = {self.source: 1.0}
-        for name, parents in self.steps:
-            total[name] = sum(total[p] * partials[p, name] for p in parents if p in total)
-        return float(total.get(self.target, 0.0))
+        """The sum over every path of its product (d output / d source): the engine's sweep over the kept steps."""
+        return sum_over_paths(self.steps, self.source, self.target, partials)
 
 
 def common_start(a, b) -> int:
