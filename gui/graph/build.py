@@ -59,6 +59,8 @@ class SceneBuild:
         if self._builder is not None:   # a build still under way: it restarts, covering what it covered too
             names = None if names is None or self._build_names is None else names | self._build_names
         self._build_names = names
+        if names is None:
+            self._edges_for = None   # a whole new graph: every edge checked again
         self._builder = self._build_steps(names)
         self._build_total = len(self.graph) + sum(len(n.parents) for n in self.graph.nodes.values()) // 2
         self._build_done = 0
@@ -75,7 +77,7 @@ class SceneBuild:
             self._drop_node(name)
         for name in (g.nodes if names is None else [n for n in names if n in g.nodes]):
             if name not in self.nodes:
-                item = NodeItem(name)
+                item = NodeItem(name, self.board)
                 self.nodes[name] = item
                 item.setParentItem(self.layer)
                 self.overview.stale = True
@@ -83,12 +85,15 @@ class SceneBuild:
             self._sync_contents(name)
             self._build_done += 1
             yield
+        if self._edges_for == g.structure_version:
+            return   # a value edit: the edges and the output are as they were
         for name, item in self.nodes.items():   # plain attributes: cheap to set on every node
             if item.is_output != (name == g.output):
                 item.is_output = name == g.output
                 self.overview.stale = True
             item.output_name = g.output or "out"
         yield from self._sync_edges()
+        self._edges_for = g.structure_version
 
     def _place(self, name: str):
         where = to_scene(self.graph.nodes[name].pos)

@@ -7,7 +7,7 @@ Selecting a path highlights exactly its nodes and edges on the canvas.
 The panel refreshes at most once per event-loop turn after a burst of edits (a small graph's on a zero-timer, a big
 graph's a moment after the canvas repaints the scene's numbers, never inside the edit), and not at all while it is
 hidden: it is marked out of date and brought up to date when it is shown again, before it paints. A value edit, which
-changes no path, keeps the listing (path_listing: found once per structure of the graph, as its events tell) and only
+changes no path, keeps the listing (path_listing: found once per ``Graph.structure_version``) and only
 multiplies the current partials along it.
 """
 from __future__ import annotations
@@ -42,8 +42,8 @@ class PathPanel(InputPanel):
         self.why_label = QLabel(objectName="pathWhy")
         self.source.currentTextChanged.connect(self.refresh)
         self.list.currentItemChanged.connect(self._on_path_selected)
-        self._structure = 0           # counts the graph's structural changes (a value edit or a move is none)
-        self._inputs = frozenset(self.graph.inputs)   # the inputs at the last structural change (a value edit keeps)
+        self._inputs: tuple[str, ...] | None = None   # the inputs the chooser offers, in node order
+        self._inputs_for: int | None = None   # the structure_version they were read at (a value edit keeps them)
         self._listed_for = None       # (source, output, structure) the listed paths were found for
         self._listing: PathListing | None = None
         self._shared = 0              # leading nodes every listed path shares (shown collapsed)
@@ -62,14 +62,7 @@ class PathPanel(InputPanel):
     def _on_graph_event(self, event):
         if event.kind == "node_moved":   # a move changes no number shown; keep any selection highlighted
             return
-        name = event.name
-        value_only = event.kind == "node_changed" and name in self._inputs and self.graph.nodes[name].is_input
-        if not value_only:
-            self._structure += 1
-            inputs = self.graph.inputs
-            if frozenset(inputs) != self._inputs:   # the chooser offers a new input at once (the list follows)
-                self._inputs = frozenset(inputs)
-                refill_inputs(self.source, inputs)
+        self._offer_inputs()   # the chooser offers a new input at once (the list follows)
         self._dirty = True
         # a big graph's list waits for the scene's numbers (numbers_changed), so that it is filled after the canvas
         # shows the change, not before
@@ -95,13 +88,24 @@ class PathPanel(InputPanel):
         self._sync_sources()
 
     def _sync_sources(self):
-        refill_inputs(self.source, self.graph.inputs)
+        self._offer_inputs()
         self.refresh()
+
+    def _offer_inputs(self):
+        """The chooser lists the graph's inputs (read again only after a structural change)."""
+        g = self.graph
+        if g.structure_version == self._inputs_for:
+            return
+        self._inputs_for = g.structure_version
+        inputs = g.inputs
+        if inputs != self._inputs:
+            self._inputs = inputs
+            refill_inputs(self.source, inputs)
 
     def refresh(self):
         self._dirty = False
         source, g = self.source.currentText(), self.graph
-        structure = (source, g.output, self._structure) if source and g.output is not None else None
+        structure = (source, g.output, g.structure_version) if source and g.output is not None else None
         if structure is not None and structure == self._listed_for and self._listing is not None \
                 and not g.is_tensor:
             try:

@@ -20,7 +20,7 @@ from gui.graph.build import BASE_RECT, SLICE, SYNC_NODES, SceneBuild  # noqa: F4
 from gui.graph.detail import LevelOfDetail, Layer
 from gui.graph.document import GraphDocument
 from gui.graph.edge_layout import EdgeLayout
-from gui.graph.items import EdgeItem, NodeItem
+from gui.graph.items import EdgeItem, NodeItem, Numbers
 from gui.graph.overview import OverviewItem
 from gui.graph.spatial import Rect
 from gui.graph.tensor_face import TensorFace
@@ -56,6 +56,7 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
         self._labels_dirty = True
         self._builder = None                     # the steps still to take to give every model node its item
         self._build_names: set[str] | None = None
+        self._edges_for: int | None = None        # the structure_version the edge items were last brought to
         self._build_total = 0
         self._build_done = 0
         self._labeller = None                    # the labels still to place (a generator, resumed each slice)
@@ -64,6 +65,8 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
         self._numbers_due = False
         self._offered = None                     # numbers computed elsewhere for this graph version
         self._flush_posted = False
+        self.board = Numbers()                   # what every item reads its numbers from (values, adjoints...)
+        self._faces = False                      # the node items have tensor faces
         self.passes = BackgroundPasses(self)     # a big graph's passes after an edit, on a worker thread
         self.passes.finished.connect(self._on_background_numbers)
         self.setBackgroundBrush(QColor("#fbfbfa"))
@@ -163,34 +166,45 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
         self.refresh_numbers()
 
     def refresh_numbers(self):
-        """Give every item its numbers in one batch; the labels in view follow, and the view repaints once."""
+        """Give the items their numbers in one batch (the board every item reads when it paints); the labels in
+        view follow, and the view repaints once."""
         if self.graph.is_tensor:
             self._refresh_tensor_faces()
-        elif any(item.tensor_face is not None for item in self.nodes.values()):
+        elif self._faces:
+            self._faces = False
             for item in self.nodes.values():
                 item.tensor_face = None
-        values, adjoints, revealed = self.values or {}, self.adjoints, self.revealed
-        for name, item in self.nodes.items():
-            item.value = values.get(name)
-            shown = adjoints is not None and (revealed is None or name in revealed)
-            item.adjoint = adjoints.get(name) if shown else None
-            if item.tensor_face is not None:   # arrays: the face draws them, the tooltip has the numbers
-                item.setToolTip(self._tooltip(name))
-        partials = self.partials if self.show_partials else None
-        for key, edge in self.edges.items():
-            edge.set_partial(partials.get(key) if partials else None)
+        board = self.board
+        board.values, board.adjoints, board.revealed = self.values, self.adjoints, self.revealed
+        board.partials = self.partials if self.show_partials and self.partials else None
+        if board.partials is None:
+            for edge in self.shown_labels:
+                edge.tag.hide()
+        self._set_stale(False)
         self._labels_dirty = True
         self._place_labels_when_ready()
         self.update()
         self.numbers_changed.emit()
 
     def _refresh_tensor_faces(self):
-        """Every node of a graph holding tensors gets a face: its shape, value and (as revealed) adjoint."""
+        """Every node of a graph holding tensors gets a face: its shape, value and (as revealed) adjoint; the
+        tooltip has the numbers."""
+        self._faces = True
         for name, item in self.nodes.items():
             face = item.tensor_face = TensorFace(self.graph.shape(name))
             face.value = self.values.get(name) if self.values else None
             shown = self.adjoints is not None and (self.revealed is None or name in self.revealed)
             face.adjoint = self.adjoints.get(name) if shown else None
+            item.setToolTip(self._tooltip(name))
+
+    def _set_stale(self, stale: bool):
+        """Grey the numbers shown (they are of an earlier version of the graph) or show them plainly again."""
+        if stale == self.board.stale:
+            return
+        self.board.stale = stale
+        for edge in self.shown_labels:
+            edge.tag.set_stale(stale)
+        self.update()
 
     def set_keep_clear(self, rect: QRectF | None):
         """Keep the labels off ``rect`` (None: nowhere), placing them again if that changes anything."""
