@@ -61,11 +61,13 @@ class BackgroundPasses(QObject):
         self.running = False
         self._waiting: tuple | None = None   # (generation, graph, mode) of the newest request not yet started
         self._jobs: queue.SimpleQueue | None = None   # the worker's runs to make (None ends it)
+        self._running = 0   # the generation of the run under way
         self._done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
 
     @property
     def busy(self) -> bool:
-        return self.running or self._waiting is not None
+        """Whether numbers are on their way (a request waits, or the run under way is the newest request's)."""
+        return self._waiting is not None or self.running and self._running == self.generation
 
     def request(self, graph: Graph, mode: str) -> int:
         """Compute ``mode``'s passes for ``graph`` as it is when the run starts; returns the request's generation."""
@@ -83,7 +85,7 @@ class BackgroundPasses(QObject):
     def _start(self) -> None:
         generation, graph, mode = self._waiting
         self._waiting = None
-        self.running = True
+        self.running, self._running = True, generation
         if self._jobs is None:   # one worker for the editor's life: starting a thread waits for it to run
             jobs = self._jobs = queue.SimpleQueue()
             threading.Thread(target=_serve, args=(jobs, self._done), name="graph-passes", daemon=True).start()

@@ -67,6 +67,7 @@ class SceneBuild:
         self._labeller, self._labels_dirty = None, True   # placed again once the items are in step
         self._numbers_due = True
         self._after_change()
+        self.mark_stale()   # a big graph's numbers come a moment later: greyed meanwhile
 
     def _build_steps(self, names: set[str] | None):
         """Items for every model node (``names`` None: a new graph) or for the nodes an event named, then the
@@ -260,6 +261,10 @@ class SceneBuild:
     def _continue(self):
         if self.building or self.layout.pending or self._labeller is not None:
             self._timer.start()
+        left = 0 if self.small else len(self.layout.dirty)
+        if left != self._routing_left:   # the busy badge says how many edges are left
+            self._routing_left = left
+            self.routing.emit(left, len(self.edges))
 
     def _build(self, deadline: float | None) -> bool:
         done, _ = run_steps(self._builder, deadline)

@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem
 
 from engine.graph import GraphError
+from gui.graph.items import STALE_TEXT
 from gui.graph.path_listing import MAX_LISTED, PathListing
 from gui.graph.scene import SYNC_NODES, GraphScene
 from gui.graph.tensor_face import array_text
@@ -57,6 +58,7 @@ class PathPanel(InputPanel):
         self._timer.setInterval(LATER_MS)
         self._timer.timeout.connect(self._bring_up_to_date)
         scene.numbers_changed.connect(self._on_numbers_changed)
+        scene.numbers_stale.connect(self._grey)
         self.lay_out("Paths from", [self.count_label, self.list, self.sum_label, self.why_label], self.list)
 
     def _on_graph_event(self, event):
@@ -85,7 +87,17 @@ class PathPanel(InputPanel):
     def _bring_up_to_date(self):
         self._soon.stop()
         self._timer.stop()
+        g = self.graph
+        listed = self._listed_for is not None and self._listed_for[1:] == (g.output, g.structure_version)
+        if listed and not self.scene.numbers_current and len(g) > SYNC_NODES:
+            self._dirty = True   # only values changed and the worker's numbers are coming: the old stay, greyed
+            return
         self._sync_sources()
+
+    def _grey(self, stale: bool):
+        """The products and sums shown are of the graph before the last edit (greyed) or current again."""
+        for widget in (self.list, self.sum_label):
+            widget.setStyleSheet(f"color: {STALE_TEXT.name()};" if stale else "")
 
     def _sync_sources(self):
         self._offer_inputs()

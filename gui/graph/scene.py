@@ -28,6 +28,8 @@ from gui.graph.tensor_face import TensorFace
 
 class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
     numbers_changed = Signal()      # values/adjoints were recomputed (or cleared)
+    numbers_stale = Signal(bool)    # the numbers shown became those of an earlier graph (True) or current (False)
+    routing = Signal(int, int)      # (edges still to route, edges) after a big graph's slice of work
     status = Signal(str)            # a message for the status bar
     progress = Signal(int, int)     # (items built, items to build) while a big graph is built
     built = Signal(bool)            # every model node and edge has its item again (True: after a whole new graph)
@@ -57,6 +59,7 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
         self._builder = None                     # the steps still to take to give every model node its item
         self._build_names: set[str] | None = None
         self._edges_for: int | None = None        # the structure_version the edge items were last brought to
+        self._routing_left = 0                   # the edges left to route, as last announced
         self._build_total = 0
         self._build_done = 0
         self._labeller = None                    # the labels still to place (a generator, resumed each slice)
@@ -140,6 +143,7 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
         wanted = self.mode in ("forward", "backward") and len(g)
         if offered is None and wanted and background and not self.small and not g.is_tensor:
             self.passes.request(g, self.mode)
+            self.mark_stale()
             return
         self.passes.cancel()
         values = partials = adjoints = None
@@ -180,7 +184,7 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
         if board.partials is None:
             for edge in self.shown_labels:
                 edge.tag.hide()
-        self._set_stale(False)
+        self.mark_stale()
         self._labels_dirty = True
         self._place_labels_when_ready()
         self.update()
@@ -197,14 +201,17 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
             face.adjoint = self.adjoints.get(name) if shown else None
             item.setToolTip(self._tooltip(name))
 
-    def _set_stale(self, stale: bool):
-        """Grey the numbers shown (they are of an earlier version of the graph) or show them plainly again."""
+    def mark_stale(self):
+        """Grey the numbers shown while they are those of an earlier version of the graph (newer ones are being
+        computed, or are due once a big graph's items are built), and show them plainly again once current."""
+        stale = self.board.values is not None and not self.numbers_current
         if stale == self.board.stale:
             return
         self.board.stale = stale
         for edge in self.shown_labels:
             edge.tag.set_stale(stale)
         self.update()
+        self.numbers_stale.emit(stale)
 
     def set_keep_clear(self, rect: QRectF | None):
         """Keep the labels off ``rect`` (None: nowhere), placing them again if that changes anything."""
