@@ -62,7 +62,10 @@ class SceneBuild:
         if names is None:
             self._edges_for = None   # a whole new graph: every edge checked again
         self._builder = self._build_steps(names)
-        self._build_total = len(self.graph) + sum(len(n.parents) for n in self.graph.nodes.values()) // 2
+        if names is None or self._edges_for != self.graph.structure_version:   # edges to build: count them
+            self._build_total = len(self.graph) + sum(len(n.parents) for n in self.graph.nodes.values()) // 2
+        else:   # a value edit: only the named nodes' contents
+            self._build_total = len(names)
         self._build_done = 0
         self._labeller, self._labels_dirty = None, True   # placed again once the items are in step
         self._numbers_due = True

@@ -25,6 +25,8 @@ from gui.graph.overview import OverviewItem
 from gui.graph.spatial import Rect
 from gui.graph.tensor_face import TensorFace
 
+STALE_AFTER_MS = 100   # outdated numbers are greyed once they have been on screen this long
+
 
 class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
     numbers_changed = Signal()      # values/adjoints were recomputed (or cleared)
@@ -60,6 +62,10 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
         self._build_names: set[str] | None = None
         self._edges_for: int | None = None        # the structure_version the edge items were last brought to
         self._routing_left = 0                   # the edges left to route, as last announced
+        self._stale_timer = QTimer(self)         # numbers still outdated this long after an edit are greyed
+        self._stale_timer.setSingleShot(True)
+        self._stale_timer.setInterval(STALE_AFTER_MS)
+        self._stale_timer.timeout.connect(lambda: self._set_stale(self.numbers_outdated))
         self._build_total = 0
         self._build_done = 0
         self._labeller = None                    # the labels still to place (a generator, resumed each slice)
@@ -201,10 +207,24 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
             face.adjoint = self.adjoints.get(name) if shown else None
             item.setToolTip(self._tooltip(name))
 
+    @property
+    def numbers_outdated(self) -> bool:
+        """Whether numbers are shown that are not those of the graph as it is."""
+        return self.board.values is not None and not self.numbers_current
+
     def mark_stale(self):
         """Grey the numbers shown while they are those of an earlier version of the graph (newer ones are being
-        computed, or are due once a big graph's items are built), and show them plainly again once current."""
-        stale = self.board.values is not None and not self.numbers_current
+        computed, or are due once a big graph's items are built), and show them plainly again once current.
+        Greying waits STALE_AFTER_MS: numbers that come sooner were not on screen long enough to be read, and
+        greying and ungreying a big graph repaints the whole canvas twice."""
+        if self.numbers_outdated:
+            if not self.board.stale and not self._stale_timer.isActive():
+                self._stale_timer.start()
+            return
+        self._stale_timer.stop()
+        self._set_stale(False)
+
+    def _set_stale(self, stale: bool):
         if stale == self.board.stale:
             return
         self.board.stale = stale
