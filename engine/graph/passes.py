@@ -207,9 +207,13 @@ def laid_out(graph) -> bool:
         layout = graph._programs.get(with_partials)
         if layout is None or len(layout.template) > 2 * layout.used + 4096:   # would be laid out afresh
             return False
-        blocks = layout.blocks
-        if sum(1 for name in graph.nodes if name not in blocks) > LAYOUT_SLACK:
-            return False
+        blocks, missing = layout.blocks, 0
+        for name, node in graph.nodes.items():   # a node is placed if its very formula is (inputs have none)
+            block = blocks.get(name)
+            if block is None or block.expression is not node.expression:
+                missing += 1
+                if missing > LAYOUT_SLACK:
+                    return False
     return True
 
 
