@@ -203,6 +203,8 @@ LAYOUT_SLACK = 64   # nodes a pass may still have to compile and yet count as la
 def laid_out(graph) -> bool:
     """Whether both layouts (values only, and values with partials) hold all but LAYOUT_SLACK of the graph's
     nodes, so forward, partials and backward cost a run of the steps, not compiling the formulas."""
+    if ("plan", False) in graph._plans and ("plan", True) in graph._plans:
+        return True   # both plans of the current structure are built: every node is placed
     for with_partials in (False, True):
         layout = graph._programs.get(with_partials)
         if layout is None or len(layout.template) > 2 * layout.used + 4096:   # would be laid out afresh
