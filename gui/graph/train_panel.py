@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QGridLayout, 
 from engine.graph import GraphError
 from engine.graph.train import (DATA_SETS, bound_values, classifier, decision_values, prediction_nodes, stored,
                                 toy_data, train_step, training_setup)
-from gui.graph.train_session import TrainingSession, decision_pixmap, is_on_top, put_values
+from gui.graph.train_session import TrainingSession, decision_pixmap, is_done, is_on_top, put_values
 
 PICTURE = 220        # pixels of the decision picture
 EXTENT = 1.7         # the picture shows [−EXTENT, EXTENT]² (the toy sets lie within)
@@ -38,7 +38,6 @@ class TrainPanel(QDialog):
         self.ws = workspace
         self.document = workspace.document
         self.graph = self.document.graph
-        self.losses: list[float] = []
         self.session: TrainingSession | None = None
         self.setup = None            # engine.graph.train.TrainingSetup of the graph as it is, or None
         self.run_left = 0            # steps still to take in a Train run
@@ -113,6 +112,12 @@ class TrainPanel(QDialog):
         layout.addWidget(self.status)
         self.resize(680, 430)
 
+    @property
+    def losses(self) -> list[float]:
+        """The loss curve of the training session, while it is done (Undo or Reset takes it away, Redo brings it back
+        with the trained values)."""
+        return self.session.losses if is_done(self.document.undo_stack, self.session) else []
+
     def button(self, name: str) -> QPushButton:
         return self.findChild(QPushButton, name)
 
@@ -121,7 +126,7 @@ class TrainPanel(QDialog):
         self.stop()
         points, labels = DATA_SETS[self.data.currentText()](NEW_NETWORK_POINTS, seed=SEED)
         if self.ws._replace(classifier(points, labels), f"New {self.data.currentText()} classifier"):
-            self.losses, self.session = [], None
+            self.session = None
             self.refresh()
 
     def _on_graph_event(self, _event):
@@ -182,7 +187,7 @@ class TrainPanel(QDialog):
         while taken < count and (taken == 0 or time.perf_counter() < deadline):
             result = train_step(work, setup.weights, self.rate.value())
             put_values(work, {n: stored(work, n, v) for n, v in result.values.items()})
-            self.losses.append(result.loss)
+            self.session.losses.append(result.loss)
             taken += 1
         put_values(g, {n: work.node(n).value for n in setup.weights})
         self._work = (work, g.version)
@@ -192,11 +197,10 @@ class TrainPanel(QDialog):
     def _start_session(self, setup, wanted: dict):
         """Push one undo step holding the values as they are, then bind the data."""
         g = self.graph
-        continues = self.session is not None and all(
+        continues = self.losses and all(
             g.node(n).value == v for n, v in self.session.final.items() if n in setup.weights)
-        if not continues:
-            self.losses = []
-        self.session = TrainingSession(g, (*setup.weights, setup.points, setup.labels))
+        self.session = TrainingSession(g, (*setup.weights, setup.points, setup.labels),
+                                       losses=self.losses if continues else ())
         self.document.undo_stack.push(self.session)
         put_values(g, wanted)
 
@@ -244,14 +248,10 @@ class TrainPanel(QDialog):
         self.stop()
         if is_on_top(self.document.undo_stack, self.session):
             self.document.undo_stack.undo()
-        self.losses = []
         self.refresh()
 
     # --- drawing --------------------------------------------------------------------------------------------
     def refresh(self):
-        if self.session is not None and not is_on_top(self.document.undo_stack, self.session) \
-                and self.document.undo_stack.index() < self.document.undo_stack.count():
-            self.losses = []   # the session was undone (Redo brings its weights back, not its curve)
         setup, why = self._current_setup()
         self._sync_predictions(setup)
         self.button("trainStep").setEnabled(setup is not None)
