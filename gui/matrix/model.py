@@ -3,8 +3,9 @@ it, and the undo stack through which every change goes.
 
 Setters never poke widgets: they push a :class:`StateCommand` (one undo step) whose redo/undo put a whole state in
 place, with the line that describes it (:attr:`MatrixModel.note`: a preset's description, "Your expression" once
-the user types another); the model recomputes the study and emits ``state_changed``. A descent moves values many times a second
-without an undo step per frame: its run is one command whose "after" state follows the run (:meth:`preview`).
+the user types another); the model recomputes the study and emits ``state_changed``. A descent moves values many
+times a second without an undo step per frame: its run is one command whose "after" state follows the run
+(:meth:`preview`).
 """
 from __future__ import annotations
 
