@@ -32,10 +32,13 @@ def delete_at_exit(widget) -> None:
 
 
 def delete_alive() -> int:
-    """Delete every registered window still alive; how many were."""
+    """Delete every registered window still alive, after its ``shutdown()`` (if it has one: a running search thread
+    must not be deleted under its feet); how many were."""
     deleted = 0
     for widget in list(_alive):
         if shiboken6.isValid(widget):
+            if callable(getattr(widget, "shutdown", None)):
+                widget.shutdown()
             shiboken6.delete(widget)
             deleted += 1
     _alive.clear()

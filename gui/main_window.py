@@ -384,13 +384,17 @@ class MainWindow(QMainWindow):
         if tab in self.workspaces:
             self.show_workspace(tab)
 
+    def shutdown(self) -> None:
+        """Stop what the workspaces run (searches, timers, workers): on close, and before deletion at exit."""
+        for workspace in self.workspaces.values():
+            if isinstance(workspace, ShutsDown):
+                workspace.shutdown()
+
     def closeEvent(self, event) -> None:
         if self.interactive and not self.unsaved_guard.allow_close():
             event.ignore()   # the guard asks, and closes the window again once the user has answered
             return
-        for workspace in self.workspaces.values():
-            if isinstance(workspace, ShutsDown):
-                workspace.shutdown()
+        self.shutdown()
         if self.interactive:   # a screenshot run leaves the user's window state alone
             keys, index = list(self.workspaces), self.workspaceTabs.currentIndex()
             save_window_state(self, keys[index] if 0 <= index < len(keys) else None)
