@@ -176,10 +176,10 @@ def measured_factor(points, minimum, eigenvectors=None, window: int = MEASURE_WI
     turns round while it shrinks, so one step's ratio of distances swings above and below the factor (1.05 for a
     factor of 0.894); the fit does not. Without ``eigenvectors``, the geometric mean of the window's ratios of
     distances to the minimum."""
-    p = np.asarray(points, dtype=np.float64)
-    if len(p) < 2:
+    if len(points) < 2:
         return None
-    e = p[-(window + 2):] - np.asarray(minimum, dtype=np.float64)
+    # only the window is read: the panel asks every frame, and a trail's cost must not grow with its length
+    e = np.asarray(points[-(window + 2):], dtype=np.float64) - np.asarray(minimum, dtype=np.float64)
     if not np.all(np.isfinite(e)):
         return None
     if eigenvectors is None:
