@@ -28,15 +28,21 @@ def recorded_writes(monkeypatch):
     return gate, writes
 
 
+def big_graph_edited(qtbot, ws, tmp_path, value: str) -> str:
+    """A 1,000-node graph opened (clean, as File → Open leaves it), then its first input set to ``value``."""
+    ws.open_file(str(big_file(tmp_path)))
+    ws.undo_stack.setClean()   # as the window's File → Open does: nothing to autosave yet
+    settled(qtbot, ws)
+    source = ws.document.graph.inputs[0]
+    ws.document.edit_content(source, value)
+    return source
+
+
 def test_a_big_graphs_autosave_is_written_on_a_worker_from_the_graph_as_it_was(qtbot, graph_workspace, tmp_path,
                                                                               recorded_writes):
     gate, writes = recorded_writes
     ws = graph_workspace
-    ws.open_file(str(big_file(tmp_path)))
-    ws.undo_stack.setClean()   # as the window's File → Open does: nothing to autosave yet
-    settled(qtbot, ws)
-    g, source = ws.document.graph, ws.document.graph.inputs[0]
-    ws.document.edit_content(source, "0.125")
+    source, g = big_graph_edited(qtbot, ws, tmp_path, "0.125"), ws.document.graph
     edited = g.snapshot()
     ws.autosave.timer.timeout.emit()   # the timer fires
     qtbot.waitUntil(lambda: len(writes) == 1)
@@ -54,10 +60,7 @@ def test_a_save_during_a_background_autosave_leaves_no_autosave_file(qtbot, grap
                                                                      recorded_writes):
     gate, writes = recorded_writes
     ws = graph_workspace
-    ws.open_file(str(big_file(tmp_path)))
-    ws.undo_stack.setClean()   # as the window's File → Open does: nothing to autosave yet
-    settled(qtbot, ws)
-    ws.document.edit_content(ws.document.graph.inputs[0], "0.5")
+    big_graph_edited(qtbot, ws, tmp_path, "0.5")
     ws.autosave.timer.timeout.emit()
     qtbot.waitUntil(lambda: len(writes) == 1)
     threading.Timer(0.2, gate.set).start()   # the write ends while the Save waits for it
