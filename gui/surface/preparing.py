@@ -34,6 +34,7 @@ class FunctionPreparer(QObject):
     ready = Signal(str)          # the text to apply now
     progressed = Signal(str)     # what is being worked out ("" once done or cancelled)
     _finished = Signal(int, object)   # generation, None or the error (from the worker, queued to the GUI thread)
+    _stepped = Signal(int, str)       # generation, what the worker starts now (queued to the GUI thread)
 
     def __init__(self, session, parent=None):
         super().__init__(parent)
@@ -42,6 +43,7 @@ class FunctionPreparer(QObject):
         self._cancel: threading.Event | None = None
         self._text = ""
         self._finished.connect(self._on_finished)
+        self._stepped.connect(self._on_stepped)
         session.function_changed.connect(self.cancel)   # whatever changed it supersedes what was being prepared
 
     @classmethod
@@ -71,11 +73,16 @@ class FunctionPreparer(QObject):
         self._cancel, self._text = threading.Event(), text
         axes = f.variables if 1 <= len(f.variables) <= 2 else ()
         box = [self.session.domain.get(a, DEFAULT_RANGE) for a in axes]
-        self.progressed.emit(f"Working out the derivatives of the new function ({f.node_count()} operations)…")
-        generation, cancel, relay = self._generation, self._cancel, self._finished
-        _EXECUTOR.submit(_prepare, f, axes, box, cancel).add_done_callback(
-            lambda done: _deliver(relay, generation, done))
+        self._size = f.node_count()
+        self._on_stepped(self._generation, "the gradient (1 of 4)")
+        generation, cancel, relay, stepped = self._generation, self._cancel, self._finished, self._stepped
+        _EXECUTOR.submit(_prepare, f, axes, box, cancel, lambda what: _deliver_step(stepped, generation, what)
+                         ).add_done_callback(lambda done: _deliver(relay, generation, done))
         return True
+
+    def _on_stepped(self, generation: int, what: str) -> None:
+        if generation == self._generation and self._cancel is not None:
+            self.progressed.emit(f"Working out the new function's derivatives ({self._size} operations): {what}…")
 
     def cancel(self) -> None:
         """Stop preparing (the worker stops at its next step; its result is dropped)."""
@@ -92,11 +99,13 @@ class FunctionPreparer(QObject):
         self.ready.emit(self._text)   # an error while preparing: the redraw meets it and says so as usual
 
 
-def _prepare(f, axes, box, cancel: threading.Event) -> None:
-    """Build what drawing ``f`` over ``axes`` needs, checking for cancel between the steps."""
-    for step in _steps(f, axes, box):
+def _prepare(f, axes, box, cancel: threading.Event, said) -> None:
+    """Build what drawing ``f`` over ``axes`` needs, checking for cancel between the steps (``said(what)``
+    tells which step starts)."""
+    for what, step in _steps(f, axes, box):
         if cancel.is_set():
             raise Cancelled
+        said(what)
         with np.errstate(all="ignore"):
             step()
 
@@ -104,8 +113,8 @@ def _prepare(f, axes, box, cancel: threading.Event) -> None:
 def _steps(f, axes, box):
     """The derivatives (kept on the Expression), then one evaluation of each set of formulas the views evaluate
     together (which builds and caches its plan), then the typical scales the inspector judges "∇f = 0" by."""
-    yield lambda: f.grad(axes or None)
-    yield lambda: f.hessian(axes or None)
+    yield "the gradient (1 of 4)", lambda: f.grad(axes or None)
+    yield "the Hessian (2 of 4)", lambda: f.hessian(axes or None)
     if not axes:
         return
     grads, second = list(f.grad(axes)), [h for row in f.hessian(axes) for h in row]
@@ -115,8 +124,15 @@ def _steps(f, axes, box):
                   grads,                    # the gradient field; descents
                   second,                   # Newton's steps
                   [f, *grads]):             # the default learning rates' trial runs
-        yield lambda roots=roots: evaluate_many(roots, centre)
-    yield lambda: typical_scales(f, tuple(axes), tuple(map(tuple, box)))
+        yield "evaluation plans (3 of 4)", lambda roots=roots: evaluate_many(roots, centre)
+    yield "its scales over the view (4 of 4)", lambda: typical_scales(f, tuple(axes), tuple(map(tuple, box)))
+
+
+def _deliver_step(relay, generation: int, what: str) -> None:
+    try:
+        relay.emit(generation, what)
+    except RuntimeError:   # the window closed meanwhile
+        pass
 
 
 def _deliver(relay, generation: int, done) -> None:
