@@ -5,6 +5,12 @@ quadratic while lr < 2/λmax, so the default starts at 1/λmax of the Hessian at
 own default); curvature can grow along the way (3x⁴ − 4x³ − 12x² has f″ = 12 at 1 but 72 at 2), so a short trial
 run checks it and halves it while it diverges (or, for gradient descent, while f goes up at some step). A run that blows up with f falling at every step found no bottom
 (x² − y²): that is the function's doing, not the rate's, and does not shrink it.
+
+The trials of every candidate rate run side by side (:mod:`engine.analysis.rate_trials`, one evaluation of f and ∇f
+per step for all of them) where the objective evaluates many points at once, and the answers are kept per objective
+and question; gradient descent and the heavy ball, which a race asks for one after the other at one start, are
+answered together. Other objectives (a graph's own backward pass) run one trial Descent at a time; the choices are
+the same either way.
 """
 from __future__ import annotations
 
