@@ -113,7 +113,8 @@ class _Rows:
     def evaluate(self, many, points: np.ndarray) -> None:
         """f and ∇f at the packed rows' points (NaN where a point is not finite: Descent does not evaluate there),
         and ∇f at the Nesterov rows' next look-ahead points x + β·v, in one call."""
-        self.x_size = _largest(points)
+        with np.errstate(all="ignore"):
+            self.x_size = _largest(points)
         finite = np.isfinite(self.x_size)
         every = bool(finite.all())
         b = self.ahead
@@ -138,10 +139,11 @@ class _Rows:
         the exact norm (vector_norm, as Descent) is taken only for the rows near a threshold."""
         f, x, ids, x_size = self.f, self.x, self.ids, self.x_size
         self.values[ids, t] = f
-        if t == 0:
-            self.value_bound = EXPLODE_FACTOR * np.where(np.isfinite(f), np.maximum(1.0, np.abs(f)), 1.0)
-        g_size, root_n = _largest(self.g), math.sqrt(x.shape[1]) * (1 + 1e-9)
-        with np.errstate(invalid="ignore", over="ignore"):
+        root_n = math.sqrt(x.shape[1]) * (1 + 1e-9)
+        with np.errstate(all="ignore"):   # as Descent's float arithmetic: overflow is ∞, quietly
+            g_size = _largest(self.g)
+            if t == 0:
+                self.value_bound = EXPLODE_FACTOR * np.where(np.isfinite(f), np.maximum(1.0, np.abs(f)), 1.0)
             problem = ~(np.isfinite(f) & np.isfinite(g_size) & np.isfinite(x_size)) | (np.abs(f) > self.value_bound)
             near = ~problem & (x_size * root_n >= self.point_bound)
             if near.any():

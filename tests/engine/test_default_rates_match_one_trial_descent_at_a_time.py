@@ -24,7 +24,7 @@ CHAPTER = ["x*exp(-x^2 - y^2)", "log(exp(x) + exp(y))", "3*x^4 - 4*x^3 - 12*x^2"
            "(((w+x+y+z)^2 + (w+x-y-z)^2)^2 + ((w+x+y+z)^2 - (w+x-y-z)^2)^2)^2"]
 ODD = ["x^2 - y^2", "x^2*y", "x + y", "sqrt(x^2 + y^2)", "abs(x) + 3*abs(y)", "log(x) + y^2", "1/x + y^2",
        "exp(x) + y^4", "relu(x) + sigmoid(y)", "sign(x)*y + x^2", "tanh(3*x)*y^2 + x^2", "x^4 + 1e-6*y^2",
-       "1e6*x^2 + y^2", "softplus(x - y) + sin(3*y)"]
+       "1e6*x^2 + y^2", "softplus(x - y) + sin(3*y)", "1e305*(x^2 + y^2)", "exp(700*x) + y^2"]
 STARTS = [(-1.5, 0.7), (2.0, -1.0)]
 
 
