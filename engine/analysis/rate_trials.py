@@ -121,7 +121,8 @@ class _Rows:
         with np.errstate(all="ignore"):
             look = self.x[b:] + self.beta[b:] * self.v[b:]
         try:
-            values, grads = many(np.concatenate([points if every else points[finite], look]))
+            here = points if every else points[finite]
+            values, grads = many(np.concatenate([here, look]) if len(look) else here)
         except Exception as exc:  # noqa: BLE001 - a Descent turns any failure into a diverged run; see rates
             raise EvaluationFailed(str(exc)) from exc
         count = len(points) if every else int(finite.sum())
