@@ -363,6 +363,7 @@ class SurfaceWorkspace(QWidget):
         self.flush()
 
     def shutdown(self) -> None:
+        self.preparer.cancel()
         self.critical.shutdown()
 
     def closeEvent(self, event) -> None:
