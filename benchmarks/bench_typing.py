@@ -1,9 +1,10 @@
 """Typing → redrawn surface and contours, at the default grid and at the largest (401²), with the contour lines timed
 separately; the Descent tab built but hidden (as after a visit) must not add to it. Then a formula of ~1,900
 characters: the longest event-loop gap while it is applied (target ≤ 100 ms) and the time until its surface is shown,
-prepared on the worker (the app) against applied at once on the UI thread (as before), alternated in one run; and the
-default learning rates the Descent tab asks for (gradient descent and momentum) with every candidate tried side by
-side against one trial Descent at a time, on the presets and on that formula.
+prepared on the worker (the app) against applied at once on the UI thread, alternated in one run (with
+GRADSCAPE_ROOT, as that checkout applies it); and the default learning rates the Descent tab asks for (gradient
+descent and momentum) with every candidate tried side by side against one trial Descent at a time, on the presets
+and on that formula.
 
 A redraw is what Enter in expressionEdit does: parse, sample f, upload the 3D mesh, colour map and contour lines,
 the inspector, and one painted frame of the 3D view. Baselines in the same run: evaluating f alone on the grid, and
@@ -23,7 +24,7 @@ from pathlib import Path
 ROOT = Path(os.environ.get("GRADSCAPE_ROOT", Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(1, str(Path(__file__).resolve().parents[1]))   # tests.engine.huge_formulas, from this checkout
+HERE = Path(__file__).resolve().parents[1]
 os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 
 from timing import median_seconds  # noqa: E402
@@ -74,28 +75,35 @@ def huge_formula_case(app, surface, repeats: int) -> None:
     """Apply ~1,900-character formulas (a new one each time, so nothing is cached), prepared on the worker and at once
     on the UI thread, alternated: the longest gap between 5 ms timer ticks until the surface is shown and until the
     inspector's formulas are, and the time until the surface is shown."""
+    import importlib.util
     from PySide6.QtCore import QTimer
     from gui.garbage import collect_on_gui_thread, freeze_long_lived
-    import gui.surface.preparing as preparing
-    from tests.engine.huge_formulas import huge_formula
+    huge_formula = _huge_formulas().huge_formula
+    preparing = None   # another checkout (GRADSCAPE_ROOT) may apply every formula at once
+    if importlib.util.find_spec("gui.surface.preparing") is not None:
+        import gui.surface.preparing as preparing
     collector = collect_on_gui_thread(app)   # as the app runs (main.py): collection on the GUI thread only
     freeze_long_lived()
     ticks: list[float] = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start(5)
-    results = {"prepared on the worker": [], "at once (before)": []}
-    big = preparing.BIG
-    for k in range(2 * max(2, repeats)):
-        label = list(results)[k % 2]
-        preparing.BIG = big if k % 2 == 0 else 10 ** 9
+    results = {"prepared on the worker": [], "at once on the UI thread": []}
+    if preparing is None:
+        results = {"as that checkout does": []}
+    big = preparing.BIG if preparing else None
+    for k in range(len(results) * max(2, repeats)):
+        label = list(results)[k % len(results)]
+        if preparing:
+            preparing.BIG = big if k % 2 == 0 else 10 ** 9
         results[label].append(_apply_huge(app, surface, huge_formula(shift=0.1 * (k + 1)), ticks))
-    preparing.BIG = big
+    if preparing:
+        preparing.BIG = big
     timer.stop()
     collector.stop()
     for label, runs in results.items():
         shown, gap_shown, gap_all = (statistics.median(r[i] for r in runs) for i in range(3))
-        print(f"huge formula ({len(huge_formula())} chars), {label:22s}: surface shown {shown:6.0f} ms; longest "
+        print(f"huge formula ({len(huge_formula())} chars), {label:24s}: surface shown {shown:6.0f} ms; longest "
               f"event-loop gap {gap_shown:5.0f} ms until then, {gap_all:5.0f} ms until its formulas are shown "
               f"(goal ≤ 100)")
 
@@ -142,8 +150,11 @@ def rates_case(repeats: int) -> None:
     from engine import parse
     from engine.analysis.rates import default_hyperparameters
     from engine.optim.objective import Objective
-    from tests.engine.huge_formulas import huge_formula
     from timing import interleaved_medians
+    huge_formula = _huge_formulas().huge_formula
+    if "value_and_gradient_many" not in {f.name for f in dataclasses.fields(Objective)}:
+        print("default rates: this checkout runs one trial Descent at a time only")
+        return
     presets = [p for g in json.loads((ROOT / "resources" / "functions.json").read_text())["groups"]
                for p in g["presets"]]
     cases = [(p["formula"], p.get("fixed") or {}, p.get("point")) for p in presets]
@@ -163,6 +174,15 @@ def rates_case(repeats: int) -> None:
         old, new = interleaved_medians([lambda: probe(chosen, True), lambda: probe(chosen, False)], repeats)
         print(f"default rates (gd + momentum), {label:12s}: side by side {1000 * new:6.1f} ms, one trial at a time "
               f"{1000 * old:6.1f} ms ({old / new:4.2f}×)")
+
+
+def _huge_formulas():
+    """tests/engine/huge_formulas.py of this checkout (GRADSCAPE_ROOT's may have none)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("huge_formulas", HERE / "tests" / "engine" / "huge_formulas.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def main() -> int:
