@@ -90,7 +90,8 @@ class _ItemsPerView(dict):
 
 class Overlays:
     def __init__(self, surface_view, contour_view, curve_view):
-        self.surface, self.contour, self.curve = surface_view, contour_view, curve_view
+        """``curve_view``: the one-variable view, or a function that makes it (it is built when first drawn on)."""
+        self.surface, self.contour, self._curve = surface_view, contour_view, curve_view
         self._gl = {
             # on top too: where f is convex the tangent plane lies wholly under the surface
             "plane": gl.GLMeshItem(smooth=False, color=PLANE_COLOR, glOptions=ON_TOP, computeNormals=False),
@@ -108,6 +109,10 @@ class Overlays:
             self.surface.add_item(item)
         self._flat = _ItemsPerView(self._flat_items)   # the curve view's when a one-variable function needs them
         self._flat[self.contour]   # the contour map's now: they are in the first picture
+
+    @property
+    def curve(self):
+        return self._curve() if callable(self._curve) else self._curve
 
     @staticmethod
     def _flat_items(view) -> dict:
