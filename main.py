@@ -13,6 +13,8 @@ import sys
 
 from gui import __version__
 
+SETTLE_DELAY_MS = 1500   # after the event loop starts: the first window has painted by then
+
 
 def _parse_args(argv):
     parser = argparse.ArgumentParser(prog="gradscape", description="Multivariable calculus for machine learning, "
@@ -80,16 +82,13 @@ def _screenshot(app, window, path: str, size) -> int:
 
 
 def start_qt():
-    """The QApplication, with Python's automatic garbage collection off from the first import on: gui.garbage then
-    collects on the GUI thread only (worker threads never run Qt destructors), and the start's imports and widgets
-    are not walked by collections that would find nothing to free."""
+    """The QApplication, with Python's automatic garbage collection off from the first import on (see gui.garbage:
+    a worker thread must never run a Qt destructor): the start's imports and widgets are not walked by collections
+    that would find nothing to free. :func:`settle_after_first_paint` installs the GUI thread's collector."""
     gc.disable()
     _configure_qt()
     from PySide6.QtWidgets import QApplication
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    from gui.garbage import collect_on_gui_thread
-    collect_on_gui_thread(app)
-    return app
+    return QApplication.instance() or QApplication(sys.argv[:1])
 
 
 def first_window(*, interactive: bool, restore_state: bool):
@@ -98,15 +97,18 @@ def first_window(*, interactive: bool, restore_state: bool):
     return MainWindow(restore_state=restore_state, interactive=interactive)
 
 
-def _freeze_after_first_paint(window) -> None:
-    """Freeze the objects alive at start out of the collector (gui.garbage.freeze_long_lived: one full collection)
-    once the first picture is up rather than before it."""
+def settle_after_first_paint(app, delay_ms: int = SETTLE_DELAY_MS) -> None:
+    """Once the first picture is up, not before it: move what the start built out of the collector's reach (one
+    full collection, gui.garbage.freeze_long_lived), then collect on the GUI thread on a timer. Installed at start,
+    the collector's first tick fell due during the imports and ran a full collection before the first paint."""
     from PySide6.QtCore import QTimer
-    from gui.garbage import freeze_long_lived
-    QTimer.singleShot(FREEZE_DELAY_MS, window, freeze_long_lived)
 
+    def settle():
+        from gui.garbage import collect_on_gui_thread, freeze_long_lived
+        freeze_long_lived()
+        collect_on_gui_thread(app)
 
-FREEZE_DELAY_MS = 1500
+    QTimer.singleShot(delay_ms, app, settle)
 
 
 def main(argv=None) -> int:
@@ -127,7 +129,7 @@ def main(argv=None) -> int:
         code = _screenshot(app, window, args.screenshot, args.size)
         window.close()
         return code
-    _freeze_after_first_paint(window)
+    settle_after_first_paint(app)
     return app.exec()
 
 

@@ -88,6 +88,39 @@ class _ItemsPerView(dict):
         return items
 
 
+# a 2-D view's overlay items, in drawing order (z = 10 + place)
+FLAT_ITEMS = {
+    "region fill": lambda: pg.ImageItem(axisOrder="col-major"),
+    "tangent": lambda: pg.PlotDataItem(pen=pg.mkPen((240, 240, 255, 200), width=1.6,
+                                                    style=pg.QtCore.Qt.PenStyle.DashLine)),
+    "quadratic": lambda: pg.PlotDataItem(pen=pg.mkPen(QUADRATIC_COLOR, width=1.4), connect="pairs"),
+    "eigen0": lambda: pg.PlotDataItem(pen=pg.mkPen(EIGEN_COLORS[0], width=2.5)),
+    "eigen1": lambda: pg.PlotDataItem(pen=pg.mkPen(EIGEN_COLORS[1], width=2.5)),
+    "gradient": lambda: pg.PlotDataItem(pen=pg.mkPen(ARROW_COLOR, width=3), connect="pairs"),
+    "set outline": lambda: pg.PlotDataItem(pen=pg.mkPen(SET_OUTLINE, width=SET_WIDTH + 2.5), connect="pairs"),
+    **{f"set {kind}": (lambda color=color: pg.PlotDataItem(pen=pg.mkPen(color, width=SET_WIDTH), connect="pairs"))
+       for kind, color in KIND_COLORS.items()},
+    "critical": lambda: pg.ScatterPlotItem(size=13, pen=pg.mkPen("k", width=1.2)),
+    "point": lambda: pg.ScatterPlotItem(size=12, brush=pg.mkBrush(POINT_COLOR), pen=pg.mkPen("k", width=1.5)),
+}
+
+
+class _FlatItems(dict):
+    """One 2-D view's overlay items (FLAT_ITEMS), each made, hidden, and added to the view the first time it is asked
+    for: the first picture shows only the point's marker."""
+
+    def __init__(self, view):
+        super().__init__()
+        self._view = view
+
+    def __missing__(self, key):
+        item = self[key] = FLAT_ITEMS[key]()
+        item.setZValue(10 + list(FLAT_ITEMS).index(key))
+        item.setVisible(False)
+        self._view.add_item(item)
+        return item
+
+
 class Overlays:
     def __init__(self, surface_view, contour_view, curve_view):
         """``curve_view``: the one-variable view, or a function that makes it (it is built when first drawn on)."""
@@ -107,33 +140,11 @@ class Overlays:
             item.setDepthValue(10 + depth)   # drawn after the surface
             item.setVisible(False)
             self.surface.add_item(item)
-        self._flat = _ItemsPerView(self._flat_items)   # the curve view's when a one-variable function needs them
-        self._flat[self.contour]   # the contour map's now: they are in the first picture
+        self._flat = _ItemsPerView(_FlatItems)   # per 2-D view, each item made when first drawn
 
     @property
     def curve(self):
         return self._curve() if callable(self._curve) else self._curve
-
-    @staticmethod
-    def _flat_items(view) -> dict:
-        items = {
-            "region fill": pg.ImageItem(axisOrder="col-major"),
-            "tangent": pg.PlotDataItem(pen=pg.mkPen((240, 240, 255, 200), width=1.6, style=pg.QtCore.Qt.PenStyle.DashLine)),
-            "quadratic": pg.PlotDataItem(pen=pg.mkPen(QUADRATIC_COLOR, width=1.4), connect="pairs"),
-            "eigen0": pg.PlotDataItem(pen=pg.mkPen(EIGEN_COLORS[0], width=2.5)),
-            "eigen1": pg.PlotDataItem(pen=pg.mkPen(EIGEN_COLORS[1], width=2.5)),
-            "gradient": pg.PlotDataItem(pen=pg.mkPen(ARROW_COLOR, width=3), connect="pairs"),
-            "set outline": pg.PlotDataItem(pen=pg.mkPen(SET_OUTLINE, width=SET_WIDTH + 2.5), connect="pairs"),
-            **{f"set {kind}": pg.PlotDataItem(pen=pg.mkPen(color, width=SET_WIDTH), connect="pairs")
-               for kind, color in KIND_COLORS.items()},
-            "critical": pg.ScatterPlotItem(size=13, pen=pg.mkPen("k", width=1.2)),
-            "point": pg.ScatterPlotItem(size=12, brush=pg.mkBrush(POINT_COLOR), pen=pg.mkPen("k", width=1.5)),
-        }
-        for z, item in enumerate(items.values()):
-            item.setZValue(10 + z)
-            item.setVisible(False)
-            view.add_item(item)
-        return items
 
     # --- drawing --------------------------------------------------------------------------------------------------
     def draw(self, analysis, shown: dict, critical: list, box, one_variable: bool, evaluate=constant_on_sets) -> None:
@@ -153,7 +164,7 @@ class Overlays:
             self._draw_curve(analysis, shown, critical, box)
         else:
             self._draw_flat_sets(self._flat[self.contour], [(c, p[:, :2]) for c, p, _v in sets])
-            self._draw_region_fill(self._flat[self.contour]["region fill"],
+            self._draw_region_fill(self._flat[self.contour],
                                    [(regions[id(c)], kind_color(c)) for c in critical if id(c) in regions], box)
             if self.surface.extent is not None:
                 self._draw_gl_sets(sets)
@@ -175,9 +186,10 @@ class Overlays:
             flat["set outline"].setVisible(True)
 
     @staticmethod
-    def _draw_region_fill(item, regions, box) -> None:
+    def _draw_region_fill(flat, regions, box) -> None:
         if not regions:
             return
+        item = flat["region fill"]
         (x0, x1), (y0, y1) = box[0], box[1]
         item.setImage(fill_image(regions), autoLevels=False, levels=(0, 255))
         item.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
