@@ -15,7 +15,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from engine.analysis.critical import Cancelled, critical_points
 from gui.surface.inspector import vector_text
 from gui.surface.overlays import KIND_COLORS, kind_color
 from gui.views.ticks import format_value
@@ -63,6 +62,7 @@ class CriticalSearch(QThread):
         self._cancel.set()
 
     def run(self) -> None:
+        from engine.analysis.critical import Cancelled, critical_points   # with the first search, not at start
         try:
             points = critical_points(self.f, self.box, self.variables, progress=self.progressed.emit,
                                      cancelled=self._cancel.is_set)

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from engine.analysis.critical import critical_points
 from engine.analysis.taylor import analyze_point
 from gui.surface import document as doc
 from gui.surface.commands import (ChangeFunctionCommand, MovePointCommand, SetFixedCommand, SetRangeCommand)
@@ -358,6 +357,7 @@ class SurfaceWorkspace(QWidget):
     def demo(self) -> None:
         """The chapter's Taylor example at (−1, 0) (the preset's point), overlays on and critical points found: for
         docs screenshots."""
+        from engine.analysis.critical import critical_points
         self.apply_preset("gaussian-bump")
         for key in ("gradient", "tangent", "quadratic"):
             self.inspector.set_overlay(key, True)
