@@ -39,6 +39,7 @@ def painted():
         modules=loaded, curve_view_built=surface._curve_view is not None, curve_views=len(window.findChildren(CurveView)),
         contour_overlay_items=sorted(surface.overlays._flat[surface.contourView]),
         contour_menu_built=surface.contourView._viewbox.menu is not None,
+        slice_items_made=surface.slice_overlay._items is not None,
         tabs=[type(window.workspaces[k]).__name__ for k in ("descent", "graph", "matrix")],
         gc_enabled=gc.isenabled(), collector_at_first_paint=bool(app.findChildren(GuiThreadCollector)))
     main.settle_after_first_paint(app, 0)
@@ -58,7 +59,7 @@ def test_the_first_window_builds_and_imports_only_what_its_picture_needs():
     report = json.loads(done.stdout.split("REPORT", 1)[1])
     assert not report["curve_view_built"] and report["curve_views"] == 0
     assert report["contour_overlay_items"] == ["point"]   # the selected point's marker, nothing hidden yet
-    assert not report["contour_menu_built"]
+    assert not report["contour_menu_built"] and not report["slice_items_made"]
     assert report["tabs"] == ["QWidget", "QWidget", "QWidget"]   # placeholders until shown
     assert report["modules"] == []
     # garbage collection is off during the start; the GUI thread's collector arrives after the first paint and the
