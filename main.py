@@ -84,8 +84,15 @@ def _screenshot(app, window, path: str, size) -> int:
 def start_qt():
     """The QApplication, with Python's automatic garbage collection off from the first import on (see gui.garbage:
     a worker thread must never run a Qt destructor): the start's imports and widgets are not walked by collections
-    that would find nothing to free. :func:`settle_after_first_paint` installs the GUI thread's collector."""
+    that would find nothing to free. :func:`settle_after_first_paint` installs the GUI thread's collector.
+
+    numpy, PyOpenGL and the engine are imported before PySide6: once loaded, PySide6 reads the source of every module
+    imported after it (looking for its ``__feature__`` switches), which for these ~250 modules that never use Qt cost
+    a tenth of the start."""
     gc.disable()
+    import numpy  # noqa: F401 - imported before PySide6, see above
+    from OpenGL import GL  # noqa: F401
+    import engine  # noqa: F401
     _configure_qt()
     from PySide6.QtWidgets import QApplication
     return QApplication.instance() or QApplication(sys.argv[:1])
