@@ -26,9 +26,10 @@ from pathlib import Path
 
 ROOT = Path(os.environ.get("GRADSCAPE_ROOT", Path(__file__).resolve().parents[1]))
 
-# Each child prints the seconds since its first line at the end of each phase: Qt (PySide6 and the QApplication),
-# imports (what the window needs: pyqtgraph, numpy and, for the app, its own modules), build (the widgets), frame
-# (show until the 3D view has swapped its first frame with the surface drawn).
+# Each child prints the seconds since its first line at the end of each phase: Qt (PySide6 and the QApplication;
+# for the app, main.start_qt, which imports numpy, PyOpenGL and the engine before PySide6), imports (what the window
+# needs: pyqtgraph, numpy and, for the app, its own modules), build (the widgets), frame (show until the 3D view has
+# swapped its first frame with the surface drawn).
 APP = r"""
 import os
 import resource
@@ -37,7 +38,7 @@ import time
 t0 = time.perf_counter()
 sys.path.insert(0, {root!r})
 import main as app_main
-app = app_main.start_qt()                       # as main.main() starts: gc off, Qt attributes, QApplication
+app = app_main.start_qt()   # as main.main() starts: gc off, numpy/PyOpenGL/engine, Qt attributes, QApplication
 t1 = time.perf_counter()
 import gui.main_window, gui.surface.workspace   # what first_window imports anyway, timed apart
 t2 = time.perf_counter()

@@ -21,8 +21,10 @@ FIRST_WINDOW = r"""
 import gc, json, sys
 sys.path.insert(0, sys.argv[1])
 import main
-from PySide6.QtCore import QTimer
 app = main.start_qt()
+order = list(sys.modules)
+before_qt = [m for m in ("numpy", "OpenGL.GL", "engine") if order.index(m) < order.index("PySide6")]
+from PySide6.QtCore import QTimer
 window = main.first_window(interactive=False, restore_state=False)
 window.resize(1400, 880)
 surface = window.workspaces["surface"]
@@ -36,7 +38,7 @@ def painted():
     from gui.garbage import GuiThreadCollector
     from gui.views.curve_view import CurveView
     report.update(
-        modules=loaded, curve_view_built=surface._curve_view is not None, curve_views=len(window.findChildren(CurveView)),
+        modules=loaded, before_qt=before_qt, curve_view_built=surface._curve_view is not None, curve_views=len(window.findChildren(CurveView)),
         contour_overlay_items=sorted(surface.overlays._flat[surface.contourView]),
         contour_menu_built=surface.contourView._viewbox.menu is not None,
         slice_items_made=surface.slice_overlay._items is not None,
@@ -62,6 +64,8 @@ def test_the_first_window_builds_and_imports_only_what_its_picture_needs():
     assert not report["contour_menu_built"] and not report["slice_items_made"]
     assert report["tabs"] == ["QWidget", "QWidget", "QWidget"]   # placeholders until shown
     assert report["modules"] == []
+    # imported before PySide6, whose import hook reads the source of every module imported after it
+    assert report["before_qt"] == ["numpy", "OpenGL.GL", "engine"]
     # garbage collection is off during the start; the GUI thread's collector arrives after the first paint and the
     # start's objects are frozen out of its reach
     assert not report["gc_enabled"] and not report["collector_at_first_paint"]
