@@ -18,6 +18,7 @@ from PySide6.QtCore import QRectF
 from engine.analysis.taylor import vector_norm
 from gui.surface.regions import fill_image, mask_outline, nearest_samples, region_mask
 from gui.views.contour_lines import contour_segments
+from gui.views.lazy_items import ItemsPerView, LazyItems
 from gui.views.surface_view import grid_faces
 
 KIND_COLORS = {"minimum": (0, 229, 255), "maximum": (255, 82, 82), "saddle": (255, 171, 0),
@@ -76,19 +77,7 @@ def set_segments(c, evaluate, region=None, box=None) -> tuple[np.ndarray, np.nda
     return points, values[nearest_samples(points, samples, box)]
 
 
-class _ItemsPerView(dict):
-    """view -> its overlay items, made the first time a view's are asked for."""
-
-    def __init__(self, make):
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, view):
-        items = self[view] = self._make(view)
-        return items
-
-
-# a 2-D view's overlay items, in drawing order (z = 10 + place)
+# a 2-D view's overlay items, in drawing order (gui.views.lazy_items makes each when first drawn)
 FLAT_ITEMS = {
     "region fill": lambda: pg.ImageItem(axisOrder="col-major"),
     "tangent": lambda: pg.PlotDataItem(pen=pg.mkPen((240, 240, 255, 200), width=1.6,
@@ -103,22 +92,6 @@ FLAT_ITEMS = {
     "critical": lambda: pg.ScatterPlotItem(size=13, pen=pg.mkPen("k", width=1.2)),
     "point": lambda: pg.ScatterPlotItem(size=12, brush=pg.mkBrush(POINT_COLOR), pen=pg.mkPen("k", width=1.5)),
 }
-
-
-class _FlatItems(dict):
-    """One 2-D view's overlay items (FLAT_ITEMS), each made, hidden, and added to the view the first time it is asked
-    for: the first picture shows only the point's marker."""
-
-    def __init__(self, view):
-        super().__init__()
-        self._view = view
-
-    def __missing__(self, key):
-        item = self[key] = FLAT_ITEMS[key]()
-        item.setZValue(10 + list(FLAT_ITEMS).index(key))
-        item.setVisible(False)
-        self._view.add_item(item)
-        return item
 
 
 class Overlays:
@@ -140,7 +113,7 @@ class Overlays:
             item.setDepthValue(10 + depth)   # drawn after the surface
             item.setVisible(False)
             self.surface.add_item(item)
-        self._flat = _ItemsPerView(_FlatItems)   # per 2-D view, each item made when first drawn
+        self._flat = ItemsPerView(lambda view: LazyItems(view, FLAT_ITEMS))   # per 2-D view
 
     @property
     def curve(self):
