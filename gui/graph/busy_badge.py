@@ -1,6 +1,6 @@
 """A small badge in the canvas's bottom-left corner saying what a big graph is still working on: its numbers (the
 passes after an edit run on a worker; meanwhile the numbers shown are those before the edit, greyed) or its edges
-(routed a slice at a time after an open, with how many are left).
+(routed a slice at a time after an open, with how many are left, when that is more than a few).
 
 It floats over the canvas, so showing it changes no layout (a relayout would repaint the whole canvas, which on a
 5,000-node graph costs more than what the badge announces).
@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar
 
 MARGIN = 8
+FEW_EDGES = 50   # a move re-routes a few edges in a slice or two: no badge flashes for them
 
 
 class BusyBadge(QFrame):
@@ -52,12 +53,12 @@ class BusyBadge(QFrame):
             self.text.setText("Updating the numbers… (grey: from before the edit)")
             self.setToolTip("The passes run on a worker so the window stays responsive; the greyed values, "
                             "adjoints and partials are those of the graph before your last edit")
-        elif left:
+        elif left >= FEW_EDGES:
             self.bar.setRange(0, total)
             self.bar.setValue(total - left)
             self.text.setText(f"Routing edges: {left:,} of {total:,} left")
             self.setToolTip("Edges near the view are routed first; the rest follow a slice at a time")
-        if not (self.numbers or left):
+        if not (self.numbers or left >= FEW_EDGES):
             self.hide()
             return
         self.adjustSize()
