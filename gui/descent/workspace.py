@@ -18,6 +18,7 @@ from gui.descent.export_ui import ExportControls
 from gui.descent.frames import FrameBuilder, newton_frame
 from gui.descent.eigen_error_plot import EigenErrorPlot, beside
 from gui.descent.loss_plot import LossPlot, cache_axes
+from gui.descent.one_paint import OnePaint
 from gui.descent.panel import RACE, OptimizerPanel
 from gui.descent.player import Player
 from gui.descent.runs import RunSpec, RunsModel
@@ -61,6 +62,8 @@ class DescentWorkspace(ExportControls, QWidget):
         self._build()
         self.race3d, self.race2d = Race3D(self.surface_view), Race2D(self.contour_view)
         self.race1d = Race1D(self.curve_view)
+        self._one_paint = OnePaint([v.scene() for v in (self.contour_view, self.curve_view, self.loss_plot.plot,
+                                                        self.eigen_plot.plot)], self)
         self._pending = "start"   # what the session changed while the workspace was hidden (see catch_up)
         self._catching_up = False
         self._connect()
@@ -350,6 +353,11 @@ class DescentWorkspace(ExportControls, QWidget):
 
     # --- drawing ----------------------------------------------------------------------------------------------
     def redraw(self, *_args) -> None:
+        self._draw_frame()
+        if self.isVisible():
+            self._one_paint.flush(self.window())   # the plots' changes: one repaint of the window for all
+
+    def _draw_frame(self) -> None:
         frames = self.frames.frames(self.session.box(), self.step_limit, glide=self.player.glide_for)
         if self.one_variable():
             self.race1d.draw(frames)
@@ -357,6 +365,8 @@ class DescentWorkspace(ExportControls, QWidget):
             self.race3d.draw(frames)
             self.race2d.draw(frames)
         self.loss_plot.draw(frames)
+        if self.exporting():
+            return   # the eigen-error plot and Newton's text are not in the exported frames: they wait
         self.eigen_plot.draw(frames)
         text = newton_text(newton_frame(frames), self.model.objective.variables)
         self.newton_label.setText(text)

@@ -93,6 +93,12 @@ class LayeredPainter:
         self.rebuilds = 0             # how often the layer was painted in full (for tests and benchmarks)
         self._fbo: QOpenGLFramebufferObject | None = None
         self._key = None
+        self._size = (0, 0)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """The layer's size in pixels when it was last prepared."""
+        return self._size
 
     def layer_of(self, item) -> str:
         if isinstance(item, _Accumulating):
@@ -106,20 +112,26 @@ class LayeredPainter:
 
     def paint(self) -> bool:
         """Paint the view; False if layers cannot be used here (the caller then paints the usual way)."""
+        live = self.prepare()
+        return live is not None and self.composite(live)
+
+    def prepare(self) -> list | None:
+        """Bring the off-screen layer up to date (painted afresh, or only the trails' new rows drawn into it) and
+        return the live items; None if layers cannot be used. Needs the view's context current. An export calls it
+        apart from :meth:`composite`, to let the renderer finish in between without the window waiting."""
         v = self.view
         region = v.getViewport()
         width, height = int(region[2]), int(region[3])
         if width <= 0 or height <= 0:
-            return False
+            return None
         items = [i for i in v.items if i.parentItem() is None]
         layers = {name: [i for i in items if self.layer_of(i) == name] for name in ("still", "accumulating", "live")}
         key = (width, height, tuple(v.viewMatrix().data()), tuple(v.projectionMatrix(region, region).data()),
                tuple((id(i), i.visible()) for i in layers["still"] + layers["accumulating"]), v.opts["bgcolor"],
                tuple(_text_key(i) for i in layers["still"] if isinstance(i, QPAINTER_ITEMS)))
         rebuild = key != self._key or any(i.needs_rebuild for i in layers["accumulating"])
-        target = v.defaultFramebufferObject()
         if not self._bind_layer(width, height):
-            return False
+            return None
         v.setProjection(region, region)
         v.setModelview()
         if rebuild:
@@ -134,17 +146,24 @@ class LayeredPainter:
             if texts:
                 self._paint_texts(texts, width, height)
         self._draw([i for i in layers["accumulating"] if rebuild or i.pending])
+        self._key, self._size = key, (width, height)
+        return layers["live"]
+
+    def composite(self, live, target: int | None = None) -> bool:
+        """Copy the prepared layer (colour and depth) into the view's framebuffer (or the framebuffer ``target``, of
+        the same size) and paint the live items over it."""
+        width, height = self._size
+        target = self.view.defaultFramebufferObject() if target is None else target
         GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, self._fbo.handle())
         GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, target)
         GL.glBlitFramebuffer(0, 0, width, height, 0, 0, width, height,
                              GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT, GL.GL_NEAREST)
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
         if GL.glGetError() != GL.GL_NO_ERROR:
-            self.enabled = False
+            self.enabled, self._key = False, None
             return False
-        self._key = key
         GL.glViewport(0, 0, width, height)
-        self._draw(layers["live"])
+        self._draw(live)
         return True
 
     def _bind_layer(self, width: int, height: int) -> bool:
