@@ -30,6 +30,9 @@ class OnePaint(QObject):
         self._holding, self._held = True, False
         try:
             for scene in self.scenes:
+                # pyqtgraph moves a plot's items to its new ranges when the scene is about to paint; done then,
+                # it dirties them again after the paint, and the window is repainted twice
+                scene.prepareForPaint()
                 QCoreApplication.sendPostedEvents(scene, QEvent.Type.MetaCall)
         finally:
             self._holding = False
