@@ -9,6 +9,7 @@ import pyqtgraph.opengl as gl
 from PySide6.QtGui import QColor
 
 from gui.descent.frames import RunFrame, items_per_frame, newton_drawable, newton_frame
+from gui.descent.scene2d import distinct_points
 from gui.descent.geometry import (SurfaceFunction, arrow_head, arrow_segments, densify, model_grid, newton_patch,
                                   wireframe_segments)
 from gui.views.gl_layers import AccumulatingLines, AccumulatingPoints
@@ -216,14 +217,14 @@ class Race3D:
         return self._lift(np.column_stack([pairs, z]))
 
     def _draw_starts(self, starts) -> None:
-        key = (tuple(map(tuple, np.unique(np.array(starts), axis=0))) if starts else (), self.surface_key,
+        key = (distinct_points(starts), self.surface_key,
                tuple(self.view.extent))
         if key == self._starts_key:
             return
         self._starts_key = key
         self._starts.setVisible(bool(starts))
         if starts:
-            self._starts.setData(pos=self._lift(self._surface_at(np.unique(np.array(starts), axis=0))))
+            self._starts.setData(pos=self._lift(self._surface_at(np.array(key[0]))))
 
     def _draw_newton(self, frame: RunFrame | None) -> None:
         """The quadratic model at the (first) Newton run's iterate, and its jump to where the step goes."""

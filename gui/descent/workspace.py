@@ -6,6 +6,8 @@ markers. Keys: Space play/pause, → step, R reset, Delete removes the selected 
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
@@ -66,6 +68,8 @@ class DescentWorkspace(ExportControls, QWidget):
                                                         self.eigen_plot.plot)], self)
         self._pending = "start"   # what the session changed while the workspace was hidden (see catch_up)
         self._catching_up = False
+        self._redraws_held, self._redraw_due = 0, False
+        self._start_choice: tuple | None = None   # (what it depends on, the objective, the choice)
         self._connect()
 
     # --- layout ---------------------------------------------------------------------------------------------
@@ -175,16 +179,32 @@ class DescentWorkspace(ExportControls, QWidget):
     def catch_up(self) -> None:
         """Bring the race and the views up to date with the session now (done when shown)."""
         pending, self._pending = self._pending, None
+        if pending is None:
+            return
         self._catching_up = True
         try:
-            if pending == "start":
-                self._on_function_changed()
-                self._add_default_race()
-            elif pending is not None:
-                {"function": self._on_function_changed, "domain": self._on_domain_changed,
-                 "point": self._follow_view}[pending]()
+            with self._one_redraw():
+                if pending == "start":
+                    self._on_function_changed()
+                    self._add_default_race()
+                else:
+                    {"function": self._on_function_changed, "domain": self._on_domain_changed,
+                     "point": self._follow_view}[pending]()
         finally:
             self._catching_up = False
+
+    @contextmanager
+    def _one_redraw(self):
+        """Model changes inside (a new function restarting every run, a race of four added) draw the race once,
+        at the end, instead of once per change (on a long formula each draw evaluates it)."""
+        self._redraws_held += 1
+        try:
+            yield
+        finally:
+            self._redraws_held -= 1
+            if not self._redraws_held and self._redraw_due:
+                self._redraw_due = False
+                self.redraw()
 
     def _on_start_chosen(self) -> None:
         self.model.user_chose_starts()
@@ -233,7 +253,8 @@ class DescentWorkspace(ExportControls, QWidget):
 
         def keep(run) -> bool:
             return not run.auto_start and _in_box(run.start, box) and is_defined_at(objective, run.start)
-        self.model.set_objective(objective, fallback, keep)   # runs moved to the fallback are flagged auto_start
+        with self._one_redraw():
+            self.model.set_objective(objective, fallback, keep)   # runs moved to the fallback: flagged auto_start
         if self.model.runs:
             self.panel.select_run(self.panel.current_run_id())
         else:
@@ -327,15 +348,21 @@ class DescentWorkspace(ExportControls, QWidget):
         objective = self.model.objective if objective is None else objective
         point = self.session.point
         preferred = point if point is not None and len(point) == len(objective.variables) else None
-        choice = choose_start(objective, self.session.box(), preferred, objective.variables)
+        key = (id(objective), tuple(map(tuple, self.session.box())), None if preferred is None else tuple(preferred))
+        if self._start_choice is None or self._start_choice[0] != key or self._start_choice[1] is not objective:
+            # the same question is asked twice when a new function comes with a new race: answered once
+            self._start_choice = (key, objective, choose_start(objective, self.session.box(), preferred,
+                                                               objective.variables))
+        choice = self._start_choice[2]
         self.panel.start_box.show_note(choice.note)
-        return choice.point
+        return np.array(choice.point, dtype=np.float64)
 
     def _add_default_race(self) -> None:
         start = self.default_start()
-        for method in RACE:
-            self.model.add_run(RunSpec(method, self.model.default_hyper(method), self.model.next_colour(), start,
-                                       auto_lr=True, auto_start=True))
+        with self._one_redraw():
+            for method in RACE:
+                self.model.add_run(RunSpec(method, self.model.default_hyper(method), self.model.next_colour(),
+                                           start, auto_lr=True, auto_start=True))
         self.panel.select_run(self.model.runs[0].run_id)
         self.panel.show_start(start)
 
@@ -353,6 +380,9 @@ class DescentWorkspace(ExportControls, QWidget):
 
     # --- drawing ----------------------------------------------------------------------------------------------
     def redraw(self, *_args) -> None:
+        if self._redraws_held:
+            self._redraw_due = True
+            return
         self._draw_frame()
         if self.isVisible():
             self._one_paint.flush(self.window())   # the plots' changes: one repaint of the window for all
