@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QGraphicsView, QHBoxLayou
                                QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
 from gui.descent.compose import compose_frame
-from gui.descent.gl_grab import grab_slices
+from gui.descent.gl_grab import grab_slices, widget_in_strips
 from gui.descent.export import (FORMATS, MAX_FRAMES, MAX_GIF_FRAMES, RaceExporter, format_of, frame_steps,
                                 save_image_atomically)
 from engine.analysis.verdicts import undefined_where
@@ -79,11 +79,11 @@ class ExportControls:
         self.redraw()
         yield
         if self.one_variable():
-            views = [self.curve_view.grab().toImage()]
+            views = [(yield from widget_in_strips(self.curve_view))]
         else:
             views = [(yield from grab_slices(self.surface_view))]   # never waits on the GL renderer
             yield
-            views.append(self.contour_view.grab().toImage())
+            views.append((yield from widget_in_strips(self.contour_view)))
         yield
         loss = self.loss_plot.plot.grab().toImage()
         yield

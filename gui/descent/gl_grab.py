@@ -7,9 +7,10 @@ frame is made in pieces, one per call of the generator (an export takes one per 
 1. the view's off-screen layer is brought up to date (the trails' new rows, or the whole layer after a rewind) and
    a fence is set; the generator yields until the renderer has passed it;
 2. the layer is copied into a framebuffer of the export's own with the live items on top (the view's framebuffer is
-   left alone: the window's compositor may still be reading it, and drawing into it would wait for that), and
-   its pixels are read into a pixel buffer object (the read is queued, not waited for), with another fence;
-3. once that fence has passed, the buffer is mapped and copied into a QImage.
+   left alone: the window's compositor may still be reading it, and drawing into it would wait for that), and a
+   fence set: llvmpipe's glReadPixels waits for the drawing, even into a buffer;
+3. its pixels are read into a pixel buffer object, with another fence;
+4. once that fence has passed, the buffer is mapped and copied into a QImage.
 
 Between pieces nothing waits: the fences are polled with a zero timeout. Where this cannot work (no layers, a
 multisampled framebuffer, an old GL), the view's own grabFramebuffer() is used.
@@ -21,9 +22,10 @@ import weakref
 
 import numpy as np
 from OpenGL import GL
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QPoint, QSize
+from PySide6.QtGui import QImage, QPainter, QRegion
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
+from PySide6.QtWidgets import QWidget
 
 _TARGETS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # view -> the export's framebuffer
 MAX_POLLS = 2000   # a fence that never passes (a lost context): give up waiting and read synchronously
@@ -46,6 +48,8 @@ def grab_slices(view):
     target = _target(view, width, height)
     if live is None or not layers.composite(live, target.handle()):
         return view.grabFramebuffer()
+    yield from _until_drawn(view, _fence())   # llvmpipe's glReadPixels, even into a buffer, waits for the drawing
+    view.makeCurrent()
     buffer = _read_async(target.handle(), width, height)
     try:
         yield from _until_drawn(view, _fence())
@@ -121,3 +125,23 @@ def _mapped_image(buffer: int, width: int, height: int) -> QImage:
     pixels[..., 3] = 255
     image = QImage(pixels.data, width, height, 4 * width, QImage.Format.Format_RGBA8888)
     return image.convertToFormat(QImage.Format.Format_RGB32)
+
+
+def widget_in_strips(widget, strips: int = 2):
+    """A generator grabbing a raster widget (a plot) as ``widget.grab()`` would, a horizontal strip per call, so a
+    busy machine's slow paint of the contour map is split across turns of the event loop; returns the QImage."""
+    ratio = widget.devicePixelRatioF()
+    width, height = widget.width(), widget.height()
+    image = QImage(round(width * ratio), round(height * ratio), QImage.Format.Format_RGB32)
+    image.setDevicePixelRatio(ratio)
+    image.fill(0)
+    edges = [round(height * k / strips) for k in range(strips + 1)]
+    for top, bottom in zip(edges[:-1], edges[1:]):
+        painter = QPainter(image)
+        try:
+            QWidget.render(widget, painter, QPoint(0, top), QRegion(0, top, width, bottom - top))   # not the view's
+        finally:
+            painter.end()
+        if bottom < height:
+            yield
+    return image

@@ -1,6 +1,6 @@
 """An animation frame repaints the window once (the contour map and the loss plot both change, yet the window is
 composed once), and an export grabs the 3D view in pieces — each one a turn of the event loop — with the same
-pixels as the view's own grabFramebuffer()."""
+pixels as the view's own grabFramebuffer(), and the contour map in strips with the pixels of grab() (but for an antialiased pixel at a strip's edge)."""
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QObject
@@ -94,8 +94,33 @@ def test_the_3d_view_is_grabbed_in_pieces_with_the_pixels_of_grab_framebuffer(qt
         except StopIteration as done:
             image = done.value
             break
-    assert turns == 4                                  # two fences, each waited for over two turns
+    assert turns == 6                                  # three fences, each waited for over two turns
     pixels = np.asarray(qimage_to_pil(image))
     assert pixels.shape == reference.shape
     assert np.array_equal(pixels, reference)
     assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 500   # a real, shaded surface with its trails
+
+
+def test_the_contour_map_is_grabbed_in_strips_with_the_pixels_of_grab(qtbot):
+    w = open_descent(qtbot)
+    w.model.step(40)
+    settle()
+    reference = np.asarray(qimage_to_pil(w.contour_view.grab().toImage()))
+    strips = gl_grab.widget_in_strips(w.contour_view, 3)
+    turns = 0
+    while True:
+        try:
+            next(strips)
+            turns += 1
+        except StopIteration as done:
+            image = done.value
+            break
+    assert turns == 2
+    pixels = np.asarray(qimage_to_pil(image))
+    assert pixels.shape == reference.shape
+    rows = np.flatnonzero(np.any(pixels != reference, axis=(1, 2)))
+    edges = [round(pixels.shape[0] * k / 3) for k in (1, 2)]
+    # the same picture; at most an antialiased pixel where a line crosses the edge between two strips
+    assert all(min(abs(r - e) for e in edges) <= 1 for r in rows)
+    assert np.sum(np.any(pixels != reference, axis=-1)) <= 10
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 500   # the colour map, its lines and the trails
