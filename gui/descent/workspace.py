@@ -6,7 +6,6 @@ markers. Keys: Space play/pause, → step, R reset, Delete removes the selected 
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 
 import numpy as np
 import pyqtgraph as pg
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSplitter, QVBox
 
 from gui.descent.explain import newton_text
 from gui.descent.export import RaceExporter
+from gui.descent.catch_up import CatchUp
 from gui.descent.export_ui import ExportControls
 from gui.descent.frames import FrameBuilder, newton_frame
 from gui.descent.eigen_error_plot import EigenErrorPlot, beside
@@ -45,7 +45,7 @@ LEGEND_1D = ("Dots on the curve: iterates (x, f(x)), joined in order · ● curr
              "quadratic model), white arrow: the jump to its stationary point, dotted: down to the curve")
 
 
-class DescentWorkspace(ExportControls, QWidget):
+class DescentWorkspace(CatchUp, ExportControls, QWidget):
     title = "Descent"
     status_message = Signal(str)
 
@@ -161,50 +161,6 @@ class DescentWorkspace(ExportControls, QWidget):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
-
-    # --- hidden workspaces do not compute -------------------------------------------------------------------
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.catch_up()
-
-    def _defer(self, change: str) -> bool:
-        """While hidden, remember the largest change (start > function > domain > point) instead of computing it:
-        resampling, contours and learning-rate probes wait until the workspace is shown. True if deferred."""
-        if self.isVisible() or self._catching_up:
-            return False
-        if self._pending is None or _CHANGES.index(change) < _CHANGES.index(self._pending):
-            self._pending = change
-        return True
-
-    def catch_up(self) -> None:
-        """Bring the race and the views up to date with the session now (done when shown)."""
-        pending, self._pending = self._pending, None
-        if pending is None:
-            return
-        self._catching_up = True
-        try:
-            with self._one_redraw():
-                if pending == "start":
-                    self._on_function_changed()
-                    self._add_default_race()
-                else:
-                    {"function": self._on_function_changed, "domain": self._on_domain_changed,
-                     "point": self._follow_view}[pending]()
-        finally:
-            self._catching_up = False
-
-    @contextmanager
-    def _one_redraw(self):
-        """Model changes inside (a new function restarting every run, a race of four added) draw the race once,
-        at the end, instead of once per change (on a long formula each draw evaluates it)."""
-        self._redraws_held += 1
-        try:
-            yield
-        finally:
-            self._redraws_held -= 1
-            if not self._redraws_held and self._redraw_due:
-                self._redraw_due = False
-                self.redraw()
 
     def _on_start_chosen(self) -> None:
         self.model.user_chose_starts()
@@ -421,9 +377,6 @@ class DescentWorkspace(ExportControls, QWidget):
         self.model.step(steps)
         self.undo_stack.clear()
 
-
-
-_CHANGES = ("start", "function", "domain", "point")   # each includes the ones after it
 
 
 def _in_box(point, box) -> bool:
