@@ -134,8 +134,11 @@ class ExportControls:
     def _on_export_progress(self, done: int, total: int) -> None:
         # the count is the progress bar's own text: a label's new text each frame would lay the workspace out anew;
         # and the bar moves a few times a second, not per frame (each repaint composes the whole window in GL)
-        if done == total or done - self.export_progress.value() >= max(1, total // PROGRESS_STEPS):
-            self.export_progress.setValue(done)
+        bar = self.export_progress
+        if done == total or done - bar.value() >= max(1, total // PROGRESS_STEPS):
+            bar.setUpdatesEnabled(False)   # QProgressBar.setValue repaints the window at once (a GL composition)
+            bar.setValue(done)
+            bar.setUpdatesEnabled(True)    # this asks for a repaint in the next turn instead
         if done == total:
             self.export_progress.setFormat("Writing the file…")
             self.export_status.setText("Writing the file…")
