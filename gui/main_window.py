@@ -28,6 +28,7 @@ from PySide6.QtOpenGLWidgets import QOpenGLWidget
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget)
 
 from gui import window_help
+from gui.exit_teardown import delete_at_exit
 from gui.graph.autosave_place import autosaves_exist
 from gui.session import Session
 from gui.views.capture import grab_with_gl
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self._on_function_changed()
         self._on_tab_changed(self.workspaceTabs.currentIndex())
         self.resize(1380, 860)
+        delete_at_exit(self)   # a window kept until interpreter exit must not be torn down by PySide's cleanup
         if restore_state:
             self._restore_state()
 
@@ -382,13 +384,17 @@ class MainWindow(QMainWindow):
         if tab in self.workspaces:
             self.show_workspace(tab)
 
+    def shutdown(self) -> None:
+        """Stop what the workspaces run (searches, timers, workers): on close, and before deletion at exit."""
+        for workspace in self.workspaces.values():
+            if isinstance(workspace, ShutsDown):
+                workspace.shutdown()
+
     def closeEvent(self, event) -> None:
         if self.interactive and not self.unsaved_guard.allow_close():
             event.ignore()   # the guard asks, and closes the window again once the user has answered
             return
-        for workspace in self.workspaces.values():
-            if isinstance(workspace, ShutsDown):
-                workspace.shutdown()
+        self.shutdown()
         if self.interactive:   # a screenshot run leaves the user's window state alone
             keys, index = list(self.workspaces), self.workspaceTabs.currentIndex()
             save_window_state(self, keys[index] if 0 <= index < len(keys) else None)

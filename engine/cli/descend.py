@@ -42,19 +42,21 @@ def descend_command(args) -> dict:
         pass
     verdict = run_verdict(run)
     undefined = undefined_where(run)
+    summary = _summary(run, verdict, names)
     return {"expression": str(f), "variables": list(names), "method": args.method, "hyperparameters": dict(run.hyper),
             "points": run.points, "values": run.values, "status": run.status, "steps": run.steps_taken,
-            "diverged_at": run.diverged_at, "message": run.message,
+            "diverged_at": run.diverged_at, "message": summary, "detail": run.message,
             "stopped_at": verdict.stopped_at, "verdict": verdict.text,
             "undefined": None if undefined is None else {"what": undefined.what, "step": undefined.step,
                                                          "point": undefined.point, "text": undefined.text(names)},
-            "summary": _summary(run, verdict, names),
+            "summary": summary,
             "step_size": step_size_report(run.objective, start, args.method, run.hyper, run.points),
             "newton_steps": [i.get("newton_step") for i in run.infos] if args.method == "newton" else None}
 
 
 def _summary(run: Descent, verdict, names) -> str:
-    """The run's status in the words the Descent workspace uses."""
+    """The run's status in the words the Descent workspace uses: the JSON's ``message`` and ``summary`` both (its
+    ``detail`` is the optimizer's own account, e.g. the gradient norm against the tolerance)."""
     if run.status == "diverged":
         return diverged_text(run, names)[1]
     if run.status == "converged":

@@ -36,12 +36,13 @@ def _precedence(node) -> int:
 
 
 def _leads_with_a_sum(node) -> bool:
-    """A product or quotient whose leftmost factor prints as a sum, a difference or a negation."""
+    """A product or quotient whose leftmost factor prints as a sum, a difference, a negation or a number (a minus
+    before a number reads back as a negative number: -1/x/x is (-1)/x/x, not -(1/x/x))."""
     if node.op not in ("mul", "div"):
         return False
     while node.op in ("mul", "div"):
         node = node.args[0]
-    return _precedence(node) in (PREC_ADD, PREC_NEG)
+    return node.op == "const" or _precedence(node) in (PREC_ADD, PREC_NEG)
 
 
 def text_length_estimate(root) -> int:

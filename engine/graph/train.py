@@ -5,10 +5,15 @@ in code.
 * :func:`training_setup` — what a graph is trained with: its data input X (2×n, one point per column, or n×2, one per
   row), its label input y (1×n or n×1), the node that predicts y, and the marked weights; or a :class:`GraphError`
   saying exactly why the graph cannot be trained;
-* :func:`bound_values` — the toy set in the shapes the graph's X and y hold (the batch size is the graph's);
+* :func:`toy_set` — the toy set a graph trains on: as many points as X holds, or, when X holds fewer than
+  :data:`WHOLE_SET_FROM` (a batch, as in the batch MLP preset), whole batches of X's size adding up to at least
+  :data:`TOY_POINTS`, shuffled once (seeded) so that each batch mixes the labels; :func:`batch_of` — the batch that
+  training step k binds to X and y (the batches taken in turn, over and over: mini-batch gradient descent);
+* :func:`bound_values` — points and labels in the shapes the graph's X and y hold (the batch size is the graph's);
 * :func:`train_step` — one step of gradient descent (one backward pass: vector-Jacobian products), changing nothing;
 * :func:`descend` — steps applied as undoable value edits;
-* :func:`decision_values` — the prediction over a grid of points (the classifier's picture), X's batch at a time;
+* :func:`predict` — the prediction for any number of points, X's batch at a time; :func:`decision_values` — over a
+  grid of points (the classifier's picture);
 * :func:`classifier` — a ready-made 2-h-1 tanh network on a data set, its weights marked.
 """
 from __future__ import annotations
@@ -48,6 +53,10 @@ def xor(n: int = 60, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
 
 DATA_SETS = {"Two moons": two_moons, "XOR": xor}
+#: A graph whose X holds fewer points than WHOLE_SET_FROM (a batch) trains on a toy set of at least TOY_POINTS, a
+#: batch at a time; one whose X holds more trains on as many points as X holds, all at once (New network's 60).
+TOY_POINTS = 64
+WHOLE_SET_FROM = 32
 
 
 @dataclass(frozen=True)
@@ -159,9 +168,39 @@ def bound_values(setup: TrainingSetup, graph: Graph, points: np.ndarray, labels:
             setup.labels: labels.reshape(graph.shape(setup.labels)).tolist()}
 
 
-def toy_data(name: str, setup: TrainingSetup, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """The named toy set (a key of DATA_SETS) with as many points as the graph's X holds."""
-    return DATA_SETS[name](setup.count, seed=seed)
+def toy_size(count: int) -> int:
+    """How many points the toy set has for a graph whose X holds ``count``: ``count`` from WHOLE_SET_FROM on, else
+    the fewest whole batches of ``count`` holding at least TOY_POINTS."""
+    return count if count >= WHOLE_SET_FROM else count * -(-TOY_POINTS // count)
+
+
+def toy_set(name: str, setup: TrainingSetup, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The named toy set (a key of DATA_SETS) the graph trains on, (points 2×N, labels 1×N): N = toy_size(X's
+    count). Split into batches it is shuffled first (seeded): the sets are generated ordered by label, and a batch
+    of one label only would pull the weights to that label at each step."""
+    size = toy_size(setup.count)
+    points, labels = DATA_SETS[name](size, seed=seed)
+    if size == setup.count:
+        return points, labels
+    order = np.random.default_rng(seed).permutation(size)
+    return points[:, order], labels[:, order]
+
+
+def batch_count(setup: TrainingSetup) -> int:
+    """How many batches of X's size the toy set holds (1: X holds all of it)."""
+    return toy_size(setup.count) // setup.count
+
+
+def batch_of(setup: TrainingSetup, points: np.ndarray, labels: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]:
+    """The points and labels (2×count, 1×count) training step ``step`` (from 0) binds: the batches in turn."""
+    k = step % (points.shape[1] // setup.count)
+    columns = slice(k * setup.count, (k + 1) * setup.count)
+    return points[:, columns], labels[:, columns]
+
+
+def toy_data(name: str, setup: TrainingSetup, seed: int = 0, step: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The points and labels of the named toy set that X and y hold at training step ``step``: as many as X holds."""
+    return batch_of(setup, *toy_set(name, setup, seed), step)
 
 
 class Step(NamedTuple):
@@ -210,14 +249,19 @@ def decision_values(graph: Graph, setup: TrainingSetup | None = None, extent: fl
     setup = setup or training_setup(graph)
     xs = np.linspace(-extent, extent, resolution)
     gx, gy = np.meshgrid(xs, xs)
-    grid = np.stack([gx.ravel(), gy.ravel()])
-    total, batch = grid.shape[1], setup.count
-    padded = np.concatenate([grid, np.zeros((2, (-total) % batch))], axis=1)
+    return predict(graph, setup, np.stack([gx.ravel(), gy.ravel()])).reshape(resolution, resolution)
+
+
+def predict(graph: Graph, setup: TrainingSetup, points: np.ndarray) -> np.ndarray:
+    """The prediction (one number per point) for points given 2×m, with the graph's current weights: the points go
+    through the graph X's batch size at a time (the last batch padded with zeros)."""
+    total, batch = points.shape[1], setup.count
+    padded = np.concatenate([points, np.zeros((2, (-total) % batch))], axis=1)
     out = []
     for start in range(0, padded.shape[1], batch):
         chunk = arranged(setup, padded[:, start:start + batch])
-        out.append(graph.forward({setup.points: chunk})[setup.prediction].reshape(-1))
-    return np.concatenate(out)[:total].reshape(resolution, resolution)
+        out.append(np.asarray(graph.forward({setup.points: chunk})[setup.prediction]).reshape(-1))
+    return np.concatenate(out)[:total] if out else np.zeros(0)
 
 
 def classifier(points: np.ndarray, labels: np.ndarray, hidden: int = 8, seed: int = 0,

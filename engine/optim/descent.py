@@ -299,7 +299,7 @@ class Descent:
                             "squares overflowed and the step is 0")
         elif index >= self.max_steps:
             self.status = "max_steps"
-            self.message = f"stopped after {index} step(s) (the limit); |∇f| = {norm:.3g}"
+            self.message = f"stopped at the step limit ({index} step{'' if index == 1 else 's'}); |∇f| = {norm:.3g}"
 
 
 def _overflowed(state: dict) -> bool:

@@ -33,7 +33,7 @@ def receive_in_matrix(window, matrix_workspace, problem: MatrixProblem) -> None:
     """Show the problem in the Matrix tab as one undo step there, and bring that tab forward."""
     state = MatrixState(expression=problem.expression, shapes=dict(problem.shapes), values=dict(problem.values),
                         wrt=problem.wrt)
-    matrix_workspace.model.push_state(completed(state), "Graph output sent from the Graph workspace")
-    matrix_workspace.note.setText("Sent from the Graph workspace: the graph's output compiled to one formula over "
-                                  "its inputs. Its gradients here equal the graph's adjoints after Backward.")
+    matrix_workspace.model.push_state(completed(state), "Graph output sent from the Graph workspace", note=(
+        "Sent from the Graph workspace: the graph's output compiled to one formula over its inputs. Its gradients "
+        "here equal the graph's adjoints after Backward."))
     window.show_workspace("matrix")

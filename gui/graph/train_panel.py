@@ -4,9 +4,11 @@ Playground's view) drawn as it learns.
 
 The graph is the user's own: it needs a data input X of 2-D points (n×2 or 2×n), a label input y and a scalar output;
 the panel says exactly what is missing otherwise (engine.graph.train.training_setup). Training binds X and y to the
-chosen toy set (two moons or XOR, seeded, as many points as X holds). Step takes one step, Train runs the chosen
-number of steps (Stop or Esc ends it early), Reset puts back the values training started from; a training session
-is one undo step (gui.graph.train_session). "New network" puts a ready-made 2-8-1 classifier in the editor (one undo
+chosen toy set (two moons or XOR, seeded): all of it when X holds enough points (engine.graph.train.WHOLE_SET_FROM),
+else a batch of X's size per step, the batches in turn (mini-batch gradient descent over the whole set: the batch MLP
+preset's 8 points at a time over 64). Step takes one step, Train runs the chosen number of steps (Stop or Esc ends it
+early), Reset puts back the values training started from; a training session is one undo step
+(gui.graph.train_session). "New network" puts a ready-made 2-8-1 classifier in the editor (one undo
 step), so there is something to train at once.
 """
 from __future__ import annotations
@@ -20,9 +22,9 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QGridLayout, 
                                QPushButton, QSpinBox, QVBoxLayout)
 
 from engine.graph import GraphError
-from engine.graph.train import (DATA_SETS, bound_values, classifier, decision_values, prediction_nodes, stored,
-                                toy_data, train_step, training_setup)
-from gui.graph.train_session import TrainingSession, decision_pixmap, is_on_top, put_values
+from engine.graph.train import (DATA_SETS, batch_count, batch_of, bound_values, classifier, decision_values, predict,
+                                prediction_nodes, stored, toy_set, train_step, training_setup)
+from gui.graph.train_session import TrainingSession, decision_pixmap, is_done, is_on_top, put_values
 
 PICTURE = 220        # pixels of the decision picture
 EXTENT = 1.7         # the picture shows [−EXTENT, EXTENT]² (the toy sets lie within)
@@ -38,7 +40,6 @@ class TrainPanel(QDialog):
         self.ws = workspace
         self.document = workspace.document
         self.graph = self.document.graph
-        self.losses: list[float] = []
         self.session: TrainingSession | None = None
         self.setup = None            # engine.graph.train.TrainingSetup of the graph as it is, or None
         self.run_left = 0            # steps still to take in a Train run
@@ -73,10 +74,12 @@ class TrainPanel(QDialog):
         self.picture.setFixedSize(PICTURE, PICTURE)
         self.curve = pg.PlotWidget(background="w")
         self.curve.setObjectName("trainLossCurve")
-        self.curve.setToolTip("The loss (the graph's output) before each step")
+        self.curve.setToolTip("The loss (the graph's output) before each step, on the points that step used")
         self.curve.setLabel("left", "loss")
         self.curve.setLabel("bottom", "step")
         self.line = self.curve.plot([], [], pen=pg.mkPen("#b91c1c", width=2))
+        # trained a batch at a time, the curve swings from batch to batch: the mean over one pass reads better
+        self.pass_mean = self.curve.plot([], [], pen=pg.mkPen("#111827", width=2))
         self.progress = QProgressBar(objectName="trainProgress", toolTip="Steps taken of this Train run")
         self.progress.setFormat("%v / %m steps")
         self.progress.hide()
@@ -113,6 +116,12 @@ class TrainPanel(QDialog):
         layout.addWidget(self.status)
         self.resize(680, 430)
 
+    @property
+    def losses(self) -> list[float]:
+        """The loss curve of the training session, while it is done (Undo or Reset takes it away, Redo brings it back
+        with the trained values)."""
+        return self.session.losses if is_done(self.document.undo_stack, self.session) else []
+
     def button(self, name: str) -> QPushButton:
         return self.findChild(QPushButton, name)
 
@@ -121,7 +130,7 @@ class TrainPanel(QDialog):
         self.stop()
         points, labels = DATA_SETS[self.data.currentText()](NEW_NETWORK_POINTS, seed=SEED)
         if self.ws._replace(classifier(points, labels), f"New {self.data.currentText()} classifier"):
-            self.losses, self.session = [], None
+            self.session = None
             self.refresh()
 
     def _on_graph_event(self, _event):
@@ -146,7 +155,8 @@ class TrainPanel(QDialog):
             return None, f"Cannot train this graph: {exc}."
 
     def _wanted_data(self) -> tuple[np.ndarray, np.ndarray]:
-        return toy_data(self.data.currentText(), self.setup, SEED)
+        """The whole toy set (X may hold a batch of it at a time)."""
+        return toy_set(self.data.currentText(), self.setup, SEED)
 
     # --- training -------------------------------------------------------------------------------------------
     def step(self, count: int = 1) -> int:
@@ -169,34 +179,40 @@ class TrainPanel(QDialog):
             self.refresh()
 
     def _take_steps(self, setup, count: int) -> int:
-        """Steps on a private copy of the graph for at most FRAME_BUDGET seconds, then the weights reached are put
-        in the graph once (the canvas redraws per value edit, so it sees one edit per weight per frame)."""
+        """Steps on a private copy of the graph for at most FRAME_BUDGET seconds, then the values reached are put in
+        the graph once (the canvas redraws per value edit, so it sees one edit per weight per frame). Step k of a
+        session binds batch k of the toy set to X and y (the same batch each step when X holds the whole set)."""
         g = self.graph
-        wanted = bound_values(setup, g, *self._wanted_data())
-        if not is_on_top(self.document.undo_stack, self.session) or any(
-                np.array(g.node(n).value).tolist() != v for n, v in wanted.items()):
-            self._start_session(setup, wanted)
+        points, labels = self._wanted_data()
+        done = self.session.steps if is_on_top(self.document.undo_stack, self.session) else 0
+        if not done or not self._holds(bound_values(setup, g, *batch_of(setup, points, labels, done - 1))):
+            self._start_session(setup, bound_values(setup, g, *batch_of(setup, points, labels, 0)))
+            done = 0
         if self._work is None or self._work[1] != g.version:
             self._work = (g.copy(), g.version)
         work, taken, deadline = self._work[0], 0, time.perf_counter() + FRAME_BUDGET
         while taken < count and (taken == 0 or time.perf_counter() < deadline):
+            put_values(work, bound_values(setup, work, *batch_of(setup, points, labels, done + taken)))
             result = train_step(work, setup.weights, self.rate.value())
             put_values(work, {n: stored(work, n, v) for n, v in result.values.items()})
-            self.losses.append(result.loss)
+            self.session.losses.append(result.loss)
             taken += 1
-        put_values(g, {n: work.node(n).value for n in setup.weights})
+        put_values(g, {n: work.node(n).value for n in (*setup.weights, setup.points, setup.labels)})
         self._work = (work, g.version)
         self.session.record(taken)
         return taken
 
+    def _holds(self, values: dict) -> bool:
+        """Whether the graph's inputs hold these values (lists, as bound_values gives them)."""
+        return all(np.array(self.graph.node(n).value).tolist() == v for n, v in values.items())
+
     def _start_session(self, setup, wanted: dict):
         """Push one undo step holding the values as they are, then bind the data."""
         g = self.graph
-        continues = self.session is not None and all(
+        continues = self.losses and all(
             g.node(n).value == v for n, v in self.session.final.items() if n in setup.weights)
-        if not continues:
-            self.losses = []
-        self.session = TrainingSession(g, (*setup.weights, setup.points, setup.labels))
+        self.session = TrainingSession(g, (*setup.weights, setup.points, setup.labels),
+                                       losses=self.losses if continues else ())
         self.document.undo_stack.push(self.session)
         put_values(g, wanted)
 
@@ -244,21 +260,18 @@ class TrainPanel(QDialog):
         self.stop()
         if is_on_top(self.document.undo_stack, self.session):
             self.document.undo_stack.undo()
-        self.losses = []
         self.refresh()
 
     # --- drawing --------------------------------------------------------------------------------------------
     def refresh(self):
-        if self.session is not None and not is_on_top(self.document.undo_stack, self.session) \
-                and self.document.undo_stack.index() < self.document.undo_stack.count():
-            self.losses = []   # the session was undone (Redo brings its weights back, not its curve)
         setup, why = self._current_setup()
         self._sync_predictions(setup)
         self.button("trainStep").setEnabled(setup is not None)
         self.button("trainPlay").setEnabled(setup is not None)
         self.button("trainReset").setEnabled(is_on_top(self.document.undo_stack, self.session))
         self.line.setData(list(range(len(self.losses))), self.losses)
-        self.what.setText(f"Training {setup.describe()}." if setup else why)
+        self._draw_pass_mean(batch_count(setup) if setup else 1)
+        self.what.setText(self._what_text(setup) if setup else why)
         self.what.setStyleSheet("" if setup else "color: #b91c1c;")
         self.status.setText(self._status_text(setup))
         self.picture.setPixmap(self._picture(setup))
@@ -276,15 +289,44 @@ class TrainPanel(QDialog):
                 self.prediction.setCurrentText(setup.prediction)
             self.prediction.blockSignals(False)
 
+    def _draw_pass_mean(self, batches: int) -> None:
+        """The mean loss over the last ``batches`` steps (one pass over the toy set), drawn when training goes a
+        batch at a time."""
+        losses = np.asarray(self.losses, dtype=float)
+        if batches == 1 or losses.size < batches:
+            self.pass_mean.setData([], [])
+            self.curve.getPlotItem().setTitle(None)
+            return
+        means = np.convolve(losses, np.ones(batches) / batches, mode="valid")
+        self.pass_mean.setData(np.arange(batches - 1, losses.size), means)
+        self.curve.getPlotItem().setTitle(f"<span style='color:#111827'>mean over {batches} steps</span>, "
+                                          "<span style='color:#b91c1c'>each step's batch</span>", size="8pt")
+
+    def _what_text(self, setup) -> str:
+        batches = batch_count(setup)
+        if batches == 1:
+            return f"Training {setup.describe()}."
+        return (f"Training {setup.describe()}. {setup.points} holds {setup.count} points: the "
+                f"{self.data.currentText()} set's {setup.count * batches} go through it {setup.count} at a time, one "
+                f"batch per step ({batches} steps see every point).")
+
     def _status_text(self, setup) -> str:
         if setup is None and not self.losses:
             return ""
         if not self.losses:
             return "Step or Train to start: the first step puts the data set in X and y (one undo step per session)."
-        text = f"step {len(self.losses)}: loss {self.losses[-1]:.4g} (from {self.losses[0]:.4g})"
+        batches = batch_count(setup) if setup else 1
+        if batches > 1 and len(self.losses) >= batches:
+            text = (f"step {len(self.losses)}: loss {np.mean(self.losses[-batches:]):.4g} over the last {batches} "
+                    f"batches (from {self.losses[0]:.4g})")
+        else:
+            text = f"step {len(self.losses)}: loss {self.losses[-1]:.4g} (from {self.losses[0]:.4g})"
         if setup is not None:
             points, labels = self._wanted_data()
-            predicted = np.asarray(self.graph.forward()[setup.prediction]).reshape(-1)
+            try:
+                predicted = predict(self.graph, setup, points)
+            except GraphError:
+                predicted = np.zeros(0)
             if predicted.size == labels.size:
                 text += f"; {int(np.sum(np.sign(predicted) == labels.ravel()))}/{labels.size} points classified right"
         return text + (" — training…" if self.timer.isActive() else "")

@@ -4,7 +4,9 @@ A session starts with the first training step after any other edit: it binds the
 pushes a :class:`TrainingSession` holding the values it will change (the weights, X and y) as they were. Each later
 step changes the graph directly and records the values reached, so however many steps the user runs (Step clicks,
 Train runs, Stop and Train again) the session stays one undo step until something else is edited; Undo puts every
-value back exactly, Redo puts the trained ones back.
+value back exactly, Redo puts the trained ones back. The session also owns its loss curve (``losses``): the panel
+draws the curve of its session while that session is done, so Undo (or Reset) takes the curve away with the trained
+values and Redo brings both back.
 """
 from __future__ import annotations
 
@@ -18,12 +20,13 @@ from gui.graph.tensor_face import NEGATIVE, POSITIVE, WHITE
 class TrainingSession(QUndoCommand):
     """The values a session changed: ``start`` (as the session found them) and ``final`` (as it left them)."""
 
-    def __init__(self, graph, names, text: str = "Train"):
+    def __init__(self, graph, names, text: str = "Train", losses=()):
         super().__init__(text)
         self.graph = graph
         self.start = {n: graph.node(n).value for n in names}
         self.final = dict(self.start)
         self.steps = 0
+        self.losses: list[float] = list(losses)   # the loss before each step (a continued curve starts with its past)
         self._applied = True   # push() calls redo() once; the session's values are put in by the panel
 
     def record(self, steps: int = 1) -> None:
@@ -46,6 +49,12 @@ def put_values(graph, values: dict) -> None:
     for name, value in values.items():
         if graph.node(name).value != value:
             graph.set_value(name, value)
+
+
+def is_done(stack, session: TrainingSession | None) -> bool:
+    """Whether ``session`` is on the stack and not undone (its trained values are what the graph holds, unless a later
+    step changed them)."""
+    return session is not None and any(stack.command(i) is session for i in range(stack.index() - 1, -1, -1))
 
 
 def is_on_top(stack, session: TrainingSession | None) -> bool:

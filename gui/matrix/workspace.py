@@ -41,7 +41,7 @@ class MatrixWorkspace(QWidget):
         super().__init__(parent)
         self.presets = load_presets()
         start = find_preset(self.presets, DEFAULT_PRESET)
-        self.model = MatrixModel(start.state(), self)
+        self.model = MatrixModel(start.state(), self, note=start.note)
         self.undo_stack = self.model.undo_stack
         self.file_filter = FILE_FILTER
         self.file_path = ""
@@ -54,7 +54,6 @@ class MatrixWorkspace(QWidget):
         self.note = QLabel(objectName="matrixPresetNote")
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #4b5563")
-        self.note.setText(start.note)
         self._build()
         self._connect()
         self._shortcuts()
@@ -154,6 +153,7 @@ class MatrixWorkspace(QWidget):
         state, study = self.model.state, self.model.study
         shown = study if study.expression is not None else self.model.last_good
         self.bar.show_text(state.expression)
+        self.note.setText(self.model.note)
         self.bar.show_error(study.error)
         used = state.shapes_used()
         self.shapes.show_shapes(used)
@@ -175,8 +175,7 @@ class MatrixWorkspace(QWidget):
             preset = find_preset(self.presets, name)
         except KeyError as error:
             raise ValueError(str(error.args[0])) from None
-        self.model.push_state(preset.state(), f"Preset {preset.name}")
-        self.note.setText(preset.note)
+        self.model.push_state(preset.state(), f"Preset {preset.name}", note=preset.note)
         self.status_message.emit(f"Preset: {preset.name}")
 
     def open_file(self, path: str) -> None:
@@ -185,10 +184,9 @@ class MatrixWorkspace(QWidget):
         except (FileError, OSError) as error:
             raise ValueError(str(error)) from None
         self.undo_stack.beginMacro(f"Open {os.path.basename(path)}")   # undo takes back the file with the state
-        self.model.push_state(state, f"Open {os.path.basename(path)}")
+        self.model.push_state(state, f"Open {os.path.basename(path)}", note="")
         self.undo_stack.push(FilePathCommand(self.set_file_path, self.file_path, path))
         self.undo_stack.endMacro()
-        self.note.setText("")
 
     def set_file_path(self, path: str) -> None:
         if path != self.file_path:

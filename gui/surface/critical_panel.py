@@ -7,6 +7,7 @@ set selects its representative point.
 """
 from __future__ import annotations
 
+import sys
 import threading
 
 import numpy as np
@@ -15,11 +16,23 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from engine.analysis.critical import Cancelled, critical_points
 from gui.surface.inspector import vector_text
 from gui.surface.overlays import KIND_COLORS, kind_color
 from gui.views.ticks import format_value
 from engine.expr.numbers import format_number
+
+_SOLVER_NAMES = ("critical_points", "Cancelled")
+
+
+def __getattr__(name: str):
+    """The solver's ``critical_points`` and ``Cancelled`` load engine.analysis.critical with the first search, not
+    at start (PEP 562); once loaded, or replaced by a test, they are this module's own names."""
+    if name not in _SOLVER_NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from engine.analysis import critical
+    value = globals()[name] = getattr(critical, name)
+    return value
+
 
 PROGRESS_STEPS = 1000
 COLUMNS = ("Point", "What", "f", "Test", "Verdict")
@@ -63,6 +76,8 @@ class CriticalSearch(QThread):
         self._cancel.set()
 
     def run(self) -> None:
+        module = sys.modules[__name__]
+        critical_points, Cancelled = module.critical_points, module.Cancelled   # noqa: N806 - the solver's names
         try:
             points = critical_points(self.f, self.box, self.variables, progress=self.progressed.emit,
                                      cancelled=self._cancel.is_set)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
-from engine.expr.closed_form import DerivativeFormulas, derivative_formulas
+if TYPE_CHECKING:   # the formulas' module loads on the worker with the first formulas, not at start
+    from engine.expr.closed_form import DerivativeFormulas
 
 CACHE_SIZE = 16
 SHOWN_CHARACTERS = 600   # a longer formula is shown cut short (the copy holds all of it)
@@ -198,13 +200,14 @@ class FormulaRows(QObject):
         _EXECUTOR.submit(_compute, key).add_done_callback(lambda done: _deliver(relay, key, done))
 
     def _on_computed(self, key, result) -> None:
-        if isinstance(result, DerivativeFormulas):
+        """``result``: the DerivativeFormulas, or why there are none (a str)."""
+        if not isinstance(result, str):
             _CACHE[key] = result
             while len(_CACHE) > CACHE_SIZE:
                 _CACHE.popitem(last=False)
         if key != self.wanted:
             return
-        if isinstance(result, DerivativeFormulas):
+        if not isinstance(result, str):
             self._show(result)
         else:
             for row in (self.gradient, self.hessian):
@@ -220,6 +223,7 @@ class FormulaRows(QObject):
 
 
 def _compute(key):
+    from engine.expr.closed_form import derivative_formulas
     expression, axes = key
     return derivative_formulas(expression, axes)
 

@@ -1,7 +1,6 @@
 """The function input: expressionEdit, a presets menu, and expressionError showing where a formula went wrong."""
 from __future__ import annotations
 
-import html
 from itertools import groupby
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -180,6 +179,7 @@ class FunctionBar(QWidget):
 def error_html(text: str, error: ParseError) -> str:
     """The reason and its position first (so it is read even when the line is cut), then the formula around the
     offending character, which is highlighted."""
+    import html   # html.entities is a large table: loaded with the first typing error, not at start
     pos = max(0, min(error.position, len(text)))
     start, end = max(0, pos - EXCERPT_RADIUS), min(len(text), pos + 1 + EXCERPT_RADIUS)
     before = ("…" if start > 0 else "") + text[start:pos]

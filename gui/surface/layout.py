@@ -1,7 +1,10 @@
 """The Surface workspace's widgets and how they are laid out: the function bar and view controls on top, the views
 (3D surface and contour map side by side, or the curve of a one-variable function) with the cursor readout under
 them, and the side panels (Inspect, Approximation, Critical points, Slices), each in a scroll area so that all of it
-is reachable on a small screen."""
+is reachable on a small screen.
+
+The curve view is not in the first picture: :func:`build_curve_view` makes it when a function of one variable is
+first drawn (or the view is first asked for)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -14,7 +17,6 @@ from gui.surface.function_bar import FunctionBar
 from gui.surface.inspector import PointInspector
 from gui.surface.slice_panel import SlicePanel
 from gui.views.contour_view import ContourView
-from gui.views.curve_view import CurveView
 from gui.views.surface_view import SurfaceView
 
 def build_workspace(self) -> None:
@@ -26,15 +28,12 @@ def build_workspace(self) -> None:
     self.surfaceView.setObjectName("surfaceView")
     self.contourView = ContourView(self)
     self.contourView.setObjectName("contourView")
-    self.curveView = CurveView(self)
-    self.curveView.setObjectName("curveView")
     pair = QSplitter(Qt.Orientation.Horizontal, self)
     pair.addWidget(self.surfaceView)
     pair.addWidget(self.contourView)
     pair.setSizes([560, 440])
     self.views = QStackedWidget(self)
     self.views.addWidget(pair)
-    self.views.addWidget(self.curveView)
     self.cursorLabel = QLabel(self)
     self.cursorLabel.setStyleSheet("color: #a0a8b8;")
     left = QWidget(self)
@@ -52,6 +51,15 @@ def build_workspace(self) -> None:
     layout.addWidget(self.function_bar)
     layout.addWidget(self.controls)
     layout.addWidget(main, 1)
+
+
+def build_curve_view(self) -> QWidget:
+    """The one-variable view, second in the views' stack (what the workspace's ``curveView`` builds on first use)."""
+    from gui.views.curve_view import CurveView
+    view = CurveView(self)
+    view.setObjectName("curveView")
+    self.views.addWidget(view)
+    return view
 
 
 def _build_side(self) -> QWidget:

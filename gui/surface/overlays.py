@@ -18,6 +18,7 @@ from PySide6.QtCore import QRectF
 from engine.analysis.taylor import vector_norm
 from gui.surface.regions import fill_image, mask_outline, nearest_samples, region_mask
 from gui.views.contour_lines import contour_segments
+from gui.views.lazy_items import ItemsPerView, LazyItems
 from gui.views.surface_view import grid_faces
 
 KIND_COLORS = {"minimum": (0, 229, 255), "maximum": (255, 82, 82), "saddle": (255, 171, 0),
@@ -76,21 +77,27 @@ def set_segments(c, evaluate, region=None, box=None) -> tuple[np.ndarray, np.nda
     return points, values[nearest_samples(points, samples, box)]
 
 
-class _ItemsPerView(dict):
-    """view -> its overlay items, made the first time a view's are asked for."""
-
-    def __init__(self, make):
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, view):
-        items = self[view] = self._make(view)
-        return items
+# a 2-D view's overlay items, in drawing order (gui.views.lazy_items makes each when first drawn)
+FLAT_ITEMS = {
+    "region fill": lambda: pg.ImageItem(axisOrder="col-major"),
+    "tangent": lambda: pg.PlotDataItem(pen=pg.mkPen((240, 240, 255, 200), width=1.6,
+                                                    style=pg.QtCore.Qt.PenStyle.DashLine)),
+    "quadratic": lambda: pg.PlotDataItem(pen=pg.mkPen(QUADRATIC_COLOR, width=1.4), connect="pairs"),
+    "eigen0": lambda: pg.PlotDataItem(pen=pg.mkPen(EIGEN_COLORS[0], width=2.5)),
+    "eigen1": lambda: pg.PlotDataItem(pen=pg.mkPen(EIGEN_COLORS[1], width=2.5)),
+    "gradient": lambda: pg.PlotDataItem(pen=pg.mkPen(ARROW_COLOR, width=3), connect="pairs"),
+    "set outline": lambda: pg.PlotDataItem(pen=pg.mkPen(SET_OUTLINE, width=SET_WIDTH + 2.5), connect="pairs"),
+    **{f"set {kind}": (lambda color=color: pg.PlotDataItem(pen=pg.mkPen(color, width=SET_WIDTH), connect="pairs"))
+       for kind, color in KIND_COLORS.items()},
+    "critical": lambda: pg.ScatterPlotItem(size=13, pen=pg.mkPen("k", width=1.2)),
+    "point": lambda: pg.ScatterPlotItem(size=12, brush=pg.mkBrush(POINT_COLOR), pen=pg.mkPen("k", width=1.5)),
+}
 
 
 class Overlays:
     def __init__(self, surface_view, contour_view, curve_view):
-        self.surface, self.contour, self.curve = surface_view, contour_view, curve_view
+        """``curve_view``: the one-variable view, or a function that makes it (it is built when first drawn on)."""
+        self.surface, self.contour, self._curve = surface_view, contour_view, curve_view
         self._gl = {
             # on top too: where f is convex the tangent plane lies wholly under the surface
             "plane": gl.GLMeshItem(smooth=False, color=PLANE_COLOR, glOptions=ON_TOP, computeNormals=False),
@@ -106,29 +113,11 @@ class Overlays:
             item.setDepthValue(10 + depth)   # drawn after the surface
             item.setVisible(False)
             self.surface.add_item(item)
-        self._flat = _ItemsPerView(self._flat_items)   # the curve view's when a one-variable function needs them
-        self._flat[self.contour]   # the contour map's now: they are in the first picture
+        self._flat = ItemsPerView(lambda view: LazyItems(view, FLAT_ITEMS))   # per 2-D view
 
-    @staticmethod
-    def _flat_items(view) -> dict:
-        items = {
-            "region fill": pg.ImageItem(axisOrder="col-major"),
-            "tangent": pg.PlotDataItem(pen=pg.mkPen((240, 240, 255, 200), width=1.6, style=pg.QtCore.Qt.PenStyle.DashLine)),
-            "quadratic": pg.PlotDataItem(pen=pg.mkPen(QUADRATIC_COLOR, width=1.4), connect="pairs"),
-            "eigen0": pg.PlotDataItem(pen=pg.mkPen(EIGEN_COLORS[0], width=2.5)),
-            "eigen1": pg.PlotDataItem(pen=pg.mkPen(EIGEN_COLORS[1], width=2.5)),
-            "gradient": pg.PlotDataItem(pen=pg.mkPen(ARROW_COLOR, width=3), connect="pairs"),
-            "set outline": pg.PlotDataItem(pen=pg.mkPen(SET_OUTLINE, width=SET_WIDTH + 2.5), connect="pairs"),
-            **{f"set {kind}": pg.PlotDataItem(pen=pg.mkPen(color, width=SET_WIDTH), connect="pairs")
-               for kind, color in KIND_COLORS.items()},
-            "critical": pg.ScatterPlotItem(size=13, pen=pg.mkPen("k", width=1.2)),
-            "point": pg.ScatterPlotItem(size=12, brush=pg.mkBrush(POINT_COLOR), pen=pg.mkPen("k", width=1.5)),
-        }
-        for z, item in enumerate(items.values()):
-            item.setZValue(10 + z)
-            item.setVisible(False)
-            view.add_item(item)
-        return items
+    @property
+    def curve(self):
+        return self._curve() if callable(self._curve) else self._curve
 
     # --- drawing --------------------------------------------------------------------------------------------------
     def draw(self, analysis, shown: dict, critical: list, box, one_variable: bool, evaluate=constant_on_sets) -> None:
@@ -148,7 +137,7 @@ class Overlays:
             self._draw_curve(analysis, shown, critical, box)
         else:
             self._draw_flat_sets(self._flat[self.contour], [(c, p[:, :2]) for c, p, _v in sets])
-            self._draw_region_fill(self._flat[self.contour]["region fill"],
+            self._draw_region_fill(self._flat[self.contour],
                                    [(regions[id(c)], kind_color(c)) for c in critical if id(c) in regions], box)
             if self.surface.extent is not None:
                 self._draw_gl_sets(sets)
@@ -170,9 +159,10 @@ class Overlays:
             flat["set outline"].setVisible(True)
 
     @staticmethod
-    def _draw_region_fill(item, regions, box) -> None:
+    def _draw_region_fill(flat, regions, box) -> None:
         if not regions:
             return
+        item = flat["region fill"]
         (x0, x1), (y0, y1) = box[0], box[1]
         item.setImage(fill_image(regions), autoLevels=False, levels=(0, 255))
         item.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))

@@ -1,5 +1,6 @@
 """The slices through the selected point drawn on the views: as lines on the contour map and as curves on the 3D
-surface (each in its slice's colour), and a handle on the contour map that sets the direction u by dragging."""
+surface (each in its slice's colour), and a handle on the contour map that sets the direction u by dragging. The
+items are made with the first slices drawn (the Slices tab is not in the first picture)."""
 from __future__ import annotations
 
 import numpy as np
@@ -19,23 +20,43 @@ class SliceOverlay(QObject):
     def __init__(self, surface_view, contour_view, parent=None):
         super().__init__(parent)
         self.surface, self.contour = surface_view, contour_view
-        self.lines = {key: pg.PlotDataItem(pen=pg.mkPen(colour, width=1.8)) for key, colour in SLICE_COLOURS.items()}
-        self.curves = {key: gl.GLLinePlotItem(mode="line_strip", width=2.5, glOptions=ON_TOP,
-                                              color=tuple(c / 255 for c in colour) + (1.0,))
-                       for key, colour in SLICE_COLOURS.items()}
-        self.handle = pg.TargetItem(size=14, movable=True, pen=pg.mkPen((255, 255, 255), width=1.5),
-                                    brush=pg.mkBrush(*SLICE_COLOURS["u"]), symbol="o")
-        for key in SLICE_COLOURS:
-            self.lines[key].setZValue(8)
-            self.contour.add_item(self.lines[key])
-            self.curves[key].setDepthValue(9)
-            self.surface.add_item(self.curves[key])
-        self.handle.setZValue(30)
-        self.contour.add_item(self.handle)
+        self._items: tuple | None = None   # (lines, curves, handle) once made
         self._point: np.ndarray | None = None
         self._placing = False
-        self.handle.sigPositionChanged.connect(self._on_handle_moved)
-        self.hide()
+
+    @property
+    def lines(self) -> dict:
+        return self._made()[0]
+
+    @property
+    def curves(self) -> dict:
+        return self._made()[1]
+
+    @property
+    def handle(self) -> pg.TargetItem:
+        return self._made()[2]
+
+    def _made(self) -> tuple:
+        if self._items is None:
+            lines = {key: pg.PlotDataItem(pen=pg.mkPen(colour, width=1.8)) for key, colour in SLICE_COLOURS.items()}
+            curves = {key: gl.GLLinePlotItem(mode="line_strip", width=2.5, glOptions=ON_TOP,
+                                             color=tuple(c / 255 for c in colour) + (1.0,))
+                      for key, colour in SLICE_COLOURS.items()}
+            handle = pg.TargetItem(size=14, movable=True, pen=pg.mkPen((255, 255, 255), width=1.5),
+                                   brush=pg.mkBrush(*SLICE_COLOURS["u"]), symbol="o")
+            for key in SLICE_COLOURS:
+                lines[key].setZValue(8)
+                lines[key].setVisible(False)
+                self.contour.add_item(lines[key])
+                curves[key].setDepthValue(9)
+                curves[key].setVisible(False)
+                self.surface.add_item(curves[key])
+            handle.setZValue(30)
+            handle.setVisible(False)
+            self.contour.add_item(handle)
+            handle.sigPositionChanged.connect(self._on_handle_moved)
+            self._items = (lines, curves, handle)
+        return self._items
 
     def draw(self, found, point, direction, box) -> None:
         """Show the slices (from :func:`engine.analysis.slices.slices`) through ``point``; [] hides them."""
@@ -69,8 +90,9 @@ class SliceOverlay(QObject):
         self.curves[key].setVisible(True)
 
     def hide(self) -> None:
-        for item in (*self.lines.values(), *self.curves.values(), self.handle):
-            item.setVisible(False)
+        if self._items is not None:
+            for item in (*self.lines.values(), *self.curves.values(), self.handle):
+                item.setVisible(False)
         self._point = None
 
     def _on_handle_moved(self) -> None:

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from engine.analysis.critical import critical_points
 from engine.analysis.taylor import analyze_point
 from gui.surface import document as doc
 from gui.surface.commands import (ChangeFunctionCommand, MovePointCommand, SetFixedCommand, SetRangeCommand)
@@ -20,7 +19,7 @@ from gui.surface.overlays import Overlays
 from gui.surface.point_context import point_context
 from gui.surface.presets import find_preset, load_presets
 from gui.surface.fitting import ViewFitting
-from gui.surface.layout import build_workspace
+from gui.surface.layout import build_curve_view, build_workspace
 from gui.surface.slice_overlay import SliceOverlay
 from gui.surface.surface_pick import SurfacePicker
 from gui.surface.sampling import sample_curve, sample_gradient, sample_surface
@@ -52,8 +51,9 @@ class SurfaceWorkspace(QWidget):
         self.fitting = ViewFitting(self)
         self.file = SurfaceFile(self)           # the file opened or saved last, as undo and redo leave it
         self.file.path_changed.connect(self.file_path_changed)
+        self._curve_view = None                 # built when a one-variable function is first drawn (curveView)
         build_workspace(self)
-        self.overlays = Overlays(self.surfaceView, self.contourView, self.curveView)
+        self.overlays = Overlays(self.surfaceView, self.contourView, lambda: self.curveView)
         self.slice_overlay = SliceOverlay(self.surfaceView, self.contourView, self)
         self.picker = SurfacePicker(self.surfaceView, self._evaluate_plotted, self)
         self._connect()
@@ -79,10 +79,7 @@ class SurfaceWorkspace(QWidget):
         c.fixed_released.connect(lambda _n: self._end_merge())
         c.gradient_field_toggled.connect(self._on_gradient_field_toggled)
         c.reset_view_clicked.connect(self.reset_view)
-        for view in (self.contourView, self.curveView):
-            view.point_clicked.connect(self._on_view_clicked)
-            view.point_dragged.connect(lambda x, y: self._move_point(x, y, dragging=True))
-            view.drag_finished.connect(lambda _x, _y: self._end_merge())
+        self._connect_picking(self.contourView)
         self.contourView.cursor_moved.connect(self._on_cursor_moved)
         self.surfaceView.mapping_changed.connect(lambda: self._schedule("overlays"))
         self.inspector.point_entered.connect(lambda p: self.undo_stack.push(MovePointCommand(s, p)))
@@ -100,6 +97,19 @@ class SurfaceWorkspace(QWidget):
         # on the workspace, not on the button: the button sits in a tab that is often hidden
         find = QShortcut(QKeySequence("Ctrl+F"), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.find_critical_points)
+
+    def _connect_picking(self, view) -> None:
+        view.point_clicked.connect(self._on_view_clicked)
+        view.point_dragged.connect(lambda x, y: self._move_point(x, y, dragging=True))
+        view.drag_finished.connect(lambda _x, _y: self._end_merge())
+
+    @property
+    def curveView(self):
+        """The view of a function of one variable, built the first time it is needed (not in the first picture)."""
+        if self._curve_view is None:
+            self._curve_view = build_curve_view(self)
+            self._connect_picking(self._curve_view)
+        return self._curve_view
 
     # --- user actions (all undoable) -----------------------------------------------------------------------------
     def set_function_text(self, text: str) -> None:
@@ -226,7 +236,7 @@ class SurfaceWorkspace(QWidget):
         f, axes, box = self.plotted, s.axes, s.box()
         n = self.controls.resolutionSpin.value()
         one_variable = len(axes) == 1
-        self.views.setCurrentIndex(1 if one_variable else 0)
+        self.views.setCurrentIndex(self.views.indexOf(self.curveView) if one_variable else 0)
         if one_variable:
             xs, ys = sample_curve(f, axes[0], box, n)
             self.curveView.set_curve(xs, ys, (axes[0], "f"))
@@ -316,7 +326,8 @@ class SurfaceWorkspace(QWidget):
     def reset_view(self) -> None:
         self.surfaceView.reset_camera()
         self.contourView.reset_view()
-        self.curveView.reset_view()
+        if self._curve_view is not None:
+            self._curve_view.reset_view()
 
     def shortcuts(self) -> list[tuple[str, str]]:
         return SHORTCUTS
@@ -346,6 +357,7 @@ class SurfaceWorkspace(QWidget):
     def demo(self) -> None:
         """The chapter's Taylor example at (−1, 0) (the preset's point), overlays on and critical points found: for
         docs screenshots."""
+        from engine.analysis.critical import critical_points
         self.apply_preset("gaussian-bump")
         for key in ("gradient", "tangent", "quadratic"):
             self.inspector.set_overlay(key, True)

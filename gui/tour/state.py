@@ -29,7 +29,6 @@ class TourSnapshot:
     domain: dict = field(default_factory=dict)
     auto_starts: set = field(default_factory=set)
     starts: dict = field(default_factory=dict)   # run id -> start: starts the app chose move with no undo step
-    matrix_note: str = ""
 
     @classmethod
     def take(cls, window) -> "TourSnapshot":
@@ -62,8 +61,6 @@ class TourSnapshot:
             if key == "descent":
                 self.auto_starts = {r.run_id for r in ws.model.runs if r.auto_start}
                 self.starts = {r.run_id: r.start.copy() for r in ws.model.runs}
-            if key == "matrix":
-                self.matrix_note = ws.note.text()
 
     def restore(self, window, closing: bool = False) -> list[str]:
         """Put everything back; the workspaces whose history changed under the tour (and so keep the user's later
@@ -92,8 +89,6 @@ class TourSnapshot:
                     run.auto_start = run.run_id in self.auto_starts
         self._restore_surface(built(window, "surface"))
         self._restore_graph(built(window, "graph"))
-        if built(window, "matrix") is not None:
-            built(window, "matrix").note.setText(self.matrix_note)
         window.show_workspace(self.tab)
         return kept
 

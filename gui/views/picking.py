@@ -8,17 +8,41 @@ the right-click menu offers "View All" and pyqtgraph's export. Overlays are adde
 from __future__ import annotations
 
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.ViewBox.ViewBoxMenu import ViewBoxMenu
 from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 
 BACKGROUND = (24, 26, 32)
 
 
 class PickingViewBox(pg.ViewBox):
-    """A ViewBox whose left button picks and drags a point instead of panning."""
+    """A ViewBox whose left button picks and drags a point instead of panning.
+
+    Its right-click menu (pyqtgraph's View All, axis controls and export: some fifty widgets) is made the first time
+    it is opened, not with the view: it is never in the first picture."""
 
     clicked = Signal(float, float)
     dragged = Signal(float, float)
     drag_done = Signal(float, float)
+
+    def __init__(self, *args, enableMenu=True, **kwargs):
+        super().__init__(*args, enableMenu=False, **kwargs)
+        self.state["enableMenu"] = enableMenu
+
+    def setMenuEnabled(self, enableMenu=True):
+        self.state["enableMenu"] = enableMenu
+        if not enableMenu and self.menu is not None:
+            self.menu.setParent(None)
+            self.menu = None
+        self.sigStateChanged.emit(self)
+
+    def getMenu(self, ev):
+        if self.menu is None and self.menuEnabled():
+            self.menu = ViewBoxMenu(self)
+            self.updateViewLists()
+        return self.menu
+
+    def getContextMenus(self, event):
+        return self.getMenu(event).actions() if self.menuEnabled() else []
 
     def mouseClickEvent(self, ev):
         if ev.button() == Qt.MouseButton.LeftButton:

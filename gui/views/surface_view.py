@@ -101,6 +101,7 @@ class SurfaceView(gl.GLViewWidget):
         self.scale = ColourScale("linear", -1.0, 1.0)
         self._legend = gl.GLGradientLegendItem(pos=(12, 30), size=LEGEND_SIZE, gradient=self.colormap,
                                                labels={}, fontColor=(220, 220, 220))
+        self._legend.setVisible(False)   # shown with the first surface: frames before it paint no text
         self.addItem(self._mesh)
         self.addItem(self._legend)
         self.layers: LayeredPainter | None = None
@@ -234,6 +235,7 @@ class SurfaceView(gl.GLViewWidget):
         labels = {format_tick(v): t for v, t in self.scale.ticks()}
         labels[self.scale.title] = 1.13   # just above the bar
         self._legend.setData(labels=labels)
+        self._legend.setVisible(True)
         self.setToolTip(f"{NAVIGATION_TIP}\n{self.scale.description}")
 
     def _rebuild_axes(self, xs, ys) -> None:
