@@ -94,7 +94,7 @@ def test_the_3d_view_is_grabbed_in_pieces_with_the_pixels_of_grab_framebuffer(qt
         except StopIteration as done:
             image = done.value
             break
-    assert turns == 6                                  # three fences, each waited for over two turns
+    assert turns >= 6                                  # three fences, each waited for over two turns at least
     pixels = np.asarray(qimage_to_pil(image))
     assert pixels.shape == reference.shape
     assert np.array_equal(pixels, reference)
