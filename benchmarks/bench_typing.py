@@ -1,5 +1,10 @@
 """Typing → redrawn surface and contours, at the default grid and at the largest (401²), with the contour lines timed
-separately; the Descent tab built but hidden (as after a visit) must not add to it.
+separately; the Descent tab built but hidden (as after a visit) must not add to it. Then a formula of ~1,900
+characters: the longest event-loop gap while it is applied (target ≤ 100 ms) and the time until its surface is shown,
+prepared on the worker (the app) against applied at once on the UI thread, alternated in one run (with
+GRADSCAPE_ROOT, as that checkout applies it); and the default learning rates the Descent tab asks for (gradient
+descent and momentum) with every candidate tried side by side against one trial Descent at a time, on the presets
+and on that formula.
 
 A redraw is what Enter in expressionEdit does: parse, sample f, upload the 3D mesh, colour map and contour lines,
 the inspector, and one painted frame of the 3D view. Baselines in the same run: evaluating f alone on the grid, and
@@ -13,11 +18,13 @@ from __future__ import annotations
 import os
 import statistics
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(os.environ.get("GRADSCAPE_ROOT", Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parents[1]
 os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 
 from timing import median_seconds  # noqa: E402
@@ -64,6 +71,120 @@ def typing_times(app, window, n: int, repeats: int) -> tuple[float, float]:
     return 1000 * statistics.median(redraw), 1000 * statistics.median(evaluate)
 
 
+def huge_formula_case(app, surface, repeats: int) -> None:
+    """Apply ~1,900-character formulas (a new one each time, so nothing is cached), prepared on the worker and at once
+    on the UI thread, alternated: the longest gap between 5 ms timer ticks until the surface is shown and until the
+    inspector's formulas are, and the time until the surface is shown."""
+    import importlib.util
+    from PySide6.QtCore import QTimer
+    from gui.garbage import collect_on_gui_thread, freeze_long_lived
+    huge_formula = _huge_formulas().huge_formula
+    preparing = None   # another checkout (GRADSCAPE_ROOT) may apply every formula at once
+    if importlib.util.find_spec("gui.surface.preparing") is not None:
+        import gui.surface.preparing as preparing
+    collector = collect_on_gui_thread(app)   # as the app runs (main.py): collection on the GUI thread only
+    freeze_long_lived()
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(5)
+    results = {"prepared on the worker": [], "at once on the UI thread": []}
+    if preparing is None:
+        results = {"as that checkout does": []}
+    big = preparing.BIG if preparing else None
+    for k in range(len(results) * max(2, repeats)):
+        label = list(results)[k % len(results)]
+        if preparing:
+            preparing.BIG = big if k % 2 == 0 else 10 ** 9
+        results[label].append(_apply_huge(app, surface, huge_formula(shift=0.1 * (k + 1)), ticks))
+    if preparing:
+        preparing.BIG = big
+    timer.stop()
+    collector.stop()
+    for label, runs in results.items():
+        shown, gap_shown, gap_all = (statistics.median(r[i] for r in runs) for i in range(3))
+        print(f"huge formula ({len(huge_formula())} chars), {label:24s}: surface shown {shown:6.0f} ms; longest "
+              f"event-loop gap {gap_shown:5.0f} ms until then, {gap_all:5.0f} ms until its formulas are shown "
+              f"(goal ≤ 100)")
+
+
+def _apply_huge(app, surface, text: str, ticks: list) -> tuple[float, float, float]:
+    painted = []
+    surface.surfaceView.frameSwapped.connect(lambda: painted.append(time.perf_counter()))
+    _wait(app, 0.3)
+    start = time.perf_counter()
+    ticks.append(start)
+    surface.expressionEdit.setText(text)
+    surface.function_bar.submit()
+    while surface.session.text != text:
+        _wait(app, 0.001)
+    changed = time.perf_counter()
+    while not [t for t in painted if t > changed]:
+        _wait(app, 0.001)
+    shown = min(t for t in painted if t > changed)
+    while surface.inspector.formula_rows.formulas is None:
+        _wait(app, 0.005)
+    done = time.perf_counter()
+    surface.surfaceView.frameSwapped.disconnect()
+    return 1000 * (shown - start), _longest_gap(ticks, start, shown), _longest_gap(ticks, start, done)
+
+
+def _wait(app, seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.0005)
+
+
+def _longest_gap(ticks: list, start: float, end: float) -> float:
+    inside = [start] + [t for t in ticks if start < t < end] + [end]
+    return 1000 * max(b - a for a, b in zip(inside, inside[1:]))
+
+
+def rates_case(repeats: int) -> None:
+    """Default learning rates for gradient descent then momentum at the presets' points and on the huge formula:
+    the lockstep trials against one trial Descent at a time (the objective without its many-points evaluator)."""
+    import dataclasses
+    import json
+    import numpy as np
+    from engine import parse
+    from engine.analysis.rates import default_hyperparameters
+    from engine.optim.objective import Objective
+    from timing import interleaved_medians
+    huge_formula = _huge_formulas().huge_formula
+    if "value_and_gradient_many" not in {f.name for f in dataclasses.fields(Objective)}:
+        print("default rates: this checkout runs one trial Descent at a time only")
+        return
+    presets = [p for g in json.loads((ROOT / "resources" / "functions.json").read_text())["groups"]
+               for p in g["presets"]]
+    cases = [(p["formula"], p.get("fixed") or {}, p.get("point")) for p in presets]
+
+    def probe(cases, one_at_a_time: bool):
+        for text, fixed, point in cases:
+            f = parse(text)
+            names = [v for v in f.variables if v not in fixed]
+            objective = Objective.from_expression(f, names, fixed)   # a new one: nothing remembered
+            if one_at_a_time:
+                objective = dataclasses.replace(objective, value_and_gradient_many=None)
+            start = np.array(point if point else [0.5] * len(names), dtype=np.float64)[:len(names)]
+            for method in ("gd", "momentum"):
+                default_hyperparameters(objective, method, start)
+
+    for label, chosen in (("presets", cases), ("huge formula", [(huge_formula(), {}, [-1.5, 1.0])])):
+        old, new = interleaved_medians([lambda: probe(chosen, True), lambda: probe(chosen, False)], repeats)
+        print(f"default rates (gd + momentum), {label:12s}: side by side {1000 * new:6.1f} ms, one trial at a time "
+              f"{1000 * old:6.1f} ms ({old / new:4.2f}×)")
+
+
+def _huge_formulas():
+    """tests/engine/huge_formulas.py of this checkout (GRADSCAPE_ROOT's may have none)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("huge_formulas", HERE / "tests" / "engine" / "huge_formulas.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def main() -> int:
     repeats = 2 if "--quick" in sys.argv else 4
     import main as app_main
@@ -91,6 +212,10 @@ def main() -> int:
     for n in (default, 401):
         ours, iso = contour_times(n, repeats)
         print(f"contours {n}² (every level): {ours:6.1f} ms; pyqtgraph isocurve {iso:7.1f} ms ({iso / ours:4.1f}×)")
+    window.show_workspace("surface")
+    surface.controls.resolutionSpin.setValue(default)
+    huge_formula_case(app, surface, repeats)
+    rates_case(repeats)
     window.close()
     window.deleteLater()
     app.processEvents()

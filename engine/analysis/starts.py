@@ -67,11 +67,15 @@ def function_scale(objective: Objective, box) -> tuple[float, float]:
     """(spread of f over the box, the box's largest side): what "∇f ≈ 0" is measured against, so that a gentle
     slope on a flat function still counts as a slope and a tiny one on a steep function does not."""
     sides = [float(hi) - float(lo) for lo, hi in box]
-    values = []
-    for point in _grid_points(box):
-        evaluated = _evaluate(objective, point, with_gradient=False)
-        if evaluated is not None and np.isfinite(evaluated[0]):
-            values.append(evaluated[0])
+    points = [p for p in _grid_points(box) if p.shape == (len(objective.variables),) and np.all(np.isfinite(p))]
+    many = objective.value_and_gradient_many
+    if many is not None and points:   # one evaluation at every point (the same numbers as one at a time)
+        with np.errstate(all="ignore"):
+            found = np.asarray(many(np.array(points))[0], dtype=np.float64)
+        values = [float(v) for v in found if np.isfinite(v)]
+    else:
+        values = [e[0] for e in (_evaluate(objective, p, with_gradient=False) for p in points)
+                  if e is not None and np.isfinite(e[0])]
     spread = float(np.ptp(values)) if len(values) > 1 else 0.0
     side = max(sides) if sides and np.isfinite(max(sides)) else 1.0
     return (spread if np.isfinite(spread) else 0.0), side

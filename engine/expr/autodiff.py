@@ -59,8 +59,8 @@ def gradient(f: E.Expression, variables: Sequence[str]) -> tuple[E.Expression, .
 
 def hessian(f: E.Expression, variables: Sequence[str]) -> tuple[tuple[E.Expression, ...], ...]:
     rows = []
-    for g in gradient(f, variables):
-        rows.append(gradient(g, variables))
+    for g in f.grad(variables):      # Expression.grad keeps each gradient on its node (methods.py)
+        rows.append(g.grad(variables))
     # Symmetrize structurally: keep the upper triangle's expressions so H[i][j] is H[j][i].
     n = len(variables)
     return tuple(tuple(rows[min(i, j)][max(i, j)] for j in range(n)) for i in range(n))

@@ -25,6 +25,7 @@ from engine.expr.primitives import PRIMITIVES
 PLAN_CACHE_SIZE = 256
 MAX_UNROLLED_POWER = 64
 CHUNK = 2 ** 15             # elements per sweep: 256 KB per buffer, measured best on 512² and 1024² grids
+SMALL = 256                 # arrays up to this size are computed whole: buffers cost more than they save there
 SCRATCH_BYTES = 16 * 2 ** 20  # spare chunk buffers kept per thread between calls
 
 _PLANS: "OrderedDict[tuple, EvaluationPlan]" = OrderedDict()
@@ -102,7 +103,7 @@ class EvaluationPlan:
         if shape and math.prod(shape) == 0:
             return [np.empty(shape) for _ in self.outputs]
         with np.errstate(all="ignore"):
-            if shape:
+            if shape and math.prod(shape) > SMALL:
                 return self._run_in_chunks(values, shape)
             for fn, arg_slots, i, *_rest in self.steps:
                 values[i] = fn(*[values[j] for j in arg_slots])

@@ -31,21 +31,27 @@ def evaluate_at(self, point: Sequence[float], variables: Sequence[str] | None = 
 
 
 def grad(self, variables: Sequence[str] | None = None) -> tuple[Expression, ...]:
-    """Partial derivatives, one per variable, in ``self.variables`` order (or the given order)."""
-    if variables is not None:
-        return gradient(self, tuple(variables))
+    """Partial derivatives, one per variable, in ``self.variables`` order (or the given order). Kept on the node
+    per order of variables: the views, the inspector and the optimizers all ask for them."""
+    names = self.variables if variables is None else tuple(variables)
     if self._grad is None:
-        self._grad = gradient(self, self.variables)
-    return self._grad
+        self._grad = {}
+    found = self._grad.get(names)
+    if found is None:
+        found = self._grad[names] = gradient(self, names)
+    return found
 
 
 def hessian(self, variables: Sequence[str] | None = None) -> tuple[tuple[Expression, ...], ...]:
-    """Matrix of second partials (the gradient of the gradient), in ``self.variables`` order."""
-    if variables is not None:
-        return hessian_of(self, tuple(variables))
+    """Matrix of second partials (the gradient of the gradient), in ``self.variables`` order (or the given
+    order); kept on the node as the gradient is."""
+    names = self.variables if variables is None else tuple(variables)
     if self._hessian is None:
-        self._hessian = hessian_of(self, self.variables)
-    return self._hessian
+        self._hessian = {}
+    found = self._hessian.get(names)
+    if found is None:
+        found = self._hessian[names] = hessian_of(self, names)
+    return found
 
 
 def text(self) -> str:

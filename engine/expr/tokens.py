@@ -42,12 +42,17 @@ class OperatorTable:
     spellings: Mapping[str, str] = field(default_factory=dict)
     transposes: tuple[str, ...] = ()
     _symbols: list = field(init=False, repr=False, compare=False)        # (typed, refused), longest first
+    _by_first: dict = field(init=False, repr=False, compare=False)       # the same, by first character
     _number: re.Pattern = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         typed = (*self.operators, *self.spellings)
         known = [(op, False) for op in typed] + [(op, True) for op in REFUSED_OPERATORS if op not in typed]
         object.__setattr__(self, "_symbols", sorted(known, key=lambda k: -len(k[0])))   # a stable sort
+        by_first: dict[str, list] = {}
+        for symbol in self._symbols:
+            by_first.setdefault(symbol[0][0], []).append(symbol)
+        object.__setattr__(self, "_by_first", by_first)
         # MATLAB's `.'` is no operator here: refused after a number (2.') as after a name (x.')
         after_dot = "".join(sorted({op[1] for op in typed if len(op) > 1 and op[0] == "."}
                                    | ({"'"} & set(self.transposes))))
@@ -56,7 +61,8 @@ class OperatorTable:
 
     def symbol_at(self, text: str, i: int) -> tuple[str, bool] | None:
         """(the operator typed at ``i``, whether it is refused), longest first; None where none starts."""
-        return next(((op, refused) for op, refused in self._symbols if text.startswith(op, i)), None)
+        return next(((op, refused) for op, refused in self._by_first.get(text[i:i + 1], ())
+                     if text.startswith(op, i)), None)
 
     def typed(self, text: str, token: Token) -> str:
         """What the user typed for an operator token (``**`` for a ``^`` token typed so), for messages."""

@@ -23,6 +23,9 @@ class Objective:
     expression: E.Expression | None = None   # the function of ``variables`` (others fixed), when one exists
     label: str = ""
     fixed: Mapping[str, float] = field(default_factory=dict)
+    #: (values (k,), gradients (k, n)) at k points (rows) in one evaluation, the same numbers ``value`` and
+    #: ``gradient`` give point by point (None where the objective cannot, e.g. a graph's own backward pass)
+    value_and_gradient_many: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None
 
     @classmethod
     def from_expression(cls, f: E.Expression, variables: Sequence[str] | None = None,
@@ -52,4 +55,10 @@ class Objective:
         def hessian(p):
             return np.array([float(v) for v in E.evaluate_many(flat_hess, env(p))], dtype=np.float64).reshape(n, n)
 
-        return cls(names, value, gradient, hessian, g, label or str(f), fixed)
+        def value_and_gradient_many(points):
+            rows = np.asarray(points, dtype=np.float64).reshape(-1, n)
+            results = E.evaluate_many([g, *grads], {name: rows[:, i] for i, name in enumerate(names)})
+            return results[0], np.stack(results[1:], axis=1)
+
+        return cls(names, value, gradient, hessian, g, label or str(f), fixed,
+                   value_and_gradient_many if n else None)

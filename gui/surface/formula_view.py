@@ -11,7 +11,7 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:   # the formulas' module loads on the worker with the first fo
     from engine.expr.closed_form import DerivativeFormulas
 
 CACHE_SIZE = 16
+START_DELAY_MS = 250     # a new function's formulas are worked out after its views have painted
 SHOWN_CHARACTERS = 600   # a longer formula is shown cut short (the copy holds all of it)
 MUTED = "slategray"
 _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formulas")
@@ -170,6 +171,10 @@ class FormulaRows(QObject):
         self.formulas: DerivativeFormulas | None = None
         self._relay = _Relay(self)
         self._relay.computed.connect(self._on_computed)
+        self._start = QTimer(self)
+        self._start.setSingleShot(True)
+        self._start.setInterval(START_DELAY_MS)
+        self._start.timeout.connect(self._submit)
 
     def show_for(self, expression, axes, fixed=()) -> None:
         """Show the formulas of ``expression`` with respect to ``axes`` (None: no function); ``fixed`` names the
@@ -196,7 +201,14 @@ class FormulaRows(QObject):
         for row in (self.gradient, self.hessian):
             row.show_message("working out the formulas…")
         self.names.hide()
-        relay = self._relay
+        self._start.start()   # the worker holds the interpreter while it runs: let the new function paint first
+
+    def _submit(self) -> None:
+        key, relay = self.wanted, self._relay
+        if key is None or key in _CACHE:
+            if key is not None:
+                self._on_computed(key, _CACHE[key])
+            return
         _EXECUTOR.submit(_compute, key).add_done_callback(lambda done: _deliver(relay, key, done))
 
     def _on_computed(self, key, result) -> None:

@@ -69,6 +69,7 @@ class FunctionBar(QWidget):
     preset_chosen = Signal(object)   # a Preset
     open_as_graph_clicked = Signal()
     history_requested = Signal(str)  # 'undo' | 'redo' of the drawn function, asked for in the formula field
+    cancel_requested = Signal()      # stop preparing a big function (Cancel, or a newer formula that is wrong)
 
     def __init__(self, presets: list[Preset], parent=None):
         super().__init__(parent)
@@ -105,6 +106,7 @@ class FunctionBar(QWidget):
         self._message_line = QStackedWidget(self)
         self._message_line.addWidget(self.note)
         self._message_line.addWidget(self.expressionError)
+        self._message_line.addWidget(self._busy_line())
         self._message_line.setFixedHeight(self.fontMetrics().height() + 6)
 
         row = QHBoxLayout()
@@ -144,6 +146,34 @@ class FunctionBar(QWidget):
             self.expressionEdit.setText(text)
         self.clear_error()
 
+    def _busy_line(self) -> QWidget:
+        """What is being worked out before a big function is drawn, with a Cancel button."""
+        line = QWidget(self)
+        self.busyLabel = QLabel(line)
+        self.busyLabel.setObjectName("expressionBusy")
+        self.busyLabel.setStyleSheet("color: #ffd180;")
+        self.busyLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.cancelButton = QToolButton(line)
+        self.cancelButton.setObjectName("cancelPreparing")
+        self.cancelButton.setText("Cancel")
+        self.cancelButton.setToolTip("Keep the drawn function")
+        self.cancelButton.clicked.connect(self.cancel_requested)
+        row = QHBoxLayout(line)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.busyLabel, 1)
+        row.addWidget(self.cancelButton)
+        self._busy = line
+        return line
+
+    def show_busy(self, message: str) -> None:
+        """Say what is being worked out ("" when done: back to the note, or to the error if one is shown)."""
+        self.busyLabel.setText(message)
+        self.busyLabel.setToolTip(message)
+        if message:
+            self._message_line.setCurrentWidget(self._busy)
+        elif self._message_line.currentWidget() is self._busy:
+            self._message_line.setCurrentWidget(self.note)
+
     def set_note(self, text: str) -> None:
         self.note.setText(text)
         self.note.setToolTip(text)
@@ -153,6 +183,7 @@ class FunctionBar(QWidget):
         try:
             parse(text)
         except ParseError as error:
+            self.cancel_requested.emit()   # what was typed last is what the user wants, and it is wrong
             self.show_error(text, error)
             return
         self.clear_error()

@@ -17,6 +17,7 @@ from gui.surface.commands import (ChangeFunctionCommand, MovePointCommand, SetFi
 from gui.surface.file_command import SurfaceFile
 from gui.surface.overlays import Overlays
 from gui.surface.point_context import point_context
+from gui.surface.preparing import FunctionPreparer
 from gui.surface.presets import find_preset, load_presets
 from gui.surface.fitting import ViewFitting
 from gui.surface.layout import build_curve_view, build_workspace
@@ -65,6 +66,7 @@ class SurfaceWorkspace(QWidget):
         s.domain_changed.connect(self._on_domain_changed)
         s.point_changed.connect(lambda: self._schedule("point"))
         self.function_bar.submitted.connect(self.set_function_text)
+        self.preparer = FunctionPreparer.for_workspace(self)
         self.function_bar.preset_chosen.connect(self.apply_preset)
         self.function_bar.history_requested.connect(
             lambda action: self.undo_stack.undo() if action == "undo" else self.undo_stack.redo())
@@ -112,8 +114,12 @@ class SurfaceWorkspace(QWidget):
         return self._curve_view
 
     # --- user actions (all undoable) -----------------------------------------------------------------------------
-    def set_function_text(self, text: str) -> None:
+    def set_function_text(self, text: str, prepared: bool = False) -> None:
+        """Draw typed text (a big function once the preparer has made it ready: see gui/surface/preparing.py)."""
         if text.strip() == self.session.text and self.field is not None:
+            self.preparer.cancel()
+            return
+        if not prepared and self.preparer.prepare_first(text):
             return
         command = ChangeFunctionCommand(self.session, text)
         self.undo_stack.push(command)
@@ -369,6 +375,7 @@ class SurfaceWorkspace(QWidget):
         self.flush()
 
     def shutdown(self) -> None:
+        self.preparer.cancel()
         self.critical.shutdown()
 
     def closeEvent(self, event) -> None:
