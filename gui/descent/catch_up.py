@@ -35,7 +35,7 @@ class CatchUp:
             with self._one_redraw():
                 if pending == "start":
                     self._on_function_changed()
-                    self._add_default_race()
+                    self.when_restarted(self._add_default_race)
                 else:
                     {"function": self._on_function_changed, "domain": self._on_domain_changed,
                      "point": self._follow_view}[pending]()

@@ -20,6 +20,8 @@ def status_text(model: RunsModel, run: Run) -> str:
     """The run's status line in the run list: ready, running, converged (and to what), diverged (and why), stopped."""
     if run.error:
         return f"error: {run.error}"
+    if run.run_id in model.waiting:
+        return "choosing its learning rate…"
     d = run.descent
     if d.status == "diverged":
         return _diverged_text(model, run)

@@ -100,6 +100,9 @@ class RunsModel(QObject):
         self._generation = 0
         self.view_box: tuple | None = None
         self._verdicts: dict[tuple, Verdict] = {}
+        #: runs whose rates are the app's but not chosen yet (staged on a big function: see gui/descent/staging.py)
+        self.waiting: set[int] = set()
+        self.defer_rates = False   # while True, restarts that follow the app's rates leave them waiting
 
     # --- queries ---------------------------------------------------------------------------------------------
     def run(self, run_id: int) -> Run:
@@ -165,8 +168,11 @@ class RunsModel(QObject):
         """Add a run (a new id unless the spec carries one, as undo does); returns its id."""
         settings = RunSettings(spec.method, dict(spec.hyper), self._checked_point(spec.start))
         run_id = spec.run_id if spec.run_id > 0 else self._next_id
-        run = Run(run_id, spec.colour, self._descent(settings, spec.auto_lr), auto_lr=spec.auto_lr,
+        deferred = self.defer_rates and spec.auto_lr and "lr" in spec.hyper
+        run = Run(run_id, spec.colour, self._descent(settings, spec.auto_lr and not deferred), auto_lr=spec.auto_lr,
                   auto_start=spec.auto_start)
+        if deferred:
+            self.waiting.add(run_id)
         self._next_id = max(self._next_id, run_id + 1)
         self._new_generation(run)
         self.runs.insert(len(self.runs) if index is None else index, run)
@@ -178,6 +184,7 @@ class RunsModel(QObject):
         run = self.run(run_id)
         index = self.runs.index(run)
         self.runs.remove(run)
+        self.waiting.discard(run_id)
         self.run_removed.emit(run_id)
         return run.spec(), index
 
@@ -228,6 +235,26 @@ class RunsModel(QObject):
         for run in self.runs:
             run.auto_start = False
 
+    def choose_rates(self, run_id: int | None = None) -> None:
+        """Choose the rates of one waiting run (the first one without ``run_id``), as a restart on the current
+        function would have chosen them; the run restarts with them."""
+        if run_id is None:
+            run_id = next((r.run_id for r in self.runs if r.run_id in self.waiting), None)
+        if run_id is None or run_id not in self.waiting:
+            return
+        run, deferring = self.run(run_id), self.defer_rates
+        self.defer_rates = False
+        try:
+            self._settle(run, run.settings)
+        finally:
+            self.defer_rates = deferring
+        self.run_changed.emit(run_id)
+
+    def choose_all_rates(self) -> None:
+        """Every waiting run's rates now (before a step: no run steps with rates not chosen yet)."""
+        while self.waiting:
+            self.choose_rates()
+
     def set_max_steps(self, n: int) -> None:
         n = int(n)
         if n < 1:
@@ -257,6 +284,7 @@ class RunsModel(QObject):
     def step(self, count: int = 1, emit: bool = True) -> bool:
         """Advance each unfinished run by up to ``count`` steps; True if any moved. ``emit=False``: do not tell
         the views yet (the player takes several steps per frame and redraws once)."""
+        self.choose_all_rates()
         moved = False
         for run in self.runs:
             for _ in range(count):
@@ -293,8 +321,15 @@ class RunsModel(QObject):
         where they are the app's (``follow``)."""
         if keep_trail:
             run.descent.set_hyperparameters(**settings.hyper)
+            if not run.auto_lr:
+                self.waiting.discard(run.run_id)
             return
-        run.descent = self._descent(settings, run.auto_lr and follow)
+        deferred = self.defer_rates and run.auto_lr and follow and "lr" in settings.hyper
+        run.descent = self._descent(settings, run.auto_lr and follow and not deferred)
+        if deferred:
+            self.waiting.add(run.run_id)
+        elif follow:
+            self.waiting.discard(run.run_id)
         self._new_generation(run)
 
     def _descent(self, settings: RunSettings, follow: bool) -> Descent:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSplitter, QVBox
 from gui.descent.explain import newton_text
 from gui.descent.export import RaceExporter
 from gui.descent.catch_up import CatchUp
+from gui.descent.staging import Staging, is_big
 from gui.descent.export_ui import ExportControls
 from gui.descent.frames import FrameBuilder, newton_frame
 from gui.descent.eigen_error_plot import EigenErrorPlot, beside
@@ -45,9 +46,10 @@ LEGEND_1D = ("Dots on the curve: iterates (x, f(x)), joined in order · ● curr
              "quadratic model), white arrow: the jump to its stationary point, dotted: down to the curve")
 
 
-class DescentWorkspace(CatchUp, ExportControls, QWidget):
+class DescentWorkspace(CatchUp, Staging, ExportControls, QWidget):
     title = "Descent"
     status_message = Signal(str)
+    staged = Signal(str)   # a big function's stage just done: "views" or "rates" (see staging.py)
 
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
@@ -70,6 +72,8 @@ class DescentWorkspace(CatchUp, ExportControls, QWidget):
         self._catching_up = False
         self._redraws_held, self._redraw_due = 0, False
         self._start_choice: tuple | None = None   # (what it depends on, the objective, the choice)
+        self._init_staging()
+        self.player.before_stepping = self.finish_staging
         self._connect()
 
     # --- layout ---------------------------------------------------------------------------------------------
@@ -190,6 +194,12 @@ class DescentWorkspace(CatchUp, ExportControls, QWidget):
             return
         self.player.pause()
         self.frames.clear()
+        self._cancel_staging()
+        if is_big(self.session.plotted_expression()) and self.isVisible() and self.session.objective_source is None:
+            self._show_fixed()
+            self.panel.set_axes(self.session.axes)
+            self._begin_staging()   # the derivatives, the restart, the views and the rates over the next turns
+            return
         try:
             objective = self.session.objective()
         except Exception as exc:  # a source that cannot build an objective leaves the race as it was
@@ -227,8 +237,8 @@ class DescentWorkspace(CatchUp, ExportControls, QWidget):
     def _follow_view(self) -> None:
         """A function change often comes with its own ranges and point (a preset): starts the app chose for it and
         that have not run yet move to the start those suggest."""
-        if self._defer("point"):
-            return
+        if self._defer("point") or self.restart_staged():
+            return   # (a staged restart moves the app's starts itself)
         runs = [r for r in self.model.runs if r.auto_start and r.steps == 0]
         if not runs:
             return
@@ -238,8 +248,9 @@ class DescentWorkspace(CatchUp, ExportControls, QWidget):
                 self.model.set_start(run.run_id, start, by_app=True)
         self.panel.select_run(self.panel.current_run_id())
 
-    def _update_views(self) -> bool:
-        """Draw the function over the session's box; False (with a notice) when the box cannot be sampled."""
+    def _update_views(self, sampled: tuple | None = None) -> bool:
+        """Draw the function over the session's box; False (with a notice) when the box cannot be sampled.
+        ``sampled``: (box, the surface's values) sampled already (a big function's staging samples a turn before)."""
         one = self.one_variable()
         self.surface_view.setVisible(not one)
         self.contour_view.setVisible(not one)
@@ -263,12 +274,28 @@ class DescentWorkspace(CatchUp, ExportControls, QWidget):
             self._fit_curve_to_race()
             return True
         xs, ys = axes
-        gx, gy = np.meshgrid(xs, ys, indexing="ij")
-        zs = f(gx, gy)
+        box = self.session.box()
+        zs = sampled[1] if sampled is not None and sampled[0] == box else self.sample_surface(f, xs, ys)
         self.surface_view.set_surface(xs, ys, zs, labels=(*self.session.axes, "f"))
         self.contour_view.set_field(xs, ys, zs, labels=tuple(self.session.axes))
         self.race3d.set_surface_function(f)
         return True
+
+    @staticmethod
+    def sample_surface(f, xs, ys) -> np.ndarray:
+        gx, gy = np.meshgrid(xs, ys, indexing="ij")
+        return f(gx, gy)
+
+    def surface_samples(self) -> tuple | None:
+        """(box, f over the GRID² grid of the box), or None (one variable, or a box that cannot be sampled)."""
+        if self.one_variable():
+            return None
+        box = self.session.box()
+        try:
+            xs, ys = (_samples(lo, hi, GRID) for lo, hi in box)
+        except ValueError:
+            return None
+        return box, self.sample_surface(self.plotted_function(), xs, ys)
 
     def _fit_curve_to_race(self, *_args) -> None:
         """The curve view's values span what the race can visit, from the lowest value in view up to a little above
