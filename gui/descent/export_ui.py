@@ -75,6 +75,7 @@ class ExportControls:
         """:meth:`render_frame` in slices (a generator: each ``next`` does one piece, the last returns the
         picture), so an export renders one slice per timer tick and the window never waits for a whole frame."""
         self.catch_up()
+        self.finish_staging()   # a big function still coming in: the frame shows it whole
         self.step_limit = step
         self.redraw()
         yield
@@ -100,6 +101,7 @@ class ExportControls:
         if self.exporter is not None and self.exporter.running:
             raise RuntimeError("an export is already running")
         self.catch_up()
+        self.finish_staging()
         self.player.pause()
         if all(r.steps == 0 for r in self.model.runs):
             self.model.step(min(self.model.max_steps, EXPORT_PRE_RUN))

@@ -12,7 +12,7 @@ from gui.descent.runs import Run, RunsModel
 def list_entry(model: RunsModel, run: Run) -> tuple[str, str]:
     """The run's entry in the run list: (its text — method, rate and status line —, its tooltip)."""
     status = status_text(model, run)
-    rate = f"  (lr {run.hyper['lr']:.3g})" if "lr" in run.hyper else ""
+    rate = f"  (lr {run.hyper['lr']:.3g})" if "lr" in run.hyper and run.run_id not in model.waiting else ""
     return f"{run.label}{rate}\n    {status}", f"{run.label}: {status}\n{METHODS[run.method].description}"
 
 

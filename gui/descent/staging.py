@@ -6,11 +6,12 @@ milliseconds, the rate trials over a hundred: done in one call they froze the wi
 function (as many operations as the Surface's preparer calls big, gui/surface/preparing.BIG) the workspace shown
 stages that work, one piece per turn of the event loop:
 
-1. the runs restart on the new function without their rates (the run list says "choosing its learning rate…"),
-2. the surface and contours are resampled, 3. the race is drawn,
-4. the rate trials of every waiting run run on a worker thread (gradient descent's and the heavy ball's run
+1. its gradient, its Hessian and their evaluation plans (three turns; the engine keeps them),
+2. the runs restart on the new function without their rates (the run list says "choosing its learning rate…"),
+3. the surface is sampled, 4. the surface and contours are drawn, 5. the race is drawn,
+6. the rate trials of every waiting run run on a worker thread (gradient descent's and the heavy ball's run
    together, one indivisible piece; the engine keeps the answers), and then
-5. each waiting run restarts with its rates, one per turn (the answers are looked up, not worked out again).
+7. each waiting run restarts with its rates, one per turn (the answers are looked up, not worked out again).
 
 A newer function supersedes an unfinished staging (a generation counter). Play and Step do not wait: they finish
 the staging at once, synchronously (and RunsModel.step itself chooses any waiting run's rates first), so a run
@@ -24,6 +25,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+import numpy as np
+
+from engine import evaluate_many
 from engine.analysis.rates import default_hyperparameters
 from gui.surface.preparing import BIG
 
@@ -59,7 +63,7 @@ class Staging:
     def _begin_staging(self) -> None:
         self._cancel_staging()
         self._stage_generation += 1
-        self._stages = [self._stage_gradient, self._stage_hessian, self._stage_restart, self._stage_sample, self._stage_views, self._stage_race,
+        self._stages = [self._stage_gradient, self._stage_hessian, self._stage_curvature, self._stage_restart, self._stage_sample, self._stage_views, self._stage_race,
                         self._submit_rates, self._stage_rates]
         self._stage_hold = True
         self._redraws_held += 1
@@ -123,11 +127,25 @@ class Staging:
             self._next_stage()
 
     def _stage_gradient(self) -> None:
-        """The gradient (kept on the expression: the objective built at the restart finds it made)."""
-        self.session.plotted_expression().grad(self.session.axes)
+        """The gradient (kept on the expression: the objective built at the restart finds it made) and the
+        evaluation plans of f and ∇f (kept by the engine), each made by evaluating once at the box's centre."""
+        f, axes = self.session.plotted_expression(), self.session.axes
+        grads = list(f.grad(axes))
+        for roots in ([f], grads, [f, *grads]):
+            self._evaluate_once(roots)
 
     def _stage_hessian(self) -> None:
         self.session.plotted_expression().hessian(self.session.axes)
+
+    def _stage_curvature(self) -> None:
+        """The Hessian's evaluation plan (the default start, the step-size view and Newton evaluate it)."""
+        hessian = self.session.plotted_expression().hessian(self.session.axes)
+        self._evaluate_once([h for row in hessian for h in row])
+
+    def _evaluate_once(self, roots) -> None:
+        centre = {a: np.float64(0.5 * (lo + hi)) for a, (lo, hi) in zip(self.session.axes, self.session.box())}
+        with np.errstate(all="ignore"):
+            evaluate_many(roots, centre)
 
     def _stage_restart(self) -> None:
         """The runs restart on the new function; the app's rates wait (RunsModel.waiting)."""

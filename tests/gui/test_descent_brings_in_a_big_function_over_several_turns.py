@@ -1,0 +1,100 @@
+"""A big function applied while the Descent tab is shown is brought in over several turns of the event loop (the
+window keeps answering), and ends exactly where the synchronous path ends: every run restarted on it with the
+rates the engine chooses, the surface redrawn. Step finishes it at once; a newer function supersedes it; a small
+function is still applied at once."""
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+
+from engine.analysis.rates import default_hyperparameters
+from gui.descent.staging import is_big
+from tests.engine.huge_formulas import huge_formula
+from tests.gui.descent_helpers import open_descent, statuses
+
+FIRST = ["gradient", "hessian", "curvature", "restart", "sample", "views", "race", "submit_rates"]
+
+
+def _watch(w):
+    """The order of the 20 ms timer's ticks and the stages done, and the run list after the restart."""
+    log, after_restart = [], []
+    timer = QTimer(w)
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: log.append("tick"))
+    w.staged.connect(log.append)
+    w.staged.connect(lambda name: after_restart.extend(statuses(w)) if name == "restart" else None)
+    timer.start()
+    return log, after_restart, timer
+
+
+def _assert_restarted_with_the_engines_rates(w, steps=0):
+    objective = w.model.objective
+    assert objective.expression is w.session.plotted_expression()
+    assert not w.model.waiting
+    for run in w.model.runs:
+        assert run.descent.objective is objective and run.steps == steps
+        assert run.auto_lr
+        assert dict(run.hyper) == default_hyperparameters(objective, run.method, run.start)
+
+
+def _surface(w):
+    from gui.descent.export import qimage_to_pil
+    return np.asarray(qimage_to_pil(w.surface_view.grabFramebuffer())).astype(int)
+
+
+def test_a_big_function_comes_in_stage_by_stage_while_the_timer_keeps_ticking(qtbot):
+    w = open_descent(qtbot)
+    qtbot.waitUntil(lambda: len(w.model.runs) == 4 and not w.staging, timeout=20000)
+    before = _surface(w)
+    log, after_restart, timer = _watch(w)
+    text = huge_formula(shift=0.35)
+    w.session.set_function(text, axes=("x", "y"))
+    assert is_big(w.session.plotted_expression())
+    assert w.staging and "gradient" not in log   # nothing of it was done inside set_function
+    qtbot.waitUntil(lambda: not w.staging, timeout=30000)
+    timer.stop()
+    stages = [entry for entry in log if entry != "tick"]
+    assert stages == FIRST + ["rates"] * 4    # one run's rates per turn
+    # the timer kept firing while the function came in: between the first stage and the last, and while the
+    # worker ran the rate trials
+    first, last = log.index("gradient"), len(log) - 1 - log[::-1].index("rates")
+    assert "tick" in log[first:last]
+    assert "tick" in log[log.index("submit_rates"):log.index("rates")]
+    # while a run waited for its rate, its line said so
+    assert sum("choosing its learning rate" in line for line in after_restart) == 4
+    assert not any("choosing" in line for line in statuses(w))
+    _assert_restarted_with_the_engines_rates(w)
+    changed = np.any(np.abs(_surface(w) - before) > 30, axis=-1)
+    assert changed.mean() > 0.05   # the new surface is drawn
+
+
+def test_step_finishes_the_staging_at_once(qtbot):
+    w = open_descent(qtbot)
+    qtbot.waitUntil(lambda: len(w.model.runs) == 4 and not w.staging, timeout=20000)
+    w.session.set_function(huge_formula(shift=0.45), axes=("x", "y"))
+    assert w.staging
+    qtbot.mouseClick(w.panel.step_button, Qt.MouseButton.LeftButton)
+    assert not w.staging
+    _assert_restarted_with_the_engines_rates(w, steps=1)
+    qtbot.wait(50)   # a late answer from the worker changes nothing
+    _assert_restarted_with_the_engines_rates(w, steps=1)
+
+
+def test_a_newer_function_supersedes_an_unfinished_staging(qtbot):
+    w = open_descent(qtbot)
+    qtbot.waitUntil(lambda: len(w.model.runs) == 4 and not w.staging, timeout=20000)
+    log, _after, timer = _watch(w)
+    w.session.set_function(huge_formula(shift=0.55), axes=("x", "y"))
+    qtbot.waitUntil(lambda: "restart" in log, timeout=20000)
+    log.clear()
+    w.session.set_function(huge_formula(shift=0.65), axes=("x", "y"))
+    qtbot.waitUntil(lambda: not w.staging, timeout=30000)
+    timer.stop()
+    assert [entry for entry in log if entry != "tick"] == FIRST + ["rates"] * 4   # the first one's rest never ran
+    _assert_restarted_with_the_engines_rates(w)
+
+
+def test_a_small_function_is_applied_at_once(qtbot):
+    w = open_descent(qtbot)
+    qtbot.waitUntil(lambda: len(w.model.runs) == 4 and not w.staging, timeout=20000)
+    w.session.set_function("x^2 + 3*y^2 + x*y", axes=("x", "y"))
+    assert not w.staging
+    _assert_restarted_with_the_engines_rates(w)
