@@ -15,8 +15,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from engine.analysis.step_size import eigen_errors, mode_factors, step_size_model
+from engine.analysis.step_size import eigen_errors, mode_factors
 from gui.descent.loss_plot import StepAxis, cache_axes
+from gui.descent.step_size_view import quadratic_model
 from gui.views.growing import Growing
 
 DIRECTION_COLOURS = ("#00e5ff", "#ff7f0e", "#34c759", "#ff2dcc", "#ffcc00", "#8f7bff")
@@ -144,12 +145,11 @@ class EigenErrorPlot(QWidget):
     def _start_trace(self, key, run) -> bool:
         """A new trail: read the model at its start; False (with the reason shown) when it has no minimum."""
         self._trace, self._drawn, self._y_range, self._x_end = None, None, None, 0.0
-        try:
-            with np.errstate(all="ignore"):
-                model = step_size_model(self.model.objective, run.start)
+        model, error = quadratic_model(self.model.objective, run.start)
+        if model is None:
+            reason = f"No quadratic model at the start: {error}"
+        else:
             reason = "" if model.has_minimum else "No eigen-directions to measure from: " + model.reason
-        except (ArithmeticError, ValueError, TypeError) as exc:
-            reason = f"No quadratic model at the start: {exc}"
         if reason:
             self._refused = (key, reason)
             self._show_nothing(reason)

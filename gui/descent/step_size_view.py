@@ -29,21 +29,11 @@ class StepSizeView(QLabel):
         self.mark = ThresholdMark(lr_row)
         self.bound: float | None = None
         self.diverges = False
-        self._cache: dict = {}
         self.hide()
 
     def model_at(self, objective, point) -> StepSizeModel | None:
         """The quadratic model of ``objective`` at ``point`` (cached; None where it cannot be read)."""
-        key = (id(objective), np.asarray(point, dtype=np.float64).tobytes())
-        if key not in self._cache:
-            if len(self._cache) > 64:
-                self._cache.clear()
-            try:
-                with np.errstate(all="ignore"):
-                    self._cache[key] = step_size_model(objective, point)
-            except (ArithmeticError, ValueError, TypeError):
-                self._cache[key] = None
-        return self._cache[key]
+        return quadratic_model(objective, point)[0]
 
     def show_run(self, objective, run) -> None:
         """Redraw for ``run`` (None: no run selected) of ``objective``."""
@@ -102,3 +92,23 @@ class StepSizeView(QLabel):
 def _restyle(widget, style: str) -> None:
     if widget.styleSheet() != style:
         widget.setStyleSheet(style)
+
+
+_MODELS: dict = {}   # (id of the objective, point) -> (the objective, its model there or None, why not)
+
+
+def quadratic_model(objective, point) -> tuple[StepSizeModel | None, str]:
+    """The quadratic model of ``objective`` at ``point``, or None and why it cannot be read there. Cached: this view
+    and the eigen-error plot both read it at a run's start (on a long formula each reading evaluates its Hessian)."""
+    key = (id(objective), np.asarray(point, dtype=np.float64).tobytes())
+    found = _MODELS.get(key)
+    if found is None or found[0] is not objective:
+        if len(_MODELS) > 64:
+            _MODELS.clear()
+        try:
+            with np.errstate(all="ignore"):
+                found = (objective, step_size_model(objective, point), "")
+        except (ArithmeticError, ValueError, TypeError) as exc:
+            found = (objective, None, str(exc))
+        _MODELS[key] = found
+    return found[1], found[2]
