@@ -8,7 +8,7 @@ stages that work, one piece per turn of the event loop:
 
 1. its gradient, its Hessian and their evaluation plans (three turns; the engine keeps them),
 2. the runs restart on the new function without their rates (the run list says "choosing its learning rate…"),
-3. the surface is sampled, 4. the surface and contours are drawn, 5. the race is drawn,
+3. the surface is sampled, 4. the surface and contours are drawn, 5. the race's frames are worked out, then drawn,
 6. the rate trials of every waiting run run on a worker thread (gradient descent's and the heavy ball's run
    together, one indivisible piece; the engine keeps the answers), and then
 7. each waiting run restarts with its rates, one per turn (the answers are looked up, not worked out again).
@@ -21,6 +21,7 @@ A mixin of DescentWorkspace: it uses the workspace's session, model, views and r
 """
 from __future__ import annotations
 
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -63,7 +64,7 @@ class Staging:
     def _begin_staging(self) -> None:
         self._cancel_staging()
         self._stage_generation += 1
-        self._stages = [self._stage_gradient, self._stage_hessian, self._stage_curvature, self._stage_restart, self._stage_sample, self._stage_views, self._stage_race,
+        self._stages = [self._stage_gradient, self._stage_hessian, self._stage_curvature, self._stage_restart, self._stage_sample, self._stage_views, self._stage_frames, self._stage_race,
                         self._submit_rates, self._stage_rates]
         self._stage_hold = True
         self._redraws_held += 1
@@ -172,6 +173,11 @@ class Staging:
         sampled, self._sampled = self._sampled, None
         self._update_views(sampled)   # a range that cannot be drawn: its notice says so
 
+    def _stage_frames(self) -> None:
+        """The race's frames worked out (Newton's model at its start, which the frame builder keeps) before the
+        turn that draws and paints them."""
+        self.frames.frames(self.session.box(), self.step_limit, glide=self.player.glide_for)
+
     def _stage_race(self) -> None:
         self._release_hold()
 
@@ -187,14 +193,26 @@ class Staging:
             self._stages.insert(0, self._stage_rates)
 
 
+#: The interpreter's thread switch interval while the worker runs. At the default 5 ms a Python thread busy with
+#: the rate trials starves the GUI thread's timers for the whole job (~200 ms measured with PySide's QTimer: the
+#: GUI thread gives the lock up and waits a whole interval to get it back, many times per turn); at 0.5 ms they
+#: keep ticking (gaps ~6 ms) and the job takes as long.
+WORKER_SWITCH_INTERVAL_S = 0.0005
+
+
 def _find_rates(objective, questions) -> None:
     """Every waiting run's rate trials (on the worker): the engine keeps the answers, so each run's restart on the
     GUI thread afterwards only looks them up. A failure is left for that restart to meet and show on its run."""
-    for method, start in questions:
-        try:
-            default_hyperparameters(objective, method, start)
-        except Exception:  # noqa: BLE001 - see above
-            pass
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(min(previous, WORKER_SWITCH_INTERVAL_S))
+    try:
+        for method, start in questions:
+            try:
+                default_hyperparameters(objective, method, start)
+            except Exception:  # noqa: BLE001 - see above
+                pass
+    finally:
+        sys.setswitchinterval(previous)
 
 
 def _deliver(relay: _Relay, generation: int) -> None:

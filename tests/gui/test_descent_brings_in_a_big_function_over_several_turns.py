@@ -10,7 +10,7 @@ from gui.descent.staging import is_big
 from tests.engine.huge_formulas import huge_formula
 from tests.gui.descent_helpers import open_descent, statuses
 
-FIRST = ["gradient", "hessian", "curvature", "restart", "sample", "views", "race", "submit_rates"]
+FIRST = ["gradient", "hessian", "curvature", "restart", "sample", "views", "frames", "race", "submit_rates"]
 
 
 def _watch(w):
