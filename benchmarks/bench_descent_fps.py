@@ -16,8 +16,14 @@ resident memory after 300 and after 3,000 frames (target: within 10%).
 Last, exporting a 200-step race of 4 runs (GIF and MP4) while a 5 ms timer watches the event loop: the longest gap
 between its ticks (target: never > 100 ms), beside the longest gap of the same loop left idle for as long.
 
+Then a long formula (a sum of 46 terms like sin(x*1.3+y)*exp(-(x-0.5)^2-(y+0.2)^2), ~2,000 characters): the
+longest event-loop gap when the Descent tab is first shown on it and when a new one is applied while it is shown,
+with what that time is made of — the engine's part (the objective's derivatives, the default start, the
+learning-rate probes of the four default runs) and the Descent views' part (resampling with the surface and contours,
+one frame of the race drawn).
+
 Run under Xvfb:  xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python benchmarks/bench_descent_fps.py [--quick]
-(``--only fps|growth|export`` runs one part)
+(``--only fps|growth|export|formula`` runs one part)
 """
 from __future__ import annotations
 
@@ -313,6 +319,69 @@ def export_gaps(app) -> None:
     w.close()
 
 
+def long_formula(seed: int, terms: int = 46) -> str:
+    rng = np.random.default_rng(seed)
+    parts = []
+    for _ in range(terms):
+        a, c, d = rng.uniform(0.5, 2.0), rng.uniform(-1, 1), rng.uniform(-1, 1)
+        parts.append(f"sin(x*{a:.2f}+y)*exp(-(x-{c:.2f})^2-(y+{d:.2f})^2)")
+    return "+".join(parts)
+
+
+def longest_gap(app, action, settle_s: float = 1.5) -> float:
+    """The longest wait of the event loop from just before ``action()`` until ``settle_s`` after it."""
+    watch = GapWatch()
+    watch.start()
+    until = time.perf_counter() + 0.1
+    while time.perf_counter() < until:
+        app.processEvents()
+    action()
+    until = time.perf_counter() + settle_s
+    while time.perf_counter() < until:
+        app.processEvents()
+    return watch.stop()[0]
+
+
+def ms(action) -> float:
+    start = time.perf_counter()
+    action()
+    return 1000 * (time.perf_counter() - start)
+
+
+def formula(app) -> None:
+    from engine.analysis.rates import default_hyperparameters
+    from engine.analysis.starts import choose_start
+    from gui.descent import workspace as ws
+    from gui.descent.panel import RACE
+    from gui.session import Session
+    first, second = long_formula(1), long_formula(2)
+    ws.GRID = 150
+    session = Session()
+    session.set_function(first, axes=("x", "y"))
+    w = ws.DescentWorkspace(session)
+    w.resize(1400, 900)
+    shown = longest_gap(app, w.show)
+    applied = longest_gap(app, lambda: session.set_function(second, axes=("x", "y")))
+    start = w.model.runs[0].start
+    fresh = Session()   # a formula not differentiated yet (an Expression keeps its derivatives)
+    fresh.set_function(long_formula(3), axes=("x", "y"))
+    parts = {"objective": ms(lambda: fresh.objective().hessian(start))}
+    objective = session.objective()
+    box = session.box()
+    parts["start"] = ms(lambda: choose_start(objective, box, None, objective.variables))
+    parts["probes"] = ms(lambda: [default_hyperparameters(objective, m, start) for m in RACE])
+    parts["views"] = ms(w._update_views)
+    w.frames.clear()
+    w.race3d.surface_key += 1   # the whole race drawn afresh, as after a new function
+    parts["frame"] = ms(w.redraw)
+    print(f"long formula ({len(first):,} characters): longest event-loop gap {shown:6.0f} ms when the Descent tab is "
+          f"first shown, {applied:6.0f} ms when a new one is applied while shown (target ≤ 100 ms)")
+    print(f"  of which engine: gradient and Hessian of a new formula {parts['objective']:5.0f} ms, default start {parts['start']:5.0f} ms, "
+          f"learning-rate probes (4 runs) {parts['probes']:5.0f} ms; Descent views: resample, surface and contours "
+          f"{parts['views']:5.0f} ms, the race drawn afresh {parts['frame']:5.0f} ms")
+    w.close()
+
+
 def main() -> None:
     global SECONDS
     quick = "--quick" in sys.argv
@@ -329,6 +398,8 @@ def main() -> None:
         growth(app)
     if only in (None, "export"):
         export_gaps(app)
+    if only in (None, "formula"):
+        formula(app)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,20 @@ def _leads_with_a_sum(node) -> bool:
     return node.op == "const" or _precedence(node) in (PREC_ADD, PREC_NEG)
 
 
+def _divides_itself(factor, right) -> bool:
+    """A quotient after a constant factor that would read back as another tree without parentheses:
+    ``c*(a/(c*a))`` as (c*a)/(c*a), which is 1, and ``c*(d/x)`` as (c*d)/x."""
+    if right.op != "div":
+        return False
+    numerator, denominator = right.args
+    leading = right
+    while leading.op in ("mul", "div"):
+        leading = leading.args[0]
+    if leading.op == "const":   # 2*(2/x/x) would read back as (2*2)/x/x = 4/x/x
+        return True
+    return denominator.op == "mul" and denominator.args[0] is factor and denominator.args[1] is numerator
+
+
 def text_length_estimate(root) -> int:
     """About how many characters :func:`to_text` would write (text repeats shared nodes, so it can be huge)."""
     length: dict[int, int] = {}
@@ -103,8 +117,9 @@ def _node_text(node, text) -> str:
     else:
         left_parens = lp < p
         # a right operand of equal precedence keeps its grouping (except after a constant factor: the builders
-        # pull constants to the front, so 2*x*y reads back as 2*(x*y)); a negation on the right reads better in parens
-        leading_factor = node.op == "mul" and left.op == "const"
+        # pull constants to the front, so 2*x*y reads back as 2*(x*y) and 2*x/y as 2*(x/y), but not 2*(x/(2*x)));
+        # a negation on the right reads better in parens
+        leading_factor = node.op == "mul" and left.op == "const" and not _divides_itself(left, right)
         right_parens = (rp < p if leading_factor else rp <= p) or rp == PREC_NEG
     sep = f" {prim.symbol} " if p == PREC_ADD else prim.symbol
     return _wrap(left, text, left_parens) + sep + _wrap(right, text, right_parens)

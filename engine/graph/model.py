@@ -52,7 +52,9 @@ class Graph(GraphPasses):
         self._plans: dict = {}   # compiled pass plans, valid until the structure changes
         self._programs: dict = {}   # each node's compiled formula and registers, kept across edits (graph_passes)
         self._tensor: bool | None = None   # does any node hold a vector or matrix (then passes use tensor_passes)
+        self._inputs: tuple[str, ...] | None = None   # the input names, until the structure changes
         self.version = 0   # increases with every change: a cheap "did anything change" for caches and views
+        self.structure_version = 0   # increases only when the structure changes (see _changed)
 
     # --- reading ----------------------------------------------------------------------------------------------
     @property
@@ -65,7 +67,10 @@ class Graph(GraphPasses):
 
     @property
     def inputs(self) -> tuple[str, ...]:
-        return tuple(n for n, node in self._nodes.items() if node.is_input)
+        """The input nodes' names, in node order (kept until the structure changes: a value edit keeps them)."""
+        if self._inputs is None:
+            self._inputs = tuple(n for n, node in self._nodes.items() if node.is_input)
+        return self._inputs
 
     @property
     def weights(self) -> tuple[str, ...]:
@@ -143,7 +148,10 @@ class Graph(GraphPasses):
     def copy(self) -> "Graph":
         """An independent graph with the same nodes and output (no subscribers)."""
         other = Graph()
-        other._restore(self._nodes, self._output)
+        other._nodes.update(self._nodes)   # nodes are immutable: sharing them is copying them
+        other._children = {n: set(kids) for n, kids in self._children.items()}
+        other._output = self._output
+        other._topo, other._rank, other._tensor, other._inputs = self._topo, self._rank, self._tensor, self._inputs
         return other
 
     # --- events -----------------------------------------------------------------------------------------------
@@ -327,10 +335,15 @@ class Graph(GraphPasses):
 
     def _commit(self, updates: Mapping[str, Node | None], output=_KEEP, order=None, renamed=None,
                 label: str = "") -> Undo:
-        """Apply a validated change, emit its events, and return the Undo that restores what it replaced."""
+        """Apply a validated change, emit its events, and return the Undo that restores what it replaced. A change
+        that changes nothing (an input set to the value it holds, a node moved where it is) bumps no version, emits
+        nothing and returns an Undo that does nothing."""
         before = {n: self._nodes.get(n) for n in updates}
         old_output = self._output
         old_order = tuple(self._nodes) if order is not None else None
+        if (all(before[n] == node for n, node in updates.items()) and output in (_KEEP, old_output)
+                and (order is None or tuple(order) == old_order) and renamed is None):
+            return _unchanged(label)
         for n in updates:
             if n in self._nodes:
                 self._unlink(self._nodes[n])
@@ -353,7 +366,8 @@ class Graph(GraphPasses):
         if output is not _KEEP:
             self._output = output
         self._changed(structural=order is not None
-                      or any(structure_of(before[n]) != structure_of(updates[n]) for n in updates))
+                      or any(structure_of(before[n]) != structure_of(updates[n]) for n in updates),
+                      output=self._output != old_output)
         self._emit(events_for(before, updates, renamed, old_output, self._output))
         inverse = (renamed[1], renamed[0]) if renamed else None
         return Undo(lambda: self._commit(before, old_output, old_order, inverse, label), label)
@@ -379,11 +393,20 @@ class Graph(GraphPasses):
         for p in node.parents:
             self._children[p].discard(node.name)
 
-    def _changed(self, structural: bool) -> None:
+    def _changed(self, structural: bool, output: bool = False) -> None:
+        """Every change bumps ``version``; a structural one (nodes added, removed, renamed or reordered, a formula,
+        its edges or a shape changed, another output) also bumps ``structure_version``. Values, positions and weight
+        flags are not structure: the topological order, the paths and the compiled plans stay."""
         self.version += 1
         self._cache.clear()
+        if structural or output:   # plans are kept per output: another output needs no new plan
+            self.structure_version += 1
         if structural:
-            self._topo = self._rank = self._tensor = None
+            self._topo = self._rank = self._tensor = self._inputs = None
             self._plans = {}
 
 
+def _unchanged(label: str) -> Undo:
+    """The Undo of a change that changed nothing: undoing and redoing it change nothing either."""
+    undo = Undo(lambda: undo, label)
+    return undo

@@ -197,6 +197,28 @@ class Plan:
         return r
 
 
+LAYOUT_SLACK = 64   # nodes a pass may still have to compile and yet count as laid out (each takes ~0.1 ms)
+
+
+def laid_out(graph) -> bool:
+    """Whether both layouts (values only, and values with partials) hold all but LAYOUT_SLACK of the graph's
+    nodes, so forward, partials and backward cost a run of the steps, not compiling the formulas."""
+    if ("plan", False) in graph._plans and ("plan", True) in graph._plans:
+        return True   # both plans of the current structure are built: every node is placed
+    for with_partials in (False, True):
+        layout = graph._programs.get(with_partials)
+        if layout is None or len(layout.template) > 2 * layout.used + 4096:   # would be laid out afresh
+            return False
+        blocks, missing = layout.blocks, 0
+        for name, node in graph.nodes.items():   # a node is placed if its very formula is (inputs have none)
+            block = blocks.get(name)
+            if block is None or block.expression is not node.expression:
+                missing += 1
+                if missing > LAYOUT_SLACK:
+                    return False
+    return True
+
+
 def _plan(graph, with_partials: bool) -> Plan:
     key = ("plan", with_partials)
     plan = graph._plans.get(key)

@@ -190,7 +190,9 @@ class EigenErrorPlot(QWidget):
             rate.setVisible(bool(visible))
             if visible:
                 rate.setData(*self._line(since, step, float(e0), float(factors[i])))
-        self.caption.setText(self._legend(run.method, factors))
+        legend = self._legend(run.method, factors)
+        if legend != self.caption.text():   # a new text re-lays out the workspace: only when it changed
+            self.caption.setText(legend)
 
     def _line(self, since: int, step: int, top: float, factor: float):
         """The two ends of e0·factorᵏ⁻ˢⁱⁿᶜᵉ on the log axis (``top`` = log10 e0), stopped where it leaves the

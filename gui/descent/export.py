@@ -94,7 +94,8 @@ class _Writer:
                     try:
                         image = first
                         while image is not None:
-                            process.stdin.write(_rgb_bytes(image, size))
+                            frame = _bgra(image, size)
+                            process.stdin.write(memoryview(frame.constBits())[: 4 * size[0] * size[1]])
                             image = self._next()
                     except BaseException:
                         process.kill()   # cancelled or failed: the Popen context closes the pipe and waits
@@ -115,7 +116,7 @@ class _Writer:
         scale = f"scale='min({self.width},iw)':-2:flags=lanczos" if self.width else "scale=trunc(iw/2)*2:-2"
         hold = f"tpad=stop_mode=clone:stop_duration={max(1.2, self.frame_ms / 1000):.2f}"   # linger on the end
         head = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo",
-                "-pix_fmt", "rgb24", "-s", f"{size[0]}x{size[1]}", "-r", f"{fps:.4f}", "-i", "-"]
+                "-pix_fmt", "bgra", "-s", f"{size[0]}x{size[1]}", "-r", f"{fps:.4f}", "-i", "-"]
         if self.fmt == "gif":
             palette = ("split[a][b];[a]palettegen=max_colors=255:stats_mode=diff[p];"
                        "[b][p]paletteuse=dither=none:diff_mode=rectangle")
@@ -160,13 +161,15 @@ def hold_last_gif_frame(data: bytes, ms: int) -> bytes:
     return bytes(out)
 
 
-def _rgb_bytes(image: QImage, size: tuple[int, int]) -> bytes:
-    """The pixels as packed RGB rows (Qt pads each row to 4 bytes), at the size of the first frame."""
+def _bgra(image: QImage, size: tuple[int, int]) -> QImage:
+    """The frame at the size of the first one, as 32-bit RGB: in memory (little-endian) ffmpeg's ``bgra`` rows,
+    which need no padding, so the pipe takes Qt's own bytes. Converting them here (numpy, Qt) would hold Python's
+    lock on this thread for milliseconds a frame while the window's event loop waits for it; ffmpeg converts."""
     if (image.width(), image.height()) != size:
         image = image.scaled(size[0], size[1])
-    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
-    rows = np.frombuffer(rgb.constBits(), dtype=np.uint8, count=rgb.sizeInBytes()).reshape(size[1], -1)
-    return rows[:, : 3 * size[0]].tobytes()
+    if image.format() not in (QImage.Format.Format_RGB32, QImage.Format.Format_ARGB32):
+        image = image.convertToFormat(QImage.Format.Format_RGB32)
+    return image
 
 
 class RaceExporter(QObject):

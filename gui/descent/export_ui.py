@@ -10,11 +10,13 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QGraphicsView, QHBoxLayou
                                QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
 from gui.descent.compose import compose_frame
+from gui.descent.gl_grab import grab_slices, widget_in_strips
 from gui.descent.export import (FORMATS, MAX_FRAMES, MAX_GIF_FRAMES, RaceExporter, format_of, frame_steps,
                                 save_image_atomically)
 from engine.analysis.verdicts import undefined_where
 
 EXPORT_PRE_RUN = 200   # exporting before any step first plays the race this far
+PROGRESS_STEPS = 20    # the progress bar moves in about this many steps
 WIDTHS = ((640, "640 px wide"), (900, "900 px wide"), (None, "as shown"))
 
 
@@ -77,11 +79,11 @@ class ExportControls:
         self.redraw()
         yield
         if self.one_variable():
-            views = [self.curve_view.grab().toImage()]
+            views = [(yield from widget_in_strips(self.curve_view))]
         else:
-            views = [self.surface_view.grabFramebuffer()]
+            views = [(yield from grab_slices(self.surface_view))]   # never waits on the GL renderer
             yield
-            views.append(self.contour_view.grab().toImage())
+            views.append((yield from widget_in_strips(self.contour_view)))
         yield
         loss = self.loss_plot.plot.grab().toImage()
         yield
@@ -125,9 +127,18 @@ class ExportControls:
         if self.exporter is not None:
             self.exporter.cancel()
 
+    def exporting(self) -> bool:
+        """An export is replaying the race (the views on screen are held, see _hold_screen)."""
+        return self.exporter is not None and self.exporter.running
+
     def _on_export_progress(self, done: int, total: int) -> None:
-        # the count is the progress bar's own text: a label's new text each frame would lay the workspace out anew
-        self.export_progress.setValue(done)
+        # the count is the progress bar's own text: a label's new text each frame would lay the workspace out anew;
+        # and the bar moves a few times a second, not per frame (each repaint composes the whole window in GL)
+        bar = self.export_progress
+        if done == total or done - bar.value() >= max(1, total // PROGRESS_STEPS):
+            bar.setUpdatesEnabled(False)   # QProgressBar.setValue repaints the window at once (a GL composition)
+            bar.setValue(done)
+            bar.setUpdatesEnabled(True)    # this asks for a repaint in the next turn instead
         if done == total:
             self.export_progress.setFormat("Writing the file…")
             self.export_status.setText("Writing the file…")

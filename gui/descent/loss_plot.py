@@ -229,12 +229,12 @@ class _Series:
 
 
 def _round_up(step: int) -> int:
-    """The step axis' end: ``step`` rounded up to half its leading decade (37 → 40, 3001 → 3500), so the axis and
-    its ticks are redrawn a few times per decade rather than on every frame."""
+    """The step axis' end: ``step`` rounded up to 1, 2, 3 or 5 times a power of ten (37 → 50, 3001 → 5000), so the
+    axis, its ticks and its grid are redrawn four times per decade rather than on every frame."""
     if step <= 10:
         return max(step, 1)
-    half_decade = 10 ** int(np.floor(np.log10(step))) // 2
-    return int(-(-step // half_decade) * half_decade)
+    decade = 10 ** int(np.floor(np.log10(step)))
+    return next(m * decade for m in (1, 2, 3, 5, 10) if m * decade >= step)
 
 
 def _plotted(values) -> np.ndarray:

@@ -5,7 +5,7 @@ Every edit goes through an undo command on the workspace's stack; the panel redr
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap, QUndoStack
 from PySide6.QtWidgets import (QColorDialog, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QListWidget, QListWidgetItem, QMenu, QPushButton, QSlider, QSpinBox, QToolButton,
@@ -25,6 +25,7 @@ from gui.descent.step_size_view import StepSizeView
 RACE = ("gd", "momentum", "adam", "newton")
 STATUS_COLOURS = {"diverged": "#ff6b6b", "undefined": "#ff6b6b", "converged": "#5fd38d", "error": "#ff6b6b",
                   "stopped": "#e0b050", "critical": "#e0b050"}
+STATUS_MS = 100   # while playing, the run list and the step-size line are rewritten at most this often
 SPEEDS = (1, 2, 3, 5, 8, 10, 15, 20, 30, 45, 60, 90, 120, 200, 300)
 
 
@@ -48,7 +49,11 @@ class OptimizerPanel(QWidget):
         model.run_added.connect(self._on_run_added)
         model.run_removed.connect(self._on_run_removed)
         model.run_changed.connect(self._on_run_changed)
-        model.runs_advanced.connect(self._refresh_statuses)
+        # while a race plays, the run list and the step-size line are rewritten at most every STATUS_MS (each
+        # rewrite re-lays out the panel and the live step-size line reads a Hessian): the numbers stay readable
+        self._status_timer = QTimer(self, singleShot=True, interval=STATUS_MS)
+        self._status_timer.timeout.connect(self._refresh_statuses)
+        model.runs_advanced.connect(self._on_runs_advanced)
         model.runs_reset.connect(self._on_runs_reset)
         model.max_steps_changed.connect(self._on_max_steps_changed)
         model.view_box_changed.connect(self._refresh_statuses)
@@ -284,6 +289,15 @@ class OptimizerPanel(QWidget):
 
     def _on_playing_changed(self, playing: bool) -> None:
         self.play_button.setText("Pause" if playing else "Play")
+        if not playing and self._status_timer.isActive():
+            self._status_timer.stop()
+            self._refresh_statuses()
+
+    def _on_runs_advanced(self) -> None:
+        if not self.player.playing:
+            self._refresh_statuses()
+        elif not self._status_timer.isActive():
+            self._status_timer.start()
 
     def _refresh_statuses(self) -> None:
         for i in range(self.run_list.count()):

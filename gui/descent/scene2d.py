@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor
 from gui.descent.frames import RunFrame, items_per_frame, newton_drawable, newton_frame
 from gui.descent.geometry import (arrow_head, arrow_segments, clip_pairs, inside_box, level_curves, model_grid,
                                   model_levels, newton_patch)
+from gui.descent.light_items import Marker, Segments
 from gui.views.trail_item import TrailItem
 
 ARROW_FRACTION = 0.12
@@ -45,9 +46,9 @@ WHITE_OUTLINE = pg.mkPen(255, 255, 255, width=1.5)
 class _RunItems2D:
     def __init__(self, view):
         self.trail = TrailItem()
-        self.arrows = pg.PlotDataItem(connect="pairs")
-        self.velocity = pg.PlotDataItem(connect="pairs")
-        self.marker = pg.ScatterPlotItem(size=12)
+        self.arrows = Segments()
+        self.velocity = Segments()
+        self.marker = Marker(size=12)
         self.items = (self.trail, self.arrows, self.velocity, self.marker)
         self.trail_key = None   # what the trail item holds: (the run's trail, the box)
         self.head_key = None    # what the marker and arrows show
@@ -128,7 +129,7 @@ class Race2D:
         return bool(self.plot_points(frame.points[step: step + 1], frame.values[step: step + 1])[1][0])
 
     def _draw_starts(self, starts) -> None:
-        key = tuple(map(tuple, np.unique(np.array(starts), axis=0))) if starts else ()
+        key = distinct_points(starts)
         if key == self._starts_key:
             return
         self._starts_key = key
@@ -172,7 +173,7 @@ class Race2D:
         if not has_point:
             return
         p = self.marker_position(frame)
-        items.marker.setData([p[0]], [p[1]], brush=brush(frame.colour), pen=WHITE_OUTLINE)
+        items.marker.move_to(p[0], p[1], brush(frame.colour), WHITE_OUTLINE)
         scale = self.arrow_scale()
         if frame.gradient is not None:
             head = arrow_head(p, self.plot_vector(frame, -frame.gradient) / _or_one(scale), self.arrow_length())
@@ -225,6 +226,11 @@ class Race2D:
         m = m[np.all(np.isfinite(m), axis=1)]
         self._target.setData(m[:, 0], m[:, 1])
         self._note.setText("model minimum" if ex.has_minimum else "model has no minimum")
+
+
+def distinct_points(points) -> tuple:
+    """The distinct points, sorted, as tuples (np.unique(axis=0) would import numpy.ma on the first frame: 50 ms)."""
+    return tuple(sorted({tuple(float(v) for v in p) for p in points}))
 
 
 def _or_one(scale):

@@ -9,6 +9,7 @@ import pyqtgraph.opengl as gl
 from PySide6.QtGui import QColor
 
 from gui.descent.frames import RunFrame, items_per_frame, newton_drawable, newton_frame
+from gui.descent.scene2d import distinct_points
 from gui.descent.geometry import (SurfaceFunction, arrow_head, arrow_segments, densify, model_grid, newton_patch,
                                   wireframe_segments)
 from gui.views.gl_layers import AccumulatingLines, AccumulatingPoints
@@ -75,14 +76,23 @@ class Race3D:
         self.surface_key += 1
 
     def draw(self, frames: list[RunFrame]) -> None:
+        """One evaluation of f per frame: every run's new trail pieces and marker heights are asked for together
+        (on a long formula each evaluation costs its whole expression tree, whatever the number of points)."""
         if self.surface is None or self.view.extent is None:
             return
-        starts = []
+        starts, plans, wanted = [], [], []
         for frame, items in zip(frames, items_per_frame(frames, self._runs, self.view, _RunItems3D)):
-            self._draw_trail(items, frame)
-            self._draw_head(items, frame)
+            trail, head = self._plan_trail(items, frame), self._plan_head(items, frame)
+            plans.append((frame, items, trail, head))
+            wanted += [xy for xy in (trail, head) if xy is not None]
             if frame.inside[0] and frame.defined[0]:   # where f is undefined there is no height to put it at
                 starts.append(frame.points[0])
+        heights = iter(np.split(self._surface_at(np.vstack(wanted)), np.cumsum([len(w) for w in wanted])[:-1])
+                       if wanted else ())
+        for frame, items, trail, head in plans:
+            self._draw_trail(items, frame, None if trail is None else next(heights))
+            if head is not None:
+                self._draw_head(items, frame, next(heights))
         self._draw_starts(starts)
         shown = newton_frame(frames)
         self._draw_newton(shown if newton_drawable(shown) else None)
@@ -101,19 +111,26 @@ class Race3D:
             z = np.asarray(self.surface(xy[:, 0], xy[:, 1]), dtype=np.float64) * np.ones(len(xy))
         return np.column_stack([xy, z])
 
-    def _draw_trail(self, items: _RunItems3D, frame: RunFrame) -> None:
-        """Append the steps not lifted yet (all of them after a restart, a new surface or new ranges)."""
+    def _plan_trail(self, items: _RunItems3D, frame: RunFrame) -> np.ndarray | None:
+        """The (x, y) points the trail's new steps need heights at: the steps not lifted yet (all of them after a
+        restart, a new surface or new ranges), PER_SEGMENT pieces per step (the iterates are every PER_SEGMENT-th
+        point); None when the trail is up to date."""
         key = (frame.key, self.surface_key, tuple(self.view.extent))
         if items.trail_key != key:
             items.pairs.clear()
             items.points.clear()
             items.trail_key, items.shown_key = key, None
         have, want = items.points.steps, frame.step + 1
-        if want > have:
+        return densify(frame.points[max(have - 1, 0):want], PER_SEGMENT) if want > have else None
+
+    def _draw_trail(self, items: _RunItems3D, frame: RunFrame, xyz: np.ndarray | None) -> None:
+        """Append the planned steps (``xyz``: their densified points with f) and show the trail up to the step."""
+        if xyz is not None:
+            have, want = items.points.steps, frame.step + 1
             first = max(have - 1, 0)
             drawn = frame.inside[first:want] & frame.defined[first:want]
-            pairs, counts = self._lifted_pairs(frame.points[first:want], drawn)
-            dots = self._surface_at(frame.points[first:want])
+            pairs, counts = self._lifted_pairs(xyz, drawn)
+            dots = xyz[::PER_SEGMENT]
             with_dot = drawn & self._in_surface_box(dots)
             if have > 0:
                 with_dot[0] = False   # the previous last point: its step added its dot already
@@ -133,41 +150,46 @@ class Race3D:
         items.trail.setVisible(len(pairs) > 0)
         items.dots.setVisible(len(dots) > 0)
 
-    def _lifted_pairs(self, points: np.ndarray, drawn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The polyline through ``points`` laid on the surface (PER_SEGMENT pieces per step, each following f) as
-        lifted (start, end) pairs in scene units, and how many pairs each of the len(points) − 1 steps made."""
+    def _lifted_pairs(self, xyz: np.ndarray, drawn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The densified polyline ``xyz`` (PER_SEGMENT pieces per step, on the surface) as lifted (start, end)
+        pairs in scene units, and how many pairs each of the len(drawn) − 1 steps made."""
         per = PER_SEGMENT
-        if len(points) < 2:
+        if len(drawn) < 2:
             return np.zeros((0, 3), np.float32), np.zeros(0, dtype=np.int64)
-        xyz = self._surface_at(densify(points, per))
         a, b = xyz[:-1], xyz[1:]
         segment = np.arange(len(a)) // per
         keep = drawn[segment] & drawn[segment + 1] & self._in_surface_box(a) & self._in_surface_box(b)
         pairs = np.empty((2 * int(keep.sum()), 3))
         pairs[0::2], pairs[1::2] = a[keep], b[keep]
-        return self._lift(pairs), np.bincount(segment[keep], minlength=len(points) - 1).astype(np.int64)
+        return self._lift(pairs), np.bincount(segment[keep], minlength=len(drawn) - 1).astype(np.int64)
 
-    def _draw_head(self, items: _RunItems3D, frame: RunFrame) -> None:
+    def _plan_head(self, items: _RunItems3D, frame: RunFrame) -> np.ndarray | None:
+        """Where the marker goes (1, 2) when the head must be redrawn and is shown there; else None (the head is
+        hidden or up to date)."""
         key = (frame.key, frame.step, frame.glide, frame.status, frame.colour, self.surface_key,
                tuple(self.view.extent))
         if items.head_key == key:
-            return
+            return None
         items.head_key = key
-        colour = rgba(frame.colour)
         has_point = frame.current is not None and frame.point_defined
         items.marker.setVisible(has_point)
         items.arrows.setVisible(has_point and frame.gradient is not None)
         items.velocity.setVisible(has_point and frame.velocity is not None)
         if not has_point:
-            return
+            return None
         at = frame.glided(frame.points[max(frame.step - 1, 0)], frame.current)   # between iterates while it glides
-        items.marker.setData(pos=self._lift(self._surface_at(at)), color=colour)
+        return np.asarray(at, dtype=np.float64).reshape(1, 2)
+
+    def _draw_head(self, items: _RunItems3D, frame: RunFrame, marker: np.ndarray) -> None:
+        """The marker at ``marker`` (1, 3: x, y, f) and its −∇f and velocity arrows in the tangent plane there."""
+        at = marker[0, :2]
+        items.marker.setData(pos=self._lift(marker), color=rgba(frame.colour))
         if frame.gradient is not None:
-            items.arrows.setData(pos=self._tangent_arrow(frame, at, -frame.gradient, self._arrow_length()),
+            items.arrows.setData(pos=self._tangent_arrow(frame, marker, -frame.gradient, self._arrow_length()),
                                  color=rgba(frame.colour, lighten=0.45))
         if frame.velocity is not None:
             speed = float(np.hypot(*frame.velocity))
-            items.velocity.setData(pos=self._tangent_arrow(frame, at, frame.velocity, speed),
+            items.velocity.setData(pos=self._tangent_arrow(frame, marker, frame.velocity, speed),
                                    color=rgba(frame.colour, 0.9, lighten=0.75))
 
     def _in_surface_box(self, xyz: np.ndarray) -> np.ndarray:
@@ -184,25 +206,25 @@ class Race3D:
         x0, x1, y0, y1 = self.view.extent[:4]
         return ARROW_FRACTION * min(x1 - x0, y1 - y0)
 
-    def _tangent_arrow(self, frame: RunFrame, p: np.ndarray, direction, length: float) -> np.ndarray:
-        """An arrow in the tangent plane at the marker ``p`` (so it visibly points downhill)."""
+    def _tangent_arrow(self, frame: RunFrame, marker: np.ndarray, direction, length: float) -> np.ndarray:
+        """An arrow in the tangent plane at the marker (1, 3: x, y, f), so it visibly points downhill."""
+        p, base = marker[0, :2], marker[0, 2]
         pairs = arrow_segments(p, arrow_head(p, direction, length))
         if len(pairs) == 0:
             return np.zeros((0, 3), dtype=np.float32)
-        base = self._surface_at(p)[0, 2]
         g = frame.gradient if frame.gradient is not None else np.zeros(2)
         z = base + (pairs - p) @ g
         return self._lift(np.column_stack([pairs, z]))
 
     def _draw_starts(self, starts) -> None:
-        key = (tuple(map(tuple, np.unique(np.array(starts), axis=0))) if starts else (), self.surface_key,
+        key = (distinct_points(starts), self.surface_key,
                tuple(self.view.extent))
         if key == self._starts_key:
             return
         self._starts_key = key
         self._starts.setVisible(bool(starts))
         if starts:
-            self._starts.setData(pos=self._lift(self._surface_at(np.unique(np.array(starts), axis=0))))
+            self._starts.setData(pos=self._lift(self._surface_at(np.array(key[0]))))
 
     def _draw_newton(self, frame: RunFrame | None) -> None:
         """The quadratic model at the (first) Newton run's iterate, and its jump to where the step goes."""

@@ -69,8 +69,11 @@ class StepSizeView(QLabel):
         self._mark_lr(run.hyper["lr"], run.method)
 
     def _say(self, text: str, colour: str) -> None:
-        self.setText(text)
-        self.setStyleSheet(f"font-size: 9pt; color: {colour};")
+        """Each change re-lays out the panel (a new style also re-polishes): while a race plays, only the live
+        line's numbers change from frame to frame."""
+        if text != self.text():
+            self.setText(text)
+        _restyle(self, f"font-size: 9pt; color: {colour};")
         self.show()
 
     def _mark_lr(self, lr: float, method: str) -> None:
@@ -81,9 +84,10 @@ class StepSizeView(QLabel):
             tip += (f"\nThreshold {BOUND_NAMES[method]} = {self.bound:.4g} (quadratic model at the start; marked "
                     "on the slider, red beyond it): "
                     + ("η is above it, the run diverges." if lr >= self.bound else "η is below it."))
-        box.setToolTip(tip)
-        slider.setToolTip(tip)
-        box.setStyleSheet(OVER_STYLE if self.bound is not None and lr >= self.bound else "")
+        if box.toolTip() != tip:
+            box.setToolTip(tip)
+            slider.setToolTip(tip)
+        _restyle(box, OVER_STYLE if self.bound is not None and lr >= self.bound else "")
         self.mark.set_threshold(self.bound)
 
     def _clear(self) -> None:
@@ -92,4 +96,9 @@ class StepSizeView(QLabel):
         self.mark.set_threshold(None)
         for w in (self.lr_row.box, self.lr_row.slider):
             w.setToolTip(self.lr_row.spec.tip)
-        self.lr_row.box.setStyleSheet("")
+        _restyle(self.lr_row.box, "")
+
+
+def _restyle(widget, style: str) -> None:
+    if widget.styleSheet() != style:
+        widget.setStyleSheet(style)

@@ -32,7 +32,10 @@ class ThresholdMark(QWidget):
 
     def set_threshold(self, value: float | None) -> None:
         """Mark ``value`` on the slider (None: no mark)."""
-        self.threshold = None if value is None else float(value)
+        threshold = None if value is None else float(value)
+        if threshold == self.threshold and self.isHidden() == (threshold is None):
+            return   # unchanged: no repaint (the panel refreshes this every frame of a race)
+        self.threshold = threshold
         self.setVisible(self.threshold is not None)
         self.update()
 

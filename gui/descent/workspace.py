@@ -6,6 +6,7 @@ markers. Keys: Space play/pause, → step, R reset, Delete removes the selected 
 """
 from __future__ import annotations
 
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
@@ -14,10 +15,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSplitter, QVBox
 
 from gui.descent.explain import newton_text
 from gui.descent.export import RaceExporter
+from gui.descent.catch_up import CatchUp
 from gui.descent.export_ui import ExportControls
 from gui.descent.frames import FrameBuilder, newton_frame
 from gui.descent.eigen_error_plot import EigenErrorPlot, beside
 from gui.descent.loss_plot import LossPlot, cache_axes
+from gui.descent.one_paint import OnePaint
 from gui.descent.panel import RACE, OptimizerPanel
 from gui.descent.player import Player
 from gui.descent.runs import RunSpec, RunsModel
@@ -42,7 +45,7 @@ LEGEND_1D = ("Dots on the curve: iterates (x, f(x)), joined in order · ● curr
              "quadratic model), white arrow: the jump to its stationary point, dotted: down to the curve")
 
 
-class DescentWorkspace(ExportControls, QWidget):
+class DescentWorkspace(CatchUp, ExportControls, QWidget):
     title = "Descent"
     status_message = Signal(str)
 
@@ -61,8 +64,12 @@ class DescentWorkspace(ExportControls, QWidget):
         self._build()
         self.race3d, self.race2d = Race3D(self.surface_view), Race2D(self.contour_view)
         self.race1d = Race1D(self.curve_view)
+        self._one_paint = OnePaint([v.scene() for v in (self.contour_view, self.curve_view, self.loss_plot.plot,
+                                                        self.eigen_plot.plot)], self)
         self._pending = "start"   # what the session changed while the workspace was hidden (see catch_up)
         self._catching_up = False
+        self._redraws_held, self._redraw_due = 0, False
+        self._start_choice: tuple | None = None   # (what it depends on, the objective, the choice)
         self._connect()
 
     # --- layout ---------------------------------------------------------------------------------------------
@@ -155,34 +162,6 @@ class DescentWorkspace(ExportControls, QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
 
-    # --- hidden workspaces do not compute -------------------------------------------------------------------
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.catch_up()
-
-    def _defer(self, change: str) -> bool:
-        """While hidden, remember the largest change (start > function > domain > point) instead of computing it:
-        resampling, contours and learning-rate probes wait until the workspace is shown. True if deferred."""
-        if self.isVisible() or self._catching_up:
-            return False
-        if self._pending is None or _CHANGES.index(change) < _CHANGES.index(self._pending):
-            self._pending = change
-        return True
-
-    def catch_up(self) -> None:
-        """Bring the race and the views up to date with the session now (done when shown)."""
-        pending, self._pending = self._pending, None
-        self._catching_up = True
-        try:
-            if pending == "start":
-                self._on_function_changed()
-                self._add_default_race()
-            elif pending is not None:
-                {"function": self._on_function_changed, "domain": self._on_domain_changed,
-                 "point": self._follow_view}[pending]()
-        finally:
-            self._catching_up = False
-
     def _on_start_chosen(self) -> None:
         self.model.user_chose_starts()
         self.panel.start_box.show_note("")
@@ -230,7 +209,8 @@ class DescentWorkspace(ExportControls, QWidget):
 
         def keep(run) -> bool:
             return not run.auto_start and _in_box(run.start, box) and is_defined_at(objective, run.start)
-        self.model.set_objective(objective, fallback, keep)   # runs moved to the fallback are flagged auto_start
+        with self._one_redraw():
+            self.model.set_objective(objective, fallback, keep)   # runs moved to the fallback: flagged auto_start
         if self.model.runs:
             self.panel.select_run(self.panel.current_run_id())
         else:
@@ -324,15 +304,21 @@ class DescentWorkspace(ExportControls, QWidget):
         objective = self.model.objective if objective is None else objective
         point = self.session.point
         preferred = point if point is not None and len(point) == len(objective.variables) else None
-        choice = choose_start(objective, self.session.box(), preferred, objective.variables)
+        key = (id(objective), tuple(map(tuple, self.session.box())), None if preferred is None else tuple(preferred))
+        if self._start_choice is None or self._start_choice[0] != key or self._start_choice[1] is not objective:
+            # the same question is asked twice when a new function comes with a new race: answered once
+            self._start_choice = (key, objective, choose_start(objective, self.session.box(), preferred,
+                                                               objective.variables))
+        choice = self._start_choice[2]
         self.panel.start_box.show_note(choice.note)
-        return choice.point
+        return np.array(choice.point, dtype=np.float64)
 
     def _add_default_race(self) -> None:
         start = self.default_start()
-        for method in RACE:
-            self.model.add_run(RunSpec(method, self.model.default_hyper(method), self.model.next_colour(), start,
-                                       auto_lr=True, auto_start=True))
+        with self._one_redraw():
+            for method in RACE:
+                self.model.add_run(RunSpec(method, self.model.default_hyper(method), self.model.next_colour(),
+                                           start, auto_lr=True, auto_start=True))
         self.panel.select_run(self.model.runs[0].run_id)
         self.panel.show_start(start)
 
@@ -350,6 +336,14 @@ class DescentWorkspace(ExportControls, QWidget):
 
     # --- drawing ----------------------------------------------------------------------------------------------
     def redraw(self, *_args) -> None:
+        if self._redraws_held:
+            self._redraw_due = True
+            return
+        self._draw_frame()
+        if self.isVisible():
+            self._one_paint.flush(self.window())   # the plots' changes: one repaint of the window for all
+
+    def _draw_frame(self) -> None:
         frames = self.frames.frames(self.session.box(), self.step_limit, glide=self.player.glide_for)
         if self.one_variable():
             self.race1d.draw(frames)
@@ -357,6 +351,8 @@ class DescentWorkspace(ExportControls, QWidget):
             self.race3d.draw(frames)
             self.race2d.draw(frames)
         self.loss_plot.draw(frames)
+        if self.exporting():
+            return   # the eigen-error plot and Newton's text are not in the exported frames: they wait
         self.eigen_plot.draw(frames)
         text = newton_text(newton_frame(frames), self.model.objective.variables)
         self.newton_label.setText(text)
@@ -381,9 +377,6 @@ class DescentWorkspace(ExportControls, QWidget):
         self.model.step(steps)
         self.undo_stack.clear()
 
-
-
-_CHANGES = ("start", "function", "domain", "point")   # each includes the ones after it
 
 
 def _in_box(point, box) -> bool:

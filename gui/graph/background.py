@@ -10,6 +10,7 @@ so the next pass there (a path sum, a Backward) is answered from its cache.
 """
 from __future__ import annotations
 
+import queue
 import threading
 from typing import NamedTuple
 
@@ -39,6 +40,17 @@ def compute(graph: Graph, mode: str, generation: int, version: int) -> Numbers:
     return Numbers(generation, version, mode, values, partials, adjoints, None)
 
 
+def _serve(jobs: queue.SimpleQueue, done) -> None:
+    """The worker: computes each run it is given and hands back (Numbers, the live graph, the copy)."""
+    while (job := jobs.get()) is not None:
+        copy, mode, generation, version, graph = job
+        numbers = compute(copy, mode, generation, version)
+        try:
+            done.emit((numbers, graph, copy))
+        except RuntimeError:   # the editor was closed meanwhile: nobody is waiting
+            return
+
+
 class BackgroundPasses(QObject):
     finished = Signal(object)   # Numbers for the graph as it is now (in the window's thread)
     _done = Signal(object)      # (Numbers, the copy they were computed on): emitted by the worker
@@ -48,11 +60,14 @@ class BackgroundPasses(QObject):
         self.generation = 0
         self.running = False
         self._waiting: tuple | None = None   # (generation, graph, mode) of the newest request not yet started
+        self._jobs: queue.SimpleQueue | None = None   # the worker's runs to make (None ends it)
+        self._running = 0   # the generation of the run under way
         self._done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
 
     @property
     def busy(self) -> bool:
-        return self.running or self._waiting is not None
+        """Whether numbers are on their way (a request waits, or the run under way is the newest request's)."""
+        return self._waiting is not None or self.running and self._running == self.generation
 
     def request(self, graph: Graph, mode: str) -> int:
         """Compute ``mode``'s passes for ``graph`` as it is when the run starts; returns the request's generation."""
@@ -70,17 +85,12 @@ class BackgroundPasses(QObject):
     def _start(self) -> None:
         generation, graph, mode = self._waiting
         self._waiting = None
-        self.running = True
-        copy, version = detached(graph), graph.version
-
-        def work():
-            numbers = compute(copy, mode, generation, version)
-            try:
-                self._done.emit((numbers, graph, copy))
-            except RuntimeError:   # the editor was closed meanwhile: nobody is waiting
-                pass
-
-        threading.Thread(target=work, name="graph-passes", daemon=True).start()
+        self.running, self._running = True, generation
+        if self._jobs is None:   # one worker for the editor's life: starting a thread waits for it to run
+            jobs = self._jobs = queue.SimpleQueue()
+            threading.Thread(target=_serve, args=(jobs, self._done), name="graph-passes", daemon=True).start()
+            self.destroyed.connect(lambda *_: jobs.put(None))   # the worker ends with the editor
+        self._jobs.put((detached(graph), mode, generation, graph.version, graph))
 
     def _on_done(self, done: tuple) -> None:
         numbers, graph, copy = done

@@ -86,14 +86,18 @@ class BackpropAnimation(QObject):
         self.pause()
         self.steps, self.index = [], -1
         self.callout.hide()
+        changed = False
         for edge in self.scene.edges.values():
             if edge.active:
                 edge.set_state(active=False)
+                changed = True
         for item in self.scene.nodes.values():
             if item.current:
                 item.current = False
                 item.update()
-        self.scene.refresh_overview()
+                changed = True
+        if changed:   # redrawing a big graph's overview costs a few hundred ms: only when it shows something else
+            self.scene.refresh_overview()
         if self.scene.revealed is not None:
             self.scene.revealed = None
             self.scene.keep_clear = None

@@ -59,12 +59,18 @@ class SceneBuild:
         if self._builder is not None:   # a build still under way: it restarts, covering what it covered too
             names = None if names is None or self._build_names is None else names | self._build_names
         self._build_names = names
+        if names is None:
+            self._edges_for = None   # a whole new graph: every edge checked again
         self._builder = self._build_steps(names)
-        self._build_total = len(self.graph) + sum(len(n.parents) for n in self.graph.nodes.values()) // 2
+        if names is None or self._edges_for != self.graph.structure_version:   # edges to build: count them
+            self._build_total = len(self.graph) + sum(len(n.parents) for n in self.graph.nodes.values()) // 2
+        else:   # a value edit: only the named nodes' contents
+            self._build_total = len(names)
         self._build_done = 0
         self._labeller, self._labels_dirty = None, True   # placed again once the items are in step
         self._numbers_due = True
         self._after_change()
+        self.mark_stale()   # a big graph's numbers come a moment later: greyed meanwhile
 
     def _build_steps(self, names: set[str] | None):
         """Items for every model node (``names`` None: a new graph) or for the nodes an event named, then the
@@ -75,7 +81,7 @@ class SceneBuild:
             self._drop_node(name)
         for name in (g.nodes if names is None else [n for n in names if n in g.nodes]):
             if name not in self.nodes:
-                item = NodeItem(name)
+                item = NodeItem(name, self.board)
                 self.nodes[name] = item
                 item.setParentItem(self.layer)
                 self.overview.stale = True
@@ -83,12 +89,15 @@ class SceneBuild:
             self._sync_contents(name)
             self._build_done += 1
             yield
+        if self._edges_for == g.structure_version:
+            return   # a value edit: the edges and the output are as they were
         for name, item in self.nodes.items():   # plain attributes: cheap to set on every node
             if item.is_output != (name == g.output):
                 item.is_output = name == g.output
                 self.overview.stale = True
             item.output_name = g.output or "out"
         yield from self._sync_edges()
+        self._edges_for = g.structure_version
 
     def _place(self, name: str):
         where = to_scene(self.graph.nodes[name].pos)
@@ -255,6 +264,10 @@ class SceneBuild:
     def _continue(self):
         if self.building or self.layout.pending or self._labeller is not None:
             self._timer.start()
+        left = 0 if self.small else len(self.layout.dirty)
+        if left != self._routing_left:   # the busy badge says how many edges are left
+            self._routing_left = left
+            self.routing.emit(left, len(self.edges))
 
     def _build(self, deadline: float | None) -> bool:
         done, _ = run_steps(self._builder, deadline)

@@ -185,6 +185,7 @@ class LevelOfDetail:
         for n, (edge, (rect, form)) in enumerate(placed.items()):
             if edge not in staying:
                 edge.tag.place(rect, form)
+                edge.tag.set_stale(self.board.stale)
                 edge.tag.show()
                 self.shown_labels.add(edge)
                 if n % 16 == 15:

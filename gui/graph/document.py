@@ -11,6 +11,7 @@ stays where the user put it until it is deleted.
 from __future__ import annotations
 
 import json
+import weakref
 from typing import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
@@ -43,6 +44,7 @@ class GraphDocument(QObject):
         file the graph comes from after this edit (an Open; None: unchanged), which undo puts back."""
         if callable(mutations):
             mutations = [mutations]
+        version = self.graph.version
         try:
             undo = apply_all(mutations)
         except (GraphError, ValueError) as exc:
@@ -57,6 +59,8 @@ class GraphDocument(QObject):
                 undo = combined([undo, self.graph.set_output(target)])
         before = (dict(self.slots), self.output_chosen, self.path if path is not None else None)
         after = (before[0] if slots_after is None else dict(slots_after), chosen, path)
+        if self.graph.version == version and after == before:
+            return True   # nothing changed (a value typed again): no undo step
         self.set_state(after)
         self.undo_stack.push(GraphEdit(self, text, undo, before, after))
         return True
@@ -197,7 +201,20 @@ class GraphDocument(QObject):
 
 def followed_output(graph: Graph) -> str | None:
     """The output while the user has not chosen one: the single formula node nothing uses; among several, the one
-    the current output feeds (building left to right, the output moves along); otherwise the current output."""
+    the current output feeds (building left to right, the output moves along); otherwise the current output. It
+    depends only on the structure (the output is part of it), so a value edit of a big graph asks once."""
+    known = _FOLLOWED.get(graph)
+    if known is not None and known[0] == graph.structure_version:
+        return known[1]
+    found = _followed_output(graph)
+    _FOLLOWED[graph] = (graph.structure_version, found)
+    return found
+
+
+_FOLLOWED: "weakref.WeakKeyDictionary[Graph, tuple]" = weakref.WeakKeyDictionary()
+
+
+def _followed_output(graph: Graph) -> str | None:
     sinks = [n for n, node in graph.nodes.items() if not node.is_input and not graph.children(n)]
     current = graph.output
     if len(sinks) == 1:

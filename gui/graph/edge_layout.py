@@ -211,7 +211,8 @@ class EdgeLayout:
         return list(self._near(rect))
 
     def bounds(self) -> Rect | None:
-        rects = list(self.boxes.owned.values()) + list(self.nodes.owned.values())
+        """Around every node and route (each index keeps its own until it changes: a value edit asks for free)."""
+        rects = [r for r in (self.boxes.bounds(), self.nodes.bounds()) if r is not None]
         if not rects:
             return None
         return (min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects),

@@ -32,6 +32,7 @@ TANGENT_TEXT = QColor("#15803d")
 EDGE_PEN = QColor("#6b7280")
 ACTIVE_PEN = QColor("#16a34a")
 LABEL_TEXT = QColor("#7c2d12")
+STALE_TEXT = QColor("#a8a29e")   # numbers of an earlier version of the graph, while the new ones are computed
 LABEL_BORDER = QColor("#d6d3d1")
 LABEL_DIGITS = 4   # edge labels are read at a glance and must fit between two columns; the tooltip has more
 TEXT_SCALE = 0.3   # below this zoom a node's text is a few pixels high: the node is drawn as a plain box
@@ -50,20 +51,35 @@ def to_model(point: QPointF) -> tuple[float, float]:
     return round(point.x() / SPREAD[0], 2), round(point.y() / SPREAD[1], 2)
 
 
+class Numbers:
+    """What the passes computed, one board shared by every item of a scene: new numbers are one batch (the scene
+    swaps the dicts, and an item reads its own when it paints), not a write per item. ``stale``: the numbers are
+    those of an earlier version of the graph (newer ones are being computed); they are drawn greyed."""
+
+    __slots__ = ("values", "adjoints", "partials", "revealed", "stale")
+
+    def __init__(self):
+        self.values: dict | None = None
+        self.adjoints: dict | None = None      # None: no backward pass shown
+        self.partials: dict | None = None      # None: no edge labels
+        self.revealed: set | None = None       # during the backward animation: the nodes whose adjoint is shown
+        self.stale = False
+
+
 class NodeItem(QGraphicsRectItem):
-    """One node. ``name`` is the model name; the rest is display state set by the scene.
+    """One node. ``name`` is the model name; the rest is display state set by the scene, and its numbers are read
+    from the scene's board (``numbers``).
 
     A rect item (with no pen) only so that Qt answers its bounding rect itself: the view asks for it thousands of
     times per frame on a big graph, and a Python override would be called each time."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, numbers: Numbers | None = None):
         super().__init__(QRectF(0, 0, NODE_WIDTH, NODE_HEIGHT).adjusted(-3, -3, PORT_RADIUS + 3, 3))
         self.setPen(QPen(Qt.PenStyle.NoPen))
         self.name = name
+        self.numbers = numbers if numbers is not None else Numbers()
         self.role = "formula"          # "input" | "constant" | "formula"
         self.content = ""              # formula text or "= value"
-        self.value: float | None = None
-        self.adjoint: float | None = None
         self.tangent: float | None = None   # forward mode: d node / d input (gui.graph.forward_mode sets it)
         self.tangent_label = ""             # e.g. "∂/∂x"
         self.is_output = False
@@ -75,6 +91,18 @@ class NodeItem(QGraphicsRectItem):
         self.setAcceptHoverEvents(True)
         self.setZValue(1)
         self.edges: list["EdgeItem"] = []
+
+    @property
+    def value(self) -> float | None:
+        values = self.numbers.values
+        return None if values is None else values.get(self.name)
+
+    @property
+    def adjoint(self) -> float | None:
+        board = self.numbers
+        if board.adjoints is None or board.revealed is not None and self.name not in board.revealed:
+            return None
+        return board.adjoints.get(self.name)
 
     # --- geometry -------------------------------------------------------------------------------------------
     def body_rect(self) -> QRectF:
@@ -155,10 +183,12 @@ class NodeItem(QGraphicsRectItem):
             painter.drawText(QRectF(left, y, width, 18), Qt.AlignmentFlag.AlignVCenter, content)
             self.tensor_face.paint(painter, QRectF(left, y + 19, width, NODE_HEIGHT - y - 22))
             return
+        stale = self.numbers.stale
+        adjoint = self.adjoint
         lines = [(content, QColor("#111827")),
-                 (f"value  {format_number(self.value)}", VALUE_TEXT),
-                 (f"∂{self.output_name}/∂{self.name}  {format_number(self.adjoint)}"
-                  if self.adjoint is not None else "", ADJOINT_TEXT)]
+                 (f"value  {format_number(self.value)}", STALE_TEXT if stale else VALUE_TEXT),
+                 (f"∂{self.output_name}/∂{self.name}  {format_number(adjoint)}"
+                  if adjoint is not None else "", STALE_TEXT if stale else ADJOINT_TEXT)]
         for text, colour in lines:
             painter.setPen(colour)
             painter.drawText(QRectF(left, y, width, 18), Qt.AlignmentFlag.AlignVCenter, text)
@@ -188,6 +218,7 @@ class EdgeLabel(QGraphicsPathItem):
         self.text.setBrush(QBrush(LABEL_TEXT))
         self.text.setPos(*self.PAD)
         self.forms_text = ("", "", "")
+        self.stale = False   # the partial is of an earlier version of the graph: greyed
         self.heatmap: JacobianMap | None = None   # a small Jacobian's entries, right of the text (tensor graphs)
         self._map_shape: tuple | None = None
         self._sizes: list[tuple[float, float]] = []
@@ -210,6 +241,11 @@ class EdgeLabel(QGraphicsPathItem):
             self.forms_text, self._map_shape = forms, map_shape
             self._sizes = self._measure()
         self._use(0)
+
+    def set_stale(self, stale: bool):
+        if stale != self.stale:
+            self.stale = stale
+            self.text.setBrush(QBrush(STALE_TEXT if stale else LABEL_TEXT))
 
     def _use(self, form: int):
         self.text.setText(self.forms_text[form])
@@ -257,8 +293,9 @@ class EdgeItem(QGraphicsPathItem):
         self._tag: EdgeLabel | None = None
         self.route: list = []      # empty until the scene routes it
         self.slot = (0, 1)         # (which, of how many) incoming edges of the child, top to bottom
-        self.partial: float | None = None   # the local partial the label shows (None: no label)
+        self.numbers = parent_item.numbers   # the scene's board: the local partial the label shows is read there
         self._label_for: tuple | None = None   # (key, partial) the label's text was made for
+        self._label_partial = None   # that partial, held so that the id a Jacobian's text was made for is not reused
         self.set_state()
         parent_item.edges.append(self)
         child_item.edges.append(self)
@@ -290,12 +327,12 @@ class EdgeItem(QGraphicsPathItem):
         p = self.child_item.pos()
         return p.x(), p.y() + NODE_HEIGHT * (self.slot[0] + 1) / (self.slot[1] + 1)
 
-    def set_partial(self, partial: float | None):
-        """The partial the label is to show; its text is made when the label is placed (only readable labels are)."""
-        self.partial = partial
-        self._partial_held = partial   # kept, so that the id the label text was made for is not reused
-        if partial is None and self._tag is not None:
-            self._tag.hide()
+    @property
+    def partial(self):
+        """The local partial the label is to show (None: no label); its text is made when the label is placed
+        (only readable labels are)."""
+        partials = self.numbers.partials
+        return None if partials is None else partials.get(self.key)
 
     def label_sizes(self) -> list[tuple[float, float]]:
         """The label's forms' sizes, its text brought up to date first."""
@@ -303,7 +340,7 @@ class EdgeItem(QGraphicsPathItem):
         wanted = (self.key, partial if isinstance(partial, (int, float)) else id(partial))
         if self._label_for == wanted:
             return self.tag.sizes()
-        self._label_for = wanted
+        self._label_for, self._label_partial = wanted, partial
         if hasattr(partial, "describe"):   # a tensor edge's Jacobian: its shape, and a small one's heatmap
             self.tag.set_text(*jacobian_label(partial), jacobian=partial)
         else:

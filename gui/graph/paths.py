@@ -7,7 +7,7 @@ Selecting a path highlights exactly its nodes and edges on the canvas.
 The panel refreshes at most once per event-loop turn after a burst of edits (a small graph's on a zero-timer, a big
 graph's a moment after the canvas repaints the scene's numbers, never inside the edit), and not at all while it is
 hidden: it is marked out of date and brought up to date when it is shown again, before it paints. A value edit, which
-changes no path, keeps the listing (path_listing: found once per structure of the graph, as its events tell) and only
+changes no path, keeps the listing (path_listing: found once per ``Graph.structure_version``) and only
 multiplies the current partials along it.
 """
 from __future__ import annotations
@@ -17,9 +17,11 @@ import itertools
 import numpy as np
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem
 
 from engine.graph import GraphError
+from gui.graph.items import STALE_TEXT
 from gui.graph.path_listing import MAX_LISTED, PathListing
 from gui.graph.scene import SYNC_NODES, GraphScene
 from gui.graph.tensor_face import array_text
@@ -42,8 +44,8 @@ class PathPanel(InputPanel):
         self.why_label = QLabel(objectName="pathWhy")
         self.source.currentTextChanged.connect(self.refresh)
         self.list.currentItemChanged.connect(self._on_path_selected)
-        self._structure = 0           # counts the graph's structural changes (a value edit or a move is none)
-        self._inputs = frozenset(self.graph.inputs)   # the inputs at the last structural change (a value edit keeps)
+        self._inputs: tuple[str, ...] | None = None   # the inputs the chooser offers, in node order
+        self._inputs_for: int | None = None   # the structure_version they were read at (a value edit keeps them)
         self._listed_for = None       # (source, output, structure) the listed paths were found for
         self._listing: PathListing | None = None
         self._shared = 0              # leading nodes every listed path shares (shown collapsed)
@@ -57,19 +59,15 @@ class PathPanel(InputPanel):
         self._timer.setInterval(LATER_MS)
         self._timer.timeout.connect(self._bring_up_to_date)
         scene.numbers_changed.connect(self._on_numbers_changed)
+        scene.numbers_stale.connect(self._grey)
+        self._text_colours = {role: self.palette().color(role)
+                              for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText)}
         self.lay_out("Paths from", [self.count_label, self.list, self.sum_label, self.why_label], self.list)
 
     def _on_graph_event(self, event):
         if event.kind == "node_moved":   # a move changes no number shown; keep any selection highlighted
             return
-        name = event.name
-        value_only = event.kind == "node_changed" and name in self._inputs and self.graph.nodes[name].is_input
-        if not value_only:
-            self._structure += 1
-            inputs = self.graph.inputs
-            if frozenset(inputs) != self._inputs:   # the chooser offers a new input at once (the list follows)
-                self._inputs = frozenset(inputs)
-                refill_inputs(self.source, inputs)
+        self._offer_inputs()   # the chooser offers a new input at once (the list follows)
         self._dirty = True
         # a big graph's list waits for the scene's numbers (numbers_changed), so that it is filled after the canvas
         # shows the change, not before
@@ -92,16 +90,41 @@ class PathPanel(InputPanel):
     def _bring_up_to_date(self):
         self._soon.stop()
         self._timer.stop()
+        g = self.graph
+        listed = self._listed_for is not None and self._listed_for[1:] == (g.output, g.structure_version)
+        if listed and not self.scene.numbers_current and len(g) > SYNC_NODES:
+            self._dirty = True   # only values changed and the worker's numbers are coming: the old stay, greyed
+            return
         self._sync_sources()
 
+    def _grey(self, stale: bool):
+        """The products and sums shown are of the graph before the last edit (greyed) or current again. Through
+        the palette: a style sheet would lay the word-wrapped list out again (tens of ms per edit)."""
+        for widget in (self.list, self.sum_label):
+            palette = widget.palette()
+            for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText):
+                palette.setColor(role, STALE_TEXT if stale else self._text_colours[role])
+            widget.setPalette(palette)
+
     def _sync_sources(self):
-        refill_inputs(self.source, self.graph.inputs)
+        self._offer_inputs()
         self.refresh()
+
+    def _offer_inputs(self):
+        """The chooser lists the graph's inputs (read again only after a structural change)."""
+        g = self.graph
+        if g.structure_version == self._inputs_for:
+            return
+        self._inputs_for = g.structure_version
+        inputs = g.inputs
+        if inputs != self._inputs:
+            self._inputs = inputs
+            refill_inputs(self.source, inputs)
 
     def refresh(self):
         self._dirty = False
         source, g = self.source.currentText(), self.graph
-        structure = (source, g.output, self._structure) if source and g.output is not None else None
+        structure = (source, g.output, g.structure_version) if source and g.output is not None else None
         if structure is not None and structure == self._listed_for and self._listing is not None \
                 and not g.is_tensor:
             try:

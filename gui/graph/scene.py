@@ -20,14 +20,18 @@ from gui.graph.build import BASE_RECT, SLICE, SYNC_NODES, SceneBuild  # noqa: F4
 from gui.graph.detail import LevelOfDetail, Layer
 from gui.graph.document import GraphDocument
 from gui.graph.edge_layout import EdgeLayout
-from gui.graph.items import EdgeItem, NodeItem
+from gui.graph.items import EdgeItem, NodeItem, Numbers
 from gui.graph.overview import OverviewItem
 from gui.graph.spatial import Rect
 from gui.graph.tensor_face import TensorFace
 
+STALE_AFTER_MS = 100   # outdated numbers are greyed once they have been on screen this long
+
 
 class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
     numbers_changed = Signal()      # values/adjoints were recomputed (or cleared)
+    numbers_stale = Signal(bool)    # the numbers shown became those of an earlier graph (True) or current (False)
+    routing = Signal(int, int)      # (edges still to route, edges) after a big graph's slice of work
     status = Signal(str)            # a message for the status bar
     progress = Signal(int, int)     # (items built, items to build) while a big graph is built
     built = Signal(bool)            # every model node and edge has its item again (True: after a whole new graph)
@@ -56,6 +60,12 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
         self._labels_dirty = True
         self._builder = None                     # the steps still to take to give every model node its item
         self._build_names: set[str] | None = None
+        self._edges_for: int | None = None        # the structure_version the edge items were last brought to
+        self._routing_left = 0                   # the edges left to route, as last announced
+        self._stale_timer = QTimer(self)         # numbers still outdated this long after an edit are greyed
+        self._stale_timer.setSingleShot(True)
+        self._stale_timer.setInterval(STALE_AFTER_MS)
+        self._stale_timer.timeout.connect(lambda: self._set_stale(self.numbers_outdated))
         self._build_total = 0
         self._build_done = 0
         self._labeller = None                    # the labels still to place (a generator, resumed each slice)
@@ -64,6 +74,8 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
         self._numbers_due = False
         self._offered = None                     # numbers computed elsewhere for this graph version
         self._flush_posted = False
+        self.board = Numbers()                   # what every item reads its numbers from (values, adjoints...)
+        self._faces = False                      # the node items have tensor faces
         self.passes = BackgroundPasses(self)     # a big graph's passes after an edit, on a worker thread
         self.passes.finished.connect(self._on_background_numbers)
         self.setBackgroundBrush(QColor("#fbfbfa"))
@@ -128,15 +140,19 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
         return not self._numbers_due and not self.passes.busy
 
     def recompute(self, background: bool = True):
-        """Re-run the passes the user asked for, so the numbers on screen always match the graph. After an edit
-        of a big scalar graph (``background``) they run on a worker: the items keep the numbers they show until
-        the new ones arrive (``numbers_current`` tells), and a burst of edits costs one more pass."""
+        """Re-run the passes the user asked for, so the numbers on screen always match the graph. They run here
+        when they are cheap: a small graph, or a big one whose formulas are compiled already (a value edit, most
+        structural edits: about 1 ms per 1,000 nodes). After an edit of a big scalar graph that needs compiling
+        (``background``) they run on a worker: the items keep the numbers they show, greyed, until the new ones
+        arrive (``numbers_current`` tells), and a burst of edits costs one more pass."""
         self._numbers_due = False
         offered, self._offered = self._offered, None
         g = self.graph
         wanted = self.mode in ("forward", "backward") and len(g)
-        if offered is None and wanted and background and not self.small and not g.is_tensor:
+        if offered is None and wanted and background and not self.small and not g.is_tensor \
+                and not g.passes_laid_out():
             self.passes.request(g, self.mode)
+            self.mark_stale()
             return
         self.passes.cancel()
         values = partials = adjoints = None
@@ -163,34 +179,62 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
         self.refresh_numbers()
 
     def refresh_numbers(self):
-        """Give every item its numbers in one batch; the labels in view follow, and the view repaints once."""
+        """Give the items their numbers in one batch (the board every item reads when it paints); the labels in
+        view follow, and the view repaints once."""
         if self.graph.is_tensor:
             self._refresh_tensor_faces()
-        elif any(item.tensor_face is not None for item in self.nodes.values()):
+        elif self._faces:
+            self._faces = False
             for item in self.nodes.values():
                 item.tensor_face = None
-        values, adjoints, revealed = self.values or {}, self.adjoints, self.revealed
-        for name, item in self.nodes.items():
-            item.value = values.get(name)
-            shown = adjoints is not None and (revealed is None or name in revealed)
-            item.adjoint = adjoints.get(name) if shown else None
-            if item.tensor_face is not None:   # arrays: the face draws them, the tooltip has the numbers
-                item.setToolTip(self._tooltip(name))
-        partials = self.partials if self.show_partials else None
-        for key, edge in self.edges.items():
-            edge.set_partial(partials.get(key) if partials else None)
+        board = self.board
+        board.values, board.adjoints, board.revealed = self.values, self.adjoints, self.revealed
+        board.partials = self.partials if self.show_partials and self.partials else None
+        if board.partials is None:
+            for edge in self.shown_labels:
+                edge.tag.hide()
+        self.mark_stale()
         self._labels_dirty = True
         self._place_labels_when_ready()
         self.update()
         self.numbers_changed.emit()
 
     def _refresh_tensor_faces(self):
-        """Every node of a graph holding tensors gets a face: its shape, value and (as revealed) adjoint."""
+        """Every node of a graph holding tensors gets a face: its shape, value and (as revealed) adjoint; the
+        tooltip has the numbers."""
+        self._faces = True
         for name, item in self.nodes.items():
             face = item.tensor_face = TensorFace(self.graph.shape(name))
             face.value = self.values.get(name) if self.values else None
             shown = self.adjoints is not None and (self.revealed is None or name in self.revealed)
             face.adjoint = self.adjoints.get(name) if shown else None
+            item.setToolTip(self._tooltip(name))
+
+    @property
+    def numbers_outdated(self) -> bool:
+        """Whether numbers are shown that are not those of the graph as it is."""
+        return self.board.values is not None and not self.numbers_current
+
+    def mark_stale(self):
+        """Grey the numbers shown while they are those of an earlier version of the graph (newer ones are being
+        computed, or are due once a big graph's items are built), and show them plainly again once current.
+        Greying waits STALE_AFTER_MS: numbers that come sooner were not on screen long enough to be read, and
+        greying and ungreying a big graph repaints the whole canvas twice."""
+        if self.numbers_outdated:
+            if not self.board.stale and not self._stale_timer.isActive():
+                self._stale_timer.start()
+            return
+        self._stale_timer.stop()
+        self._set_stale(False)
+
+    def _set_stale(self, stale: bool):
+        if stale == self.board.stale:
+            return
+        self.board.stale = stale
+        for edge in self.shown_labels:
+            edge.tag.set_stale(stale)
+        self.update()
+        self.numbers_stale.emit(stale)
 
     def set_keep_clear(self, rect: QRectF | None):
         """Keep the labels off ``rect`` (None: nowhere), placing them again if that changes anything."""

@@ -30,6 +30,7 @@ class GridIndex:
         self.owned: dict[Hashable, Rect] = {}
         self.columns: dict[int, dict[Hashable, Rect]] = defaultdict(dict)   # owners by cell column
         self._extents: dict = {}   # column (or ("block", b)) → (top, bottom) or None, cached
+        self._bounds: tuple | None = None   # (whether it holds, what bounds() answered) until the next change
 
     def _keys(self, r: Rect) -> Iterator[tuple[int, int]]:
         c = self.cell
@@ -56,6 +57,7 @@ class GridIndex:
         if owner in self.owned:
             self.remove(owner)
         self.owned[owner] = r
+        self._bounds = None
         for key in self._keys(r):
             self.cells[key][owner] = r
         for i in range(int(r[0] // self.cell), int(r[2] // self.cell) + 1):
@@ -67,6 +69,7 @@ class GridIndex:
         r = self.owned.pop(owner, None)
         if r is None:
             return
+        self._bounds = None
         for key in self._keys(r):
             cell = self.cells.get(key)
             if cell is not None:
@@ -83,6 +86,16 @@ class GridIndex:
         self.owned.clear()
         self.columns.clear()
         self._extents.clear()
+        self._bounds = None
+
+    def bounds(self) -> Rect | None:
+        """The rectangle around every rectangle held (None: empty); worked out again only after a change."""
+        if self._bounds is None:
+            rects = self.owned.values()
+            around = (min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects),
+                      max(r[3] for r in rects)) if rects else None
+            self._bounds = (around,)
+        return self._bounds[0]
 
     def extent(self, left: float, right: float) -> tuple[float, float] | None:
         """(top, bottom) of everything in the cell columns from ``left`` to ``right`` (None: nothing there): a

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMainW
 from engine.graph import Graph, GraphError, graph_from_expression, graph_objective
 from engine.graph.fileformat import GraphFileError, find_preset, list_presets, load_graph, save_graph
 from gui.graph.backprop import BackpropAnimation
+from gui.graph.busy_badge import BusyBadge
 from gui.graph.canvas import GraphCanvas
 from gui.graph.document import GraphDocument
 from gui.graph.files import Autosave
@@ -55,6 +56,7 @@ class GraphWorkspace(QWidget):
         self.file_filter = FILE_FILTER
         self.scene = GraphScene(self.document, self)
         self.canvas = GraphCanvas(self.scene, self)
+        self.busy_badge = BusyBadge(self.canvas, self.scene)   # stale numbers and edges left to route, in a corner
         self.backprop = BackpropAnimation(self.scene, self)
         self.paths = PathPanel(self.scene, self)
         self.forward_mode = ForwardModePanel(self.document.graph, self)

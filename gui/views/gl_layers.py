@@ -15,8 +15,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph.opengl as gl
 from OpenGL import GL
-from PySide6.QtCore import QSize
-from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
+from PySide6.QtCore import QPointF, QRectF, QSize
+from PySide6.QtGui import QColor, QPainter, QVector3D
+from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat, QOpenGLPaintDevice
 
 QPAINTER_ITEMS = (gl.GLTextItem, gl.GLGradientLegendItem)
 
@@ -92,11 +93,17 @@ class LayeredPainter:
         self.rebuilds = 0             # how often the layer was painted in full (for tests and benchmarks)
         self._fbo: QOpenGLFramebufferObject | None = None
         self._key = None
+        self._size = (0, 0)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """The layer's size in pixels when it was last prepared."""
+        return self._size
 
     def layer_of(self, item) -> str:
         if isinstance(item, _Accumulating):
             return "accumulating"
-        if id(item) in self.live or isinstance(item, QPAINTER_ITEMS):
+        if id(item) in self.live:
             return "live"
         return "still"
 
@@ -105,19 +112,26 @@ class LayeredPainter:
 
     def paint(self) -> bool:
         """Paint the view; False if layers cannot be used here (the caller then paints the usual way)."""
+        live = self.prepare()
+        return live is not None and self.composite(live)
+
+    def prepare(self) -> list | None:
+        """Bring the off-screen layer up to date (painted afresh, or only the trails' new rows drawn into it) and
+        return the live items; None if layers cannot be used. Needs the view's context current. An export calls it
+        apart from :meth:`composite`, to let the renderer finish in between without the window waiting."""
         v = self.view
         region = v.getViewport()
         width, height = int(region[2]), int(region[3])
         if width <= 0 or height <= 0:
-            return False
+            return None
         items = [i for i in v.items if i.parentItem() is None]
         layers = {name: [i for i in items if self.layer_of(i) == name] for name in ("still", "accumulating", "live")}
         key = (width, height, tuple(v.viewMatrix().data()), tuple(v.projectionMatrix(region, region).data()),
-               tuple((id(i), i.visible()) for i in layers["still"] + layers["accumulating"]), v.opts["bgcolor"])
+               tuple((id(i), i.visible()) for i in layers["still"] + layers["accumulating"]), v.opts["bgcolor"],
+               tuple(_text_key(i) for i in layers["still"] if isinstance(i, QPAINTER_ITEMS)))
         rebuild = key != self._key or any(i.needs_rebuild for i in layers["accumulating"])
-        target = v.defaultFramebufferObject()
         if not self._bind_layer(width, height):
-            return False
+            return None
         v.setProjection(region, region)
         v.setModelview()
         if rebuild:
@@ -126,19 +140,30 @@ class LayeredPainter:
             self.rebuilds += 1
         for item in layers["accumulating"]:
             item.full = rebuild
-        drawn = (layers["still"] if rebuild else []) + [i for i in layers["accumulating"] if rebuild or i.pending]
-        self._draw(drawn)
+        texts = [i for i in layers["still"] if isinstance(i, QPAINTER_ITEMS) and i.visible()]
+        if rebuild:
+            self._draw([i for i in layers["still"] if not isinstance(i, QPAINTER_ITEMS)])
+            if texts:
+                self._paint_texts(texts, width, height)
+        self._draw([i for i in layers["accumulating"] if rebuild or i.pending])
+        self._key, self._size = key, (width, height)
+        return layers["live"]
+
+    def composite(self, live, target: int | None = None) -> bool:
+        """Copy the prepared layer (colour and depth) into the view's framebuffer (or the framebuffer ``target``, of
+        the same size) and paint the live items over it."""
+        width, height = self._size
+        target = self.view.defaultFramebufferObject() if target is None else target
         GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, self._fbo.handle())
         GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, target)
         GL.glBlitFramebuffer(0, 0, width, height, 0, 0, width, height,
                              GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT, GL.GL_NEAREST)
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
         if GL.glGetError() != GL.GL_NO_ERROR:
-            self.enabled = False
+            self.enabled, self._key = False, None
             return False
-        self._key = key
         GL.glViewport(0, 0, width, height)
-        self._draw(layers["live"])
+        self._draw(live)
         return True
 
     def _bind_layer(self, width: int, height: int) -> bool:
@@ -153,6 +178,20 @@ class LayeredPainter:
         GL.glViewport(0, 0, width, height)
         return True
 
+    def _paint_texts(self, items, width: int, height: int) -> None:
+        """The QPainter items, painted into the bound layer the way their own paint() paints them on the widget."""
+        device = QOpenGLPaintDevice(QSize(width, height))
+        device.setDevicePixelRatio(self.view.devicePixelRatioF())
+        painter = QPainter(device)
+        try:
+            painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+            for item in items:
+                (_paint_legend if isinstance(item, gl.GLGradientLegendItem) else _paint_text)(painter, item)
+        finally:
+            painter.end()
+        self._fbo.bind()
+        GL.glViewport(0, 0, width, height)
+
     def _draw(self, items) -> None:
         """Paint these top-level items (and their children) the way GLViewWidget.drawItemTree does."""
         v = self.view
@@ -162,3 +201,34 @@ class LayeredPainter:
             v.drawItemTree()
         finally:
             v.items = saved
+
+
+def _text_key(item) -> tuple:
+    """What a QPainter item shows (a change repaints the layer)."""
+    if isinstance(item, gl.GLGradientLegendItem):
+        return tuple(item.pos), tuple(item.size), tuple(item.labels.items())
+    return item.text, tuple(np.asarray(item.pos, dtype=float)), QColor(item.color).rgba(), item.font.toString()
+
+
+def _paint_text(painter: QPainter, item) -> None:
+    """GLTextItem.paint, on ``painter``."""
+    if not item.text:
+        return
+    at = item.align_text(item.compute_projection().map(QVector3D(*item.pos)).toPointF())
+    painter.setPen(item.color)
+    painter.setFont(item.font)
+    painter.drawText(at, item.text)
+
+
+def _paint_legend(painter: QPainter, item) -> None:
+    """GLGradientLegendItem.paint, on ``painter``."""
+    bar = QRectF(item.pos[0], item.pos[1], item.size[0], item.size[1])
+    gradient = item.gradient.getGradient()
+    gradient.setStart(bar.bottomLeft())
+    gradient.setFinalStop(bar.topLeft())
+    painter.fillRect(bar, gradient)
+    painter.setPen(item.fontColor)
+    for text, position in item.labels.items():
+        x = 1.1 * item.size[0] + item.pos[0]
+        y = item.size[1] - position * item.size[1] + item.pos[1] + 8
+        painter.drawText(QPointF(x, y), text)

@@ -12,7 +12,7 @@ from engine.expr import build as E
 
 @pytest.mark.parametrize("text", [
     "exp(-(((x+0)-pi)/e))", "-((x-1)/y)", "-((x-1)*y/z)", "-((x+y)*z)", "-(x*y)", "-(x/y)", "-((-x)^2/y)",
-    "-(x-1)*y", "x/-(y+1)", "-(x^2)", "(-x)^2", "-(sin(x)-1)/2", "-(1/x/x)",
+    "-(x-1)*y", "x/-(y+1)", "-(x^2)", "(-x)^2", "-(sin(x)-1)/2", "-(1/x/x)", "2*(x/(x+x))", "2*(2/x/x)",
 ])
 def test_printed_text_is_the_same_node(text):
     f = parse(text)

@@ -113,7 +113,7 @@ def test_a_finished_run_is_not_drawn_again(qtbot):
     assert w.model.run(done).descent.status == "converged"
     items = w.race2d._runs[done]
     calls = []
-    items.marker.setData = lambda *a, **k: calls.append(1)
+    items.marker.move_to = lambda *a, **k: calls.append(1)
     w.model.step(3)
     assert w.model.run(other).steps == 3 and calls == []
 

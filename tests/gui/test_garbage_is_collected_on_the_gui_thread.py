@@ -49,3 +49,32 @@ def test_stopping_the_collector_gives_automatic_collection_back(qapp):
     collector.stop()
     assert gc.isenabled()
     gc.disable()   # the session's own collector (tests/gui/conftest.py) keeps it off
+
+
+
+def test_a_full_collection_waits_until_a_quarter_more_objects_have_grown_old(qapp, monkeypatch):
+    """Python's own rule for the oldest generation: with many long-lived objects (a big graph), a tick past every
+    threshold collects the younger generations only, until a quarter more objects have reached the oldest."""
+    collector = GuiThreadCollector(qapp, interval_ms=60_000)
+    collector.timer.stop()
+    try:
+        old = [[i] for i in range(200_000)]
+        gc.collect()   # the 200,000 now live in the oldest generation
+        collector.long_lived = len(gc.get_objects(2))
+        few = [[i] for i in range(1_000)]
+        gc.collect(1)   # survivors of a middle collection join the oldest
+        asked = []
+        real_collect = gc.collect
+        monkeypatch.setattr(gc, "get_count", lambda: tuple(t + 1 for t in collector.thresholds))
+        monkeypatch.setattr(gc, "collect", lambda generation=2: asked.append(generation) or real_collect(generation))
+        collector.collect_due()
+        assert asked == [1]   # 1,000 new old objects: far from a quarter of 200,000
+        before = collector.long_lived
+        many = [[i] for i in range(before // 4 + 1_000)]
+        real_collect(1)
+        collector.collect_due()
+        assert asked == [1, 2]   # past a quarter more: a full collection
+        assert collector.long_lived >= before + len(many)   # the count it waits from is the new one
+        del old, few, many
+    finally:
+        collector.deleteLater()

@@ -13,6 +13,7 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
+from engine.graph import Graph
 from engine.graph.fileformat import load_graph
 from gui.graph import background, opening
 from gui.graph.exporting import export_png
@@ -37,6 +38,7 @@ def shown_numbers(ws) -> dict[str, float]:
 
 def test_an_edit_of_a_big_graph_computes_on_a_worker_and_shows_only_the_newest_numbers(qtbot, big, monkeypatch):
     ws, path = big
+    monkeypatch.setattr(Graph, "passes_laid_out", lambda self: False)   # formulas to compile: the worker's work
     source = ws.document.graph.inputs[0]
     release, calls, runs = threading.Event(), itertools.count(), []
     compute = background.compute
@@ -161,7 +163,8 @@ def test_a_panned_big_graph_shows_what_a_full_repaint_shows(qtbot, big):
         canvas.horizontalScrollBar().setValue(canvas.horizontalScrollBar().value() + 47)
         canvas.verticalScrollBar().setValue(canvas.verticalScrollBar().value() + 13)
         qtbot.wait(5)
-    qtbot.waitUntil(lambda: ws.scene.view_settled, timeout=60_000)
+    settled(qtbot, ws)   # every edge routed: the badge counting them is gone and nothing changes between grabs
+    qtbot.waitUntil(lambda: ws.scene.view_settled and not ws.busy_badge.isVisible(), timeout=60_000)
     qtbot.wait(50)
     screen = QApplication.primaryScreen()
     on_screen = screen.grabWindow(canvas.viewport().winId()).toImage()
