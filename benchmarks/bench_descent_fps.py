@@ -106,16 +106,18 @@ class BareWindow(QWidget):
         import pyqtgraph as pg
         import pyqtgraph.opengl as gl
         from gui.views.contour_lines import contour_levels
-        from gui.views.surface_view import SURFACE_SHADER, _GridMeshData, grid_faces, grid_normals
+        from gui.views.grid_mesh import GridMeshItem, grid_faces, grid_normals
+        from gui.views.surface_view import SURFACE_SHADER
         xs, ys = np.linspace(-2, 2, grid), np.linspace(-1, 3, grid)
         gx, gy = np.meshgrid(xs, ys, indexing="ij")
         zs = (1 - gx) ** 2 + 100 * (gy - gx ** 2) ** 2
         self.gl = gl.GLViewWidget()
         scene = np.column_stack([gx.ravel() * 2.5, gy.ravel() * 2.5 - 2.5, zs.ravel() / zs.max() * 5 - 2.5])
         colours = pg.colormap.get("viridis").map(zs.ravel() / zs.max(), mode="float").astype(np.float32)
-        mesh = _GridMeshData(scene.astype(np.float32), grid_faces(grid, grid, np.isfinite(zs)), colours,
-                             grid_normals(scene.reshape(grid, grid, 3).astype(np.float32)))
-        self.gl.addItem(gl.GLMeshItem(meshdata=mesh, smooth=True, shader=SURFACE_SHADER, glOptions="opaque"))
+        mesh = GridMeshItem(smooth=True, shader=SURFACE_SHADER, glOptions="opaque")
+        mesh.set_grid(scene.astype(np.float32), grid_normals(scene.reshape(grid, grid, 3).astype(np.float32)),
+                      colours, grid_faces(grid, grid, np.isfinite(zs)))
+        self.gl.addItem(mesh)
         self.contour = pg.PlotWidget()
         image = pg.ImageItem(zs / zs.max(), axisOrder="col-major")
         image.setColorMap(pg.colormap.get("viridis"))

@@ -71,6 +71,55 @@ def typing_times(app, window, n: int, repeats: int) -> tuple[float, float]:
     return 1000 * statistics.median(redraw), 1000 * statistics.median(evaluate)
 
 
+def longest_block_case(app, surface, n: int, repeats: int) -> None:
+    """Typing each function at n² through the event loop (as the app runs): the longest gap between 5 ms timer ticks
+    until its frame is shown, and the time in the pieces that make the blocks (the 3D view's set_surface and
+    paintGL, the contour view's set_field), medians over the functions."""
+    from PySide6.QtCore import QTimer
+    surface.controls.resolutionSpin.setValue(n)
+    surface.flush()
+    pieces = {"set_surface": [], "set_field": [], "paintGL": []}
+    owners = {"set_surface": surface.surfaceView, "set_field": surface.contourView, "paintGL": surface.surfaceView}
+    for name, owner in owners.items():
+        setattr(owner, name, _timed(getattr(owner, name), pieces[name]))
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(5)
+    gaps, painted = [], []
+    surface.surfaceView.frameSwapped.connect(lambda: painted.append(time.perf_counter()))
+    for k in range(max(2, repeats) * len(FUNCTIONS)):
+        _wait(app, 0.2)
+        drawn, start = len(pieces["set_surface"]), time.perf_counter()
+        ticks.append(start)
+        surface.expressionEdit.setText(FUNCTIONS[k % len(FUNCTIONS)].replace("x", f"({1 + 0.01 * k}*x)", 1))
+        surface.function_bar.submit()   # a new function each time: nothing cached
+        while len(pieces["set_surface"]) == drawn and time.perf_counter() < start + 10:
+            _wait(app, 0.001)
+        changed = time.perf_counter()
+        while not [t for t in painted if t > changed] and time.perf_counter() < start + 10:
+            _wait(app, 0.001)
+        gaps.append(_longest_gap(ticks, start, min([t for t in painted if t > changed], default=changed)))
+    surface.surfaceView.frameSwapped.disconnect()
+    timer.stop()
+    for name, owner in owners.items():
+        delattr(owner, name)
+    parts = ", ".join(f"{name} {1000 * statistics.median(v):5.1f} (max {1000 * max(v):5.1f})"
+                      for name, v in pieces.items())
+    print(f"typing at {n}² through the event loop: longest gap {statistics.median(gaps):5.0f} ms median, "
+          f"{max(gaps):5.0f} ms max (goal ≤ 100); pieces in ms: {parts}")
+
+
+def _timed(method, times: list):
+    def timed(*args, **kwds):
+        start = time.perf_counter()
+        try:
+            return method(*args, **kwds)
+        finally:
+            times.append(time.perf_counter() - start)
+    return timed
+
+
 def huge_formula_case(app, surface, repeats: int) -> None:
     """Apply ~1,900-character formulas (a new one each time, so nothing is cached), prepared on the worker and at once
     on the UI thread, alternated: the longest gap between 5 ms timer ticks until the surface is shown and until the
@@ -213,6 +262,7 @@ def main() -> int:
         ours, iso = contour_times(n, repeats)
         print(f"contours {n}² (every level): {ours:6.1f} ms; pyqtgraph isocurve {iso:7.1f} ms ({iso / ours:4.1f}×)")
     window.show_workspace("surface")
+    longest_block_case(app, surface, 401, repeats)
     surface.controls.resolutionSpin.setValue(default)
     huge_formula_case(app, surface, repeats)
     rates_case(repeats)

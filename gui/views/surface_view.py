@@ -5,7 +5,10 @@ way, however large its values. Other code adds light items (trails, markers, pat
 :meth:`SurfaceView.to_scene` / :meth:`SurfaceView.map_point` and :meth:`add_item`; when a new surface changes the
 mapping, ``mapping_changed`` is emitted so such items can be re-placed.
 
-The mesh is built and uploaded once per :meth:`set_surface` call; nothing here re-uploads it per frame.
+The mesh is built and uploaded once per :meth:`set_surface` call; nothing here re-uploads it per frame. A new
+surface on a grid of the same size writes the positions, normals and colours into the buffers it had
+(glBufferSubData); the triangles' index buffer is only written again when the grid's size or its holes change, and
+the axes' items are updated in place (see :mod:`gui.views.grid_mesh`).
 """
 from __future__ import annotations
 
@@ -14,12 +17,12 @@ import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 from OpenGL import GL
 from pyqtgraph.opengl import shaders
-from pyqtgraph.opengl.MeshData import MeshData
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMatrix4x4
 
 from gui.views.colour_scale import ColourScale
 from gui.views.gl_layers import LayeredPainter
+from gui.views.grid_mesh import GridMeshItem, colour_table, grid_faces, grid_normals, update_items
 from gui.views.quantiles import percentiles
 from gui.views.ticks import format_tick, nice_ticks
 
@@ -69,19 +72,6 @@ SURFACE_SHADER = shaders.ShaderProgram("gradscape_surface", [
 ])
 
 
-class _GridMeshData(MeshData):
-    """MeshData whose vertex normals were computed from the grid (pyqtgraph's own loop is far too slow)."""
-
-    def __init__(self, vertexes, faces, colors, normals):
-        super().__init__(vertexes=vertexes, faces=faces, vertexColors=colors)
-        self._grid_normals = normals
-
-    def vertexNormals(self, indexed=None):
-        if indexed is None:
-            return self._grid_normals
-        return super().vertexNormals(indexed)
-
-
 class SurfaceView(gl.GLViewWidget):
     mapping_changed = Signal()   # a new surface changed the data → scene mapping
 
@@ -91,11 +81,12 @@ class SurfaceView(gl.GLViewWidget):
         self.setMinimumSize(240, 200)
         self.setToolTip(NAVIGATION_TIP)
         self.colormap = pg.colormap.get(colormap)
+        self._colour_table = colour_table(self.colormap)
         self.extent: tuple[float, float, float, float, float, float] | None = None   # x, y and value ranges shown
         self.labels = ("x", "y", "f")
         self.nonfinite_count = 0
         self.clipped = False
-        self._mesh = gl.GLMeshItem(smooth=True, shader=SURFACE_SHADER, glOptions="opaque")
+        self._mesh = GridMeshItem(smooth=True, shader=SURFACE_SHADER, glOptions="opaque")
         self._mesh.setVisible(False)   # an empty mesh cannot be drawn: shown once there is a surface
         self._decorations: list[gl.GLGraphicsItem.GLGraphicsItem] = []
         self.scale = ColourScale("linear", -1.0, 1.0)
@@ -224,10 +215,11 @@ class SurfaceView(gl.GLViewWidget):
         gx, gy = np.meshgrid(xs, ys, indexing="ij")
         scene = self.to_scene(np.column_stack([gx.ravel(), gy.ravel(), zs.ravel()])).astype(np.float32)
         t = self.scale.fraction(zs.ravel())
-        colors = self.colormap.map(t, mode="float").astype(np.float32)
+        table = self._colour_table
+        colors = table[np.rint(np.clip(t, 0.0, 1.0) * (len(table) - 1)).astype(np.intp)]
         faces = grid_faces(nx, ny, finite)
         normals = grid_normals(scene.reshape(nx, ny, 3))
-        self._mesh.setMeshData(meshdata=_GridMeshData(scene, faces, colors, normals))
+        self._mesh.set_grid(scene, normals, colors, faces)
         self._mesh.setVisible(len(faces) > 0)
 
     def _show_legend(self) -> None:
@@ -239,11 +231,7 @@ class SurfaceView(gl.GLViewWidget):
         self.setToolTip(f"{NAVIGATION_TIP}\n{self.scale.description}")
 
     def _rebuild_axes(self, xs, ys) -> None:
-        for item in self._decorations:
-            self.removeItem(item)
-        self._decorations = _axis_items(self, self.labels)
-        for item in self._decorations:
-            self.addItem(item)
+        self._decorations = update_items(self, self._decorations, _axis_items(self, self.labels))
 
 
 def value_range(values: np.ndarray) -> tuple[float, float, bool]:
@@ -320,29 +308,13 @@ def _rotation(elevation: float, azimuth: float) -> list:
     return np.array(m.data(), dtype=np.float64).reshape(4, 4).T[:3, :3].tolist()   # data() is column-major
 
 
-def grid_faces(nx: int, ny: int, finite: np.ndarray) -> np.ndarray:
-    """Two triangles per grid cell, leaving out every cell with a non-finite corner."""
-    idx = np.arange(nx * ny, dtype=np.uint32).reshape(nx, ny)
-    a, b, c, d = idx[:-1, :-1], idx[1:, :-1], idx[:-1, 1:], idx[1:, 1:]
-    ok = (finite[:-1, :-1] & finite[1:, :-1] & finite[:-1, 1:] & finite[1:, 1:]).ravel()
-    tri1 = np.stack([a.ravel(), b.ravel(), d.ravel()], axis=1)[ok]
-    tri2 = np.stack([a.ravel(), d.ravel(), c.ravel()], axis=1)[ok]
-    return np.concatenate([tri1, tri2]).astype(np.uint32)
-
-
-def grid_normals(scene: np.ndarray) -> np.ndarray:
-    """Unit normals of a gridded surface (nx, ny, 3) from central differences of the scene positions."""
-    du = np.gradient(scene, axis=0)
-    dv = np.gradient(scene, axis=1)
-    n = np.cross(du, dv).reshape(-1, 3)
-    norm = np.linalg.norm(n, axis=1, keepdims=True)
-    n = np.divide(n, norm, out=np.zeros_like(n), where=norm > 0)
-    n[n[:, 2] < 0] *= -1.0   # light the upper side whatever the grid's orientation
-    return n.astype(np.float32)
+def _spec(cls, **kwds) -> tuple:
+    return cls, kwds
 
 
 def _axis_items(view: SurfaceView, labels) -> list:
-    """Floor grid, the three axes along the box's near edges, tick labels and axis names."""
+    """Floor grid, the three axes along the box's near edges, tick labels and axis names, as (item class, its
+    arguments) for :func:`update_items`."""
     x0, x1, y0, y1, z0, z1 = view.extent
     font = QFont("DejaVu Sans", 9)
     name_font = QFont("DejaVu Sans", 11, QFont.Weight.Bold)
@@ -350,25 +322,25 @@ def _axis_items(view: SurfaceView, labels) -> list:
     items, grid_segments, axis_segments = [], [], []
     for v in nice_ticks(x0, x1, 5):
         grid_segments += [(v, y0, z0), (v, y1, z0)]
-        items.append(gl.GLTextItem(pos=view.map_point(v, y0, z0) + (0, -0.5, 0), text=format_tick(v),
+        items.append(_spec(gl.GLTextItem, pos=view.map_point(v, y0, z0) + (0, -0.5, 0), text=format_tick(v),
                                    font=font, color=text_color))
     for v in nice_ticks(y0, y1, 5):
         grid_segments += [(x0, v, z0), (x1, v, z0)]
-        items.append(gl.GLTextItem(pos=view.map_point(x1, v, z0) + (0.35, 0, 0), text=format_tick(v),
+        items.append(_spec(gl.GLTextItem, pos=view.map_point(x1, v, z0) + (0.35, 0, 0), text=format_tick(v),
                                    font=font, color=text_color))
     for v in nice_ticks(z0, z1, 4):
         axis_segments += [(x0, y0, v), (x0 - 0.03 * (x1 - x0), y0, v)]
-        items.append(gl.GLTextItem(pos=view.map_point(x0, y0, v) + (-0.35, -0.35, 0), text=format_tick(v),
+        items.append(_spec(gl.GLTextItem, pos=view.map_point(x0, y0, v) + (-0.35, -0.35, 0), text=format_tick(v),
                                    font=font, color=text_color, alignment=_RIGHT))
     axis_segments += [(x0, y0, z0), (x1, y0, z0), (x1, y0, z0), (x1, y1, z0), (x0, y0, z0), (x0, y0, z1)]
-    items.append(gl.GLTextItem(pos=view.map_point((x0 + x1) / 2, y0, z0) + (0, -1.4, 0), text=labels[0],
+    items.append(_spec(gl.GLTextItem, pos=view.map_point((x0 + x1) / 2, y0, z0) + (0, -1.4, 0), text=labels[0],
                                font=name_font, color=text_color))
-    items.append(gl.GLTextItem(pos=view.map_point(x1, (y0 + y1) / 2, z0) + (1.3, 0, 0), text=labels[1],
+    items.append(_spec(gl.GLTextItem, pos=view.map_point(x1, (y0 + y1) / 2, z0) + (1.3, 0, 0), text=labels[1],
                                font=name_font, color=text_color))
-    items.append(gl.GLTextItem(pos=view.map_point(x0, y0, z1) + (0, 0, 0.5), text=labels[2],
+    items.append(_spec(gl.GLTextItem, pos=view.map_point(x0, y0, z1) + (0, 0, 0.5), text=labels[2],
                                font=name_font, color=text_color))
-    items.insert(0, gl.GLLinePlotItem(pos=view.to_scene(grid_segments), mode="lines", color=GRID_COLOR,
+    items.insert(0, _spec(gl.GLLinePlotItem, pos=view.to_scene(grid_segments), mode="lines", color=GRID_COLOR,
                                       glOptions="translucent"))
-    items.insert(1, gl.GLLinePlotItem(pos=view.to_scene(axis_segments), mode="lines", color=AXIS_COLOR,
+    items.insert(1, _spec(gl.GLLinePlotItem, pos=view.to_scene(axis_segments), mode="lines", color=AXIS_COLOR,
                                       width=1.5, glOptions="translucent"))
     return items

@@ -1,0 +1,125 @@
+"""The surface mesh as GL buffers that a new surface overwrites rather than rebuilds.
+
+At the largest grid (401² samples, 320,000 triangles) pyqtgraph's ``setMeshData`` re-derives and re-uploads every
+array, the triangles' index buffer included, and the axes' dozens of text items are made anew. Here a new surface on
+a grid of the same size writes its positions, normals and colours into the buffers it had (pyqtgraph's GLMeshItem
+uses glBufferSubData when the size is unchanged), the index buffer is written only when the grid's size or its holes
+change (the faces of a grid without holes are made once per size), normals come from the heights alone, colours from
+a table, and items are updated in place with ``setData``.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pyqtgraph.opengl as gl
+from pyqtgraph.opengl.items.GLMeshItem import DirtyFlag
+
+COLOUR_TABLE_SIZE = 4096   # colours by table: at most 1/8190 of the colour bar off, well under one 8-bit step
+_ALL = DirtyFlag.POSITION | DirtyFlag.NORMAL | DirtyFlag.COLOR
+
+
+class GridMeshItem(gl.GLMeshItem):
+    """A GLMeshItem fed whole arrays (:meth:`set_grid`) that uploads only what changed at the next paint."""
+
+    def __init__(self, **kwds):
+        super().__init__(**kwds)
+        self._dirty = DirtyFlag(0)
+        self.face_uploads = 0   # how often the index buffer was written (for tests and benchmarks)
+
+    def set_grid(self, vertexes, normals, colors, faces) -> None:
+        dirty = _ALL if faces is self.faces else _ALL | DirtyFlag.FACES
+        self.vertexes, self.normals, self.colors, self.faces = vertexes, normals, colors, faces
+        self.opts["meshdata"] = GridArrays(vertexes, normals, colors, faces)
+        self._dirty |= dirty
+        self.update()
+
+    def parseMeshData(self) -> DirtyFlag:
+        dirty, self._dirty = self._dirty, DirtyFlag(0)
+        if DirtyFlag.FACES in dirty:
+            self.face_uploads += 1
+        return dirty
+
+
+class GridArrays:
+    """What :meth:`GridMeshItem.set_grid` was given, read as pyqtgraph's MeshData is (``opts["meshdata"]``)."""
+
+    def __init__(self, vertexes, normals, colors, faces):
+        self._arrays = vertexes, normals, colors, faces
+
+    def vertexes(self):
+        return self._arrays[0]
+
+    def vertexNormals(self):
+        return self._arrays[1]
+
+    def vertexColors(self):
+        return self._arrays[2]
+
+    def faces(self):
+        return self._arrays[3]
+
+
+def colour_table(colormap) -> np.ndarray:
+    """The colormap at COLOUR_TABLE_SIZE evenly spaced places of the bar, RGBA float32."""
+    return colormap.map(np.linspace(0.0, 1.0, COLOUR_TABLE_SIZE), mode="float").astype(np.float32)
+
+
+def grid_faces(nx: int, ny: int, finite: np.ndarray) -> np.ndarray:
+    """Two triangles per grid cell, leaving out every cell with a non-finite corner; a grid without holes gets the
+    same (read-only) array each time, so its index buffer is not written again."""
+    if finite.all():
+        return _all_faces(nx, ny)
+    ok = (finite[:-1, :-1] & finite[1:, :-1] & finite[:-1, 1:] & finite[1:, 1:]).ravel()
+    tri1, tri2 = _corner_triangles(nx, ny)
+    return np.concatenate([tri1[ok], tri2[ok]])
+
+
+@lru_cache(maxsize=4)
+def _all_faces(nx: int, ny: int) -> np.ndarray:
+    faces = np.concatenate(_corner_triangles(nx, ny))
+    faces.flags.writeable = False
+    return faces
+
+
+def _corner_triangles(nx: int, ny: int) -> tuple[np.ndarray, np.ndarray]:
+    idx = np.arange(nx * ny, dtype=np.uint32).reshape(nx, ny)
+    a, b, c, d = idx[:-1, :-1].ravel(), idx[1:, :-1].ravel(), idx[:-1, 1:].ravel(), idx[1:, 1:].ravel()
+    return np.stack([a, b, d], axis=1), np.stack([a, d, c], axis=1)
+
+
+def grid_normals(scene: np.ndarray) -> np.ndarray:
+    """Unit normals of a gridded surface (nx, ny, 3) from central differences of the scene positions.
+
+    Scene x depends on the first index only and y on the second, so the tangents are (a, 0, p) and (0, b, q) with
+    a, b the steps of x and y and p, q those of the height; their cross product is (−b·p, −a·q, a·b).
+    """
+    a = np.gradient(scene[:, 0, 0].astype(np.float64))[:, None]
+    b = np.gradient(scene[0, :, 1].astype(np.float64))[None, :]
+    z = scene[..., 2].astype(np.float64)
+    p, q = np.gradient(z, axis=0), np.gradient(z, axis=1)
+    n = np.stack([-b * p, -a * q, np.broadcast_to(a * b, z.shape)], axis=-1).reshape(-1, 3)
+    norm = np.sqrt(np.einsum("ij,ij->i", n, n))[:, None]
+    n = np.divide(n, norm, out=np.zeros_like(n), where=norm > 0)
+    n[n[:, 2] < 0] *= -1.0   # light the upper side whatever the grid's orientation
+    return n.astype(np.float32)
+
+
+def update_items(view, items: list, specs: list) -> list:
+    """The view's items for ``specs`` ((item class, arguments) each): the items at the same places are updated with
+    ``setData`` when of the same class, others are made and added; items left over are removed."""
+    out = []
+    for k, (cls, kwds) in enumerate(specs):
+        old = items[k] if k < len(items) else None
+        if type(old) is cls:
+            old.setData(**{key: v for key, v in kwds.items() if key != "glOptions"})
+            out.append(old)
+            continue
+        if old is not None:
+            view.removeItem(old)
+        item = cls(**kwds)
+        view.addItem(item)
+        out.append(item)
+    for old in items[len(specs):]:
+        view.removeItem(old)
+    return out
