@@ -10,6 +10,7 @@ from gui.descent.staging import is_big
 from tests.engine.huge_formulas import huge_formula
 from tests.gui.descent_helpers import open_descent, statuses
 
+# shifts no other test uses: an Expression keeps its derivatives, and other tests build theirs on a worker
 FIRST = ["gradient", "hessian", "curvature", "restart", "sample", "views", "frames", "race", "submit_rates"]
 
 
@@ -45,7 +46,7 @@ def test_a_big_function_comes_in_stage_by_stage_while_the_timer_keeps_ticking(qt
     qtbot.waitUntil(lambda: len(w.model.runs) == 4 and not w.staging, timeout=20000)
     before = _surface(w)
     log, after_restart, timer = _watch(w)
-    text = huge_formula(shift=0.35)
+    text = huge_formula(shift=1.1)
     w.session.set_function(text, axes=("x", "y"))
     assert is_big(w.session.plotted_expression())
     assert w.staging and "gradient" not in log   # nothing of it was done inside set_function
@@ -67,7 +68,7 @@ def test_a_big_function_comes_in_stage_by_stage_while_the_timer_keeps_ticking(qt
 def test_step_finishes_the_staging_at_once(qtbot):
     w = open_descent(qtbot)
     qtbot.waitUntil(lambda: len(w.model.runs) == 4 and not w.staging, timeout=20000)
-    w.session.set_function(huge_formula(shift=0.45), axes=("x", "y"))
+    w.session.set_function(huge_formula(shift=1.4), axes=("x", "y"))
     assert w.staging
     qtbot.mouseClick(w.panel.step_button, Qt.MouseButton.LeftButton)
     assert not w.staging
@@ -80,10 +81,10 @@ def test_a_newer_function_supersedes_an_unfinished_staging(qtbot):
     w = open_descent(qtbot)
     qtbot.waitUntil(lambda: len(w.model.runs) == 4 and not w.staging, timeout=20000)
     log, _after, timer = _watch(w)
-    w.session.set_function(huge_formula(shift=0.55), axes=("x", "y"))
+    w.session.set_function(huge_formula(shift=1.7), axes=("x", "y"))
     qtbot.waitUntil(lambda: "restart" in log, timeout=20000)
     log.clear()
-    w.session.set_function(huge_formula(shift=0.65), axes=("x", "y"))
+    w.session.set_function(huge_formula(shift=2.0), axes=("x", "y"))
     qtbot.waitUntil(lambda: not w.staging, timeout=30000)
     timer.stop()
     assert [entry for entry in log if entry != "tick"] == FIRST + ["rates"] * 4   # the first one's rest never ran
