@@ -97,3 +97,14 @@ def test_a_small_function_is_applied_at_once(qtbot):
     w.session.set_function("x^2 + 3*y^2 + x*y", axes=("x", "y"))
     assert not w.staging
     _assert_restarted_with_the_engines_rates(w)
+
+
+def test_shown_first_on_a_big_function_its_first_race_comes_in_staged(qtbot):
+    from gui.session import Session
+    session = Session()
+    session.set_function(huge_formula(shift=2.3), axes=("x", "y"))
+    w = open_descent(qtbot, session=session)   # the catch-up when first shown
+    assert w.staging and not w.model.runs
+    qtbot.waitUntil(lambda: not w.staging, timeout=30000)
+    assert [r.method for r in w.model.runs] == ["gd", "momentum", "adam", "newton"]
+    _assert_restarted_with_the_engines_rates(w)
