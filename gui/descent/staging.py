@@ -167,7 +167,18 @@ class Staging:
             self.model.defer_rates = False
 
     def _stage_sample(self) -> None:
-        self._sampled = self.surface_samples()
+        """(box, f over the GRID² grid of the box) for the next turn's drawing, or None (one variable, or a box
+        that cannot be sampled: the drawing says so)."""
+        from gui.descent.workspace import GRID, _samples   # (the workspace imports this module)
+        self._sampled = None
+        if self.one_variable():
+            return
+        box = self.session.box()
+        try:
+            xs, ys = (_samples(lo, hi, GRID) for lo, hi in box)
+        except ValueError:
+            return
+        self._sampled = box, self.sample_surface(self.plotted_function(), xs, ys)
 
     def _stage_views(self) -> None:
         sampled, self._sampled = self._sampled, None

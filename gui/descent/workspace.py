@@ -286,17 +286,6 @@ class DescentWorkspace(CatchUp, Staging, ExportControls, QWidget):
         gx, gy = np.meshgrid(xs, ys, indexing="ij")
         return f(gx, gy)
 
-    def surface_samples(self) -> tuple | None:
-        """(box, f over the GRID² grid of the box), or None (one variable, or a box that cannot be sampled)."""
-        if self.one_variable():
-            return None
-        box = self.session.box()
-        try:
-            xs, ys = (_samples(lo, hi, GRID) for lo, hi in box)
-        except ValueError:
-            return None
-        return box, self.sample_surface(self.plotted_function(), xs, ys)
-
     def _fit_curve_to_race(self, *_args) -> None:
         """The curve view's values span what the race can visit, from the lowest value in view up to a little above
         the highest start, rather than steep walls far above (a curve of f < 6 squashed flat under walls at 230)."""
