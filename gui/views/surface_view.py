@@ -219,7 +219,7 @@ class SurfaceView(gl.GLViewWidget):
         colors = table[np.rint(np.clip(t, 0.0, 1.0) * (len(table) - 1)).astype(np.intp)]
         faces = grid_faces(nx, ny, finite)
         normals = grid_normals(scene.reshape(nx, ny, 3))
-        self._mesh.set_grid(scene, normals, colors, faces)
+        self._mesh.set_grid(scene, normals, colors, faces, shape=(nx, ny), finite=finite)
         self._mesh.setVisible(len(faces) > 0)
 
     def _show_legend(self) -> None:
