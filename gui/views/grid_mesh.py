@@ -102,11 +102,15 @@ class GridArrays:
 
 
 def _grid_geometry(vertexes, shape, finite) -> tuple:
+    """(nx, ny, finite or None, the box's low and high corners, the larger grid step), scene units."""
     nx, ny = shape
     grid = vertexes.reshape(nx, ny, 3)
-    step = max(float(np.abs(np.diff(grid[:, 0, 0])).max()), float(np.abs(np.diff(grid[0, :, 1])).max()))
+    xs, ys, zs = grid[:, 0, 0].astype(np.float64), grid[0, :, 1].astype(np.float64), grid[..., 2]
+    step = max(float(np.abs(np.diff(xs)).max()), float(np.abs(np.diff(ys)).max()))
+    lo = np.array([xs.min(), ys.min(), float(zs.min())])
+    hi = np.array([xs.max(), ys.max(), float(zs.max())])
     holes = None if finite is None or finite.all() else finite
-    return nx, ny, holes, vertexes.min(axis=0).astype(np.float64), vertexes.max(axis=0).astype(np.float64), step
+    return nx, ny, holes, lo, hi, step
 
 
 def colour_table(colormap) -> np.ndarray:
