@@ -123,22 +123,16 @@ def grid_faces(nx: int, ny: int, finite: np.ndarray) -> np.ndarray:
     same (read-only) array each time, so its index buffer is not written again."""
     if finite.all():
         return _all_faces(nx, ny)
-    ok = (finite[:-1, :-1] & finite[1:, :-1] & finite[:-1, 1:] & finite[1:, 1:]).ravel()
-    tri1, tri2 = _corner_triangles(nx, ny)
-    return np.concatenate([tri1[ok], tri2[ok]])
+    ok = finite[:-1, :-1] & finite[1:, :-1] & finite[:-1, 1:] & finite[1:, 1:]
+    return np.concatenate(mesh_lod.lattice_triangles(mesh_lod.vertex_indices(nx, ny), ok))
 
 
 @lru_cache(maxsize=4)
 def _all_faces(nx: int, ny: int) -> np.ndarray:
-    faces = np.concatenate(_corner_triangles(nx, ny))
+    every = np.ones((nx - 1, ny - 1), dtype=bool)
+    faces = np.concatenate(mesh_lod.lattice_triangles(mesh_lod.vertex_indices(nx, ny), every))
     faces.flags.writeable = False
     return faces
-
-
-def _corner_triangles(nx: int, ny: int) -> tuple[np.ndarray, np.ndarray]:
-    idx = np.arange(nx * ny, dtype=np.uint32).reshape(nx, ny)
-    a, b, c, d = idx[:-1, :-1].ravel(), idx[1:, :-1].ravel(), idx[:-1, 1:].ravel(), idx[1:, 1:].ravel()
-    return np.stack([a, b, d], axis=1), np.stack([a, d, c], axis=1)
 
 
 def grid_normals(scene: np.ndarray) -> np.ndarray:

@@ -76,13 +76,18 @@ def _coarse(nx: int, ny: int, finite: np.ndarray, s: int) -> np.ndarray:
     block_ok = fine_ok[:mx * s, :my * s].reshape(mx, s, my, s).all(axis=(1, 3))
     covered = np.zeros_like(fine_ok)
     covered[:mx * s, :my * s] = np.repeat(np.repeat(block_ok, s, axis=0), s, axis=1)
-    idx = np.arange(nx * ny, dtype=np.uint32).reshape(nx, ny)
-    coarse = _triangles(idx[0:mx * s + 1:s, 0:my * s + 1:s], block_ok)
-    fine = _triangles(idx, fine_ok & ~covered)
+    idx = vertex_indices(nx, ny)
+    coarse = lattice_triangles(idx[0:mx * s + 1:s, 0:my * s + 1:s], block_ok)
+    fine = lattice_triangles(idx, fine_ok & ~covered)
     return np.concatenate(coarse + fine)
 
 
-def _triangles(idx: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def vertex_indices(nx: int, ny: int) -> np.ndarray:
+    """The index of each vertex of the grid (nx, ny) in the vertex buffer ('ij' order)."""
+    return np.arange(nx * ny, dtype=np.uint32).reshape(nx, ny)
+
+
+def lattice_triangles(idx: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The two triangles (as the full grid orients them) of every cell of the vertex lattice ``idx`` where ``keep``."""
     a, b, c, d = idx[:-1, :-1][keep], idx[1:, :-1][keep], idx[:-1, 1:][keep], idx[1:, 1:][keep]
     return np.stack([a, b, d], axis=1), np.stack([a, d, c], axis=1)
