@@ -95,6 +95,24 @@ def test_zooming_in_draws_the_full_grid_and_zooming_out_reuses_the_coarse_buffer
     assert view._mesh.stride == 1 and view._mesh.face_uploads == uploads
 
 
+def test_a_narrower_field_of_view_or_a_larger_view_draws_the_full_grid(qtbot):
+    view = shown(qtbot, SurfaceView(), DEFAULT_SIZE)
+    view.set_surface(XS, XS, HOLES)
+    gl_pixels(view)
+    assert view._mesh.stride >= 2
+    fov = view.opts["fov"]
+    view.setCameraParams(fov=fov / 3)   # a telephoto at the same distance: cells three times larger
+    gl_pixels(view)
+    assert view._mesh.stride == 1
+    view.setCameraParams(fov=fov)
+    gl_pixels(view)
+    assert view._mesh.stride >= 2
+    view.resize(2 * DEFAULT_SIZE[0], 2 * DEFAULT_SIZE[1])   # the camera is refitted: the same picture, twice as large
+    qtbot.waitUntil(lambda: view.width() == 2 * DEFAULT_SIZE[0])
+    gl_pixels(view)
+    assert view._mesh.stride == 1
+
+
 @pytest.mark.parametrize("shape", [(41, 41), (37, 50), (64, 29)])
 @pytest.mark.parametrize("stride", [2, 4])
 def test_coarse_triangles_never_cover_a_hole_and_cover_every_cell_full_detail_draws(shape, stride):
