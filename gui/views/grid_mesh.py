@@ -7,7 +7,7 @@ uses glBufferSubData when the size is unchanged), the index buffer is written on
 change (the faces of a grid without holes are made once per size), normals come from the heights alone, colours from
 a table, and items are updated in place with ``setData``.
 
-When the grid's cells are about a pixel or less on screen, the mesh is drawn with a coarser index buffer over the
+When the grid's cells are smaller than about 2 px on screen, the mesh is drawn with a coarser index buffer over the
 same vertex buffer (see :mod:`gui.views.mesh_lod`); each stride has its own index buffer, written when first drawn
 after the grid's size or holes changed, so a change of camera only picks another buffer.
 """
@@ -57,8 +57,9 @@ class GridMeshItem(gl.GLMeshItem):
             self._strides, self._written = {1: self._fine}, set()
         self.stride = self._current_stride()
         self.faces = self._faces(self.stride)
-        self.m_ibo_faces = self._buffers.setdefault(self.stride, QtOpenGL.QOpenGLBuffer(
-            QtOpenGL.QOpenGLBuffer.Type.IndexBuffer))
+        if self.stride not in self._buffers:
+            self._buffers[self.stride] = QtOpenGL.QOpenGLBuffer(QtOpenGL.QOpenGLBuffer.Type.IndexBuffer)
+        self.m_ibo_faces = self._buffers[self.stride]
         dirty &= ~DirtyFlag.FACES
         if self.faces is not None and self.stride not in self._written:
             self._written.add(self.stride)
