@@ -75,11 +75,17 @@ def test_at_401_squared_the_default_view_draws_a_coarse_buffer_with_nearly_the_s
     assert np.array_equal(_cell_coverage(drawn, N, N), _cell_coverage(fine, N, N))
 
 
-def test_zooming_in_draws_the_full_grid_and_zooming_out_reuses_the_coarse_buffer(qtbot):
+def _coarse_view(qtbot) -> SurfaceView:
+    """A view of the default size showing HOLES at 401², drawn once (with the coarse buffer)."""
     view = shown(qtbot, SurfaceView(), DEFAULT_SIZE)
     view.set_surface(XS, XS, HOLES)
     gl_pixels(view)
     assert view._mesh.stride >= 2
+    return view
+
+
+def test_zooming_in_draws_the_full_grid_and_zooming_out_reuses_the_coarse_buffer(qtbot):
+    view = _coarse_view(qtbot)
     far = view.opts["distance"]
     view.setCameraPosition(distance=far / 6)
     near = _picture(view, True)
@@ -96,10 +102,7 @@ def test_zooming_in_draws_the_full_grid_and_zooming_out_reuses_the_coarse_buffer
 
 
 def test_a_narrower_field_of_view_or_a_larger_view_draws_the_full_grid(qtbot):
-    view = shown(qtbot, SurfaceView(), DEFAULT_SIZE)
-    view.set_surface(XS, XS, HOLES)
-    gl_pixels(view)
-    assert view._mesh.stride >= 2
+    view = _coarse_view(qtbot)
     fov = view.opts["fov"]
     view.setCameraParams(fov=fov / 3)   # a telephoto at the same distance: cells three times larger
     gl_pixels(view)
