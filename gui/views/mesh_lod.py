@@ -1,18 +1,18 @@
 """A level of detail for the surface mesh: coarser triangles over the same vertices when the grid's cells are smaller
 than LOD_PIXELS on screen.
 
-At the largest grid (401², 320,000 triangles) in a view of ordinary size most cells are a pixel or less across, and a
-software renderer (Mesa's llvmpipe) spends most of a frame rasterising triangles nobody can see. Below LOD_PIXELS per cell a
-coarse index buffer of stride 2 is drawn, and of stride 4 when 2×2 blocks would still be sub-pixel. A coarse index
-buffer of stride s draws one pair of triangles per s×s block of cells, with the block's corners (the vertices, their
-normals and colours stay the full grid's; only the triangles are fewer). A block is drawn coarse only when none of the
-(s + 1)² vertices it covers is a hole; the cells of the other blocks (and of the grid's edge when s does not divide
-it) are drawn as fine cells, so holes keep their exact shape and are never bridged.
+At the largest grid (401², 320,000 triangles) in a view of ordinary size most cells are a pixel or two across, and a
+software renderer (Mesa's llvmpipe) spends most of a frame rasterising triangles too small to tell apart. Below
+LOD_PIXELS per cell a coarse index buffer of stride 2 is drawn, and of stride 4 when 2×2 blocks would still be
+sub-pixel. A coarse index buffer of stride s draws one pair of triangles per s×s block of cells, with the block's
+corners (the vertices, their normals and colours stay the full grid's; only the triangles are fewer). A block is drawn
+coarse only when none of the (s + 1)² vertices it covers is a hole; the cells of the other blocks (and of the grid's
+edge when s does not divide it) are drawn as fine cells, so holes keep their exact shape and are never bridged.
 
-The size of a cell on screen is bounded from above, so that a coarse buffer is used only where it cannot be seen: the
-grid's step (the larger of the x and y steps, scene units) at the smallest depth of the mesh's bounding box in front
-of the camera, enlarged by the worst off-axis stretch of the perspective, in device pixels. Heights are not counted,
-so a steep cell may be larger than that on screen; its vertices (and so its outline on the surface) still are drawn.
+The size of a cell on screen is bounded from above, so that coarse blocks stay a few pixels across: the grid's step
+(the larger of the x and y steps, scene units) at the smallest depth of the mesh's bounding box in front of the
+camera, enlarged by the worst off-axis stretch of the perspective, in device pixels. Heights are not counted, so a
+steep cell may be larger than that on screen; its vertices (and so its outline on the surface) still are drawn.
 """
 from __future__ import annotations
 
