@@ -8,7 +8,8 @@ mapping, ``mapping_changed`` is emitted so such items can be re-placed.
 The mesh is built and uploaded once per :meth:`set_surface` call; nothing here re-uploads it per frame. A new
 surface on a grid of the same size writes the positions, normals and colours into the buffers it had
 (glBufferSubData); the triangles' index buffer is only written again when the grid's size or its holes change, and
-the axes' items are updated in place (see :mod:`gui.views.grid_mesh`).
+the axes' items are updated in place (see :mod:`gui.views.grid_mesh`). When the grid's cells are smaller than about
+2 px on screen the mesh draws fewer, larger triangles over the same vertices (see :mod:`gui.views.mesh_lod`).
 """
 from __future__ import annotations
 
@@ -219,7 +220,7 @@ class SurfaceView(gl.GLViewWidget):
         colors = table[np.rint(np.clip(t, 0.0, 1.0) * (len(table) - 1)).astype(np.intp)]
         faces = grid_faces(nx, ny, finite)
         normals = grid_normals(scene.reshape(nx, ny, 3))
-        self._mesh.set_grid(scene, normals, colors, faces)
+        self._mesh.set_grid(scene, normals, colors, faces, shape=(nx, ny), finite=finite)
         self._mesh.setVisible(len(faces) > 0)
 
     def _show_legend(self) -> None:

@@ -2,12 +2,13 @@
 the one pyqtgraph's own mesh item draws from the same surface (normals by np.gradient and a cross product, colours by
 the colormap itself), a view that showed another surface first (with holes, or a different range) draws the same
 pixels as a fresh one, the index buffer is written again only when the grid's size or holes change, and the axes'
-items are updated in place."""
+items are updated in place. Drawn at full detail (no coarser level of detail, see test_surface_mesh_level_of_detail)."""
 import numpy as np
 import pytest
 import pyqtgraph.opengl as gl
 from pyqtgraph.opengl.MeshData import MeshData
 
+from gui.views import mesh_lod
 from gui.views.grid_mesh import grid_faces, grid_normals
 from gui.views.surface_view import SURFACE_SHADER, SurfaceView
 from tests.gui.surface_helpers import gl_pixels, shown
@@ -18,6 +19,11 @@ N = 401
 XS = np.linspace(-2, 2, N)
 GX, GY = np.meshgrid(XS, XS, indexing="ij")
 SIZE = (480, 360)
+
+
+@pytest.fixture(autouse=True)
+def full_detail(monkeypatch):
+    monkeypatch.setattr(mesh_lod, "LEVEL_OF_DETAIL", False)
 
 
 def _reference_normals(scene: np.ndarray) -> np.ndarray:
