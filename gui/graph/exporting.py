@@ -40,17 +40,22 @@ def export_png(scene, path: str, scale: float = 2.0) -> None:
         image = QImage(QSize(int(rect.width() * scale), int(rect.height() * scale)), QImage.Format.Format_ARGB32)
         painter = QPainter(image)   # _draw fills it with the canvas colour first
         painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-        try:
-            drawn = _draw(scene, busy, painter, image.width(), image.height(), rect, labels)
-        finally:
-            painter.end()
-        if not drawn:
-            raise ValueError(CANCELLED)
+        _paint(scene, busy, painter, image.width(), image.height(), rect, labels)
         busy.progress(f"Encoding {os.path.basename(path)}…", 0, 0)
         data = busy.run_on_worker(lambda: _png(image, path))
         if data is None:
             raise ValueError(CANCELLED)
         _write(busy, path, data)
+
+
+def _paint(scene, busy, painter, width, height, rect, labels: bool) -> None:
+    """Draw the graph with ``painter`` and end it; a cancelled drawing raises ValueError(CANCELLED)."""
+    try:
+        drawn = _draw(scene, busy, painter, width, height, rect, labels)
+    finally:
+        painter.end()
+    if not drawn:
+        raise ValueError(CANCELLED)
 
 
 def export_svg(scene, path: str) -> None:
@@ -65,13 +70,8 @@ def export_svg(scene, path: str) -> None:
         generator.setSize(QSize(int(rect.width()), int(rect.height())))
         generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
         generator.setTitle("Gradscape chain-rule graph")
-        painter = QPainter(generator)
-        try:
-            drawn = _draw(scene, busy, painter, rect.width(), rect.height(), rect, True)
-        finally:
-            painter.end()
-        if not drawn:
-            raise ValueError(CANCELLED)
+        _paint(scene, busy, painter=QPainter(generator), width=rect.width(), height=rect.height(), rect=rect,
+               labels=True)
         _write(busy, path, bytes(buffer.data()))
 
 
