@@ -59,7 +59,9 @@ class BusyBadge(QFrame):
             self.text.setText(f"Routing edges: {left:,} of {total:,} left")
             self.setToolTip("Edges near the view are routed first; the rest follow a slice at a time")
         if not (self.numbers or left >= FEW_EDGES):
-            self.hide()
+            if self.isVisible():
+                self.hide()
+                self.canvas.viewport().update()   # the canvas repaints only exposed strips: leave no trace of the badge
             return
         self.adjustSize()
         self._place()
