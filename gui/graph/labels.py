@@ -32,6 +32,7 @@ BLOCK = 160.0       # ... filled a block at a time (a multiple of EDGE_CELL)
 CHUNK = 64          # points of a run sorted into blocks together
 FRACTIONS = sorted((i / 40 for i in range(4, 37)), key=lambda f: (abs(f - 0.5), f))
 MAX_PUSHED = 2
+SPOTS_PER_STEP = 48   # spots tried between two yields: one label in a crowd tries hundreds (and moves others)
 
 
 class _Edges:
@@ -154,12 +155,17 @@ class _Placer:
     def _all_spots(self, key):
         return [(rect, tier[0]) for tier in _tiers(len(self.sizes[key])) for rect in self.spots(key, tier)]
 
-    def free_spot(self, key) -> tuple[Rect, int] | None:
+    def free_spot(self, key):
         """The clear spot of the first tier that has one, touching the fewest soft areas and crossing the fewest
-        other edges; None if every spot of every tier touches a node or a label."""
+        other edges; None if every spot of every tier touches a node or a label. A generator that yields every
+        SPOTS_PER_STEP spots tried and returns (rect, form) or None."""
+        tried = 0
         for tier in _tiers(len(self.sizes[key])):
             best, best_cost = None, None
             for rect in self.spots(key, tier):
+                tried += 1
+                if tried % SPOTS_PER_STEP == 0:
+                    yield
                 touching = [kind for kind, _ in self.rects.near(_padded(rect))]
                 if any(kind != "soft" for kind in touching):
                     continue
@@ -175,9 +181,18 @@ class _Placer:
     def is_free(self, rect: Rect) -> bool:
         return all(kind == "soft" for kind, _ in self.rects.near(_padded(rect)))
 
-    def least_overlap(self, key) -> tuple[Rect, int]:
-        return min(self._all_spots(key), key=lambda s: sum(_overlap_area(_padded(s[0]), o)
-                                                           for o in self.rects.near(_padded(s[0])).values()))
+    def least_overlap(self, key):
+        """The spot overlapping nodes and labels least (a generator, yielding every SPOTS_PER_STEP spots, that
+        returns (rect, form))."""
+        best, best_cost = None, None
+        for n, spot in enumerate(self._all_spots(key)):
+            if n % SPOTS_PER_STEP == SPOTS_PER_STEP - 1:
+                yield
+            padded = _padded(spot[0])
+            cost = sum(_overlap_area(padded, o) for o in self.rects.near(padded).values())
+            if best_cost is None or cost < best_cost:   # the first of equals, as min() takes
+                best, best_cost = spot, cost
+        return best
 
     def put(self, key, spot: tuple[Rect, int]):
         self.placed[key] = spot
@@ -187,9 +202,12 @@ class _Placer:
         self.rects.remove(("label", key))
         return self.placed.pop(key)
 
-    def push_for(self, key) -> bool:
-        """Take a spot only labels block, moving those labels to other free spots."""
-        for rect, form in self._all_spots(key):
+    def push_for(self, key):
+        """Take a spot only labels block, moving those labels to other free spots (a generator that yields as it
+        searches and returns whether it found one)."""
+        for n, (rect, form) in enumerate(self._all_spots(key)):
+            if n % SPOTS_PER_STEP == SPOTS_PER_STEP - 1:
+                yield
             blockers = {b: r for b, r in self.rects.near(_padded(rect)).items() if b[0] != "soft"}
             if not blockers or len(blockers) > MAX_PUSHED or any(kind != "label" for kind, _ in blockers):
                 continue
@@ -197,7 +215,7 @@ class _Placer:
             self.put(key, (rect, form))
             moved = {}
             for b in old:
-                spot = self.free_spot(b)
+                spot = yield from self.free_spot(b)
                 if spot is None:
                     break
                 moved[b] = spot
@@ -230,8 +248,8 @@ def place_labels(requests: Sequence[tuple[Hashable, Sequence[Point], Sequence[tu
 
 
 def label_steps(requests, crossing, nodes, soft=(), fixed=None, preferred=None, name=str):
-    """place_labels a label at a time: a generator that yields after each label and returns what place_labels
-    returns (so a caller can spread a big region's labels over several event-loop turns)."""
+    """place_labels a label at a time: a generator that yields after each label (and within a label that has to
+    search a crowd for its spot) and returns what place_labels returns (so a caller can spread a big region's labels over several event-loop turns)."""
     placer = _Placer(requests, crossing, nodes, soft)
     yield from placer.walk_steps(requests)
     for key, spot in (fixed or {}).items():
@@ -245,10 +263,10 @@ def label_steps(requests, crossing, nodes, soft=(), fixed=None, preferred=None, 
             placer.put(key, kept)
             continue
         yield from placer.edge_steps()
-        spot = placer.free_spot(key)
+        spot = yield from placer.free_spot(key)
         if spot is not None:
             placer.put(key, spot)
-        elif not placer.push_for(key):
-            placer.put(key, placer.least_overlap(key))
+        elif not (yield from placer.push_for(key)):
+            placer.put(key, (yield from placer.least_overlap(key)))
         yield
     return placer.placed
