@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF
 from PySide6.QtWidgets import QGraphicsScene
 
 from engine.graph.tensor import value_text
+from gui.garbage import postpone_full_collection
 from gui.graph import routing
 from gui.graph.items import EdgeItem, NodeItem, to_scene
 from gui.graph.long_edges import RoutedEdge
@@ -264,6 +265,7 @@ class SceneBuild:
     def _continue(self):
         if self.building or self.layout.pending or self._labeller is not None:
             self._timer.start()
+            postpone_full_collection()   # its pause would join a slice and a paint in one turn
         left = 0 if self.small else len(self.layout.dirty)
         if left != self._routing_left:   # the busy badge says how many edges are left
             self._routing_left = left

@@ -55,7 +55,7 @@ class BusyBadge(QFrame):
                             "adjoints and partials are those of the graph before your last edit")
         elif left >= FEW_EDGES:
             self.bar.setRange(0, total)
-            self.bar.setValue(total - left)
+            set_quietly(self.bar, total - left)
             self.text.setText(f"Routing edges: {left:,} of {total:,} left")
             self.setToolTip("Edges near the view are routed first; the rest follow a slice at a time")
         if not (self.numbers or left >= FEW_EDGES):
@@ -71,6 +71,18 @@ class BusyBadge(QFrame):
     def _place(self):
         viewport = self.canvas.viewport().geometry()
         self.move(viewport.left() + MARGIN, viewport.bottom() - self.height() - MARGIN)
+
+
+def set_quietly(bar, value: int) -> None:
+    """``bar.setValue(value)`` with the repaint it asks for left to the next paint. QProgressBar.setValue repaints
+    at once, and a widget's immediate repaint paints everything pending in its window: called from a big graph's
+    slice of routing, it painted the whole canvas in the middle of the slice (and the canvas painted again after
+    it)."""
+    bar.setUpdatesEnabled(False)
+    try:
+        bar.setValue(value)
+    finally:
+        bar.setUpdatesEnabled(True)   # and asks for an ordinary update
 
 
 class _Follow(QObject):

@@ -22,7 +22,7 @@ from gui.graph.detail import LABEL_SCALE
 from gui.graph.opening import Busy
 
 MAX_EXPORT_PIXELS = 12000   # the longer side of an exported PNG (a huge graph is scaled down to fit)
-BAND_SECONDS = 0.04         # drawing time aimed at per event-loop turn
+BAND_SECONDS = 0.02         # drawing time aimed at per event-loop turn (a paint of the canvas may share it)
 BACKGROUND_ROWS = 256       # the background is filled this many rows at a time
 CANCELLED = "export was cancelled; nothing was written"
 

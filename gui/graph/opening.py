@@ -13,6 +13,7 @@ returns once the graph is in place, or raises ValueError.
 """
 from __future__ import annotations
 
+import sys
 import threading
 from typing import NamedTuple
 
@@ -21,8 +22,11 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from engine.graph import Graph, GraphError
 from engine.graph.fileformat import load_graph
+from gui.garbage import holding_full_collections
+from gui.graph.busy_badge import set_quietly
 
 PROGRESS_DELAY_MS = 400
+WORKER_SWITCH_INTERVAL_S = 0.0005   # while a worker runs Python: the window's thread gets the interpreter soon
 _INPUT = {QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick,
           QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.Wheel, QEvent.Type.ShortcutOverride}
 
@@ -68,9 +72,12 @@ class Busy(QObject):
     def __enter__(self):
         QApplication.instance().installEventFilter(self)
         self._show_timer.start()
+        self._holding = holding_full_collections()   # a full collection's pause waits until the work is done
+        self._holding.__enter__()
         return self
 
     def __exit__(self, *exc):
+        self._holding.__exit__(None, None, None)
         QApplication.instance().removeEventFilter(self)
         self._show_timer.stop()
         if self.dialog is not None:
@@ -90,10 +97,17 @@ class Busy(QObject):
                 result["error"] = exc
             self._finished.emit()
 
-        threading.Thread(target=run, name="graph-work", daemon=True).start()
-        self.loop.exec()
-        while not cancellable and not result:
-            self.loop.exec()   # Cancel came too late: the file is being written
+        # every event reaches this object's Python event filter: with the default 5 ms switch interval each one
+        # waited that long for the interpreter while the worker ran Python (the progress dialog took 70 ms to show)
+        previous = sys.getswitchinterval()
+        sys.setswitchinterval(min(previous, WORKER_SWITCH_INTERVAL_S))
+        try:
+            threading.Thread(target=run, name="graph-work", daemon=True).start()
+            self.loop.exec()
+            while not cancellable and not result:
+                self.loop.exec()   # Cancel came too late: the file is being written
+        finally:
+            sys.setswitchinterval(previous)
         if self.cancelled and cancellable:
             return None   # the worker finishes on its own; its result is dropped
         if "error" in result:
@@ -137,7 +151,7 @@ class Busy(QObject):
         if self.dialog is not None:
             self.dialog.setLabelText(text)
             self.dialog.setMaximum(total)
-            self.dialog.setValue(done)
+            set_quietly(self.dialog, done)   # not a repaint of the dialog in the middle of the work
 
     def _show_dialog(self):
         dialog = QProgressDialog(self.text, "Cancel", 0, 0, self.window)
