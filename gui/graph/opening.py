@@ -13,7 +13,6 @@ returns once the graph is in place, or raises ValueError.
 """
 from __future__ import annotations
 
-import sys
 import threading
 from typing import NamedTuple
 
@@ -24,9 +23,9 @@ from engine.graph import Graph, GraphError
 from engine.graph.fileformat import load_graph
 from gui.garbage import holding_full_collections
 from gui.graph.busy_badge import set_quietly
+from gui.graph.sharing import worker_running
 
 PROGRESS_DELAY_MS = 400
-WORKER_SWITCH_INTERVAL_S = 0.0005   # while a worker runs Python: the window's thread gets the interpreter soon
 _INPUT = {QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick,
           QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.Wheel, QEvent.Type.ShortcutOverride}
 
@@ -97,17 +96,13 @@ class Busy(QObject):
                 result["error"] = exc
             self._finished.emit()
 
-        # every event reaches this object's Python event filter: with the default 5 ms switch interval each one
-        # waited that long for the interpreter while the worker ran Python (the progress dialog took 70 ms to show)
-        previous = sys.getswitchinterval()
-        sys.setswitchinterval(min(previous, WORKER_SWITCH_INTERVAL_S))
-        try:
+        # every event reaches this object's Python event filter: with the default switch interval each one waited
+        # up to 5 ms for the interpreter while the worker ran Python (the progress dialog took 70 ms to show)
+        with worker_running():
             threading.Thread(target=run, name="graph-work", daemon=True).start()
             self.loop.exec()
             while not cancellable and not result:
                 self.loop.exec()   # Cancel came too late: the file is being written
-        finally:
-            sys.setswitchinterval(previous)
         if self.cancelled and cancellable:
             return None   # the worker finishes on its own; its result is dropped
         if "error" in result:
