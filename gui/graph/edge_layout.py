@@ -50,6 +50,7 @@ class EdgeLayout:
         self._queued_for: tuple | None = None   # (marks, near) the queue was sorted for
         self._priorities: dict[EdgeItem, tuple] = {}   # each queued edge's place in the queue, for ``_keyed_for``
         self._keyed_for: Rect | None = None
+        self._checking = False                  # a check of arrival orders is under way (see _check_slots)
         self._marks = 0                         # counts additions to ``dirty``
         self.moves = 0                          # counts node rects added, moved or removed
 
@@ -135,8 +136,8 @@ class EdgeLayout:
         while self.pending:
             if near_only and not self.pending_near(near):
                 return routed
-            if not self.dirty:
-                self._check_slots(deadline)
+            if self._checking or not self.dirty:   # a check begun is finished first: the routes do not depend
+                self._check_slots(deadline)         # on where a slice ended
                 if deadline is not None and time.perf_counter() >= deadline:
                     return routed
                 continue
@@ -205,7 +206,8 @@ class EdgeLayout:
     def _check_slots(self, deadline: float | None = None) -> None:
         """Once a node's incoming edges are routed, put them in the order they actually arrive in; route again
         only those whose slot changed (once: the node is not checked again until something moves). Stops at
-        ``deadline`` (the nodes left are checked next time; each node's check is its own)."""
+        ``deadline``: the nodes left are checked next time, before any edge is routed again."""
+        self._checking = True
         for node in sorted(self.unchecked, key=lambda n: n.name):
             if deadline is not None and time.perf_counter() >= deadline:
                 return
@@ -219,6 +221,7 @@ class EdgeLayout:
                     edge.slot = (i, len(edges))
                     self._mark([edge])
         self.unchecked &= {e.child_item for e in self.dirty}
+        self._checking = False
 
     def routes_near(self, rect: Rect) -> list[EdgeItem]:
         """The routed edges with a segment whose bounds overlap ``rect``."""
