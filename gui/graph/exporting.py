@@ -119,18 +119,20 @@ def _draw(scene, busy: Busy, painter: QPainter, width: float, height: float, sou
 
     def step() -> bool:
         deadline = time.perf_counter() + BAND_SECONDS
-        while queue and time.perf_counter() < deadline:
+        while queue:   # at least one piece a turn, however slow the pieces
             item = queue.pop()
             if isinstance(item, QRectF):
                 painter.fillRect(item, scene.backgroundBrush())
-                continue
-            option = QStyleOptionGraphicsItem()
-            option.exposedRect = item.boundingRect()
-            painter.save()
-            painter.setTransform(item.sceneTransform() * base)
-            painter.setOpacity(item.effectiveOpacity())
-            item.paint(painter, option, None)
-            painter.restore()
+            else:
+                option = QStyleOptionGraphicsItem()
+                option.exposedRect = item.boundingRect()
+                painter.save()
+                painter.setTransform(item.sceneTransform() * base)
+                painter.setOpacity(item.effectiveOpacity())
+                item.paint(painter, option, None)
+                painter.restore()
+            if time.perf_counter() >= deadline:
+                break
         busy.progress(f"Drawing {busy.title}…", len(items) + len(bands) - len(queue), len(items) + len(bands))
         return not queue
     return busy.run_in_slices(step)
