@@ -33,6 +33,8 @@ CHUNK = 64          # points of a run sorted into blocks together
 FRACTIONS = sorted((i / 40 for i in range(4, 37)), key=lambda f: (abs(f - 0.5), f))
 MAX_PUSHED = 2
 SPOTS_PER_STEP = 48   # spots tried between two yields: one label in a crowd tries hundreds (and moves others)
+POINTS_PER_STEP = 4000   # points of edges sorted into blocks between two yields
+FILLS_PER_STEP = 16   # ... or blocks of edge cells filled (a spot over fresh blocks fills a few, ~0.2 ms each)
 
 
 class _Edges:
@@ -48,10 +50,12 @@ class _Edges:
 
     def sort(self, runs: dict[Hashable, Sequence[np.ndarray]]):
         """Sort every run's points into blocks, a few edges per step (a generator)."""
+        points_sorted = 0
         for key, parts in runs.items():
             n = len(self.keys)
             self.keys.append(key)
             for part in parts:
+                points_sorted += len(part)
                 part = np.asarray(part, dtype=float)
                 for start in range(0, len(part), CHUNK):
                     points = part[start:start + CHUNK]
@@ -59,7 +63,8 @@ class _Edges:
                     for i in range(int(x0), int(x1) + 1):
                         for j in range(int(y0), int(y1) + 1):
                             self.chunks[i, j].append((n, points))
-            if n % 16 == 15:
+            if n % 16 == 15 or points_sorted > POINTS_PER_STEP:   # a long edge has thousands of points
+                points_sorted = 0
                 yield
 
     def _fill(self, block: tuple[int, int]) -> None:
@@ -132,9 +137,12 @@ class _Placer:
 
     def walk_steps(self, requests):
         """Each request's walk along its edge, a few per step (a generator)."""
+        walked = 0
         for n, (key, points, _) in enumerate(requests):
             self.walks[key] = Walk(points=points)
-            if n % 16 == 15:
+            walked += len(points)
+            if n % 16 == 15 or walked > POINTS_PER_STEP:
+                walked = 0
                 yield
 
     def edge_steps(self):
@@ -158,13 +166,14 @@ class _Placer:
     def free_spot(self, key):
         """The clear spot of the first tier that has one, touching the fewest soft areas and crossing the fewest
         other edges; None if every spot of every tier touches a node or a label. A generator that yields every
-        SPOTS_PER_STEP spots tried and returns (rect, form) or None."""
-        tried = 0
+        SPOTS_PER_STEP spots tried (or FILLS_PER_STEP blocks filled) and returns (rect, form) or None."""
+        tried, filled = 0, len(self.edges.filled)
         for tier in _tiers(len(self.sizes[key])):
             best, best_cost = None, None
             for rect in self.spots(key, tier):
                 tried += 1
-                if tried % SPOTS_PER_STEP == 0:
+                if tried % SPOTS_PER_STEP == 0 or len(self.edges.filled) - filled >= FILLS_PER_STEP:
+                    tried, filled = 0, len(self.edges.filled)
                     yield
                 touching = [kind for kind, _ in self.rects.near(_padded(rect))]
                 if any(kind != "soft" for kind in touching):

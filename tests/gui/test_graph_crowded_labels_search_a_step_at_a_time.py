@@ -11,8 +11,9 @@ from gui.graph.spatial import GridIndex
 pytestmark = pytest.mark.gui
 
 
-def crowd(count: int = 40):
-    """``count`` parallel short edges packed between two columns of nodes, each with a wide label."""
+def crowd(count: int = 5):
+    """``count`` parallel short edges packed between two columns of nodes, each with a label too wide for the gap
+    (every spot of the first ones is taken: they push each other and search hundreds of spots)."""
     requests, crossing = [], {}
     for i in range(count):
         points = [(100.0 + 4 * k, 200.0 + 3 * i) for k in range(30)]
