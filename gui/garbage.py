@@ -127,7 +127,7 @@ def freeze_settled() -> bool:
 
 
 def thaw() -> None:
-    """A big graph is being replaced: if a graph was frozen, everything frozen goes back to the collector (the
+    """A graph is being replaced: if a graph was frozen, everything frozen goes back to the collector (the
     start's objects too: they are frozen again with the next settled graph)."""
     global _graph_frozen, _thawed
     if _app_freezes and _graph_frozen:

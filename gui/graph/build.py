@@ -62,9 +62,8 @@ class SceneBuild:
         self._build_names = names
         if names is None:
             self._edges_for = None   # a whole new graph: every edge checked again
-            if not self.small:   # the old graph's objects can be collected; the new one's are frozen once settled
-                thaw()
-                self._freeze_when_settled = True
+            thaw()   # a frozen graph being replaced goes back to the collector (gui.garbage)
+            self._freeze_when_settled = not self.small   # a big new one is frozen once it has settled
         self._builder = self._build_steps(names)
         if names is None or self._edges_for != self.graph.structure_version:   # edges to build: count them
             self._build_total = len(self.graph) + sum(len(n.parents) for n in self.graph.nodes.values()) // 2
