@@ -159,6 +159,10 @@ class EigenErrorPlot(QWidget):
         return True
 
     def _make_items(self, n: int) -> None:
+        if len(self.curves) == n:   # a new trail in as many directions: the items are emptied, not made again
+            for item in self.curves + self.predicted:
+                item.setData([], [])
+            return
         for item in self.curves + self.predicted:
             self.plot.removeItem(item)
         self.curves, self.predicted = [], []

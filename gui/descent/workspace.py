@@ -37,6 +37,7 @@ from gui.views.surface_view import SurfaceView
 GRID = 150
 CURVE_PEN = pg.mkPen((135, 145, 170), width=2.0)
 CURVE_SAMPLES = 600
+NEWTON_LINES = 3   # the height kept for the Newton sentence (its longest takes three lines at the default width)
 RANGE_NOTICE = "Cannot draw the range"
 LEGEND = ("Trail and dots: iterates · ● current point · arrow: −∇f direction (fixed length) · dashed arrow: "
           "velocity (momentum) · ★ start · Newton: dashed level curves of its quadratic model, white arrow: "
@@ -104,8 +105,11 @@ class DescentWorkspace(CatchUp, Staging, ExportControls, QWidget):
     def _build(self) -> None:
         self.views = self._build_views()
         self.loss_plot = LossPlot()
-        self.newton_label = QLabel(objectName="newtonLabel", wordWrap=True, textFormat=Qt.TextFormat.RichText)
-        self.newton_label.hide()
+        self.newton_label = QLabel(objectName="newtonLabel", wordWrap=True, textFormat=Qt.TextFormat.RichText,
+                                   alignment=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # a fixed height: a text of another number of lines (or none) would resize the views, and a resized 3D
+        # view is painted afresh, in full, at once
+        self.newton_label.setFixedHeight(NEWTON_LINES * self.newton_label.fontMetrics().lineSpacing() + 4)
         self.notice = QLabel(objectName="descentNotice", wordWrap=True, alignment=Qt.AlignmentFlag.AlignCenter)
         self.notice.hide()
         self.fixed_label = QLabel(objectName="descentFixed", wordWrap=True)
@@ -371,8 +375,9 @@ class DescentWorkspace(CatchUp, Staging, ExportControls, QWidget):
             return   # the eigen-error plot and Newton's text are not in the exported frames: they wait
         self.eigen_plot.draw(frames)
         text = newton_text(newton_frame(frames), self.model.objective.variables)
-        self.newton_label.setText(text)
-        self.newton_label.setVisible(bool(text))
+        if text != self.newton_label.text():
+            self.newton_label.setText(text)
+            self.newton_label.setToolTip(text)   # the whole text, should a narrow window cut it
 
     # --- demo (README frame) ----------------------------------------------------------------------------------
     def demo(self, steps: int = 120) -> None:
