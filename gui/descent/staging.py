@@ -8,7 +8,7 @@ stages that work, one piece per turn of the event loop:
 
 1. its gradient, its Hessian and their evaluation plans (three turns; the engine keeps them),
 2. the runs restart on the new function without their rates (the run list says "choosing its learning rate…"),
-3. the surface is sampled, 4. the surface and contours are drawn, 5. the race's frames are worked out, then drawn,
+3. the surface is sampled, 4. the surface is drawn, then the contours, 5. the race's frames are worked out, then drawn,
 6. the rate trials of every waiting run run on a worker thread (gradient descent's and the heavy ball's run
    together, one indivisible piece; the engine keeps the answers), and then
 7. each waiting run restarts with its rates, one per turn (the answers are looked up, not worked out again).
@@ -53,6 +53,7 @@ class Staging:
         self._after_restart: list = []   # what waits for the runs to be on the new function (a first race)
         self._stage_hold = False         # the race's redraws are held until the views are resampled
         self._sampled = None             # (box, the surface's values) for the views' stage
+        self._contour_field = None       # the same, for the contours' stage after it
         self._relay = _Relay(self)
         self._relay.done.connect(self._worker_done)
 
@@ -64,8 +65,9 @@ class Staging:
     def _begin_staging(self) -> None:
         self._cancel_staging()
         self._stage_generation += 1
-        self._stages = [self._stage_gradient, self._stage_hessian, self._stage_curvature, self._stage_restart, self._stage_sample, self._stage_views, self._stage_frames, self._stage_race,
-                        self._submit_rates, self._stage_rates]
+        self._stages = [self._stage_gradient, self._stage_hessian, self._stage_curvature, self._stage_restart,
+                        self._stage_sample, self._stage_views, self._stage_contours, self._stage_frames,
+                        self._stage_race, self._submit_rates, self._stage_rates]
         self._stage_hold = True
         self._redraws_held += 1
         self._schedule(self._next_stage)
@@ -93,7 +95,7 @@ class Staging:
     def _cancel_staging(self) -> None:
         """A newer function supersedes what is staged (the runs restart on it)."""
         self._stage_generation += 1
-        self._stages, self._after_restart, self._sampled = [], [], None
+        self._stages, self._after_restart, self._sampled, self._contour_field = [], [], None, None
         self._release_hold()
 
     def _release_hold(self) -> None:
@@ -181,8 +183,22 @@ class Staging:
         self._sampled = box, self.sample_surface(self.plotted_function(), xs, ys)
 
     def _stage_views(self) -> None:
+        """The surface (or, for one variable, the curve); the contour map at the next turn (each view's first
+        paint is a turn of its own)."""
         sampled, self._sampled = self._sampled, None
-        self._update_views(sampled)   # a range that cannot be drawn: its notice says so
+        self._update_views(sampled, contours=sampled is None)   # a range that cannot be drawn: its notice says so
+        self._contour_field = sampled
+
+    def _stage_contours(self) -> None:
+        from gui.descent.workspace import GRID, _samples   # (the workspace imports this module)
+        sampled, self._contour_field = self._contour_field, None
+        if sampled is None:
+            return   # drawn with the views (one variable, or a range that cannot be sampled)
+        if sampled[0] != self.session.box() or self.one_variable():
+            self._update_views()   # the box changed meanwhile
+            return
+        xs, ys = (_samples(lo, hi, GRID) for lo, hi in sampled[0])
+        self.draw_contours(xs, ys, sampled[1])
 
     def _stage_frames(self) -> None:
         """The race's frames worked out (Newton's model at its start, which the frame builder keeps) before the

@@ -11,7 +11,7 @@ from tests.engine.huge_formulas import huge_formula
 from tests.gui.descent_helpers import open_descent, statuses
 
 # shifts no other test uses: an Expression keeps its derivatives, and other tests build theirs on a worker
-FIRST = ["gradient", "hessian", "curvature", "restart", "sample", "views", "frames", "race", "submit_rates"]
+FIRST = ["gradient", "hessian", "curvature", "restart", "sample", "views", "contours", "frames", "race", "submit_rates"]
 
 
 def _watch(w):
