@@ -8,10 +8,11 @@ stages that work, one piece per turn of the event loop:
 
 1. its gradient, its Hessian and their evaluation plans (three turns; the engine keeps them),
 2. the runs restart on the new function without their rates (the run list says "choosing its learning rate…"),
-3. the surface is sampled, 4. the surface is drawn, then the contours, 5. the race's frames are worked out, then drawn,
+3. the surface is sampled, 4. the surface is drawn, then the contours, 5. the race's frames are worked out, then
+   drawn (in 3D, then everywhere),
 6. the rate trials of every waiting run run on a worker thread (gradient descent's and the heavy ball's run
    together, one indivisible piece; the engine keeps the answers), and then
-7. each waiting run restarts with its rates, one per turn (the answers are looked up, not worked out again).
+7. the waiting runs restart with their rates, drawn once (the answers are looked up, not worked out again).
 
 A newer function supersedes an unfinished staging (a generation counter). Play and Step do not wait: they finish
 the staging at once, synchronously (and RunsModel.step itself chooses any waiting run's rates first), so a run
@@ -67,7 +68,7 @@ class Staging:
         self._stage_generation += 1
         self._stages = [self._stage_gradient, self._stage_hessian, self._stage_curvature, self._stage_restart,
                         self._stage_sample, self._stage_views, self._stage_contours, self._stage_frames,
-                        self._stage_race, self._submit_rates, self._stage_rates]
+                        self._stage_race3d, self._stage_race, self._submit_rates, self._stage_rates]
         self._stage_hold = True
         self._redraws_held += 1
         self._schedule(self._next_stage)
@@ -205,6 +206,12 @@ class Staging:
         turn that draws and paints them."""
         self.frames.frames(self.session.box(), self.step_limit, glide=self.player.glide_for)
 
+    def _stage_race3d(self) -> None:
+        """The race on the 3D view alone: its first paint with the runs' items is a turn of its own (the race drawn
+        at the next turn finds it drawn)."""
+        if not self.one_variable():
+            self.race3d.draw(self.frames.frames(self.session.box(), self.step_limit, glide=self.player.glide_for))
+
     def _stage_race(self) -> None:
         self._release_hold()
 
@@ -214,10 +221,10 @@ class Staging:
         return _EXECUTOR.submit(_find_rates, self.model.objective, questions) if questions else None
 
     def _stage_rates(self) -> None:
-        """One waiting run restarts with its rates (found by the worker: looked up); the next at the next turn."""
-        self.model.choose_rates()
-        if self.model.waiting:
-            self._stages.insert(0, self._stage_rates)
+        """The waiting runs restart with their rates (found by the worker: looked up), drawn once: each restart
+        drawn in a turn of its own repainted the 3D view's trails layer once per run."""
+        with self._one_redraw():
+            self.model.choose_all_rates()
 
 
 #: The interpreter's thread switch interval while the worker runs. At the default 5 ms a Python thread busy with
