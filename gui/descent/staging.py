@@ -8,11 +8,12 @@ stages that work, one piece per turn of the event loop:
 
 1. its gradient, its Hessian and their evaluation plans (three turns; the engine keeps them),
 2. the runs restart on the new function without their rates (the run list says "choosing its learning rate…"),
-3. the surface is sampled, 4. the surface is drawn, then the contours, 5. the race's frames are worked out, then
-   drawn (in 3D, then everywhere),
-6. the rate trials of every waiting run run on a worker thread (gradient descent's and the heavy ball's run
-   together, one indivisible piece; the engine keeps the answers), and then
-7. the waiting runs restart with their rates, drawn once (the answers are looked up, not worked out again).
+3. the surface is sampled, 4. the surface is drawn, then the contours,
+5. the rate trials of every waiting run run on a worker thread (gradient descent's and the heavy ball's run
+   together, one indivisible piece; the engine keeps the answers), the window answering meanwhile,
+6. the waiting runs restart with their rates (the answers are looked up, not worked out again), and then
+7. the race's frames are worked out, then drawn: in 3D, on the contour map, then in the plots (each view's
+   paint with the runs' items is a turn of its own); the race's redraws are held until then.
 
 A newer function supersedes an unfinished staging (a generation counter). Play and Step do not wait: they finish
 the staging at once, synchronously (and RunsModel.step itself chooses any waiting run's rates first), so a run
@@ -67,8 +68,9 @@ class Staging:
         self._cancel_staging()
         self._stage_generation += 1
         self._stages = [self._stage_gradient, self._stage_hessian, self._stage_curvature, self._stage_restart,
-                        self._stage_sample, self._stage_views, self._stage_contours, self._stage_frames,
-                        self._stage_race3d, self._stage_race, self._submit_rates, self._stage_rates]
+                        self._stage_sample, self._stage_views, self._stage_contours, self._submit_rates,
+                        self._stage_rates, self._stage_frames, self._stage_race3d, self._stage_race2d,
+                        self._stage_race]
         self._stage_hold = True
         self._redraws_held += 1
         self._schedule(self._next_stage)
@@ -187,6 +189,9 @@ class Staging:
         """The surface (or, for one variable, the curve); the contour map at the next turn (each view's first
         paint is a turn of its own)."""
         sampled, self._sampled = self._sampled, None
+        for race in ("race3d", "race2d"):   # the previous function's race is not left over the new surface
+            if self.built(race):
+                getattr(self, race).draw([])
         self._update_views(sampled, contours=sampled is None)   # a range that cannot be drawn: its notice says so
         self._contour_field = sampled
 
@@ -212,6 +217,12 @@ class Staging:
         if not self.one_variable():
             self.race3d.draw(self.frames.frames(self.session.box(), self.step_limit, glide=self.player.glide_for))
 
+    def _stage_race2d(self) -> None:
+        """The race on the contour map alone (the loss and eigen-error plots at the next turn)."""
+        if not self.one_variable():
+            self.race2d.draw(self.frames.frames(self.session.box(), self.step_limit, glide=self.player.glide_for))
+            self._one_paint.flush(self.window())
+
     def _stage_race(self) -> None:
         self._release_hold()
 
@@ -221,10 +232,9 @@ class Staging:
         return _EXECUTOR.submit(_find_rates, self.model.objective, questions) if questions else None
 
     def _stage_rates(self) -> None:
-        """The waiting runs restart with their rates (found by the worker: looked up), drawn once: each restart
-        drawn in a turn of its own repainted the 3D view's trails layer once per run."""
-        with self._one_redraw():
-            self.model.choose_all_rates()
+        """The waiting runs restart with their rates (found by the worker: looked up), before the race is drawn:
+        drawn before, every run's trail was drawn twice (the 3D view's trails layer painted afresh each time)."""
+        self.model.choose_all_rates()
 
 
 #: The interpreter's thread switch interval while the worker runs. At the default 5 ms a Python thread busy with

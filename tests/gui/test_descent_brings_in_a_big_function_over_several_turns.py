@@ -10,7 +10,8 @@ from tests.engine.huge_formulas import huge_formula
 from tests.gui.descent_helpers import assert_restarted_with_the_engines_rates, open_descent, statuses
 
 # shifts no other test uses: an Expression keeps its derivatives, and other tests build theirs on a worker
-FIRST = ["gradient", "hessian", "curvature", "restart", "sample", "views", "contours", "frames", "race3d", "race", "submit_rates"]
+STAGES = ["gradient", "hessian", "curvature", "restart", "sample", "views", "contours", "submit_rates", "rates",
+          "frames", "race3d", "race2d", "race"]
 
 
 def _watch(w):
@@ -42,9 +43,9 @@ def test_a_big_function_comes_in_stage_by_stage_while_the_timer_keeps_ticking(qt
     qtbot.waitUntil(lambda: not w.staging, timeout=30000)
     timer.stop()
     stages = [entry for entry in log if entry != "tick"]
-    assert stages == FIRST + ["rates"]    # every waiting run's rates in one turn, drawn once
+    assert stages == STAGES    # every waiting run's rates in one turn, before the race is drawn
     # the timer kept firing while the function came in, between its stages (each stage is a turn of its own)
-    first, last = log.index("gradient"), len(log) - 1 - log[::-1].index("rates")
+    first, last = log.index("gradient"), len(log) - 1 - log[::-1].index("race")
     assert "tick" in log[first:last]
     # while a run waited for its rate, its line said so
     assert sum("choosing its learning rate" in line for line in after_restart) == 4
@@ -76,7 +77,7 @@ def test_a_newer_function_supersedes_an_unfinished_staging(qtbot):
     w.session.set_function(huge_formula(shift=2.0), axes=("x", "y"))
     qtbot.waitUntil(lambda: not w.staging, timeout=30000)
     timer.stop()
-    assert [entry for entry in log if entry != "tick"] == FIRST + ["rates"]   # the first one's rest never ran
+    assert [entry for entry in log if entry != "tick"] == STAGES   # the first one's rest never ran
     assert_restarted_with_the_engines_rates(w)
 
 
