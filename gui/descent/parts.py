@@ -91,17 +91,27 @@ class Parts:
 
     def build_in_turns(self) -> None:
         """Build the views and plots not built yet, one per turn of the event loop (the tab's first show)."""
-        names = ["surface_view", "race3d", "contour_view", "race2d", "loss_plot", "eigen_plot"]
+        names = ["surface_view", "_warm_surface_view", "race3d", "contour_view", "race2d", "loss_plot", "eigen_plot"]
         if self.one_variable():
-            names[:4] = ["curve_view", "race1d"]
+            names[:5] = ["curve_view", "race1d"]
 
         def next_part():
             while names and self.built(names[0]):
                 names.pop(0)
             if names:
-                getattr(self, names.pop(0))
+                part = getattr(self, names.pop(0))
+                if callable(part):
+                    part()
                 QTimer.singleShot(0, self, next_part)
         QTimer.singleShot(0, self, next_part)
+
+    def _warm_surface_view(self) -> None:
+        """Paint the 3D view once, hidden, at the size it will be shown at: its first paint sets up its GL state
+        and has the software renderer compile the programs it draws with (~50 ms), in a turn of its own rather than
+        in the turn that shows the surface."""
+        if not self.surface_place.revealed and self.isVisible():
+            self.surface_view.setGeometry(self.surface_place.contentsRect())
+            self.surface_view.grabFramebuffer()
 
     # --- the parts ------------------------------------------------------------------------------------------------
     @cached_property
