@@ -4,7 +4,8 @@ Building the 3D view, the contour map, the loss plot and the eigen-error plot to
 first time as long again: done together when the tab was first shown, they held the window for 150–250 ms. Each now
 has a place in the layout from the start (a :class:`Place`: a stand-in page, then the view), so that building it,
 or showing its picture, later resizes nothing else. A view is built the first time anything asks for it (a cached
-property), and the tab's first show asks for them one per turn of the event loop (:meth:`Parts.build_in_turns`).
+property), and the tab's first show asks for them one per turn of the event loop (:meth:`Parts.build_in_turns`);
+their modules are loaded then too.
 
 Until a view has its function drawn, its place says "Bringing in f…" instead of showing empty axes over a
 degenerate range (a big function's surface comes several turns after the tab is shown, see staging.py).
@@ -19,11 +20,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget
 
-from gui.descent.eigen_error_plot import EigenErrorPlot, beside
-from gui.descent.loss_plot import LossPlot, cache_axes
-from gui.descent.scene1d import Race1D
-from gui.descent.scene2d import Race2D
-from gui.descent.scene3d import Race3D
 from gui.views.contour_view import ContourView
 from gui.views.curve_view import CurveView
 from gui.views.surface_view import BACKGROUND, SurfaceView
@@ -78,7 +74,12 @@ class Parts:
         self.loss_place, self.eigen_place = Place("lossPlace"), Place("eigenPlace")
         for place in (self.loss_place, self.eigen_place):
             place.setMinimumHeight(PLOT_HEIGHT)   # the plots' own: building them later moves nothing
-        return beside(self.loss_place, self.eigen_place)
+        splitter = QSplitter(Qt.Orientation.Horizontal)   # the loss plot with the eigen-error plot to its right
+        splitter.addWidget(self.loss_place)
+        splitter.addWidget(self.eigen_place)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        return splitter
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -148,19 +149,23 @@ class Parts:
         return view
 
     @cached_property
-    def race3d(self) -> Race3D:
+    def race3d(self):
+        from gui.descent.scene3d import Race3D
         return Race3D(self.surface_view)
 
     @cached_property
-    def race2d(self) -> Race2D:
+    def race2d(self):
+        from gui.descent.scene2d import Race2D
         return Race2D(self.contour_view)
 
     @cached_property
-    def race1d(self) -> Race1D:
+    def race1d(self):
+        from gui.descent.scene1d import Race1D
         return Race1D(self.curve_view)
 
     @cached_property
-    def loss_plot(self) -> LossPlot:
+    def loss_plot(self):
+        from gui.descent.loss_plot import LossPlot
         plot = LossPlot()
         self._one_paint.scenes.append(plot.plot.scene())
         self.loss_place.hold(plot)
@@ -168,7 +173,8 @@ class Parts:
         return plot
 
     @cached_property
-    def eigen_plot(self) -> EigenErrorPlot:
+    def eigen_plot(self):
+        from gui.descent.eigen_error_plot import EigenErrorPlot
         plot = EigenErrorPlot(self.model)
         self.panel.run_selected.connect(plot.select)
         if self.model.runs:
@@ -180,6 +186,7 @@ class Parts:
 
     @staticmethod
     def _plain_plot(plot) -> None:
+        from gui.descent.loss_plot import cache_axes
         # pyqtgraph's auto-range "A" button would show in every exported frame; R / the View menu reset the view
         plot.hideButtons()
         cache_axes(plot)
