@@ -29,7 +29,8 @@ painted after that), with the stage or paint that held the loop, in fresh proces
 (``--base``, default /work/wt/base) and this one (target: ≤ 100 ms).
 
 Run under Xvfb:  xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python benchmarks/bench_descent_fps.py [--quick]
-(``--only fps|growth|export|formula|first-show`` runs one part; ``--rounds N`` the first show's rounds)
+(``--only fps|growth|export|formula|first-show`` runs one part; ``--rounds N`` the first show's rounds; ``--small``
+the first show on the app's first function too)
 """
 from __future__ import annotations
 
@@ -400,7 +401,8 @@ def first_show_child() -> None:
     window.show()
     app_main.settle_after_first_paint(app)
     settle(app, 1.0)
-    window.session.set_function(huge_formula(shift=0.3), axes=("x", "y"))
+    if sys.argv[sys.argv.index("--first-show-child") + 1] == "huge":   # else the app's own first function
+        window.session.set_function(huge_formula(shift=0.3), axes=("x", "y"))
     settle(app, 3.0)   # the Surface tab has drawn it and its formulas (prepared on its worker)
     tabs = window.workspaceTabs
     index = next(i for i in range(tabs.count()) if tabs.tabText(i) == "Descent")
@@ -468,8 +470,9 @@ def settle(app, seconds: float) -> None:
         time.sleep(0.001)
 
 
-def first_show(rounds: int) -> None:
-    """The child above in fresh processes, alternating the baseline checkout and this one."""
+def first_show(rounds: int, case: str = "huge") -> None:
+    """The child above in fresh processes, alternating the baseline checkout and this one (``case``: the huge
+    formula, or "small": the function the app opens with)."""
     import json
     import subprocess
     base = sys.argv[sys.argv.index("--base") + 1] if "--base" in sys.argv else "/work/wt/base"
@@ -482,7 +485,7 @@ def first_show(rounds: int) -> None:
     for k in range(rounds + 1):
         for root in (base, here):
             env.update(GRADSCAPE_ROOT=root, PYTHONPYCACHEPREFIX=cache)
-            out = subprocess.run([sys.executable, __file__, "--first-show-child"], env=env, capture_output=True,
+            out = subprocess.run([sys.executable, __file__, "--first-show-child", case], env=env, capture_output=True,
                                  text=True, timeout=300)
             line = next((ln for ln in out.stdout.splitlines() if ln.startswith("{")), None)
             if line is None:
@@ -496,7 +499,7 @@ def first_show(rounds: int) -> None:
     for root, runs in results.items():
         if runs:
             medians[root] = [statistics.median(r[k] for r in runs) for k in ("gap", "drawn", "cpu")]
-            print(f"first show of the Descent tab on the huge formula, {'base' if root == base else 'this':4s} "
+            print(f"first show of the Descent tab on the {case} formula, {'base' if root == base else 'this':4s} "
                   f"({root}): longest event-loop gap {medians[root][0]:5.0f} ms (max {max(r['gap'] for r in runs):4.0f}; "
                   f"most GUI-thread CPU in one gap {medians[root][2]:4.0f} ms), race drawn after "
                   f"{medians[root][1]:5.0f} ms (medians of {len(runs)}; target gap ≤ 100 ms)")
@@ -529,6 +532,8 @@ def main() -> None:
     if only in (None, "first-show"):
         rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else (3 if quick else 5)
         first_show(rounds)
+        if "--small" in sys.argv:
+            first_show(rounds, "small")
 
 
 if __name__ == "__main__":
