@@ -356,7 +356,9 @@ class MainWindow(ImageExport, QMainWindow):
             self.show_workspace(tab)
 
     def shutdown(self) -> None:
-        """Stop what the workspaces run (searches, timers, workers): on close, and before deletion at exit."""
+        """Stop what the workspaces run (searches, timers, workers): on close, and before deletion at exit. Image
+        files still being written are finished first."""
+        self.wait_for_images()
         for workspace in self.workspaces.values():
             if isinstance(workspace, ShutsDown):
                 workspace.shutdown()
