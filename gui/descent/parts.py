@@ -126,26 +126,23 @@ class Parts:
 
     @cached_property
     def contour_view(self) -> ContourView:
-        view = ContourView()
-        view.setObjectName("descentContourView")
-        view.setToolTip(CLICK_TIP)
-        self._plain_plot(view.plotItem)
-        view.point_clicked.connect(lambda x, y: self.panel.apply_start((x, y)))
-        self._one_paint.scenes.append(view.scene())
-        self.contour_place.hold(view)
-        return view
+        return self._placed_plot(ContourView(), "descentContourView", self.contour_place, lambda x, y: (x, y))
 
     @cached_property
     def curve_view(self) -> CurveView:
         view = CurveView()
-        view.setObjectName("descentCurveView")
         for item in view.plotItem.listDataItems():   # the function's curve: neutral, runs are coloured
             item.setPen(CURVE_PEN)
+        return self._placed_plot(view, "descentCurveView", self.curve_place, lambda x, _f: (x,))
+
+    def _placed_plot(self, view, name: str, place: Place, start_at):
+        """A 2D view in its place: a click sets the runs' start (``start_at`` of the clicked point)."""
+        view.setObjectName(name)
         view.setToolTip(CLICK_TIP)
         self._plain_plot(view.plotItem)
-        view.point_clicked.connect(lambda x, _f: self.panel.apply_start((x,)))
+        view.point_clicked.connect(lambda *clicked: self.panel.apply_start(start_at(*clicked)))
         self._one_paint.scenes.append(view.scene())
-        self.curve_place.hold(view)
+        place.hold(view)
         return view
 
     @cached_property
