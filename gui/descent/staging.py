@@ -8,7 +8,7 @@ stages that work, one piece per turn of the event loop:
 
 1. its gradient, its Hessian and their evaluation plans (three turns; the engine keeps them),
 2. the runs restart on the new function without their rates (the run list says "choosing its learning rate…"),
-3. the surface is sampled, 4. the surface is drawn, then the contours,
+3. the surface is sampled, 4. the surface is drawn, shown, then the contours drawn (a turn each),
 5. the rate trials of every waiting run run on a worker thread (gradient descent's and the heavy ball's run
    together, one indivisible piece; the engine keeps the answers), the window answering meanwhile,
 6. the waiting runs restart with their rates (the answers are looked up, not worked out again), and then
@@ -68,9 +68,9 @@ class Staging:
         self._cancel_staging()
         self._stage_generation += 1
         self._stages = [self._stage_gradient, self._stage_hessian, self._stage_curvature, self._stage_restart,
-                        self._stage_sample, self._stage_views, self._stage_contours, self._submit_rates,
-                        self._stage_rates, self._stage_frames, self._stage_race3d, self._stage_race2d,
-                        self._stage_race]
+                        self._stage_sample, self._stage_views, self._stage_surface, self._stage_contours,
+                        self._submit_rates, self._stage_rates, self._stage_frames, self._stage_race3d,
+                        self._stage_race2d, self._stage_race]
         self._stage_hold = True
         self._redraws_held += 1
         self._schedule(self._next_stage)
@@ -186,14 +186,19 @@ class Staging:
         self._sampled = box, self.sample_surface(self.plotted_function(), xs, ys)
 
     def _stage_views(self) -> None:
-        """The surface (or, for one variable, the curve); the contour map at the next turn (each view's first
-        paint is a turn of its own)."""
+        """The surface (or, for one variable, the curve), shown at the next turn, the contour map at the one after
+        (each view's paint is a turn of its own)."""
         sampled, self._sampled = self._sampled, None
         for race in ("race3d", "race2d"):   # the previous function's race is not left over the new surface
             if self.built(race):
                 getattr(self, race).draw([])
-        self._update_views(sampled, contours=sampled is None)   # a range that cannot be drawn: its notice says so
+        self._update_views(sampled, in_turns=sampled is not None)   # a range that cannot be drawn: its notice says so
         self._contour_field = sampled
+
+    def _stage_surface(self) -> None:
+        """The 3D view shown with its new surface (its paint, a turn of its own)."""
+        if not self.one_variable() and self.built("surface_view") and self.surface_view.extent is not None:
+            self.surface_place.reveal()   # (not an empty view: a range that cannot be drawn leaves its words)
 
     def _stage_contours(self) -> None:
         from gui.descent.workspace import GRID, _samples   # (the workspace imports this module)

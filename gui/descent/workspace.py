@@ -211,10 +211,10 @@ class DescentWorkspace(CatchUp, Staging, Parts, ExportControls, QWidget):
                 self.model.set_start(run.run_id, start, by_app=True)
         self.panel.select_run(self.panel.current_run_id())
 
-    def _update_views(self, sampled: tuple | None = None, contours: bool = True) -> bool:
+    def _update_views(self, sampled: tuple | None = None, in_turns: bool = False) -> bool:
         """Draw the function over the session's box; False (with a notice) when the box cannot be sampled.
-        ``sampled``: (box, the surface's values) sampled already (a big function's staging samples a turn before,
-        and draws the contours a turn after: ``contours`` False)."""
+        ``sampled``: (box, the surface's values) sampled already (a big function's staging samples a turn before).
+        ``in_turns``: the 3D view is shown, and the contours drawn, in later turns (staging.py)."""
         one = self.one_variable()
         self.surface_place.setVisible(not one)
         self.contour_place.setVisible(not one)
@@ -244,9 +244,9 @@ class DescentWorkspace(CatchUp, Staging, Parts, ExportControls, QWidget):
         box = self.session.box()
         zs = sampled[1] if sampled is not None and sampled[0] == box else self.sample_surface(f, xs, ys)
         self.surface_view.set_surface(xs, ys, zs, labels=(*self.session.axes, "f"))
-        self.surface_place.reveal()
         self.race3d.set_surface_function(f)
-        if contours:
+        if not in_turns:
+            self.surface_place.reveal()
             self.draw_contours(xs, ys, zs)
         return True
 

@@ -10,8 +10,8 @@ from tests.engine.huge_formulas import huge_formula
 from tests.gui.descent_helpers import assert_restarted_with_the_engines_rates, open_descent, statuses
 
 # shifts no other test uses: an Expression keeps its derivatives, and other tests build theirs on a worker
-STAGES = ["gradient", "hessian", "curvature", "restart", "sample", "views", "contours", "submit_rates", "rates",
-          "frames", "race3d", "race2d", "race"]
+STAGES = ["gradient", "hessian", "curvature", "restart", "sample", "views", "surface", "contours", "submit_rates",
+          "rates", "frames", "race3d", "race2d", "race"]
 
 
 def _watch(w):

@@ -53,9 +53,9 @@ def test_it_says_bringing_in_f_until_the_surface_then_shows_that_function_and_it
     qtbot.waitUntil(lambda: not w.staging, timeout=30000)
 
     names = [name for name, *_ in seen]
-    views, contours = names.index("views"), names.index("contours")
-    assert all(not s and not c for _n, s, c in seen[:views])   # the words until the surface is drawn
-    assert seen[views][1:] == (True, False)                    # the surface first, the contour map a turn later
+    surface, contours = names.index("surface"), names.index("contours")
+    assert all(not s and not c for _n, s, c in seen[:surface])   # the words until the surface is drawn
+    assert seen[surface][1:] == (True, False)                    # the surface first, the contour map a turn later
     assert all(s and c for _n, s, c in seen[contours:])
     assert not w.surface_place.label.isVisible() and not w.contour_place.label.isVisible()
     assert w.surface_view.isVisible() and w.contour_view.isVisible()
