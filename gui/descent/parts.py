@@ -20,6 +20,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget
 
+from gui.descent.staging import TURN_MS
 from gui.views.contour_view import ContourView
 from gui.views.curve_view import CurveView
 from gui.views.surface_view import BACKGROUND, SurfaceView
@@ -103,8 +104,8 @@ class Parts:
                 part = getattr(self, names.pop(0))
                 if callable(part):
                     part()
-                QTimer.singleShot(0, self, next_part)
-        QTimer.singleShot(0, self, next_part)
+                QTimer.singleShot(TURN_MS, self, next_part)
+        QTimer.singleShot(TURN_MS, self, next_part)
 
     def _warm_surface_view(self) -> None:
         """Paint the 3D view once, hidden, at the size it will be shown at: its first paint sets up its GL state

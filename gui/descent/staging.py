@@ -34,6 +34,7 @@ from engine import evaluate_many
 from engine.analysis.rates import default_hyperparameters
 from gui.surface.preparing import BIG
 
+TURN_MS = 1   # not 0: a zero timer set by a stage could fire before a timer due since before that stage
 _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="descent-rates")
 
 
@@ -108,12 +109,13 @@ class Staging:
                 self._redraws_held -= 1
 
     def _schedule(self, stage) -> None:
-        """``stage`` at the next turn: a zero timer (not a queued call), so timers already due run first."""
+        """``stage`` at a later turn: a timer (not a queued call) of TURN_MS, so that timers already due, the
+        paint the last stage asked for and the user's input all come first."""
         generation = self._stage_generation
         timer = QTimer(self, singleShot=True)
         timer.timeout.connect(lambda: stage() if generation == self._stage_generation else None)
         timer.timeout.connect(timer.deleteLater)
-        timer.start(0)
+        timer.start(TURN_MS)
 
     def _next_stage(self) -> None:
         """The next stage; the one after it at the next turn, or once a worker's job is done."""
