@@ -101,15 +101,17 @@ class Parts:
             while names and self.built(names[0]):
                 names.pop(0)
             if names:
-                part = getattr(self, names.pop(0))
-                if callable(part):
-                    part()
+                name = names.pop(0)
+                if name.startswith("_"):
+                    getattr(self, name)()   # a step, not a part
+                else:
+                    getattr(self, name)     # built on first access
                 QTimer.singleShot(TURN_MS, self, next_part)
         QTimer.singleShot(TURN_MS, self, next_part)
 
     def _warm_surface_view(self) -> None:
         """Paint the 3D view once, hidden, at the size it will be shown at: its first paint sets up its GL state
-        and has the software renderer compile the programs it draws with (~50 ms), in a turn of its own rather than
+        and has the software renderer compile the programs it draws with (tens of ms), in a turn of its own rather than
         in the turn that shows the surface."""
         if not self.surface_place.revealed and self.isVisible():
             self.surface_view.setGeometry(self.surface_place.contentsRect())

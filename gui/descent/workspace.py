@@ -40,7 +40,7 @@ LEGEND_1D = ("Dots on the curve: iterates (x, f(x)), joined in order · ● curr
 class DescentWorkspace(CatchUp, Staging, Parts, ExportControls, QWidget):
     title = "Descent"
     status_message = Signal(str)
-    staged = Signal(str)   # a big function's stage just done: "views" or "rates" (see staging.py)
+    staged = Signal(str)   # the name of a big function's stage just done (see staging.py)
 
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
