@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-from PIL import Image
 from PySide6.QtCore import QBuffer, QIODevice, QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
@@ -38,7 +37,8 @@ class _Cancelled(Exception):
     """The user cancelled while the file was being encoded: the temporary is dropped, the target left alone."""
 
 
-def qimage_to_pil(image: QImage) -> Image.Image:
+def qimage_to_pil(image: QImage):
+    from PIL import Image   # (loaded when first needed: ~17 ms of the tab's first show otherwise)
     rgba = image.convertToFormat(QImage.Format.Format_RGBA8888)
     data = bytes(rgba.constBits())[: rgba.sizeInBytes()]
     return Image.frombuffer("RGBA", (rgba.width(), rgba.height()), data, "raw", "RGBA",
