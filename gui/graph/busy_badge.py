@@ -8,7 +8,9 @@ It floats over the canvas, so showing it changes no layout (a relayout would rep
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel
+
+from gui.progress_bar import ProgressBar
 
 MARGIN = 8
 FEW_EDGES = 50   # a move re-routes a few edges in a slice or two: no badge flashes for them
@@ -20,7 +22,9 @@ class BusyBadge(QFrame):
         self.setObjectName("graphBusy")
         self.setStyleSheet("#graphBusy { background: rgba(255, 251, 235, 235); border: 1px solid #f59e0b; "
                            "border-radius: 4px; } #graphBusy QLabel { color: #78350f; }")
-        self.bar = QProgressBar(objectName="graphBusyBar")
+        # its new value is painted with the next frame: Qt's setValue repaints at once, and a widget's immediate
+        # repaint paints everything pending in its window (from a big graph's slice: the whole canvas, mid-slice)
+        self.bar = ProgressBar(objectName="graphBusyBar")
         self.bar.setTextVisible(False)
         self.bar.setFixedSize(64, 10)
         self.text = QLabel(objectName="graphBusyText")
@@ -55,7 +59,7 @@ class BusyBadge(QFrame):
                             "adjoints and partials are those of the graph before your last edit")
         elif left >= FEW_EDGES:
             self.bar.setRange(0, total)
-            set_quietly(self.bar, total - left)
+            self.bar.setValue(total - left)
             self.text.setText(f"Routing edges: {left:,} of {total:,} left")
             self.setToolTip("Edges near the view are routed first; the rest follow a slice at a time")
         if not (self.numbers or left >= FEW_EDGES):
@@ -71,18 +75,6 @@ class BusyBadge(QFrame):
     def _place(self):
         viewport = self.canvas.viewport().geometry()
         self.move(viewport.left() + MARGIN, viewport.bottom() - self.height() - MARGIN)
-
-
-def set_quietly(bar, value: int) -> None:
-    """``bar.setValue(value)`` with the repaint it asks for left to the next paint. QProgressBar.setValue repaints
-    at once, and a widget's immediate repaint paints everything pending in its window: called from a big graph's
-    slice of routing, it painted the whole canvas in the middle of the slice (and the canvas painted again after
-    it)."""
-    bar.setUpdatesEnabled(False)
-    try:
-        bar.setValue(value)
-    finally:
-        bar.setUpdatesEnabled(True)   # and asks for an ordinary update
 
 
 class _Follow(QObject):

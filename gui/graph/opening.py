@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from engine.graph import Graph, GraphError
 from engine.graph.fileformat import load_graph
 from gui.garbage import holding_full_collections
-from gui.graph.busy_badge import set_quietly
+from gui.progress_bar import ProgressBar
 from gui.graph.sharing import worker_running
 
 PROGRESS_DELAY_MS = 400
@@ -146,10 +146,12 @@ class Busy(QObject):
         if self.dialog is not None:
             self.dialog.setLabelText(text)
             self.dialog.setMaximum(total)
-            set_quietly(self.dialog, done)   # not a repaint of the dialog in the middle of the work
+            self._bar.setValue(done)   # painted with the dialog's next frame, not in the middle of the work
 
     def _show_dialog(self):
         dialog = QProgressDialog(self.text, "Cancel", 0, 0, self.window)
+        self._bar = ProgressBar()   # QProgressDialog.setValue would repaint at once (see gui.progress_bar)
+        dialog.setBar(self._bar)
         dialog.setObjectName(self.name)
         dialog.setWindowTitle(self.heading)
         # not modal: a modal dialog's setValue() runs the event loop itself, re-entering the work it reports on;

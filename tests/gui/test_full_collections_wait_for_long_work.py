@@ -1,7 +1,7 @@
 """A full garbage collection (it walks every object of the app) never starts while an open, an export or a big
 graph's routing is under way; where the app freezes its start, a settled big graph is frozen too and given back to
-the collector when it is replaced. Workers running Python hand the interpreter back often, and progress bars ask
-for an ordinary repaint, not an immediate one."""
+the collector when it is replaced. Workers running Python hand the interpreter back often, and the graph's progress
+bars (the routing badge, the open and export dialog) paint their new values with the next frame, not at once."""
 from __future__ import annotations
 
 import gc
@@ -9,14 +9,14 @@ import sys
 import threading
 
 import pytest
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QProgressBar
 
 from gui import garbage
 from gui.garbage import GuiThreadCollector, holding_full_collections, postpone_full_collection
-from gui.graph.busy_badge import set_quietly
+from gui.graph import opening
 from gui.graph.opening import Busy
 from gui.graph.sharing import WORKER_SWITCH_INTERVAL_S, worker_running
+from tests.gui.test_progress_bars_paint_with_the_next_frame import PaintCounter
 
 pytestmark = pytest.mark.gui
 
@@ -98,28 +98,28 @@ def test_workers_running_python_hand_the_interpreter_back_often_and_the_interval
     assert sys.getswitchinterval() == before
 
 
-class Paints(QObject):
-    def __init__(self, widget):
-        super().__init__()
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
+def paints_of(widget) -> PaintCounter:
+    counter = PaintCounter()
+    widget.installEventFilter(counter)
+    return counter
 
 
-def test_a_progress_bar_set_quietly_repaints_with_the_next_paint_not_at_once(qtbot):
-    bar = QProgressBar()
-    qtbot.addWidget(bar)
-    bar.setRange(0, 100)
-    bar.show()
-    qtbot.waitExposed(bar)
-    qtbot.wait(20)
-    paints = Paints(bar)
-    bar.setValue(50)
-    assert paints.count == 1   # Qt's own setValue paints at once
-    set_quietly(bar, 90)
-    assert paints.count == 1 and bar.value() == 90
-    qtbot.waitUntil(lambda: paints.count == 2, timeout=2000)   # ... and here with the next paint
+def test_the_routing_badge_and_the_progress_dialog_paint_their_bars_with_the_next_frame(qtbot, graph_workspace,
+                                                                                          monkeypatch):
+    badge = graph_workspace.busy_badge
+    badge.set_routing(900, 1000)   # shown, counting the edges left to route
+    qtbot.waitUntil(lambda: badge.isVisible(), timeout=2000)
+    qtbot.wait(50)
+    paints = paints_of(badge.bar)
+    badge.set_routing(500, 1000)   # a slice of routing reports from inside the scene's work
+    assert paints.paints == 0 and badge.bar.value() == 500
+    qtbot.waitUntil(lambda: paints.paints >= 1, timeout=2000)
+    monkeypatch.setattr(opening, "PROGRESS_DELAY_MS", 0)
+    with Busy(graph_workspace.window(), "g.json") as busy:
+        qtbot.waitUntil(lambda: busy.dialog is not None and busy.dialog.isVisible(), timeout=2000)
+        qtbot.wait(50)
+        bar = busy.dialog.findChild(QProgressBar)
+        paints = paints_of(bar)
+        busy.progress("Drawing g.json…", 40, 100)
+        assert paints.paints == 0 and bar.value() == 40
+        qtbot.waitUntil(lambda: paints.paints >= 1, timeout=2000)

@@ -6,13 +6,11 @@ benchmarks/bench_graph_gui.py.)"""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
 from gui.graph import build, exporting, scene as scene_module
 from gui.graph.exporting import export_png, export_svg
-from tests.gui.graph_helpers import open_workspace
+from tests.gui.graph_helpers import open_workspace, scene_picture
 from tests.gui.test_graph_scale import big_file, settled
 
 pytestmark = pytest.mark.gui
@@ -37,17 +35,6 @@ def opened(qtbot, folder, path, slice_seconds: float, monkeypatch):
     return ws
 
 
-def picture(scene, source: QRectF) -> QImage:
-    image = QImage(1200, int(1200 * source.height() / source.width()) + 1, QImage.Format.Format_ARGB32)
-    image.fill(0)
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    with scene.every_item_drawn(False):
-        scene.render(painter, QRectF(image.rect()), source)
-    painter.end()
-    return image
-
-
 def test_a_big_open_in_thin_slices_ends_as_the_same_open_done_at_once(qtbot, tmp_path, monkeypatch):
     path = big_file(tmp_path, nodes=600, seed=5)
     thin = opened(qtbot, tmp_path / "thin", path, 0.001, monkeypatch)       # many turns, cut mid-stage
@@ -63,7 +50,8 @@ def test_a_big_open_in_thin_slices_ends_as_the_same_open_done_at_once(qtbot, tmp
         {k: (e.route, e.slot) for k, e in whole.scene.edges.items()}
     source = thin.scene.nodes_bounding_rect().adjusted(-200, -200, 200, 200)
     assert source == whole.scene.nodes_bounding_rect().adjusted(-200, -200, 200, 200)
-    a, b = picture(thin.scene, source), picture(whole.scene, source)
+    height = int(1200 * source.height() / source.width()) + 1
+    a, b = scene_picture(thin.scene, source, 1200, height), scene_picture(whole.scene, source, 1200, height)
     assert a == b
     assert len({a.pixel(x, y) for x in range(0, a.width(), 7) for y in range(0, a.height(), 7)}) > 5
 
