@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QTimer
 from PySide6.QtWidgets import QGraphicsScene
 
 from engine.graph.tensor import value_text
-from gui.garbage import freeze_settled, postpone_full_collection, thaw
+from gui.garbage import freeze_settled, postpone_full_collection
 from gui.graph import routing
 from gui.graph.items import EdgeItem, NodeItem, to_scene
 from gui.graph.long_edges import RoutedEdge
@@ -62,7 +62,6 @@ class SceneBuild:
         self._build_names = names
         if names is None:
             self._edges_for = None   # a whole new graph: every edge checked again
-            thaw()   # a frozen graph being replaced goes back to the collector (gui.garbage)
             self._freeze_when_settled = not self.small   # a big new one is frozen once it has settled
         self._builder = self._build_steps(names)
         if names is None or self._edges_for != self.graph.structure_version:   # edges to build: count them
