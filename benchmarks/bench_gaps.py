@@ -1,0 +1,212 @@
+"""The longest event-loop gap on the Surface tab while a ~1,900-character formula arrives by every route (typed,
+a preset, File → Open, Send to surface, a tour step, undo back to it) and while "Find critical points in view"
+searches a preset and that formula and its results are listed and marked (target: no gap > 100 ms).
+
+A gap is the longest wait between the ticks of a 5 ms QTimer, from the gesture until the new surface (or the marked
+critical points) is painted. Each case is measured in a child process per checkout, the checkouts alternated, so
+that a load change on the shared machine affects both alike: ``--against <checkout>`` (e.g. a worktree of main)
+gives the baseline and the ratios; without it only this checkout is measured. The load (``os.getloadavg``) is printed.
+
+Run: ``xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python benchmarks/bench_gaps.py [--quick]
+[--against /work/wt/base]``
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parents[1]
+ROUTES = ("typed", "preset", "file", "send", "tour", "undo")
+SEARCHES = ("critical: preset", "critical: huge formula")
+
+
+# --- the child: one checkout, every case once --------------------------------------------------------------------
+def child(root: Path, rounds: int) -> dict:
+    sys.path.insert(0, str(root))
+    os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+    import main as app_main
+    app_main._configure_qt()
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance() or QApplication([])
+    from gui.garbage import collect_on_gui_thread, freeze_long_lived
+    from gui.main_window import MainWindow
+    window = MainWindow(restore_state=False)
+    window.resize(1400, 880)
+    window.show()
+    surface = window.workspaces["surface"]
+    _wait(app, 0.5)
+    surface.flush()
+    collector = collect_on_gui_thread(app)   # as the app runs (main.py)
+    freeze_long_lived()
+    clock = _Ticks()
+    results: dict[str, list[float]] = {}
+    folder = Path(tempfile.mkdtemp(prefix="bench-gaps-"))
+    for k in range(rounds):
+        for route in ROUTES:
+            text = _huge_formula(shift=0.1 * (k * len(ROUTES) + ROUTES.index(route) + 1))   # new: nothing cached
+            results.setdefault(route, []).append(_arrival(app, window, surface, route, text, clock, folder))
+        for search in SEARCHES:
+            results.setdefault(search, []).append(_search(app, surface, search, clock))
+    clock.stop()
+    collector.stop()
+    window.close()
+    return results
+
+
+class _Ticks:
+    def __init__(self):
+        from PySide6.QtCore import QTimer
+        self.times: list[float] = []
+        self.timer = QTimer()
+        self.timer.timeout.connect(lambda: self.times.append(time.perf_counter()))
+        self.timer.start(5)
+
+    def longest_gap(self, start: float, end: float) -> float:
+        inside = [start] + [t for t in self.times if start < t < end] + [end]
+        return 1000 * max(b - a for a, b in zip(inside, inside[1:]))
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+
+def _arrival(app, window, surface, route: str, text: str, clock: _Ticks, folder: Path) -> float:
+    """The longest gap from the gesture until the surface of ``text`` is painted."""
+    if route == "undo":   # the formula was drawn, then a small one typed: undo brings it back
+        _bring(app, window, surface, "typed", text, folder)
+        _until(app, lambda: surface.session.text == text and not surface._pending)
+        _bring(app, window, surface, "typed", "x^2 - y^2", folder)
+        _until(app, lambda: surface.session.text == "x^2 - y^2" and not surface._pending)
+    from engine import parse
+    target = parse(text)
+    _wait(app, 0.3)
+    painted: list[float] = []
+    surface.surfaceView.frameSwapped.connect(lambda: painted.append(time.perf_counter()))
+    start = time.perf_counter()
+    clock.times.append(start)
+    _bring(app, window, surface, route, text, folder)
+    _until(app, lambda: surface.session.expression == target)
+    changed = time.perf_counter()
+    _until(app, lambda: any(t > changed for t in painted) and not surface._pending)
+    end = min(t for t in painted if t > changed)
+    surface.surfaceView.frameSwapped.disconnect()
+    return clock.longest_gap(start, end)
+
+
+def _bring(app, window, surface, route: str, text: str, folder: Path) -> None:
+    from engine import parse
+    if route == "typed":
+        surface.expressionEdit.setText(text)
+        surface.function_bar.submit()     # what Enter does
+    elif route == "preset":
+        from gui.surface.presets import Preset
+        surface.apply_preset(Preset(name="Huge", key="huge", formula=text, group="bench"))
+    elif route == "file":
+        path = folder / f"huge-{abs(hash(text))}.gssurface.json"
+        path.write_text(json.dumps({"format": "gradscape.surface", "version": 1, "function": text,
+                                    "axes": ["x", "y"], "domain": {"x": [-2, 2], "y": [-2, 2]}}))
+        window.open_path(str(path), surface)
+    elif route == "send":
+        surface.set_function_from(parse(text), axes=("x", "y"), fixed={}, objective_source=None,
+                                  label="Send graph output to surface")
+    elif route == "tour":
+        from gui.tour.scenes import apply_surface
+        apply_surface(window, {"function": text, "axes": ["x", "y"]}, "Tour step")
+    elif route == "undo":
+        surface.undo_stack.undo()
+
+
+def _search(app, surface, case: str, clock: _Ticks) -> float:
+    """The longest gap from "Find critical points in view" until the results are listed and marked (painted)."""
+    if case == "critical: preset":
+        surface.apply_preset("himmelblau")
+    else:
+        surface.expressionEdit.setText(_huge_formula(shift=0.05))
+        surface.function_bar.submit()
+    _until(app, lambda: not surface._pending and not getattr(getattr(surface, "preparer", None), "busy", False))
+    surface.flush()
+    _wait(app, 0.3)
+    painted: list[float] = []
+    surface.surfaceView.frameSwapped.connect(lambda: painted.append(time.perf_counter()))
+    start = time.perf_counter()
+    clock.times.append(start)
+    surface.critical.findButton.click()
+    _until(app, lambda: not surface.critical.is_running(), limit=120)
+    listed = time.perf_counter()
+    surface.surfaceView.update()
+    _until(app, lambda: any(t > listed for t in painted) and not surface._pending)
+    end = min(t for t in painted if t > listed)
+    surface.surfaceView.frameSwapped.disconnect()
+    return clock.longest_gap(start, end)
+
+
+def _until(app, done, limit: float = 60) -> None:
+    end = time.perf_counter() + limit
+    while not done():
+        if time.perf_counter() > end:
+            raise TimeoutError("the case did not finish")
+        app.processEvents()
+        time.sleep(0.0005)
+
+
+def _wait(app, seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.0005)
+
+
+def _huge_formula(shift: float) -> str:
+    """tests/engine/huge_formulas.py of this checkout (the same formula for every checkout measured)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("huge_formulas", HERE / "tests" / "engine" / "huge_formulas.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.huge_formula(shift=shift)
+
+
+# --- the parent: alternate the checkouts, print medians and ratios -----------------------------------------------
+def run_child(root: Path, rounds: int) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--child", str(root), str(rounds)], capture_output=True,
+                          text=True, cwd=root, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode or not lines:
+        raise RuntimeError(f"the run in {root} failed:\n{done.stderr[-3000:]}")
+    return json.loads(lines[-1])
+
+
+def main() -> int:
+    if "--child" in sys.argv:
+        i = sys.argv.index("--child")
+        print(json.dumps(child(Path(sys.argv[i + 1]), int(sys.argv[i + 2]))))
+        return 0
+    quick = "--quick" in sys.argv
+    against = Path(sys.argv[sys.argv.index("--against") + 1]) if "--against" in sys.argv else None
+    checkouts = {"this": HERE} | ({"baseline": against} if against else {})
+    runs, rounds = (2, 1) if quick else (3, 2)
+    loads, gaps = [], {label: {} for label in checkouts}
+    for _ in range(runs):
+        for label, root in checkouts.items():
+            loads.append(os.getloadavg()[0])
+            for case, values in run_child(root, rounds).items():
+                gaps[label].setdefault(case, []).extend(values)
+    print(f"load average during the run: {min(loads):.2f}–{max(loads):.2f} on {os.cpu_count()} cores; "
+          f"gaps in ms, median (max) of {runs * rounds} per case; goal ≤ 100")
+    for case in ROUTES + SEARCHES:
+        ours = gaps["this"][case]
+        line = f"  {case:24s} this {statistics.median(ours):6.0f} ({max(ours):5.0f})"
+        if against:
+            base = gaps["baseline"][case]
+            line += (f"   baseline {statistics.median(base):6.0f} ({max(base):5.0f})   "
+                     f"ratio {statistics.median(ours) / statistics.median(base):4.2f}×")
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
