@@ -11,7 +11,7 @@ import sys
 import threading
 
 import numpy as np
-from PySide6.QtCore import QThread, Qt, Signal
+from PySide6.QtCore import QThread, QTimer, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from gui.surface.inspector import vector_text
 from gui.surface.overlays import KIND_COLORS, kind_color
 from gui.views.ticks import format_value
+from gui.worker_pace import quick_thread_switches
 from engine.expr.numbers import format_number
 
 _SOLVER_NAMES = ("critical_points", "Cancelled")
@@ -35,6 +36,7 @@ def __getattr__(name: str):
 
 
 PROGRESS_STEPS = 1000
+PROGRESS_PERIOD_MS = 100   # the bar moves at most this often
 COLUMNS = ("Point", "What", "f", "Test", "Verdict")
 TABLE_DIGITS = 5   # the list stays narrow; the tooltip and the inspector give every digit
 
@@ -79,8 +81,9 @@ class CriticalSearch(QThread):
         module = sys.modules[__name__]
         critical_points, Cancelled = module.critical_points, module.Cancelled   # noqa: N806 - the solver's names
         try:
-            points = critical_points(self.f, self.box, self.variables, progress=self.progressed.emit,
-                                     cancelled=self._cancel.is_set)
+            with quick_thread_switches():   # else this busy Python thread starves Qt's timers (gui/worker_pace.py)
+                points = critical_points(self.f, self.box, self.variables, progress=self.progressed.emit,
+                                         cancelled=self._cancel.is_set)
         except Cancelled:
             return
         except (ValueError, ArithmeticError, np.linalg.LinAlgError) as error:
@@ -119,6 +122,9 @@ class CriticalPanel(QWidget):
         self.progress.setRange(0, PROGRESS_STEPS)
         self.progress.setValue(0)
         self.progress.setTextVisible(False)
+        self._fraction = 0.0
+        self._progress_timer = QTimer(self, singleShot=True, interval=PROGRESS_PERIOD_MS)
+        self._progress_timer.timeout.connect(self._show_progress)
         self.status = QLabel("Not searched yet.", self)
         self.status.setWordWrap(True)
         self.table = self._build_table()
@@ -197,15 +203,29 @@ class CriticalPanel(QWidget):
         self.cancelButton.setEnabled(False)
 
     def _on_progress(self, search, fraction: float) -> None:
+        """At most one update of the bar per PROGRESS_PERIOD_MS, as a normal (coalesced) paint: setValue alone
+        repaints the bar at once, and in a window holding a GL view every such repaint composes the whole window."""
         if search is self.search:
-            self.progress.setValue(int(fraction * PROGRESS_STEPS))
+            self._fraction = fraction
+            if not self._progress_timer.isActive():
+                self._progress_timer.start()
+
+    def _show_progress(self) -> None:
+        if self.search is not None:
+            self._set_progress(int(self._fraction * PROGRESS_STEPS))
+
+    def _set_progress(self, value: int) -> None:
+        self.progress.setUpdatesEnabled(False)
+        self.progress.setValue(value)
+        self.progress.setUpdatesEnabled(True)
+        self.progress.update()
 
     def _on_found(self, search, points) -> None:
         if search is not self.search:
             return
         self.search = None
         self._idle()
-        self.progress.setValue(PROGRESS_STEPS)
+        self._set_progress(PROGRESS_STEPS)
         self.set_results(points)
 
     def _on_failed(self, search, message: str) -> None:
@@ -231,7 +251,7 @@ class CriticalPanel(QWidget):
         self.results = []
         self.table.setRowCount(0)
         self.details.clear()
-        self.progress.setValue(0)
+        self._set_progress(0)
         self.status.setText(status)
         self.fitButton.setEnabled(False)
         self.results_changed.emit([])
