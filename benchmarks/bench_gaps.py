@@ -2,8 +2,10 @@
 a preset, File → Open, Send to surface, a tour step, undo back to it) and while "Find critical points in view"
 searches a preset and that formula and its results are listed and marked (target: no gap > 100 ms).
 
-A gap is the longest wait between the ticks of a 5 ms QTimer, from the gesture until the new surface (or the marked
-critical points) is painted. Each case is measured in a child process per checkout, the checkouts alternated, so
+A gap is the longest wait between the ticks of a 5 ms QTimer, from the gesture until the function is in the session
+(for a big one: while it is prepared), until its surface is painted and until the inspector's formulas are shown, or
+until the critical points found are listed and marked. A small typed function gives the redraw's own gap in the same
+run (the floor the routes can reach: the views' work after the function is applied). Each case is measured in a child process per checkout, the checkouts alternated, so
 that a load change on the shared machine affects both alike: ``--against <checkout>`` (e.g. a worktree of main)
 gives the baseline and the ratios; without it only this checkout is measured. The load (``os.getloadavg``) is printed.
 
@@ -22,7 +24,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
-ROUTES = ("typed", "preset", "file", "send", "tour", "undo")
+ROUTES = ("typed", "preset", "file", "send", "tour", "undo", "small typed")   # the last: the redraw alone
+PHASES = ("prepared", "painted", "formulas shown")
 SEARCHES = ("critical: preset", "critical: huge formula")
 
 
@@ -54,6 +57,8 @@ def child(root: Path, rounds: int) -> dict:
             # a new formula each time (its terms' centres move by 0.7, the formula spreads them over 0.5): no
             # derivative of its terms was built before
             text = _huge_formula(shift=0.7 * (k * len(ROUTES) + ROUTES.index(route) + 1))
+            if route == "small typed":
+                text = f"x*exp(-x^2 - {k + 2}*y^2)"
             results.setdefault(route, []).append(_arrival(app, window, surface, route, text, clock, folder))
         for search in SEARCHES:
             results.setdefault(search, []).append(_search(app, surface, search, clock))
@@ -80,8 +85,8 @@ class _Ticks:
 
 
 def _arrival(app, window, surface, route: str, text: str, clock: _Ticks, folder: Path) -> list[float]:
-    """The longest gaps from the gesture until the surface of ``text`` is painted, and until the inspector shows its
-    derivatives' formulas (worked out on a worker once the new surface has painted)."""
+    """The longest gaps from the gesture until the session has ``text`` (a big one: while it is prepared), until its
+    surface is painted, and until the inspector shows its derivatives' formulas (worked out on a worker after)."""
     if route == "undo":   # the formula was drawn, then a small one typed: undo brings it back
         _bring(app, window, surface, "typed", text, folder)
         _until(app, lambda: surface.session.text == text and not surface._pending)
@@ -102,12 +107,13 @@ def _arrival(app, window, surface, route: str, text: str, clock: _Ticks, folder:
     end = min(t for t in painted if t > changed)
     surface.surfaceView.frameSwapped.disconnect()
     _until(app, lambda: surface.inspector.formula_rows.formulas is not None)
-    return [clock.longest_gap(start, end), clock.longest_gap(start, time.perf_counter())]
+    return [clock.longest_gap(start, changed), clock.longest_gap(start, end),
+            clock.longest_gap(start, time.perf_counter())]
 
 
 def _bring(app, window, surface, route: str, text: str, folder: Path) -> None:
     from engine import parse
-    if route == "typed":
+    if route in ("typed", "small typed"):
         surface.expressionEdit.setText(text)
         surface.function_bar.submit()     # what Enter does
     elif route == "preset":
@@ -206,7 +212,7 @@ def main() -> int:
     print(f"load average during the run: {min(loads):.2f}–{max(loads):.2f} on {os.cpu_count()} cores; longest "
           f"event-loop gaps in ms, median (max) of {runs * rounds} per case; goal ≤ 100")
     for case in ROUTES + SEARCHES:
-        for i, until in enumerate(("painted", "formulas shown") if case in ROUTES else ("listed and marked",)):
+        for i, until in enumerate(PHASES if case in ROUTES else ("listed and marked",)):
             ours = [v[i] for v in gaps["this"][case]]
             line = f"  {case:22s} until {until:17s} this {statistics.median(ours):5.0f} ({max(ours):4.0f})"
             if against:

@@ -75,9 +75,9 @@ class SurfaceWorkspace(QWidget):
         c = self.controls
         c.ranges_edited.connect(lambda ranges: self.undo_stack.push(SetRangeCommand(s, ranges)))
         c.resolution_changed.connect(lambda _n: self._schedule("field"))
-        c.axes_chosen.connect(lambda axes: self.undo_stack.push(ChangeFunctionCommand(
+        c.axes_chosen.connect(lambda axes: self.change_function(s.expression, lambda: ChangeFunctionCommand(
             s, s.expression, text=s.text, axes=axes, objective_source=s.objective_source,
-            label=f"Axes {', '.join(axes)}")))
+            label=f"Axes {', '.join(axes)}"), axes=axes))
         c.fixed_moved.connect(lambda n, v, dragging: self.undo_stack.push(SetFixedCommand(s, n, v, dragging=dragging)))
         c.fixed_released.connect(lambda _n: self._end_merge())
         c.gradient_field_toggled.connect(self._on_gradient_field_toggled)
