@@ -45,6 +45,7 @@ def child(root: Path, rounds: int) -> dict:
     surface = window.workspaces["surface"]
     _wait(app, 0.5)
     surface.flush()
+    _time_collections()
     collector = collect_on_gui_thread(app)   # as the app runs (main.py)
     freeze_long_lived()
     surface.critical.findButton.click()   # the solver's modules load with the first search: not measured
@@ -66,6 +67,28 @@ def child(root: Path, rounds: int) -> dict:
     collector.stop()
     window.close()
     return results
+
+
+_PAUSES: list[tuple[float, float]] = []   # (start, end) of each collection by the GUI thread's collector
+
+
+def _time_collections() -> None:
+    """Record the pauses of the GUI-thread garbage collector (gui/garbage.py): a full collection is a gap of its own,
+    printed beside the gaps so that it is told apart from the work measured."""
+    from gui.garbage import GuiThreadCollector
+    collect = GuiThreadCollector.collect_due
+
+    def timed(self):
+        start = time.perf_counter()
+        try:
+            return collect(self)
+        finally:
+            _PAUSES.append((start, time.perf_counter()))
+    GuiThreadCollector.collect_due = timed
+
+
+def _longest_pause(start: float, end: float) -> float:
+    return 1000 * max([b - a for a, b in _PAUSES if a < end and b > start], default=0.0)
 
 
 class _Ticks:
@@ -107,8 +130,9 @@ def _arrival(app, window, surface, route: str, text: str, clock: _Ticks, folder:
     end = min(t for t in painted if t > changed)
     surface.surfaceView.frameSwapped.disconnect()
     _until(app, lambda: surface.inspector.formula_rows.formulas is not None)
-    return [clock.longest_gap(start, changed), clock.longest_gap(start, end),
-            clock.longest_gap(start, time.perf_counter())]
+    done = time.perf_counter()
+    return [clock.longest_gap(start, changed), clock.longest_gap(start, end), clock.longest_gap(start, done),
+            _longest_pause(start, done)]
 
 
 def _bring(app, window, surface, route: str, text: str, folder: Path) -> None:
@@ -156,7 +180,7 @@ def _search(app, surface, case: str, clock: _Ticks) -> float:
     _until(app, lambda: any(t > listed for t in painted) and not surface._pending)
     end = min(t for t in painted if t > listed)
     surface.surfaceView.frameSwapped.disconnect()
-    return [clock.longest_gap(start, end)]
+    return [clock.longest_gap(start, end), _longest_pause(start, end)]
 
 
 def _until(app, done, limit: float = 60) -> None:
@@ -194,6 +218,22 @@ def run_child(root: Path, rounds: int) -> dict:
     return json.loads(lines[-1])
 
 
+def _report(gaps: dict, loads: list[float], count: int, against: bool) -> None:
+    print(f"load average during the run: {min(loads):.2f}–{max(loads):.2f} on {os.cpu_count()} cores; longest "
+          f"event-loop gaps in ms, median (max) of {count} per case; goal ≤ 100; 'gc' is the longest pause "
+          f"of the GUI thread's garbage collector within the case (max over the case's runs)")
+    for case in ROUTES + SEARCHES:
+        for i, until in enumerate(PHASES if case in ROUTES else ("listed and marked",)):
+            ours, pause = [v[i] for v in gaps["this"][case]], max(v[-1] for v in gaps["this"][case])
+            line = (f"  {case:22s} until {until:17s} this {statistics.median(ours):5.0f} ({max(ours):4.0f}, "
+                    f"gc {pause:4.0f})")
+            if against:
+                base, pause = [v[i] for v in gaps["baseline"][case]], max(v[-1] for v in gaps["baseline"][case])
+                line += (f"   baseline {statistics.median(base):5.0f} ({max(base):4.0f}, gc {pause:4.0f})   "
+                         f"ratio {statistics.median(ours) / max(statistics.median(base), 1e-9):4.2f}×")
+            print(line)
+
+
 def main() -> int:
     if "--child" in sys.argv:
         i = sys.argv.index("--child")
@@ -209,17 +249,7 @@ def main() -> int:
             loads.append(os.getloadavg()[0])
             for case, values in run_child(root, rounds).items():
                 gaps[label].setdefault(case, []).extend(values)
-    print(f"load average during the run: {min(loads):.2f}–{max(loads):.2f} on {os.cpu_count()} cores; longest "
-          f"event-loop gaps in ms, median (max) of {runs * rounds} per case; goal ≤ 100")
-    for case in ROUTES + SEARCHES:
-        for i, until in enumerate(PHASES if case in ROUTES else ("listed and marked",)):
-            ours = [v[i] for v in gaps["this"][case]]
-            line = f"  {case:22s} until {until:17s} this {statistics.median(ours):5.0f} ({max(ours):4.0f})"
-            if against:
-                base = [v[i] for v in gaps["baseline"][case]]
-                line += (f"   baseline {statistics.median(base):5.0f} ({max(base):4.0f})   "
-                         f"ratio {statistics.median(ours) / statistics.median(base):4.2f}×")
-            print(line)
+    _report(gaps, loads, runs * rounds, against is not None)
     return 0
 
 
