@@ -11,11 +11,12 @@ import sys
 import threading
 
 import numpy as np
-from PySide6.QtCore import QThread, QTimer, Qt, Signal
+from PySide6.QtCore import QThread, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from gui.progress_bar import ProgressBar
 from gui.surface.inspector import vector_text
 from gui.surface.overlays import KIND_COLORS, kind_color
 from gui.views.ticks import format_value
@@ -36,7 +37,6 @@ def __getattr__(name: str):
 
 
 PROGRESS_STEPS = 1000
-PROGRESS_PERIOD_MS = 100   # the bar moves at most this often
 COLUMNS = ("Point", "What", "f", "Test", "Verdict")
 TABLE_DIGITS = 5   # the list stays narrow; the tooltip and the inspector give every digit
 
@@ -118,13 +118,10 @@ class CriticalPanel(QWidget):
         self.fitButton.setObjectName("fitCriticalButton")
         self.fitButton.setToolTip("Set the plotted ranges to hold the critical points found, with a margin")
         self.fitButton.setEnabled(False)
-        self.progress = QProgressBar(self)
+        self.progress = ProgressBar(self)   # a new value is painted with the next frame, not at once
         self.progress.setRange(0, PROGRESS_STEPS)
         self.progress.setValue(0)
         self.progress.setTextVisible(False)
-        self._fraction = 0.0
-        self._progress_timer = QTimer(self, singleShot=True, interval=PROGRESS_PERIOD_MS)
-        self._progress_timer.timeout.connect(self._show_progress)
         self.status = QLabel("Not searched yet.", self)
         self.status.setWordWrap(True)
         self.table = self._build_table()
@@ -203,29 +200,15 @@ class CriticalPanel(QWidget):
         self.cancelButton.setEnabled(False)
 
     def _on_progress(self, search, fraction: float) -> None:
-        """At most one update of the bar per PROGRESS_PERIOD_MS, as a normal (coalesced) paint: setValue alone
-        repaints the bar at once, and in a window holding a GL view every such repaint composes the whole window."""
         if search is self.search:
-            self._fraction = fraction
-            if not self._progress_timer.isActive():
-                self._progress_timer.start()
-
-    def _show_progress(self) -> None:
-        if self.search is not None:
-            self._set_progress(int(self._fraction * PROGRESS_STEPS))
-
-    def _set_progress(self, value: int) -> None:
-        self.progress.setUpdatesEnabled(False)
-        self.progress.setValue(value)
-        self.progress.setUpdatesEnabled(True)
-        self.progress.update()
+            self.progress.setValue(int(fraction * PROGRESS_STEPS))
 
     def _on_found(self, search, points) -> None:
         if search is not self.search:
             return
         self.search = None
         self._idle()
-        self._set_progress(PROGRESS_STEPS)
+        self.progress.setValue(PROGRESS_STEPS)
         self.set_results(points)
 
     def _on_failed(self, search, message: str) -> None:
@@ -251,7 +234,7 @@ class CriticalPanel(QWidget):
         self.results = []
         self.table.setRowCount(0)
         self.details.clear()
-        self._set_progress(0)
+        self.progress.setValue(0)
         self.status.setText(status)
         self.fitButton.setEnabled(False)
         self.results_changed.emit([])
