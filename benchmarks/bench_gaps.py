@@ -5,7 +5,8 @@ searches a preset and that formula and its results are listed and marked (target
 A gap is the longest wait between the ticks of a 5 ms QTimer, from the gesture until the function is in the session
 (for a big one: while it is prepared), until its surface is painted and until the inspector's formulas are shown, or
 until the critical points found are listed and marked. A small typed function gives the redraw's own gap in the same
-run (the floor the routes can reach: the views' work after the function is applied). Each case is measured in a child process per checkout, the checkouts alternated, so
+run (the floor the routes can reach: the views' work after the function is applied), and the idle window over 1 s
+(what the load alone costs). Each case is measured in a child process per checkout, the checkouts alternated, so
 that a load change on the shared machine affects both alike: ``--against <checkout>`` (e.g. a worktree of main)
 gives the baseline and the ratios; without it only this checkout is measured. The load (``os.getloadavg``) is printed.
 
@@ -27,6 +28,7 @@ HERE = Path(__file__).resolve().parents[1]
 ROUTES = ("typed", "preset", "file", "send", "tour", "undo", "small typed")   # the last: the redraw alone
 PHASES = ("prepared", "painted", "formulas shown")
 SEARCHES = ("critical: preset", "critical: huge formula")
+IDLE = "idle window (1 s)"   # what the machine's load alone costs
 
 
 # --- the child: one checkout, every case once --------------------------------------------------------------------
@@ -54,6 +56,12 @@ def child(root: Path, rounds: int) -> dict:
     results: dict[str, list[float]] = {}
     folder = Path(tempfile.mkdtemp(prefix="bench-gaps-"))
     for k in range(rounds):
+        _until(app, lambda: surface.inspector.formula_rows.formulas is not None)
+        _wait(app, 0.3)
+        start = time.perf_counter()
+        _wait(app, 1.0)
+        results.setdefault(IDLE, []).append([clock.longest_gap(start, time.perf_counter()),
+                                             _longest_pause(start, time.perf_counter())])
         for route in ROUTES:
             # a new formula each time (its terms' centres move by 0.7, the formula spreads them over 0.5): no
             # derivative of its terms was built before
@@ -222,8 +230,9 @@ def _report(gaps: dict, loads: list[float], count: int, against: bool) -> None:
     print(f"load average during the run: {min(loads):.2f}–{max(loads):.2f} on {os.cpu_count()} cores; longest "
           f"event-loop gaps in ms, median (max) of {count} per case; goal ≤ 100; 'gc' is the longest pause "
           f"of the GUI thread's garbage collector within the case (max over the case's runs)")
-    for case in ROUTES + SEARCHES:
-        for i, until in enumerate(PHASES if case in ROUTES else ("listed and marked",)):
+    for case in (IDLE,) + ROUTES + SEARCHES:
+        phases = PHASES if case in ROUTES else ("listed and marked",) if case in SEARCHES else ("its end",)
+        for i, until in enumerate(phases):
             ours, pause = [v[i] for v in gaps["this"][case]], max(v[-1] for v in gaps["this"][case])
             line = (f"  {case:22s} until {until:17s} this {statistics.median(ours):5.0f} ({max(ours):4.0f}, "
                     f"gc {pause:4.0f})")
