@@ -17,7 +17,6 @@ from gui.surface.presets import Preset
 from gui.tour.scenes import apply_scene
 from tests.engine.huge_formulas import huge_formula, huge_values
 from tests.gui.surface_helpers import changed_fraction, gl_pixels, settle, type_function
-from tests.gui.test_typing_a_huge_formula_keeps_the_window_responsive import held  # noqa: F401 - the fixture
 
 
 def last_step_reached(surface) -> bool:
