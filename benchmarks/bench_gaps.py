@@ -50,6 +50,7 @@ def child(root: Path, rounds: int) -> dict:
     _time_collections()
     collector = collect_on_gui_thread(app)   # as the app runs (main.py)
     freeze_long_lived()
+    import gui.tour.scenes  # noqa: F401 - loaded when the tour opens, not with its first step: not measured
     surface.critical.findButton.click()   # the solver's modules load with the first search: not measured
     _until(app, lambda: not surface.critical.is_running())
     clock = _Ticks()
