@@ -8,15 +8,27 @@ import json
 import threading
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QFileDialog, QMessageBox, QPushButton
 
 import engine.expr.methods as methods
+import gui.surface.formula_view as formula_view
+import gui.surface.preparing as preparing
 from engine import parse
 from gui.surface.presets import Preset
 from gui.tour.scenes import apply_scene
 from tests.engine.huge_formulas import huge_formula, huge_values
 from tests.gui.surface_helpers import changed_fraction, gl_pixels, settle, type_function
+
+
+@pytest.fixture(autouse=True)
+def _workers_done_after_each_test():
+    """A huge formula's inspector formulas take a second on their worker: wait for them (and any preparation) after
+    each test, so that no later test shares the interpreter with a worker left running."""
+    yield
+    for executor in (preparing._EXECUTOR, formula_view._EXECUTOR):
+        executor.submit(lambda: None).result(timeout=60)
 
 
 def last_step_reached(surface) -> bool:
