@@ -8,26 +8,15 @@ from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtOpenGLWidgets import QOpenGLWidget
 from PySide6.QtWidgets import QFileDialog
 
-from engine.files import FileError, atomic_write
+from engine.files import FileError
+from gui.png_files import save_png
 from gui.views.capture import grab_with_gl
 from gui.window_files import with_extension
-
-
-def png_bytes(image: QImage) -> bytes:
-    """``image`` encoded as PNG; QImage and QBuffer are reentrant, so any thread may call this."""
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    encoded = image.save(buffer, "PNG")
-    buffer.close()
-    if not encoded:
-        raise FileError("the picture could not be encoded as PNG")
-    return bytes(data)
 
 
 class ImageSaver(QObject):
@@ -59,7 +48,7 @@ class ImageSaver(QObject):
 
     def _write(self, image: QImage, path: str) -> None:
         try:
-            atomic_write(path, png_bytes(image))
+            save_png(image, path)
         except FileError as error:
             self._finished.emit(path, str(error))
         except Exception as error:   # a bug must still end in a message, not in silence

@@ -5,34 +5,10 @@ wrong formula still gets its error at once."""
 import threading
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt, QTimer
 
-import engine.expr.methods as methods
-import gui.surface.preparing as preparing
 from tests.engine.huge_formulas import huge_formula, huge_values
 from tests.gui.surface_helpers import changed_fraction, gl_pixels, settle, widget_pixels
-
-
-@pytest.fixture
-def held(monkeypatch):
-    """The preparation's last step waits for the test (so the test sees the window while the worker is busy); the
-    threads that build derivatives are recorded."""
-    gate, built_on = threading.Event(), []
-    real_scales, real_hessian = preparing.typical_scales, methods.hessian_of
-
-    def typical_scales(*args):
-        gate.wait(30)
-        return real_scales(*args)
-
-    def hessian_of(f, variables):
-        built_on.append(threading.current_thread())
-        return real_hessian(f, variables)
-
-    monkeypatch.setattr(preparing, "typical_scales", typical_scales)
-    monkeypatch.setattr(methods, "hessian_of", hessian_of)
-    yield gate, built_on
-    gate.set()
 
 
 def submit(qtbot, surface, text):
