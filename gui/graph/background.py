@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from engine.graph import Graph, GraphError
 from engine.graph.detached import adopt, detached
-from gui.graph.sharing import worker_running
+from gui.worker_pace import quick_thread_switches
 
 
 class Numbers(NamedTuple):
@@ -45,7 +45,7 @@ def _serve(jobs: queue.SimpleQueue, done) -> None:
     """The worker: computes each run it is given and hands back (Numbers, the live graph, the copy)."""
     while (job := jobs.get()) is not None:
         copy, mode, generation, version, graph = job
-        with worker_running():   # the window's thread gets the interpreter back within 0.5 ms
+        with quick_thread_switches():   # the window's thread gets the interpreter back within 0.5 ms
             numbers = compute(copy, mode, generation, version)
         try:
             done.emit((numbers, graph, copy))

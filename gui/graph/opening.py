@@ -23,7 +23,7 @@ from engine.graph import Graph, GraphError
 from engine.graph.fileformat import load_graph
 from gui.garbage import holding_full_collections
 from gui.progress_bar import ProgressBar
-from gui.graph.sharing import worker_running
+from gui.worker_pace import quick_thread_switches
 
 PROGRESS_DELAY_MS = 400
 _INPUT = {QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick,
@@ -98,7 +98,7 @@ class Busy(QObject):
 
         # every event reaches this object's Python event filter: with the default switch interval each one waited
         # up to 5 ms for the interpreter while the worker ran Python (the progress dialog took 70 ms to show)
-        with worker_running():
+        with quick_thread_switches():
             threading.Thread(target=run, name="graph-work", daemon=True).start()
             self.loop.exec()
             while not cancellable and not result:

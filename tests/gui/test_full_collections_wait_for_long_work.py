@@ -1,12 +1,11 @@
 """A full garbage collection (it walks every object of the app) never starts while an open, an export or a big
-graph's routing is under way; where the app freezes its start, a settled big graph is frozen too. Workers running
-Python hand the interpreter back often, and the graph's progress bars (the routing badge, the open and export
+graph's routing is under way; where the app freezes its start, a settled big graph is frozen too. An open's worker
+hands the interpreter back often, and the graph's progress bars (the routing badge, the open and export
 dialog) paint their new values with the next frame, not at once."""
 from __future__ import annotations
 
 import gc
 import sys
-import threading
 
 import pytest
 from PySide6.QtWidgets import QProgressBar
@@ -15,7 +14,7 @@ from gui import garbage
 from gui.garbage import GuiThreadCollector, holding_full_collections, postpone_full_collection
 from gui.graph import opening
 from gui.graph.opening import Busy
-from gui.graph.sharing import WORKER_SWITCH_INTERVAL_S, worker_running
+from gui.worker_pace import WORKER_SWITCH_INTERVAL_S
 from tests.gui.test_progress_bars_paint_with_the_next_frame import PaintCounter
 
 pytestmark = pytest.mark.gui
@@ -81,20 +80,13 @@ def test_a_settled_graph_is_frozen_only_where_the_app_froze_its_start(monkeypatc
     assert calls == [("collect", 1), ("freeze",)]
 
 
-def test_workers_running_python_hand_the_interpreter_back_often_and_the_interval_comes_back():
-    before = sys.getswitchinterval()
+def test_an_open_reads_its_file_on_a_worker_that_hands_the_interpreter_back_often(monkeypatch, qtbot):
     seen = []
-
-    def work():
-        with worker_running():
-            seen.append(sys.getswitchinterval())
-            with worker_running():   # a second worker at the same time
-                pass
-            seen.append(sys.getswitchinterval())
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join()
-    assert seen == [pytest.approx(min(before, WORKER_SWITCH_INTERVAL_S))] * 2
+    monkeypatch.setattr(opening, "load_with_numbers", lambda path: seen.append(sys.getswitchinterval()) or path)
+    before = sys.getswitchinterval()
+    with opening.Opening(None, "g.json") as busy:
+        assert busy.load("g.json") == "g.json"
+    assert seen == [pytest.approx(min(before, WORKER_SWITCH_INTERVAL_S))]
     assert sys.getswitchinterval() == before
 
 
