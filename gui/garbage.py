@@ -13,8 +13,9 @@ keeps the window going a slice per turn is under way (``holding_full_collections
 ``postpone_full_collection()`` from each slice of a big graph's routing): one then would add its pause to a slice
 and a paint. It runs on the first tick after the work, alone in its turn.
 
-Where the app froze its start's objects, a big graph's objects are frozen too once its open has settled
-(``freeze_settled()``, after a collection of the young generations): a full collection walking them paused the
+Where the app froze its start's objects, a big graph's objects are frozen too once its open has settled, and so is
+what a big function leaves alive once the Surface has drawn it (``freeze_settled()``, after a collection of the young
+generations): a full collection walking them paused the
 window 50-300 ms while the user worked on the graph (5,000 nodes: 160,000 objects). They are not given back when
 the graph is replaced: its items are freed by their reference counts, and what a cycle keeps (about 800 objects per
 1,000-node graph replaced, measured) stays, which costs less than the 100-300 ms full collection that freeing it

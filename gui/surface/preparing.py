@@ -17,14 +17,16 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Mapping
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, QObject, Signal
+from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 
 from engine import Expression, evaluate_many
+from gui.garbage import freeze_settled
 from gui.session import DEFAULT_RANGE, plotted_of
 from gui.surface.point_context import typical_scales
 from gui.worker_pace import quick_thread_switches
 
 BIG = 150   # nodes: smaller functions are drawn at once (their derivatives take a few milliseconds)
+SETTLED_MS = 500   # after a big function is applied, what it leaves alive is frozen (gui.garbage.freeze_settled)
 _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare-function")
 
 
@@ -120,6 +122,10 @@ class FunctionPreparer(QObject):
         apply, self._cancel, self._apply = self._apply, None, None
         self.progressed.emit("")
         apply()   # an error while preparing: the redraw meets it and says so as usual
+        # what a big function leaves alive (its interned nodes, derivatives and plans: ~30,000 tuples for the
+        # 1,900-character one) lives as long as the caches keep it: out of the full collections' walks (65-500 ms
+        # pauses after a few huge formulas), once the redraw's turns are done
+        QTimer.singleShot(SETTLED_MS, freeze_settled)
 
 
 def _prepare(f, axes, box, cancel: threading.Event, said) -> None:

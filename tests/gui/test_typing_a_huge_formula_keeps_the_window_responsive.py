@@ -90,3 +90,23 @@ def test_a_wrong_formula_gets_its_error_at_once_and_stops_the_preparation(qtbot,
     gate.set()
     qtbot.wait(300)
     assert surface.session.text == old_text and surface.expressionEdit.text() == broken
+
+
+def test_what_a_huge_formula_leaves_alive_is_taken_out_of_full_collections(qtbot, main_window, surface,
+                                                                           monkeypatch):
+    import gc
+
+    from gui import garbage
+    monkeypatch.setattr(garbage, "_app_freezes", True)   # as in the app, which froze its start (tests never do)
+    before = gc.get_freeze_count()
+    try:
+        text = huge_formula(shift=0.45)
+        submit(qtbot, surface, text)
+        qtbot.waitUntil(lambda: surface.session.text == text, timeout=30000)
+        settle(qtbot, surface)
+        qtbot.waitUntil(lambda: gc.get_freeze_count() > before, timeout=5000)
+        frozen = gc.get_freeze_count() - before
+        assert frozen > 10_000   # the new function's nodes, derivatives and plans among them
+        assert len(gc.get_objects(2)) < frozen   # a full collection walks less than what was frozen
+    finally:
+        gc.unfreeze()
