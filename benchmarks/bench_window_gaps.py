@@ -81,8 +81,7 @@ def _groups(window, meter, quick: bool) -> dict[str, list[tuple[str, float]]]:
     steps = range(1, len(panel.steps), 3 if quick else 1)
     groups["tour step"] = [(f"{i} {panel.steps[i][1].title[:36]}", meter.gap(lambda i=i: panel.go(i)))
                            for i in steps]
-    panel.leave()
-    return groups
+    return groups   # the tour stays open: closing the window leaves it
 
 
 def main() -> int:
