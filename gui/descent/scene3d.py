@@ -182,7 +182,6 @@ class Race3D:
 
     def _draw_head(self, items: _RunItems3D, frame: RunFrame, marker: np.ndarray) -> None:
         """The marker at ``marker`` (1, 3: x, y, f) and its −∇f and velocity arrows in the tangent plane there."""
-        at = marker[0, :2]
         items.marker.setData(pos=self._lift(marker), color=rgba(frame.colour))
         if frame.gradient is not None:
             items.arrows.setData(pos=self._tangent_arrow(frame, marker, -frame.gradient, self._arrow_length()),
