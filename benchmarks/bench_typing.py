@@ -85,10 +85,15 @@ def longest_block_case(app, surface, n: int, repeats: int) -> None:
         setattr(owner, name, _timed(getattr(owner, name), pieces[name]))
     turns = getattr(surface, "turns", None)
     ticks: list[float] = []
+    clocks: list[tuple[float, float, float]] = []   # at each tick: wall, this thread's and the process' CPU time
+
+    def tick():
+        ticks.append(time.perf_counter())
+        clocks.append((ticks[-1], time.thread_time(), time.process_time()))
     timer = QTimer()
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.timeout.connect(tick)
     timer.start(5)
-    gaps, gaps_all, drawn_ms, painted = [], [], [], []
+    gaps, gaps_all, drawn_ms, painted, heaviest = [], [], [], [], []
     surface.surfaceView.frameSwapped.connect(lambda: painted.append(time.perf_counter()))
     for k in range(max(2, repeats) * len(FUNCTIONS)):
         _wait(app, 0.25)
@@ -108,6 +113,7 @@ def longest_block_case(app, surface, n: int, repeats: int) -> None:
         _wait(app, 0.1)
         drawn_ms.append(1000 * (max([t for t in painted if t < done + 0.1], default=done) - start))
         gaps_all.append(_longest_gap(ticks, start, done + 0.1))
+        heaviest.append(_heaviest_turn(clocks, start, done + 0.1))
     surface.surfaceView.frameSwapped.disconnect()
     timer.stop()
     for name, owner in owners.items():
@@ -118,6 +124,17 @@ def longest_block_case(app, surface, n: int, repeats: int) -> None:
           f"median, {max(gaps):5.0f} ms max; until all drawn {statistics.median(gaps_all):5.0f} ms median, "
           f"{max(gaps_all):5.0f} ms max (goal ≤ 100); last frame at {statistics.median(drawn_ms):5.0f} ms; "
           f"pieces in ms: {parts}", flush=True)
+    gui, process = ([h[i] for h in heaviest] for i in (0, 1))
+    print(f"    CPU time within one gap (load-independent; the process' includes Mesa's threads): GUI thread "
+          f"{statistics.median(gui):5.1f} ms median, {max(gui):5.1f} max; process {statistics.median(process):5.1f} "
+          f"median, {max(process):5.1f} max", flush=True)
+
+
+def _heaviest_turn(clocks: list, start: float, end: float) -> tuple[float, float]:
+    """The most CPU time (ms) the GUI thread, and the whole process, spent between two ticks in start..end."""
+    inside = [c for c in clocks if start - 0.006 < c[0] < end]
+    pairs = list(zip(inside, inside[1:]))
+    return tuple(1000 * max((b[i] - a[i] for a, b in pairs), default=0.0) for i in (1, 2))
 
 
 def _scaled(text: str, factor: float) -> str:

@@ -235,9 +235,10 @@ class SurfaceWorkspace(QWidget):
         if "field" in pending:
             self._draw_field()
         if pending & {"field", "point"}:
-            self.turns.add("analysis", self._analyze_point)
+            self._analyze_point()
         if pending:
-            self.turns.add("overlays", self._draw_overlays)
+            self._draw_overlays()
+            self._pending.discard("overlays")   # a mapping changed while drawing (set_surface): drawn already
         self.turns.end_redraw()
 
     def _draw_field(self) -> None:

@@ -1,26 +1,29 @@
-"""A redraw spread over event-loop turns: its pieces (the 3D surface, the contour view, the point's analysis and
-overlays, …) run one per turn, in order, each after the frame the previous one asked for has been painted.
+"""A redraw spread over event-loop turns: its pieces (the 3D surface with the point's analysis and overlays, then the
+contour view, …) run one per turn, in order, each after the frame the previous one asked for has been painted.
 
 At the largest grid (401²) drawing a new function in one turn (sampling, the 3D mesh, the contour map and lines, the
 analysis, then one frame of the window) blocked the event loop for ~90–120 ms on a software renderer. Run one piece
-per turn, the loop answers between them: a piece, then its frame, then the next piece.
+per turn, the loop answers between them: a piece, its frame, the next piece, its frame.
 
 Each piece has a name; a newer redraw's piece replaces a waiting piece of the same name (newest wins), so typing fast
-never draws a stale piece, and the views show a mixture of two functions only for the frame or two between the pieces
-of one redraw. Outside :meth:`RedrawTurns.spread` (a redraw asked for directly, e.g. before a screenshot) and in
+never draws a stale piece, and the views show a mixture of two functions only for the frame between the pieces of one
+redraw. Outside :meth:`RedrawTurns.spread` (a redraw asked for directly, e.g. before a screenshot) and in
 :meth:`finish`, every waiting piece runs at once, so the picture is complete when the call returns.
 
-Pieces are started by a timer, not by a posted event: a posted event's piece and the paint it asks for would run in
-the same pass over posted events (one long turn); a timer's piece returns to the event loop, whose next turn paints.
+How the turns are kept apart: Qt delivers a window's repaint as a posted UpdateRequest event, and the event loop
+delivers posted events before the timers that fell due meanwhile; so a piece's frame would follow the piece with no
+turn between them (one long block). After a piece, its window's UpdateRequest is taken back and posted again from a
+timer (``_repost``): the timers already due (input, animations, the benchmark's ticks) run first. The next piece
+starts from a timer started once that frame has been delivered (``_hop``), for the same reason.
 """
 from __future__ import annotations
 
 from contextlib import contextmanager
 from typing import Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 
-TURN_MS = 2   # from the end of one piece to the start of the next: the frame it asked for is painted in between
+HOP_MS = 1   # each step of the chain piece → frame → piece waits for the timers due before it
 
 
 class RedrawTurns(QObject):
@@ -30,15 +33,16 @@ class RedrawTurns(QObject):
         super().__init__(parent)
         self._pieces: dict[str, Callable[[], None]] = {}
         self._spreading = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.timeout.connect(self._run_next)
         self._redraw: Callable[[], None] | None = None
-        self._redraw_timer = QTimer(self)
-        self._redraw_timer.setSingleShot(True)
-        self._redraw_timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._redraw_timer.timeout.connect(self._start_redraw)
+        self._timers = {name: self._timer(slot) for name, slot in (
+            ("redraw", self._start_redraw), ("repost", self._repost), ("hop", self._hop), ("piece", self._run_next))}
+
+    def _timer(self, slot) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        timer.timeout.connect(slot)
+        return timer
 
     @property
     def busy(self) -> bool:
@@ -50,12 +54,18 @@ class RedrawTurns(QObject):
 
     @contextmanager
     def spread(self):
-        """Within this block, pieces added wait for their own turns (outside it they run at once)."""
+        """Within this block, pieces added wait for turns of their own (outside it they run at once)."""
         outer, self._spreading = self._spreading, True
         try:
             yield self
         finally:
             self._spreading = outer
+
+    def later(self, redraw: Callable[[], None]) -> None:
+        """Call ``redraw`` from a timer, in a turn of its own, within :meth:`spread` (the pieces it adds wait for
+        turns of their own); a redraw asked for while one waits replaces it."""
+        self._redraw = redraw
+        self._timers["redraw"].start(HOP_MS)
 
     def add(self, name: str, piece: Callable[[], None]) -> None:
         """Run ``piece`` in its own turn after those waiting (at once outside :meth:`spread`, after any waiting
@@ -64,14 +74,6 @@ class RedrawTurns(QObject):
         self._pieces[name] = piece
         if not self._spreading:
             self.finish()
-        elif not self._timer.isActive():
-            self._timer.start(TURN_MS)
-
-    def later(self, redraw: Callable[[], None]) -> None:
-        """Call ``redraw`` from a timer, in a turn of its own, within :meth:`spread` (the pieces it adds wait for
-        turns of their own); a redraw asked for while one waits replaces it."""
-        self._redraw = redraw
-        self._redraw_timer.start(TURN_MS)
 
     def end_redraw(self) -> None:
         """A redraw asked for directly (outside :meth:`spread`) is over: every waiting piece runs now."""
@@ -80,30 +82,50 @@ class RedrawTurns(QObject):
 
     def finish(self) -> None:
         """Run every waiting piece now, in order."""
-        self._timer.stop()
+        self._timers["piece"].stop()
         while self._pieces:
-            self._run_one()
+            name = next(iter(self._pieces))
+            self._pieces.pop(name)()
         self.settled.emit()
 
     def cancel(self) -> None:
-        self._timer.stop()
-        self._redraw_timer.stop()
+        for timer in self._timers.values():
+            timer.stop()
         self._pieces.clear()
 
+    # --- the chain: redraw or piece → (timers due) → its frame → (timers due) → the next piece ---------------------
     def _start_redraw(self) -> None:
         redraw, self._redraw = self._redraw, None
         if redraw is not None:
             with self.spread():
                 redraw()
+        self._after_piece()
 
     def _run_next(self) -> None:
         if self._pieces:
-            self._run_one()
+            name = next(iter(self._pieces))
+            self._pieces.pop(name)()
+        self._after_piece()
+
+    def _after_piece(self) -> None:
+        window = self._window()
+        if window is not None:
+            QCoreApplication.removePostedEvents(window, QEvent.Type.UpdateRequest)
+        self._timers["repost"].start(HOP_MS)
+
+    def _repost(self) -> None:
+        window = self._window()
+        if window is not None:
+            QCoreApplication.postEvent(window, QEvent(QEvent.Type.UpdateRequest), Qt.EventPriority.LowEventPriority.value)
+        self._timers["hop"].start(HOP_MS)
+
+    def _hop(self) -> None:
+        """The frame has been delivered (posted events come before timers): the next piece, from a timer."""
         if self._pieces:
-            self._timer.start(TURN_MS)
+            self._timers["piece"].start(HOP_MS)
         else:
             self.settled.emit()
 
-    def _run_one(self) -> None:
-        name = next(iter(self._pieces))
-        self._pieces.pop(name)()
+    def _window(self):
+        parent = self.parent()
+        return parent.window() if parent is not None and hasattr(parent, "window") else None
