@@ -26,7 +26,7 @@ LEVEL_OF_DETAIL = True   # False: always the full grid's triangles (a view's mes
 LOD_PIXELS = 2.0         # cells smaller than this (device pixels, bounded from above) are drawn 2×2 at a time
 SUBPIXEL = 1.0           # ... and 4×4 at a time when 2×2 blocks would still be smaller than this
 LATTICE = 33             # points per side of the box projected to measure its cells on screen
-CELL_MARGIN = 1.1        # over the lattice edges' mean cell size: the largest cell of an edge is a little larger
+CELL_MARGIN = 1.05       # over the lattice edges' mean cell size: the largest cell of an edge is a little larger
 
 
 def choose_stride(cell_px: float, nx: int, ny: int) -> int:
