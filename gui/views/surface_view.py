@@ -22,6 +22,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMatrix4x4
 
 from gui.views.colour_scale import ColourScale
+from gui.views.context_shader import ContextShaderProgram
 from gui.views.gl_layers import LayeredPainter
 from gui.views.grid_mesh import GridMeshItem, colour_table, grid_faces, update_items
 from gui.views.mesh_arrays import MeshArrays
@@ -44,7 +45,7 @@ _OUTLIER_RATIO = 25.0   # a value range this many times the central range is tre
 
 # pyqtgraph's 'shaded' program lights only faces turned away from the camera and darkens the colormap; this one
 # lights both sides from above the viewer's shoulder and keeps colours close to the colormap, so they stay readable.
-SURFACE_SHADER = shaders.ShaderProgram("gradscape_surface", [
+SURFACE_SHADER = ContextShaderProgram("gradscape_surface", [
     shaders.VertexShader("""
         uniform mat4 u_mvp;
         uniform mat3 u_normal;
