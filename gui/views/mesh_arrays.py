@@ -38,7 +38,7 @@ class MeshArrays:
         heights -= 0.5
         heights *= extent
         positions[..., 2] = heights
-        self._fill_normals(positions)
+        fill_normals(positions, self.normals.reshape(positions.shape), self._work)
         self._fill_colours(fractions, table)
         return self.positions, self.normals, self.colours
 
@@ -50,28 +50,6 @@ class MeshArrays:
         self._work = [np.empty((nx, ny)) for _ in range(3)]
         self._index = np.empty(nx * ny, dtype=np.intp)
 
-    def _fill_normals(self, positions: np.ndarray) -> None:
-        """As :func:`gui.views.grid_mesh.grid_normals` (central differences, the upper side lit), in place."""
-        z = positions[..., 2]
-        a = np.gradient(positions[:, 0, 0].astype(np.float64))[:, None]
-        b = np.gradient(positions[0, :, 1].astype(np.float64))[None, :]
-        p, q, norm = self._work
-        _gradient(z, p, axis=0)
-        _gradient(z, q, axis=1)
-        p *= -b                       # the normal (−b·p, −a·q, a·b)
-        q *= -a
-        ab = a * b
-        np.multiply(p, p, out=norm)
-        norm += q * q
-        norm += ab * ab
-        np.sqrt(norm, out=norm)
-        # 1/|n|, negated where the normal points down (light the upper side), 0 for a degenerate cell
-        np.divide(np.where(ab < 0, -1.0, 1.0), norm, out=norm, where=norm > 0)
-        normals = self.normals.reshape(positions.shape)
-        np.multiply(p, norm, out=normals[..., 0], casting="unsafe")
-        np.multiply(q, norm, out=normals[..., 1], casting="unsafe")
-        np.multiply(ab, norm, out=normals[..., 2], casting="unsafe")
-
     def _fill_colours(self, fractions: np.ndarray, table: np.ndarray) -> None:
         t = self._work[0].reshape(-1)
         np.clip(fractions.reshape(-1), 0.0, 1.0, out=t)
@@ -82,6 +60,33 @@ class MeshArrays:
         # each RGBA row (4 float32, 16 bytes) read as one complex128: a 1-D take, several times faster than rows
         rows = np.ascontiguousarray(table, dtype=np.float32).view(np.complex128).reshape(-1)
         np.take(rows, self._index, out=self.colours.view(np.complex128).reshape(-1))
+
+
+def fill_normals(positions: np.ndarray, out: np.ndarray, work: list) -> None:
+    """Unit normals of a gridded surface ``positions`` (nx, ny, 3) from central differences, written into ``out``
+    (nx, ny, 3); ``work``: three float64 (nx, ny) arrays to compute in.
+
+    Scene x depends on the first index only and y on the second, so the tangents are (a, 0, p) and (0, b, q) with
+    a, b the steps of x and y and p, q those of the height; their cross product is (−b·p, −a·q, a·b), turned to
+    light the upper side whatever the grid's orientation.
+    """
+    z = positions[..., 2]
+    a = np.gradient(positions[:, 0, 0].astype(np.float64))[:, None]
+    b = np.gradient(positions[0, :, 1].astype(np.float64))[None, :]
+    p, q, norm = work
+    _gradient(z, p, axis=0)
+    _gradient(z, q, axis=1)
+    p *= -b
+    q *= -a
+    ab = a * b
+    np.multiply(p, p, out=norm)
+    norm += q * q
+    norm += ab * ab
+    np.sqrt(norm, out=norm)
+    # 1/|n|, negated where the normal points down, 0 for a degenerate cell
+    np.divide(np.where(ab < 0, -1.0, 1.0), norm, out=norm, where=norm > 0)
+    for k, component in enumerate((p, q, ab)):
+        np.multiply(component, norm, out=out[..., k], casting="unsafe")
 
 
 def _gradient(z: np.ndarray, out: np.ndarray, axis: int) -> None:
