@@ -4,7 +4,10 @@ than LOD_PIXELS on screen.
 At the largest grid (401², 320,000 triangles) in a view of ordinary size most cells are a pixel or two across, and a
 software renderer (Mesa's llvmpipe) spends most of a frame rasterising triangles too small to tell apart. Below
 LOD_PIXELS per cell a coarse index buffer of stride 2 is drawn, and of stride 4 when 2×2 blocks would still be
-sub-pixel. A coarse index buffer of stride s draws one pair of triangles per s×s block of cells, with the block's
+smaller than FOUR_BELOW (so 4×4 blocks stay under 8 px): over smooth shading from the full grid's normals and colours
+such blocks draw nearly the same picture (at 401² in the default and maximised windows, a mean difference of 0.02–0.12
+of 255 and under 0.1% of the pixels off by more than 24, for sin(2x)·cos(y) with holes, Rosenbrock and
+sin(5x)·cos(4y)), and a frame of the 3D view costs ~40% less CPU than with 2×2 blocks. A coarse index buffer of stride s draws one pair of triangles per s×s block of cells, with the block's
 corners (the vertices, their normals and colours stay the full grid's; only the triangles are fewer). A block is drawn
 coarse only when none of the (s + 1)² vertices it covers is a hole; the cells of the other blocks (and of the grid's
 edge when s does not divide it) are drawn as fine cells, so holes keep their exact shape and are never bridged.
@@ -24,7 +27,7 @@ import numpy as np
 
 LEVEL_OF_DETAIL = True   # False: always the full grid's triangles (a view's mesh has its own ``level_of_detail``)
 LOD_PIXELS = 2.0         # cells smaller than this (device pixels, bounded from above) are drawn 2×2 at a time
-SUBPIXEL = 1.0           # ... and 4×4 at a time when 2×2 blocks would still be smaller than this
+FOUR_BELOW = 4.0         # ... and 4×4 at a time when 2×2 blocks would still be smaller than this (device pixels)
 LATTICE = 33             # points per side of the box projected to measure its cells on screen
 CELL_MARGIN = 1.05       # over the lattice edges' mean cell size: the largest cell of an edge is a little larger
 
@@ -33,7 +36,7 @@ def choose_stride(cell_px: float, nx: int, ny: int) -> int:
     """The stride to draw the grid (nx, ny) with when its cells are at most ``cell_px`` across on screen."""
     if cell_px >= LOD_PIXELS or min(nx, ny) < 9:
         return 1
-    return 4 if 2.0 * cell_px < SUBPIXEL else 2
+    return 4 if 2.0 * cell_px < FOUR_BELOW else 2
 
 
 def cell_pixels(view, lo: np.ndarray, hi: np.ndarray, step: float) -> float:
