@@ -22,8 +22,15 @@ with what that time is made of — the engine's part (the objective's derivative
 learning-rate probes of the four default runs) and the Descent views' part (resampling with the surface and contours,
 one frame of the race drawn).
 
+Last, the first show of the Descent tab in the main window on the huge formula of the tests (tests/engine/
+huge_formulas.py, ~2,000 characters, applied on the Surface tab first): the longest gap between the ticks of a 5 ms
+timer from the click on the tab until the race is drawn (its four runs restarted with their rates, the 3D view
+painted after that), with the stage or paint that held the loop, in fresh processes alternating a baseline checkout
+(``--base``, default /work/wt/base) and this one (target: ≤ 100 ms).
+
 Run under Xvfb:  xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python benchmarks/bench_descent_fps.py [--quick]
-(``--only fps|growth|export|formula`` runs one part)
+(``--only fps|growth|export|formula|first-show`` runs one part; ``--rounds N`` the first show's rounds; ``--small``
+the first show on the app's first function too)
 """
 from __future__ import annotations
 
@@ -382,8 +389,130 @@ def formula(app) -> None:
     w.close()
 
 
+def first_show_child() -> None:
+    """One first show of the Descent tab (this process's checkout, ROOT): prints one line of JSON."""
+    import json
+    import main as app_main
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "engine"))
+    from huge_formulas import huge_formula
+    app = app_main.start_qt()
+    window = app_main.first_window(interactive=False, restore_state=False)
+    window.resize(1400, 880)
+    window.show()
+    app_main.settle_after_first_paint(app)
+    settle(app, 1.0)
+    if sys.argv[sys.argv.index("--first-show-child") + 1] == "huge":   # else the app's own first function
+        window.session.set_function(huge_formula(shift=0.3), axes=("x", "y"))
+    settle(app, 3.0)   # the Surface tab has drawn it and its formulas (prepared on its worker)
+    tabs = window.workspaceTabs
+    index = next(i for i in range(tabs.count()) if tabs.tabText(i) == "Descent")
+    timeline: list[tuple[float, str]] = []   # (time, what) of each tick, stage and paint of the 3D view
+    ticks = QTimer()
+    cpu: dict[float, float] = {}   # the GUI thread's CPU time at each tick (a busy machine inflates the wall time)
+
+    def tick() -> None:
+        now = time.perf_counter()
+        cpu[now] = time.thread_time()
+        timeline.append((now, "tick"))
+    ticks.timeout.connect(tick)
+    ticks.start(5)
+    settle(app, 0.2)
+    clicked = [0.0]
+
+    def click() -> None:
+        clicked[0] = time.perf_counter()
+        timeline.append((clicked[0], "click"))
+        tabs.setCurrentIndex(index)
+        w = window.workspaces["descent"]
+        if hasattr(w, "staged"):
+            w.staged.connect(lambda name: timeline.append((time.perf_counter(), name)))
+        w.surface_view.frameSwapped.connect(lambda: timeline.append((time.perf_counter(), "paint")))
+        timeline.append((time.perf_counter(), "built"))
+    QTimer.singleShot(0, click)
+    limit = time.perf_counter() + 60
+
+    def drawn() -> bool:
+        w = window.workspaces["descent"]
+        done = clicked[0] and len(getattr(w, "model", None) and w.model.runs or []) == 4 \
+            and not getattr(w, "staging", False) and not getattr(w.model, "waiting", ())
+        return done and any(what == "paint" and t > done_at(w) for t, what in timeline)
+
+    def done_at(w) -> float:
+        if not hasattr(w, "_done_at"):
+            w._done_at = time.perf_counter()
+        return w._done_at
+    while not drawn() and time.perf_counter() < limit:
+        app.processEvents()
+        time.sleep(0.0005)
+    ticks.stop()
+    end = time.perf_counter()
+    events = [(t, what) for t, what in timeline if t >= clicked[0] - 0.01]
+    gaps, last, held = [], None, []
+    for t, what in events:
+        if what == "tick":
+            if last is not None:
+                gaps.append((t - last, cpu[t] - cpu[last], held))
+            last, held = t, []
+        else:
+            held.append(what)
+    worst = max(gaps, default=(0.0, 0.0, []))
+    print(json.dumps({"gap": 1000 * worst[0], "during": worst[2], "drawn": 1000 * (end - clicked[0]),
+                      "cpu": 1000 * max((c for _g, c, _h in gaps), default=0.0),
+                      "over50": [(round(1000 * g), round(1000 * c), held) for g, c, held in gaps if g > 0.05]}),
+          flush=True)
+    os._exit(0)
+
+
+def settle(app, seconds: float) -> None:
+    until = time.perf_counter() + seconds
+    while time.perf_counter() < until:
+        app.processEvents()
+        time.sleep(0.001)
+
+
+def first_show(rounds: int, case: str = "huge") -> None:
+    """The child above in fresh processes, alternating the baseline checkout and this one (``case``: the huge
+    formula, or "small": the function the app opens with)."""
+    import json
+    import subprocess
+    base = sys.argv[sys.argv.index("--base") + 1] if "--base" in sys.argv else "/work/wt/base"
+    import tempfile
+    here = str(Path(__file__).resolve().parents[1])
+    results: dict[str, list[dict]] = {base: [], here: []}
+    # bytecode cached, as an installed app has it (see bench_startup.py): written by an untimed first round
+    cache = tempfile.mkdtemp(prefix="gradscape-pycache-")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    for k in range(rounds + 1):
+        for root in (base, here):
+            env.update(GRADSCAPE_ROOT=root, PYTHONPYCACHEPREFIX=cache)
+            out = subprocess.run([sys.executable, __file__, "--first-show-child", case], env=env, capture_output=True,
+                                 text=True, timeout=300)
+            line = next((ln for ln in out.stdout.splitlines() if ln.startswith("{")), None)
+            if line is None:
+                print(f"{root}: no result\n{out.stderr[-2000:]}")
+                continue
+            if k == 0:
+                continue   # the round that wrote the bytecode
+            results[root].append(json.loads(line))
+            print(f"  {'base' if root == base else 'this'}: {line}", flush=True)
+    medians = {}
+    for root, runs in results.items():
+        if runs:
+            medians[root] = [statistics.median(r[k] for r in runs) for k in ("gap", "drawn", "cpu")]
+            print(f"first show of the Descent tab on the {case} formula, {'base' if root == base else 'this':4s} "
+                  f"({root}): longest event-loop gap {medians[root][0]:5.0f} ms (max {max(r['gap'] for r in runs):4.0f}; "
+                  f"most GUI-thread CPU in one gap {medians[root][2]:4.0f} ms), race drawn after "
+                  f"{medians[root][1]:5.0f} ms (medians of {len(runs)}; target gap ≤ 100 ms)")
+    if len(medians) == 2:
+        print(f"  ratio this/base: gap {medians[here][0] / medians[base][0]:.2f}×, GUI-thread CPU in the longest "
+              f"{medians[here][2] / medians[base][2]:.2f}×, drawn {medians[here][1] / medians[base][1]:.2f}×; "
+              f"load {os.getloadavg()[0]:.2f}")
+
+
 def main() -> None:
     global SECONDS
+    if "--first-show-child" in sys.argv:
+        first_show_child()
     quick = "--quick" in sys.argv
     only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
     if quick:
@@ -400,6 +529,11 @@ def main() -> None:
         export_gaps(app)
     if only in (None, "formula"):
         formula(app)
+    if only in (None, "first-show"):
+        rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else (3 if quick else 5)
+        first_show(rounds)
+        if "--small" in sys.argv:
+            first_show(rounds, "small")
 
 
 if __name__ == "__main__":

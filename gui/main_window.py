@@ -24,17 +24,16 @@ import os
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics, QUndoGroup
-from PySide6.QtOpenGLWidgets import QOpenGLWidget
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget)
 
 from gui import window_help
 from gui.exit_teardown import delete_at_exit
 from gui.graph.autosave_place import autosaves_exist
 from gui.session import Session
-from gui.views.capture import grab_with_gl
 from gui.window_files import (APP_NAME, UnsavedChangesGuard, forget_recent, has_file_protocol, is_modified,
                               matches_filter, recent_files, remember_recent, remove_stale_saves,
                               restore_window_state, save_window_state, with_extension)
+from gui.window_images import ImageExport
 from gui.window_menus import build_menus, refresh_recent_menu, update_file_actions
 from gui.workspace_protocol import FileWorkspace, ResetsView, ShutsDown, Workspace
 
@@ -55,7 +54,7 @@ def _matrix_workspace(_session: Session, parent: QWidget) -> QWidget:
     return MatrixWorkspace(parent)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ImageExport, QMainWindow):
     """``interactive=False`` (``main.py --screenshot``) never opens a modal box: errors go to ``last_error`` and the
     status bar, and closing discards unsaved changes without asking."""
 
@@ -332,34 +331,6 @@ class MainWindow(QMainWindow):
         recent = recent_files()
         return os.path.dirname(recent[0]) if recent else os.path.expanduser("~")
 
-    # --- images -----------------------------------------------------------------------------------------------
-    def export_view_dialog(self) -> None:
-        self._export_dialog("Export View Image", self.export_view)
-
-    def export_window_dialog(self) -> None:
-        self._export_dialog("Export Window Image", self.export_window)
-
-    def _export_dialog(self, title: str, export) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, title, self._last_directory(), "PNG image (*.png)")
-        if path:
-            export(with_extension(path, "(*.png)"))
-
-    def export_view(self, path: str) -> bool:
-        workspace = self.current_workspace()
-        widget = workspace.export_widget()
-        image = widget.grabFramebuffer() if isinstance(widget, QOpenGLWidget) else widget.grab()
-        return self._save_image(image, path)
-
-    def export_window(self, path: str) -> bool:
-        return self._save_image(grab_with_gl(self), path)
-
-    def _save_image(self, image, path: str) -> bool:
-        if image.save(path):
-            self.statusBar().showMessage(f"Image saved to {path}", 5000)
-            return True
-        self._show_error("Cannot save image", f"Could not write {path}.")
-        return False
-
     # --- view and help ----------------------------------------------------------------------------------------
     def reset_view(self) -> None:
         workspace = self.current_workspace()
@@ -385,7 +356,9 @@ class MainWindow(QMainWindow):
             self.show_workspace(tab)
 
     def shutdown(self) -> None:
-        """Stop what the workspaces run (searches, timers, workers): on close, and before deletion at exit."""
+        """Stop what the workspaces run (searches, timers, workers): on close, and before deletion at exit. Image
+        files still being written are finished first."""
+        self.wait_for_images()
         for workspace in self.workspaces.values():
             if isinstance(workspace, ShutsDown):
                 workspace.shutdown()

@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from engine.analysis.step_size import eigen_errors, mode_factors
 from gui.descent.loss_plot import StepAxis, cache_axes
@@ -29,16 +29,6 @@ NO_RUN_TEXT = "Select a run"
 NO_MODEL_TEXT = "No eigen-directions to measure from (see above)"
 RATE_NAMES = {"gd": "|1 − ηλᵢ|ᵏ", "newton": "|1 − ηλᵢ/(λᵢ + damping)|ᵏ", "momentum": "envelope ρᵢᵏ",
               "nesterov": "envelope ρᵢᵏ"}
-
-
-def beside(loss_plot: QWidget, eigen_plot: QWidget) -> QSplitter:
-    """The loss plot with the eigen-direction plot to its right."""
-    splitter = QSplitter(Qt.Orientation.Horizontal)
-    splitter.addWidget(loss_plot)
-    splitter.addWidget(eigen_plot)
-    splitter.setStretchFactor(0, 3)
-    splitter.setStretchFactor(1, 2)
-    return splitter
 
 
 class DecadeAxis(pg.AxisItem):
@@ -159,6 +149,10 @@ class EigenErrorPlot(QWidget):
         return True
 
     def _make_items(self, n: int) -> None:
+        if len(self.curves) == n:   # a new trail in as many directions: the items are emptied, not made again
+            for item in self.curves + self.predicted:
+                item.setData([], [])
+            return
         for item in self.curves + self.predicted:
             self.plot.removeItem(item)
         self.curves, self.predicted = [], []

@@ -16,14 +16,13 @@ from __future__ import annotations
 import queue
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
-from PIL import Image
-from PySide6.QtCore import QBuffer, QIODevice, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from engine.files import FileError, atomic_write
@@ -38,20 +37,12 @@ class _Cancelled(Exception):
     """The user cancelled while the file was being encoded: the temporary is dropped, the target left alone."""
 
 
-def qimage_to_pil(image: QImage) -> Image.Image:
+def qimage_to_pil(image: QImage):
+    from PIL import Image   # (loaded when first needed: ~17 ms of the tab's first show otherwise)
     rgba = image.convertToFormat(QImage.Format.Format_RGBA8888)
     data = bytes(rgba.constBits())[: rgba.sizeInBytes()]
     return Image.frombuffer("RGBA", (rgba.width(), rgba.height()), data, "raw", "RGBA",
                             rgba.bytesPerLine(), 1).convert("RGB")
-
-
-def save_image_atomically(image: QImage, path: str) -> None:
-    """Write a PNG atomically (see :func:`engine.files.atomic_write`), so a failure never leaves half a file."""
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
-        raise OSError(f"could not encode an image for {Path(path).name}")
-    atomic_write(path, bytes(buffer.data()))
 
 
 def frame_steps(last_step: int, max_frames: int = MAX_FRAMES) -> list[int]:
@@ -116,7 +107,7 @@ class _Writer:
         scale = f"scale='min({self.width},iw)':-2:flags=lanczos" if self.width else "scale=trunc(iw/2)*2:-2"
         hold = f"tpad=stop_mode=clone:stop_duration={max(1.2, self.frame_ms / 1000):.2f}"   # linger on the end
         head = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo",
-                "-pix_fmt", "bgra", "-s", f"{size[0]}x{size[1]}", "-r", f"{fps:.4f}", "-i", "-"]
+                "-pix_fmt", RAW_PIXEL_FORMAT, "-s", f"{size[0]}x{size[1]}", "-r", f"{fps:.4f}", "-i", "-"]
         if self.fmt == "gif":
             palette = ("split[a][b];[a]palettegen=max_colors=255:stats_mode=diff[p];"
                        "[b][p]paletteuse=dither=none:diff_mode=rectangle")
@@ -161,8 +152,13 @@ def hold_last_gif_frame(data: bytes, ms: int) -> bytes:
     return bytes(out)
 
 
+# Qt's 32-bit RGB pixel is the native integer 0xAARRGGBB: bytes B, G, R, A on a little-endian machine, A, R, G, B on a
+# big-endian one; ffmpeg is told which
+RAW_PIXEL_FORMAT = "bgra" if sys.byteorder == "little" else "argb"
+
+
 def _bgra(image: QImage, size: tuple[int, int]) -> QImage:
-    """The frame at the size of the first one, as 32-bit RGB: in memory (little-endian) ffmpeg's ``bgra`` rows,
+    """The frame at the size of the first one, as 32-bit RGB: in memory ffmpeg's ``RAW_PIXEL_FORMAT`` rows,
     which need no padding, so the pipe takes Qt's own bytes. Converting them here (numpy, Qt) would hold Python's
     lock on this thread for milliseconds a frame while the window's event loop waits for it; ffmpeg converts."""
     if (image.width(), image.height()) != size:

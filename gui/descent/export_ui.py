@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QGraphicsView, QHBoxLayout, QLabel, QMessageBox,
-                               QProgressBar, QPushButton, QVBoxLayout, QWidget)
+                               QPushButton, QVBoxLayout, QWidget)
 
 from gui.descent.compose import compose_frame
 from gui.descent.gl_grab import grab_slices, widget_in_strips
-from gui.descent.export import (FORMATS, MAX_FRAMES, MAX_GIF_FRAMES, RaceExporter, format_of, frame_steps,
-                                save_image_atomically)
+from gui.descent.export import FORMATS, MAX_FRAMES, MAX_GIF_FRAMES, RaceExporter, format_of, frame_steps
+from gui.png_files import save_png
+from gui.progress_bar import ProgressBar
 from engine.analysis.verdicts import undefined_where
+from engine.files import FileError
 
 EXPORT_PRE_RUN = 200   # exporting before any step first plays the race this far
 PROGRESS_STEPS = 20    # the progress bar moves in about this many steps
@@ -49,7 +51,7 @@ class ExportControls:
         row.addWidget(self.png_button)
         v.addLayout(row)
         progress_row = QHBoxLayout()
-        self.export_progress = QProgressBar(objectName="exportProgress")
+        self.export_progress = ProgressBar(objectName="exportProgress")
         self.cancel_export_button = QPushButton("Cancel", objectName="cancelExportButton")
         self.cancel_export_button.setToolTip("Stop the export; no file is left behind")
         self.cancel_export_button.clicked.connect(self.cancel_export)
@@ -93,7 +95,7 @@ class ExportControls:
         return compose_frame(views, loss, f"{self.session.text}  ·  step {shown}", legend)
 
     def export_png(self, path: str) -> None:
-        save_image_atomically(self.render_frame(None), path)
+        save_png(self.render_frame(None), path)
 
     def export_gif(self, path: str, frame_ms: int = 80, width: int | None | str = "chosen") -> RaceExporter:
         """Start exporting the race to ``path`` (.gif, .mp4 or .webm; returns the exporter, which reports progress
@@ -138,9 +140,7 @@ class ExportControls:
         # and the bar moves a few times a second, not per frame (each repaint composes the whole window in GL)
         bar = self.export_progress
         if done == total or done - bar.value() >= max(1, total // PROGRESS_STEPS):
-            bar.setUpdatesEnabled(False)   # QProgressBar.setValue repaints the window at once (a GL composition)
-            bar.setValue(done)
-            bar.setUpdatesEnabled(True)    # this asks for a repaint in the next turn instead
+            bar.setValue(done)   # a ProgressBar: painted with the next frame, not at once
         if done == total:
             self.export_progress.setFormat("Writing the file…")
             self.export_status.setText("Writing the file…")
@@ -185,7 +185,7 @@ class ExportControls:
         path = path if path.lower().endswith(".png") else path + ".png"   # report the file actually written
         try:
             self.export_png(path)
-        except OSError as exc:
+        except (OSError, FileError) as exc:   # atomic_write reports a file it cannot write as FileError
             QMessageBox.warning(self, "Save frame", f"Could not save the image: {exc}")
             return
         self.export_status.setText(f"Saved {path}")

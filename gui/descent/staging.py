@@ -8,10 +8,12 @@ stages that work, one piece per turn of the event loop:
 
 1. its gradient, its Hessian and their evaluation plans (three turns; the engine keeps them),
 2. the runs restart on the new function without their rates (the run list says "choosing its learning rate…"),
-3. the surface is sampled, 4. the surface and contours are drawn, 5. the race's frames are worked out, then drawn,
-6. the rate trials of every waiting run run on a worker thread (gradient descent's and the heavy ball's run
-   together, one indivisible piece; the engine keeps the answers), and then
-7. each waiting run restarts with its rates, one per turn (the answers are looked up, not worked out again).
+3. the surface is sampled, 4. the surface is drawn, shown, then the contours drawn (a turn each),
+5. the rate trials of every waiting run run on a worker thread (gradient descent's and the heavy ball's run
+   together, one indivisible piece; the engine keeps the answers), the window answering meanwhile,
+6. the waiting runs restart with their rates (the answers are looked up, not worked out again), and then
+7. the race's frames are worked out, then drawn: in 3D, on the contour map, then in the plots (each view's
+   paint with the runs' items is a turn of its own); the race's redraws are held until then.
 
 A newer function supersedes an unfinished staging (a generation counter). Play and Step do not wait: they finish
 the staging at once, synchronously (and RunsModel.step itself chooses any waiting run's rates first), so a run
@@ -32,6 +34,7 @@ from engine import evaluate_many
 from engine.analysis.rates import default_hyperparameters
 from gui.surface.preparing import BIG
 
+TURN_MS = 1   # not 0: a zero timer set by a stage could fire before a timer due since before that stage
 _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="descent-rates")
 
 
@@ -53,6 +56,7 @@ class Staging:
         self._after_restart: list = []   # what waits for the runs to be on the new function (a first race)
         self._stage_hold = False         # the race's redraws are held until the views are resampled
         self._sampled = None             # (box, the surface's values) for the views' stage
+        self._contour_field = None       # the same, for the contours' stage after it
         self._relay = _Relay(self)
         self._relay.done.connect(self._worker_done)
 
@@ -64,8 +68,10 @@ class Staging:
     def _begin_staging(self) -> None:
         self._cancel_staging()
         self._stage_generation += 1
-        self._stages = [self._stage_gradient, self._stage_hessian, self._stage_curvature, self._stage_restart, self._stage_sample, self._stage_views, self._stage_frames, self._stage_race,
-                        self._submit_rates, self._stage_rates]
+        self._stages = [self._stage_gradient, self._stage_hessian, self._stage_curvature, self._stage_restart,
+                        self._stage_sample, self._stage_views, self._stage_surface, self._stage_contours,
+                        self._submit_rates, self._stage_rates, self._stage_frames, self._stage_race3d,
+                        self._stage_race2d, self._stage_race]
         self._stage_hold = True
         self._redraws_held += 1
         self._schedule(self._next_stage)
@@ -93,7 +99,7 @@ class Staging:
     def _cancel_staging(self) -> None:
         """A newer function supersedes what is staged (the runs restart on it)."""
         self._stage_generation += 1
-        self._stages, self._after_restart, self._sampled = [], [], None
+        self._stages, self._after_restart, self._sampled, self._contour_field = [], [], None, None
         self._release_hold()
 
     def _release_hold(self) -> None:
@@ -103,12 +109,13 @@ class Staging:
                 self._redraws_held -= 1
 
     def _schedule(self, stage) -> None:
-        """``stage`` at the next turn: a zero timer (not a queued call), so timers already due run first."""
+        """``stage`` at a later turn: a timer (not a queued call) of TURN_MS, so that timers already due, the
+        paint the last stage asked for and the user's input all come first."""
         generation = self._stage_generation
         timer = QTimer(self, singleShot=True)
         timer.timeout.connect(lambda: stage() if generation == self._stage_generation else None)
         timer.timeout.connect(timer.deleteLater)
-        timer.start(0)
+        timer.start(TURN_MS)
 
     def _next_stage(self) -> None:
         """The next stage; the one after it at the next turn, or once a worker's job is done."""
@@ -181,13 +188,47 @@ class Staging:
         self._sampled = box, self.sample_surface(self.plotted_function(), xs, ys)
 
     def _stage_views(self) -> None:
+        """The surface (or, for one variable, the curve), shown at the next turn, the contour map at the one after
+        (each view's paint is a turn of its own)."""
         sampled, self._sampled = self._sampled, None
-        self._update_views(sampled)   # a range that cannot be drawn: its notice says so
+        for race in ("race3d", "race2d"):   # the previous function's race is not left over the new surface
+            if self.built(race):
+                getattr(self, race).draw([])
+        self._update_views(sampled, in_turns=sampled is not None)   # a range that cannot be drawn: its notice says so
+        self._contour_field = sampled
+
+    def _stage_surface(self) -> None:
+        """The 3D view shown with its new surface (its paint, a turn of its own)."""
+        if not self.one_variable() and self.built("surface_view") and self.surface_view.extent is not None:
+            self.surface_place.reveal()   # (not an empty view: a range that cannot be drawn leaves its words)
+
+    def _stage_contours(self) -> None:
+        from gui.descent.workspace import GRID, _samples   # (the workspace imports this module)
+        sampled, self._contour_field = self._contour_field, None
+        if sampled is None:
+            return   # drawn with the views (one variable, or a range that cannot be sampled)
+        if sampled[0] != self.session.box() or self.one_variable():
+            self._update_views()   # the box changed meanwhile
+            return
+        xs, ys = (_samples(lo, hi, GRID) for lo, hi in sampled[0])
+        self.draw_contours(xs, ys, sampled[1])
 
     def _stage_frames(self) -> None:
         """The race's frames worked out (Newton's model at its start, which the frame builder keeps) before the
         turn that draws and paints them."""
         self.frames.frames(self.session.box(), self.step_limit, glide=self.player.glide_for)
+
+    def _stage_race3d(self) -> None:
+        """The race on the 3D view alone: its first paint with the runs' items is a turn of its own (the race drawn
+        at the next turn finds it drawn)."""
+        if not self.one_variable():
+            self.race3d.draw(self.frames.frames(self.session.box(), self.step_limit, glide=self.player.glide_for))
+
+    def _stage_race2d(self) -> None:
+        """The race on the contour map alone (the loss and eigen-error plots at the next turn)."""
+        if not self.one_variable():
+            self.race2d.draw(self.frames.frames(self.session.box(), self.step_limit, glide=self.player.glide_for))
+            self._one_paint.flush(self.window())
 
     def _stage_race(self) -> None:
         self._release_hold()
@@ -198,10 +239,9 @@ class Staging:
         return _EXECUTOR.submit(_find_rates, self.model.objective, questions) if questions else None
 
     def _stage_rates(self) -> None:
-        """One waiting run restarts with its rates (found by the worker: looked up); the next at the next turn."""
-        self.model.choose_rates()
-        if self.model.waiting:
-            self._stages.insert(0, self._stage_rates)
+        """The waiting runs restart with their rates (found by the worker: looked up), before the race is drawn:
+        drawn before, every run's trail was drawn twice (the 3D view's trails layer painted afresh each time)."""
+        self.model.choose_all_rates()
 
 
 #: The interpreter's thread switch interval while the worker runs. At the default 5 ms a Python thread busy with

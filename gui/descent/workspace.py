@@ -6,9 +6,7 @@ markers. Keys: Space play/pause, → step, R reset, Delete removes the selected 
 """
 from __future__ import annotations
 
-
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
@@ -19,24 +17,17 @@ from gui.descent.catch_up import CatchUp
 from gui.descent.staging import Staging, is_big
 from gui.descent.export_ui import ExportControls
 from gui.descent.frames import FrameBuilder, newton_frame
-from gui.descent.eigen_error_plot import EigenErrorPlot, beside
-from gui.descent.loss_plot import LossPlot, cache_axes
 from gui.descent.one_paint import OnePaint
+from gui.descent.parts import Parts
 from gui.descent.panel import RACE, OptimizerPanel
 from gui.descent.player import Player
 from gui.descent.runs import RunSpec, RunsModel
-from gui.descent.scene1d import Race1D
-from gui.descent.scene2d import Race2D
-from gui.descent.scene3d import Race3D
 from engine.analysis.starts import choose_start, is_defined_at
 from gui.session import Session
-from gui.views.contour_view import ContourView
-from gui.views.curve_view import CurveView
-from gui.views.surface_view import SurfaceView
 
 GRID = 150
-CURVE_PEN = pg.mkPen((135, 145, 170), width=2.0)
 CURVE_SAMPLES = 600
+NEWTON_LINES = 3   # the height kept for the Newton sentence (its longest takes three lines at the default width)
 RANGE_NOTICE = "Cannot draw the range"
 LEGEND = ("Trail and dots: iterates · ● current point · arrow: −∇f direction (fixed length) · dashed arrow: "
           "velocity (momentum) · ★ start · Newton: dashed level curves of its quadratic model, white arrow: "
@@ -46,10 +37,10 @@ LEGEND_1D = ("Dots on the curve: iterates (x, f(x)), joined in order · ● curr
              "quadratic model), white arrow: the jump to its stationary point, dotted: down to the curve")
 
 
-class DescentWorkspace(CatchUp, Staging, ExportControls, QWidget):
+class DescentWorkspace(CatchUp, Staging, Parts, ExportControls, QWidget):
     title = "Descent"
     status_message = Signal(str)
-    staged = Signal(str)   # a big function's stage just done: "views" or "rates" (see staging.py)
+    staged = Signal(str)   # the name of a big function's stage just done (see staging.py)
 
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
@@ -63,11 +54,8 @@ class DescentWorkspace(CatchUp, Staging, ExportControls, QWidget):
         self.exporter: RaceExporter | None = None
         self._curve_extent: tuple | None = None   # the curve view's own fit of the whole curve
         self._curve_values = np.zeros(0)
+        self._one_paint = OnePaint([], self)   # the plots' scenes are added as they are built (parts.py)
         self._build()
-        self.race3d, self.race2d = Race3D(self.surface_view), Race2D(self.contour_view)
-        self.race1d = Race1D(self.curve_view)
-        self._one_paint = OnePaint([v.scene() for v in (self.contour_view, self.curve_view, self.loss_plot.plot,
-                                                        self.eigen_plot.plot)], self)
         self._pending = "start"   # what the session changed while the workspace was hidden (see catch_up)
         self._catching_up = False
         self._redraws_held, self._redraw_due = 0, False
@@ -77,35 +65,13 @@ class DescentWorkspace(CatchUp, Staging, ExportControls, QWidget):
         self._connect()
 
     # --- layout ---------------------------------------------------------------------------------------------
-    def _build_views(self) -> QSplitter:
-        """The 3D and contour views (two plotted variables) and the curve view (one), in one splitter."""
-        self.surface_view = SurfaceView()
-        self.surface_view.enable_layers()   # a frame repaints the moving items over the cached surface and trails
-        self.surface_view.setObjectName("descentSurfaceView")
-        self.surface_view.setCameraPosition(distance=21.0)
-        self.contour_view = ContourView()
-        self.contour_view.setObjectName("descentContourView")
-        self.contour_view.setToolTip("Click: set the start of the runs · right/middle drag: pan · wheel: zoom")
-        self.curve_view = CurveView()
-        self.curve_view.setObjectName("descentCurveView")
-        for item in self.curve_view.plotItem.listDataItems():   # the function's curve: neutral, runs are coloured
-            item.setPen(CURVE_PEN)
-        self.curve_view.setToolTip("Click: set the start of the runs · right/middle drag: pan · wheel: zoom")
-        self.curve_view.hide()
-        # pyqtgraph's auto-range "A" button would show in every exported frame; R / the View menu reset the view
-        for plot in (self.contour_view.plotItem, self.curve_view.plotItem):
-            plot.hideButtons()
-            cache_axes(plot)
-        views = QSplitter(Qt.Orientation.Horizontal)
-        for view in (self.surface_view, self.contour_view, self.curve_view):
-            views.addWidget(view)
-        return views
-
     def _build(self) -> None:
-        self.views = self._build_views()
-        self.loss_plot = LossPlot()
-        self.newton_label = QLabel(objectName="newtonLabel", wordWrap=True, textFormat=Qt.TextFormat.RichText)
-        self.newton_label.hide()
+        self.views = self._build_places()
+        self.newton_label = QLabel(objectName="newtonLabel", wordWrap=True, textFormat=Qt.TextFormat.RichText,
+                                   alignment=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # a fixed height: a text of another number of lines (or none) would resize the views, and a resized 3D
+        # view is painted afresh, in full, at once
+        self.newton_label.setFixedHeight(NEWTON_LINES * self.newton_label.fontMetrics().lineSpacing() + 4)
         self.notice = QLabel(objectName="descentNotice", wordWrap=True, alignment=Qt.AlignmentFlag.AlignCenter)
         self.notice.hide()
         self.fixed_label = QLabel(objectName="descentFixed", wordWrap=True)
@@ -122,8 +88,7 @@ class DescentWorkspace(CatchUp, Staging, ExportControls, QWidget):
             upper_layout.addWidget(w, stretch)
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(upper)
-        self.eigen_plot = EigenErrorPlot(self.model)
-        left.addWidget(beside(self.loss_plot, self.eigen_plot))
+        left.addWidget(self._build_plot_places())
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 1)
         self.panel = OptimizerPanel(self.model, self.player, self.undo_stack)
@@ -149,7 +114,6 @@ class DescentWorkspace(CatchUp, Staging, ExportControls, QWidget):
         self.session.domain_changed.connect(self._on_domain_changed)
         self.session.point_changed.connect(self._follow_view)
         self.panel.start_chosen.connect(self._on_start_chosen)
-        self.panel.run_selected.connect(self.eigen_plot.select)
         for signal in (self.model.runs_advanced, self.model.runs_reset, self.model.max_steps_changed,
                        self.player.glided):
             signal.connect(self.redraw)
@@ -157,8 +121,6 @@ class DescentWorkspace(CatchUp, Staging, ExportControls, QWidget):
             signal.connect(self.redraw)
         for signal in (self.model.run_added, self.model.run_changed, self.model.runs_reset):
             signal.connect(self._fit_curve_to_race)
-        self.contour_view.point_clicked.connect(lambda x, y: self.panel.apply_start((x, y)))
-        self.curve_view.point_clicked.connect(lambda x, _f: self.panel.apply_start((x,)))
         keys = ((Qt.Key.Key_Space, self.player.toggle), (Qt.Key.Key_Right, self.player.step_once),
                 (Qt.Key.Key_R, self.player.reset), (Qt.Key.Key_Delete, self.panel.remove_selected))
         for key, slot in keys:
@@ -175,9 +137,10 @@ class DescentWorkspace(CatchUp, Staging, ExportControls, QWidget):
         return self.curve_view if self.one_variable() else self.surface_view
 
     def reset_view(self) -> None:
-        self.surface_view.reset_camera()
-        self.contour_view.reset_view()
-        self.curve_view.reset_view()
+        for name, reset in (("surface_view", "reset_camera"), ("contour_view", "reset_view"),
+                            ("curve_view", "reset_view")):
+            if self.built(name):
+                getattr(getattr(self, name), reset)()
 
     def shortcuts(self) -> list[tuple[str, str]]:
         return [("Space", "Descent: play / pause the race"), ("→", "Descent: one step"),
@@ -248,19 +211,22 @@ class DescentWorkspace(CatchUp, Staging, ExportControls, QWidget):
                 self.model.set_start(run.run_id, start, by_app=True)
         self.panel.select_run(self.panel.current_run_id())
 
-    def _update_views(self, sampled: tuple | None = None) -> bool:
+    def _update_views(self, sampled: tuple | None = None, in_turns: bool = False) -> bool:
         """Draw the function over the session's box; False (with a notice) when the box cannot be sampled.
-        ``sampled``: (box, the surface's values) sampled already (a big function's staging samples a turn before)."""
+        ``sampled``: (box, the surface's values) sampled already (a big function's staging samples a turn before).
+        ``in_turns``: the 3D view is shown, and the contours drawn, in later turns (staging.py)."""
         one = self.one_variable()
-        self.surface_view.setVisible(not one)
-        self.contour_view.setVisible(not one)
-        self.curve_view.setVisible(one)
+        self.surface_place.setVisible(not one)
+        self.contour_place.setVisible(not one)
+        self.curve_place.setVisible(one)
         self.legend.setText(LEGEND_1D if one else LEGEND)
         f = self.plotted_function()
         try:
             axes = [_samples(lo, hi, CURVE_SAMPLES if one else GRID) for lo, hi in self.session.box()]
         except ValueError as exc:
             self._show_notice(str(exc))
+            for place in (self.surface_place, self.contour_place, self.curve_place):
+                place.say("")   # the notice says why there is no picture
             return False
         if self.notice.text().startswith(RANGE_NOTICE):
             self._show_notice("")
@@ -269,6 +235,7 @@ class DescentWorkspace(CatchUp, Staging, ExportControls, QWidget):
             xs, = axes
             self._curve_values = f(xs)
             self.curve_view.set_curve(xs, self._curve_values, labels=(self.session.axes[0], "f"))
+            self.curve_place.reveal()
             self._curve_extent = self.curve_view.extent
             self.race1d.set_curve_function(f)
             self._fit_curve_to_race()
@@ -277,9 +244,15 @@ class DescentWorkspace(CatchUp, Staging, ExportControls, QWidget):
         box = self.session.box()
         zs = sampled[1] if sampled is not None and sampled[0] == box else self.sample_surface(f, xs, ys)
         self.surface_view.set_surface(xs, ys, zs, labels=(*self.session.axes, "f"))
-        self.contour_view.set_field(xs, ys, zs, labels=tuple(self.session.axes))
         self.race3d.set_surface_function(f)
+        if not in_turns:
+            self.surface_place.reveal()
+            self.draw_contours(xs, ys, zs)
         return True
+
+    def draw_contours(self, xs, ys, zs) -> None:
+        self.contour_view.set_field(xs, ys, zs, labels=tuple(self.session.axes))
+        self.contour_place.reveal()
 
     @staticmethod
     def sample_surface(f, xs, ys) -> np.ndarray:
@@ -371,8 +344,9 @@ class DescentWorkspace(CatchUp, Staging, ExportControls, QWidget):
             return   # the eigen-error plot and Newton's text are not in the exported frames: they wait
         self.eigen_plot.draw(frames)
         text = newton_text(newton_frame(frames), self.model.objective.variables)
-        self.newton_label.setText(text)
-        self.newton_label.setVisible(bool(text))
+        if text != self.newton_label.text():
+            self.newton_label.setText(text)
+            self.newton_label.setToolTip(text)   # the whole text, should a narrow window cut it
 
     # --- demo (README frame) ----------------------------------------------------------------------------------
     def demo(self, steps: int = 120) -> None:

@@ -56,6 +56,8 @@ class HeatmapView(QWidget):
         self.outline: np.ndarray | None = None
         self.note = ""
         self._texts: list[str] | None = None
+        self._widths_key: str | None = None
+        self._widths = (0, 0)
         self._editor: QLineEdit | None = None
         self.setMouseTracking(True)
         self.setMinimumSize(60, 44)
@@ -78,6 +80,7 @@ class HeatmapView(QWidget):
         self._precise = None if self.values is None else [short_number(v) for v in self.values.flat]
         self._brief = None if self.values is None else [short_number(v, 2) for v in self.values.flat]
         self._texts = self._precise
+        self._widths_key = None   # the numbers' widths are measured again (_widest_numbers)
         rows = 3 if self.values is None else self.values.shape[0]
         self.setMaximumHeight(round(TITLE_HEIGHT + rows * MAX_CELL * (NUMBER_ASPECT if rows <= 12 else 1) + 8))
         self.updateGeometry()
@@ -91,13 +94,18 @@ class HeatmapView(QWidget):
         return QSize(cols * cell + 4, round(TITLE_HEIGHT + rows * cell * aspect + 8))
 
     def cell_rect(self, row: int, col: int) -> QRectF:
-        rows, cols = self.values.shape
-        size = self._cell_size()
-        left = (self.width() - size * cols) / 2
-        return QRectF(left + col * size, TITLE_HEIGHT + row * size * self._aspect(), size, size * self._aspect())
+        size, aspect, left = self._grid()
+        return QRectF(left + col * size, TITLE_HEIGHT + row * size * aspect, size, size * aspect)
 
-    def _aspect(self) -> float:
-        return NUMBER_ASPECT if self._shows_numbers() else 1.0
+    def _grid(self) -> tuple[float, float, float]:
+        """(cell width, height ÷ width, left edge): cells that hold numbers are wider than tall."""
+        rows, cols = self.values.shape
+        if self._shows_numbers():
+            size, aspect = self._number_cell(), NUMBER_ASPECT
+        else:
+            size = max(2.0, min((self.width() - 4) / cols, (self.height() - TITLE_HEIGHT - 4) / rows, MAX_CELL))
+            aspect = 1.0
+        return size, aspect, (self.width() - size * cols) / 2
 
     def _number_cell(self) -> float:
         rows, cols = self.values.shape
@@ -105,24 +113,29 @@ class HeatmapView(QWidget):
         height = (self.height() - TITLE_HEIGHT - 4) / rows
         return min(width, height / NUMBER_ASPECT, MAX_CELL)
 
-    def _cell_size(self) -> float:
-        if self._shows_numbers():
-            return self._number_cell()
-        rows, cols = self.values.shape
-        return max(2.0, min((self.width() - 4) / cols, (self.height() - TITLE_HEIGHT - 4) / rows, MAX_CELL))
-
     def _shows_numbers(self) -> bool:
         """Numbers are written in when there are few cells and the widest number fits its cell."""
         rows, cols = self.values.shape
         cell = self._number_cell()
         if rows * cols > 144 or cell < NUMBERS_MIN_WIDTH:
             return False
-        metrics = QFontMetrics(self._number_font())
-        for texts in (self._precise, self._brief):     # three digits where they fit, else two
-            if max(metrics.horizontalAdvance(t) for t in texts) + 4 <= cell:
+        for texts, widest in zip((self._precise, self._brief), self._widest_numbers()):   # three digits, else two
+            if widest + 4 <= cell:
                 self._texts = texts
                 return True
         return False
+
+    def _widest_numbers(self) -> tuple[int, int]:
+        """The widths of the widest three- and two-digit numbers, measured once per data and font (a paint asks
+        for them once per cell)."""
+        font = self._number_font()
+        key = font.key()
+        if self._widths_key != key:
+            metrics = QFontMetrics(font)
+            self._widths = tuple(max(metrics.horizontalAdvance(t) for t in texts)
+                                 for texts in (self._precise, self._brief))
+            self._widths_key = key
+        return self._widths
 
     def _number_font(self) -> QFont:
         font = QFont(self.font())

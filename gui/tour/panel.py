@@ -8,9 +8,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QListWidget, QProgressBar, QPushButton,
+from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QListWidget, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
+from gui.progress_bar import ProgressBar
 from gui.tour.exercise_box import ExerciseBox
 from gui.tour.facts import FactError, facts_for, fill
 from gui.tour.format import TOUR_DIR, load_tour
@@ -63,7 +64,7 @@ class TourPanel(QDockWidget):
         self.stepList.setMaximumHeight(110)
         self.stepList.currentRowChanged.connect(self._on_step_chosen)
         scroll = self._build_step_view()
-        self.progress = QProgressBar(objectName="tourProgress")
+        self.progress = ProgressBar(objectName="tourProgress")
         self.progress.setRange(0, max(len(self.steps), 1))
         self.progress.setFormat("Step %v of %m")
         layout = QVBoxLayout(body)

@@ -96,3 +96,16 @@ def one_run_in_window(qtbot, window, formula, method="gd"):
     run = w.model.runs[0]
     w.panel.select_run(run.run_id)
     return w, run
+
+
+def assert_restarted_with_the_engines_rates(w, steps=0):
+    """Every run is on the session's function, ``steps`` steps in (any number: None), with the rates the engine
+    chooses for it."""
+    from engine.analysis.rates import default_hyperparameters
+    objective = w.model.objective
+    assert objective.expression is w.session.plotted_expression()
+    assert not w.model.waiting
+    for run in w.model.runs:
+        assert run.descent.objective is objective and steps in (None, run.steps)
+        assert run.auto_lr
+        assert dict(run.hyper) == default_hyperparameters(objective, run.method, run.start)

@@ -5,13 +5,13 @@ function is still applied at once."""
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 
-from engine.analysis.rates import default_hyperparameters
 from gui.descent.staging import is_big
 from tests.engine.huge_formulas import huge_formula
-from tests.gui.descent_helpers import open_descent, statuses
+from tests.gui.descent_helpers import assert_restarted_with_the_engines_rates, open_descent, statuses
 
 # shifts no other test uses: an Expression keeps its derivatives, and other tests build theirs on a worker
-FIRST = ["gradient", "hessian", "curvature", "restart", "sample", "views", "frames", "race", "submit_rates"]
+STAGES = ["gradient", "hessian", "curvature", "restart", "sample", "views", "surface", "contours", "submit_rates",
+          "rates", "frames", "race3d", "race2d", "race"]
 
 
 def _watch(w):
@@ -24,16 +24,6 @@ def _watch(w):
     w.staged.connect(lambda name: after_restart.extend(statuses(w)) if name == "restart" else None)
     timer.start()
     return log, after_restart, timer
-
-
-def _assert_restarted_with_the_engines_rates(w, steps=0):
-    objective = w.model.objective
-    assert objective.expression is w.session.plotted_expression()
-    assert not w.model.waiting
-    for run in w.model.runs:
-        assert run.descent.objective is objective and run.steps == steps
-        assert run.auto_lr
-        assert dict(run.hyper) == default_hyperparameters(objective, run.method, run.start)
 
 
 def _surface(w):
@@ -53,14 +43,14 @@ def test_a_big_function_comes_in_stage_by_stage_while_the_timer_keeps_ticking(qt
     qtbot.waitUntil(lambda: not w.staging, timeout=30000)
     timer.stop()
     stages = [entry for entry in log if entry != "tick"]
-    assert stages == FIRST + ["rates"] * 4    # one run's rates per turn
+    assert stages == STAGES    # every waiting run's rates in one turn, before the race is drawn
     # the timer kept firing while the function came in, between its stages (each stage is a turn of its own)
-    first, last = log.index("gradient"), len(log) - 1 - log[::-1].index("rates")
+    first, last = log.index("gradient"), len(log) - 1 - log[::-1].index("race")
     assert "tick" in log[first:last]
     # while a run waited for its rate, its line said so
     assert sum("choosing its learning rate" in line for line in after_restart) == 4
     assert not any("choosing" in line for line in statuses(w))
-    _assert_restarted_with_the_engines_rates(w)
+    assert_restarted_with_the_engines_rates(w)
     changed = np.any(np.abs(_surface(w) - before) > 30, axis=-1)
     assert changed.mean() > 0.05   # the new surface is drawn
 
@@ -72,9 +62,9 @@ def test_step_finishes_the_staging_at_once(qtbot):
     assert w.staging
     qtbot.mouseClick(w.panel.step_button, Qt.MouseButton.LeftButton)
     assert not w.staging
-    _assert_restarted_with_the_engines_rates(w, steps=1)
+    assert_restarted_with_the_engines_rates(w, steps=1)
     qtbot.wait(50)   # a late answer from the worker changes nothing
-    _assert_restarted_with_the_engines_rates(w, steps=1)
+    assert_restarted_with_the_engines_rates(w, steps=1)
 
 
 def test_a_newer_function_supersedes_an_unfinished_staging(qtbot):
@@ -87,8 +77,8 @@ def test_a_newer_function_supersedes_an_unfinished_staging(qtbot):
     w.session.set_function(huge_formula(shift=2.0), axes=("x", "y"))
     qtbot.waitUntil(lambda: not w.staging, timeout=30000)
     timer.stop()
-    assert [entry for entry in log if entry != "tick"] == FIRST + ["rates"] * 4   # the first one's rest never ran
-    _assert_restarted_with_the_engines_rates(w)
+    assert [entry for entry in log if entry != "tick"] == STAGES   # the first one's rest never ran
+    assert_restarted_with_the_engines_rates(w)
 
 
 def test_a_small_function_is_applied_at_once(qtbot):
@@ -96,7 +86,7 @@ def test_a_small_function_is_applied_at_once(qtbot):
     qtbot.waitUntil(lambda: len(w.model.runs) == 4 and not w.staging, timeout=20000)
     w.session.set_function("x^2 + 3*y^2 + x*y", axes=("x", "y"))
     assert not w.staging
-    _assert_restarted_with_the_engines_rates(w)
+    assert_restarted_with_the_engines_rates(w)
 
 
 def test_shown_first_on_a_big_function_its_first_race_comes_in_staged(qtbot):
@@ -107,4 +97,4 @@ def test_shown_first_on_a_big_function_its_first_race_comes_in_staged(qtbot):
     assert w.staging and not w.model.runs
     qtbot.waitUntil(lambda: not w.staging, timeout=30000)
     assert [r.method for r in w.model.runs] == ["gd", "momentum", "adam", "newton"]
-    _assert_restarted_with_the_engines_rates(w)
+    assert_restarted_with_the_engines_rates(w)

@@ -97,7 +97,7 @@ def test_the_3d_view_repaints_its_surface_only_when_the_camera_moves_and_keeps_t
     assert w.surface_view.layers.rebuilds == rebuilds
     red = hex_rgb("#ff3b30")
     assert colour_pixels(after, red) > colour_pixels(before, red) + 30          # the trail appears in 3D …
-    array = np.asarray(after.convertToFormat(after.Format.Format_RGB888).constBits()).reshape(-1, 3)
+    array = np.asarray(after.convertToFormat(after.Format.Format_RGB32).constBits()).reshape(-1, 4)[:, :3]   # no row padding
     assert len(np.unique(array, axis=0)) > 500                                  # … over a real, shaded surface
     w.surface_view.setCameraPosition(azimuth=-20.0)
     turned = w.surface_view.grabFramebuffer()

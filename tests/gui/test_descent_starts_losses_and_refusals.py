@@ -221,3 +221,20 @@ def test_degenerate_functions_raise_no_numpy_warnings(qtbot, descent_workspace):
         qtbot.wait(50)
     assert [str(c.message) for c in caught if issubclass(c.category, RuntimeWarning)] == []
     assert all("f is undefined at the start (x, y) = (0, 0)" in t for t in at_origin)
+
+
+def test_a_frame_that_cannot_be_written_is_reported_and_leaves_no_file(qtbot, descent_workspace, tmp_path,
+                                                                        monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    w = descent_workspace
+    target = tmp_path / "missing folder" / "frame.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PNG images (*.png)"))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    qtbot.mouseClick(w.findChild(type(w.png_button), "exportPngButton"), Qt.MouseButton.LeftButton)
+    assert len(shown) == 1 and str(target) in shown[0] and "cannot save" in shown[0]
+    assert not target.parent.exists() and not w.export_status.text().startswith("Saved")
+    good = tmp_path / "frame"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(good), "PNG images (*.png)"))
+    qtbot.mouseClick(w.png_button, Qt.MouseButton.LeftButton)
+    assert w.export_status.text() == f"Saved {good}.png" and (tmp_path / "frame.png").stat().st_size > 10_000

@@ -88,7 +88,9 @@ def test_the_window_has_a_matrix_tab_with_undo_files_and_export(qtbot, settings_
     mw.undo_action.trigger()
     assert matrix.gradient.formula.text() == "-2*U'*(X - U*V)"
     path = tmp_path / "view.png"
-    assert mw.export_view(str(path)) and path.stat().st_size > 10_000
+    assert mw.export_view(str(path))
+    mw.wait_for_images()
+    assert path.stat().st_size > 10_000
     saved = tmp_path / "m.gsmatrix.json"
     assert mw.save_to(str(saved), matrix) and not mw.isWindowModified()
     assert load_state(saved).expression == "norm2(X - U*V)^2"

@@ -65,9 +65,33 @@ def test_export_images_of_the_view_and_the_window(qtbot, main_window, tmp_path):
     view_png, window_png = tmp_path / "view.png", tmp_path / "window.png"
     assert main_window.export_view(str(view_png))
     assert main_window.export_window(str(window_png))
+    # the files are written on the saver's thread: the window says so once each is on disk
+    qtbot.waitUntil(lambda: main_window.statusBar().currentMessage() == f"Image saved to {window_png}")
     view, window = QImage(str(view_png)), QImage(str(window_png))
     assert distinct_colours(image_array(view)) > 300
     assert window.width() == main_window.width() and distinct_colours(image_array(window)) > 300
+
+
+@pytest.mark.gl
+def test_an_image_that_cannot_be_written_is_reported_and_leaves_no_file(qtbot, main_window, tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    target = tmp_path / "missing folder" / "view.png"
+    assert main_window.export_view(str(target))
+    qtbot.waitUntil(lambda: bool(main_window.last_error))
+    assert str(target) in main_window.last_error and "cannot save" in main_window.last_error.lower()
+    assert not target.parent.exists()
+    assert shown == [main_window.last_error]
+
+
+@pytest.mark.gl
+def test_closing_the_window_finishes_the_images_still_being_written(qtbot, main_window, tmp_path):
+    paths = [tmp_path / f"window{i}.png" for i in range(3)]
+    for path in paths:
+        assert main_window.export_window(str(path))
+    main_window.shutdown()   # what closing does before the window goes
+    assert not main_window.image_saver.busy()
+    assert all(QImage(str(path)).width() == main_window.width() for path in paths)
 
 
 def test_window_state_and_tab_are_kept(qtbot, settings_dir):

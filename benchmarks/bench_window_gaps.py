@@ -1,0 +1,119 @@
+"""The longest event-loop gap (between 5 ms timer ticks) for what a user does besides typing: each Surface preset,
+each Matrix preset, each step of the chapter tour, the first visit of each tab, and File → Export of the view and
+of the whole window on each tab (issue 12: no gap > 100 ms while typing, exporting, opening or searching).
+
+Baseline in the same run: the longest gap of the idle window over the same time (what the machine's load alone
+costs), so the ratio says how much the action adds. With GRADSCAPE_ROOT=<another checkout> the app measured is that
+checkout's.
+
+Run: ``xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python benchmarks/bench_window_gaps.py [--quick]``
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(os.environ.get("GRADSCAPE_ROOT", Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+
+SETTLE = 0.8   # seconds watched after each action
+
+
+class GapMeter:
+    """A 5 ms timer's ticks; ``gap(action)`` runs ``action`` from the event loop and returns the longest gap in ms
+    until SETTLE seconds later."""
+
+    def __init__(self, app) -> None:
+        from PySide6.QtCore import QTimer
+        self.app, self.ticks = app, []
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+        self.timer.start()
+
+    def spin(self, seconds: float) -> None:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            self.app.processEvents()
+            time.sleep(0.0005)
+
+    def gap(self, action=None, settle: float = SETTLE) -> float:
+        from PySide6.QtCore import QTimer
+        self.ticks.clear()
+        start = time.perf_counter()
+        if action is not None:
+            QTimer.singleShot(0, action)
+        self.spin(settle)
+        times = [start] + self.ticks
+        return 1000 * max(b - a for a, b in zip(times, times[1:]))
+
+
+def _groups(window, meter, quick: bool) -> dict[str, list[tuple[str, float]]]:
+    from gui.tour.install import open_tour
+    groups: dict[str, list[tuple[str, float]]] = {}
+    for key in ("descent", "graph", "matrix", "surface"):   # first visits (each builds its tab)
+        groups.setdefault("first visit of a tab", []).append(
+            (key, meter.gap(lambda k=key: window.show_workspace(k), 1.5)))
+    surface = window.workspace("surface")
+    names = surface.preset_names()[: 6 if quick else None]
+    groups["Surface preset"] = [(n, meter.gap(lambda n=n: surface.apply_preset(n))) for n in names]
+    matrix = window.workspace("matrix")
+    window.show_workspace("matrix")
+    meter.spin(0.5)
+    names = matrix.preset_names()[: 4 if quick else None]
+    groups["Matrix preset"] = [(n, meter.gap(lambda n=n: matrix.apply_preset(n))) for n in names]
+    folder = tempfile.mkdtemp(prefix="gaps-")
+    exports = groups["File → Export"] = []
+    for key in ("surface", "descent", "graph", "matrix"):
+        window.show_workspace(key)
+        meter.spin(1.0)
+        for what in ("view", "window"):
+            export = getattr(window, f"export_{what}")
+            exports.append((f"{key} {what}", meter.gap(lambda e=export, k=key, w=what: e(f"{folder}/{k}-{w}.png"))))
+    window.show_workspace("surface")
+    panel = open_tour(window, 0)
+    meter.spin(1.0)
+    steps = range(1, len(panel.steps), 3 if quick else 1)
+    groups["tour step"] = [(f"{i} {panel.steps[i][1].title[:36]}", meter.gap(lambda i=i: panel.go(i)))
+                           for i in steps]
+    panel.leave()
+    return groups
+
+
+def main() -> int:
+    quick = "--quick" in sys.argv
+    import main as app_main
+    app_main._configure_qt()
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance() or QApplication([])
+    from gui.main_window import MainWindow
+    window = MainWindow(restore_state=False, interactive=False)
+    window.resize(1400, 880)
+    window.show()
+    meter = GapMeter(app)
+    meter.spin(1.5)
+    idle = [meter.gap() for _ in range(5)]
+    groups = _groups(window, meter, quick)
+    idle += [meter.gap() for _ in range(5)]
+    base = statistics.median(idle)
+    print(f"checkout {ROOT}; load {os.getloadavg()[0]:.1f}; idle window: longest gap {base:.0f} ms median, "
+          f"{max(idle):.0f} ms max over {SETTLE} s")
+    for name, rows in groups.items():
+        gaps = [g for _, g in rows]
+        worst = max(rows, key=lambda r: r[1])
+        print(f"{name:22s} {len(rows):3d} actions: longest gap median {statistics.median(gaps):5.0f} ms "
+              f"({statistics.median(gaps) / base:4.1f}× idle), max {worst[1]:5.0f} ms ({worst[0]}), "
+              f"{sum(g > 100 for g in gaps)} over 100 ms")
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

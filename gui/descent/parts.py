@@ -1,0 +1,192 @@
+"""The Descent workspace's views and plots, each built when first needed and shown in a place kept for it.
+
+Building the 3D view, the contour map, the loss plot and the eigen-error plot took ~60 ms and painting them the
+first time as long again: done together when the tab was first shown, they held the window for 150–250 ms. Each now
+has a place in the layout from the start (a :class:`Place`: a stand-in page, then the view), so that building it,
+or showing its picture, later resizes nothing else. A view is built the first time anything asks for it (a cached
+property), and the tab's first show asks for them one per turn of the event loop (:meth:`Parts.build_in_turns`);
+their modules are loaded then too.
+
+Until a view has its function drawn, its place says "Bringing in f…" instead of showing empty axes over a
+degenerate range (a big function's surface comes several turns after the tab is shown, see staging.py).
+
+A mixin of DescentWorkspace: it uses the workspace's model, panel, session, and its start-point handlers.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget
+
+from gui.descent.staging import TURN_MS
+from gui.views.contour_view import ContourView
+from gui.views.curve_view import CurveView
+from gui.views.surface_view import BACKGROUND, SurfaceView
+
+LOADING = "Bringing in f…"
+CURVE_PEN = pg.mkPen((135, 145, 170), width=2.0)
+PLOT_HEIGHT = 160   # px, at least the loss and eigen-error plots' minimum height (a plot and a line of text)
+CLICK_TIP = "Click: set the start of the runs · right/middle drag: pan · wheel: zoom"
+
+
+class Place(QStackedWidget):
+    """A view's place: a stand-in label until the view is built and :meth:`reveal` shows it."""
+
+    def __init__(self, name: str, text: str = ""):
+        super().__init__()
+        self.setObjectName(name)
+        self.label = QLabel(text, objectName=f"{name}Label", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.label.setStyleSheet("background: rgb(%d, %d, %d); color: rgb(170, 176, 190); font-size: 12pt;"
+                                 % BACKGROUND)
+        self.addWidget(self.label)
+
+    def hold(self, view) -> None:
+        self.addWidget(view)
+
+    def reveal(self) -> None:
+        if self.count() > 1:
+            self.setCurrentIndex(1)
+
+    @property
+    def revealed(self) -> bool:
+        return self.currentIndex() == 1
+
+    def say(self, text: str) -> None:
+        """The stand-in's text (shown until the view is revealed)."""
+        if self.label.text() != text:
+            self.label.setText(text)
+
+
+class Parts:
+    def _build_places(self) -> QSplitter:
+        """The views' places (3D and contour map for two plotted variables, the curve for one), in one splitter."""
+        self.surface_place = Place("descentSurfacePlace", LOADING)
+        self.contour_place = Place("descentContourPlace", LOADING)
+        self.curve_place = Place("descentCurvePlace", LOADING)
+        self.curve_place.hide()
+        views = QSplitter(Qt.Orientation.Horizontal)
+        for place in (self.surface_place, self.contour_place, self.curve_place):
+            views.addWidget(place)
+        return views
+
+    def _build_plot_places(self) -> QSplitter:
+        self.loss_place, self.eigen_place = Place("lossPlace"), Place("eigenPlace")
+        for place in (self.loss_place, self.eigen_place):
+            place.setMinimumHeight(PLOT_HEIGHT)   # the plots' own: building them later moves nothing
+        splitter = QSplitter(Qt.Orientation.Horizontal)   # the loss plot with the eigen-error plot to its right
+        splitter.addWidget(self.loss_place)
+        splitter.addWidget(self.eigen_place)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        return splitter
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self.__dict__.get("_parts_asked"):
+            self._parts_asked = True
+            self.build_in_turns()
+
+    def built(self, name: str) -> bool:
+        return name in self.__dict__
+
+    def build_in_turns(self) -> None:
+        """Build the views and plots not built yet, one per turn of the event loop (the tab's first show)."""
+        names = ["surface_view", "_warm_surface_view", "race3d", "contour_view", "race2d", "loss_plot", "eigen_plot"]
+        if self.one_variable():
+            names[:5] = ["curve_view", "race1d"]
+
+        def next_part():
+            while names and self.built(names[0]):
+                names.pop(0)
+            if names:
+                name = names.pop(0)
+                if name.startswith("_"):
+                    getattr(self, name)()   # a step, not a part
+                else:
+                    getattr(self, name)     # built on first access
+                QTimer.singleShot(TURN_MS, self, next_part)
+        QTimer.singleShot(TURN_MS, self, next_part)
+
+    def _warm_surface_view(self) -> None:
+        """Paint the 3D view once, hidden, at the size it will be shown at: its first paint sets up its GL state
+        and has the software renderer compile the programs it draws with (tens of ms), in a turn of its own rather than
+        in the turn that shows the surface."""
+        if not self.surface_place.revealed and self.isVisible():
+            self.surface_view.setGeometry(self.surface_place.contentsRect())
+            self.surface_view.grabFramebuffer()
+
+    # --- the parts ------------------------------------------------------------------------------------------------
+    @cached_property
+    def surface_view(self) -> SurfaceView:
+        view = SurfaceView()
+        view.enable_layers()   # a frame repaints the moving items over the cached surface and trails
+        view.setObjectName("descentSurfaceView")
+        view.setCameraPosition(distance=21.0)
+        self.surface_place.hold(view)
+        return view
+
+    @cached_property
+    def contour_view(self) -> ContourView:
+        return self._placed_plot(ContourView(), "descentContourView", self.contour_place, lambda x, y: (x, y))
+
+    @cached_property
+    def curve_view(self) -> CurveView:
+        view = CurveView()
+        for item in view.plotItem.listDataItems():   # the function's curve: neutral, runs are coloured
+            item.setPen(CURVE_PEN)
+        return self._placed_plot(view, "descentCurveView", self.curve_place, lambda x, _f: (x,))
+
+    def _placed_plot(self, view, name: str, place: Place, start_at):
+        """A 2D view in its place: a click sets the runs' start (``start_at`` of the clicked point)."""
+        view.setObjectName(name)
+        view.setToolTip(CLICK_TIP)
+        self._plain_plot(view.plotItem)
+        view.point_clicked.connect(lambda *clicked: self.panel.apply_start(start_at(*clicked)))
+        self._one_paint.scenes.append(view.scene())
+        place.hold(view)
+        return view
+
+    @cached_property
+    def race3d(self):
+        from gui.descent.scene3d import Race3D
+        return Race3D(self.surface_view)
+
+    @cached_property
+    def race2d(self):
+        from gui.descent.scene2d import Race2D
+        return Race2D(self.contour_view)
+
+    @cached_property
+    def race1d(self):
+        from gui.descent.scene1d import Race1D
+        return Race1D(self.curve_view)
+
+    @cached_property
+    def loss_plot(self):
+        from gui.descent.loss_plot import LossPlot
+        plot = LossPlot()
+        self._one_paint.scenes.append(plot.plot.scene())
+        self.loss_place.hold(plot)
+        self.loss_place.reveal()
+        return plot
+
+    @cached_property
+    def eigen_plot(self):
+        from gui.descent.eigen_error_plot import EigenErrorPlot
+        plot = EigenErrorPlot(self.model)
+        self.panel.run_selected.connect(plot.select)
+        if self.model.runs:
+            plot.select(self.panel.current_run_id())
+        self._one_paint.scenes.append(plot.plot.scene())
+        self.eigen_place.hold(plot)
+        self.eigen_place.reveal()
+        return plot
+
+    @staticmethod
+    def _plain_plot(plot) -> None:
+        from gui.descent.loss_plot import cache_axes
+        # pyqtgraph's auto-range "A" button would show in every exported frame; R / the View menu reset the view
+        plot.hideButtons()
+        cache_axes(plot)
