@@ -46,8 +46,9 @@ class RedrawTurns(QObject):
 
     @property
     def busy(self) -> bool:
-        """Some piece is waiting for its turn."""
-        return bool(self._pieces)
+        """Some piece is waiting for its turn, or the frame of the last one has not been delivered yet (with it, what
+        the pieces posted, such as a plot's new layout)."""
+        return bool(self._pieces) or any(timer.isActive() for timer in self._timers.values())
 
     def waiting(self) -> list[str]:
         return list(self._pieces)

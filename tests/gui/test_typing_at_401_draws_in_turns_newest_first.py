@@ -91,7 +91,7 @@ def test_at_401_squared_the_surface_comes_first_then_the_contours_and_the_end_is
     staged = gl_pixels(surface.surfaceView), widget_pixels(surface.contourView)
     surface._schedule("field")
     surface.flush()                       # the same function drawn all at once
-    assert not surface.turns.busy
+    assert not surface.turns.waiting()
     assert np.array_equal(staged[0], gl_pixels(surface.surfaceView))
     assert np.array_equal(staged[1], widget_pixels(surface.contourView))
 
