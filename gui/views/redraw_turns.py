@@ -23,7 +23,7 @@ from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 
-HOP_MS = 0   # each step of the chain piece → frame → piece waits for the timers due before it (a timer, not a posted event)
+HOP_MS = 1   # each step of the chain piece → frame → piece waits for the timers due before it (a timer, not a posted event)
 
 
 class RedrawTurns(QObject):
