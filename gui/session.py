@@ -118,10 +118,7 @@ class Session(QObject):
 
     def plotted_expression(self) -> Expression:
         """The function of the axis variables alone (other variables replaced by their fixed values)."""
-        from engine.expr.build import const
-        if not self.fixed:
-            return self.expression
-        return self.expression.substitute({k: const(v) for k, v in self.fixed.items()})
+        return plotted_of(self.expression, self.fixed)
 
     def objective(self) -> Objective:
         """What a descent on the current function uses (a graph's own backward pass when it supplied one)."""
@@ -167,6 +164,12 @@ class Session(QObject):
         if not self._selected:
             return None
         return {v: self._values[v] for v in dict.fromkeys(self.variables + self.axes)}
+
+
+def plotted_of(expression: Expression, held: Mapping[str, float]) -> Expression:
+    """``expression`` with the held variables replaced by their values (itself when none is held)."""
+    from engine.expr.build import const
+    return expression.substitute({k: const(v) for k, v in held.items()}) if held else expression
 
 
 def check_axes(names: Sequence[str], axes: Sequence[str]) -> None:

@@ -26,6 +26,7 @@ from typing import Callable, Iterable, Mapping
 
 from engine.graph.compile import layered_layout
 from engine.graph.entry_points import GraphPasses
+from engine.graph.events import Announcer
 from engine.graph.nodes import (EVENT_KINDS, GraphError, GraphEvent, Node, Undo, check_name, check_pos, check_value,
                                 events_for, parse_formula, rename_in_formula, replace_node, structure_of,
                                 topological_names)
@@ -38,7 +39,7 @@ __all__ = ["Graph", "GraphError", "GraphEvent", "Node", "Undo", "EVENT_KINDS", "
 _KEEP = object()
 
 
-class Graph(GraphPasses):
+class Graph(GraphPasses, Announcer):
     """A chain-rule graph. Read it through ``nodes``, ``output`` and the query methods; change it by mutations."""
 
     def __init__(self):
@@ -153,27 +154,6 @@ class Graph(GraphPasses):
         other._output = self._output
         other._topo, other._rank, other._tensor, other._inputs = self._topo, self._rank, self._tensor, self._inputs
         return other
-
-    # --- events -----------------------------------------------------------------------------------------------
-    def subscribe(self, callback: Callable[[GraphEvent], None]) -> None:
-        if callback not in self._subscribers:
-            self._subscribers.append(callback)
-
-    def unsubscribe(self, callback: Callable[[GraphEvent], None]) -> None:
-        if callback in self._subscribers:
-            self._subscribers.remove(callback)
-
-    def _emit(self, events: Iterable[GraphEvent]) -> None:
-        # every subscriber hears every event even if one of them raises; the first error is re-raised afterwards
-        error = None
-        for event in events:
-            for callback in list(self._subscribers):
-                try:
-                    callback(event)
-                except Exception as exc:  # noqa: BLE001 - re-raised below
-                    error = error or exc
-        if error is not None:
-            raise error
 
     # --- mutations --------------------------------------------------------------------------------------------
     def add_input(self, name: str, value=0.0, pos=(0.0, 0.0)) -> Undo:

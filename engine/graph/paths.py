@@ -70,6 +70,18 @@ def sum_steps(graph, source: str, target: str) -> list[tuple[str, tuple[str, ...
     return [(n, tuple(p for p in graph.node(n).parents if p in keep)) for n in between[1:]]
 
 
+def count_over_paths(steps, source: str, target: str) -> int:
+    """How many paths lead from source to target, by the sweep of :func:`sum_over_paths` over ``steps`` (from
+    :func:`sum_steps`; None: no path) with every partial 1, in exact integers: :func:`path_count` for a caller that
+    keeps the steps."""
+    if source == target:
+        return 1
+    count = {source: 1}
+    for name, parents in steps or ():
+        count[name] = sum(count[p] for p in parents if p in count)
+    return count.get(target, 0)
+
+
 def sum_over_paths(steps, source: str, target: str, partials) -> float:
     """Σ over paths of the products of ``partials[(parent, child)]``, by one sweep over ``steps``."""
     if source == target:
@@ -86,6 +98,22 @@ def paths(graph, source: str, target: str | None = None, inputs=None) -> Iterato
     keep = set(_between(graph, source, target))
     partials = values_and_partials(graph, inputs)[1] if keep else {}
     return _walk(graph, source, target, keep, partials)
+
+
+def path_trails(graph, source: str, target: str | None = None, between=None) -> Iterator[tuple[str, ...]]:
+    """Every path's nodes, lazily, in the order of :func:`paths`, computing no number (for what depends only on
+    the structure, such as a listing kept while values change). ``between``: the nodes on paths from source to
+    target when the caller knows them already (see :func:`sum_steps`)."""
+    source, target = _endpoints(graph, source, target)
+    keep = set(_between(graph, source, target) if between is None else between)
+    return (p.nodes for p in _walk(graph, source, target, keep, _Ones()))
+
+
+class _Ones:
+    """The partials of a walk that lists paths without their products."""
+
+    def __getitem__(self, key):
+        return 1.0
 
 
 def _walk(graph, source, target, keep, partials) -> Iterator[Path]:

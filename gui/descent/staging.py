@@ -23,7 +23,6 @@ A mixin of DescentWorkspace: it uses the workspace's session, model, views and r
 """
 from __future__ import annotations
 
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -33,6 +32,7 @@ import numpy as np
 from engine import evaluate_many
 from engine.analysis.rates import default_hyperparameters
 from gui.surface.preparing import BIG
+from gui.worker_pace import quick_thread_switches
 
 TURN_MS = 1   # not 0: a zero timer set by a stage could fire before a timer due since before that stage
 _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="descent-rates")
@@ -244,26 +244,15 @@ class Staging:
         self.model.choose_all_rates()
 
 
-#: The interpreter's thread switch interval while the worker runs. At the default 5 ms a Python thread busy with
-#: the rate trials starves the GUI thread's timers for the whole job (~200 ms measured with PySide's QTimer: the
-#: GUI thread gives the lock up and waits a whole interval to get it back, many times per turn); at 0.5 ms they
-#: keep ticking (gaps ~6 ms) and the job takes as long.
-WORKER_SWITCH_INTERVAL_S = 0.0005
-
-
 def _find_rates(objective, questions) -> None:
     """Every waiting run's rate trials (on the worker): the engine keeps the answers, so each run's restart on the
     GUI thread afterwards only looks them up. A failure is left for that restart to meet and show on its run."""
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(min(previous, WORKER_SWITCH_INTERVAL_S))
-    try:
+    with quick_thread_switches():   # else this busy Python thread starves Qt's timers (gui/worker_pace.py)
         for method, start in questions:
             try:
                 default_hyperparameters(objective, method, start)
             except Exception:  # noqa: BLE001 - see above
                 pass
-    finally:
-        sys.setswitchinterval(previous)
 
 
 def _deliver(relay: _Relay, generation: int) -> None:

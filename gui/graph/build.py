@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QTimer
 from PySide6.QtWidgets import QGraphicsScene
 
 from engine.graph.tensor import value_text
+from gui.garbage import freeze_settled, postpone_full_collection
 from gui.graph import routing
 from gui.graph.items import EdgeItem, NodeItem, to_scene
 from gui.graph.long_edges import RoutedEdge
@@ -61,6 +62,7 @@ class SceneBuild:
         self._build_names = names
         if names is None:
             self._edges_for = None   # a whole new graph: every edge checked again
+            self._freeze_when_settled = not self.small   # a big new one is frozen once it has settled
         self._builder = self._build_steps(names)
         if names is None or self._edges_for != self.graph.structure_version:   # edges to build: count them
             self._build_total = len(self.graph) + sum(len(n.parents) for n in self.graph.nodes.values()) // 2
@@ -264,6 +266,10 @@ class SceneBuild:
     def _continue(self):
         if self.building or self.layout.pending or self._labeller is not None:
             self._timer.start()
+            postpone_full_collection()   # its pause would join a slice and a paint in one turn
+        elif self._freeze_when_settled:
+            self._freeze_when_settled = False
+            QTimer.singleShot(0, freeze_settled)   # out of the collector's walks from now on, in a turn of its own
         left = 0 if self.small else len(self.layout.dirty)
         if left != self._routing_left:   # the busy badge says how many edges are left
             self._routing_left = left

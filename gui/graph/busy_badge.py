@@ -8,7 +8,9 @@ It floats over the canvas, so showing it changes no layout (a relayout would rep
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel
+
+from gui.progress_bar import ProgressBar
 
 MARGIN = 8
 FEW_EDGES = 50   # a move re-routes a few edges in a slice or two: no badge flashes for them
@@ -20,7 +22,9 @@ class BusyBadge(QFrame):
         self.setObjectName("graphBusy")
         self.setStyleSheet("#graphBusy { background: rgba(255, 251, 235, 235); border: 1px solid #f59e0b; "
                            "border-radius: 4px; } #graphBusy QLabel { color: #78350f; }")
-        self.bar = QProgressBar(objectName="graphBusyBar")
+        # its new value is painted with the next frame: Qt's setValue repaints at once, and a widget's immediate
+        # repaint paints everything pending in its window (from a big graph's slice: the whole canvas, mid-slice)
+        self.bar = ProgressBar(objectName="graphBusyBar")
         self.bar.setTextVisible(False)
         self.bar.setFixedSize(64, 10)
         self.text = QLabel(objectName="graphBusyText")

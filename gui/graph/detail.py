@@ -179,8 +179,10 @@ class LevelOfDetail:
         """Show the labels where they were placed: those that move are hidden first and shown in their new places
         a few at a time (never two on one spot in between); those that stay are not touched."""
         staying = {e for e, spot in fixed.items() if e in self.shown_labels and self._spots.get(e, (None,))[0] == spot}
-        for edge in self.shown_labels - staying:
+        for n, edge in enumerate(self.shown_labels - staying):
             edge.tag.hide()
+            if n % 64 == 63:
+                yield
         self.shown_labels = set(staying)
         for n, (edge, (rect, form)) in enumerate(placed.items()):
             if edge not in staying:
@@ -199,7 +201,7 @@ class LevelOfDetail:
         for n, (edge, parts) in enumerate(runs.items()):
             if edge.partial is None:
                 continue
-            if n % 16 == 15:
+            if n % 4 == 3:   # a label's text is measured in each of its forms
                 yield
             sizes = edge.label_sizes()
             before = self._spots.get(edge)

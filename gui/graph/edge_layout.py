@@ -48,11 +48,16 @@ class EdgeLayout:
         self.unchecked: set[NodeItem] = set()   # nodes whose arrival order is to be checked once routed
         self._queue: list[EdgeItem] = []        # dirty edges, the next to route last
         self._queued_for: tuple | None = None   # (marks, near) the queue was sorted for
+        self._priorities: dict[EdgeItem, tuple] = {}   # each queued edge's place in the queue, for ``_keyed_for``
+        self._keyed_for: Rect | None = None
+        self._checking = False                  # a check of arrival orders is under way (see _check_slots)
         self._marks = 0                         # counts additions to ``dirty``
         self.moves = 0                          # counts node rects added, moved or removed
 
     def _mark(self, edges) -> None:
         edges = set(edges)
+        for edge in edges:   # its ends may have moved: its place in the queue is worked out again
+            self._priorities.pop(edge, None)
         self.dirty |= edges
         self._rerouting |= {e for e in edges if e in self._segments}
         self._marks += 1
@@ -97,6 +102,7 @@ class EdgeLayout:
 
     def edge_removed(self, edge: EdgeItem) -> None:
         self.dirty.discard(edge)
+        self._priorities.pop(edge, None)
         self._rerouting.discard(edge)
         self._unbox(edge)
         self.lanes.remove(edge)
@@ -130,8 +136,10 @@ class EdgeLayout:
         while self.pending:
             if near_only and not self.pending_near(near):
                 return routed
-            if not self.dirty:
-                self._check_slots()
+            if self._checking or not self.dirty:   # a check begun is finished first: the routes do not depend
+                self._check_slots(deadline)         # on where a slice ended
+                if deadline is not None and time.perf_counter() >= deadline:
+                    return routed
                 continue
             queue = self._order(near)
             while queue:
@@ -161,20 +169,24 @@ class EdgeLayout:
 
     def _order(self, near: Rect | None) -> list[EdgeItem]:
         """The dirty edges, those whose straight line crosses ``near`` first, then by name; sorted again only when
-        edges were added or the view moved (routing takes them from the front)."""
+        edges were added or the view moved (routing takes them from the front). Each edge's place is kept while
+        the view stays, so newly marked edges cost their own places, not all 8,000 again."""
         wanted = (self._marks, near)
         if self._queued_for != wanted or not self._queue:
             self._queued_for = wanted
-            if near is None:
-                self._queue = sorted(self.dirty, key=lambda e: e.key)
-            else:
-                self._queue = sorted(self.dirty, key=lambda e: (not overlaps(near, _straight_box(*self._ends(e))),
-                                                                e.key))
-            self._queue.reverse()   # taken from the end
+            if near != self._keyed_for:
+                self._priorities, self._keyed_for = {}, near
+            places = self._priorities
+            for edge in self.dirty:
+                if edge not in places:
+                    places[edge] = edge.key if near is None else \
+                        (not overlaps(near, _straight_box(*self._ends(edge))), edge.key)
+            self._queue = sorted(self.dirty, key=places.__getitem__, reverse=True)   # taken from the end
         return self._queue
 
     def _route(self, edge: EdgeItem) -> None:
         self.dirty.discard(edge)
+        self._priorities.pop(edge, None)
         self._rerouting.discard(edge)
         start, end = self._ends(edge)
         path = routing.route(start, end, self.nodes, (edge.parent_item, edge.child_item), self.lanes, edge)
@@ -191,10 +203,14 @@ class EdgeLayout:
     def _near(self, rect: Rect) -> set[EdgeItem]:
         return {owner[0] for owner in self.boxes.near(rect)}
 
-    def _check_slots(self) -> None:
+    def _check_slots(self, deadline: float | None = None) -> None:
         """Once a node's incoming edges are routed, put them in the order they actually arrive in; route again
-        only those whose slot changed (once: the node is not checked again until something moves)."""
+        only those whose slot changed (once: the node is not checked again until something moves). Stops at
+        ``deadline``: the nodes left are checked next time, before any edge is routed again."""
+        self._checking = True
         for node in sorted(self.unchecked, key=lambda n: n.name):
+            if deadline is not None and time.perf_counter() >= deadline:
+                return
             edges = incoming(node)
             if any(e in self.dirty for e in edges):
                 continue
@@ -205,6 +221,7 @@ class EdgeLayout:
                     edge.slot = (i, len(edges))
                     self._mark([edge])
         self.unchecked &= {e.child_item for e in self.dirty}
+        self._checking = False
 
     def routes_near(self, rect: Rect) -> list[EdgeItem]:
         """The routed edges with a segment whose bounds overlap ``rect``."""

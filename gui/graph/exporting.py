@@ -20,9 +20,10 @@ from engine.files import atomic_write
 from gui.graph.build import SLICE
 from gui.graph.detail import LABEL_SCALE
 from gui.graph.opening import Busy
+from gui.png_files import png_bytes
 
 MAX_EXPORT_PIXELS = 12000   # the longer side of an exported PNG (a huge graph is scaled down to fit)
-BAND_SECONDS = 0.04         # drawing time aimed at per event-loop turn
+BAND_SECONDS = 0.02         # drawing time aimed at per event-loop turn (a paint of the canvas may share it)
 BACKGROUND_ROWS = 256       # the background is filled this many rows at a time
 CANCELLED = "export was cancelled; nothing was written"
 
@@ -42,7 +43,7 @@ def export_png(scene, path: str, scale: float = 2.0) -> None:
         painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         _paint(scene, busy, painter, image.width(), image.height(), rect, labels)
         busy.progress(f"Encoding {os.path.basename(path)}…", 0, 0)
-        data = busy.run_on_worker(lambda: _png(image, path))
+        data = busy.run_on_worker(lambda: png_bytes(image, os.path.basename(path)))
         if data is None:
             raise ValueError(CANCELLED)
         _write(busy, path, data)
@@ -119,18 +120,20 @@ def _draw(scene, busy: Busy, painter: QPainter, width: float, height: float, sou
 
     def step() -> bool:
         deadline = time.perf_counter() + BAND_SECONDS
-        while queue and time.perf_counter() < deadline:
+        while queue:   # at least one piece a turn, however slow the pieces
             item = queue.pop()
             if isinstance(item, QRectF):
                 painter.fillRect(item, scene.backgroundBrush())
-                continue
-            option = QStyleOptionGraphicsItem()
-            option.exposedRect = item.boundingRect()
-            painter.save()
-            painter.setTransform(item.sceneTransform() * base)
-            painter.setOpacity(item.effectiveOpacity())
-            item.paint(painter, option, None)
-            painter.restore()
+            else:
+                option = QStyleOptionGraphicsItem()
+                option.exposedRect = item.boundingRect()
+                painter.save()
+                painter.setTransform(item.sceneTransform() * base)
+                painter.setOpacity(item.effectiveOpacity())
+                item.paint(painter, option, None)
+                painter.restore()
+            if time.perf_counter() >= deadline:
+                break
         busy.progress(f"Drawing {busy.title}…", len(items) + len(bands) - len(queue), len(items) + len(bands))
         return not queue
     return busy.run_in_slices(step)
@@ -141,11 +144,3 @@ def _write(busy: Busy, path: str, data: bytes) -> None:
     nothing is half-written. Cancel no longer stops it."""
     busy.progress(f"Writing {os.path.basename(path)}…", 0, 0)
     busy.run_on_worker(lambda: atomic_write(path, data), cancellable=False)
-
-
-def _png(image: QImage, path: str) -> bytes:
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
-        raise OSError(f"could not encode {path} as PNG")
-    return bytes(buffer.data())

@@ -24,6 +24,7 @@ from gui.graph.autosave_place import AUTOSAVE_PATTERN, SETTINGS_KEY, default_aut
 from gui.graph.build import SYNC_NODES
 from gui.graph.document import GraphDocument
 from gui.graph.exporting import export_png, export_svg  # noqa: F401 - the toolbar imports them from here
+from gui.worker_pace import quick_thread_switches
 
 AUTOSAVE_DELAY_MS = 1500   # after the last edit of a burst
 MAX_WAIT_S = 5.0           # during steady editing: never longer than this since the first unsaved edit
@@ -126,7 +127,8 @@ class Autosave(QObject):
 
         def write():
             try:
-                save_graph(graph, path)
+                with quick_thread_switches():   # the window's thread gets the interpreter back within 0.5 ms
+                    save_graph(graph, path)
                 error = None
             except (OSError, GraphFileError, ValueError) as exc:
                 error = exc

@@ -32,6 +32,9 @@ BLOCK = 160.0       # ... filled a block at a time (a multiple of EDGE_CELL)
 CHUNK = 64          # points of a run sorted into blocks together
 FRACTIONS = sorted((i / 40 for i in range(4, 37)), key=lambda f: (abs(f - 0.5), f))
 MAX_PUSHED = 2
+SPOTS_PER_STEP = 48   # spots tried between two yields: one label in a crowd tries hundreds (and moves others)
+POINTS_PER_STEP = 4000   # points of edges sorted into blocks between two yields
+FILLS_PER_STEP = 16   # ... or blocks of edge cells filled (a spot over fresh blocks fills a few, ~0.2 ms each)
 
 
 class _Edges:
@@ -47,10 +50,12 @@ class _Edges:
 
     def sort(self, runs: dict[Hashable, Sequence[np.ndarray]]):
         """Sort every run's points into blocks, a few edges per step (a generator)."""
+        points_sorted = 0
         for key, parts in runs.items():
             n = len(self.keys)
             self.keys.append(key)
             for part in parts:
+                points_sorted += len(part)
                 part = np.asarray(part, dtype=float)
                 for start in range(0, len(part), CHUNK):
                     points = part[start:start + CHUNK]
@@ -58,7 +63,8 @@ class _Edges:
                     for i in range(int(x0), int(x1) + 1):
                         for j in range(int(y0), int(y1) + 1):
                             self.chunks[i, j].append((n, points))
-            if n % 16 == 15:
+            if n % 16 == 15 or points_sorted > POINTS_PER_STEP:   # a long edge has thousands of points
+                points_sorted = 0
                 yield
 
     def _fill(self, block: tuple[int, int]) -> None:
@@ -131,9 +137,12 @@ class _Placer:
 
     def walk_steps(self, requests):
         """Each request's walk along its edge, a few per step (a generator)."""
+        walked = 0
         for n, (key, points, _) in enumerate(requests):
             self.walks[key] = Walk(points=points)
-            if n % 16 == 15:
+            walked += len(points)
+            if n % 16 == 15 or walked > POINTS_PER_STEP:
+                walked = 0
                 yield
 
     def edge_steps(self):
@@ -154,12 +163,18 @@ class _Placer:
     def _all_spots(self, key):
         return [(rect, tier[0]) for tier in _tiers(len(self.sizes[key])) for rect in self.spots(key, tier)]
 
-    def free_spot(self, key) -> tuple[Rect, int] | None:
+    def free_spot(self, key):
         """The clear spot of the first tier that has one, touching the fewest soft areas and crossing the fewest
-        other edges; None if every spot of every tier touches a node or a label."""
+        other edges; None if every spot of every tier touches a node or a label. A generator that yields every
+        SPOTS_PER_STEP spots tried (or FILLS_PER_STEP blocks filled) and returns (rect, form) or None."""
+        tried, filled = 0, len(self.edges.filled)
         for tier in _tiers(len(self.sizes[key])):
             best, best_cost = None, None
             for rect in self.spots(key, tier):
+                tried += 1
+                if tried % SPOTS_PER_STEP == 0 or len(self.edges.filled) - filled >= FILLS_PER_STEP:
+                    tried, filled = 0, len(self.edges.filled)
+                    yield
                 touching = [kind for kind, _ in self.rects.near(_padded(rect))]
                 if any(kind != "soft" for kind in touching):
                     continue
@@ -175,9 +190,18 @@ class _Placer:
     def is_free(self, rect: Rect) -> bool:
         return all(kind == "soft" for kind, _ in self.rects.near(_padded(rect)))
 
-    def least_overlap(self, key) -> tuple[Rect, int]:
-        return min(self._all_spots(key), key=lambda s: sum(_overlap_area(_padded(s[0]), o)
-                                                           for o in self.rects.near(_padded(s[0])).values()))
+    def least_overlap(self, key):
+        """The spot overlapping nodes and labels least (a generator, yielding every SPOTS_PER_STEP spots, that
+        returns (rect, form))."""
+        best, best_cost = None, None
+        for n, spot in enumerate(self._all_spots(key)):
+            if n % SPOTS_PER_STEP == SPOTS_PER_STEP - 1:
+                yield
+            padded = _padded(spot[0])
+            cost = sum(_overlap_area(padded, o) for o in self.rects.near(padded).values())
+            if best_cost is None or cost < best_cost:   # the first of equals, as min() takes
+                best, best_cost = spot, cost
+        return best
 
     def put(self, key, spot: tuple[Rect, int]):
         self.placed[key] = spot
@@ -187,9 +211,12 @@ class _Placer:
         self.rects.remove(("label", key))
         return self.placed.pop(key)
 
-    def push_for(self, key) -> bool:
-        """Take a spot only labels block, moving those labels to other free spots."""
-        for rect, form in self._all_spots(key):
+    def push_for(self, key):
+        """Take a spot only labels block, moving those labels to other free spots (a generator that yields as it
+        searches and returns whether it found one)."""
+        for n, (rect, form) in enumerate(self._all_spots(key)):
+            if n % SPOTS_PER_STEP == SPOTS_PER_STEP - 1:
+                yield
             blockers = {b: r for b, r in self.rects.near(_padded(rect)).items() if b[0] != "soft"}
             if not blockers or len(blockers) > MAX_PUSHED or any(kind != "label" for kind, _ in blockers):
                 continue
@@ -197,7 +224,7 @@ class _Placer:
             self.put(key, (rect, form))
             moved = {}
             for b in old:
-                spot = self.free_spot(b)
+                spot = yield from self.free_spot(b)
                 if spot is None:
                     break
                 moved[b] = spot
@@ -230,8 +257,8 @@ def place_labels(requests: Sequence[tuple[Hashable, Sequence[Point], Sequence[tu
 
 
 def label_steps(requests, crossing, nodes, soft=(), fixed=None, preferred=None, name=str):
-    """place_labels a label at a time: a generator that yields after each label and returns what place_labels
-    returns (so a caller can spread a big region's labels over several event-loop turns)."""
+    """place_labels a label at a time: a generator that yields after each label (and within a label that has to
+    search a crowd for its spot) and returns what place_labels returns (so a caller can spread a big region's labels over several event-loop turns)."""
     placer = _Placer(requests, crossing, nodes, soft)
     yield from placer.walk_steps(requests)
     for key, spot in (fixed or {}).items():
@@ -245,10 +272,10 @@ def label_steps(requests, crossing, nodes, soft=(), fixed=None, preferred=None, 
             placer.put(key, kept)
             continue
         yield from placer.edge_steps()
-        spot = placer.free_spot(key)
+        spot = yield from placer.free_spot(key)
         if spot is not None:
             placer.put(key, spot)
-        elif not placer.push_for(key):
-            placer.put(key, placer.least_overlap(key))
+        elif not (yield from placer.push_for(key)):
+            placer.put(key, (yield from placer.least_overlap(key)))
         yield
     return placer.placed

@@ -21,6 +21,9 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from engine.graph import Graph, GraphError
 from engine.graph.fileformat import load_graph
+from gui.garbage import holding_full_collections
+from gui.progress_bar import ProgressBar
+from gui.worker_pace import quick_thread_switches
 
 PROGRESS_DELAY_MS = 400
 _INPUT = {QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick,
@@ -68,9 +71,12 @@ class Busy(QObject):
     def __enter__(self):
         QApplication.instance().installEventFilter(self)
         self._show_timer.start()
+        self._holding = holding_full_collections()   # a full collection's pause waits until the work is done
+        self._holding.__enter__()
         return self
 
     def __exit__(self, *exc):
+        self._holding.__exit__(None, None, None)
         QApplication.instance().removeEventFilter(self)
         self._show_timer.stop()
         if self.dialog is not None:
@@ -90,10 +96,13 @@ class Busy(QObject):
                 result["error"] = exc
             self._finished.emit()
 
-        threading.Thread(target=run, name="graph-work", daemon=True).start()
-        self.loop.exec()
-        while not cancellable and not result:
-            self.loop.exec()   # Cancel came too late: the file is being written
+        # every event reaches this object's Python event filter: with the default switch interval each one waited
+        # up to 5 ms for the interpreter while the worker ran Python (the progress dialog took 70 ms to show)
+        with quick_thread_switches():
+            threading.Thread(target=run, name="graph-work", daemon=True).start()
+            self.loop.exec()
+            while not cancellable and not result:
+                self.loop.exec()   # Cancel came too late: the file is being written
         if self.cancelled and cancellable:
             return None   # the worker finishes on its own; its result is dropped
         if "error" in result:
@@ -137,10 +146,12 @@ class Busy(QObject):
         if self.dialog is not None:
             self.dialog.setLabelText(text)
             self.dialog.setMaximum(total)
-            self.dialog.setValue(done)
+            self._bar.setValue(done)   # painted with the dialog's next frame, not in the middle of the work
 
     def _show_dialog(self):
         dialog = QProgressDialog(self.text, "Cancel", 0, 0, self.window)
+        self._bar = ProgressBar()   # QProgressDialog.setValue would repaint at once (see gui.progress_bar)
+        dialog.setBar(self._bar)
         dialog.setObjectName(self.name)
         dialog.setWindowTitle(self.heading)
         # not modal: a modal dialog's setValue() runs the event loop itself, re-entering the work it reports on;

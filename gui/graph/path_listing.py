@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 
-from engine.graph.paths import sum_over_paths, sum_steps
+from engine.graph.paths import count_over_paths, path_trails, sum_over_paths, sum_steps
 
 MAX_LISTED = 200
 
@@ -20,11 +20,13 @@ class PathListing:
 
     def __init__(self, graph, source: str, limit: int = MAX_LISTED):
         self.source, self.target = source, graph.output
-        self.count = graph.path_count(source)
-        self.paths = [tuple(p.nodes) for p in itertools.islice(graph.paths(source), limit)]
+        steps = sum_steps(graph, source, self.target)   # the nodes between, found once for all three
+        self.count = count_over_paths(steps, source, self.target)
+        between = [source] + [name for name, _ in steps] if steps is not None else []
+        self.paths = list(itertools.islice(path_trails(graph, source, between=between), limit))
         self.shared_with_previous = [0] + [common_start(a, b) for a, b in zip(self.paths, self.paths[1:])]
         self.edge_count = len(graph.edges())
-        self.steps = sum_steps(graph, source, self.target) or []
+        self.steps = steps or []
 
     def products(self, partials) -> list[float]:
         """Each listed path's product of local partials, left to right from 1 (as the engine multiplies)."""

@@ -18,13 +18,14 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QProgressBar,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel,
                                QPushButton, QSpinBox, QVBoxLayout)
 
 from engine.graph import GraphError
 from engine.graph.train import (DATA_SETS, batch_count, batch_of, bound_values, classifier, decision_values, predict,
                                 prediction_nodes, stored, toy_set, train_step, training_setup)
 from gui.graph.train_session import TrainingSession, decision_pixmap, is_done, is_on_top, put_values
+from gui.progress_bar import ProgressBar
 
 PICTURE = 220        # pixels of the decision picture
 EXTENT = 1.7         # the picture shows [−EXTENT, EXTENT]² (the toy sets lie within)
@@ -80,7 +81,7 @@ class TrainPanel(QDialog):
         self.line = self.curve.plot([], [], pen=pg.mkPen("#b91c1c", width=2))
         # trained a batch at a time, the curve swings from batch to batch: the mean over one pass reads better
         self.pass_mean = self.curve.plot([], [], pen=pg.mkPen("#111827", width=2))
-        self.progress = QProgressBar(objectName="trainProgress", toolTip="Steps taken of this Train run")
+        self.progress = ProgressBar(objectName="trainProgress", toolTip="Steps taken of this Train run")
         self.progress.setFormat("%v / %m steps")
         self.progress.hide()
         self.what = QLabel(objectName="trainSetup", wordWrap=True)

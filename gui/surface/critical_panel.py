@@ -13,12 +13,14 @@ import threading
 import numpy as np
 from PySide6.QtCore import QThread, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from gui.progress_bar import ProgressBar
 from gui.surface.inspector import vector_text
 from gui.surface.overlays import KIND_COLORS, kind_color
 from gui.views.ticks import format_value
+from gui.worker_pace import quick_thread_switches
 from engine.expr.numbers import format_number
 
 _SOLVER_NAMES = ("critical_points", "Cancelled")
@@ -79,8 +81,9 @@ class CriticalSearch(QThread):
         module = sys.modules[__name__]
         critical_points, Cancelled = module.critical_points, module.Cancelled   # noqa: N806 - the solver's names
         try:
-            points = critical_points(self.f, self.box, self.variables, progress=self.progressed.emit,
-                                     cancelled=self._cancel.is_set)
+            with quick_thread_switches():   # else this busy Python thread starves Qt's timers (gui/worker_pace.py)
+                points = critical_points(self.f, self.box, self.variables, progress=self.progressed.emit,
+                                         cancelled=self._cancel.is_set)
         except Cancelled:
             return
         except (ValueError, ArithmeticError, np.linalg.LinAlgError) as error:
@@ -115,7 +118,7 @@ class CriticalPanel(QWidget):
         self.fitButton.setObjectName("fitCriticalButton")
         self.fitButton.setToolTip("Set the plotted ranges to hold the critical points found, with a margin")
         self.fitButton.setEnabled(False)
-        self.progress = QProgressBar(self)
+        self.progress = ProgressBar(self)   # a new value is painted with the next frame, not at once
         self.progress.setRange(0, PROGRESS_STEPS)
         self.progress.setValue(0)
         self.progress.setTextVisible(False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from engine import parse
 from gui.surface import document as doc
 from gui.surface.commands import ChangeFunctionCommand
 
@@ -31,8 +32,15 @@ class SurfaceFile(QObject):
             self.path_changed.emit(path)
 
     def open(self, path: str) -> None:
-        """Load into a new document first (ValueError/OSError: nothing changes), then apply it as one undo step."""
-        self._workspace.undo_stack.push(OpenSurfaceCommand(self._workspace, self, doc.load_document(path), path))
+        """Load into a new document first (ValueError/OSError: nothing changes), then apply it as one undo step; a
+        big function is prepared first, the window answering meanwhile (a nested event loop: the window marks the
+        file clean once this returns). Cancelled or superseded while prepared: ValueError, nothing changed."""
+        document, w, opened = doc.load_document(path), self._workspace, []
+        w.change_function(parse(document.function), lambda: OpenSurfaceCommand(w, self, document, path),
+                          axes=document.axes, fixed=document.fixed, domain=document.domain, then=opened.append)
+        w.preparer.wait()
+        if not opened:
+            raise ValueError("the opening was cancelled before its function was drawn; the surface is unchanged")
 
     def save(self, path: str) -> None:
         """ValueError (nothing written) when the function's text would not read back, e.g. a large graph's."""

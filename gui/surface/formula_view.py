@@ -15,6 +15,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
+from gui.worker_pace import quick_thread_switches
+
 if TYPE_CHECKING:   # the formulas' module loads on the worker with the first formulas, not at start
     from engine.expr.closed_form import DerivativeFormulas
 
@@ -237,7 +239,8 @@ class FormulaRows(QObject):
 def _compute(key):
     from engine.expr.closed_form import derivative_formulas
     expression, axes = key
-    return derivative_formulas(expression, axes)
+    with quick_thread_switches():   # else this busy Python thread starves Qt's timers (gui/worker_pace.py)
+        return derivative_formulas(expression, axes)
 
 
 def _deliver(relay: _Relay, key, done) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import QWidget
 
+from engine import parse
 from engine.analysis.taylor import analyze_point
 from gui.surface import document as doc
 from gui.surface.commands import (ChangeFunctionCommand, MovePointCommand, SetFixedCommand, SetRangeCommand)
@@ -76,9 +77,9 @@ class SurfaceWorkspace(QWidget):
         c = self.controls
         c.ranges_edited.connect(lambda ranges: self.undo_stack.push(SetRangeCommand(s, ranges)))
         c.resolution_changed.connect(lambda _n: self._schedule("field"))
-        c.axes_chosen.connect(lambda axes: self.undo_stack.push(ChangeFunctionCommand(
+        c.axes_chosen.connect(lambda axes: self.change_function(s.expression, lambda: ChangeFunctionCommand(
             s, s.expression, text=s.text, axes=axes, objective_source=s.objective_source,
-            label=f"Axes {', '.join(axes)}")))
+            label=f"Axes {', '.join(axes)}"), axes=axes))
         c.fixed_moved.connect(lambda n, v, dragging: self.undo_stack.push(SetFixedCommand(s, n, v, dragging=dragging)))
         c.fixed_released.connect(lambda _n: self._end_merge())
         c.gradient_field_toggled.connect(self._on_gradient_field_toggled)
@@ -116,16 +117,25 @@ class SurfaceWorkspace(QWidget):
         return self._curve_view
 
     # --- user actions (all undoable) -----------------------------------------------------------------------------
-    def set_function_text(self, text: str, prepared: bool = False) -> None:
-        """Draw typed text (a big function once the preparer has made it ready: see gui/surface/preparing.py)."""
+    def change_function(self, f, make_command, *, axes=None, fixed=None, domain=None, then=None) -> None:
+        """Every new function comes in here (typed, a preset, a file, another workspace, the tour): the undo step
+        ``make_command()`` that draws Expression ``f`` is pushed at once when ``f`` is small, or once the preparer's
+        worker has made a big one quick to draw (see gui/surface/preparing.py); then ``then(command)`` runs. The
+        step is made when pushed, so it takes back the state of that moment."""
+        def apply():
+            command = make_command()
+            self.undo_stack.push(command)
+            if then is not None:
+                then(command)
+        self.preparer.bring(f, apply, axes=axes, fixed=fixed, domain=domain)
+
+    def set_function_text(self, text: str) -> None:
+        """Draw typed text (ParseError, nothing changed, when it is not a formula)."""
         if text.strip() == self.session.text and self.field is not None:
             self.preparer.cancel()
             return
-        if not prepared and self.preparer.prepare_first(text):
-            return
-        command = ChangeFunctionCommand(self.session, text)
-        self.undo_stack.push(command)
-        self.fitting.search_near_typed_curve(command)
+        self.change_function(parse(text), lambda: ChangeFunctionCommand(self.session, text),
+                             then=self.fitting.search_near_typed_curve)
 
     def set_function_from(self, expression, *, axes, fixed, objective_source, label: str, point=None) -> None:
         """Draw a function another workspace built (e.g. a chain-rule graph's output) as ONE undo step, with
@@ -139,19 +149,21 @@ class SurfaceWorkspace(QWidget):
                              f"the function ({', '.join(names)})")
         if point is not None and not all(np.isfinite(point)):
             point = None   # a non-finite input value: the function is drawn, no point is selected
-        self.undo_stack.push(ChangeFunctionCommand(self.session, expression, axes=tuple(axes), fixed=dict(fixed),
-                                                   objective_source=objective_source, point=point, label=label))
+        self.change_function(expression, lambda: ChangeFunctionCommand(
+            self.session, expression, axes=tuple(axes), fixed=dict(fixed), objective_source=objective_source,
+            point=point, label=label), axes=axes, fixed=fixed)
 
     def apply_preset(self, preset_or_name) -> None:
         preset = preset_or_name if hasattr(preset_or_name, "formula") else find_preset(self.presets, preset_or_name)
-        from engine import parse
-        names = parse(preset.formula).variables
-        axes = names if len(names) <= 2 else names[:2]
-        self.undo_stack.push(ChangeFunctionCommand(
+        f = parse(preset.formula)
+        axes = f.variables if len(f.variables) <= 2 else f.variables[:2]
+
+        def shown(_command) -> None:
+            self._preset_key = preset.key
+            self._show_note()
+        self.change_function(f, lambda: ChangeFunctionCommand(
             self.session, preset.formula, axes=axes, fixed=preset.fixed, domain=preset.domain, point=preset.point,
-            label=f"Preset {preset.name}"))
-        self._preset_key = preset.key
-        self._show_note()
+            label=f"Preset {preset.name}"), axes=axes, fixed=preset.fixed, domain=preset.domain, then=shown)
 
     def show_side_panel(self, panel: QWidget) -> None:
         """Bring the side tab that holds ``panel`` (inside its scroll area) to the front."""

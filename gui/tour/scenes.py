@@ -45,25 +45,33 @@ def one_step(stack, label: str):
 
 def apply_surface(window, scene: dict, label: str) -> None:
     ws = workspace(window, "surface")
-    _surface_function(ws, scene, label)
-    _surface_view(ws, scene)
-    window.show_workspace("surface")
-    ws.flush()
+
+    def rest() -> None:
+        _surface_view(ws, scene)
+        window.show_workspace("surface")
+        ws.flush()
+    _surface_function(ws, scene, label, then=rest)
 
 
-def _surface_function(ws, scene: dict, label: str) -> None:
-    """The function, axes, fixed values, ranges and point in one undo step on the Surface stack."""
+def _surface_function(ws, scene: dict, label: str, then) -> None:
+    """The function, axes, fixed values, ranges and point in one undo step on the Surface stack, then ``then()``
+    (a big function is prepared first, as every function that comes to the Surface: see its change_function)."""
     if "function" not in scene:
+        then()
         return
-    names = parse(scene["function"]).variables
+    f = parse(scene["function"])
+    names = f.variables
     axes = tuple(scene.get("axes") or (names if len(names) <= 2 else names[:2]))
-    point = scene.get("point")
-    ws.undo_stack.push(ChangeFunctionCommand(ws.session, scene["function"], axes=axes, fixed=scene.get("fixed"),
-                                             domain={k: tuple(v) for k, v in scene.get("range", {}).items()},
-                                             point=None if point is None else np.asarray(point, float),
-                                             label=label))
-    if point is None:
-        ws.session.set_point(None)
+    point, domain = scene.get("point"), {k: tuple(v) for k, v in scene.get("range", {}).items()}
+
+    def drawn(_command) -> None:
+        if point is None:
+            ws.session.set_point(None)
+        then()
+    ws.change_function(f, lambda: ChangeFunctionCommand(
+        ws.session, scene["function"], axes=axes, fixed=scene.get("fixed"), domain=domain,
+        point=None if point is None else np.asarray(point, float), label=label),
+        axes=axes, fixed=scene.get("fixed"), domain=domain, then=drawn)
 
 
 def _surface_view(ws, scene: dict) -> None:
@@ -110,11 +118,13 @@ def apply_descent(window, scene: dict, label: str) -> None:
                                auto_lr="lr" not in run.get("hyper", {}))
                 ws.undo_stack.push(AddRunCommand(ws.model, spec))
         ws.panel.select_run(ws.model.runs[scene.get("select_run", 0)].run_id)
-    _surface_function(surface, scene, label)
-    surface.flush()
-    if scene.get("steps"):
-        ws.model.step(int(scene["steps"]))
-    ws.redraw()
+
+    def rest() -> None:
+        surface.flush()
+        if scene.get("steps"):
+            ws.model.step(int(scene["steps"]))
+        ws.redraw()
+    _surface_function(surface, scene, label, then=rest)
 
 
 def apply_graph(window, scene: dict, label: str) -> None:

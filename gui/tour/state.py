@@ -68,9 +68,14 @@ class TourSnapshot:
         in files are put back (what the unsaved-changes guard asks about must be the user's own work); rewinding
         the Descent race then crashed Qt in the closing window."""
         kept = []
-        for key, mark in self.marks.items():
+        # the Descent last, once it has caught up with the function the others' rewinding restored: a hidden Descent
+        # tab defers function changes, and its commands put back runs whose starts belong to the restored function
+        # (rewinding it first re-added a run of two coordinates to a function of one, and Qt crashed)
+        for key, mark in sorted(self.marks.items(), key=lambda item: item[0] == "descent"):
             if closing and not isinstance(built(window, key), FileWorkspace):
                 continue
+            if key == "descent":
+                built(window, key).catch_up()
             if mark.stack.count() >= mark.index and _command(mark.stack, mark.index - 1) is mark.below:
                 mark.stack.setIndex(mark.index)
             else:

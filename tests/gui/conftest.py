@@ -1,9 +1,12 @@
 """Fixtures shared by the GUI tests; the set-up every test needs (Qt platform, shared GL contexts, settings_dir,
 main_window) is in tests/conftest.py."""
 import gc
+import threading
 
 import pytest
 
+import engine.expr.methods as methods
+import gui.surface.preparing as preparing
 from gui.descent.workspace import DescentWorkspace
 from gui.session import Session
 from tests.conftest import open_window
@@ -62,3 +65,24 @@ def matrix_workspace(qtbot):
     workspace = open_matrix(qtbot)
     yield workspace
     workspace.shutdown()
+
+
+@pytest.fixture
+def held(monkeypatch):
+    """A big function's preparation (gui/surface/preparing.py) waits at its last step until the test sets the gate
+    (so the test sees the window while the worker is busy); the threads that build Hessians are recorded."""
+    gate, built_on = threading.Event(), []
+    real_scales, real_hessian = preparing.typical_scales, methods.hessian_of
+
+    def typical_scales(*args):
+        gate.wait(30)
+        return real_scales(*args)
+
+    def hessian_of(f, variables):
+        built_on.append(threading.current_thread())
+        return real_hessian(f, variables)
+
+    monkeypatch.setattr(preparing, "typical_scales", typical_scales)
+    monkeypatch.setattr(methods, "hessian_of", hessian_of)
+    yield gate, built_on
+    gate.set()

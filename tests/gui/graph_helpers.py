@@ -180,3 +180,18 @@ def label_ink(ws, key) -> int:
             if abs(c.red() - target.red()) < 45 and abs(c.green() - target.green()) < 45 and c.blue() < 80:
                 count += 1
     return count
+
+
+def scene_picture(scene, source, width: int, height: int):
+    """The scene's items (no labels, no overview) in the scene rect ``source``, drawn into a width × height image on
+    a transparent background, antialiased."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    image.fill(0)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    with scene.every_item_drawn(False):
+        scene.render(painter, QRectF(image.rect()), source)
+    painter.end()
+    return image

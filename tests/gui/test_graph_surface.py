@@ -83,7 +83,7 @@ def test_a_graph_with_2_to_the_60_paths_goes_to_the_surface_without_writing_out_
     assert graph.path_count(graph.inputs[0]) == 2 ** 60
     send(qtbot, ws, graph.inputs[0], graph.inputs[1])
     assert mw.workspaceTabs.currentWidget() is mw.workspaces["surface"]
-    assert "too long to write out" in mw.session.text
+    qtbot.waitUntil(lambda: "too long to write out" in mw.session.text, timeout=20000)   # a big one: prepared first
     values = {n: graph.nodes[n].value for n in graph.inputs}
     assert float(mw.session.expression.evaluate(values)) == pytest.approx(graph.forward()[graph.output], rel=1e-12)
     assert surface_colours(mw.workspaces["surface"]) > 50

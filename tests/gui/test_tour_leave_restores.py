@@ -163,3 +163,24 @@ def test_a_scene_that_changes_nothing_leaves_no_undo_step(qapp):
         stack.push(QUndoCommand("a"))
         stack.push(QUndoCommand("b"))
     assert stack.index() == 1 and stack.text(0) == "Tour: two edits"
+
+
+def test_leaving_after_every_step_puts_back_a_race_that_fits_the_function(qtbot, settings_dir, tmp_path):
+    # walked to its end, the tour leaves the hidden Descent tab behind on the last scene's function (a hidden tab
+    # defers function changes); rewinding its runs before it caught up with the restored function re-added a run of
+    # two coordinates to a function of one, and Qt crashed
+    window = open_window(qtbot, tmp_path / "autosave", (1600, 960))
+    window.show_workspace("descent")
+    settle_window(qtbot, window)
+    before = user_state(window)
+    panel = open_tour(window)
+    while panel.nextButton.isEnabled():
+        qtbot.mouseClick(panel.nextButton, Qt.MouseButton.LeftButton)
+        settle_window(qtbot, window)
+    assert panel.index == len(panel.steps) - 1
+    qtbot.mouseClick(panel.leaveButton, Qt.MouseButton.LeftButton)
+    settle_window(qtbot, window)
+    assert user_state(window) == before
+    descent = window.workspace("descent")
+    assert all(len(r.start) == len(window.session.axes) == 2 for r in descent.model.runs)
+    assert not any(r.error for r in descent.model.runs)

@@ -5,34 +5,10 @@ wrong formula still gets its error at once."""
 import threading
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt, QTimer
 
-import engine.expr.methods as methods
-import gui.surface.preparing as preparing
 from tests.engine.huge_formulas import huge_formula, huge_values
 from tests.gui.surface_helpers import changed_fraction, gl_pixels, settle, widget_pixels
-
-
-@pytest.fixture
-def held(monkeypatch):
-    """The preparation's last step waits for the test (so the test sees the window while the worker is busy); the
-    threads that build derivatives are recorded."""
-    gate, built_on = threading.Event(), []
-    real_scales, real_hessian = preparing.typical_scales, methods.hessian_of
-
-    def typical_scales(*args):
-        gate.wait(30)
-        return real_scales(*args)
-
-    def hessian_of(f, variables):
-        built_on.append(threading.current_thread())
-        return real_hessian(f, variables)
-
-    monkeypatch.setattr(preparing, "typical_scales", typical_scales)
-    monkeypatch.setattr(methods, "hessian_of", hessian_of)
-    yield gate, built_on
-    gate.set()
 
 
 def submit(qtbot, surface, text):
@@ -114,3 +90,23 @@ def test_a_wrong_formula_gets_its_error_at_once_and_stops_the_preparation(qtbot,
     gate.set()
     qtbot.wait(300)
     assert surface.session.text == old_text and surface.expressionEdit.text() == broken
+
+
+def test_what_a_huge_formula_leaves_alive_is_taken_out_of_full_collections(qtbot, main_window, surface,
+                                                                           monkeypatch):
+    import gc
+
+    from gui import garbage
+    monkeypatch.setattr(garbage, "_app_freezes", True)   # as in the app, which froze its start (tests never do)
+    before = gc.get_freeze_count()
+    try:
+        text = huge_formula(shift=0.45)
+        submit(qtbot, surface, text)
+        qtbot.waitUntil(lambda: surface.session.text == text, timeout=30000)
+        settle(qtbot, surface)
+        qtbot.waitUntil(lambda: gc.get_freeze_count() > before, timeout=5000)
+        frozen = gc.get_freeze_count() - before
+        assert frozen > 10_000   # the new function's nodes, derivatives and plans among them
+        assert len(gc.get_objects(2)) < frozen   # a full collection walks less than what was frozen
+    finally:
+        gc.unfreeze()

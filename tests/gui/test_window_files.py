@@ -190,7 +190,7 @@ def send_large_graph_to_surface(qtbot, mw):
     graph_ws.findChild(QComboBox, "sendAxisY").setCurrentText(inputs[1])
     qtbot.mouseClick(graph_ws.findChild(QPushButton, "sendToSurfaceButton"), Qt.MouseButton.LeftButton)
     assert mw.current_workspace() is mw.workspaces["surface"]
-    assert "too long to write out" in mw.session.text
+    qtbot.waitUntil(lambda: "too long to write out" in mw.session.text, timeout=20000)   # a big one: prepared first
 
 
 def test_a_surface_that_cannot_be_written_as_a_formula_is_not_saved(qtbot, window, tmp_path, monkeypatch):
