@@ -73,8 +73,9 @@ def typing_times(app, window, n: int, repeats: int) -> tuple[float, float]:
 
 def longest_block_case(app, surface, n: int, repeats: int) -> None:
     """Typing each function at n² through the event loop (as the app runs): the longest gap between 5 ms timer ticks
-    until its frame is shown, and the time in the pieces that make the blocks (the 3D view's set_surface and
-    paintGL, the contour view's set_field), medians over the functions."""
+    until its 3D frame is shown, and until everything is drawn (a checkout that spreads a redraw over turns: its last
+    piece, see gui/views/redraw_turns.py) and 100 ms more; the time until then; and the time in the pieces that make
+    the blocks (the 3D view's set_surface and paintGL, the contour view's set_field), medians over the functions."""
     from PySide6.QtCore import QTimer
     surface.controls.resolutionSpin.setValue(n)
     surface.flush()
@@ -82,17 +83,23 @@ def longest_block_case(app, surface, n: int, repeats: int) -> None:
     owners = {"set_surface": surface.surfaceView, "set_field": surface.contourView, "paintGL": surface.surfaceView}
     for name, owner in owners.items():
         setattr(owner, name, _timed(getattr(owner, name), pieces[name]))
+    turns = getattr(surface, "turns", None)
     ticks: list[float] = []
+    clocks: list[tuple[float, float, float]] = []   # at each tick: wall, this thread's and the process' CPU time
+
+    def tick():
+        ticks.append(time.perf_counter())
+        clocks.append((ticks[-1], time.thread_time(), time.process_time()))
     timer = QTimer()
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.timeout.connect(tick)
     timer.start(5)
-    gaps, painted = [], []
+    gaps, gaps_all, drawn_ms, painted, heaviest = [], [], [], [], []
     surface.surfaceView.frameSwapped.connect(lambda: painted.append(time.perf_counter()))
     for k in range(max(2, repeats) * len(FUNCTIONS)):
-        _wait(app, 0.2)
+        _wait(app, 0.25)
         drawn, start = len(pieces["set_surface"]), time.perf_counter()
         ticks.append(start)
-        surface.expressionEdit.setText(FUNCTIONS[k % len(FUNCTIONS)].replace("x", f"({1 + 0.01 * k}*x)", 1))
+        surface.expressionEdit.setText(_scaled(FUNCTIONS[k % len(FUNCTIONS)], 1 + 0.01 * k))
         surface.function_bar.submit()   # a new function each time: nothing cached
         while len(pieces["set_surface"]) == drawn and time.perf_counter() < start + 10:
             _wait(app, 0.001)
@@ -100,14 +107,40 @@ def longest_block_case(app, surface, n: int, repeats: int) -> None:
         while not [t for t in painted if t > changed] and time.perf_counter() < start + 10:
             _wait(app, 0.001)
         gaps.append(_longest_gap(ticks, start, min([t for t in painted if t > changed], default=changed)))
+        while (surface._pending or (turns is not None and turns.busy)) and time.perf_counter() < start + 10:
+            _wait(app, 0.001)
+        done = time.perf_counter()
+        _wait(app, 0.1)
+        drawn_ms.append(1000 * (max([t for t in painted if t < done + 0.1], default=done) - start))
+        gaps_all.append(_longest_gap(ticks, start, done + 0.1))
+        heaviest.append(_heaviest_turn(clocks, start, done + 0.1))
     surface.surfaceView.frameSwapped.disconnect()
     timer.stop()
     for name, owner in owners.items():
         delattr(owner, name)
     parts = ", ".join(f"{name} {1000 * statistics.median(v):5.1f} (max {1000 * max(v):5.1f})"
                       for name, v in pieces.items())
-    print(f"typing at {n}² through the event loop: longest gap {statistics.median(gaps):5.0f} ms median, "
-          f"{max(gaps):5.0f} ms max (goal ≤ 100); pieces in ms: {parts}")
+    print(f"typing at {n}² through the event loop: longest gap until the 3D frame {statistics.median(gaps):5.0f} ms "
+          f"median, {max(gaps):5.0f} ms max; until all drawn {statistics.median(gaps_all):5.0f} ms median, "
+          f"{max(gaps_all):5.0f} ms max (goal ≤ 100); last frame at {statistics.median(drawn_ms):5.0f} ms; "
+          f"pieces in ms: {parts}", flush=True)
+    gui, process = ([h[i] for h in heaviest] for i in (0, 1))
+    print(f"    CPU time within one gap (load-independent; the process' includes Mesa's threads): GUI thread "
+          f"{statistics.median(gui):5.1f} ms median, {max(gui):5.1f} max; process {statistics.median(process):5.1f} "
+          f"median, {max(process):5.1f} max", flush=True)
+
+
+def _heaviest_turn(clocks: list, start: float, end: float) -> tuple[float, float]:
+    """The most CPU time (ms) the GUI thread, and the whole process, spent between two ticks in start..end."""
+    inside = [c for c in clocks if start - 0.006 < c[0] < end]
+    pairs = list(zip(inside, inside[1:]))
+    return tuple(1000 * max((b[i] - a[i] for a, b in pairs), default=0.0) for i in (1, 2))
+
+
+def _scaled(text: str, factor: float) -> str:
+    """``text`` with its first variable x (not the x of exp) scaled by ``factor``: a new function, nothing cached."""
+    import re
+    return re.sub(r"(?<![a-z])x(?![a-z])", f"({factor}*x)", text, count=1)
 
 
 def _timed(method, times: list):
@@ -234,8 +267,41 @@ def _huge_formulas():
     return module
 
 
+def gaps_only(repeats: int) -> int:
+    """``--gaps``: only the typing gaps at 401², in the default window (1400×880) and maximised (with ``--maximised``
+    also on a full-screen window), the way the app runs (collection on the GUI thread)."""
+    import main as app_main
+    app = app_main.start_qt()
+    from gui.garbage import collect_on_gui_thread, freeze_long_lived
+    from gui.main_window import MainWindow
+    window = MainWindow(restore_state=False)
+    window.resize(1400, 880)
+    window.show()
+    _wait(app, 0.5)
+    freeze_long_lived()
+    collector = collect_on_gui_thread(app)
+    surface = window.workspaces["surface"]
+    surface.flush()
+    sizes = [("default window 1400×880", None)] + [("maximised", "max")] * ("--maximised" in sys.argv)
+    for label, how in sizes:
+        if how == "max":
+            screen = app.primaryScreen().availableGeometry()
+            window.setGeometry(screen)   # what maximising does (Xvfb has no window manager to ask)
+            _wait(app, 0.5)
+        view = surface.surfaceView
+        print(f"{label}: 3D view {view.width()}×{view.height()}", flush=True)
+        longest_block_case(app, surface, 401, repeats)
+    collector.stop()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return 0
+
+
 def main() -> int:
     repeats = 2 if "--quick" in sys.argv else 4
+    if "--gaps" in sys.argv:
+        return gaps_only(repeats)
     import main as app_main
     app_main._configure_qt()
     from PySide6.QtWidgets import QApplication

@@ -17,6 +17,7 @@ import atexit
 import weakref
 
 import shiboken6
+from PySide6.QtCore import QCoreApplication
 
 _alive: "weakref.WeakSet" = weakref.WeakSet()
 _registered = False
@@ -35,6 +36,8 @@ def delete_alive() -> int:
     """Delete every registered window still alive, after its ``shutdown()`` (if it has one: a running search thread
     must not be deleted under its feet); how many were."""
     deleted = 0
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents()   # what the last turn posted (a plot's new layout), while all is whole
     for widget in list(_alive):
         if shiboken6.isValid(widget):
             if callable(getattr(widget, "shutdown", None)):

@@ -72,7 +72,7 @@ def main_window(qtbot, settings_dir):
     window = open_window(qtbot)
     window.show_workspace("surface")
     workspace = window.workspaces["surface"]
-    qtbot.waitUntil(lambda: not workspace._pending, timeout=5000)
+    qtbot.waitUntil(lambda: not workspace._pending and not workspace.turns.busy, timeout=5000)
     yield window
     workspace.shutdown()
 

@@ -7,7 +7,7 @@ Redraws are coalesced: several Session signals in one gesture cause one redraw.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import QWidget
 
@@ -26,6 +26,7 @@ from gui.surface.slice_overlay import SliceOverlay
 from gui.surface.surface_pick import SurfacePicker
 from gui.surface.sampling import sample_curve, sample_gradient, sample_surface
 from engine.expr.numbers import format_number
+from gui.views.redraw_turns import RedrawTurns
 
 SHORTCUTS = [("Enter", "Draw the typed function"), ("Click / drag (contour view)", "Select / move the point"),
              ("Drag (3D view)", "Orbit; wheel zooms; Ctrl+drag pans"), ("G", "Gradient field on/off"),
@@ -54,6 +55,7 @@ class SurfaceWorkspace(QWidget):
         self.file = SurfaceFile(self)           # the file opened or saved last, as undo and redo leave it
         self.file.path_changed.connect(self.file_path_changed)
         self._curve_view = None                 # built when a one-variable function is first drawn (curveView)
+        self.turns = RedrawTurns(self)          # a redraw from the event loop runs in pieces, one per turn
         build_workspace(self)
         self.overlays = Overlays(self.surfaceView, self.contourView, lambda: self.curveView)
         self.slice_overlay = SliceOverlay(self.surfaceView, self.contourView, self)
@@ -236,7 +238,7 @@ class SurfaceWorkspace(QWidget):
 
     def _schedule(self, what: str) -> None:
         if not self._pending:
-            QTimer.singleShot(0, self.flush)
+            self.turns.later(self.flush)
         self._pending.add(what)
 
     def flush(self) -> None:
@@ -248,6 +250,8 @@ class SurfaceWorkspace(QWidget):
             self._analyze_point()
         if pending:
             self._draw_overlays()
+            self._pending.discard("overlays")   # a mapping changed while drawing (set_surface): drawn already
+        self.turns.end_redraw()
 
     def _draw_field(self) -> None:
         s = self.session
@@ -262,9 +266,7 @@ class SurfaceWorkspace(QWidget):
         else:
             self.field = sample_surface(f, axes, box, n)
             self.surfaceView.set_surface(self.field.xs, self.field.ys, self.field.zs, (axes[0], axes[1], "f"))
-            self.contourView.set_field(self.field.xs, self.field.ys, self.field.zs, (axes[0], axes[1]))
-            if self.controls.gradientFieldBox.isChecked():
-                self.contourView.set_gradient_field(*sample_gradient(f, axes, box))
+            self.turns.add("contours", lambda field=self.field: self._draw_contours(field, f, axes, box))
             missing, total = self.field.nonfinite_count, self.field.zs.size
         values = np.abs(ys if one_variable else self.field.zs)
         self.critical.value_scale = float(np.max(values[np.isfinite(values)], initial=0.0))
@@ -273,6 +275,11 @@ class SurfaceWorkspace(QWidget):
             f"f is undefined (NaN or ±∞) at {missing} of {total} samples: shown as gaps." if missing else
             "Very large values were clipped so the rest of the surface stays readable."
             if not one_variable and self.surfaceView.clipped else "")
+
+    def _draw_contours(self, field, f, axes, box) -> None:
+        self.contourView.set_field(field.xs, field.ys, field.zs, (axes[0], axes[1]))
+        if self.controls.gradientFieldBox.isChecked():
+            self.contourView.set_gradient_field(*sample_gradient(f, axes, box))
 
     def _set_field_note(self, note: str) -> None:
         """Say what is odd about the drawn field, and withdraw the message once a clean field is drawn."""
@@ -387,6 +394,7 @@ class SurfaceWorkspace(QWidget):
         self.flush()
 
     def shutdown(self) -> None:
+        self.turns.cancel()
         self.preparer.cancel()
         self.critical.shutdown()
 

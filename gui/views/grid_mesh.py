@@ -20,6 +20,7 @@ import pyqtgraph.opengl as gl
 from pyqtgraph.opengl.items.GLMeshItem import DirtyFlag, QtOpenGL
 
 from gui.views import mesh_lod
+from gui.views.mesh_arrays import fill_normals
 
 COLOUR_TABLE_SIZE = 4096   # colours by table: at most 1/8190 of the colour bar off, well under one 8-bit step
 _ALL = DirtyFlag.POSITION | DirtyFlag.NORMAL | DirtyFlag.COLOR
@@ -137,20 +138,12 @@ def _all_faces(nx: int, ny: int) -> np.ndarray:
 
 
 def grid_normals(scene: np.ndarray) -> np.ndarray:
-    """Unit normals of a gridded surface (nx, ny, 3) from central differences of the scene positions.
-
-    Scene x depends on the first index only and y on the second, so the tangents are (a, 0, p) and (0, b, q) with
-    a, b the steps of x and y and p, q those of the height; their cross product is (−b·p, −a·q, a·b).
-    """
-    a = np.gradient(scene[:, 0, 0].astype(np.float64))[:, None]
-    b = np.gradient(scene[0, :, 1].astype(np.float64))[None, :]
-    z = scene[..., 2].astype(np.float64)
-    p, q = np.gradient(z, axis=0), np.gradient(z, axis=1)
-    n = np.stack([-b * p, -a * q, np.broadcast_to(a * b, z.shape)], axis=-1).reshape(-1, 3)
-    norm = np.sqrt(np.einsum("ij,ij->i", n, n))[:, None]
-    n = np.divide(n, norm, out=np.zeros_like(n), where=norm > 0)
-    n[n[:, 2] < 0] *= -1.0   # light the upper side whatever the grid's orientation
-    return n.astype(np.float32)
+    """Unit normals (nx·ny, 3), float32, of a gridded surface (nx, ny, 3) from central differences of the scene
+    positions (see :func:`gui.views.mesh_arrays.fill_normals`, which the 3D view uses on its kept buffers)."""
+    nx, ny = scene.shape[:2]
+    out = np.empty((nx, ny, 3), dtype=np.float32)
+    fill_normals(scene, out, [np.empty((nx, ny)) for _ in range(3)])
+    return out.reshape(-1, 3)
 
 
 def update_items(view, items: list, specs: list) -> list:

@@ -22,8 +22,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMatrix4x4
 
 from gui.views.colour_scale import ColourScale
+from gui.views.context_shader import ContextShaderProgram
 from gui.views.gl_layers import LayeredPainter
-from gui.views.grid_mesh import GridMeshItem, colour_table, grid_faces, grid_normals, update_items
+from gui.views.grid_mesh import GridMeshItem, colour_table, grid_faces, update_items
+from gui.views.mesh_arrays import MeshArrays
 from gui.views.quantiles import percentiles
 from gui.views.ticks import format_tick, nice_ticks
 
@@ -43,7 +45,7 @@ _OUTLIER_RATIO = 25.0   # a value range this many times the central range is tre
 
 # pyqtgraph's 'shaded' program lights only faces turned away from the camera and darkens the colormap; this one
 # lights both sides from above the viewer's shoulder and keeps colours close to the colormap, so they stay readable.
-SURFACE_SHADER = shaders.ShaderProgram("gradscape_surface", [
+SURFACE_SHADER = ContextShaderProgram("gradscape_surface", [
     shaders.VertexShader("""
         uniform mat4 u_mvp;
         uniform mat3 u_normal;
@@ -88,6 +90,7 @@ class SurfaceView(gl.GLViewWidget):
         self.nonfinite_count = 0
         self.clipped = False
         self._mesh = GridMeshItem(smooth=True, shader=SURFACE_SHADER, glOptions="opaque")
+        self._arrays = MeshArrays()   # the mesh's vertex arrays, rewritten by each new surface
         self._mesh.setVisible(False)   # an empty mesh cannot be drawn: shown once there is a surface
         self._decorations: list[gl.GLGraphicsItem.GLGraphicsItem] = []
         self.scale = ColourScale("linear", -1.0, 1.0)
@@ -213,13 +216,11 @@ class SurfaceView(gl.GLViewWidget):
 
     def _upload_mesh(self, xs, ys, zs, finite) -> None:
         nx, ny = zs.shape
-        gx, gy = np.meshgrid(xs, ys, indexing="ij")
-        scene = self.to_scene(np.column_stack([gx.ravel(), gy.ravel(), zs.ravel()])).astype(np.float32)
-        t = self.scale.fraction(zs.ravel())
-        table = self._colour_table
-        colors = table[np.rint(np.clip(t, 0.0, 1.0) * (len(table) - 1)).astype(np.intp)]
+        lo, span = self._origin_and_span()
+        sx, sy = (((v - lo[k]) / span[k] - 0.5) * SCENE_BOX[k] for k, v in ((0, xs), (1, ys)))
+        scene, normals, colors = self._arrays.fill(sx, sy, zs, (lo[2], span[2], SCENE_BOX[2]),
+                                                   self.scale.fraction(zs), self._colour_table)
         faces = grid_faces(nx, ny, finite)
-        normals = grid_normals(scene.reshape(nx, ny, 3))
         self._mesh.set_grid(scene, normals, colors, faces, shape=(nx, ny), finite=finite)
         self._mesh.setVisible(len(faces) > 0)
 

@@ -33,7 +33,7 @@ def changed_fraction(a: np.ndarray, b: np.ndarray) -> float:
 
 def settle(qtbot, workspace) -> None:
     """Wait until the workspace has drawn everything its Session signals asked for."""
-    qtbot.waitUntil(lambda: not workspace._pending, timeout=5000)
+    qtbot.waitUntil(lambda: not workspace._pending and not workspace.turns.busy, timeout=5000)
 
 
 def type_function(qtbot, surface, text) -> None:

@@ -19,6 +19,7 @@ GX, GY = np.meshgrid(XS, XS, indexing="ij")
 WHOLE = np.sin(2 * GX) * np.cos(GY)
 HOLES = np.where(((GX - 1) ** 2 + (GY + 1) ** 2 < 0.3) | (GX - GY > 3.4), np.nan, WHOLE)   # facing the camera
 DEFAULT_SIZE = (549, 677)   # the Surface workspace's 3D view in the main window at its default size
+MAXIMISED_SIZE = (672, 817)   # ... in the main window maximised on a 1600×1000 screen (its cells: 1.4–1.8 px)
 
 
 def _picture(view, level_of_detail: bool) -> np.ndarray:
@@ -158,8 +159,23 @@ def test_the_cell_size_that_decides_bounds_the_projected_cells_at_every_height_o
     for distance in (far, far * 0.85, far * 2):
         view.setCameraPosition(distance=distance)
         bound = cell_pixels(view, lo, hi, step)
+        largest = []
         for height in (lo[2], hi[2]):
             flat[:, 2] = height
-            largest = _largest_projected_step(view, flat)
-            assert largest <= bound
-            assert bound < 3 * largest   # not so loose that it never coarsens
+            largest.append(_largest_projected_step(view, flat))
+        assert max(largest) <= bound
+        assert bound < 1.25 * max(largest)   # tight: a big view (800×600 and more) is coarsened too
+
+
+def test_a_maximised_windows_view_is_coarsened_too_with_nearly_the_same_picture_and_zoomed_in_draws_every_cell(
+        qtbot):
+    view = shown(qtbot, SurfaceView(), MAXIMISED_SIZE)
+    view.set_surface(XS, XS, HOLES)
+    full = _picture(view, False)
+    coarse = _picture(view, True)
+    assert view._mesh.stride >= 2
+    assert np.mean(np.abs(coarse - full)) < 0.5   # per channel, of 255
+    assert np.mean(np.any(np.abs(coarse - full) > 24, axis=-1)) < 0.002
+    view.setCameraPosition(distance=view.opts["distance"] / 3)
+    assert np.array_equal(_picture(view, True), _picture(view, False))
+    assert view._mesh.stride == 1

@@ -110,5 +110,6 @@ def test_a_teacher_can_add_a_section(tmp_path, qtbot, settings_dir):
     window = open_window(qtbot, tmp_path / "autosave", (1600, 960))
     panel = TourPanel(window, folder)
     panel.start()
-    qtbot.waitUntil(lambda: not window.workspace("surface")._pending, timeout=5000)
+    qtbot.waitUntil(lambda: not window.workspace("surface")._pending and not window.workspace("surface").turns.busy,
+                    timeout=5000)
     assert panel.textLabel.text() == "At (1, 1), ∇f = (2, 2)."

@@ -26,4 +26,4 @@ def go_to(qtbot, panel, step_id: str):
 
 def settle_window(qtbot, window) -> None:
     surface = window.workspaces["surface"]
-    qtbot.waitUntil(lambda: not surface._pending, timeout=5000)
+    qtbot.waitUntil(lambda: not surface._pending and not surface.turns.busy, timeout=5000)
