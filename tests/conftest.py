@@ -4,7 +4,9 @@ GUI tests run on Qt's xcb platform inside the Xvfb server that pytest-xvfb start
 there (Mesa llvmpipe). Contexts must be shared before the QApplication exists, or only the first GLViewWidget in the
 process renders (pyqtgraph caches compiled shader programs process-wide).
 """
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -18,6 +20,12 @@ _runtime = Path(tempfile.gettempdir()) / f"gradscape-runtime-{os.getuid()}"
 _runtime.mkdir(mode=0o700, exist_ok=True)
 _runtime.chmod(0o700)
 os.environ.setdefault("XDG_RUNTIME_DIR", str(_runtime))
+# no test reads or writes the user's settings and app data (recent files, window state, graph autosaves), nor the
+# apps they start: a crashed session's autosave there made the first window build the Graph tab to offer it
+_home = Path(tempfile.mkdtemp(prefix="gradscape-test-home-"))
+atexit.register(shutil.rmtree, _home, ignore_errors=True)
+os.environ["XDG_CONFIG_HOME"] = str(_home / "config")
+os.environ["XDG_DATA_HOME"] = str(_home / "data")
 
 import pytest  # noqa: E402
 from hypothesis import settings as hypothesis_settings  # noqa: E402

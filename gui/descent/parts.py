@@ -17,7 +17,7 @@ from __future__ import annotations
 from functools import cached_property
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget
 
 from gui.descent.staging import TURN_MS
@@ -28,19 +28,26 @@ from gui.views.surface_view import BACKGROUND, SurfaceView
 LOADING = "Bringing in f…"
 CURVE_PEN = pg.mkPen((135, 145, 170), width=2.0)
 PLOT_HEIGHT = 160   # px, at least the loss and eigen-error plots' minimum height (a plot and a line of text)
+PLOT_HINT = 220     # px, the plots' preferred height (the views take three quarters of what is left over)
 CLICK_TIP = "Click: set the start of the runs · right/middle drag: pan · wheel: zoom"
 
 
 class Place(QStackedWidget):
     """A view's place: a stand-in label until the view is built and :meth:`reveal` shows it."""
 
-    def __init__(self, name: str, text: str = ""):
+    def __init__(self, name: str, text: str = "", hint: QSize = QSize(400, 400)):
         super().__init__()
         self.setObjectName(name)
+        self.hint = hint
         self.label = QLabel(text, objectName=f"{name}Label", alignment=Qt.AlignmentFlag.AlignCenter)
         self.label.setStyleSheet("background: rgb(%d, %d, %d); color: rgb(170, 176, 190); font-size: 12pt;"
                                  % BACKGROUND)
         self.addWidget(self.label)
+
+    def sizeHint(self) -> QSize:   # noqa: N802 (Qt's name)
+        """The same before and after the view arrives (a stand-in label's own hint is a line of text): the splitters
+        divide the tab as they did when the views were built with it."""
+        return self.hint
 
     def hold(self, view) -> None:
         self.addWidget(view)
@@ -69,10 +76,12 @@ class Parts:
         views = QSplitter(Qt.Orientation.Horizontal)
         for place in (self.surface_place, self.contour_place, self.curve_place):
             views.addWidget(place)
+            views.setStretchFactor(views.count() - 1, 1)   # the 3D view and the contour map share the width evenly
         return views
 
     def _build_plot_places(self) -> QSplitter:
-        self.loss_place, self.eigen_place = Place("lossPlace"), Place("eigenPlace")
+        self.loss_place = Place("lossPlace", hint=QSize(400, PLOT_HINT))
+        self.eigen_place = Place("eigenPlace", hint=QSize(300, PLOT_HINT))
         for place in (self.loss_place, self.eigen_place):
             place.setMinimumHeight(PLOT_HEIGHT)   # the plots' own: building them later moves nothing
         splitter = QSplitter(Qt.Orientation.Horizontal)   # the loss plot with the eigen-error plot to its right
@@ -86,7 +95,16 @@ class Parts:
         super().showEvent(event)
         if not self.__dict__.get("_parts_asked"):
             self._parts_asked = True
+            self._divide_height()
             self.build_in_turns()
+
+    def _divide_height(self) -> None:
+        """The views three quarters of the height, the plots a quarter (at least their minimum): the splitter was
+        first laid out while the tab was hidden, which left the plots at their minimum."""
+        splitter = self.left_splitter
+        height = max(splitter.height(), self.height()) - splitter.handleWidth()
+        plots = max(PLOT_HEIGHT, height // 4)
+        splitter.setSizes([height - plots, plots])
 
     def built(self, name: str) -> bool:
         return name in self.__dict__

@@ -86,7 +86,7 @@ class DescentWorkspace(CatchUp, Staging, Parts, ExportControls, QWidget):
         for w, stretch in ((self.views, 1), (self.fixed_label, 0), (self.notice, 0), (self.newton_label, 0),
                            (self.legend, 0)):
             upper_layout.addWidget(w, stretch)
-        left = QSplitter(Qt.Orientation.Vertical)
+        left = self.left_splitter = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(upper)
         left.addWidget(self._build_plot_places())
         left.setStretchFactor(0, 3)
