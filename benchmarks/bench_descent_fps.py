@@ -40,6 +40,10 @@ import sys
 import time
 from pathlib import Path
 
+from isolation import use_own_user_files  # noqa: E402 (the script's folder: benchmarks/)
+
+use_own_user_files()   # never the user's settings or app data
+
 ROOT = Path(os.environ.get("GRADSCAPE_ROOT", Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))

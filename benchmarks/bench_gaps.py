@@ -24,6 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from isolation import use_own_user_files  # noqa: E402 (the script's folder: benchmarks/)
+
+use_own_user_files()   # never the user's settings or app data
+
 HERE = Path(__file__).resolve().parents[1]
 ROUTES = ("typed", "preset", "file", "send", "tour", "undo", "small typed")   # the last: the redraw alone
 PHASES = ("prepared", "painted", "formulas shown")

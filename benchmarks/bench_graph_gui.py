@@ -40,6 +40,10 @@ from benchmarks.timing import median_seconds  # noqa: E402
 from engine.graph.fileformat import load_graph, save_graph  # noqa: E402
 from engine.graph.samples import random_graph  # noqa: E402
 
+from isolation import use_own_user_files  # noqa: E402 (the script's folder: benchmarks/)
+
+use_own_user_files()   # never the user's settings or app data
+
 
 class PaintWatch(QObject):
     """Counts paint events the canvas's viewport handles."""

@@ -25,6 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from isolation import use_own_user_files  # the script's folder: benchmarks/
+
+use_own_user_files()   # never the user's settings or app data (the timed children inherit it)
+
 ROOT = Path(os.environ.get("GRADSCAPE_ROOT", Path(__file__).resolve().parents[1]))
 
 # Each child prints the seconds since its first line at the end of each phase: Qt (PySide6 and the QApplication;
@@ -42,6 +46,7 @@ import main as app_main
 app = app_main.start_qt()   # as main.main() starts: gc off, numpy/PyOpenGL/engine, Qt attributes, QApplication
 t1 = time.perf_counter()
 import gui.main_window, gui.surface.workspace   # what first_window imports anyway, timed apart
+
 t2 = time.perf_counter()
 window = app_main.first_window(interactive=False, restore_state=False)
 window.resize(1400, 880)

@@ -29,6 +29,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 
 from timing import median_seconds  # noqa: E402
 
+from isolation import use_own_user_files  # noqa: E402 (the script's folder: benchmarks/)
+
+use_own_user_files()   # never the user's settings or app data
+
 FUNCTIONS = ["x*exp(-x^2 - y^2)", "log(exp(x) + exp(y))", "(1 - x)^2 + 100*(y - x^2)^2",
              "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", "sin(x)*cos(y)", "x^2*y + x*y^2"]
 
