@@ -43,6 +43,7 @@ from pathlib import Path
 from isolation import use_own_user_files  # noqa: E402 (the script's folder: benchmarks/)
 
 use_own_user_files()   # never the user's settings or app data
+from timing import spin as settle  # noqa: E402
 
 ROOT = Path(os.environ.get("GRADSCAPE_ROOT", Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(ROOT))
@@ -467,11 +468,6 @@ def first_show_child() -> None:
     os._exit(0)
 
 
-def settle(app, seconds: float) -> None:
-    until = time.perf_counter() + seconds
-    while time.perf_counter() < until:
-        app.processEvents()
-        time.sleep(0.001)
 
 
 def first_show(rounds: int, case: str = "huge") -> None:

@@ -27,6 +27,7 @@ from pathlib import Path
 from isolation import use_own_user_files  # noqa: E402 (the script's folder: benchmarks/)
 
 use_own_user_files()   # never the user's settings or app data
+from timing import spin as _wait  # noqa: E402
 
 HERE = Path(__file__).resolve().parents[1]
 ROUTES = ("typed", "preset", "file", "send", "tour", "undo", "small typed")   # the last: the redraw alone
@@ -205,11 +206,6 @@ def _until(app, done, limit: float = 60) -> None:
         time.sleep(0.0005)
 
 
-def _wait(app, seconds: float) -> None:
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        app.processEvents()
-        time.sleep(0.0005)
 
 
 def _huge_formula(shift: float) -> str:

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 HERE = Path(__file__).resolve().parents[1]
 os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 
-from timing import median_seconds  # noqa: E402
+from timing import median_seconds, spin as _wait  # noqa: E402
 
 from isolation import use_own_user_files  # noqa: E402 (the script's folder: benchmarks/)
 
@@ -215,11 +215,6 @@ def _apply_huge(app, surface, text: str, ticks: list) -> tuple[float, float, flo
     return 1000 * (shown - start), _longest_gap(ticks, start, shown), _longest_gap(ticks, start, done)
 
 
-def _wait(app, seconds: float) -> None:
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        app.processEvents()
-        time.sleep(0.0005)
 
 
 def _longest_gap(ticks: list, start: float, end: float) -> float:

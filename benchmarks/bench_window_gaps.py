@@ -20,6 +20,7 @@ from pathlib import Path
 from isolation import use_own_user_files  # noqa: E402 (the script's folder: benchmarks/)
 
 use_own_user_files()   # never the user's settings or app data
+from timing import spin  # noqa: E402
 
 ROOT = Path(os.environ.get("GRADSCAPE_ROOT", Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(ROOT))
@@ -41,10 +42,7 @@ class GapMeter:
         self.timer.start()
 
     def spin(self, seconds: float) -> None:
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            self.app.processEvents()
-            time.sleep(0.0005)
+        spin(self.app, seconds)
 
     def gap(self, action=None, settle: float = SETTLE) -> float:
         from PySide6.QtCore import QTimer

@@ -31,3 +31,11 @@ def interleaved_medians(fns, repeats: int, warm_up: int = 1, statistic=statistic
             fn()
             times.append(time.perf_counter() - start)
     return [statistic(times) for times in samples]
+
+
+def spin(app, seconds: float) -> None:
+    """Run ``app``'s event loop for ``seconds`` (what a benchmark waits while the app works as it would)."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.0005)

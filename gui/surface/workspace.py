@@ -15,6 +15,7 @@ from engine import parse
 from engine.analysis.taylor import analyze_point
 from gui.surface import document as doc
 from gui.surface.commands import (ChangeFunctionCommand, MovePointCommand, SetFixedCommand, SetRangeCommand)
+from gui.surface.cursor_readout import CursorReadout
 from gui.surface.file_command import SurfaceFile
 from gui.surface.overlays import Overlays
 from gui.surface.point_context import point_context
@@ -25,7 +26,6 @@ from gui.surface.layout import build_curve_view, build_workspace
 from gui.surface.slice_overlay import SliceOverlay
 from gui.surface.surface_pick import SurfacePicker
 from gui.surface.sampling import sample_curve, sample_gradient, sample_surface
-from engine.expr.numbers import format_number
 from gui.views.redraw_turns import RedrawTurns
 
 SHORTCUTS = [("Enter", "Draw the typed function"), ("Click / drag (contour view)", "Select / move the point"),
@@ -60,6 +60,7 @@ class SurfaceWorkspace(QWidget):
         self.overlays = Overlays(self.surfaceView, self.contourView, lambda: self.curveView)
         self.slice_overlay = SliceOverlay(self.surfaceView, self.contourView, self)
         self.picker = SurfacePicker(self.surfaceView, self._evaluate_plotted, self)
+        self.cursor_readout = CursorReadout(self.cursorLabel, session, lambda: self.plotted)
         self._connect()
         self._on_function_changed()
 
@@ -85,7 +86,7 @@ class SurfaceWorkspace(QWidget):
         c.gradient_field_toggled.connect(self._on_gradient_field_toggled)
         c.reset_view_clicked.connect(self.reset_view)
         self._connect_picking(self.contourView)
-        self.contourView.cursor_moved.connect(self._on_cursor_moved)
+        self.contourView.cursor_moved.connect(self.cursor_readout.moved)
         self.surfaceView.mapping_changed.connect(lambda: self._schedule("overlays"))
         self.inspector.point_entered.connect(lambda p: self.undo_stack.push(MovePointCommand(s, p)))
         self.inspector.show_point_requested.connect(self.fitting.show_selected_point)
@@ -270,7 +271,7 @@ class SurfaceWorkspace(QWidget):
             missing, total = self.field.nonfinite_count, self.field.zs.size
         values = np.abs(ys if one_variable else self.field.zs)
         self.critical.value_scale = float(np.max(values[np.isfinite(values)], initial=0.0))
-        self._show_cursor()
+        self.cursor_readout.show()
         self._set_field_note(
             f"f is undefined (NaN or ±∞) at {missing} of {total} samples: shown as gaps." if missing else
             "Very large values were clipped so the rest of the surface stays readable."
@@ -327,23 +328,6 @@ class SurfaceWorkspace(QWidget):
         with np.errstate(all="ignore"):
             return np.broadcast_to(np.asarray(self.plotted.evaluate(env), dtype=np.float64), (len(samples),))
 
-    def _on_cursor_moved(self, x: float, y: float) -> None:
-        self._cursor = (tuple(self.session.axes), tuple(self.session.box()), x, y)
-        self._show_cursor()
-
-    def _show_cursor(self) -> None:
-        """f under the mouse, of the function drawn now: a new function is read at the same place; new axes or
-        ranges move what lies under the mouse, so the readout waits for the next move."""
-        s = self.session
-        axes, box, x, y = getattr(self, "_cursor", ((), (), 0.0, 0.0))
-        if len(s.axes) != 2 or axes != tuple(s.axes) or box != tuple(s.box()):
-            self.cursorLabel.clear()
-            return
-        with np.errstate(all="ignore"):
-            value = float(self.plotted.evaluate({s.axes[0]: x, s.axes[1]: y}))
-        self.cursorLabel.setText(f"{s.axes[0]} = {format_number(x, 4)}, {s.axes[1]} = {format_number(y, 4)}, "
-                                 f"f = {format_number(value, 6)}")
-
     # --- window protocol (see gui.main_window) --------------------------------------------------------------------
     def export_widget(self) -> QWidget:
         return self.curveView if len(self.session.axes) == 1 else self.surfaceView
@@ -377,7 +361,6 @@ class SurfaceWorkspace(QWidget):
         for key, shown in overlays.items():
             if key in self.inspector.overlay_boxes:
                 self.inspector.set_overlay(key, shown)
-
 
     def demo(self) -> None:
         """The chapter's Taylor example at (−1, 0) (the preset's point), overlays on and critical points found: for
