@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QTimer
 from PySide6.QtWidgets import QGraphicsScene
 
@@ -20,10 +21,11 @@ from gui.graph import routing
 from gui.graph.items import EdgeItem, NodeItem, to_scene
 from gui.graph.long_edges import RoutedEdge
 from gui.graph.weight_mark import sync_mark
+from gui.graph.slices import SLICE, shared
 from gui.graph.spatial import overlaps
 
 SYNC_NODES = 150        # graphs up to this size (every preset) are brought up to date at once
-SLICE = 0.02            # seconds of work per event-loop turn on a bigger graph (a paint follows: gaps stay < 100 ms)
+BADGE_EVERY = 0.25      # seconds between two counts of the edges left to route
 BASE_RECT = QRectF(-2000, -2000, 4000, 4000)
 _FLUSH = QEvent.Type(QEvent.registerEventType())
 
@@ -195,12 +197,19 @@ class SceneBuild:
         return super().event(event)
 
     def schedule_layout(self):
-        self._timer.start()
+        shared().want(self._slice)
+
+    def _slice(self, deadline: float) -> bool:
+        """The scene's turn in the queue of slices (gui.graph.slices): its work until ``deadline``; it queues
+        itself again while work is left."""
+        if shiboken6.isValid(self):   # not a scene deleted meanwhile
+            self._work(deadline)
+        return False
 
     def ensure_layout(self, labels: bool = True):
         """Finish the build, the routes and (``labels``) the labels at once (before measuring); labels are then
         placed over the whole graph."""
-        self._timer.stop()
+        shared().drop(self._slice)
         self.finish_layout(labels, None)
 
     def finish_layout(self, labels: bool, deadline: float | None) -> bool:
@@ -211,6 +220,8 @@ class SceneBuild:
             self._everywhere = True
             self.region, self._labels_dirty = None, True
         self._work(deadline)
+        if deadline is not None:
+            shared().drop(self._slice)   # the caller gives the next slice: one per turn, not its and the scene's
         done = not (self.building or self.layout.pending or self._labeller is not None or
                     self._everywhere and self._labels_dirty)
         if done:
@@ -265,14 +276,17 @@ class SceneBuild:
 
     def _continue(self):
         if self.building or self.layout.pending or self._labeller is not None:
-            self._timer.start()
+            self.schedule_layout()
             postpone_full_collection()   # its pause would join a slice and a paint in one turn
         elif self._freeze_when_settled:
             self._freeze_when_settled = False
             QTimer.singleShot(0, freeze_settled)   # out of the collector's walks from now on, in a turn of its own
         left = 0 if self.small else len(self.layout.dirty)
-        if left != self._routing_left:   # the busy badge says how many edges are left
-            self._routing_left = left
+        now = time.perf_counter()
+        # the busy badge says how many edges are left: a few times a second (its repaint repaints the canvas under
+        # it, ~10 ms on a big graph), at once when routing starts or ends
+        if left != self._routing_left and (not left or not self._routing_left or now >= self._routing_told + BADGE_EVERY):
+            self._routing_left, self._routing_told = left, now
             self.routing.emit(left, len(self.edges))
 
     def _build(self, deadline: float | None) -> bool:

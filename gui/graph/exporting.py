@@ -17,13 +17,13 @@ from PySide6.QtGui import QImage, QPainter, QTransform
 from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
 from engine.files import atomic_write
-from gui.graph.build import SLICE
+from gui.graph.slices import SLICE
 from gui.graph.detail import LABEL_SCALE
 from gui.graph.opening import Busy
 from gui.png_files import png_bytes
 
 MAX_EXPORT_PIXELS = 12000   # the longer side of an exported PNG (a huge graph is scaled down to fit)
-BAND_SECONDS = 0.02         # drawing time aimed at per event-loop turn (a paint of the canvas may share it)
+BAND_SECONDS = SLICE        # drawing time aimed at per event-loop turn (a paint of the canvas may share it)
 BACKGROUND_ROWS = 256       # the background is filled this many rows at a time
 CANCELLED = "export was cancelled; nothing was written"
 

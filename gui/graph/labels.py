@@ -34,6 +34,7 @@ FRACTIONS = sorted((i / 40 for i in range(4, 37)), key=lambda f: (abs(f - 0.5), 
 MAX_PUSHED = 2
 SPOTS_PER_STEP = 48   # spots tried between two yields: one label in a crowd tries hundreds (and moves others)
 POINTS_PER_STEP = 4000   # points of edges sorted into blocks between two yields
+RELEASED_PER_STEP = 1000   # cells of the edge index freed between two yields (see _Edges.release_steps)
 FILLS_PER_STEP = 16   # ... or blocks of edge cells filled (a spot over fresh blocks fills a few, ~0.2 ms each)
 
 
@@ -66,6 +67,16 @@ class _Edges:
             if n % 16 == 15 or points_sorted > POINTS_PER_STEP:   # a long edge has thousands of points
                 points_sorted = 0
                 yield
+
+    def release_steps(self):
+        """Empty the index a part per step (a generator): the cells of a whole graph's labels (an export) are
+        hundreds of thousands of small sets, and freeing them at once held the window for ~50 ms."""
+        for store in (self.cells, self.chunks):
+            while store:
+                for _ in range(min(RELEASED_PER_STEP, len(store))):
+                    store.popitem()
+                yield
+        self.filled.clear()
 
     def _fill(self, block: tuple[int, int]) -> None:
         self.filled.add(block)
@@ -278,4 +289,6 @@ def label_steps(requests, crossing, nodes, soft=(), fixed=None, preferred=None, 
         elif not (yield from placer.push_for(key)):
             placer.put(key, (yield from placer.least_overlap(key)))
         yield
+    if placer.edges is not None:
+        yield from placer.edges.release_steps()
     return placer.placed
