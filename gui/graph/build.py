@@ -120,7 +120,11 @@ class SceneBuild:
         self.overview.stale = True
 
     def _sync_edges(self):
+        """Drop the edge items no longer wanted, then add the new ones in name order (a generator: each pass over
+        a big graph's 8,000 edges is a step of its own)."""
+        yield
         wanted = set(self.graph.edges())
+        yield
         for key in [k for k in self.edges if k not in wanted or self.edges[k].key != k
                     or self.edges[k].parent_item is not self.nodes.get(k[0])
                     or self.edges[k].child_item is not self.nodes.get(k[1])]:
@@ -128,7 +132,10 @@ class SceneBuild:
         # a rename changes the names an edge shows even though the items stay
         for key, edge in list(self.edges.items()):
             edge.key = key
-        for n, key in enumerate(sorted(k for k in wanted if k not in self.edges)):
+        yield
+        new = [k for k in wanted if k not in self.edges]
+        yield
+        for n, key in enumerate(sorted(new)):
             edge = RoutedEdge(self.nodes[key[0]], self.nodes[key[1]])
             self.edges[key] = edge
             edge.setParentItem(self.layer)

@@ -21,6 +21,7 @@ from collections import defaultdict
 from typing import Hashable, Sequence
 
 import numpy as np
+import numpy.ma  # noqa: F401 - np.unique(axis=0) imports it on first use: 10-25 ms inside a slice of labels
 
 from gui.graph.routing import Point, Walk
 from gui.graph.spatial import GridIndex, Rect
