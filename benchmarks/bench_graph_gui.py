@@ -402,7 +402,7 @@ def log_graph_work(log) -> None:
     busy = importlib.import_module("gui.graph.opening").Busy
     in_slices = busy.run_in_slices
 
-    def run_in_slices(self, step):   # each slice named after the function that slices its work
+    def run_in_slices(self, step, *args, **kwargs):   # each slice named after the function that slices its work
         label = step.__qualname__.replace(".<locals>", "")
 
         def timed():
@@ -411,7 +411,7 @@ def log_graph_work(log) -> None:
                 return step()
             finally:
                 log._add(start, label, cpu)
-        return in_slices(self, timed)
+        return in_slices(self, timed, *args, **kwargs)
     busy.run_in_slices = run_in_slices
 
     def on_gc(phase, info):

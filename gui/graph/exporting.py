@@ -94,7 +94,7 @@ def _laid_out(scene, busy: Busy, labels: bool) -> QRectF:
         busy.progress(f"Routing edges for {busy.title}…" if routed < edges else f"Placing labels for {busy.title}…",
                       routed if routed < edges else 0, edges if routed < edges else 0)
         return False
-    if not busy.run_in_slices(step):
+    if not busy.run_in_slices(step, first_now=scene.small):   # a big one's first slice in a turn of its own
         scene.stop_finishing()
         raise ValueError(CANCELLED)
     bounds = scene.layout.bounds()
@@ -136,7 +136,7 @@ def _draw(scene, busy: Busy, painter: QPainter, width: float, height: float, sou
                 break
         busy.progress(f"Drawing {busy.title}…", len(items) + len(bands) - len(queue), len(items) + len(bands))
         return not queue
-    return busy.run_in_slices(step)
+    return busy.run_in_slices(step, first_now=scene.small)
 
 
 def _write(busy: Busy, path: str, data: bytes) -> None:

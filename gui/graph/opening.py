@@ -110,13 +110,14 @@ class Busy(QObject):
             raise result["error"]
         return result["value"]
 
-    def run_in_slices(self, step) -> bool:
-        """Call ``step()`` now and then once per event-loop turn (its turn in gui.graph.slices' queue, so it never
-        shares a turn with the scene's own slices) until it returns True; False if cancelled first (an exception
-        it raises is raised here)."""
+    def run_in_slices(self, step, first_now: bool = True) -> bool:
+        """Call ``step()`` now (``first_now``; else in a turn of its own: what came before it may have used this
+        turn) and then once per event-loop turn (its turn in gui.graph.slices' queue, so it never shares a turn
+        with the scene's own slices) until it returns True; False if cancelled first (an exception it raises is
+        raised here)."""
         if self.cancelled:
             return False
-        if step():
+        if first_now and step():
             return True
         failed: list[BaseException] = []
 
