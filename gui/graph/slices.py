@@ -3,38 +3,36 @@
 A big graph's build, routing and labels (the scene), the Paths panel's first listing and an export each do their
 work in slices of at most SLICE seconds. Each on its own zero-timer, two or three of them ran in the same turn of the
 event loop (Qt fires every timer that is due in one pass), so a turn held a routing slice, a listing slice and a
-paint: 60–100 ms with the window frozen. Here every such task waits its turn in one queue: one slice per turn, the
-tasks taking turns in the order they asked.
+paint: 60–100 ms with the window frozen. Here every such task waits its turn in one queue, served by one zero-timer:
+one slice per turn, the tasks taking turns in the order they asked.
 """
 from __future__ import annotations
 
 import time
 from typing import Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtCore import QObject, QTimer
 
 SLICE = 0.012   # seconds of work per event-loop turn (a paint of a 5,000-node canvas, ~10-20 ms, may follow)
-_SLICE = QEvent.Type(QEvent.registerEventType())
 
 
 class Slices(QObject):
     """The queue of tasks that work in slices. A task is a callable taking the slice's deadline (a perf_counter
-    time) and returning whether it has more to do (it is then queued again, behind the others).
-
-    Each slice runs from an event the queue posts to itself: Qt delivers an event posted while it delivers posted
-    events on its next pass, never within the same one, so two slices never share a turn (a zero-timer restarted
-    from its own timeout could fire again in the same pass)."""
+    time) and returning whether it has more to do (it is then queued again, behind the others)."""
 
     def __init__(self):
         super().__init__()
         self._tasks: list[Callable[[float], bool]] = []
-        self._posted = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._run_one)
 
     def want(self, task: Callable[[float], bool]) -> None:
         """Give ``task`` a slice in a coming turn (once, however often it asks before then)."""
         if task not in self._tasks:
             self._tasks.append(task)
-        self._post()
+        self._timer.start()
 
     def drop(self, task: Callable[[float], bool]) -> None:
         """``task`` needs no more slices (it finished or was cancelled)."""
@@ -44,25 +42,17 @@ class Slices(QObject):
     def waiting(self, task: Callable[[float], bool]) -> bool:
         return task in self._tasks
 
-    def _post(self) -> None:
-        if not self._posted:
-            self._posted = True
-            QCoreApplication.postEvent(self, QEvent(_SLICE))
-
-    def event(self, event) -> bool:
-        if event.type() != _SLICE:
-            return super().event(event)
-        self._posted = False
-        if self._tasks:
-            task = self._tasks.pop(0)
-            try:
-                more = task(time.perf_counter() + SLICE)
-            finally:
-                if self._tasks:
-                    self._post()
-            if more:
-                self.want(task)
-        return True
+    def _run_one(self) -> None:
+        if not self._tasks:
+            return
+        task = self._tasks.pop(0)
+        try:
+            more = task(time.perf_counter() + SLICE)
+        finally:
+            if self._tasks:
+                self._timer.start()
+        if more:
+            self.want(task)
 
 
 _shared: Slices | None = None
