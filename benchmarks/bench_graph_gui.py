@@ -392,8 +392,12 @@ def log_graph_work(log) -> None:
             ("gui.graph.workspace", "GraphWorkspace", ("_replace",)),
             ("gui.graph.opening", "Busy", ("progress", "_show_dialog")),
             ("gui.graph.exporting", None, ("_laid_out", "_draw", "_write")),
-            ("gui.graph.files", None, ())):
-        target = importlib.import_module(module)
+            ("gui.graph.slices", "Slices", ("_run_one",)),
+            ("gui.garbage", "GuiThreadCollector", ("collect_due",))):
+        try:
+            target = importlib.import_module(module)
+        except ImportError:   # a checkout without it
+            continue
         target = getattr(target, owner) if owner else target
         for name in names:
             if hasattr(target, name):

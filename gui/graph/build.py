@@ -288,8 +288,9 @@ class SceneBuild:
         elif self._freeze_when_settled:
             self._freeze_when_settled = False
             QTimer.singleShot(0, freeze_settled)   # out of the collector's walks from now on, in a turn of its own
-        left = 0 if self.small else len(self.layout.dirty)
-        now = time.perf_counter()
+        if self.building:
+            return   # the edges are still being made (an open shows its own progress): counted once they all are
+        left, now = 0 if self.small else len(self.layout.dirty), time.perf_counter()
         # the busy badge says how many edges are left: a few times a second (its repaint repaints the canvas under
         # it, ~10 ms on a big graph), at once when routing starts or ends
         if left != self._routing_left and (not left or not self._routing_left or now >= self._routing_told + BADGE_EVERY):
