@@ -141,6 +141,8 @@ def main(argv=None) -> int:
         window.close()
         return code
     settle_after_first_paint(app, window=window)
+    from gui.error_report import install_error_reporter
+    install_error_reporter(window)   # an error no code caught is logged and shown, not printed to a terminal
     return app.exec()
 
 
