@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF
 from PySide6.QtWidgets import QGraphicsScene
 
 from engine.graph.tensor import value_text
@@ -28,6 +28,12 @@ SYNC_NODES = 150        # graphs up to this size (every preset) are brought up t
 BADGE_EVERY = 0.25      # seconds between two counts of the edges left to route
 BASE_RECT = QRectF(-2000, -2000, 4000, 4000)
 _FLUSH = QEvent.Type(QEvent.registerEventType())
+
+
+def _freeze(_deadline: float) -> bool:
+    """A big graph has settled: its objects are frozen (gui.garbage), in the slice queue's turn."""
+    freeze_settled()
+    return False
 
 
 def run_steps(steps, deadline: float | None) -> tuple[bool, object]:
@@ -287,7 +293,7 @@ class SceneBuild:
             postpone_full_collection()   # its pause would join a slice and a paint in one turn
         elif self._freeze_when_settled:
             self._freeze_when_settled = False
-            QTimer.singleShot(0, freeze_settled)   # out of the collector's walks from now on, in a turn of its own
+            shared().want(_freeze)   # out of the collector's walks from now on, in a turn of its own (no slice's)
         if self.building:
             return   # the edges are still being made (an open shows its own progress): counted once they all are
         left, now = 0 if self.small else len(self.layout.dirty), time.perf_counter()
