@@ -379,55 +379,6 @@ def median_of(repeats: int, fn, app, indexed: bool = False) -> float:
     return statistics.median(samples)
 
 
-def log_graph_work(log) -> None:
-    """The Graph workspace's pieces of work that a gap may hold (those the checkout measured has)."""
-    import importlib
-    for module, owner, names in (
-            ("gui.graph.build", "SceneBuild", ("_work", "_build", "fit_scene_rect")),
-            ("gui.graph.edge_layout", "EdgeLayout", ("run", "_check_slots", "_order")),
-            ("gui.graph.detail", "LevelOfDetail", ("_label", "_apply_level")),
-            ("gui.graph.scene", "GraphScene", ("recompute", "refresh_numbers", "highlight")),
-            ("gui.graph.overview", "OverviewItem", ("rebuild",)),
-            ("gui.graph.paths", "PathPanel", ("_bring_up_to_date", "_fill", "_update_numbers")),
-            ("gui.graph.workspace", "GraphWorkspace", ("_replace",)),
-            ("gui.graph.opening", "Busy", ("progress", "_show_dialog")),
-            ("gui.graph.exporting", None, ("_laid_out", "_draw", "_write")),
-            ("gui.graph.slices", "Slices", ("_run_one",)),
-            ("gui.garbage", "GuiThreadCollector", ("collect_due",))):
-        try:
-            target = importlib.import_module(module)
-        except ImportError:   # a checkout without it
-            continue
-        target = getattr(target, owner) if owner else target
-        for name in names:
-            if hasattr(target, name):
-                log.wrap(target, name, f"{owner or module.rsplit('.', 1)[-1]}.{name}")
-
-    busy = importlib.import_module("gui.graph.opening").Busy
-    in_slices = busy.run_in_slices
-
-    def run_in_slices(self, step, *args, **kwargs):   # each slice named after the function that slices its work
-        label = step.__qualname__.replace(".<locals>", "")
-
-        def timed():
-            start, cpu = time.perf_counter(), time.thread_time()
-            try:
-                return step()
-            finally:
-                log._add(start, label, cpu)
-        return in_slices(self, timed, *args, **kwargs)
-    busy.run_in_slices = run_in_slices
-
-    def on_gc(phase, info):
-        if info["generation"] == 2:
-            if phase == "start":
-                log.gc_start = time.perf_counter(), time.thread_time()
-            else:
-                log.records.append((log.gc_start[0], time.perf_counter(), log.depth + 1, "full gc",
-                                    time.thread_time() - log.gc_start[1]))
-    gc.callbacks.append(on_gc)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, 200 and 1,000 nodes")
@@ -448,7 +399,7 @@ def main() -> None:
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     if args.turns:
         global TURNS
-        from turn_log import TurnLog, logging_application
+        from turn_log import TurnLog, log_graph_work, logging_application
         TURNS = TurnLog()
         app = logging_application(TURNS, sys.argv)
         log_graph_work(TURNS)

@@ -9,6 +9,7 @@ event costs a few microseconds each: figures printed with it are a little slower
 from __future__ import annotations
 
 import functools
+import gc
 import time
 
 
@@ -78,3 +79,52 @@ def logging_application(log: TurnLog, argv):
         def notify(self, receiver, event):
             return log.notify(super().notify, receiver, event)
     return Logged(argv)
+
+
+def log_graph_work(log) -> None:
+    """The Graph workspace's pieces of work that a gap may hold (those the checkout measured has)."""
+    import importlib
+    for module, owner, names in (
+            ("gui.graph.build", "SceneBuild", ("_work", "_build", "fit_scene_rect")),
+            ("gui.graph.edge_layout", "EdgeLayout", ("run", "_check_slots", "_order")),
+            ("gui.graph.detail", "LevelOfDetail", ("_label", "_apply_level")),
+            ("gui.graph.scene", "GraphScene", ("recompute", "refresh_numbers", "highlight")),
+            ("gui.graph.overview", "OverviewItem", ("rebuild",)),
+            ("gui.graph.paths", "PathPanel", ("_bring_up_to_date", "_fill", "_update_numbers")),
+            ("gui.graph.workspace", "GraphWorkspace", ("_replace",)),
+            ("gui.graph.opening", "Busy", ("progress", "_show_dialog")),
+            ("gui.graph.exporting", None, ("_laid_out", "_draw", "_write")),
+            ("gui.graph.slices", "Slices", ("_run_one",)),
+            ("gui.garbage", "GuiThreadCollector", ("collect_due",))):
+        try:
+            target = importlib.import_module(module)
+        except ImportError:   # a checkout without it
+            continue
+        target = getattr(target, owner) if owner else target
+        for name in names:
+            if hasattr(target, name):
+                log.wrap(target, name, f"{owner or module.rsplit('.', 1)[-1]}.{name}")
+
+    busy = importlib.import_module("gui.graph.opening").Busy
+    in_slices = busy.run_in_slices
+
+    def run_in_slices(self, step, *args, **kwargs):   # each slice named after the function that slices its work
+        label = step.__qualname__.replace(".<locals>", "")
+
+        def timed():
+            start, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return step()
+            finally:
+                log._add(start, label, cpu)
+        return in_slices(self, timed, *args, **kwargs)
+    busy.run_in_slices = run_in_slices
+
+    def on_gc(phase, info):
+        if info["generation"] == 2:
+            if phase == "start":
+                log.gc_start = time.perf_counter(), time.thread_time()
+            else:
+                log.records.append((log.gc_start[0], time.perf_counter(), log.depth + 1, "full gc",
+                                    time.thread_time() - log.gc_start[1]))
+    gc.callbacks.append(on_gc)
