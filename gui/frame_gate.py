@@ -63,6 +63,10 @@ class FrameGate(QObject):
     def is_open(self) -> bool:
         return self._open.is_set()
 
+    @property
+    def watching(self) -> bool:
+        return self._window is not None
+
     def eventFilter(self, watched, event) -> bool:   # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.UpdateRequest:
             self.hold()
