@@ -12,8 +12,7 @@ event in which Qt paints and composes the whole window), closes on it and opens 
 timer, which runs after the event); the worker calls :meth:`FrameGate.checkpoint` between its steps and waits there,
 never longer than ``MAX_WAIT_S`` (so a window that stops answering cannot stall it). The worker only stops at its
 next checkpoint, so the steps between two checkpoints should be short (the critical search reports every Newton
-iteration, ~10 ms), and frames should be rare while it runs (its progress is shown a few times a second). The
-preparation of a huge function (gui/surface/preparing.py) waits at the gate between its eight steps.
+iteration, ~10 ms), and frames should be rare while it runs (its progress is shown a few times a second).
 """
 from __future__ import annotations
 
