@@ -18,10 +18,8 @@ from typing import Callable, Mapping
 
 import numpy as np
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
-from PySide6.QtWidgets import QWidget
 
 from engine import Expression, evaluate_many
-from gui.frame_gate import FrameGate
 from gui.garbage import freeze_settled
 from gui.session import DEFAULT_RANGE, plotted_of
 from gui.surface.point_context import typical_scales
@@ -49,7 +47,6 @@ class FunctionPreparer(QObject):
         self._generation = 0
         self._cancel: threading.Event | None = None
         self._apply: Callable[[], None] | None = None
-        self.gate = FrameGate(self)   # the worker waits between its steps while the window paints
         self._finished.connect(self._on_finished)
         self._stepped.connect(self._on_stepped)
         session.function_changed.connect(self.cancel)   # whatever changed it supersedes what was being prepared
@@ -79,12 +76,9 @@ class FunctionPreparer(QObject):
         self._generation += 1
         self._cancel, self._apply, self._size = threading.Event(), apply, f.node_count()
         self._on_stepped(self._generation, "the gradient (1 of 4)")
-        if isinstance(self.parent(), QWidget):
-            self.gate.watch(self.parent())
-            self.gate.hold()   # the frame that says "Working out…" is composed before the first step
         generation, cancel, relay, stepped = self._generation, self._cancel, self._finished, self._stepped
-        _EXECUTOR.submit(_prepare, plotted, axes, box, cancel, lambda what: _deliver_step(stepped, generation, what),
-                         self.gate.checkpoint).add_done_callback(lambda done: _deliver(relay, generation, done))
+        _EXECUTOR.submit(_prepare, plotted, axes, box, cancel, lambda what: _deliver_step(stepped, generation, what)
+                         ).add_done_callback(lambda done: _deliver(relay, generation, done))
         return True
 
     def _target(self, f: Expression, axes, fixed: Mapping, domain: Mapping):
@@ -120,14 +114,12 @@ class FunctionPreparer(QObject):
         if self._cancel is not None:
             self._cancel.set()
             self._cancel, self._apply = None, None
-            self.gate.unwatch()
             self.progressed.emit("")
 
     def _on_finished(self, generation: int, error) -> None:
         if generation != self._generation or self._cancel is None:
             return   # superseded or cancelled
         apply, self._cancel, self._apply = self._apply, None, None
-        self.gate.unwatch()
         self.progressed.emit("")
         apply()   # an error while preparing: the redraw meets it and says so as usual
         # what a big function leaves alive (its interned nodes, derivatives and plans: ~30,000 tuples for the
@@ -136,12 +128,11 @@ class FunctionPreparer(QObject):
         QTimer.singleShot(SETTLED_MS, freeze_settled)
 
 
-def _prepare(f, axes, box, cancel: threading.Event, said, checkpoint=lambda: None) -> None:
+def _prepare(f, axes, box, cancel: threading.Event, said) -> None:
     """Build what drawing ``f`` over ``axes`` needs, checking for cancel between the steps (``said(what)``
-    tells which step starts; ``checkpoint()`` waits while the window paints)."""
+    tells which step starts)."""
     with quick_thread_switches():
         for what, step in _steps(f, axes, box):
-            checkpoint()
             if cancel.is_set():
                 raise Cancelled
             said(what)
