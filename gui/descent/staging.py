@@ -181,6 +181,8 @@ class Staging:
         self._release_hold()
         if self._parts_due:
             self._schedule_turn()   # the views the first show builds still come one per turn
+        else:
+            self._announce_settled()
 
     def _release_hold(self) -> None:
         if self._stage_hold:

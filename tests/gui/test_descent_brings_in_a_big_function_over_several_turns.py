@@ -93,7 +93,7 @@ def test_shown_first_on_a_big_function_its_first_race_comes_in_staged(qtbot):
     from gui.session import Session
     session = Session()
     session.set_function(huge_formula(shift=2.3), axes=("x", "y"))
-    w = open_descent(qtbot, session=session)   # the catch-up when first shown
+    w = open_descent(qtbot, session=session, settle=False)   # the catch-up when first shown
     assert w.staging and not w.model.runs
     qtbot.waitUntil(lambda: not w.staging, timeout=30000)
     assert [r.method for r in w.model.runs] == ["gd", "momentum", "adam", "newton"]
