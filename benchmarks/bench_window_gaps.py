@@ -6,7 +6,8 @@ Baseline in the same run: the longest gap of the idle window over the same time 
 costs), so the ratio says how much the action adds. With GRADSCAPE_ROOT=<another checkout> the app measured is that
 checkout's.
 
-Run: ``xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python benchmarks/bench_window_gaps.py [--quick]``
+Run: ``xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python benchmarks/bench_window_gaps.py [--quick] [--each]``
+(``--each``: every action's longest gap too).
 """
 from __future__ import annotations
 
@@ -110,6 +111,8 @@ def main() -> int:
         print(f"{name:22s} {len(rows):3d} actions: longest gap median {statistics.median(gaps):5.0f} ms "
               f"({statistics.median(gaps) / base:4.1f}× idle), max {worst[1]:5.0f} ms ({worst[0]}), "
               f"{sum(g > 100 for g in gaps)} over 100 ms")
+        if "--each" in sys.argv:
+            print("    " + ", ".join(f"{label[:24]} {g:.0f}" for label, g in rows))
     window.close()
     window.deleteLater()
     app.processEvents()

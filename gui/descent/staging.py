@@ -291,9 +291,12 @@ class Staging:
 
     def _stage_sample(self) -> None:
         """(box, f over the GRID² grid of the box) for the next turn's drawing, or None (one variable, or a box
-        that cannot be sampled: the drawing says so)."""
+        that cannot be sampled: the drawing says so); the previous race taken off the views."""
         from gui.descent.workspace import GRID, _samples   # (the workspace imports this module)
         self._sampled = None
+        for race in ("race3d", "race2d"):   # the previous function's race is not left over the new surface
+            if self.built(race):
+                getattr(self, race).draw([])
         if self.one_variable():
             return
         box = self.session.box()
@@ -307,9 +310,6 @@ class Staging:
         """The surface (or, for one variable, the curve), shown at the next turn, the contour map at the one after
         (each view's paint is a turn of its own)."""
         sampled, self._sampled = self._sampled, None
-        for race in ("race3d", "race2d"):   # the previous function's race is not left over the new surface
-            if self.built(race):
-                getattr(self, race).draw([])
         self._update_views(sampled, in_turns=sampled is not None)   # a range that cannot be drawn: its notice says so
         self._contour_field = sampled
 
