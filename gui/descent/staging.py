@@ -96,11 +96,13 @@ class Staging:
         runs added or restarted inside are chosen in those turns too, one run a turn (a step chooses them first)."""
         self._batch_depth += 1
         self._redraws_held += 1
+        self.panel.hold()
         deferring, self.model.defer_rates = self.model.defer_rates, True
         try:
             yield
         finally:
             self.model.defer_rates = deferring
+            self.panel.release()
             self._batch_depth -= 1
             if self._batch_depth:
                 self._redraws_held -= 1
