@@ -44,7 +44,9 @@ def one_step(stack, label: str):
 
 
 def apply_surface(window, scene: dict, label: str) -> None:
+    """The Surface tab shown first: a Descent tab left shown would work out the new function's race at once."""
     ws = workspace(window, "surface")
+    window.show_workspace("surface")
 
     def rest() -> None:
         _surface_view(ws, scene)
