@@ -12,8 +12,8 @@ stages that work, one piece per turn of the event loop:
 5. the rate trials of every waiting run run on a worker thread (gradient descent's and the heavy ball's run
    together, one indivisible piece; the engine keeps the answers), the window answering meanwhile,
 6. the waiting runs restart with their rates (the answers are looked up, not worked out again), and then
-7. the race's frames are worked out, then drawn: in 3D, on the contour map, then in the plots (each view's
-   paint with the runs' items is a turn of its own); the race's redraws are held until then.
+7. the race's frames are worked out, then drawn: in 3D, on the contour map, in the loss plot, then the rest (each
+   view's paint with the runs' items is a turn of its own); the race's redraws are held until then.
 
 A newer function supersedes an unfinished staging (a generation counter). Play and Step do not wait: they finish
 the staging at once, synchronously (and RunsModel.step itself chooses any waiting run's rates first), so a run
@@ -127,7 +127,7 @@ class Staging:
         self._stages = [self._stage_sample, self._stage_views, self._stage_surface, self._stage_contours] \
             if views_due else []
         self._stages += [self._stage_one_rate] * len(self.model.waiting)
-        self._stages += [self._stage_frames, self._stage_race3d, self._stage_race2d, self._stage_race]
+        self._stages += [self._stage_frames, self._stage_race3d, self._stage_race2d, self._stage_loss, self._stage_race]
         self._stage_hold = True   # the batch's hold: _stage_race releases it
         self._schedule_turn()
 
@@ -149,7 +149,7 @@ class Staging:
         self._stages = [self._stage_gradient, self._stage_hessian, self._stage_curvature, self._stage_restart,
                         self._stage_sample, self._stage_views, self._stage_surface, self._stage_contours,
                         self._submit_rates, self._stage_rates, self._stage_frames, self._stage_race3d,
-                        self._stage_race2d, self._stage_race]
+                        self._stage_race2d, self._stage_loss, self._stage_race]
         self._stage_hold = True
         self._redraws_held += 1
         self._schedule_turn()
@@ -347,6 +347,11 @@ class Staging:
         if not self.one_variable():
             self.race2d.draw(self.frames.frames(self.session.box(), self.step_limit, glide=self.player.glide_for))
             self._one_paint.flush(self.window())
+
+    def _stage_loss(self) -> None:
+        """The race's losses alone (the eigen-error plot and Newton's text with the rest, at the next turn)."""
+        self.loss_plot.draw(self.frames.frames(self.session.box(), self.step_limit, glide=self.player.glide_for))
+        self._one_paint.flush(self.window())
 
     def _stage_race(self) -> None:
         self.model.choose_all_rates()   # (none is left waiting, unless a run was added meanwhile)

@@ -11,7 +11,7 @@ from tests.gui.descent_helpers import assert_restarted_with_the_engines_rates, o
 
 # shifts no other test uses: an Expression keeps its derivatives, and other tests build theirs on a worker
 STAGES = ["gradient", "hessian", "curvature", "restart", "sample", "views", "surface", "contours", "submit_rates",
-          "rates", "frames", "race3d", "race2d", "race"]
+          "rates", "frames", "race3d", "race2d", "loss", "race"]
 
 
 def _watch(w):
