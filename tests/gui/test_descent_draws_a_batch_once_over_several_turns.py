@@ -105,3 +105,16 @@ def test_a_tour_descent_scene_sets_its_race_at_once_and_draws_it_once_in_later_t
     # one undo step per workspace still: undo brings back the previous scene's single run
     descent.undo_stack.undo()
     assert [r.hyper["lr"] for r in descent.model.runs] == [0.1]
+
+
+def test_a_batch_that_supersedes_one_still_drawing_draws_its_new_function_too(qtbot):
+    from tests.gui.descent_helpers import open_descent
+    w = open_descent(qtbot)
+    with w.batch():
+        w.session.set_function("x^2 + 3*y^2")
+        w.session.set_range("x", -3.0, 3.0)
+    assert not w.settled
+    with w.batch():   # before the first batch's views are drawn: only the runs change
+        w.model.remove_run(w.model.runs[-1].run_id)
+    qtbot.waitUntil(lambda: w.settled, timeout=20000)
+    assert w.contour_view.extent[:2] == (-3.0, 3.0) and len(w.model.runs) == 3
