@@ -55,6 +55,11 @@ class Place(QStackedWidget):
         if self.count() > 1:
             self.setCurrentIndex(1)
 
+    def conceal(self, text: str = LOADING) -> None:
+        """The stand-in again, saying ``text``, until the view is revealed."""
+        self.say(text)
+        self.setCurrentIndex(0)
+
     @property
     def revealed(self) -> bool:
         return self.currentIndex() == 1

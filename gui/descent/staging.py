@@ -73,6 +73,7 @@ class Staging:
         self._turn_asked = None           # the generation a turn of the chain is asked for, if any
         self._job_pending = False         # the chain waits for the worker's answer
         self._batch_depth = 0             # inside batch(): the views' drawing is due at its end
+        self._shown_before_batch = False
         self._views_due = False
 
     @property
@@ -94,6 +95,8 @@ class Staging:
         race and the views are drawn once, after it, over the following turns of the event loop (a small function's
         in ~6 turns of a few tens of ms; a big function's staging is left to go on). The app's learning rates of
         runs added or restarted inside are chosen in those turns too, one run a turn (a step chooses them first)."""
+        if not self._batch_depth:
+            self._shown_before_batch = self.isVisible()
         self._batch_depth += 1
         self._redraws_held += 1
         self.panel.hold()
@@ -122,6 +125,11 @@ class Staging:
     def _begin_view_staging(self) -> None:
         """The batch's drawing, one piece per turn; the batch's hold on the race's redraws is released at the end."""
         views_due, self._views_due = self._views_due, False
+        if views_due and not self._shown_before_batch:
+            # the tab shown with the batch: its views show "Bringing in f…" until drawn, not the function they
+            # had when hidden (and the tab's first paint is not a whole 3D view and contour map of it)
+            for place in (self.surface_place, self.contour_place):
+                place.conceal()
         self._cancel_staging()
         self._stage_generation += 1
         self._stages = [self._stage_sample, self._stage_views, self._stage_surface, self._stage_contours] \

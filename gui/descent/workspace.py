@@ -135,6 +135,7 @@ class DescentWorkspace(CatchUp, Staging, Parts, ExportControls, QWidget):
 
     # --- the main window's workspace protocol ---------------------------------------------------------------
     def export_widget(self) -> QWidget:
+        self.flush()   # a first show or a scene still drawing: the picture saved is the whole one
         return self.curve_view if self.one_variable() else self.surface_view
 
     def reset_view(self) -> None:
