@@ -14,7 +14,8 @@ _CHANGES = ("start", "function", "domain", "point")   # each includes the ones a
 class CatchUp:
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self.catch_up()
+        with self.batch():   # the race and the views drawn over the next turns (staging.py)
+            self.catch_up()
 
     def _defer(self, change: str) -> bool:
         """While hidden, remember the largest change (start > function > domain > point) instead of computing it:
@@ -24,6 +25,10 @@ class CatchUp:
         if self._pending is None or _CHANGES.index(change) < _CHANGES.index(self._pending):
             self._pending = change
         return True
+
+    def first_race_due(self) -> bool:
+        """True until the workspace, first shown, has made its first race."""
+        return self._pending == "start"
 
     def catch_up(self) -> None:
         """Bring the race and the views up to date with the session now (done when shown)."""

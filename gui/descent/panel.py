@@ -39,6 +39,7 @@ class OptimizerPanel(QWidget):
         self.model, self.player, self.undo_stack = model, player, undo_stack
         self.hyper_rows: dict[str, HyperRow] = {}
         self._gesture = 0   # counts slider drags
+        self._held, self._due = 0, set()   # while held, the run list's statuses and the run shown wait (hold)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self._build_runs_box())
@@ -299,7 +300,24 @@ class OptimizerPanel(QWidget):
         elif not self._status_timer.isActive():
             self._status_timer.start()
 
+    def hold(self) -> None:
+        """Until :meth:`release`, the statuses and the selected run's editor are brought up to date once, at the
+        end, however many runs are removed, added and restarted meanwhile (a tour scene, the tab's first show)."""
+        self._held += 1
+
+    def release(self) -> None:
+        self._held -= 1
+        if not self._held:
+            due, self._due = self._due, set()
+            if "statuses" in due:
+                self._refresh_statuses()
+            if "run" in due:
+                self._show_run(self.current_run_id())
+
     def _refresh_statuses(self) -> None:
+        if self._held:
+            self._due.add("statuses")
+            return
         for i in range(self.run_list.count()):
             item = self.run_list.item(i)
             self._refresh_item(item, self.model.run(int(item.data(Qt.ItemDataRole.UserRole))))
@@ -318,6 +336,9 @@ class OptimizerPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole + 1, run.colour)
 
     def _show_run(self, run_id) -> None:
+        if self._held:
+            self._due.add("run")   # (the run current at the end is shown)
+            return
         has_run = run_id is not None and run_id >= 0
         self.editor_box.setEnabled(has_run)
         self.remove_button.setEnabled(has_run)

@@ -17,10 +17,9 @@ from __future__ import annotations
 from functools import cached_property
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget
 
-from gui.descent.staging import TURN_MS
 from gui.views.contour_view import ContourView
 from gui.views.curve_view import CurveView
 from gui.views.surface_view import BACKGROUND, SurfaceView
@@ -55,6 +54,11 @@ class Place(QStackedWidget):
     def reveal(self) -> None:
         if self.count() > 1:
             self.setCurrentIndex(1)
+
+    def conceal(self, text: str = LOADING) -> None:
+        """The stand-in again, saying ``text``, until the view is revealed."""
+        self.say(text)
+        self.setCurrentIndex(0)
 
     @property
     def revealed(self) -> bool:
@@ -110,30 +114,32 @@ class Parts:
         return name in self.__dict__
 
     def build_in_turns(self) -> None:
-        """Build the views and plots not built yet, one per turn of the event loop (the tab's first show)."""
+        """Build the views and plots not built yet, one per turn of the event loop (the tab's first show), before
+        the staged drawing that needs them (one chain of turns: staging.py)."""
         names = ["surface_view", "_warm_surface_view", "race3d", "contour_view", "race2d", "loss_plot", "eigen_plot"]
         if self.one_variable():
             names[:5] = ["curve_view", "race1d"]
+        self._parts_due = names
+        self._schedule_turn()
 
-        def next_part():
-            while names and self.built(names[0]):
-                names.pop(0)
-            if names:
-                name = names.pop(0)
-                if name.startswith("_"):
-                    getattr(self, name)()   # a step, not a part
-                else:
-                    getattr(self, name)     # built on first access
-                QTimer.singleShot(TURN_MS, self, next_part)
-        QTimer.singleShot(TURN_MS, self, next_part)
+    def _build_part(self, name: str) -> bool:
+        """Build the part ``name`` (a name with "_" is a step, not a part); False if there was nothing to do."""
+        if name.startswith("_"):
+            return getattr(self, name)() is not False
+        if self.built(name):
+            return False
+        getattr(self, name)   # built on first access
+        return True
 
-    def _warm_surface_view(self) -> None:
+    def _warm_surface_view(self) -> bool:
         """Paint the 3D view once, hidden, at the size it will be shown at: its first paint sets up its GL state
         and has the software renderer compile the programs it draws with (tens of ms), in a turn of its own rather than
         in the turn that shows the surface."""
         if not self.surface_place.revealed and self.isVisible():
             self.surface_view.setGeometry(self.surface_place.contentsRect())
             self.surface_view.grabFramebuffer()
+            return True
+        return False
 
     # --- the parts ------------------------------------------------------------------------------------------------
     @cached_property
@@ -194,13 +200,21 @@ class Parts:
     def eigen_plot(self):
         from gui.descent.eigen_error_plot import EigenErrorPlot
         plot = EigenErrorPlot(self.model)
-        self.panel.run_selected.connect(plot.select)
+        self.panel.run_selected.connect(self._select_in_eigen_plot)
         if self.model.runs:
             plot.select(self.panel.current_run_id())
         self._one_paint.scenes.append(plot.plot.scene())
         self.eigen_place.hold(plot)
         self.eigen_place.reveal()
         return plot
+
+    def _select_in_eigen_plot(self, run_id: int) -> None:
+        """The eigen-error plot shows the selected run: drawn with the race while its redraws are held."""
+        if self._redraws_held:
+            self.eigen_plot.run_id = int(run_id)
+            self._redraw_due = True
+        else:
+            self.eigen_plot.select(run_id)
 
     @staticmethod
     def _plain_plot(plot) -> None:

@@ -41,6 +41,7 @@ class DescentWorkspace(CatchUp, Staging, Parts, ExportControls, QWidget):
     title = "Descent"
     status_message = Signal(str)
     staged = Signal(str)   # the name of a big function's stage just done (see staging.py)
+    became_settled = Signal()   # nothing is left to build or draw in later turns (see staging.py)
 
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
@@ -134,6 +135,7 @@ class DescentWorkspace(CatchUp, Staging, Parts, ExportControls, QWidget):
 
     # --- the main window's workspace protocol ---------------------------------------------------------------
     def export_widget(self) -> QWidget:
+        self.flush()   # a first show or a scene still drawing: the picture saved is the whole one
         return self.curve_view if self.one_variable() else self.surface_view
 
     def reset_view(self) -> None:
@@ -231,6 +233,8 @@ class DescentWorkspace(CatchUp, Staging, Parts, ExportControls, QWidget):
         if self.notice.text().startswith(RANGE_NOTICE):
             self._show_notice("")
         self.model.set_view_box(self.session.box())
+        if self.defer_views():
+            return True   # drawn at the end of the batch, over the next turns
         if one:
             xs, = axes
             self._curve_values = f(xs)

@@ -175,12 +175,23 @@ class TourPanel(QDockWidget):
             self.scene_error = f"This scene cannot be shown: {err}"
         self.show_step_text()
         self._conceal(step)
-        target = self.window_.findChild(QWidget, step.highlight) if step.highlight else None
-        # once the layouts have placed what this step just added (choices, a tab brought forward)
-        QTimer.singleShot(0, self, lambda: self.highlight.show_around(target) if self.index == index else None)
+        self._highlight_when_placed(index, step)
         self.progress.setValue(index + 1)
         self.backButton.setEnabled(index > 0)
         self.nextButton.setEnabled(index + 1 < len(self.steps))
+
+    def _highlight_when_placed(self, index: int, step) -> None:
+        """Frame the step's highlight once the layouts have placed what this step just added (choices, a tab
+        brought forward), and once a workspace that builds and draws over several turns (the Descent) has."""
+        def show() -> None:
+            if self.index == index:
+                target = self.window_.findChild(QWidget, step.highlight) if step.highlight else None
+                self.highlight.show_around(target)
+        ws = built(self.window_, step.workspace)
+        if ws is not None and not getattr(ws, "settled", True):
+            ws.became_settled.connect(lambda: QTimer.singleShot(0, self, show), Qt.ConnectionType.SingleShotConnection)
+        else:
+            QTimer.singleShot(0, self, show)
 
     def show_step_text(self, keep_exercise: bool = False) -> None:
         """Fill the step's text (and erratum, exercise hints) with the numbers the scene shows now; the exercise's

@@ -44,7 +44,9 @@ def one_step(stack, label: str):
 
 
 def apply_surface(window, scene: dict, label: str) -> None:
+    """The Surface tab shown first: a Descent tab left shown would work out the new function's race at once."""
     ws = workspace(window, "surface")
+    window.show_workspace("surface")
 
     def rest() -> None:
         _surface_view(ws, scene)
@@ -104,27 +106,35 @@ def show_side_tab(tabs, side: str) -> None:
 
 def apply_descent(window, scene: dict, label: str) -> None:
     """The race first, then the function: removing the user's runs before the function changes keeps their starts
-    as the user left them (starts the app chose follow a new function), so undo brings them back unchanged."""
+    as the user left them (starts the app chose follow a new function), so undo brings them back unchanged; and
+    removed before a hidden tab is shown, they are not restarted on the function it catches up with (a tab never
+    shown makes its first race first: that is what leaving the tour gives back).
+    The whole scene is one batch of the Descent workspace: the runs, the function and the steps are set at once
+    (the step's numbers read them), and the race and the views are drawn once, after, over the next turns."""
     surface, ws = workspace(window, "surface"), workspace(window, "descent")
-    window.show_workspace("descent")
-    if "runs" in scene:
+    with ws.batch():
+        if ws.first_race_due():
+            window.show_workspace("descent")
         with one_step(ws.undo_stack, label):
-            for run in list(ws.model.runs):
+            for run in list(ws.model.runs) if "runs" in scene else ():
                 ws.undo_stack.push(RemoveRunCommand(ws.model, run.run_id))
-            for i, run in enumerate(scene["runs"]):
+            window.show_workspace("descent")
+            for i, run in enumerate(scene.get("runs", ())):
                 hyper = {**ws.model.default_hyper(run["method"]), **run.get("hyper", {})}
                 start = np.asarray(run["start"] if "start" in run else scene["point"], float)
                 spec = RunSpec(run["method"], hyper, PALETTE[i % len(PALETTE)], start,
                                auto_lr="lr" not in run.get("hyper", {}))
                 ws.undo_stack.push(AddRunCommand(ws.model, spec))
-        ws.panel.select_run(ws.model.runs[scene.get("select_run", 0)].run_id)
+        if "runs" in scene:
+            ws.panel.select_run(ws.model.runs[scene.get("select_run", 0)].run_id)
 
-    def rest() -> None:
-        surface.flush()
-        if scene.get("steps"):
-            ws.model.step(int(scene["steps"]))
-        ws.redraw()
-    _surface_function(surface, scene, label, then=rest)
+        def rest() -> None:
+            surface.flush()
+            ws.model.choose_all_rates()   # the step's numbers name them
+            if scene.get("steps"):
+                ws.model.step(int(scene["steps"]))
+            ws.redraw()   # (held until the batch ends; a big function's comes in later turns, drawn at once)
+        _surface_function(surface, scene, label, then=rest)
 
 
 def apply_graph(window, scene: dict, label: str) -> None:

@@ -53,6 +53,7 @@ def descent_workspace(qtbot):
     w.resize(1300, 800)
     w.show()
     qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.settled, timeout=20000)   # the first show draws over several turns
     w.activateWindow()
     qtbot.waitActive(w)
     w.setFocus()

@@ -63,8 +63,9 @@ def step(qtbot, w, times=1):
         qtbot.mouseClick(w.panel.step_button, Qt.MouseButton.LeftButton)
 
 
-def open_descent(qtbot, size=(1300, 800), session=None):
-    """A Descent workspace on a session of its own, shown and exposed."""
+def open_descent(qtbot, size=(1300, 800), session=None, settle=True):
+    """A Descent workspace on a session of its own, shown and exposed (``settle``: and drawn, its first show
+    done over several turns)."""
     from gui.descent.workspace import DescentWorkspace
     from gui.session import Session
     w = DescentWorkspace(session or Session())
@@ -72,6 +73,8 @@ def open_descent(qtbot, size=(1300, 800), session=None):
     w.resize(*size)
     w.show()
     qtbot.waitExposed(w)
+    if settle:
+        qtbot.waitUntil(lambda: w.settled, timeout=20000)
     return w
 
 
@@ -90,6 +93,7 @@ def one_run_in_window(qtbot, window, formula, method="gd"):
     """The window's Descent tab descending ``formula`` with one run of ``method``, added from the panel (so with
     the app's rate) and selected; returns (workspace, run)."""
     w = window.show_workspace("descent")
+    qtbot.waitUntil(lambda: w.settled, timeout=20000)
     w.session.set_function(formula)
     remove_all_runs(qtbot, w)
     w.panel.add_run(method)

@@ -11,7 +11,7 @@ from tests.gui.descent_helpers import assert_restarted_with_the_engines_rates, o
 
 # shifts no other test uses: an Expression keeps its derivatives, and other tests build theirs on a worker
 STAGES = ["gradient", "hessian", "curvature", "restart", "sample", "views", "surface", "contours", "submit_rates",
-          "rates", "frames", "race3d", "race2d", "race"]
+          "rates", "frames", "race3d", "race2d", "loss", "race"]
 
 
 def _watch(w):
@@ -93,7 +93,7 @@ def test_shown_first_on_a_big_function_its_first_race_comes_in_staged(qtbot):
     from gui.session import Session
     session = Session()
     session.set_function(huge_formula(shift=2.3), axes=("x", "y"))
-    w = open_descent(qtbot, session=session)   # the catch-up when first shown
+    w = open_descent(qtbot, session=session, settle=False)   # the catch-up when first shown
     assert w.staging and not w.model.runs
     qtbot.waitUntil(lambda: not w.staging, timeout=30000)
     assert [r.method for r in w.model.runs] == ["gd", "momentum", "adam", "newton"]

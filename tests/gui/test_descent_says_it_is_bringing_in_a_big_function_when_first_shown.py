@@ -30,7 +30,7 @@ def _shown_on(shift: float, qtbot):
     from gui.session import Session
     session = Session()
     session.set_function(huge_formula(shift=shift), axes=("x", "y"))
-    return open_descent(qtbot, session=session)
+    return open_descent(qtbot, session=session, settle=False)
 
 
 def _oracle_surface(w, shift: float) -> np.ndarray:

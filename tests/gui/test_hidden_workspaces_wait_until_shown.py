@@ -31,8 +31,8 @@ def test_the_descent_tab_is_built_when_first_shown(qtbot, settings_dir):
 def test_a_hidden_descent_does_not_compute_and_catches_up_when_shown(qtbot, monkeypatch):
     w = open_descent(qtbot)
     sampled = []
-    real = w._update_views
-    monkeypatch.setattr(w, "_update_views", lambda: sampled.append(1) or real())
+    real = w.sample_surface
+    monkeypatch.setattr(w, "sample_surface", lambda *a: sampled.append(1) or real(*a))
     w.hide()
     w.session.set_function("x^2 + 3*y^2")
     w.session.set_range("x", -3.0, 3.0)
@@ -41,6 +41,7 @@ def test_a_hidden_descent_does_not_compute_and_catches_up_when_shown(qtbot, monk
     assert w.model.objective.variables == ("x", "y") and w.contour_view.extent[0] == -2.0
     w.show()
     qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.settled)                             # drawn over the turns after the show
     assert sampled == [1]                                          # once, for everything that changed
     assert w.contour_view.extent[:2] == (-3.0, 3.0)
     assert all(np.allclose(r.start, (1.0, 1.0)) for r in w.model.runs)   # the app's starts followed the point

@@ -25,5 +25,7 @@ def go_to(qtbot, panel, step_id: str):
 
 
 def settle_window(qtbot, window) -> None:
-    surface = window.workspaces["surface"]
+    surface, descent = window.workspaces["surface"], window.workspaces.get("descent")
     qtbot.waitUntil(lambda: not surface._pending and not surface.turns.busy, timeout=5000)
+    if descent is not None and hasattr(descent, "settled"):   # (a placeholder until first shown)
+        qtbot.waitUntil(lambda: descent.settled, timeout=10000)   # its race and views come over several turns
