@@ -176,10 +176,11 @@ class SurfaceView(gl.GLViewWidget):
         self.update()
 
     def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
+        # before QOpenGLWidget's own, which paints at once: that frame then has the new legend and camera
         self._legend.set(pos=(max(self.width() - 96, 12), 30))
         if not self._camera_touched:
             self._fit_camera()
+        super().resizeEvent(event)
 
     def mousePressEvent(self, ev) -> None:
         self._camera_touched = True

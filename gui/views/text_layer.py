@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from OpenGL import GL
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMatrix4x4, QOpenGLContext, QPainter, QVector3D
-from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLPaintDevice, QOpenGLTextureBlitter
+from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLPaintDevice
 
 LEFT_BASELINE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom   # GLTextItem's default alignment
 
@@ -90,8 +90,7 @@ class TextLayer:
         self._key = None          # what the picture shows: content, size, camera
         self._fbo: QOpenGLFramebufferObject | None = None   # the text is painted here…
         self._texture: int | None = None                    # …and copied here, where frames read it
-        self._blitter: QOpenGLTextureBlitter | None = None
-        self._context = None      # the GL context the picture and the blitter belong to
+        self._context = None      # the GL context the picture belongs to
 
     def set_labels(self, labels) -> None:
         labels = tuple(labels)
@@ -124,7 +123,7 @@ class TextLayer:
             return False
         context = QOpenGLContext.currentContext()
         if context is not self._context:   # a new context (the view was moved to another window): start over
-            self._context, self._fbo, self._texture, self._blitter, self._key = context, None, None, None, None
+            self._context, self._fbo, self._texture, self._key = context, None, None, None
         key = self.key()
         if key != self._key:
             target = GL.glGetIntegerv(GL.GL_DRAW_FRAMEBUFFER_BINDING)
@@ -188,25 +187,34 @@ class TextLayer:
         return to_pixels * v.projectionMatrix(region, region) * v.viewMatrix()
 
     def _blit(self) -> None:
-        """The picture over the whole viewport, blended as premultiplied colour; GL state as it was."""
-        if self._blitter is None:
-            self._blitter = QOpenGLTextureBlitter()
-            if not self._blitter.create():
-                return
-        depth, blend = GL.glIsEnabled(GL.GL_DEPTH_TEST), GL.glIsEnabled(GL.GL_BLEND)
-        factors = [int(GL.glGetIntegerv(name)) for name in (GL.GL_BLEND_SRC_RGB, GL.GL_BLEND_DST_RGB,
-                                                             GL.GL_BLEND_SRC_ALPHA, GL.GL_BLEND_DST_ALPHA)]
-        GL.glDisable(GL.GL_DEPTH_TEST)
-        GL.glEnable(GL.GL_BLEND)
-        GL.glBlendFunc(GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA)
+        """The picture over the whole viewport as one textured quad, blended as premultiplied colour (the
+        fixed-function pipeline of the compatibility profile pyqtgraph runs in: no GL objects that outlive the
+        context to clean up); the GL state as it was."""
+        program = GL.glGetIntegerv(GL.GL_CURRENT_PROGRAM)
+        GL.glPushAttrib(GL.GL_ENABLE_BIT | GL.GL_COLOR_BUFFER_BIT | GL.GL_TEXTURE_BIT | GL.GL_CURRENT_BIT)
+        for mode in (GL.GL_PROJECTION, GL.GL_MODELVIEW):
+            GL.glMatrixMode(mode)
+            GL.glPushMatrix()
+            GL.glLoadIdentity()
         try:
-            self._blitter.bind()
-            self._blitter.blit(self._texture, QMatrix4x4(), QOpenGLTextureBlitter.Origin.OriginBottomLeft)
-            self._blitter.release()
+            GL.glUseProgram(0)
+            GL.glDisable(GL.GL_DEPTH_TEST)
+            GL.glEnable(GL.GL_BLEND)
+            GL.glBlendFunc(GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA)
+            GL.glEnable(GL.GL_TEXTURE_2D)
+            GL.glBindTexture(GL.GL_TEXTURE_2D, self._texture)
+            GL.glColor4f(1.0, 1.0, 1.0, 1.0)
+            GL.glBegin(GL.GL_QUADS)
+            for x, y in ((0, 0), (1, 0), (1, 1), (0, 1)):
+                GL.glTexCoord2f(x, y)
+                GL.glVertex2f(2 * x - 1, 2 * y - 1)
+            GL.glEnd()
         finally:
-            GL.glBlendFuncSeparate(*factors)
-            (GL.glEnable if depth else GL.glDisable)(GL.GL_DEPTH_TEST)
-            (GL.glEnable if blend else GL.glDisable)(GL.GL_BLEND)
+            for mode in (GL.GL_MODELVIEW, GL.GL_PROJECTION):
+                GL.glMatrixMode(mode)
+                GL.glPopMatrix()
+            GL.glPopAttrib()
+            GL.glUseProgram(int(program))
 
 
 def _paint_label(painter: QPainter, label: Label, project: QMatrix4x4) -> None:
