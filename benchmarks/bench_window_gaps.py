@@ -110,6 +110,7 @@ def main() -> int:
         print(f"{name:22s} {len(rows):3d} actions: longest gap median {statistics.median(gaps):5.0f} ms "
               f"({statistics.median(gaps) / base:4.1f}× idle), max {worst[1]:5.0f} ms ({worst[0]}), "
               f"{sum(g > 100 for g in gaps)} over 100 ms")
+    print("File → Export, each: " + ", ".join(f"{name} {gap:.0f} ms" for name, gap in groups["File → Export"]))
     window.close()
     window.deleteLater()
     app.processEvents()

@@ -144,3 +144,28 @@ def test_the_exported_window_shows_the_frame_on_screen_with_one_paint_of_the_vie
     region = exported[corner.y():corner.y() + view.height(), corner.x():corner.x() + view.width()]
     assert region.shape == on_screen.shape and np.array_equal(region, on_screen)
     assert len(view.text.labels) > 10 and view.text.legend.visible()
+
+
+def test_a_layered_view_keeps_its_text_in_the_cached_layer(qtbot):
+    """The Descent's view paints in layers (gui.views.gl_layers): its text is drawn into the still layer, the same
+    pixels as the plain view's, and a frame that moves only a live item repaints neither the layer nor the text."""
+    wave = np.sin(GX) * np.cos(GY)
+    plain = _view(qtbot, wave)
+    layered = SurfaceView()
+    layered.enable_layers()
+    layered = shown(qtbot, layered, SIZE)
+    layered.set_surface(XS, XS, wave, labels=("u", "v", "loss"))
+    assert np.array_equal(gl_pixels(layered), gl_pixels(plain))
+    marker = gl.GLScatterPlotItem(pos=np.zeros((1, 3), np.float32), size=12.0, color=(1, 1, 1, 1))
+    layered.add_item(marker, live=True)
+    gl_pixels(layered)
+    rebuilds, painted = layered.layers.rebuilds, layered.text.repaints
+    marker.setData(pos=np.array([[2.0, 1.0, 1.0]], np.float32))
+    gl_pixels(layered)
+    assert (layered.layers.rebuilds, layered.text.repaints) == (rebuilds, painted)
+    layered.setCameraPosition(azimuth=0.0)
+    turned = gl_pixels(layered)
+    assert (layered.layers.rebuilds, layered.text.repaints) == (rebuilds + 1, painted + 1)
+    text = _text_pixels(layered)
+    assert len(_in_view(layered)) >= 10 and all(_at_anchor(text, layered, label) for label in _in_view(layered))
+    assert np.any(turned != gl_pixels(plain))
