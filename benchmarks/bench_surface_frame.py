@@ -1,11 +1,11 @@
 """One frame of the Surface tab's 3D view, in the window as the app runs it: frames that change nothing of the text
 (a repaint with the same camera, as a moved overlay or a redrawn surface asks for) and frames of a camera orbit
-(the text moves: painted again each frame), at the default grid; and File → Export of the window (how long the
-call takes, the window's paint of the GL view counted).
+(the text moves: painted again each frame), at the default grid; and File → Export of the window on the Surface
+and the Descent tab (how long the call takes, the paints of the 3D view counted).
 
 For each frame: the time in the view's paintGL (wall and the GUI thread's CPU time) and the time from the
-request to the frame being shown (``frameSwapped``), which also holds llvmpipe's drawing and the window's
-composition. Each checkout runs in child processes, alternated with ``--base <checkout>`` (default /work/wt/base,
+request to the frame being shown (``frameSwapped``; wall, which also holds the wait for the window's next update,
+llvmpipe's drawing and the window's composition, and the GUI thread's CPU time). Each checkout runs in child processes, alternated with ``--base <checkout>`` (default /work/wt/base,
 a worktree of main), so a load change on the shared machine affects both alike; medians over rounds, ratios
 this / base, and the load average.
 
@@ -48,19 +48,20 @@ def _frames(app, view, change, samples: list) -> dict:
     """FRAMES frames, each asked for by ``change(k)``; medians in ms of paintGL (wall, CPU) and request → shown."""
     shown = []
     view.frameSwapped.connect(lambda: shown.append(time.perf_counter()))
-    latencies = []
+    latencies, frame_cpus = [], []
     samples.clear()
     for k in range(FRAMES):
-        count, start = len(shown), time.perf_counter()
+        count, start, cpu = len(shown), time.perf_counter(), time.thread_time()
         change(k)
         while len(shown) == count and time.perf_counter() - start < 2.0:
             app.processEvents()
         latencies.append((shown[-1] if len(shown) > count else time.perf_counter()) - start)
+        frame_cpus.append(time.thread_time() - cpu)
         spin(app, 0.01)
     view.frameSwapped.disconnect()
     walls, cpus = zip(*samples) if samples else ((0.0,), (0.0,))
     return {"paint": 1000 * statistics.median(walls), "paint cpu": 1000 * statistics.median(cpus),
-            "shown": 1000 * statistics.median(latencies)}
+            "shown": 1000 * statistics.median(latencies), "shown cpu": 1000 * statistics.median(frame_cpus)}
 
 
 def child(root: Path) -> dict:
@@ -81,6 +82,17 @@ def child(root: Path) -> dict:
     view = window.workspace("surface").surfaceView
     out = {"quiet frame": _frames(app, view, lambda k: view.update(), samples),
            "orbit frame": _frames(app, view, lambda k: view.setCameraPosition(azimuth=-58.0 + 3 * k), samples)}
+    out["export surface"] = _exports(app, window, samples)
+    window.show_workspace("descent")
+    spin(app, 4.0)
+    out["export descent"] = _exports(app, window, samples)
+    window.close()
+    return out
+
+
+def _exports(app, window, samples: list) -> dict:
+    """File → Export of the whole window, 5 times: the call's median ms (it is one event-loop turn: the file is
+    written on a worker) and how often it painted a 3D view."""
     folder = tempfile.mkdtemp(prefix="surface-frame-")
     exports = []
     for k in range(5):
@@ -90,10 +102,8 @@ def child(root: Path) -> dict:
         exports.append((time.perf_counter() - start, len(samples)))
         spin(app, 0.3)
     window.wait_for_images()
-    out["export window"] = {"call": 1000 * statistics.median(t for t, _ in exports),
-                            "view paints": statistics.median(n for _, n in exports)}
-    window.close()
-    return out
+    return {"call": 1000 * statistics.median(t for t, _ in exports),
+            "view paints": statistics.median(n for _, n in exports)}
 
 
 def _run(root: Path) -> dict:
@@ -123,7 +133,7 @@ def main() -> int:
             t = statistics.median(r[case][measure] for r in results["this"])
             unit = "" if measure == "view paints" else " ms"
             ratio = f"{t / b:5.2f}×" if b else "  —  "
-            print(f"{case:14s} {measure:11s} base {b:7.2f}{unit}  this {t:7.2f}{unit}  this/base {ratio}")
+            print(f"{case:15s} {measure:11s} base {b:7.2f}{unit}  this {t:7.2f}{unit}  this/base {ratio}")
     return 0
 
 
