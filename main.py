@@ -104,16 +104,20 @@ def first_window(*, interactive: bool, restore_state: bool):
     return MainWindow(restore_state=restore_state, interactive=interactive)
 
 
-def settle_after_first_paint(app, delay_ms: int = SETTLE_DELAY_MS) -> None:
+def settle_after_first_paint(app, delay_ms: int = SETTLE_DELAY_MS, window=None) -> None:
     """Once the first picture is up, not before it: move what the start built out of the collector's reach (one
     full collection, gui.garbage.freeze_long_lived), then collect on the GUI thread on a timer. Installed at start,
-    the collector's first tick fell due during the imports and ran a full collection before the first paint."""
+    the collector's first tick fell due during the imports and ran a full collection before the first paint.
+    With ``window``, the modules of its tabs not built yet are then imported one per turn (MainWindow.prefetch_tabs)
+    and frozen too once all are in."""
     from PySide6.QtCore import QTimer
 
     def settle():
-        from gui.garbage import collect_on_gui_thread, freeze_long_lived
+        from gui.garbage import collect_on_gui_thread, freeze_long_lived, freeze_settled
         freeze_long_lived()
         collect_on_gui_thread(app)
+        if window is not None:
+            window.prefetch_tabs().finished.connect(freeze_settled)
 
     QTimer.singleShot(delay_ms, app, settle)
 
@@ -136,7 +140,9 @@ def main(argv=None) -> int:
         code = _screenshot(app, window, args.screenshot, args.size)
         window.close()
         return code
-    settle_after_first_paint(app)
+    settle_after_first_paint(app, window=window)
+    from gui.error_report import install_error_reporter
+    install_error_reporter(window)   # an error no code caught is logged and shown, not printed to a terminal
     return app.exec()
 
 

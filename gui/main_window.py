@@ -42,6 +42,11 @@ FUNCTION_LABEL_WIDTH = 420   # the status bar's "f = …" is elided to this (ful
 # written here rather than imported, which would load the Graph's and Matrix's engines at start
 GRAPH_FILE_FILTER = "Gradscape graph (*.gsgraph.json)"
 MATRIX_FILE_FILTER = "Gradscape matrix (*.gsmatrix.json)"
+# what each tab built on first use imports (its factory below): prefetch_tabs() imports them while the window idles
+TAB_MODULES = {"descent": ("gui.descent.workspace", "gui.descent.scene3d", "gui.descent.scene2d",
+                           "gui.descent.loss_plot", "gui.descent.eigen_error_plot"),   # scene3d on: its views, made later
+               "graph": ("gui.graph.to_matrix", "gui.graph.workspace"),
+               "matrix": ("gui.matrix.workspace", "numpy.random")}
 
 
 def _descent_workspace(session: Session, parent: QWidget) -> QWidget:
@@ -175,6 +180,14 @@ class MainWindow(ImageExport, QMainWindow):
             if current:
                 self._on_tab_changed(index)
         return self.workspaces[key]
+
+    def prefetch_tabs(self):
+        """Import, one module per event-loop turn, what the tabs not built yet will import when first shown
+        (gui.module_prefetch), so a first visit only builds its tab; the prefetch is returned, started."""
+        from gui.module_prefetch import ModulePrefetch
+        prefetch = ModulePrefetch([m for key in self._lazy for m in TAB_MODULES.get(key, ())], self)
+        prefetch.start()
+        return prefetch
 
     def _register(self, widget: Workspace, shows_session_function: bool) -> Workspace:
         self.undo_group.addStack(widget.undo_stack)
