@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import itertools
 import statistics
 import sys
@@ -31,7 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(os.environ.get("GRADSCAPE_ROOT", Path(__file__).resolve().parent.parent))   # the checkout measured
+sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -88,29 +91,51 @@ def gc_note() -> str:
     return f"; longest full garbage collection {longest * 1e3:.0f} ms" if longest else ""
 
 
+PARTS = {"interact", "paths", "export"}   # what is measured after the open (--parts)
+TURNS = None   # a turn_log.TurnLog with --turns: what each gap over LONG_GAP held is printed
+
+
 class GapMeter(QObject):
-    """The longest time the event loop went without running a 5 ms timer, while active."""
+    """The longest time the event loop went without running a 5 ms timer, while active, and the most CPU time the GUI
+    thread used within one gap (which a loaded machine inflates less than the wall time); with --turns, what each
+    gap over LONG_GAP of wall time or LONG_CPU of CPU time held is printed."""
+    LONG_GAP, LONG_CPU = 0.1, 0.03
 
     def __init__(self):
         super().__init__()
         self.timer = QTimer(self)
         self.timer.setInterval(5)
         self.timer.timeout.connect(self._tick)
-        self.last = self.longest = 0.0
+        self.last = self.longest = self.cpu = self.most_cpu = self.last_cpu = 0.0
+        self.long: list[tuple[float, float, float]] = []
 
     def start(self):
-        self.last, self.longest = time.perf_counter(), 0.0
+        self.last, self.longest, self.long = time.perf_counter(), 0.0, []
+        self.last_cpu, self.cpu, self.most_cpu = time.thread_time(), 0.0, 0.0
         self.timer.start()
 
     def _tick(self):
-        now = time.perf_counter()
-        self.longest = max(self.longest, now - self.last)
-        self.last = now
+        now, cpu = time.perf_counter(), time.thread_time()
+        used = cpu - self.last_cpu
+        if now - self.last > self.longest:
+            self.longest, self.cpu = now - self.last, used
+        self.most_cpu = max(self.most_cpu, used)
+        if now - self.last > self.LONG_GAP or used > self.LONG_CPU:
+            self.long.append((self.last, now, used))
+        self.last, self.last_cpu = now, cpu
 
     def stop(self) -> float:
         self._tick()
         self.timer.stop()
+        if TURNS is not None:
+            for start, end, used in self.long:
+                print(f"      gap {1e3 * (end - start):.0f} ms (CPU {1e3 * used:.0f}): {TURNS.held(start, end)}")
+            TURNS.clear()
         return self.longest
+
+    def note(self) -> str:
+        """The longest gap, the CPU time within it and the most CPU time within one gap (after ``stop``)."""
+        return f"{self.longest * 1e3:.0f} ms (CPU {self.cpu * 1e3:.0f} ms; most CPU in one gap {self.most_cpu * 1e3:.0f} ms)"
 
 
 def until_painted(app, watch: PaintWatch, before: int, timeout: float = 600.0) -> None:
@@ -204,9 +229,9 @@ def first_open(app, folder: Path, path: Path) -> tuple[object, float, float, flo
     seconds = timed_to_paint(app, ws, watch, lambda: ws.open_file(str(path)))
     view_complete(app, ws)
     complete = time.perf_counter() - start
-    longest = gaps.stop()
+    gaps.stop()
     ws.watch = watch
-    return ws, seconds, complete, longest
+    return ws, seconds, complete, gaps
 
 
 def settled(app, ws, timeout: float = 600.0) -> float:
@@ -237,7 +262,7 @@ def zoom_out_whole(ws):
 def bench_size(app, folder: Path, size: int, repeats: int) -> None:
     path = make_file(folder, size)
     engine = engine_seconds(path, repeats)
-    opens, completes, longest, ws = [], [], 0.0, None
+    opens, completes, worst, ws = [], [], None, None
     COLLECTIONS.reset()
     for _ in range(repeats if size <= 1000 else 1):
         if ws is not None:
@@ -246,21 +271,38 @@ def bench_size(app, folder: Path, size: int, repeats: int) -> None:
         ws, seconds, complete, gap = first_open(app, folder, path)
         completes.append(complete)
         opens.append(seconds)
-        longest = max(longest, gap)
+        most = max(gap.most_cpu, worst.most_cpu if worst is not None else 0.0)
+        worst = gap if worst is None or gap.longest > worst.longest else worst
+        worst.most_cpu = most
     open_gc = gc_note()
     gaps = GapMeter()
     gaps.start()
     routing = settled(app, ws)
-    longest_routing = gaps.stop()
+    gaps.stop()
     open_s = statistics.median(opens)
     g = ws.document.graph
     print(f"{size} formula nodes + {len(g.inputs)} inputs, {len(g.edges())} edges (engine load+forward+partials+"
           f"backward {engine * 1e3:.0f} ms):")
     print(f"  open to first painted frame: {open_s * 1e3:.0f} ms; the view's edges and labels complete at "
-          f"{statistics.median(completes) * 1e3:.0f} ms (longest event-loop gap until then {longest * 1e3:.0f} ms"
+          f"{statistics.median(completes) * 1e3:.0f} ms (longest event-loop gap until then {worst.note()}"
           f"{open_gc}); "
           f"every edge routed in the background {routing * 1e3:.0f} ms later (longest gap "
-          f"{longest_routing * 1e3:.0f} ms{gc_note()})")
+          f"{gaps.note()}{gc_note()})")
+    if "interact" in PARTS:
+        interactions(app, ws, engine, open_s, repeats)
+    if "paths" in PARTS:
+        print(f"  Paths panel, each input chosen in turn: {timed_path_listing(app, ws)}")
+    if "export" in PARTS:
+        exports = [timed_export(app, ws, folder, kind) for kind in (("png", "svg") if size <= 1000 else ("png",))]
+        print("  export of the whole graph: " + ", ".join(exports) + " (the event loop is to keep running)")
+    ws.close()
+    ws.deleteLater()
+    settle(app)
+
+
+def interactions(app, ws, engine: float, open_s: float, repeats: int) -> None:
+    """Backward, a value edit and panning, each as opened, zoomed out and at scale 1."""
+    g = ws.document.graph
     source = g.inputs[0]
     values = [g.nodes[source].value + 0.25, g.nodes[source].value]
     backward, edit, panning, edit_gaps, edits = {}, {}, {}, [], itertools.count()
@@ -275,8 +317,6 @@ def bench_size(app, folder: Path, size: int, repeats: int) -> None:
             app, indexed=True)
         panning[view] = median_of(repeats, lambda k: timed_to_paint(app, ws, ws.watch, lambda: pan(ws, k), False), app,
                                   indexed=True)
-    listing = timed_path_listing(app, ws)
-    exports = [timed_export(app, ws, folder, kind) for kind in (("png", "svg") if size <= 1000 else ("png",))]
     ratio = (open_s + backward["as opened"]) / engine
     shown = lambda figures, digits=0: ", ".join(f"{v * 1e3:.{digits}f} ms {k}" for k, v in figures.items())  # noqa
     print(f"  Backward with labels to painted: {shown(backward)} (goal < 150 ms at 1,000 nodes)")
@@ -284,11 +324,6 @@ def bench_size(app, folder: Path, size: int, repeats: int) -> None:
           f"{max(edit_gaps) * 1e3:.0f} ms{gc_note()}; goal < 100 ms at 1,000 nodes)")
     print(f"  pan to painted: {shown(panning, 1)} (goal < 30 ms)")
     print(f"  GUI open+backward / engine load+passes = {ratio:.1f}x (goal <= 10x)")
-    print(f"  Paths panel, each input chosen in turn: {listing}")
-    print("  export of the whole graph: " + ", ".join(exports) + " (the event loop is to keep running)")
-    ws.close()
-    ws.deleteLater()
-    settle(app)
 
 
 def timed_export(app, ws, folder: Path, kind: str) -> str:
@@ -300,7 +335,8 @@ def timed_export(app, ws, folder: Path, kind: str) -> str:
     start = time.perf_counter()
     (export_png if kind == "png" else export_svg)(ws.scene, str(folder / f"export.{kind}"))
     seconds = time.perf_counter() - start
-    return f"{kind.upper()} {seconds:.2f} s (longest gap {gaps.stop() * 1e3:.0f} ms{gc_note()})"
+    gaps.stop()
+    return f"{kind.upper()} {seconds:.2f} s (longest gap {gaps.note()}{gc_note()})"
 
 
 def timed_path_listing(app, ws) -> str:
@@ -317,8 +353,9 @@ def timed_path_listing(app, ws) -> str:
         until_painted(app, watch, before, timeout=10)
         longest = max(longest, time.perf_counter() - start)
         settle(app, 0.1)
-    return f"{chooser.count()} inputs, longest to painted {longest * 1e3:.0f} ms (longest gap " \
-           f"{gaps.stop() * 1e3:.0f} ms{gc_note()})"
+    gaps.stop()
+    return f"{chooser.count()} inputs, longest to painted {longest * 1e3:.0f} ms (longest gap {gaps.note()}" \
+           f"{gc_note()})"
 
 
 def pan(ws, k: int):
@@ -347,14 +384,27 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repeats, 200 and 1,000 nodes")
     parser.add_argument("--sizes", help="comma-separated graph sizes (default 200,1000,5000)")
     parser.add_argument("--repeats", type=int, help="timed repeats per figure (default 5, --quick 3)")
+    parser.add_argument("--parts", help="comma-separated: interact, paths, export (default all; the open always)")
+    parser.add_argument("--turns", action="store_true", help="print what each event-loop gap over 50 ms held")
     parser.add_argument("--automatic-gc", action="store_true",
                         help="leave Python's automatic garbage collection on (the app turns it off, see gui.garbage)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else ([200, 1000] if args.quick else
                                                                        [200, 1000, 5000])
     repeats = args.repeats or (3 if args.quick else 5)
+    if args.parts:
+        PARTS.clear()
+        PARTS.update(args.parts.split(","))
+    print(f"checkout {ROOT}; load {os.getloadavg()[0]:.1f}")
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-    app = QApplication.instance() or QApplication(sys.argv)
+    if args.turns:
+        global TURNS
+        from turn_log import TurnLog, log_graph_work, logging_application
+        TURNS = TurnLog()
+        app = logging_application(TURNS, sys.argv)
+        log_graph_work(TURNS)
+    else:
+        app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
         warm_up = first_open(app, Path(tmp), make_file(Path(tmp), 100))[0]   # one-time costs (fonts, Qt's enums)
         warm_up.close()

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QTimer
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF
 from PySide6.QtWidgets import QGraphicsScene
 
 from engine.graph.tensor import value_text
@@ -20,12 +21,19 @@ from gui.graph import routing
 from gui.graph.items import EdgeItem, NodeItem, to_scene
 from gui.graph.long_edges import RoutedEdge
 from gui.graph.weight_mark import sync_mark
+from gui.graph.slices import SLICE, shared
 from gui.graph.spatial import overlaps
 
 SYNC_NODES = 150        # graphs up to this size (every preset) are brought up to date at once
-SLICE = 0.02            # seconds of work per event-loop turn on a bigger graph (a paint follows: gaps stay < 100 ms)
+BADGE_EVERY = 0.25      # seconds between two counts of the edges left to route
 BASE_RECT = QRectF(-2000, -2000, 4000, 4000)
 _FLUSH = QEvent.Type(QEvent.registerEventType())
+
+
+def _freeze(_deadline: float) -> bool:
+    """A big graph has settled: its objects are frozen (gui.garbage), in the slice queue's turn."""
+    freeze_settled()
+    return False
 
 
 def run_steps(steps, deadline: float | None) -> tuple[bool, object]:
@@ -118,7 +126,11 @@ class SceneBuild:
         self.overview.stale = True
 
     def _sync_edges(self):
+        """Drop the edge items no longer wanted, then add the new ones in name order (a generator: each pass over
+        a big graph's 8,000 edges is a step of its own)."""
+        yield
         wanted = set(self.graph.edges())
+        yield
         for key in [k for k in self.edges if k not in wanted or self.edges[k].key != k
                     or self.edges[k].parent_item is not self.nodes.get(k[0])
                     or self.edges[k].child_item is not self.nodes.get(k[1])]:
@@ -126,7 +138,10 @@ class SceneBuild:
         # a rename changes the names an edge shows even though the items stay
         for key, edge in list(self.edges.items()):
             edge.key = key
-        for n, key in enumerate(sorted(k for k in wanted if k not in self.edges)):
+        yield
+        new = [k for k in wanted if k not in self.edges]
+        yield
+        for n, key in enumerate(sorted(new)):
             edge = RoutedEdge(self.nodes[key[0]], self.nodes[key[1]])
             self.edges[key] = edge
             edge.setParentItem(self.layer)
@@ -195,12 +210,19 @@ class SceneBuild:
         return super().event(event)
 
     def schedule_layout(self):
-        self._timer.start()
+        shared().want(self._slice)
+
+    def _slice(self, deadline: float) -> bool:
+        """The scene's turn in the queue of slices (gui.graph.slices): its work until ``deadline``; it queues
+        itself again while work is left."""
+        if shiboken6.isValid(self):   # not a scene deleted meanwhile
+            self._work(deadline)
+        return False
 
     def ensure_layout(self, labels: bool = True):
         """Finish the build, the routes and (``labels``) the labels at once (before measuring); labels are then
         placed over the whole graph."""
-        self._timer.stop()
+        shared().drop(self._slice)
         self.finish_layout(labels, None)
 
     def finish_layout(self, labels: bool, deadline: float | None) -> bool:
@@ -211,6 +233,8 @@ class SceneBuild:
             self._everywhere = True
             self.region, self._labels_dirty = None, True
         self._work(deadline)
+        if deadline is not None:
+            shared().drop(self._slice)   # the caller gives the next slice: one per turn, not its and the scene's
         done = not (self.building or self.layout.pending or self._labeller is not None or
                     self._everywhere and self._labels_dirty)
         if done:
@@ -265,14 +289,18 @@ class SceneBuild:
 
     def _continue(self):
         if self.building or self.layout.pending or self._labeller is not None:
-            self._timer.start()
+            self.schedule_layout()
             postpone_full_collection()   # its pause would join a slice and a paint in one turn
         elif self._freeze_when_settled:
             self._freeze_when_settled = False
-            QTimer.singleShot(0, freeze_settled)   # out of the collector's walks from now on, in a turn of its own
-        left = 0 if self.small else len(self.layout.dirty)
-        if left != self._routing_left:   # the busy badge says how many edges are left
-            self._routing_left = left
+            shared().want(_freeze)   # out of the collector's walks from now on, in a turn of its own (no slice's)
+        if self.building:
+            return   # the edges are still being made (an open shows its own progress): counted once they all are
+        left, now = 0 if self.small else len(self.layout.dirty), time.perf_counter()
+        # the busy badge says how many edges are left: a few times a second (its repaint repaints the canvas under
+        # it, ~10 ms on a big graph), at once when routing starts or ends
+        if left != self._routing_left and (not left or not self._routing_left or now >= self._routing_told + BADGE_EVERY):
+            self._routing_left, self._routing_told = left, now
             self.routing.emit(left, len(self.edges))
 
     def _build(self, deadline: float | None) -> bool:

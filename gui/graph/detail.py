@@ -172,8 +172,12 @@ class LevelOfDetail:
         requests, fixed, preferred = yield from self._label_requests(runs)
         placed = yield from label_steps(requests, runs, obstacles, arrows, fixed, preferred, name=lambda e: e.key)
         yield from self._show_labels(placed, fixed)
-        self._spots = {e: (spot, e.route, e._label_for, stamp, bool(self.layout.nodes.near(spot[0])))
-                       for e, spot in placed.items()}
+        spots = {}
+        for n, (e, spot) in enumerate(placed.items()):
+            spots[e] = (spot, e.route, e._label_for, stamp, bool(self.layout.nodes.near(spot[0])))
+            if n % 128 == 127:   # a whole graph's 1,600 labels took ~17 ms
+                yield
+        self._spots = spots
 
     def _show_labels(self, placed: dict, fixed: dict):
         """Show the labels where they were placed: those that move are hidden first and shown in their new places

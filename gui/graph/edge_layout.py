@@ -5,7 +5,9 @@ bounds of every route in a coarser one (so a moved node finds the edges it now l
 the detour lanes in use. A change marks edges *dirty*: a moved node its own edges and those whose bounds it enters or
 leaves, a new or removed edge itself and its child's other incoming edges (their arrival slots shift). A value edit
 marks nothing. :meth:`EdgeLayout.run` routes dirty edges, nearest the view first, until a deadline, so a big graph is
-routed a slice at a time while the window stays responsive.
+routed a slice at a time while the window stays responsive. The dirty edges wait on heaps by name and in a grid index
+of their straight lines, so taking the next, finding those near the view and asking whether any is left there cost
+a few edges each, not a pass over all 8,000 of a big graph (those passes took 10–25 ms of a slice).
 
 Each node's incoming edges arrive spread down its left side, in the order of the heights they approach from, so they
 do not cross on arrival. The order is predicted from where each edge leaves its parent and checked once the edges are
@@ -13,6 +15,8 @@ routed; only the edges of a node whose order turned out different are routed aga
 """
 from __future__ import annotations
 
+import heapq
+import itertools
 import time
 
 from gui.graph import routing
@@ -21,6 +25,7 @@ from gui.graph.spatial import GridIndex, Rect, grown, overlaps
 
 NODE_CELL = 256.0    # about one node per cell
 BOX_CELL = 4096.0    # route segments are long (a detour's lane may cross the graph): coarse cells keep them few
+FEW = 64             # edges to re-route that pending_near tests one by one (more: it asks the index of routes)
 MARGIN = 3.0         # a node's bounding rect reaches this far beyond its body (left, top, bottom)
 
 
@@ -40,27 +45,33 @@ def incoming(node: NodeItem) -> list[EdgeItem]:
 class EdgeLayout:
     def __init__(self):
         self.nodes = GridIndex(NODE_CELL)     # NodeItem → its scene bounding rect
-        self.boxes = GridIndex(BOX_CELL)      # (EdgeItem, i) → the bounds of its route's i-th segment
+        self.boxes = GridIndex(BOX_CELL, extents=False)   # (EdgeItem, i) → the bounds of its route's i-th segment
+        self.waiting = GridIndex(BOX_CELL, extents=False)  # each dirty edge → the box of its straight line
         self._segments: dict[EdgeItem, int] = {}   # how many segments each routed edge has in ``boxes``
         self._rerouting: set[EdgeItem] = set()      # dirty edges that have a route already (it may be in view)
         self.lanes = routing.Lanes()
         self.dirty: set[EdgeItem] = set()
         self.unchecked: set[NodeItem] = set()   # nodes whose arrival order is to be checked once routed
-        self._queue: list[EdgeItem] = []        # dirty edges, the next to route last
-        self._queued_for: tuple | None = None   # (marks, near) the queue was sorted for
-        self._priorities: dict[EdgeItem, tuple] = {}   # each queued edge's place in the queue, for ``_keyed_for``
-        self._keyed_for: Rect | None = None
-        self._checking = False                  # a check of arrival orders is under way (see _check_slots)
-        self._marks = 0                         # counts additions to ``dirty``
+        # the dirty edges by name, as heaps of (key, push count, edge); one that is no longer dirty is skipped when
+        # it comes up (an edge marked twice is in twice): every edge, and those whose line crosses ``_near_for``
+        self._heap: list = []
+        self._near_heap: list = []
+        self._near_for: Rect | None = None
+        self._pushes = itertools.count()
+        self._checklist: list[NodeItem] | None = None   # nodes still to check, the next last (see _check_slots)
         self.moves = 0                          # counts node rects added, moved or removed
 
     def _mark(self, edges) -> None:
         edges = set(edges)
-        for edge in edges:   # its ends may have moved: its place in the queue is worked out again
-            self._priorities.pop(edge, None)
+        for edge in edges:   # its ends may have moved: its straight line's box is worked out again
+            box = _straight_box(*self._ends(edge))
+            self.waiting.add(edge, box)
+            entry = (edge.key, next(self._pushes), edge)
+            heapq.heappush(self._heap, entry)
+            if self._near_for is not None and overlaps(self._near_for, box):
+                heapq.heappush(self._near_heap, entry)
         self.dirty |= edges
         self._rerouting |= {e for e in edges if e in self._segments}
-        self._marks += 1
 
     def _ends(self, edge: EdgeItem) -> tuple[tuple[float, float], tuple[float, float]]:
         """Where the edge leaves its parent and reaches its child, from the indexed node rects (no Qt calls)."""
@@ -102,7 +113,7 @@ class EdgeLayout:
 
     def edge_removed(self, edge: EdgeItem) -> None:
         self.dirty.discard(edge)
-        self._priorities.pop(edge, None)
+        self.waiting.remove(edge)
         self._rerouting.discard(edge)
         self._unbox(edge)
         self.lanes.remove(edge)
@@ -136,16 +147,12 @@ class EdgeLayout:
         while self.pending:
             if near_only and not self.pending_near(near):
                 return routed
-            if self._checking or not self.dirty:   # a check begun is finished first: the routes do not depend
-                self._check_slots(deadline)         # on where a slice ended
+            if self._checklist is not None or not self.dirty:   # a check begun is finished first: the routes do
+                self._check_slots(deadline)                      # not depend on where a slice ended
                 if deadline is not None and time.perf_counter() >= deadline:
                     return routed
                 continue
-            queue = self._order(near)
-            while queue:
-                edge = queue.pop()
-                if edge not in self.dirty:
-                    continue
+            while (edge := self._next(near)) is not None:
                 self._route(edge)
                 routed.append(edge)
                 if deadline is not None and time.perf_counter() >= deadline:
@@ -157,36 +164,32 @@ class EdgeLayout:
     def pending_near(self, rect: Rect) -> bool:
         """Whether an edge that may cross ``rect`` is still to be routed (an edge's old route, if it had one, may
         cross it too)."""
-        if self._queued_for == (self._marks, rect):   # the queue is sorted for this rect: near ones come first
-            queue = self._queue
-            while queue and queue[-1] not in self.dirty:
-                queue.pop()
-            if not queue or not overlaps(rect, _straight_box(*self._ends(queue[-1]))):
-                return any(overlaps(rect, routing.bounds(e.route)) for e in self._rerouting)
+        if self.waiting.any_near(rect):
             return True
-        return any(overlaps(rect, _straight_box(*self._ends(e)))
-                   or (e in self._segments and overlaps(rect, routing.bounds(e.route))) for e in self.dirty)
+        if len(self._rerouting) < FEW:
+            boxes = self.boxes.owned
+            return any(overlaps(rect, boxes[edge, i]) for edge in self._rerouting for i in range(self._segments[edge]))
+        return any(owner[0] in self._rerouting for owner in self.boxes.near(rect))
 
-    def _order(self, near: Rect | None) -> list[EdgeItem]:
-        """The dirty edges, those whose straight line crosses ``near`` first, then by name; sorted again only when
-        edges were added or the view moved (routing takes them from the front). Each edge's place is kept while
-        the view stays, so newly marked edges cost their own places, not all 8,000 again."""
-        wanted = (self._marks, near)
-        if self._queued_for != wanted or not self._queue:
-            self._queued_for = wanted
-            if near != self._keyed_for:
-                self._priorities, self._keyed_for = {}, near
-            places = self._priorities
-            for edge in self.dirty:
-                if edge not in places:
-                    places[edge] = edge.key if near is None else \
-                        (not overlaps(near, _straight_box(*self._ends(edge))), edge.key)
-            self._queue = sorted(self.dirty, key=places.__getitem__, reverse=True)   # taken from the end
-        return self._queue
+    def _next(self, near: Rect | None) -> EdgeItem | None:
+        """The dirty edge to route next, taken off its heap: those whose straight line crosses ``near`` first, then
+        by name. The near ones are found through the index of straight lines when the view moves, not by testing
+        all 8,000."""
+        if near != self._near_for:
+            self._near_for = near
+            self._near_heap = [] if near is None else \
+                [(edge.key, next(self._pushes), edge) for edge in self.waiting.near(near)]
+            heapq.heapify(self._near_heap)
+        for heap in (self._near_heap, self._heap):
+            while heap:
+                edge = heapq.heappop(heap)[2]
+                if edge in self.dirty and (heap is self._heap or overlaps(near, self.waiting.owned[edge])):
+                    return edge
+        return None
 
     def _route(self, edge: EdgeItem) -> None:
         self.dirty.discard(edge)
-        self._priorities.pop(edge, None)
+        self.waiting.remove(edge)
         self._rerouting.discard(edge)
         start, end = self._ends(edge)
         path = routing.route(start, end, self.nodes, (edge.parent_item, edge.child_item), self.lanes, edge)
@@ -207,10 +210,13 @@ class EdgeLayout:
         """Once a node's incoming edges are routed, put them in the order they actually arrive in; route again
         only those whose slot changed (once: the node is not checked again until something moves). Stops at
         ``deadline``: the nodes left are checked next time, before any edge is routed again."""
-        self._checking = True
-        for node in sorted(self.unchecked, key=lambda n: n.name):
+        if self._checklist is None:   # by name, the next last (sorted once per check, not once per slice)
+            self._checklist = sorted(self.unchecked, key=lambda n: n.name, reverse=True)
+        checklist = self._checklist
+        while checklist:
             if deadline is not None and time.perf_counter() >= deadline:
                 return
+            node = checklist.pop()
             edges = incoming(node)
             if any(e in self.dirty for e in edges):
                 continue
@@ -221,7 +227,7 @@ class EdgeLayout:
                     edge.slot = (i, len(edges))
                     self._mark([edge])
         self.unchecked &= {e.child_item for e in self.dirty}
-        self._checking = False
+        self._checklist = None
 
     def routes_near(self, rect: Rect) -> list[EdgeItem]:
         """The routed edges with a segment whose bounds overlap ``rect``."""

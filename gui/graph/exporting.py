@@ -17,13 +17,13 @@ from PySide6.QtGui import QImage, QPainter, QTransform
 from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
 from engine.files import atomic_write
-from gui.graph.build import SLICE
+from gui.graph.slices import SLICE
 from gui.graph.detail import LABEL_SCALE
 from gui.graph.opening import Busy
 from gui.png_files import png_bytes
 
 MAX_EXPORT_PIXELS = 12000   # the longer side of an exported PNG (a huge graph is scaled down to fit)
-BAND_SECONDS = 0.02         # drawing time aimed at per event-loop turn (a paint of the canvas may share it)
+BAND_SECONDS = SLICE        # drawing time aimed at per event-loop turn (a paint of the canvas may share it)
 BACKGROUND_ROWS = 256       # the background is filled this many rows at a time
 CANCELLED = "export was cancelled; nothing was written"
 
@@ -94,7 +94,7 @@ def _laid_out(scene, busy: Busy, labels: bool) -> QRectF:
         busy.progress(f"Routing edges for {busy.title}…" if routed < edges else f"Placing labels for {busy.title}…",
                       routed if routed < edges else 0, edges if routed < edges else 0)
         return False
-    if not busy.run_in_slices(step):
+    if not busy.run_in_slices(step, first_now=scene.small):   # a big one's first slice in a turn of its own
         scene.stop_finishing()
         raise ValueError(CANCELLED)
     bounds = scene.layout.bounds()
@@ -136,7 +136,7 @@ def _draw(scene, busy: Busy, painter: QPainter, width: float, height: float, sou
                 break
         busy.progress(f"Drawing {busy.title}…", len(items) + len(bands) - len(queue), len(items) + len(bands))
         return not queue
-    return busy.run_in_slices(step)
+    return busy.run_in_slices(step, first_now=scene.small)
 
 
 def _write(busy: Busy, path: str, data: bytes) -> None:

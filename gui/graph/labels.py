@@ -17,10 +17,12 @@ tried, so the cost follows the labels placed, not the size of the graph.
 """
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from typing import Hashable, Sequence
 
 import numpy as np
+import numpy.ma  # noqa: F401 - np.unique(axis=0) imports it on first use: 10-25 ms inside a slice of labels
 
 from gui.graph.routing import Point, Walk
 from gui.graph.spatial import GridIndex, Rect
@@ -34,6 +36,8 @@ FRACTIONS = sorted((i / 40 for i in range(4, 37)), key=lambda f: (abs(f - 0.5), 
 MAX_PUSHED = 2
 SPOTS_PER_STEP = 48   # spots tried between two yields: one label in a crowd tries hundreds (and moves others)
 POINTS_PER_STEP = 4000   # points of edges sorted into blocks between two yields
+INDEXED_PER_STEP = 256   # node rects indexed between two yields
+RELEASED_PER_STEP = 1000   # cells of the edge index freed between two yields (see _Edges.release_steps)
 FILLS_PER_STEP = 16   # ... or blocks of edge cells filled (a spot over fresh blocks fills a few, ~0.2 ms each)
 
 
@@ -67,6 +71,11 @@ class _Edges:
                 points_sorted = 0
                 yield
 
+    def release_steps(self):
+        """Empty the index a part per step (a generator): the cells of a whole graph's labels (an export) are
+        hundreds of thousands of small sets, and freeing them at once held the window for ~50 ms."""
+        yield from emptied_in_steps(self.cells, self.chunks, self.filled)
+
     def _fill(self, block: tuple[int, int]) -> None:
         self.filled.add(block)
         chunks = self.chunks.get(block)
@@ -91,6 +100,16 @@ class _Edges:
                 found.update(self.cells.get((i, j), ()))
         found.discard(own)
         return len(found)
+
+
+def emptied_in_steps(*stores):
+    """Empty the dicts and sets given, RELEASED_PER_STEP entries per step (a generator): what they hold is freed a
+    part per event-loop turn, not all within one."""
+    for store in stores:
+        while store:
+            for _ in range(min(RELEASED_PER_STEP, len(store))):
+                store.popitem() if isinstance(store, dict) else store.pop()
+            yield
 
 
 def _overlap_area(a: Rect, b: Rect) -> float:
@@ -121,12 +140,8 @@ def _tiers(form_count: int) -> list[tuple[int, bool]]:
 
 
 class _Placer:
-    def __init__(self, requests, crossing, nodes: Sequence[Rect], soft: Sequence[Rect]):
-        self.rects = GridIndex(CELL)
-        for i, r in enumerate(nodes):
-            self.rects.add(("node", i), r)
-        for i, r in enumerate(soft):
-            self.rects.add(("soft", i), r)
+    def __init__(self, requests, crossing):
+        self.rects = GridIndex(CELL, extents=False)   # filled by index_steps
         self.walks: dict[Hashable, Walk] = {}   # filled by walk_steps
         self._crossing = crossing
         self.edges: _Edges | None = None       # which edges pass where: sorted when a label first has to search
@@ -134,6 +149,21 @@ class _Placer:
         self._centres: dict[Hashable, list] = {}
         self._spots: dict[tuple[Hashable, int], list[Rect]] = {}
         self.placed: dict[Hashable, tuple[Rect, int]] = {}
+
+    def index_steps(self, nodes: Sequence[Rect], soft: Sequence[Rect]):
+        """Index the nodes' and the soft areas' rects, a few hundred per step (a generator)."""
+        owned = itertools.chain(((("node", i), r) for i, r in enumerate(nodes)),
+                                ((("soft", i), r) for i, r in enumerate(soft)))
+        for n, (owner, rect) in enumerate(owned):
+            self.rects.add(owner, rect)
+            if n % INDEXED_PER_STEP == INDEXED_PER_STEP - 1:
+                yield
+
+    def release_steps(self):
+        """Free what the placing gathered, a part per step (a generator); ``placed`` stays."""
+        if self.edges is not None:
+            yield from self.edges.release_steps()
+        yield from emptied_in_steps(self._spots, self._centres, self.walks, self.rects.cells, self.rects.owned)
 
     def walk_steps(self, requests):
         """Each request's walk along its edge, a few per step (a generator)."""
@@ -259,7 +289,8 @@ def place_labels(requests: Sequence[tuple[Hashable, Sequence[Point], Sequence[tu
 def label_steps(requests, crossing, nodes, soft=(), fixed=None, preferred=None, name=str):
     """place_labels a label at a time: a generator that yields after each label (and within a label that has to
     search a crowd for its spot) and returns what place_labels returns (so a caller can spread a big region's labels over several event-loop turns)."""
-    placer = _Placer(requests, crossing, nodes, soft)
+    placer = _Placer(requests, crossing)
+    yield from placer.index_steps(nodes, soft)
     yield from placer.walk_steps(requests)
     for key, spot in (fixed or {}).items():
         placer.rects.add(("fixed", key), spot[0])
@@ -278,4 +309,5 @@ def label_steps(requests, crossing, nodes, soft=(), fixed=None, preferred=None, 
         elif not (yield from placer.push_for(key)):
             placer.put(key, (yield from placer.least_overlap(key)))
         yield
+    yield from placer.release_steps()
     return placer.placed

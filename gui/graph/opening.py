@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from engine.graph import Graph, GraphError
 from engine.graph.fileformat import load_graph
 from gui.garbage import holding_full_collections
+from gui.graph import slices
 from gui.progress_bar import ProgressBar
 from gui.worker_pace import quick_thread_switches
 
@@ -109,30 +110,33 @@ class Busy(QObject):
             raise result["error"]
         return result["value"]
 
-    def run_in_slices(self, step) -> bool:
-        """Call ``step()`` now and then once per event-loop turn until it returns True; False if cancelled first
-        (an exception it raises is raised here)."""
+    def run_in_slices(self, step, first_now: bool = True) -> bool:
+        """Call ``step()`` now (``first_now``; else in a turn of its own: what came before it may have used this
+        turn) and then once per event-loop turn (its turn in gui.graph.slices' queue, so it never shares a turn
+        with the scene's own slices) until it returns True; False if cancelled first (an exception it raises is
+        raised here)."""
         if self.cancelled:
             return False
-        if step():
+        if first_now and step():
             return True
         failed: list[BaseException] = []
 
-        def tick():
+        def task(_deadline: float) -> bool:
             try:
                 if step():
                     self.loop.quit()
+                    return False
+                return True
             except Exception as exc:  # noqa: BLE001 - raised again below, outside the event loop
                 failed.append(exc)
                 self.loop.quit()
-        timer = QTimer(self)
-        timer.setInterval(0)
-        timer.timeout.connect(tick)
-        timer.start()
+                return False
+        queue = slices.shared()
+        queue.want(task)
         try:
             self.loop.exec()
         finally:
-            timer.stop()
+            queue.drop(task)
         if failed:
             raise failed[0]
         return not self.cancelled

@@ -10,21 +10,44 @@ from __future__ import annotations
 
 import itertools
 
-from engine.graph.paths import count_over_paths, path_trails, sum_over_paths, sum_steps
+from engine.graph.paths import count_over_paths, finished, path_trails, sum_over_paths, sum_steps_in_pieces
 
 MAX_LISTED = 200
+PATHS_PER_STEP = 25   # paths walked (and compared with the one before) between two yields of ``find_steps``
 
 
 class PathListing:
-    """The paths from ``source`` to the graph's output, as the structure gives them (no numbers)."""
+    """The paths from ``source`` to the graph's output, as the structure gives them (no numbers). ``later``: found
+    only when the caller runs :meth:`find_steps` (a piece per event-loop turn on a big graph); the listing is the
+    same either way."""
 
-    def __init__(self, graph, source: str, limit: int = MAX_LISTED):
-        self.source, self.target = source, graph.output
-        steps = sum_steps(graph, source, self.target)   # the nodes between, found once for all three
-        self.count = count_over_paths(steps, source, self.target)
+    def __init__(self, graph, source: str, limit: int = MAX_LISTED, later: bool = False):
+        self.source, self.target, self.limit = source, graph.output, limit
+        self.count = self.edge_count = 0
+        self.paths: list[tuple[str, ...]] = []
+        self.shared_with_previous: list[int] = []
+        self.steps: list = []
+        if not later:
+            finished(self.find_steps(graph))
+
+    def find_steps(self, graph):
+        """Find the listing, yielding between pieces of a few ms each on a 5,000-node graph (a generator)."""
+        source, target = self.source, self.target
+        steps = yield from sum_steps_in_pieces(graph, source, target)   # the nodes between, found once for all
+        self.count = count_over_paths(steps, source, target)
+        yield
         between = [source] + [name for name, _ in steps] if steps is not None else []
-        self.paths = list(itertools.islice(path_trails(graph, source, between=between), limit))
-        self.shared_with_previous = [0] + [common_start(a, b) for a, b in zip(self.paths, self.paths[1:])]
+        trails = path_trails(graph, source, between=between)
+        while len(self.paths) < self.limit:
+            found = list(itertools.islice(trails, min(PATHS_PER_STEP, self.limit - len(self.paths))))
+            before = self.paths[-1:]
+            self.paths += found
+            self.shared_with_previous += [common_start(a, b) for a, b in zip(before + found, found)] if before \
+                else [0] + [common_start(a, b) for a, b in zip(found, found[1:])]
+            if len(found) < PATHS_PER_STEP:
+                break
+            yield
+        yield
         self.edge_count = len(graph.edges())
         self.steps = steps or []
 

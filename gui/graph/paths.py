@@ -8,19 +8,24 @@ The panel refreshes at most once per event-loop turn after a burst of edits (a s
 graph's a moment after the canvas repaints the scene's numbers, never inside the edit), and not at all while it is
 hidden: it is marked out of date and brought up to date when it is shown again, before it paints. A value edit, which
 changes no path, keeps the listing (path_listing: found once per ``Graph.structure_version``) and only
-multiplies the current partials along it.
+multiplies the current partials along it. A big graph's new listing is found and its rows put in a slice per
+event-loop turn (its turn in gui.graph.slices' queue, never with a slice of the scene's routing), "Listing the
+paths…" showing meanwhile; the result is the same as at once.
 """
 from __future__ import annotations
 
 import itertools
 
 import numpy as np
-
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QListView, QListWidget, QListWidgetItem
 
 from engine.graph import GraphError
+from engine.graph.paths import finished
+from gui.graph import slices
+from gui.graph.build import run_steps
 from gui.graph.items import STALE_TEXT
 from gui.graph.path_listing import MAX_LISTED, PathListing
 from gui.graph.scene import SYNC_NODES, GraphScene
@@ -52,6 +57,8 @@ class PathPanel(InputPanel):
         self._inputs_for: int | None = None   # the structure_version they were read at (a value edit keeps them)
         self._listed_for = None       # (source, output, structure) the listed paths were found for
         self._listing: PathListing | None = None
+        self._filling = None          # (structure, steps) of a big graph's listing under way, a slice per turn
+        self._renumber = False        # values changed while it was under way
         self._shared = 0              # leading nodes every listed path shares (shown collapsed)
         self._dirty = False           # the graph changed since the panel last showed it
         self._soon = QTimer(self)     # a small graph's refresh: once, on the next event-loop turn after a burst
@@ -136,6 +143,10 @@ class PathPanel(InputPanel):
                 return
             except GraphError:
                 pass
+        if structure is not None and self._filling is not None and self._filling[0] == structure:
+            self._renumber = True   # the same paths are being listed: their numbers follow once they are in
+            return
+        self._stop_filling()
         self._listed_for = self._listing = None
         self.list.blockSignals(True)
         self.list.clear()
@@ -147,32 +158,76 @@ class PathPanel(InputPanel):
             self.count_label.setText("Add an input and mark an output to see the paths between them."
                                      if g.output is None else "The graph has no inputs.")
             return
+        steps = self._fill_steps(source)
+        if len(g) <= SYNC_NODES or g.is_tensor:
+            self._fill_now(structure, steps)
+            return
+        # a big graph's paths are listed a slice per event-loop turn (~70 ms at once on 5,000 nodes)
+        self.count_label.setText(f"Listing the paths from {source} to {g.output}…")
+        self._filling, self._renumber = (structure, steps), False
+        slices.shared().want(self._fill_slice)
+
+    def _fill_now(self, structure, steps):
         try:
-            self._fill(source)
+            finished(steps)
             self._listed_for = structure
         except GraphError as exc:
             self.count_label.setText(f"Cannot list paths: {exc}")
 
-    def _fill(self, source: str):
+    def _fill_slice(self, deadline: float) -> bool:
+        """One slice of a big graph's listing; whether more is left. A structural change meanwhile stops it (the
+        refresh that follows the change lists the paths again)."""
+        if self._filling is None or not shiboken6.isValid(self):
+            return False
+        structure, steps = self._filling
+        if structure[1:] != (self.graph.output, self.graph.structure_version):
+            self._stop_filling()
+            self._dirty = True
+            return False
+        try:
+            done, _ = run_steps(steps, deadline)
+        except GraphError as exc:
+            self._filling = None
+            self.count_label.setText(f"Cannot list paths: {exc}")
+            return False
+        if not done:
+            return True
+        self._filling, self._listed_for = None, structure
+        if self._renumber:   # values were edited while the rows went in
+            self._update_numbers(structure[0])
+        return False
+
+    def _stop_filling(self):
+        if self._filling is not None:
+            self._filling = None
+            slices.shared().drop(self._fill_slice)
+
+    def _fill_steps(self, source: str):
+        """Fill the list, count, sum and why (a generator yielding between pieces of a few ms)."""
         g, out = self.graph, self.graph.output
         if g.is_tensor:   # arrays along the paths: the engine's tensor walk multiplies them
             count = g.path_count(source)
             listed = [(tuple(p.nodes), p.product) for p in itertools.islice(g.paths(source), MAX_LISTED)]
             edges, total = len(g.edges()), g.path_sum(source)
         else:
-            listing = self._listing = PathListing(g, source)
+            listing = PathListing(g, source, later=True)
+            yield from listing.find_steps(g)
+            self._listing = listing
             partials = self._partials()
             count, edges, total = listing.count, listing.edge_count, listing.path_sum(partials)
             listed = list(zip(listing.paths, listing.products(partials)))
+            yield
         shown = f" (the first {len(listed)} are listed)" if count > len(listed) else ""
         self.count_label.setText(f"{format_count(count)} path{'s' if count != 1 else ''} from {source} to {out}"
                                  f"{shown}")
         shared = self._shared = shared_start(nodes for nodes, _ in listed)
-        for nodes, product in listed:
+        for n, (nodes, product) in enumerate(listed):
             item = QListWidgetItem(_item_text(nodes, shared, product))
             item.setData(PATH_ROLE, nodes)
             item.setToolTip(" → ".join(nodes) + "\n" + " × ".join(f"∂{b}/∂{a}" for a, b in zip(nodes, nodes[1:])))
             self.list.addItem(item)
+            if n % LAYOUT_BATCH == LAYOUT_BATCH - 1:
+                yield
         self._show_sum(source, total)
         self.why_label.setText(
             f"Why backprop wins: {format_count(count)} path{'s' if count != 1 else ''} from {source} alone, but "

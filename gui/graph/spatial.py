@@ -24,8 +24,9 @@ def grown(rect: Rect, by: float) -> Rect:
 class GridIndex:
     """Rectangles by owner. ``near(rect)`` returns the owners whose rectangles overlap ``rect``."""
 
-    def __init__(self, cell: float = 256.0):
+    def __init__(self, cell: float = 256.0, extents: bool = True):
         self.cell = cell
+        self._with_columns = extents   # kept for extent() (routing's lanes); an index never asked may skip them
         self.cells: dict[tuple[int, int], dict[Hashable, Rect]] = defaultdict(dict)
         self.owned: dict[Hashable, Rect] = {}
         self.columns: dict[int, dict[Hashable, Rect]] = defaultdict(dict)   # owners by cell column
@@ -60,7 +61,7 @@ class GridIndex:
         self._bounds = None
         for key in self._keys(r):
             self.cells[key][owner] = r
-        for i in range(int(r[0] // self.cell), int(r[2] // self.cell) + 1):
+        for i in range(int(r[0] // self.cell), int(r[2] // self.cell) + 1) if self._with_columns else ():
             self.columns[i][owner] = r
             self._extents.pop(i, None)
             self._extents.pop(("block", i // BLOCK), None)
@@ -76,7 +77,7 @@ class GridIndex:
                 cell.pop(owner, None)
                 if not cell:
                     del self.cells[key]
-        for i in range(int(r[0] // self.cell), int(r[2] // self.cell) + 1):
+        for i in range(int(r[0] // self.cell), int(r[2] // self.cell) + 1) if self._with_columns else ():
             self.columns[i].pop(owner, None)
             self._extents.pop(i, None)
             self._extents.pop(("block", i // BLOCK), None)
@@ -138,6 +139,15 @@ class GridIndex:
         if (i1 - i0 + 1) * (j1 - j0 + 1) > len(self.cells):
             return [k for k in self.cells if i0 <= k[0] <= i1 and j0 <= k[1] <= j1]
         return ((i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1))
+
+    def any_near(self, r: Rect) -> bool:
+        """Whether any rectangle overlaps ``r`` (stops at the first)."""
+        cells = self.cells
+        for key in self._keys_near(r):
+            cell = cells.get(key)
+            if cell and any(overlaps(r, other) for other in cell.values()):
+                return True
+        return False
 
     def near(self, r: Rect) -> dict[Hashable, Rect]:
         """Every owner whose rectangle overlaps ``r`` (touching edges do not count)."""

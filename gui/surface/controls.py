@@ -75,7 +75,7 @@ class ViewControls(QWidget):
         self.sliders: dict[str, tuple[QSlider, QLineEdit, tuple[float, float]]] = {}
         # rows wrap instead of widening the window; the sliders share lines (their own flow)
         self._row = FlowLayout()
-        self._sliders_flow = FlowLayout(spacing=12)
+        self.fixedRow, self._sliders_flow, self.fixedHint = _fixed_row(self)
         self.rangeError = QLabel(self)
         self.rangeError.setObjectName("rangeError")
         self.rangeError.setStyleSheet("color: #ff8a80;")
@@ -86,7 +86,7 @@ class ViewControls(QWidget):
         outer.setSpacing(4)
         outer.addLayout(self._row)
         outer.addWidget(self.rangeError)
-        outer.addLayout(self._sliders_flow)
+        outer.addWidget(self.fixedRow)
         self._relayout()
         self.resolutionSpin.valueChanged.connect(self.resolution_changed)
         self.gradientFieldBox.toggled.connect(self.gradient_field_toggled)
@@ -120,6 +120,7 @@ class ViewControls(QWidget):
             self.rangeError.clear()
             self.rangeError.hide()
             for old in self._range_groups:
+                old.hide()   # at once: deleted only once the event loop is back
                 old.deleteLater()
             self._range_groups, self.range_spins = [], {}
             for axis in session.axes:
@@ -141,6 +142,8 @@ class ViewControls(QWidget):
     def _rebuild_sliders(self, session, slider_ranges) -> None:
         if tuple(self.sliders) != tuple(session.fixed):
             _clear_layout(self._sliders_flow)
+            self._sliders_flow.addWidget(self.fixedHint)
+            self.fixedHint.setVisible(not session.fixed)
             self.sliders = {}
             for name in session.fixed:
                 slider = QSlider(Qt.Orientation.Horizontal)
@@ -158,7 +161,7 @@ class ViewControls(QWidget):
                 slider.valueChanged.connect(lambda _v, n=name: self._on_slider_moved(n))
                 slider.sliderReleased.connect(lambda n=name: self.fixed_released.emit(n))
                 edit.returnPressed.connect(lambda n=name: self._on_value_typed(n))
-                box = group(self, QLabel(f"{name} ="), slider, edit)
+                box = group(self.fixedRow, QLabel(f"{name} ="), slider, edit)
                 box.setFixedWidth(max(260, box.sizeHint().width()))
                 self._sliders_flow.addWidget(box)
                 self.sliders[name] = (slider, edit, (-2.0, 2.0))
@@ -232,7 +235,28 @@ def _show_value(edit: QLineEdit, value: float) -> None:
 
 
 def _clear_layout(layout) -> None:
+    """Take every item out; their widgets are deleted (the fixed-row hint is kept)."""
     while layout.count():
-        item = layout.takeAt(0)
-        if item.widget() is not None:
-            item.widget().deleteLater()
+        widget = layout.takeAt(0).widget()
+        if widget is not None and widget.objectName() != "fixedHint":
+            widget.hide()   # at once: deleted only once the event loop is back
+            widget.deleteLater()
+
+
+def _fixed_row(parent) -> tuple[QWidget, FlowLayout, QLabel]:
+    """The line of the held-fixed variables' sliders, one line high even when there are none (a muted hint then):
+    a function of three variables arriving, or leaving, must not resize the views (a resized 3D view repaints in
+    full, at once, in the same event-loop turn as everything else the new function brings)."""
+    row = QWidget(parent)
+    row.setObjectName("fixedRow")
+    flow = FlowLayout(row, spacing=12)
+    hint = QLabel("Held fixed: none (a function of three or more variables gets a slider here for each variable "
+                  "not plotted)", row)
+    hint.setObjectName("fixedHint")
+    hint.setStyleSheet("color: #8890a0;")
+    hint.setMinimumWidth(1)   # cut short by a narrow window, never widening it
+    flow.addWidget(hint)
+    line = max(QLineEdit().sizeHint().height(), QSlider(Qt.Orientation.Horizontal).sizeHint().height(),
+               hint.sizeHint().height())
+    row.setMinimumHeight(line)
+    return row, flow, hint

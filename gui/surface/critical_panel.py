@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 
 import numpy as np
-from PySide6.QtCore import QThread, Qt, Signal
+from PySide6.QtCore import QThread, QTimer, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from gui.frame_gate import FrameGate
 from gui.progress_bar import ProgressBar
 from gui.surface.inspector import vector_text
 from gui.surface.overlays import KIND_COLORS, kind_color
@@ -37,6 +39,8 @@ def __getattr__(name: str):
 
 
 PROGRESS_STEPS = 1000
+LIST_SLICE = 25          # rows listed per event-loop turn when a search's results arrive
+PROGRESS_EVERY_S = 0.25   # each new value is a frame of the whole window: a few a second (a search reports ~100)
 COLUMNS = ("Point", "What", "f", "Test", "Verdict")
 TABLE_DIGITS = 5   # the list stays narrow; the tooltip and the inspector give every digit
 
@@ -67,23 +71,38 @@ class CriticalSearch(QThread):
     found = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, f, variables, box, parent=None):
+    def __init__(self, f, variables, box, parent=None, gate: FrameGate | None = None):
         super().__init__(parent)
         self.f, self.variables, self.box = f, tuple(variables), [tuple(b) for b in box]
         self._cancel = threading.Event()
+        self._gate = gate   # the search stands still while the window paints (gui/frame_gate.py)
+        self._reported = -float("inf")
         # the derivatives (tens of ms for a large function) are built in run(), on the worker: the engine's
         # expression table is interned under a lock, so building there is safe and the UI stays free
 
     def cancel(self) -> None:
         self._cancel.set()
 
+    def _cancelled(self) -> bool:
+        """Polled by the solver between its steps: first wait while the window paints."""
+        if self._gate is not None:
+            self._gate.checkpoint()
+        return self._cancel.is_set()
+
+    def _progress(self, fraction: float) -> None:
+        now = time.monotonic()
+        if now - self._reported >= PROGRESS_EVERY_S:
+            self._reported = now
+            self.progressed.emit(fraction)
+
     def run(self) -> None:
         module = sys.modules[__name__]
         critical_points, Cancelled = module.critical_points, module.Cancelled   # noqa: N806 - the solver's names
         try:
             with quick_thread_switches():   # else this busy Python thread starves Qt's timers (gui/worker_pace.py)
-                points = critical_points(self.f, self.box, self.variables, progress=self.progressed.emit,
-                                         cancelled=self._cancel.is_set)
+                self._cancelled()   # the frame that shows "Searching…" is composed first
+                points = critical_points(self.f, self.box, self.variables, progress=self._progress,
+                                         cancelled=self._cancelled)
         except Cancelled:
             return
         except (ValueError, ArithmeticError, np.linalg.LinAlgError) as error:
@@ -106,6 +125,10 @@ class CriticalPanel(QWidget):
         self.setObjectName("criticalPanel")
         self.results: list = []
         self.search: CriticalSearch | None = None
+        self.gate = FrameGate(self)   # the running search pauses while the window paints
+        self._listing = QTimer(self)   # a search's results are listed a slice per turn, then marked
+        self._listing.setInterval(0)
+        self._listing.timeout.connect(self._list_slice)
         # every search not yet finished, cancelled ones included: the window waits for them all before it goes
         self._running: set[CriticalSearch] = set()
         self.findButton = QPushButton("Find critical points in view", self)
@@ -173,7 +196,7 @@ class CriticalPanel(QWidget):
         self.cancel()
         self.axes = tuple(variables)
         self.clear_results("Searching…")
-        search = CriticalSearch(f, variables, box, self)
+        search = CriticalSearch(f, variables, box, self, self.gate)
         search.progressed.connect(lambda fraction: self._on_progress(search, fraction))
         search.found.connect(lambda points: self._on_found(search, points))
         search.failed.connect(lambda message: self._on_failed(search, message))
@@ -182,6 +205,8 @@ class CriticalPanel(QWidget):
         self._running.add(search)
         self.findButton.setEnabled(False)
         self.cancelButton.setEnabled(True)
+        self.gate.watch(self)
+        self.gate.hold()   # the worker starts once this turn's frame is composed
         search.start()
 
     def cancel(self) -> None:
@@ -193,9 +218,11 @@ class CriticalPanel(QWidget):
             self._idle()
 
     def is_running(self) -> bool:
-        return self.search is not None
+        """A search runs, or its results are still being listed."""
+        return self.search is not None or self._listing.isActive()
 
     def _idle(self) -> None:
+        self.gate.unwatch()
         self.findButton.setEnabled(True)
         self.cancelButton.setEnabled(False)
 
@@ -209,7 +236,7 @@ class CriticalPanel(QWidget):
         self.search = None
         self._idle()
         self.progress.setValue(PROGRESS_STEPS)
-        self.set_results(points)
+        self.set_results(points, staged=True)
 
     def _on_failed(self, search, message: str) -> None:
         if search is self.search:
@@ -224,6 +251,7 @@ class CriticalPanel(QWidget):
     def shutdown(self) -> None:
         """Cancel and wait for every search still running (cancelled ones too), so no thread outlives the panel."""
         self.cancel()
+        self._listing.stop()
         for search in list(self._running):
             search.cancel()
             search.wait()
@@ -231,34 +259,61 @@ class CriticalPanel(QWidget):
 
     # --- results ------------------------------------------------------------------------------------------------
     def clear_results(self, status: str = "Not searched yet.") -> None:
-        self.results = []
+        had_results, self.results = bool(self.results), []
+        self._listing.stop()
         self.table.setRowCount(0)
         self.details.clear()
         self.progress.setValue(0)
         self.status.setText(status)
         self.fitButton.setEnabled(False)
-        self.results_changed.emit([])
+        if had_results:   # else nothing is marked: no redraw of the views (which would contend with a new search)
+            self.results_changed.emit([])
 
-    def set_results(self, points: list, axes=None) -> None:
-        """Show the search's results; ``axes`` names the variables (default: those of the last search)."""
+    def set_results(self, points: list, axes=None, *, staged: bool = False) -> None:
+        """Show the search's results; ``axes`` names the variables (default: those of the last search). Staged: the
+        rows are listed LIST_SLICE per event-loop turn, and the results are announced (``results_changed``: the views
+        mark them) once all are listed."""
         if axes is not None:
             self.axes = tuple(axes)
+        self._listing.stop()
         self.results = list(points)
-        self.table.setRowCount(len(points))
-        for row, c in enumerate(points):
-            what = self.description(c)
-            tooltip = (f"{what}\n{'representative point' if c.is_set else 'point'} {vector_text(c.point)}, "
-                       f"f = {format_value(c.value, self.value_scale)}\n"
-                       f"eigenvalues {vector_text(c.eigenvalues)}, |∇f| = {c.gradient_norm:.2g}")
-            short_point = "(" + ", ".join(format_number(float(v), TABLE_DIGITS) for v in c.point) + ")"
-            cells = [short_point, shape_of(c), format_value(c.value, self.value_scale, TABLE_DIGITS), c.kind,
-                     c.verdict]
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if col == 3:
-                    item.setForeground(QBrush(QColor(*kind_color(c))))
-                item.setToolTip(tooltip)
-                self.table.setItem(row, col, item)
+        self.table.setRowCount(0)
+        if staged and len(self.results) > LIST_SLICE:
+            self._list_slice()
+            self._listing.start()
+        else:
+            self._list_rows(len(self.results))
+            self._listed()
+
+    def _list_slice(self) -> None:
+        self._list_rows(LIST_SLICE)
+        if self.table.rowCount() >= len(self.results):
+            self._listing.stop()
+            self._listed()
+
+    def _list_rows(self, count: int) -> None:
+        first = self.table.rowCount()
+        rows = self.results[first:first + count]
+        self.table.setRowCount(first + len(rows))
+        for row, c in enumerate(rows, start=first):
+            self._fill_row(row, c)
+
+    def _fill_row(self, row: int, c) -> None:
+        what = self.description(c)
+        tooltip = (f"{what}\n{'representative point' if c.is_set else 'point'} {vector_text(c.point)}, "
+                   f"f = {format_value(c.value, self.value_scale)}\n"
+                   f"eigenvalues {vector_text(c.eigenvalues)}, |∇f| = {c.gradient_norm:.2g}")
+        short_point = "(" + ", ".join(format_number(float(v), TABLE_DIGITS) for v in c.point) + ")"
+        cells = [short_point, shape_of(c), format_value(c.value, self.value_scale, TABLE_DIGITS), c.kind, c.verdict]
+        for col, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if col == 3:
+                item.setForeground(QBrush(QColor(*kind_color(c))))
+            item.setToolTip(tooltip)
+            self.table.setItem(row, col, item)
+
+    def _listed(self) -> None:
+        points = self.results
         self.details.setText(self._set_notes())
         self.status.setText(f"{self.summary_text()} in view." if points else "No critical points in view.")
         self.fitButton.setEnabled(any(not c.is_set for c in points))

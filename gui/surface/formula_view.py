@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -21,7 +21,9 @@ if TYPE_CHECKING:   # the formulas' module loads on the worker with the first fo
     from engine.expr.closed_form import DerivativeFormulas
 
 CACHE_SIZE = 16
-START_DELAY_MS = 250     # a new function's formulas are worked out after its views have painted
+START_DELAY_MS = 250     # a new function's formulas are worked out after its views have painted…
+HELD_BACK_MS = 40        # …and, while ``hold_back()`` says the views are still being drawn, a little later again
+HOLD_BACK_AT_MOST = 50   # times (2 s): then the formulas are worked out anyway
 SHOWN_CHARACTERS = 600   # a longer formula is shown cut short (the copy holds all of it)
 MUTED = "slategray"
 _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formulas")
@@ -173,9 +175,13 @@ class FormulaRows(QObject):
         self.formulas: DerivativeFormulas | None = None
         self._relay = _Relay(self)
         self._relay.computed.connect(self._on_computed)
+        # The worker holds the interpreter while it runs (~200 ms for the chain preset's 4 variables), so every
+        # frame composed meanwhile waits for it (a frame of the contour view took 90 ms instead of 10): it starts
+        # once the views' redraw is over (the workspace sets ``hold_back``).
+        self.hold_back: Callable[[], bool] = lambda: False
+        self._held = 0
         self._start = QTimer(self)
         self._start.setSingleShot(True)
-        self._start.setInterval(START_DELAY_MS)
         self._start.timeout.connect(self._submit)
 
     def show_for(self, expression, axes, fixed=()) -> None:
@@ -203,9 +209,14 @@ class FormulaRows(QObject):
         for row in (self.gradient, self.hessian):
             row.show_message("working out the formulas…")
         self.names.hide()
-        self._start.start()   # the worker holds the interpreter while it runs: let the new function paint first
+        self._held = 0
+        self._start.start(START_DELAY_MS)   # the worker holds the interpreter while it runs: let the new function paint first
 
     def _submit(self) -> None:
+        if self.hold_back() and self._held < HOLD_BACK_AT_MOST:
+            self._held += 1
+            self._start.start(HELD_BACK_MS)
+            return
         key, relay = self.wanted, self._relay
         if key is None or key in _CACHE:
             if key is not None:

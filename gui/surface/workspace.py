@@ -62,6 +62,8 @@ class SurfaceWorkspace(QWidget):
         self.picker = SurfacePicker(self.surfaceView, self._evaluate_plotted, self)
         self.cursor_readout = CursorReadout(self.cursorLabel, session, lambda: self.plotted)
         self._connect()
+        # the inspector's formulas are worked out on a worker once the views are drawn (gui/surface/formula_view.py)
+        self.inspector.formula_rows.hold_back = lambda: bool(self._pending) or self.turns.busy
         self._on_function_changed()
 
     def _connect(self) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QGraphicsItem
 
-from gui.graph import build, exporting, scene as scene_module
+from gui.graph import build, exporting, slices
 from gui.graph.exporting import export_png, export_svg
 from tests.gui.graph_helpers import open_workspace, scene_picture
 from tests.gui.test_graph_scale import big_file, settled
@@ -21,7 +21,7 @@ NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 def opened(qtbot, folder, path, slice_seconds: float, monkeypatch):
     """A workspace that opened ``path`` with work slices of ``slice_seconds``, once every edge is routed."""
     monkeypatch.setattr(build, "SLICE", slice_seconds)
-    monkeypatch.setattr(scene_module, "SLICE", slice_seconds)
+    monkeypatch.setattr(slices, "SLICE", slice_seconds)
     ws = open_workspace(qtbot, folder)
     unrouted_painted = []
 

@@ -155,7 +155,8 @@ def test_after_an_open_the_badge_counts_the_edges_left_to_route(qtbot, graph_wor
     badge, edges = ws.busy_badge, len(ws.scene.edges)
     qtbot.waitUntil(lambda: badge.isVisible() and badge.routing[0] > 0, timeout=60_000)
     left = badge.routing[0]
-    assert badge.routing == (len(ws.scene.layout.dirty), edges)   # as the scene's layout has it
+    # as the scene's layout had it when it last told (a few times a second: the badge's repaint costs a big canvas)
+    assert badge.routing[1] == edges and 0 < left <= edges
     assert f"{left:,} of {edges:,} left" in badge.text.text()
     assert (badge.bar.maximum(), badge.bar.value()) == (edges, edges - left)
     viewport = ws.canvas.viewport().geometry()
