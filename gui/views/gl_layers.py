@@ -3,11 +3,12 @@
 The still layer (the surface mesh, its grid and axes) and everything trails have accumulated so far are rendered
 into an off-screen framebuffer (colour and depth) once per camera, size and surface; a frame then copies it to the
 screen (a blit, whatever the mesh or the trails), draws the trails' newest pieces into it first, and paints the
-live items (markers, arrows, labels) on top, depth-tested against the copied surface so hills still hide trails.
+live items (markers, arrows) on top, depth-tested against the copied surface so hills still hide trails.
 
 Items declare their layer when added: :class:`AccumulatingLines` / :class:`AccumulatingPoints` hold a trail that only
 grows (each is painted in full when the layer is rebuilt, else only its new rows); ``live`` items are painted every
-frame; everything else is still. Text items are painted with QPainter onto the widget itself, so they are live.
+frame; everything else is still. The view's text (its ``text``, a :class:`gui.views.text_layer.TextLayer`) is drawn
+into the still layer after the still items, so a frame costs no text.
 If the GL driver refuses a step (no depth blit), the view falls back to painting everything every frame.
 """
 from __future__ import annotations
@@ -15,11 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph.opengl as gl
 from OpenGL import GL
-from PySide6.QtCore import QPointF, QRectF, QSize
-from PySide6.QtGui import QColor, QPainter, QVector3D
-from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat, QOpenGLPaintDevice
-
-QPAINTER_ITEMS = (gl.GLTextItem, gl.GLGradientLegendItem)
+from PySide6.QtCore import QSize
+from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 
 
 class _Accumulating:
@@ -128,8 +126,10 @@ class LayeredPainter:
         layers = {name: [i for i in items if self.layer_of(i) == name] for name in ("still", "accumulating", "live")}
         key = (width, height, tuple(v.viewMatrix().data()), tuple(v.projectionMatrix(region, region).data()),
                tuple((id(i), i.visible()) for i in layers["still"] + layers["accumulating"]), v.opts["bgcolor"],
-               tuple(_text_key(i) for i in layers["still"] if isinstance(i, QPAINTER_ITEMS)))
+               _text_key(v))
         rebuild = key != self._key or any(i.needs_rebuild for i in layers["accumulating"])
+        if rebuild and key[-1] is not None:
+            v.text.prepare()   # before the layer's drawing
         if not self._bind_layer(width, height):
             return None
         v.setProjection(region, region)
@@ -140,11 +140,10 @@ class LayeredPainter:
             self.rebuilds += 1
         for item in layers["accumulating"]:
             item.full = rebuild
-        texts = [i for i in layers["still"] if isinstance(i, QPAINTER_ITEMS) and i.visible()]
         if rebuild:
-            self._draw([i for i in layers["still"] if not isinstance(i, QPAINTER_ITEMS)])
-            if texts:
-                self._paint_texts(texts, width, height)
+            self._draw(layers["still"])
+            if getattr(v, "text", None) is not None:
+                v.text.draw()
         self._draw([i for i in layers["accumulating"] if rebuild or i.pending])
         self._key, self._size = key, (width, height)
         return layers["live"]
@@ -178,20 +177,6 @@ class LayeredPainter:
         GL.glViewport(0, 0, width, height)
         return True
 
-    def _paint_texts(self, items, width: int, height: int) -> None:
-        """The QPainter items, painted into the bound layer the way their own paint() paints them on the widget."""
-        device = QOpenGLPaintDevice(QSize(width, height))
-        device.setDevicePixelRatio(self.view.devicePixelRatioF())
-        painter = QPainter(device)
-        try:
-            painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-            for item in items:
-                (_paint_legend if isinstance(item, gl.GLGradientLegendItem) else _paint_text)(painter, item)
-        finally:
-            painter.end()
-        self._fbo.bind()
-        GL.glViewport(0, 0, width, height)
-
     def _draw(self, items) -> None:
         """Paint these top-level items (and their children) the way GLViewWidget.drawItemTree does."""
         v = self.view
@@ -203,32 +188,7 @@ class LayeredPainter:
             v.items = saved
 
 
-def _text_key(item) -> tuple:
-    """What a QPainter item shows (a change repaints the layer)."""
-    if isinstance(item, gl.GLGradientLegendItem):
-        return tuple(item.pos), tuple(item.size), tuple(item.labels.items())
-    return item.text, tuple(np.asarray(item.pos, dtype=float)), QColor(item.color).rgba(), item.font.toString()
-
-
-def _paint_text(painter: QPainter, item) -> None:
-    """GLTextItem.paint, on ``painter``."""
-    if not item.text:
-        return
-    at = item.align_text(item.compute_projection().map(QVector3D(*item.pos)).toPointF())
-    painter.setPen(item.color)
-    painter.setFont(item.font)
-    painter.drawText(at, item.text)
-
-
-def _paint_legend(painter: QPainter, item) -> None:
-    """GLGradientLegendItem.paint, on ``painter``."""
-    bar = QRectF(item.pos[0], item.pos[1], item.size[0], item.size[1])
-    gradient = item.gradient.getGradient()
-    gradient.setStart(bar.bottomLeft())
-    gradient.setFinalStop(bar.topLeft())
-    painter.fillRect(bar, gradient)
-    painter.setPen(item.fontColor)
-    for text, position in item.labels.items():
-        x = 1.1 * item.size[0] + item.pos[0]
-        y = item.size[1] - position * item.size[1] + item.pos[1] + 8
-        painter.drawText(QPointF(x, y), text)
+def _text_key(view) -> tuple | None:
+    """What the view's text layer shows (a change repaints the layer)."""
+    text = getattr(view, "text", None)
+    return None if text is None else text.key()

@@ -27,6 +27,7 @@ from gui.views.gl_layers import LayeredPainter
 from gui.views.grid_mesh import GridMeshItem, colour_table, grid_faces, update_items
 from gui.views.mesh_arrays import MeshArrays
 from gui.views.quantiles import percentiles
+from gui.views.text_layer import LEFT_BASELINE, Label, TextLayer
 from gui.views.ticks import format_tick, nice_ticks
 
 SCENE_BOX = np.array([10.0, 10.0, 5.0])   # scene extent of the x, y and value axes, centred on the origin
@@ -34,6 +35,7 @@ DEFAULT_COLORMAP = "viridis"
 BACKGROUND = (24, 26, 32)
 AXIS_COLOR = (0.78, 0.80, 0.85, 1.0)
 GRID_COLOR = (0.45, 0.47, 0.52, 0.55)
+TEXT_COLOR = QColor(210, 212, 220)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CAMERA_ELEVATION = 30.0
 CAMERA_AZIMUTH = -58.0
@@ -94,11 +96,11 @@ class SurfaceView(gl.GLViewWidget):
         self._mesh.setVisible(False)   # an empty mesh cannot be drawn: shown once there is a surface
         self._decorations: list[gl.GLGraphicsItem.GLGraphicsItem] = []
         self.scale = ColourScale("linear", -1.0, 1.0)
-        self._legend = gl.GLGradientLegendItem(pos=(12, 30), size=LEGEND_SIZE, gradient=self.colormap,
-                                               labels={}, fontColor=(220, 220, 220))
-        self._legend.setVisible(False)   # shown with the first surface: frames before it paint no text
+        # tick labels, axis names and the colour bar: painted when they or the camera change, not every frame
+        self.text = TextLayer(self, legend_pos=(12, 30), legend_size=LEGEND_SIZE, colormap=self.colormap,
+                              font_color=(220, 220, 220))
+        self._legend = self.text.legend   # shown with the first surface: frames before it paint no text
         self.addItem(self._mesh)
-        self.addItem(self._legend)
         self.layers: LayeredPainter | None = None
         self.reset_camera()
 
@@ -107,14 +109,19 @@ class SurfaceView(gl.GLViewWidget):
         if self.layers is None:
             self.layers = LayeredPainter(self)
 
+    # the frame holds everything, text included: QWidget.grab() of a window shows this view as it is on screen
+    grab_is_whole = True
+
     def paintGL(self) -> None:
+        self.text.prepare()   # before the frame's drawing (see TextLayer._paint)
         if self.layers is not None and self.layers.enabled:
-            if self.layers.paint():
+            if self.layers.paint():   # the text is in the layer
                 return
             GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self.defaultFramebufferObject())
             region = self.getViewport()
             GL.glViewport(*(int(v) for v in region))
         super().paintGL()
+        self.text.draw()
 
     # --- data → scene -----------------------------------------------------------------------------------------
     def to_scene(self, points_xyz) -> np.ndarray:
@@ -169,10 +176,11 @@ class SurfaceView(gl.GLViewWidget):
         self.update()
 
     def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._legend.setData(pos=(max(self.width() - 96, 12), 30))
+        # before QOpenGLWidget's own, which paints at once: that frame then has the new legend and camera
+        self._legend.set(pos=(max(self.width() - 96, 12), 30))
         if not self._camera_touched:
             self._fit_camera()
+        super().resizeEvent(event)
 
     def mousePressEvent(self, ev) -> None:
         self._camera_touched = True
@@ -228,12 +236,14 @@ class SurfaceView(gl.GLViewWidget):
         """True values of f along the colour bar, under a title that names the scale (the heights stay linear)."""
         labels = {format_tick(v): t for v, t in self.scale.ticks()}
         labels[self.scale.title] = 1.13   # just above the bar
-        self._legend.setData(labels=labels)
-        self._legend.setVisible(True)
+        self._legend.set(labels=labels)
+        self._legend.set_visible(True)
         self.setToolTip(f"{NAVIGATION_TIP}\n{self.scale.description}")
 
     def _rebuild_axes(self, xs, ys) -> None:
-        self._decorations = update_items(self, self._decorations, _axis_items(self, self.labels))
+        lines, labels = _axis_items(self, self.labels)
+        self._decorations = update_items(self, self._decorations, lines)
+        self.text.set_labels(labels)
 
 
 def value_range(values: np.ndarray) -> tuple[float, float, bool]:
@@ -310,39 +320,32 @@ def _rotation(elevation: float, azimuth: float) -> list:
     return np.array(m.data(), dtype=np.float64).reshape(4, 4).T[:3, :3].tolist()   # data() is column-major
 
 
-def _spec(cls, **kwds) -> tuple:
-    return cls, kwds
+def _label(anchor, text: str, font: QFont, alignment=LEFT_BASELINE) -> Label:
+    return Label(tuple(float(c) for c in anchor), text, font, TEXT_COLOR, alignment)
 
 
-def _axis_items(view: SurfaceView, labels) -> list:
-    """Floor grid, the three axes along the box's near edges, tick labels and axis names, as (item class, its
-    arguments) for :func:`update_items`."""
+def _axis_items(view: SurfaceView, labels) -> tuple[list, list[Label]]:
+    """Floor grid and the three axes along the box's near edges, as (item class, its arguments) for
+    :func:`update_items`; and the tick labels and axis names, for the view's text layer."""
     x0, x1, y0, y1, z0, z1 = view.extent
     font = QFont("DejaVu Sans", 9)
     name_font = QFont("DejaVu Sans", 11, QFont.Weight.Bold)
-    text_color = QColor(210, 212, 220)
-    items, grid_segments, axis_segments = [], [], []
+    texts, grid_segments, axis_segments = [], [], []
     for v in nice_ticks(x0, x1, 5):
         grid_segments += [(v, y0, z0), (v, y1, z0)]
-        items.append(_spec(gl.GLTextItem, pos=view.map_point(v, y0, z0) + (0, -0.5, 0), text=format_tick(v),
-                                   font=font, color=text_color))
+        texts.append(_label(view.map_point(v, y0, z0) + (0, -0.5, 0), format_tick(v), font))
     for v in nice_ticks(y0, y1, 5):
         grid_segments += [(x0, v, z0), (x1, v, z0)]
-        items.append(_spec(gl.GLTextItem, pos=view.map_point(x1, v, z0) + (0.35, 0, 0), text=format_tick(v),
-                                   font=font, color=text_color))
+        texts.append(_label(view.map_point(x1, v, z0) + (0.35, 0, 0), format_tick(v), font))
     for v in nice_ticks(z0, z1, 4):
         axis_segments += [(x0, y0, v), (x0 - 0.03 * (x1 - x0), y0, v)]
-        items.append(_spec(gl.GLTextItem, pos=view.map_point(x0, y0, v) + (-0.35, -0.35, 0), text=format_tick(v),
-                                   font=font, color=text_color, alignment=_RIGHT))
+        texts.append(_label(view.map_point(x0, y0, v) + (-0.35, -0.35, 0), format_tick(v), font, _RIGHT))
     axis_segments += [(x0, y0, z0), (x1, y0, z0), (x1, y0, z0), (x1, y1, z0), (x0, y0, z0), (x0, y0, z1)]
-    items.append(_spec(gl.GLTextItem, pos=view.map_point((x0 + x1) / 2, y0, z0) + (0, -1.4, 0), text=labels[0],
-                               font=name_font, color=text_color))
-    items.append(_spec(gl.GLTextItem, pos=view.map_point(x1, (y0 + y1) / 2, z0) + (1.3, 0, 0), text=labels[1],
-                               font=name_font, color=text_color))
-    items.append(_spec(gl.GLTextItem, pos=view.map_point(x0, y0, z1) + (0, 0, 0.5), text=labels[2],
-                               font=name_font, color=text_color))
-    items.insert(0, _spec(gl.GLLinePlotItem, pos=view.to_scene(grid_segments), mode="lines", color=GRID_COLOR,
-                                      glOptions="translucent"))
-    items.insert(1, _spec(gl.GLLinePlotItem, pos=view.to_scene(axis_segments), mode="lines", color=AXIS_COLOR,
-                                      width=1.5, glOptions="translucent"))
-    return items
+    texts.append(_label(view.map_point((x0 + x1) / 2, y0, z0) + (0, -1.4, 0), labels[0], name_font))
+    texts.append(_label(view.map_point(x1, (y0 + y1) / 2, z0) + (1.3, 0, 0), labels[1], name_font))
+    texts.append(_label(view.map_point(x0, y0, z1) + (0, 0, 0.5), labels[2], name_font))
+    lines = [(gl.GLLinePlotItem, dict(pos=view.to_scene(grid_segments), mode="lines", color=GRID_COLOR,
+                                      glOptions="translucent")),
+             (gl.GLLinePlotItem, dict(pos=view.to_scene(axis_segments), mode="lines", color=AXIS_COLOR,
+                                      width=1.5, glOptions="translucent"))]
+    return lines, texts
