@@ -72,6 +72,9 @@ def _screenshot(app, window, path: str, size) -> int:
     # let layouts settle and the GL views paint a few frames before grabbing
     QTimer.singleShot(600, loop.quit)
     loop.exec()
+    workspace = window.current_workspace()
+    if hasattr(workspace, "flush"):   # what it still draws a piece per turn (the Descent's first race) is drawn now
+        workspace.flush()
     app.processEvents()
     from gui.views.capture import grab_with_gl
     image = grab_with_gl(window)
