@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from tests.gui.surface_helpers import distinct_colours, image_array, settle
 
@@ -158,3 +158,19 @@ def test_open_as_graph_expands_the_drawn_function_in_the_graph_workspace(qtbot, 
         assert float(compiled.evaluate(values)) == pytest.approx(float(expected.evaluate(values)), rel=1e-12)
     main_window.undo_group.undo()        # the expansion is one undo step in the graph workspace
     assert sorted(graph_ws.document.graph.nodes) == before
+
+
+@pytest.mark.gl
+def test_a_screenshot_of_the_descent_tab_waits_for_its_first_race(qtbot, tmp_path):
+    """The Descent's first show draws a piece per turn; ``main.py --screenshot`` draws the rest before grabbing,
+    so the picture has the race and every run's learning rate, not "choosing its learning rate…"."""
+    import main
+    from gui.main_window import MainWindow
+    window = MainWindow(restore_state=False, interactive=False)
+    qtbot.addWidget(window)
+    window.show_workspace("descent")
+    descent = window.workspace("descent")
+    assert main._screenshot(QApplication.instance(), window, str(tmp_path / "d.png"), (1200, 800)) == 0
+    assert descent.settled and not descent.model.waiting
+    assert QImage(str(tmp_path / "d.png")).size().toTuple() == (1200, 800)
+    window.shutdown()
