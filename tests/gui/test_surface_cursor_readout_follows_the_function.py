@@ -8,16 +8,22 @@ from tests.gui.surface_helpers import label_numbers, settle, type_function
 
 
 def _hover_centre(qtbot, surface):
+    """Move the mouse onto the contour view's centre until the view reports the point under it. The target is
+    worked out again at each try: on a busy machine the side panel's formulas can arrive meanwhile and move the
+    view, and a mapping taken once before the moves then never matched."""
     view = surface.contourView
-    box = view._viewbox.sceneBoundingRect()
-    centre = view.mapFromScene(box.center())
     moved = []
     view.cursor_moved.connect(lambda x, y: moved.append((x, y)))
-    final = QPoint(int(centre.x()), int(centre.y()))
-    target = view._viewbox.mapSceneToView(view.mapToScene(final))
-    for dx in (-2, -1, 0):   # a few pixels of a movement, as a hand makes
-        qtbot.mouseMove(view.viewport(), final + QPoint(dx, 0))
-    qtbot.waitUntil(lambda: moved and moved[-1] == pytest.approx((target.x(), target.y())))
+
+    def on_centre() -> bool:
+        centre = view.mapFromScene(view._viewbox.sceneBoundingRect().center())
+        final = QPoint(int(centre.x()), int(centre.y()))
+        target = view._viewbox.mapSceneToView(view.mapToScene(final))
+        for dx in (-2, -1, 0):   # a few pixels of a movement, as a hand makes
+            qtbot.mouseMove(view.viewport(), final + QPoint(dx, 0))
+        qtbot.wait(20)
+        return bool(moved) and moved[-1] == pytest.approx((target.x(), target.y()))
+    qtbot.waitUntil(on_centre)
     return label_numbers(surface.cursorLabel.text())   # x, y, f
 
 
