@@ -1,0 +1,73 @@
+"""Waiting, in the tour, for the window to have painted and for a workspace to have drawn what a step changed.
+
+``AfterFrame``: a call in a turn of its own once the frame asked for now has been painted. Qt delivers a window's
+repaint as a posted event before the timers that came due meanwhile, so a plain 0 ms timer would run right after
+that frame with no turn between (one long block of the event loop); two hops of a 1 ms timer let the timers due
+since (input, animations) run first, as gui/views/redraw_turns.py does between the pieces of a redraw.
+
+A workspace is *settled* when nothing it draws waits for a later turn: the Descent says so itself (``settled``,
+``became_settled``, gui/descent/staging.py), the Surface through its redraw's turns (``turns.busy``, ``turns.settled``).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QObject, Qt, QTimer
+
+HOP_MS = 1
+
+
+class AfterFrame(QObject):
+    """``later(call)``: ``call()`` in a turn of its own after this turn's frame, with the timers due by then run
+    before it; a call asked for while one waits replaces it (the newest wins)."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._call: Callable[[], None] | None = None
+        self._hops = [self._timer(self._second_hop), self._timer(self._run)]
+
+    def _timer(self, slot) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        timer.timeout.connect(slot)
+        return timer
+
+    @property
+    def waiting(self) -> bool:
+        return self._call is not None
+
+    def later(self, call: Callable[[], None]) -> None:
+        self._call = call
+        self._hops[1].stop()
+        self._hops[0].start(HOP_MS)
+
+    def cancel(self) -> None:
+        self._call = None
+        for timer in self._hops:
+            timer.stop()
+
+    def _second_hop(self) -> None:
+        """The frame has been delivered (posted events come before timers): the call, from a timer started now."""
+        self._hops[1].start(HOP_MS)
+
+    def _run(self) -> None:
+        call, self._call = self._call, None
+        if call is not None:
+            call()
+
+
+def workspace_settled(ws) -> bool:
+    if hasattr(ws, "became_settled"):
+        return ws.settled
+    turns = getattr(ws, "turns", None)
+    return turns is None or not turns.busy
+
+
+def when_settled(ws, call: Callable[[], None]) -> None:
+    """``call()`` now if ``ws`` is settled, else once it is (once)."""
+    if workspace_settled(ws):
+        call()
+        return
+    signal = ws.became_settled if hasattr(ws, "became_settled") else ws.turns.settled
+    signal.connect(call, Qt.ConnectionType.SingleShotConnection)
