@@ -210,7 +210,7 @@ class SurfaceFacts:
     def fact_lowest(self, _arg):
         found = self._critical()
         if not found:
-            raise FactError("no critical points in view")
+            return "none (no critical points in view)"
         c = min(found, key=lambda c: c.value)
         return f"{self._where(c.point)} with f = {number(c.value)}"
 
