@@ -19,7 +19,7 @@ from gui.tour.format import TOUR_DIR, load_tour
 from gui.tour.highlight import HighlightFrame
 from gui.tour.scenes import TOUCHES, SceneUnavailable, apply_scene, workspace
 from gui.tour.state import TourSnapshot, built
-from gui.tour.turns import AfterFrame, when_settled, workspace_settled
+from gui.tour.turns import AfterFrame, OneRepaint, when_settled, workspace_settled
 
 ERRATUM_STYLE = "background: #3a2f12; border: 1px solid #eab308; border-radius: 4px; padding: 6px;"
 ERROR_STYLE = "color: #ff8a80;"
@@ -45,6 +45,7 @@ class TourPanel(QDockWidget):
         self.scene_error = ""
         self._refresh_pending = False
         self._scene_turn = AfterFrame(self)   # a step's scene is applied after the frame that shows its tab
+        self._one_repaint = OneRepaint(window)
         self._followed: set[str] = set()
         self._concealed: list[QWidget] = []
         self.highlight = HighlightFrame(window)
@@ -183,6 +184,7 @@ class TourPanel(QDockWidget):
             self._follow_models()
             if built(self.window_, step.workspace) is not None and not self._catches_up(step.workspace):
                 self.window_.show_workspace(step.workspace)   # painted before the scene is applied
+                self._one_repaint.now(lay_out=True)
         except (SceneUnavailable, ValueError, KeyError):
             pass   # said by the scene itself, next turn
         self._scene_turn.later(lambda: self._apply_step(index))   # replaces a scene not yet applied
@@ -206,6 +208,7 @@ class TourPanel(QDockWidget):
         self.show_step_text()
         self._conceal(step)
         self._highlight_when_placed(index, step)
+        self._one_repaint.now()
         self.scene_applied.emit(index)
 
     @property

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 
 HOP_MS = 1
 
@@ -71,3 +71,38 @@ def when_settled(ws, call: Callable[[], None]) -> None:
         return
     signal = ws.became_settled if hasattr(ws, "became_settled") else ws.turns.settled
     signal.connect(call, Qt.ConnectionType.SingleShotConnection)
+
+
+class OneRepaint(QObject):
+    """After a step's scene: the window repainted once, in a turn of its own, for every plot the scene changed.
+
+    Each pyqtgraph scene processes its changes in a queued call, and in that call Qt repaints the whole window at once
+    (a window holding a GL view is composed in OpenGL on every repaint, ~15–40 ms here); a scene that moved its
+    items while painting asks again. A step that changes a few plots (the Slices tab's, the Approximation's error
+    plot, a curve view) made a chain of ten such repaints with no turn between them (~200 ms). As the Descent does
+    for its frames (gui/descent/one_paint.py), the scenes' changes are processed now with the repaints held, and
+    one repaint is asked for from a timer, so the timers due by then run first."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        from gui.descent.one_paint import OnePaint
+        self.window_ = window
+        self._one = OnePaint([], self)
+        self._repost = QTimer(self)
+        self._repost.setSingleShot(True)
+        self._repost.setTimerType(Qt.TimerType.PreciseTimer)
+        self._repost.timeout.connect(self._ask)
+
+    def now(self, lay_out: bool = False) -> None:
+        """``lay_out``: a tab was just shown; its plots are laid out first (their new sizes are changes too)."""
+        from PySide6.QtWidgets import QGraphicsScene
+        if lay_out:
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self._one.scenes = [s for s in self.window_.findChildren(QGraphicsScene) if hasattr(s, "prepareForPaint")]
+        self._one.flush(self.window_)
+        QCoreApplication.removePostedEvents(self.window_, QEvent.Type.UpdateRequest)
+        self._repost.start(HOP_MS)
+
+    def _ask(self) -> None:
+        QCoreApplication.postEvent(self.window_, QEvent(QEvent.Type.UpdateRequest),
+                                   Qt.EventPriority.LowEventPriority.value)
