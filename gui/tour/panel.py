@@ -190,11 +190,10 @@ class TourPanel(QDockWidget):
         self._scene_turn.later(lambda: self._apply_step(index))   # replaces a scene not yet applied
 
     def _catches_up(self, key: str) -> bool:
-        """A hidden Descent tab shown works out the race of the function it missed: its scene shows it (inside
-        the scene's batch, after removing the runs, see gui.tour.scenes.apply_descent), not this turn."""
+        """A hidden Descent tab, shown, works out the race of a function it missed while hidden: its scene shows it,
+        inside the scene's batch and after removing the runs (see gui.tour.scenes.apply_descent), not this turn."""
         ws = built(self.window_, key)
-        return ws is not None and not ws.isVisible() and getattr(ws, "_pending", None) is not None \
-            and hasattr(ws, "catch_up")
+        return key == "descent" and ws is not None and not ws.isVisible()
 
     def _apply_step(self, index: int) -> None:
         if index != self.index or self.snapshot is None:
