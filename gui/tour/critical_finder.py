@@ -49,10 +49,6 @@ class CriticalFinder(QObject):
         if not critical.is_running() and not critical.results and not self._same(self._searched, self._now()):
             self.find()
 
-    @property
-    def searching(self) -> bool:
-        return self.ws.critical.is_running()
-
     def points(self) -> list:
         """The critical points in view; CriticalPending while the search runs or has not run for this function."""
         critical = self.ws.critical

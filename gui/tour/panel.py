@@ -1,6 +1,10 @@
 """The chapter tour panel: a dock beside the workspaces with the chapter's sections, the steps of the current one, the
 step's explanation with its numbers filled from the live scene, the chapter's erratum where it has one, an exercise,
-Next/Back (and the arrow keys), a progress bar, and Leave tour, which puts back what the user had before."""
+Next/Back (and the arrow keys), a progress bar, and Leave tour, which puts back what the user had before.
+
+Issue 12 (no event-loop gap over 100 ms): a step's tab is shown in one turn and its scene applied in the next, after
+that frame (a scene not yet applied when the user moves on is dropped); the workspaces draw the scene over their own
+turns; numbers found on a worker (critical points) fill the text when they arrive."""
 from __future__ import annotations
 
 import html
@@ -220,7 +224,7 @@ class TourPanel(QDockWidget):
         ws = built(self.window_, step.workspace)
         surface = built(self.window_, "surface")
         return (not self._scene_turn.waiting and not self._refresh_pending and (ws is None or workspace_settled(ws))
-                and (surface is None or not step.scene.get("find_critical") or not critical_finder(surface).searching))
+                and (surface is None or not step.scene.get("find_critical") or not surface.critical.is_running()))
 
     def _highlight_when_placed(self, index: int, step) -> None:
         """Frame the step's highlight once the layouts have placed what this step just added (choices, a tab

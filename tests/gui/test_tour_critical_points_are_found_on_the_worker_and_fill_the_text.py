@@ -5,15 +5,19 @@ is filled once the results are listed; a function the user types within the step
 References: f = 3x⁴ − 4x³ − 12x² has f′ = 12x(x − 2)(x + 1), so its critical points are x = −1 (f = −5, a minimum),
 x = 0 (f = 0, maximum) and x = 2 (f = −32, minimum); g = x² − 2x has only x = 1 (g = −1); h = x has none."""
 import threading
+from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 
 import gui.surface.critical_panel as critical_panel
 from gui.tour.critical_finder import FINDING
+from gui.views.capture import grab_with_gl
 from tests.gui.surface_helpers import type_function
 from tests.gui.tour_helpers import open_tour_window, settle_window, step_index
 
 pytestmark = [pytest.mark.gui, pytest.mark.gl]
+SHOTS = Path("/tmp/tour-shots")   # to be looked at
 
 
 @pytest.fixture
@@ -42,6 +46,9 @@ def test_the_step_says_finding_until_the_workers_results_are_listed(tour, qtbot)
     # the scene is applied and the search started, in this turn: the numbers wait for it
     assert surface.critical.is_running() and surface.critical.results == []
     assert f"The engine finds ({FINDING})" in panel.textLabel.text() and "{" not in panel.textLabel.text()
+    SHOTS.mkdir(exist_ok=True)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)   # as laid out for the frame that follows
+    grab_with_gl(window).save(str(SHOTS / "critical-points-finding.png"))
     with qtbot.waitSignal(surface.critical.results_changed, timeout=15000):
         pass
     settle_window(qtbot, window)
@@ -51,6 +58,7 @@ def test_the_step_says_finding_until_the_workers_results_are_listed(tour, qtbot)
         assert f"{where} ({verdict}, {value})" in text(panel)
     assert "x = 2 with f = -32" in text(panel)
     assert surface.critical.table.rowCount() == 3   # the same search's list, which the step points at
+    grab_with_gl(window).save(str(SHOTS / "critical-points-found.png"))
     assert threads and threading.main_thread() not in threads
 
 
