@@ -5,6 +5,9 @@ repaint as a posted event before the timers that came due meanwhile, so a plain 
 that frame with no turn between (one long block of the event loop); two hops of a 1 ms timer let the timers due
 since (input, animations) run first, as gui/views/redraw_turns.py does between the pieces of a redraw.
 
+``OneRepaint``: after a step's tab is shown and after its scene, the window repainted once for every plot changed,
+in a turn of its own (not once per plot, synchronously, in the same turn).
+
 A workspace is *settled* when nothing it draws waits for a later turn: the Descent says so itself (``settled``,
 ``became_settled``, gui/descent/staging.py), the Surface through its redraw's turns (``turns.busy``, ``turns.settled``).
 """
@@ -17,6 +20,13 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 HOP_MS = 1
 
 
+def precise_timer(parent: QObject, slot: Callable[[], None]) -> QTimer:
+    """A single-shot timer of ``parent`` that calls ``slot`` (precise: a 1 ms hop is not rounded up to 5 ms)."""
+    timer = QTimer(parent, singleShot=True, timerType=Qt.TimerType.PreciseTimer)
+    timer.timeout.connect(slot)
+    return timer
+
+
 class AfterFrame(QObject):
     """``later(call)``: ``call()`` in a turn of its own after this turn's frame, with the timers due by then run
     before it; a call asked for while one waits replaces it (the newest wins)."""
@@ -24,14 +34,7 @@ class AfterFrame(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._call: Callable[[], None] | None = None
-        self._hops = [self._timer(self._second_hop), self._timer(self._run)]
-
-    def _timer(self, slot) -> QTimer:
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.setTimerType(Qt.TimerType.PreciseTimer)
-        timer.timeout.connect(slot)
-        return timer
+        self._hops = [precise_timer(self, self._second_hop), precise_timer(self, self._run)]
 
     @property
     def waiting(self) -> bool:
@@ -88,10 +91,7 @@ class OneRepaint(QObject):
         from gui.descent.one_paint import OnePaint
         self.window_ = window
         self._one = OnePaint([], self)
-        self._repost = QTimer(self)
-        self._repost.setSingleShot(True)
-        self._repost.setTimerType(Qt.TimerType.PreciseTimer)
-        self._repost.timeout.connect(self._ask)
+        self._repost = precise_timer(self, self._ask)
 
     def now(self, lay_out: bool = False) -> None:
         """``lay_out``: a tab was just shown; its plots are laid out first (their new sizes are changes too)."""
