@@ -127,6 +127,7 @@ class TourPanel(QDockWidget):
         """Open the tour (remembering what the user has, the first time) and show step ``index``."""
         if self.snapshot is None:
             self.snapshot = TourSnapshot.take(self.window_)
+        self._surface_repaints(self._one_repaint.hold_scene_repaints)
         self.show()
         self.raise_()
         if self.steps:
@@ -135,6 +136,7 @@ class TourPanel(QDockWidget):
     def leave(self, closing: bool = False) -> None:
         """Put back what the user had before the tour and close the panel (``closing``: the window is closing)."""
         snapshot, self.snapshot = self.snapshot, None
+        self._surface_repaints(None)
         self.highlight.hide()
         self._reveal_concealed()
         if snapshot is not None:
@@ -145,6 +147,13 @@ class TourPanel(QDockWidget):
         self.index = -1
         self._scene_turn.cancel()
         self.hide()
+
+    def _surface_repaints(self, hold) -> None:
+        """While the tour is open, the Surface's redraw turns hold the plots' repaints for one per piece (``hold``;
+        None: as the Surface does on its own)."""
+        surface = built(self.window_, "surface")
+        if surface is not None and hasattr(surface, "turns"):
+            surface.turns.before_frame = hold
 
     def eventFilter(self, watched, event) -> bool:
         """The window is closing: leave the tour first, so what is saved or asked about is the user's own work."""

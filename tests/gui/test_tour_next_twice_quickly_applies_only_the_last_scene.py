@@ -3,7 +3,7 @@ scene in one turn blocked the loop for ~150 ms). A scene that was not applied be
 applied: Next clicked twice quickly makes one undo step, the second step's; leaving before a scene's turn leaves
 nothing of it."""
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from gui.tour.install import open_tour
 from tests.conftest import open_window
@@ -38,9 +38,14 @@ def test_next_twice_quickly_applies_only_the_second_steps_scene(qtbot, settings_
 def test_leaving_before_the_scenes_turn_applies_nothing(qtbot, settings_dir, tmp_path):
     window = open_window(qtbot, tmp_path / "autosave", (1600, 960))
     text, tab = window.session.text, window.workspaceTabs.currentIndex()
-    panel = open_tour(window)   # step 1's scene is due in the next turn
+    panel = open_tour(window)   # step 1's scene is due after the next frame
+    applied = []
+    panel.scene_applied.connect(applied.append)
     panel.leave()
+    later = QTimer(window, singleShot=True, interval=20)   # due after the scene's two 1 ms hops would have run
+    with qtbot.waitSignal(later.timeout):
+        later.start()
     settle_window(qtbot, window)
-    qtbot.wait(50)   # a few turns: the scene's turn would have come
+    assert applied == []
     assert window.session.text == text and window.workspaceTabs.currentIndex() == tab
     assert window.workspace("surface").undo_stack.index() == 0 and panel.snapshot is None
