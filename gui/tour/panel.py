@@ -197,7 +197,7 @@ class TourPanel(QDockWidget):
             self._follow_models()
             if built(self.window_, step.workspace) is not None and not self._catches_up(step.workspace):
                 self.window_.show_workspace(step.workspace)   # painted before the scene is applied
-                self._one_repaint.now(lay_out=True)
+                self._one_repaint.now()
         except (SceneUnavailable, ValueError, KeyError):
             pass   # said by the scene itself, next turn
         self._scene_turn.later(lambda: self._apply_step(index))   # replaces a scene not yet applied

@@ -93,10 +93,7 @@ class OneRepaint(QObject):
         self._one = OnePaint([], self)
         self._repost = precise_timer(self, self._ask)
 
-    def now(self, lay_out: bool = False) -> None:
-        """``lay_out``: a tab was just shown; its plots are laid out first (their new sizes are changes too)."""
-        if lay_out:
-            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    def now(self) -> None:
         self.hold_scene_repaints()
         QCoreApplication.removePostedEvents(self.window_, QEvent.Type.UpdateRequest)
         self._repost.start(HOP_MS)
@@ -104,8 +101,10 @@ class OneRepaint(QObject):
     def hold_scene_repaints(self, _window=None) -> None:
         """The plots' changes processed now, their repaints held, one asked for (posted). Also what the Surface's
         redraw turns do after each piece while the tour is open (``RedrawTurns.before_frame``): a step's Slices
-        tab or curve view redrawn made a chain of a dozen window repaints in one turn."""
+        tab or curve view redrawn made a chain of a dozen window repaints in one turn. The layouts waiting are done
+        first: a plot given a new size (a tab just shown, a label that grew) changes too."""
         from PySide6.QtWidgets import QGraphicsScene
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         self._one.scenes = [s for s in self.window_.findChildren(QGraphicsScene) if hasattr(s, "prepareForPaint")]
         self._one.flush(self.window_)
 
