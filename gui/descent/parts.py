@@ -17,7 +17,9 @@ from __future__ import annotations
 from functools import cached_property
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt
+from OpenGL import GL
+from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget
 
 from gui.views.contour_view import ContourView
@@ -136,10 +138,42 @@ class Parts:
         and has the software renderer compile the programs it draws with (tens of ms), in a turn of its own rather than
         in the turn that shows the surface."""
         if not self.surface_place.revealed and self.isVisible():
-            self.surface_view.setGeometry(self.surface_place.contentsRect())
-            self.surface_view.grabFramebuffer()
+            if not self._size_surface_view():   # (told its size, it has painted once)
+                self.surface_view.grabFramebuffer()
             return True
         return False
+
+    def _size_surface_view(self) -> bool:
+        """The hidden 3D view at the size it will be shown at, told so now as its show would tell it (its camera
+        fitted to that size, its GL set up and painted once): told at the show, its camera moved then, which made
+        what was painted hidden for it (paint_surface_hidden) stale. True if it was told (and so painted)."""
+        view = self.surface_view
+        view.setGeometry(self.surface_place.contentsRect())
+        if view.testAttribute(Qt.WidgetAttribute.WA_PendingResizeEvent):
+            view.setAttribute(Qt.WidgetAttribute.WA_PendingResizeEvent, False)
+            QCoreApplication.sendEvent(view, QResizeEvent(view.size(), QSize()))
+            return True
+        return False
+
+    def paint_surface_hidden(self, what: str) -> None:
+        """Before the 3D view is shown with a new surface: paint, hidden, its text (``what`` = "text") or its
+        still layer (the surface, its axes and text: "layer"), each in a turn of its own, so that the turn which
+        shows it only copies the layer to the screen (painted there, the first frame of a surface held the window
+        for 50-75 ms, with the window composed after it). Nothing to do when the view is shown already."""
+        view = self.__dict__.get("surface_view")
+        if view is None or self.surface_place.revealed or not self.isVisible() or view.extent is None \
+                or view.layers is None or not view.layers.enabled or view.context() is None:
+            return
+        self._size_surface_view()
+        view.makeCurrent()
+        try:
+            if what == "text":
+                view.text.prepare()
+            else:
+                view.layers.prepare()
+            GL.glFlush()   # the renderer starts on it now, and has finished by the turn that shows it
+        finally:
+            view.doneCurrent()
 
     # --- the parts ------------------------------------------------------------------------------------------------
     @cached_property

@@ -132,8 +132,8 @@ class Staging:
                 place.conceal()
         self._cancel_staging()
         self._stage_generation += 1
-        self._stages = [self._stage_sample, self._stage_views, self._stage_surface, self._stage_contours] \
-            if views_due else []
+        self._stages = [self._stage_sample, self._stage_views, self._stage_text, self._stage_layer,
+                        self._stage_surface, self._stage_contours] if views_due else []
         self._stages += [self._stage_one_rate] * len(self.model.waiting)
         self._stages += [self._stage_frames, self._stage_race3d, self._stage_race2d, self._stage_loss, self._stage_race]
         self._stage_hold = True   # the batch's hold: _stage_race releases it
@@ -155,7 +155,8 @@ class Staging:
         self._cancel_staging()
         self._stage_generation += 1
         self._stages = [self._stage_gradient, self._stage_hessian, self._stage_curvature, self._stage_restart,
-                        self._stage_sample, self._stage_views, self._stage_surface, self._stage_contours,
+                        self._stage_sample, self._stage_views, self._stage_text, self._stage_layer,
+                        self._stage_surface, self._stage_contours,
                         self._submit_rates, self._stage_rates, self._stage_frames, self._stage_race3d,
                         self._stage_race2d, self._stage_loss, self._stage_race]
         self._stage_hold = True
@@ -322,6 +323,14 @@ class Staging:
         sampled, self._sampled = self._sampled, None
         self._update_views(sampled, in_turns=sampled is not None)   # a range that cannot be drawn: its notice says so
         self._contour_field = sampled
+
+    def _stage_text(self) -> None:
+        """The 3D view's text painted hidden (parts.py: paint_surface_hidden)."""
+        self.paint_surface_hidden("text")
+
+    def _stage_layer(self) -> None:
+        """The 3D view's surface painted hidden, into its layer: the next turn shows it."""
+        self.paint_surface_hidden("layer")
 
     def _stage_surface(self) -> None:
         """The 3D view shown with its new surface (its paint, a turn of its own)."""
