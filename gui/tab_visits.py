@@ -51,9 +51,10 @@ class TabVisits(QObject):
     def visited(self, key: str, placeholder: QWidget, title: str) -> None:
         """The user showed the placeholder of ``key``: say what comes, build it over the next turns."""
         if placeholder.layout() is None:
-            layout = QVBoxLayout(placeholder)
-            layout.addWidget(QLabel(ARRIVING.format(title=title), objectName=f"{placeholder.objectName()}Label",
-                                    alignment=Qt.AlignmentFlag.AlignCenter))
+            label = QLabel(ARRIVING.format(title=title), objectName=f"{placeholder.objectName()}Label",
+                           alignment=Qt.AlignmentFlag.AlignCenter)
+            QVBoxLayout(placeholder).addWidget(label)
+            label.show()   # (the placeholder is shown already)
         self._next_turn(key)
 
     def finish(self, key: str):
