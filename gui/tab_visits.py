@@ -24,14 +24,18 @@ ARRIVING = "Bringing in the {title} tab…"
 
 
 def build_at_once(made):
-    """The workspace a factory made: its result, or a generator's last value after all its pieces."""
+    """The workspace a factory made: its result, or a generator's last value after all its pieces. Each ``yield``
+    of the generator returns True here (None when a turn advances it): a piece that only prepares the tab's first
+    show, such as views built ahead while hidden, may leave the rest to that show."""
     if not inspect.isgenerator(made):
         return made
-    while True:
-        try:
+    try:
+        if inspect.getgeneratorstate(made) == inspect.GEN_CREATED:
             next(made)
-        except StopIteration as done:
-            return done.value
+        while True:
+            made.send(True)
+    except StopIteration as done:
+        return done.value
 
 
 class TabVisits(QObject):

@@ -118,11 +118,15 @@ class Parts:
     def build_in_turns(self) -> None:
         """Build the views and plots not built yet, one per turn of the event loop (the tab's first show), before
         the staged drawing that needs them (one chain of turns: staging.py)."""
-        names = ["surface_view", "_warm_surface_view", "race3d", "contour_view", "race2d", "loss_plot", "eigen_plot"]
-        if self.one_variable():
-            names[:5] = ["curve_view", "race1d"]
-        self._parts_due = names
+        self._parts_due = self.first_show_parts()
         self._schedule_turn()
+
+    def first_show_parts(self) -> list[str]:
+        """The views and plots the first show needs, in the order built (names with "_" are steps: see
+        :meth:`_build_part`)."""
+        if self.one_variable():
+            return ["curve_view", "race1d", "loss_plot", "eigen_plot"]
+        return ["surface_view", "_warm_surface_view", "race3d", "contour_view", "race2d", "loss_plot", "eigen_plot"]
 
     def _build_part(self, name: str) -> bool:
         """Build the part ``name`` (a name with "_" is a step, not a part); False if there was nothing to do."""
@@ -226,8 +230,7 @@ class Parts:
         from gui.descent.loss_plot import LossPlot
         plot = LossPlot()
         self._one_paint.scenes.append(plot.plot.scene())
-        self.loss_place.hold(plot)
-        self.loss_place.reveal()
+        self.loss_place.hold(plot)   # shown once it draws a race (not in the turn that shows the tab first)
         return plot
 
     @cached_property
@@ -238,8 +241,7 @@ class Parts:
         if self.model.runs:
             plot.select(self.panel.current_run_id())
         self._one_paint.scenes.append(plot.plot.scene())
-        self.eigen_place.hold(plot)
-        self.eigen_place.reveal()
+        self.eigen_place.hold(plot)   # shown once it draws a race
         return plot
 
     def _select_in_eigen_plot(self, run_id: int) -> None:

@@ -368,6 +368,7 @@ class Staging:
     def _stage_loss(self) -> None:
         """The race's losses alone (the eigen-error plot and Newton's text with the rest, at the next turn)."""
         self.loss_plot.draw(self.frames.frames(self.session.box(), self.step_limit, glide=self.player.glide_for))
+        self.loss_place.reveal()
         self._one_paint.flush(self.window())
 
     def _stage_race(self) -> None:

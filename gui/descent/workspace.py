@@ -55,11 +55,21 @@ class DescentWorkspace(CatchUp, Staging, Parts, ExportControls, QWidget):
 
     @classmethod
     def in_pieces(cls, session: Session, parent=None):
-        """A generator that builds the workspace a piece per ``yield`` and returns it (a first visit of the tab
-        builds it so, a piece per turn: gui/tab_visits.py)."""
+        """A generator that builds the workspace a piece per ``yield`` and returns it (the tab's first visit builds
+        it so, a piece per turn: gui/tab_visits.py). Built that way, hidden, it also builds the views and plots its
+        first show needs (without a repaint of the window for each) and paints its 3D view once (GL set up, the
+        software renderer's programs compiled); asked for at once (a ``yield`` returns True), it leaves them to its
+        first show, which builds what is not built yet in turns of its own (parts.py)."""
         pieces: list = []
         workspace = cls(session, parent, pieces=pieces)
         yield from pieces[0]
+        for name in workspace.first_show_parts():
+            if (yield):
+                break
+            if not name.startswith("_"):
+                workspace._build_part(name)
+            elif name == "_warm_surface_view" and workspace.window().isVisible():
+                workspace._size_surface_view()   # (its size is set again, and it is painted again, when shown)
         return workspace
 
     def _construct(self, session: Session):
@@ -365,9 +375,11 @@ class DescentWorkspace(CatchUp, Staging, Parts, ExportControls, QWidget):
             self.race3d.draw(frames)
             self.race2d.draw(frames)
         self.loss_plot.draw(frames)
+        self.loss_place.reveal()
         if self.exporting():
             return   # the eigen-error plot and Newton's text are not in the exported frames: they wait
         self.eigen_plot.draw(frames)
+        self.eigen_place.reveal()
         text = newton_text(newton_frame(frames), self.model.objective.variables)
         if text != self.newton_label.text():
             self.newton_label.setText(text)
