@@ -6,7 +6,8 @@ placeholder in the tab and builds the workspace (``factory(session, window)``) t
 for (:meth:`MainWindow.workspace`), so start-up builds only what the first picture needs; until then
 ``workspaces[key]`` is the placeholder (a plain QWidget, no Workspace): reach a tab through ``workspace(key)``.
 Only the Surface is built at start; Descent, Graph and Matrix (and their imports) wait, and opening a file a waiting
-tab handles (its ``file_filter``) builds that tab.
+tab handles (its ``file_filter``) builds that tab. A click on a tab in ``BUILT_AFTER_VISIT`` shows its placeholder and
+builds it over the next turns (gui.tab_visits); ``workspace(key)`` still builds (or finishes) it at once.
 
 The workspace protocol (what a tab offers the window) is typed in gui.workspace_protocol: every tab is a
 ``Workspace`` (undo stack, status messages, export view, shortcuts); a ``FileWorkspace`` also opens and saves files
@@ -44,18 +45,17 @@ FUNCTION_LABEL_WIDTH = 420   # the status bar's "f = …" is elided to this (ful
 GRAPH_FILE_FILTER = "Gradscape graph (*.gsgraph.json)"
 MATRIX_FILE_FILTER = "Gradscape matrix (*.gsmatrix.json)"
 # what each tab built on first use imports (its factory below): prefetch_tabs() imports them while the window idles
-TAB_MODULES = {"descent": ("gui.descent.workspace", "gui.descent.scene3d", "gui.descent.scene2d",
-                           "gui.descent.loss_plot", "gui.descent.eigen_error_plot"),   # scene3d on: its views, made later
+TAB_MODULES = {"descent": ("gui.descent.first_visit", "gui.descent.workspace", "gui.descent.scene3d",
+                           "gui.descent.scene2d", "gui.descent.loss_plot", "gui.descent.eigen_error_plot"),
                "graph": ("gui.graph.to_matrix", "gui.graph.workspace"),
                "matrix": ("gui.matrix.workspace", "numpy.random")}
-# the tabs the user's first visit (a click on the tab, the View menu) builds over the next turns (gui.tab_visits)
-BUILT_AFTER_VISIT = frozenset({"descent"})
+BUILT_AFTER_VISIT = frozenset({"descent"})   # a click on the tab (or View menu) builds it in the next turns
 
 
 def _descent_workspace(session: Session, parent: QWidget):
     """The Descent workspace, built a piece per ``yield`` (gui.tab_visits)."""
-    from gui.descent.workspace import DescentWorkspace   # imported when the tab is first shown, not at start-up
-    return (yield from DescentWorkspace.in_pieces(session, parent))
+    from gui.descent.first_visit import in_pieces   # imported when the tab is first shown, not at start-up
+    return (yield from in_pieces(session, parent))
 
 
 def _matrix_workspace(_session: Session, parent: QWidget) -> QWidget:
@@ -160,8 +160,7 @@ class MainWindow(ImageExport, QMainWindow):
         self.workspaceTabs.addTab(placeholder, title)
 
     def workspace(self, key: str) -> QWidget:
-        """The workspace of a tab, built now if it was waiting to be shown (or finished now, if the user's visit is
-        building it over several turns)."""
+        """The workspace of a tab, built now if it was waiting to be shown (a visit's build finished now)."""
         if key not in self.workspaces:
             raise KeyError(f"no workspace {key!r}; choose from: {', '.join(self.workspaces)}")
         if key in self._lazy:

@@ -39,8 +39,8 @@ def build_at_once(made):
 
 
 class TabVisits(QObject):
-    """The builds of the window's tabs first visited by the user. ``build(key)`` makes a piece of the workspace
-    (the generator of ``window._lazy``'s factory) and ``install(key, widget)`` puts it in its tab: the window's."""
+    """The builds of the window's tabs first visited by the user (gui.main_window.MainWindow: its table of tabs not
+    built yet, ``_lazy``, gives each tab's factory; its ``install_workspace`` puts a built one in its tab)."""
 
     def __init__(self, window) -> None:
         super().__init__(window)

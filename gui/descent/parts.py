@@ -179,6 +179,14 @@ class Parts:
         finally:
             view.doneCurrent()
 
+    def _stage_text(self) -> None:
+        """(A stage, staging.py) The 3D view's text painted hidden."""
+        self.paint_surface_hidden("text")
+
+    def _stage_layer(self) -> None:
+        """(A stage, staging.py) The 3D view's surface painted hidden, into its layer: the next turn shows it."""
+        self.paint_surface_hidden("layer")
+
     # --- the parts ------------------------------------------------------------------------------------------------
     @cached_property
     def surface_view(self) -> SurfaceView:

@@ -324,14 +324,6 @@ class Staging:
         self._update_views(sampled, in_turns=sampled is not None)   # a range that cannot be drawn: its notice says so
         self._contour_field = sampled
 
-    def _stage_text(self) -> None:
-        """The 3D view's text painted hidden (parts.py: paint_surface_hidden)."""
-        self.paint_surface_hidden("text")
-
-    def _stage_layer(self) -> None:
-        """The 3D view's surface painted hidden, into its layer: the next turn shows it."""
-        self.paint_surface_hidden("layer")
-
     def _stage_surface(self) -> None:
         """The 3D view shown with its new surface (its paint, a turn of its own)."""
         if not self.one_variable() and self.built("surface_view") and self.surface_view.extent is not None:

@@ -45,32 +45,13 @@ class DescentWorkspace(CatchUp, Staging, Parts, ExportControls, QWidget):
     became_settled = Signal()   # nothing is left to build or draw in later turns (see staging.py)
 
     def __init__(self, session: Session, parent=None, *, pieces: list | None = None):
-        """``pieces``: the building is left to a generator appended there (see :meth:`in_pieces`)."""
+        """``pieces``: the building is left to a generator appended there (gui/descent/first_visit.py)."""
         super().__init__(parent)
         building = self._construct(session)
         if pieces is None:
             build_at_once(building)
         else:
             pieces.append(building)
-
-    @classmethod
-    def in_pieces(cls, session: Session, parent=None):
-        """A generator that builds the workspace a piece per ``yield`` and returns it (the tab's first visit builds
-        it so, a piece per turn: gui/tab_visits.py). Built that way, hidden, it also builds the views and plots its
-        first show needs (without a repaint of the window for each) and paints its 3D view once (GL set up, the
-        software renderer's programs compiled); asked for at once (a ``yield`` returns True), it leaves them to its
-        first show, which builds what is not built yet in turns of its own (parts.py)."""
-        pieces: list = []
-        workspace = cls(session, parent, pieces=pieces)
-        yield from pieces[0]
-        for name in workspace.first_show_parts():
-            if (yield):
-                break
-            if not name.startswith("_"):
-                workspace._build_part(name)
-            elif name == "_warm_surface_view" and workspace.window().isVisible():
-                workspace._size_surface_view()   # (its size is set again, and it is painted again, when shown)
-        return workspace
 
     def _construct(self, session: Session):
         self.setObjectName("descentWorkspace")
@@ -95,7 +76,7 @@ class DescentWorkspace(CatchUp, Staging, Parts, ExportControls, QWidget):
 
     # --- layout ---------------------------------------------------------------------------------------------
     def _build(self):
-        """The layout, in pieces (a generator: see :meth:`in_pieces`)."""
+        """The layout, a piece per ``yield`` (gui/descent/first_visit.py)."""
         self.views = self._build_places()
         self.newton_label = QLabel(objectName="newtonLabel", wordWrap=True, textFormat=Qt.TextFormat.RichText,
                                    alignment=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
