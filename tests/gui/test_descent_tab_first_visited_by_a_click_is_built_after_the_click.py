@@ -128,3 +128,12 @@ def test_asking_for_the_workspace_during_the_visit_builds_it_at_once(qtbot, sett
     assert window.current_workspace() is w and not window._visits.under_way("descent")
     assert window.findChildren(DescentWorkspace) == [w]       # one build, finished: not a second one
     _assert_first_race_shown(qtbot, window)
+
+
+def test_closing_the_window_while_the_tab_is_built_drops_the_build(qtbot, settings_dir):
+    window = open_window(qtbot)
+    _click_tab(qtbot, window, "Descent")
+    qtbot.waitUntil(lambda: window._visits.under_way("descent"), timeout=10000)
+    window.close()
+    qtbot.wait(200)                                            # the turns that would have gone on: none does
+    assert not _built(window) and not window._visits.under_way("descent")
