@@ -137,3 +137,11 @@ def test_closing_the_window_while_the_tab_is_built_drops_the_build(qtbot, settin
     window.close()
     qtbot.wait(200)                                            # the turns that would have gone on: none does
     assert not _built(window) and not window._visits.under_way("descent")
+
+
+def test_the_view_menu_visits_the_tab_as_a_click_does(qtbot, settings_dir):
+    window = open_window(qtbot)
+    view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    next(a for a in view.actions() if a.text() == "&Descent").trigger()
+    assert not _built(window) and window.workspaceTabs.currentWidget() is window.workspaces["descent"]
+    _assert_first_race_shown(qtbot, window)
