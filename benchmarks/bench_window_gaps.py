@@ -14,7 +14,7 @@ A tab's first visit is a click on it (what the tab bar does), so a checkout that
 the click is measured as the user meets it. ``--only first-visit`` measures only the first visits.
 
 Run: ``xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python benchmarks/bench_window_gaps.py [--quick] [--each]
-[--only first-visit]``
+[--only first-visit] [--turns]`` (``--turns``: what each first visit's longest gap held, benchmarks/turn_log.py)
 """
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 
 SETTLE = 0.8   # seconds watched after each action
+TURNS = None   # a turn_log.TurnLog with --turns: what each first visit's longest gap held is printed
 
 
 def compiled_ahead() -> None:
@@ -57,7 +58,8 @@ class GapMeter:
     def __init__(self, app) -> None:
         from PySide6.QtCore import QTimer
         self.app, self.ticks = app, []   # (wall, the GUI thread's CPU time) at each tick
-        self.cpu: dict[str, float] = {}   # action label -> the GUI thread's CPU time in its longest gap, ms
+        self.cpu: dict[str, float] = {}   # action label -> the most CPU time of the GUI thread in one gap, ms
+        self.held: dict[str, str] = {}    # action label -> what its longest gap held (--turns)
         self.timer = QTimer()
         self.timer.setInterval(5)
         self.timer.timeout.connect(lambda: self.ticks.append((time.perf_counter(), time.thread_time())))
@@ -77,7 +79,10 @@ class GapMeter:
         self.spin(settle)
         ticks = [start] + self.ticks
         self.cpu[label] = 1000 * max(b[1] - a[1] for a, b in zip(ticks, ticks[1:]))
-        return 1000 * max(b[0] - a[0] for a, b in zip(ticks, ticks[1:]))
+        wall, a, b = max((b[0] - a[0], a[0], b[0]) for a, b in zip(ticks, ticks[1:]))
+        if TURNS is not None and label:
+            self.held[label] = TURNS.held(a, b)
+        return 1000 * wall
 
 
 def _click_tab(window, key: str) -> None:
@@ -144,9 +149,18 @@ def main() -> int:
     import main as app_main
     app_main._configure_qt()
     from PySide6.QtWidgets import QApplication
-    app = QApplication.instance() or QApplication([])
+    if "--turns" in sys.argv:
+        global TURNS
+        from turn_log import TurnLog, logging_application
+        TURNS = TurnLog()
+        app = logging_application(TURNS, sys.argv)
+    else:
+        app = QApplication.instance() or QApplication([])
     from gui.main_window import MainWindow
     window = MainWindow(restore_state=False, interactive=False)
+    if TURNS is not None:
+        from turn_log import log_descent_work
+        log_descent_work(TURNS)
     window.resize(1400, 880)
     window.show()
     meter = GapMeter(app)
@@ -168,6 +182,9 @@ def main() -> int:
         if "--each" in sys.argv:
             print("    " + ", ".join(f"{label}: {g:.0f}" + (f" (CPU {meter.cpu[label]:.0f})" if label in meter.cpu else "")
                                      for label, g in rows))
+        for label, _gap in rows:
+            if label in meter.held:
+                print(f"      {label}'s longest gap held: {meter.held[label]}")
     window.close()
     window.deleteLater()
     app.processEvents()
