@@ -19,8 +19,5 @@ def in_pieces(session, parent=None):
     for name in workspace.first_show_parts():
         if (yield):
             break
-        if not name.startswith("_"):
-            workspace._build_part(name)
-        elif name == "_warm_surface_view" and workspace.window().isVisible():
-            workspace._size_surface_view()   # (its size is set again, and it is painted again, when shown)
+        workspace.build_ahead(name)
     return workspace

@@ -128,6 +128,14 @@ class Parts:
             return ["curve_view", "race1d", "loss_plot", "eigen_plot"]
         return ["surface_view", "_warm_surface_view", "race3d", "contour_view", "race2d", "loss_plot", "eigen_plot"]
 
+    def build_ahead(self, name: str) -> None:
+        """The first show's part ``name`` built ahead, while the workspace is hidden (gui/descent/first_visit.py):
+        a view or plot, or the 3D view told a size (its GL set up, painted once) if the window is shown."""
+        if not name.startswith("_"):
+            self._build_part(name)
+        elif name == "_warm_surface_view" and self.window().isVisible():
+            self._size_surface_view()   # (its size is set again, and it is painted again, when shown)
+
     def _build_part(self, name: str) -> bool:
         """Build the part ``name`` (a name with "_" is a step, not a part); False if there was nothing to do."""
         if name.startswith("_"):
