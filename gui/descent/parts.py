@@ -5,7 +5,9 @@ first time as long again: done together when the tab was first shown, they held 
 has a place in the layout from the start (a :class:`Place`: a stand-in page, then the view), so that building it,
 or showing its picture, later resizes nothing else. A view is built the first time anything asks for it (a cached
 property), and the tab's first show asks for them one per turn of the event loop (:meth:`Parts.build_in_turns`);
-their modules are loaded then too.
+a first visit by a click has built them already, hidden (:meth:`Parts.build_ahead`, first_visit.py). The 3D view is
+painted with a new surface while hidden, before the turn that shows it (:meth:`Parts.paint_surface_hidden`); the
+plots are shown once they draw a race.
 
 Until a view has its function drawn, its place says "Bringing in f…" instead of showing empty axes over a
 degenerate range (a big function's surface comes several turns after the tab is shown, see staging.py).

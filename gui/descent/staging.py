@@ -8,7 +8,8 @@ stages that work, one piece per turn of the event loop:
 
 1. its gradient, its Hessian and their evaluation plans (three turns; the engine keeps them),
 2. the runs restart on the new function without their rates (the run list says "choosing its learning rate…"),
-3. the surface is sampled, 4. the surface is drawn, shown, then the contours drawn (a turn each),
+3. the surface is sampled, 4. the surface is drawn, its text and layer painted hidden (parts.py), then it is
+   shown, then the contours drawn (a turn each),
 5. the rate trials of every waiting run run on a worker thread (gradient descent's and the heavy ball's run
    together, one indivisible piece; the engine keeps the answers), the window answering meanwhile,
 6. the waiting runs restart with their rates (the answers are looked up, not worked out again), and then
