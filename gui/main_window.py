@@ -49,7 +49,7 @@ TAB_MODULES = {"descent": ("gui.descent.first_visit", "gui.descent.workspace", "
                            "gui.descent.scene2d", "gui.descent.loss_plot", "gui.descent.eigen_error_plot"),
                "graph": ("gui.graph.to_matrix", "gui.graph.workspace"),
                "matrix": ("gui.matrix.workspace", "numpy.random")}
-BUILT_AFTER_VISIT = frozenset({"descent"})   # a click on the tab (or View menu) builds it in the next turns
+BUILT_AFTER_VISIT = frozenset({"descent", "graph", "matrix"})   # a click (or the View menu) builds it over turns
 
 
 def _descent_workspace(session: Session, parent: QWidget):
@@ -58,9 +58,13 @@ def _descent_workspace(session: Session, parent: QWidget):
     return (yield from in_pieces(session, parent))
 
 
-def _matrix_workspace(_session: Session, parent: QWidget) -> QWidget:
+def _matrix_workspace(_session: Session, parent: QWidget):
+    """The Matrix workspace, built a piece per ``yield`` (gui.tab_visits)."""
     from gui.matrix.workspace import MatrixWorkspace
-    return MatrixWorkspace(parent)
+    pieces: list = []
+    workspace = MatrixWorkspace(parent, pieces=pieces)
+    yield from pieces[0]
+    return workspace
 
 
 class MainWindow(ImageExport, QMainWindow):
@@ -239,7 +243,8 @@ class MainWindow(ImageExport, QMainWindow):
         if lazy is not None:
             self._visits.visited(lazy, widget, self.workspaceTabs.tabText(index))
         self.undo_group.setActiveStack(widget.undo_stack if isinstance(widget, Workspace) else None)
-        self._function_label.setVisible(id(widget) not in self._without_session_function)
+        shows_function = self._lazy[lazy][1] if lazy is not None else id(widget) not in self._without_session_function
+        self._function_label.setVisible(shows_function)
         update_file_actions(self)
         self._update_title()
 

@@ -37,8 +37,20 @@ class MatrixWorkspace(QWidget):
     status_message = Signal(str)
     file_path_changed = Signal(str)   # the file being edited, "" for none (follows undo of an Open)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, *, pieces: list | None = None):
+        """``pieces``: the building is left to a generator appended there, a piece per ``yield`` (a tab's first
+        visit builds it over several turns: gui.tab_visits); without, it is built at once."""
         super().__init__(parent)
+        building = self._construct()
+        if pieces is None:
+            for _piece in building:
+                pass
+        else:
+            pieces.append(building)
+
+    def _construct(self):
+        """The workspace in pieces of at most ~30 ms each: the presets parsed, the panels, the descent panel (its
+        plot), then the layout and the first state shown."""
         self.presets = load_presets()
         start = find_preset(self.presets, DEFAULT_PRESET)
         self.model = MatrixModel(start.state(), self, note=start.note)
@@ -46,14 +58,17 @@ class MatrixWorkspace(QWidget):
         self.file_filter = FILE_FILTER
         self.file_path = ""
         self.runner = DescentRunner(self.model, self)
+        yield
         self.bar = ExpressionBar(self.presets, self)
         self.shapes = ShapesTable(self)
         self.values = ValuesPanel(self)
         self.gradient = GradientPanel(self)
+        yield
         self.descend = DescendPanel(self)
         self.note = QLabel(objectName="matrixPresetNote")
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #4b5563")
+        yield
         self._build()
         self._connect()
         self._shortcuts()
