@@ -38,12 +38,15 @@ def _drawn(qtbot, view: SurfaceView, window: QWidget, zs) -> SurfaceView:
 
 
 def _exported(view: SurfaceView):
-    pieces = gl_grab.grab_slices(view)
-    while True:
-        try:
-            next(pieces)
-        except StopIteration as done:
-            return done.value
+    """The view's picture as an export grabs it (in pieces, into a framebuffer of the view's layer painter)."""
+    picture = []
+
+    def pieces():
+        picture.append((yield from gl_grab.grab_slices(view)))
+
+    for _ in pieces():
+        pass
+    return picture[0]
 
 
 def _objects_of(view: SurfaceView):
