@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from OpenGL import GL
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QOffscreenSurface, QOpenGLContext
+from PySide6.QtGui import QOffscreenSurface, QOpenGLContext, QSurfaceFormat
 from shiboken6 import Shiboken
 
 _SURFACES: list[QOffscreenSurface] = []   # surfaces to make a dying context current on, one per format
@@ -125,3 +125,22 @@ def _surface(context: QOpenGLContext) -> QOffscreenSurface | None:
     surface.create()
     _SURFACES.append(surface)
     return surface
+
+
+def initialize_gl(view) -> None:
+    """``GLViewWidget.initializeGL`` (pyqtgraph's: a GL version check, a vertex array object for a core profile, the
+    items not initialized yet) with the view's context taken from the static ``currentContext()`` (Qt makes it
+    current for ``initializeGL``). pyqtgraph asks ``self.context()``, and PySide makes the wrapper an instance method
+    returns a child of the view's: a cycle collection that clears that child before its parent hands the C++ context
+    to Python, which would delete it under the widget (as ``context.shareGroup()`` once deleted the share group, see
+    gui/views/context_shader.py). A wrapper from a static function has no parent."""
+    context = QOpenGLContext.currentContext()
+    fmt = context.format()
+    if not context.isOpenGLES() and fmt.version() < (2, 1):
+        raise RuntimeError(f"pyqtgraph.opengl: Requires >= OpenGL 2.1; Found {GL.glGetString(GL.GL_VERSION)}")
+    if fmt.profile() == QSurfaceFormat.OpenGLContextProfile.CoreProfile and not view.default_vao.isCreated():
+        view.default_vao.create()
+        view.default_vao.bind()
+    for item in view.items:
+        if not item.isInitialized():
+            item.initialize()

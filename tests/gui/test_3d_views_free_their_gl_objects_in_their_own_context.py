@@ -14,7 +14,9 @@ import gc
 import numpy as np
 import pytest
 from OpenGL import GL
+from PySide6.QtGui import QOpenGLContext
 from PySide6.QtWidgets import QVBoxLayout, QWidget
+from shiboken6 import Shiboken
 
 from gui.descent import gl_grab
 from gui.views.surface_view import SurfaceView
@@ -121,3 +123,17 @@ def test_a_view_deleted_with_its_window_frees_its_gl_objects_in_its_own_context(
         window.deleteLater()   # Qt deletes the view with its window
     _assert_freed_in_their_context(survivor, registries, framebuffers, texture)
     _still_drawn_alike(qtbot, survivor, before)
+
+
+def test_the_views_context_is_no_child_of_the_views_wrapper(qtbot):
+    """pyqtgraph's initializeGL asked ``self.context()``, which made the context's wrapper a child of the view's:
+    a collection clearing it first would hand the widget's context to Python to delete (see
+    gui/views/context_objects.py). The view's own initializeGL takes it from the static getter."""
+    view = SurfaceView()
+    qtbot.addWidget(view)
+    _drawn(qtbot, view, view, np.cos(GX) * GY)
+    view.makeCurrent()
+    context = QOpenGLContext.currentContext()
+    dump = Shiboken.dump(context)
+    assert "validCppObject.... 1" in dump and "parent" not in dump
+    assert "QOpenGLContext" not in Shiboken.dump(view)
