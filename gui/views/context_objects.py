@@ -4,8 +4,8 @@ A view's off-screen framebuffers (its text picture's, its layer's, an export's) 
 framebuffer objects are not shared between contexts, and their names are numbered per context. Left to Python's
 collector, a ``QOpenGLFramebufferObject`` was freed whenever its wrapper was, most often after the view and its
 context were gone; Qt then deleted its name in whichever context of the share group was current next (another
-view's), where the same number may name that view's own framebuffer (on drivers that keep them per context; Mesa
-happens to number them across a share group). The text picture's texture, a raw GL name, was never deleted at all:
+view's), where the same number may name that view's own framebuffer (on drivers that keep them per context, as the
+GL spec has it; Mesa shares them across a share group, so there the right one went and no frame showed it). The text picture's texture, a raw GL name, was never deleted at all:
 textures belong to the share group, which lives as long as the process, so each closed view left one behind
 (4 bytes a pixel of the view).
 
@@ -65,8 +65,8 @@ class ContextObjects:
         QOpenGLContext.currentContext().aboutToBeDestroyed.connect(lambda: self._context_going())
 
     def _context_going(self) -> None:
-        """The context is about to be destroyed: free the objects with it current. Its wrapper may be dead by now
-        (pyqtgraph's initializeGL made it a child of the view's wrapper), so a wrapper is made for the moment."""
+        """The context is about to be destroyed: free the objects with it current. No wrapper of it is kept (it
+        could be dead by now, with the view's), so one is made for the moment."""
         address, self._context = self._context, 0
         if not self._objects:
             return
