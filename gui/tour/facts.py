@@ -1,21 +1,24 @@
 """The numbers a tour step names (``{gradient}``, ``{adjoint:w}``, …), read from the live workspaces when the step is
-shown: the Surface workspace's own analysis of its selected point, the Graph's passes, the Descent's runs. Nothing
-here is typed into a file, and nothing is computed apart from the engine: each fact is an engine result read off the
-scene the user sees.
+shown: the engine's analysis of the session's selected point (the same call the Surface's inspector makes, made
+here so the step's text need not wait for the Surface to draw it over its turns), the Graph's passes, the Descent's
+runs, the critical points the Surface's own search found on its worker (gui/tour/critical_finder.py: "finding…"
+until they are listed). Nothing here is typed into a file, and nothing is computed apart from the engine: each fact
+is an engine result for the scene the user sees.
 
 ``gui.tour.format.FACT_KEYS`` lists what each workspace can fill; tour files are checked against it when they load.
 """
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Callable
 
 import numpy as np
 
 from engine import analyze_point, parse
-from engine.analysis.critical import critical_points
 from engine.analysis.step_size import BOUND_NAMES, predicted_factor, stability_bound, step_size_model
 from engine.analysis.taylor import vector_norm
 from gui.descent.run_texts import status_text
+from gui.tour.critical_finder import CriticalPending, critical_finder
 from gui.surface.approximation import readable_formula
 from engine.expr.numbers import format_number
 
@@ -47,12 +50,17 @@ class SurfaceFacts:
         self.f = workspace.session.plotted_expression()
         self.axes = workspace.session.axes
 
-    @property
+    @cached_property
     def analysis(self):
-        a = self.ws.analysis
-        if a is None:
+        """The engine's analysis of the selected point, as the inspector makes it (not read off the inspector,
+        which the Surface draws in a later turn)."""
+        point = self.session.point
+        if point is None:
             raise FactError("no point is selected")
-        return a
+        try:
+            return analyze_point(self.f, point, self.axes)
+        except (ValueError, np.linalg.LinAlgError) as error:
+            raise FactError(f"cannot analyse this point: {error}") from error
 
     def get(self, key: str, arg: str) -> str:
         method: Callable | None = getattr(self, f"fact_{key}", None)
@@ -192,14 +200,18 @@ class SurfaceFacts:
 
     # --- critical points and parts --------------------------------------------------------------------------
     def _critical(self):
-        found = self.ws.critical.results or critical_points(self.f, self.session.box(), self.axes)
-        return sorted(found, key=lambda c: tuple(c.point))
+        """The Surface's own search's results (CriticalPending until it has listed them)."""
+        return sorted(critical_finder(self.ws).points(), key=lambda c: tuple(c.point))
 
     def fact_critical(self, _arg):
-        return "; ".join(f"{self._where(c.point)} ({c.verdict}, f = {number(c.value)})" for c in self._critical())
+        found = self._critical()
+        return "; ".join(f"{self._where(c.point)} ({c.verdict}, f = {number(c.value)})" for c in found) or "none"
 
     def fact_lowest(self, _arg):
-        c = min(self._critical(), key=lambda c: c.value)
+        found = self._critical()
+        if not found:
+            return "none (no critical points in view)"
+        c = min(found, key=lambda c: c.value)
         return f"{self._where(c.point)} with f = {number(c.value)}"
 
     def _where(self, point) -> str:
@@ -349,6 +361,13 @@ def facts_for(window, scene: dict):
 
 
 def fill(text: str, facts) -> str:
-    """``text`` with every ``{key}`` / ``{key:arg}`` replaced by the live number (a FactError names a missing one)."""
+    """``text`` with every ``{key}`` / ``{key:arg}`` replaced by the live number (a FactError names a missing one;
+    a number still being worked out on a worker reads "finding…" until the panel fills the text again)."""
     from gui.tour.format import PLACEHOLDER
-    return PLACEHOLDER.sub(lambda m: facts.get(m.group(1), m.group(2) or ""), text)
+
+    def number_of(m) -> str:
+        try:
+            return facts.get(m.group(1), m.group(2) or "")
+        except CriticalPending as pending:
+            return f"({pending})"
+    return PLACEHOLDER.sub(number_of, text)

@@ -1,23 +1,29 @@
 """The chapter tour panel: a dock beside the workspaces with the chapter's sections, the steps of the current one, the
 step's explanation with its numbers filled from the live scene, the chapter's erratum where it has one, an exercise,
-Next/Back (and the arrow keys), a progress bar, and Leave tour, which puts back what the user had before."""
+Next/Back (and the arrow keys), a progress bar, and Leave tour, which puts back what the user had before.
+
+Issue 12 (no event-loop gap over 100 ms): a step's tab is shown in one turn and its scene applied in the next, after
+that frame (a scene not yet applied when the user moves on is dropped); the workspaces draw the scene over their own
+turns; numbers found on a worker (critical points) fill the text when they arrive."""
 from __future__ import annotations
 
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QListWidget, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
 from gui.progress_bar import ProgressBar
+from gui.tour.critical_finder import critical_finder
 from gui.tour.exercise_box import ExerciseBox
 from gui.tour.facts import FactError, facts_for, fill
 from gui.tour.format import TOUR_DIR, load_tour
 from gui.tour.highlight import HighlightFrame
 from gui.tour.scenes import TOUCHES, SceneUnavailable, apply_scene, workspace
 from gui.tour.state import TourSnapshot, built
+from gui.tour.turns import AfterFrame, OneRepaint, when_settled, workspace_settled
 
 ERRATUM_STYLE = "background: #3a2f12; border: 1px solid #eab308; border-radius: 4px; padding: 6px;"
 ERROR_STYLE = "color: #ff8a80;"
@@ -30,6 +36,8 @@ def rich(text: str) -> str:
 
 
 class TourPanel(QDockWidget):
+    scene_applied = Signal(int)   # the step whose scene was just applied (its text filled with what it can)
+
     def __init__(self, window, folder: str | Path = TOUR_DIR):
         super().__init__("Chapter tour", window)
         self.setObjectName("tourDock")
@@ -40,6 +48,8 @@ class TourPanel(QDockWidget):
         self.snapshot: TourSnapshot | None = None
         self.scene_error = ""
         self._refresh_pending = False
+        self._scene_turn = AfterFrame(self)   # a step's scene is applied after the frame that shows its tab
+        self._one_repaint = OneRepaint(window)
         self._followed: set[str] = set()
         self._concealed: list[QWidget] = []
         self.highlight = HighlightFrame(window)
@@ -117,6 +127,7 @@ class TourPanel(QDockWidget):
         """Open the tour (remembering what the user has, the first time) and show step ``index``."""
         if self.snapshot is None:
             self.snapshot = TourSnapshot.take(self.window_)
+        self._surface_repaints(self._one_repaint.hold_scene_repaints)
         self.show()
         self.raise_()
         if self.steps:
@@ -125,6 +136,7 @@ class TourPanel(QDockWidget):
     def leave(self, closing: bool = False) -> None:
         """Put back what the user had before the tour and close the panel (``closing``: the window is closing)."""
         snapshot, self.snapshot = self.snapshot, None
+        self._surface_repaints(None)
         self.highlight.hide()
         self._reveal_concealed()
         if snapshot is not None:
@@ -133,7 +145,15 @@ class TourPanel(QDockWidget):
                 self.window_.statusBar().showMessage(
                     f"Tour left. Your own later edits were kept in: {', '.join(kept)}", 8000)
         self.index = -1
+        self._scene_turn.cancel()
         self.hide()
+
+    def _surface_repaints(self, hold) -> None:
+        """While the tour is open, the Surface's redraw turns hold the plots' repaints for one per piece (``hold``;
+        None: as the Surface does on its own)."""
+        surface = built(self.window_, "surface")
+        if surface is not None and hasattr(surface, "turns"):
+            surface.turns.before_frame = hold
 
     def eventFilter(self, watched, event) -> bool:
         """The window is closing: leave the tour first, so what is saved or asked about is the user's own work."""
@@ -157,39 +177,74 @@ class TourPanel(QDockWidget):
             self.go(self.index - 1)
 
     def go(self, index: int) -> None:
+        """Step ``index``: its tab is shown in this turn (that frame is the whole window's), its scene is applied in
+        a turn of its own after that frame (:meth:`_apply_step`), unless the user has moved on by then."""
         if not 0 <= index < len(self.steps):
             return
         self.index = index
         section, step = self.steps[index]
         self._sync_lists(section, step)
-        self.scene_error = ""
+        self.progress.setValue(index + 1)
+        self.backButton.setEnabled(index > 0)
+        self.nextButton.setEnabled(index + 1 < len(self.steps))
         self._reveal_concealed()
+        self.highlight.hide()
         try:
             for key in TOUCHES[step.workspace]:   # built now if the window builds tabs on first use, then marked
                 workspace(self.window_, key)
             if self.snapshot is not None:
                 self.snapshot.mark_new(self.window_)
             self._follow_models()
+            if built(self.window_, step.workspace) is not None and not self._catches_up(step.workspace):
+                self.window_.show_workspace(step.workspace)   # painted before the scene is applied
+                self._one_repaint.now()
+        except (SceneUnavailable, ValueError, KeyError):
+            pass   # said by the scene itself, next turn
+        self._scene_turn.later(lambda: self._apply_step(index))   # replaces a scene not yet applied
+
+    def _catches_up(self, key: str) -> bool:
+        """A hidden Descent tab, shown, works out the race of a function it missed while hidden: its scene shows it,
+        inside the scene's batch and after removing the runs (see gui.tour.scenes.apply_descent), not this turn."""
+        ws = built(self.window_, key)
+        return key == "descent" and ws is not None and not ws.isVisible()
+
+    def _apply_step(self, index: int) -> None:
+        if index != self.index or self.snapshot is None:
+            return   # the user left the tour before this step's scene was due
+        _section, step = self.steps[index]
+        self.scene_error = ""
+        try:
             apply_scene(self.window_, step.scene, f"Tour: {step.title}")
         except (SceneUnavailable, ValueError, KeyError) as err:
             self.scene_error = f"This scene cannot be shown: {err}"
         self.show_step_text()
         self._conceal(step)
         self._highlight_when_placed(index, step)
-        self.progress.setValue(index + 1)
-        self.backButton.setEnabled(index > 0)
-        self.nextButton.setEnabled(index + 1 < len(self.steps))
+        self._one_repaint.now()
+        self.scene_applied.emit(index)
+
+    @property
+    def settled(self) -> bool:
+        """The step's scene is applied, its workspace has drawn it, the numbers its text waits for (critical
+        points found on a worker) have come and the text is filled with them."""
+        if self.index < 0:
+            return True
+        step = self.steps[self.index][1]
+        ws = built(self.window_, step.workspace)
+        surface = built(self.window_, "surface")
+        return (not self._scene_turn.waiting and not self._refresh_pending and (ws is None or workspace_settled(ws))
+                and (surface is None or not step.scene.get("find_critical") or not surface.critical.is_running()))
 
     def _highlight_when_placed(self, index: int, step) -> None:
         """Frame the step's highlight once the layouts have placed what this step just added (choices, a tab
-        brought forward), and once a workspace that builds and draws over several turns (the Descent) has."""
+        brought forward), and once the workspace, which draws a scene over several turns, has."""
         def show() -> None:
             if self.index == index:
                 target = self.window_.findChild(QWidget, step.highlight) if step.highlight else None
                 self.highlight.show_around(target)
         ws = built(self.window_, step.workspace)
-        if ws is not None and not getattr(ws, "settled", True):
-            ws.became_settled.connect(lambda: QTimer.singleShot(0, self, show), Qt.ConnectionType.SingleShotConnection)
+        if ws is not None:
+            when_settled(ws, lambda: QTimer.singleShot(0, self, show))
         else:
             QTimer.singleShot(0, self, show)
 
@@ -221,7 +276,8 @@ class TourPanel(QDockWidget):
         signals = {"session": lambda _ws: [w.session.point_changed, w.session.function_changed,
                                             w.session.domain_changed],
                    "graph": lambda ws: [ws.undo_stack.indexChanged], "matrix": lambda ws: [ws.model.state_changed],
-                   "descent": lambda ws: [ws.model.runs_advanced]}
+                   "descent": lambda ws: [ws.model.runs_advanced],
+                   "surface": lambda ws: [ws.critical.results_changed]}   # found on its worker: the text fills in
         for key, of in signals.items():
             ws = w if key == "session" else built(w, key)
             if ws is not None and key not in self._followed:
@@ -238,9 +294,9 @@ class TourPanel(QDockWidget):
         self._refresh_pending = False
         if self.snapshot is None or self.index < 0:
             return
-        surface = self.window_.workspaces.get("surface")
-        if surface is not None:
-            surface.flush()   # its analysis of the point, which the numbers read, is brought up to date first
+        surface = built(self.window_, "surface")
+        if surface is not None and self.current_step().scene.get("find_critical"):
+            critical_finder(surface).ensure()   # a new function within the step: its critical points are searched
         self.show_step_text(keep_exercise=True)
 
     # --- controls an exercise hides until it is answered ------------------------------------------------------

@@ -12,10 +12,10 @@ from contextlib import contextmanager
 import numpy as np
 
 from engine import parse
-from engine.analysis.critical import critical_points
 from gui.descent.commands import AddRunCommand, RemoveRunCommand
 from gui.descent.runs import PALETTE, RunSpec
 from gui.surface.commands import ChangeFunctionCommand
+from gui.tour.critical_finder import critical_finder
 from gui.tour.format import OVERLAY_NAMES
 
 
@@ -44,14 +44,15 @@ def one_step(stack, label: str):
 
 
 def apply_surface(window, scene: dict, label: str) -> None:
-    """The Surface tab shown first: a Descent tab left shown would work out the new function's race at once."""
+    """The Surface tab shown first: a Descent tab left shown would work out the new function's race at once. The
+    Surface draws the scene over its next turns (gui/views/redraw_turns.py); the step's numbers do not read its
+    drawing (gui/tour/facts.py)."""
     ws = workspace(window, "surface")
     window.show_workspace("surface")
 
     def rest() -> None:
         _surface_view(ws, scene)
         window.show_workspace("surface")
-        ws.flush()
     _surface_function(ws, scene, label, then=rest)
 
 
@@ -86,10 +87,8 @@ def _surface_view(ws, scene: dict) -> None:
         ws.inspector.directionEdit.editingFinished.emit()
     if "offset" in scene:
         ws.approximation.stepEdit.setText(", ".join(f"{v:g}" for v in scene["offset"]))
-    ws.flush()
     if scene.get("find_critical"):
-        s = ws.session
-        ws.critical.set_results(critical_points(s.plotted_expression(), s.box(), s.axes), s.axes)
+        critical_finder(ws).find()   # on the panel's worker; the step's text fills in when they are listed
     show_side_tab(ws.side, scene.get("side", "inspect"))
     ws.approximation.refresh()
 
@@ -129,7 +128,6 @@ def apply_descent(window, scene: dict, label: str) -> None:
             ws.panel.select_run(ws.model.runs[scene.get("select_run", 0)].run_id)
 
         def rest() -> None:
-            surface.flush()
             ws.model.choose_all_rates()   # the step's numbers name them
             if scene.get("steps"):
                 ws.model.step(int(scene["steps"]))

@@ -34,6 +34,7 @@ class RedrawTurns(QObject):
         self._pieces: dict[str, Callable[[], None]] = {}
         self._spreading = False
         self._redraw: Callable[[], None] | None = None
+        self.before_frame: Callable[[QObject], None] | None = None   # called with the window after each piece
         self._timers = {name: self._timer(slot) for name, slot in (
             ("redraw", self._start_redraw), ("repost", self._repost), ("hop", self._hop), ("piece", self._run_next))}
 
@@ -111,6 +112,8 @@ class RedrawTurns(QObject):
     def _after_piece(self) -> None:
         window = self._window()
         if window is not None:
+            if self.before_frame is not None:   # e.g. the plots' changes processed now, for one repaint (gui/tour/turns.py)
+                self.before_frame(window)
             QCoreApplication.removePostedEvents(window, QEvent.Type.UpdateRequest)
         self._timers["repost"].start(HOP_MS)
 

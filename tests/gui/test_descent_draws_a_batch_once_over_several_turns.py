@@ -90,7 +90,8 @@ def test_a_tour_descent_scene_sets_its_race_at_once_and_draws_it_once_in_later_t
     go_to(qtbot, panel, "descent")
     descent = window.workspace("descent")
     log, draws, timer = _watch(descent)
-    panel.go(step_index(panel, "step-too-large"))
+    with qtbot.waitSignal(panel.scene_applied):   # the scene in the turn after the frame that shows its tab
+        panel.go(step_index(panel, "step-too-large"))
     # at once: the scene's runs, stepped, and the step's numbers read from them; the drawing is still to come
     calm, wild = descent.model.runs
     assert (calm.hyper["lr"], wild.hyper["lr"], calm.steps, wild.steps) == (0.1, 0.35, 25, 25)

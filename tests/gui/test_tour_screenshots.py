@@ -2,6 +2,7 @@
 left blank. The pictures are saved under /tmp/tour-shots/ to be looked at."""
 from pathlib import Path
 
+from gui.tour.critical_finder import FINDING
 from gui.views.capture import grab_with_gl
 from tests.gui.surface_helpers import distinct_colours, image_array
 from tests.gui.tour_helpers import open_tour_window, settle_window
@@ -23,6 +24,7 @@ def test_every_step_renders_its_scene_with_its_numbers(qtbot, settings_dir, tmp_
         assert window.current_workspace() is window.workspace(expected_tab), step.id
         text = panel.textLabel.text() + panel.erratumLabel.text()
         assert "could not be computed" not in text and "{" not in panel.textLabel.text(), (step.id, text)
+        assert FINDING not in text, step.id   # numbers found on a worker have come
         if step.highlight:
             assert panel.highlight.isVisible() and panel.highlight.target is not None, step.id
             assert panel.highlight.target.isVisible(), (step.id, step.highlight)

@@ -25,6 +25,11 @@ def go_to(qtbot, panel, step_id: str):
 
 
 def settle_window(qtbot, window) -> None:
+    """Until the tour's step (if the tour is open) has its scene applied, drawn and its text filled (numbers found
+    on a worker included), and the Surface and Descent have drawn what they were asked to."""
+    panel = getattr(window, "tour_panel", None)
+    if panel is not None:
+        qtbot.waitUntil(lambda: panel.settled, timeout=15000)
     surface, descent = window.workspaces["surface"], window.workspaces.get("descent")
     qtbot.waitUntil(lambda: not surface._pending and not surface.turns.busy, timeout=5000)
     if descent is not None and hasattr(descent, "settled"):   # (a placeholder until first shown)
