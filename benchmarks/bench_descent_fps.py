@@ -428,16 +428,30 @@ def first_show_child() -> None:
         clicked[0] = time.perf_counter()
         timeline.append((clicked[0], "click"))
         tabs.setCurrentIndex(index)
+        watch_when_built()
+
+    def watch_when_built() -> None:
+        """The workspace's stages and 3D paints, once it is built (in the click's turn, or in the turns after it
+        where the checkout builds it so)."""
         w = window.workspaces["descent"]
-        if hasattr(w, "staged"):
-            w.staged.connect(lambda name: timeline.append((time.perf_counter(), name)))
-        w.surface_view.frameSwapped.connect(lambda: timeline.append((time.perf_counter(), "paint")))
-        timeline.append((time.perf_counter(), "built"))
+        if not hasattr(w, "model"):
+            return
+        if not hasattr(window, "_watched"):
+            window._watched = True
+            if hasattr(w, "staged"):
+                w.staged.connect(lambda name: timeline.append((time.perf_counter(), name)))
+            timeline.append((time.perf_counter(), "built"))
+        built = w.built("surface_view") if hasattr(w, "built") else True   # (asked for, it would be built now)
+        if built and not hasattr(window, "_paints_watched"):
+            window._paints_watched = True
+            w.surface_view.frameSwapped.connect(lambda: timeline.append((time.perf_counter(), "paint")))
     QTimer.singleShot(0, click)
     limit = time.perf_counter() + 60
 
     def drawn() -> bool:
         w = window.workspaces["descent"]
+        if clicked[0]:
+            watch_when_built()
         done = clicked[0] and len(getattr(w, "model", None) and w.model.runs or []) == 4 \
             and not getattr(w, "staging", False) and not getattr(w.model, "waiting", ())
         return done and any(what == "paint" and t > done_at(w) for t, what in timeline)

@@ -10,7 +10,11 @@ The checkout's own modules are compiled into a temporary bytecode cache before t
 app has them (this machine may set PYTHONDONTWRITEBYTECODE, which makes every first import compile from source and a
 tab's first visit pay for it); ``--source`` keeps the environment's setting. ``--each`` lists every action's gap.
 
-Run: ``xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python benchmarks/bench_window_gaps.py [--quick] [--each]``
+A tab's first visit is a click on it (what the tab bar does), so a checkout that builds the tab over the turns after
+the click is measured as the user meets it. ``--only first-visit`` measures only the first visits.
+
+Run: ``xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python benchmarks/bench_window_gaps.py [--quick] [--each]
+[--only first-visit] [--turns]`` (``--turns``: what each first visit's longest gap held, benchmarks/turn_log.py)
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 
 SETTLE = 0.8   # seconds watched after each action
+TURNS = None   # a turn_log.TurnLog with --turns: what each first visit's longest gap held is printed
 
 
 def compiled_ahead() -> None:
@@ -52,32 +57,49 @@ class GapMeter:
 
     def __init__(self, app) -> None:
         from PySide6.QtCore import QTimer
-        self.app, self.ticks = app, []
+        self.app, self.ticks = app, []   # (wall, the GUI thread's CPU time) at each tick
+        self.cpu: dict[str, float] = {}   # action label -> the most CPU time of the GUI thread in one gap, ms
+        self.held: dict[str, str] = {}    # action label -> what its longest gap held (--turns)
         self.timer = QTimer()
         self.timer.setInterval(5)
-        self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+        self.timer.timeout.connect(lambda: self.ticks.append((time.perf_counter(), time.thread_time())))
         self.timer.start()
 
     def spin(self, seconds: float) -> None:
         spin(self.app, seconds)
 
-    def gap(self, action=None, settle: float = SETTLE) -> float:
+    def gap(self, action=None, settle: float = SETTLE, label: str = "") -> float:
+        """The longest gap (ms) from ``action`` until ``settle`` s later; the most CPU time the GUI thread used
+        within one gap (which a busy machine inflates less than the wall time) is kept in ``cpu[label]``."""
         from PySide6.QtCore import QTimer
         self.ticks.clear()
-        start = time.perf_counter()
+        start = time.perf_counter(), time.thread_time()
         if action is not None:
             QTimer.singleShot(0, action)
         self.spin(settle)
-        times = [start] + self.ticks
-        return 1000 * max(b - a for a, b in zip(times, times[1:]))
+        ticks = [start] + self.ticks
+        self.cpu[label] = 1000 * max(b[1] - a[1] for a, b in zip(ticks, ticks[1:]))
+        wall, a, b = max((b[0] - a[0], a[0], b[0]) for a, b in zip(ticks, ticks[1:]))
+        if TURNS is not None and label:
+            self.held[label] = TURNS.held(a, b)
+        return 1000 * wall
 
 
-def _groups(window, meter, quick: bool) -> dict[str, list[tuple[str, float]]]:
+def _click_tab(window, key: str) -> None:
+    """What a click on the tab of ``key`` does (the tab bar sets the current index; a tab not built yet is built
+    then, or over the next turns where the checkout does so)."""
+    tabs = window.workspaceTabs
+    tabs.setCurrentIndex(tabs.indexOf(window.workspaces[key]))
+
+
+def _groups(window, meter, quick: bool, only: str | None = None) -> dict[str, list[tuple[str, float]]]:
     from gui.tour.install import open_tour
     groups: dict[str, list[tuple[str, float]]] = {}
-    for key in ("descent", "graph", "matrix", "surface"):   # first visits (each builds its tab)
+    for key in ("descent", "graph", "matrix", "surface"):   # first visits by a click on the tab (each builds it)
         groups.setdefault("first visit of a tab", []).append(
-            (key, meter.gap(lambda k=key: window.show_workspace(k), 1.5)))
+            (key, meter.gap(lambda k=key: _click_tab(window, k), 1.5, label=key)))
+    if only == "first-visit":
+        return groups
     surface = window.workspace("surface")
     names = surface.preset_names()[: 6 if quick else None]
     groups["Surface preset"] = [(n, meter.gap(lambda n=n: surface.apply_preset(n))) for n in names]
@@ -127,16 +149,26 @@ def main() -> int:
     import main as app_main
     app_main._configure_qt()
     from PySide6.QtWidgets import QApplication
-    app = QApplication.instance() or QApplication([])
+    if "--turns" in sys.argv:
+        global TURNS
+        from turn_log import TurnLog, logging_application
+        TURNS = TurnLog()
+        app = logging_application(TURNS, sys.argv)
+    else:
+        app = QApplication.instance() or QApplication([])
     from gui.main_window import MainWindow
     window = MainWindow(restore_state=False, interactive=False)
+    if TURNS is not None:
+        from turn_log import log_descent_work
+        log_descent_work(TURNS)
     window.resize(1400, 880)
     window.show()
     meter = GapMeter(app)
     meter.spin(1.5)
     settled(app, window, meter)
     idle = [meter.gap() for _ in range(5)]
-    groups = _groups(window, meter, quick)
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
+    groups = _groups(window, meter, quick, only)
     idle += [meter.gap() for _ in range(5)]
     base = statistics.median(idle)
     print(f"checkout {ROOT}; load {os.getloadavg()[0]:.1f}; idle window: longest gap {base:.0f} ms median, "
@@ -148,7 +180,11 @@ def main() -> int:
               f"({statistics.median(gaps) / base:4.1f}× idle), max {worst[1]:5.0f} ms ({worst[0]}), "
               f"{sum(g > 100 for g in gaps)} over 100 ms")
         if "--each" in sys.argv:
-            print("    " + ", ".join(f"{label}: {g:.0f}" for label, g in rows))
+            print("    " + ", ".join(f"{label}: {g:.0f}" + (f" (CPU {meter.cpu[label]:.0f})" if label in meter.cpu else "")
+                                     for label, g in rows))
+        for label, _gap in rows:
+            if label in meter.held:
+                print(f"      {label}'s longest gap held: {meter.held[label]}")
     window.close()
     window.deleteLater()
     app.processEvents()

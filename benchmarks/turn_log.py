@@ -81,6 +81,40 @@ def logging_application(log: TurnLog, argv):
     return Logged(argv)
 
 
+def log_descent_work(log) -> None:
+    """The Descent tab's pieces of work that a gap may hold: its build after a click, each staged piece by name, the
+    3D view's paints (those the checkout measured has)."""
+    import importlib
+    for module, owner, names in (("gui.tab_visits", "TabVisits", ("_turn", "_install")),
+                                 ("gui.main_window", "MainWindow", ("workspace",)),
+                                 ("gui.views.surface_view", "SurfaceView", ("paintGL",)),
+                                 ("gui.garbage", "GuiThreadCollector", ("collect_due",))):
+        try:
+            target = getattr(importlib.import_module(module), owner)
+        except (ImportError, AttributeError):   # a checkout without it
+            continue
+        for name in names:
+            if hasattr(target, name):
+                log.wrap(target, name, f"{owner}.{name}")
+    try:
+        staging = importlib.import_module("gui.descent.staging").Staging
+    except ImportError:
+        return
+    next_stage = staging._next_stage
+
+    def named(self):   # each turn of the chain named after the part or stage it does
+        due = getattr(self, "_parts_due", None)
+        what = due[0] if due else (self._stages[0].__name__ if self._stages else "settled")
+        start, cpu = time.perf_counter(), time.thread_time()
+        log.depth += 1
+        try:
+            return next_stage(self)
+        finally:
+            log.depth -= 1
+            log._add(start, f"descent {what}", cpu)
+    staging._next_stage = named
+
+
 def log_graph_work(log) -> None:
     """The Graph workspace's pieces of work that a gap may hold (those the checkout measured has)."""
     import importlib

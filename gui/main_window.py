@@ -6,7 +6,8 @@ placeholder in the tab and builds the workspace (``factory(session, window)``) t
 for (:meth:`MainWindow.workspace`), so start-up builds only what the first picture needs; until then
 ``workspaces[key]`` is the placeholder (a plain QWidget, no Workspace): reach a tab through ``workspace(key)``.
 Only the Surface is built at start; Descent, Graph and Matrix (and their imports) wait, and opening a file a waiting
-tab handles (its ``file_filter``) builds that tab.
+tab handles (its ``file_filter``) builds that tab. A click on a tab in ``BUILT_AFTER_VISIT`` shows its placeholder and
+builds it over the next turns (gui.tab_visits); ``workspace(key)`` still builds (or finishes) it at once.
 
 The workspace protocol (what a tab offers the window) is typed in gui.workspace_protocol: every tab is a
 ``Workspace`` (undo stack, status messages, export view, shortcuts); a ``FileWorkspace`` also opens and saves files
@@ -30,6 +31,7 @@ from gui import window_help
 from gui.exit_teardown import delete_at_exit
 from gui.graph.autosave_place import autosaves_exist
 from gui.session import Session
+from gui.tab_visits import TabVisits, build_at_once
 from gui.window_files import (APP_NAME, UnsavedChangesGuard, forget_recent, has_file_protocol, is_modified,
                               matches_filter, recent_files, remember_recent, remove_stale_saves,
                               restore_window_state, save_window_state, with_extension)
@@ -43,15 +45,17 @@ FUNCTION_LABEL_WIDTH = 420   # the status bar's "f = …" is elided to this (ful
 GRAPH_FILE_FILTER = "Gradscape graph (*.gsgraph.json)"
 MATRIX_FILE_FILTER = "Gradscape matrix (*.gsmatrix.json)"
 # what each tab built on first use imports (its factory below): prefetch_tabs() imports them while the window idles
-TAB_MODULES = {"descent": ("gui.descent.workspace", "gui.descent.scene3d", "gui.descent.scene2d",
-                           "gui.descent.loss_plot", "gui.descent.eigen_error_plot"),   # scene3d on: its views, made later
+TAB_MODULES = {"descent": ("gui.descent.first_visit", "gui.descent.workspace", "gui.descent.scene3d",
+                           "gui.descent.scene2d", "gui.descent.loss_plot", "gui.descent.eigen_error_plot"),
                "graph": ("gui.graph.to_matrix", "gui.graph.workspace"),
                "matrix": ("gui.matrix.workspace", "numpy.random")}
+BUILT_AFTER_VISIT = frozenset({"descent"})   # a click on the tab (or View menu) builds it in the next turns
 
 
-def _descent_workspace(session: Session, parent: QWidget) -> QWidget:
-    from gui.descent.workspace import DescentWorkspace   # imported when the tab is first shown, not at start-up
-    return DescentWorkspace(session, parent)
+def _descent_workspace(session: Session, parent: QWidget):
+    """The Descent workspace, built a piece per ``yield`` (gui.tab_visits)."""
+    from gui.descent.first_visit import in_pieces   # imported when the tab is first shown, not at start-up
+    return (yield from in_pieces(session, parent))
 
 
 def _matrix_workspace(_session: Session, parent: QWidget) -> QWidget:
@@ -75,7 +79,8 @@ class MainWindow(ImageExport, QMainWindow):
         self.workspaces: dict[str, Workspace] = {}
         self._without_session_function: set[int] = set()   # id()s of tabs where "f = …" would mislead
         self._last_status: dict[int, str] = {}
-        self._lazy: dict[str, tuple] = {}   # key -> (factory, shows_session_function) of tabs not built yet
+        self._lazy: dict[str, tuple] = {}   # key -> (factory, shows_session_function, file_filter) not built yet
+        self._visits = TabVisits(self)   # the user's first visit of a tab builds it over the next turns
         self.workspaceTabs = QTabWidget(self)
         self.workspaceTabs.setObjectName("workspaceTabs")
         self.workspaceTabs.setDocumentMode(True)
@@ -155,31 +160,36 @@ class MainWindow(ImageExport, QMainWindow):
         self.workspaceTabs.addTab(placeholder, title)
 
     def workspace(self, key: str) -> QWidget:
-        """The workspace of a tab, built now if it was waiting to be shown."""
+        """The workspace of a tab, built now if it was waiting to be shown (a visit's build finished now)."""
         if key not in self.workspaces:
             raise KeyError(f"no workspace {key!r}; choose from: {', '.join(self.workspaces)}")
         if key in self._lazy:
-            factory, shows_session_function, file_filter = self._lazy.pop(key)
-            placeholder = self.workspaces[key]
-            widget = factory(self.session, self)
-            if not isinstance(widget, Workspace):
-                raise TypeError(f"{type(widget).__name__} is not a Workspace (see gui.workspace_protocol)")
-            if file_filter and getattr(widget, "file_filter", None) != file_filter:
-                raise TypeError(f"the {key} workspace does not open {file_filter!r}")
-            self.workspaces[key] = widget
-            index = self.workspaceTabs.indexOf(placeholder)
-            current = self.workspaceTabs.currentIndex() == index
-            self.workspaceTabs.blockSignals(True)
-            self.workspaceTabs.insertTab(index, widget, self.workspaceTabs.tabText(index))
-            self.workspaceTabs.removeTab(index + 1)
-            if current:
-                self.workspaceTabs.setCurrentIndex(index)
-            self.workspaceTabs.blockSignals(False)
-            placeholder.deleteLater()
-            self._register(widget, shows_session_function)
-            if current:
-                self._on_tab_changed(index)
+            widget = self._visits.finish(key)
+            self.install_workspace(key, build_at_once(self._lazy[key][0](self.session, self))
+                                   if widget is None else widget)
         return self.workspaces[key]
+
+    def install_workspace(self, key: str, widget: QWidget) -> None:
+        """Put the built workspace of the lazy tab ``key`` in place of its placeholder (shown if it is current)."""
+        _factory, shows_session_function, file_filter = self._lazy.pop(key)
+        placeholder = self.workspaces[key]
+        if not isinstance(widget, Workspace):
+            raise TypeError(f"{type(widget).__name__} is not a Workspace (see gui.workspace_protocol)")
+        if file_filter and getattr(widget, "file_filter", None) != file_filter:
+            raise TypeError(f"the {key} workspace does not open {file_filter!r}")
+        self.workspaces[key] = widget
+        index = self.workspaceTabs.indexOf(placeholder)
+        current = self.workspaceTabs.currentIndex() == index
+        self.workspaceTabs.blockSignals(True)
+        self.workspaceTabs.insertTab(index, widget, self.workspaceTabs.tabText(index))
+        self.workspaceTabs.removeTab(index + 1)
+        if current:
+            self.workspaceTabs.setCurrentIndex(index)
+        self.workspaceTabs.blockSignals(False)
+        placeholder.deleteLater()
+        self._register(widget, shows_session_function)
+        if current:
+            self._on_tab_changed(index)
 
     def prefetch_tabs(self):
         """Import, one module per event-loop turn, what the tabs not built yet will import when first shown
@@ -211,16 +221,23 @@ class MainWindow(ImageExport, QMainWindow):
         return self.workspaceTabs.currentWidget()
 
     def show_workspace(self, key: str) -> QWidget:
+        """The tab ``key`` shown, its workspace built first (see :meth:`visit_workspace` for the user's way)."""
         widget = self.workspace(key)
         self.workspaceTabs.setCurrentWidget(widget)
         return widget
 
+    def visit_workspace(self, key: str) -> None:
+        """The tab ``key`` shown as a click on it shows it: one not built yet is built over the next turns."""
+        self.workspaceTabs.setCurrentWidget(self.workspaces[key])
+
     def _on_tab_changed(self, index: int) -> None:
-        lazy = next((k for k in self._lazy if self.workspaces[k] is self.workspaceTabs.widget(index)), None)
-        if lazy is not None:
+        widget = self.workspaceTabs.widget(index)
+        lazy = next((k for k in self._lazy if self.workspaces[k] is widget), None)
+        if lazy is not None and lazy not in BUILT_AFTER_VISIT:
             self.workspace(lazy)   # builds it in place and comes back here with the real widget
             return
-        widget = self.workspaceTabs.widget(index)
+        if lazy is not None:
+            self._visits.visited(lazy, widget, self.workspaceTabs.tabText(index))
         self.undo_group.setActiveStack(widget.undo_stack if isinstance(widget, Workspace) else None)
         self._function_label.setVisible(id(widget) not in self._without_session_function)
         update_file_actions(self)
@@ -372,6 +389,7 @@ class MainWindow(ImageExport, QMainWindow):
         """Stop what the workspaces run (searches, timers, workers): on close, and before deletion at exit. Image
         files still being written are finished first."""
         self.wait_for_images()
+        self._visits.close()
         for workspace in self.workspaces.values():
             if isinstance(workspace, ShutsDown):
                 workspace.shutdown()

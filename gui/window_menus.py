@@ -41,7 +41,7 @@ def build_menus(window) -> None:
     for i, key in enumerate(window.workspaces):
         title = window.workspaceTabs.tabText(i)
         _action(window, view_menu, f"&{title}", f"Ctrl+{i + 1}" if i < 9 else None,
-                lambda k=key: window.show_workspace(k))
+                lambda k=key: window.visit_workspace(k))
 
     help_menu = window.menuBar().addMenu("&Help")
     _action(window, help_menu, "&Keyboard Shortcuts", QKeySequence.StandardKey.HelpContents, window.show_shortcuts)

@@ -5,7 +5,9 @@ first time as long again: done together when the tab was first shown, they held 
 has a place in the layout from the start (a :class:`Place`: a stand-in page, then the view), so that building it,
 or showing its picture, later resizes nothing else. A view is built the first time anything asks for it (a cached
 property), and the tab's first show asks for them one per turn of the event loop (:meth:`Parts.build_in_turns`);
-their modules are loaded then too.
+a first visit by a click has built them already, hidden (:meth:`Parts.build_ahead`, first_visit.py). The 3D view is
+painted with a new surface while hidden, before the turn that shows it (:meth:`Parts.paint_surface_hidden`); the
+plots are shown once they draw a race.
 
 Until a view has its function drawn, its place says "Bringing in f…" instead of showing empty axes over a
 degenerate range (a big function's surface comes several turns after the tab is shown, see staging.py).
@@ -17,7 +19,9 @@ from __future__ import annotations
 from functools import cached_property
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt
+from OpenGL import GL
+from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget
 
 from gui.views.contour_view import ContourView
@@ -116,11 +120,23 @@ class Parts:
     def build_in_turns(self) -> None:
         """Build the views and plots not built yet, one per turn of the event loop (the tab's first show), before
         the staged drawing that needs them (one chain of turns: staging.py)."""
-        names = ["surface_view", "_warm_surface_view", "race3d", "contour_view", "race2d", "loss_plot", "eigen_plot"]
-        if self.one_variable():
-            names[:5] = ["curve_view", "race1d"]
-        self._parts_due = names
+        self._parts_due = self.first_show_parts()
         self._schedule_turn()
+
+    def first_show_parts(self) -> list[str]:
+        """The views and plots the first show needs, in the order built (names with "_" are steps: see
+        :meth:`_build_part`)."""
+        if self.one_variable():
+            return ["curve_view", "race1d", "loss_plot", "eigen_plot"]
+        return ["surface_view", "_warm_surface_view", "race3d", "contour_view", "race2d", "loss_plot", "eigen_plot"]
+
+    def build_ahead(self, name: str) -> None:
+        """The first show's part ``name`` built ahead, while the workspace is hidden (gui/descent/first_visit.py):
+        a view or plot, or the 3D view told a size (its GL set up, painted once) if the window is shown."""
+        if not name.startswith("_"):
+            self._build_part(name)
+        elif name == "_warm_surface_view" and self.window().isVisible():
+            self._size_surface_view()   # (its size is set again, and it is painted again, when shown)
 
     def _build_part(self, name: str) -> bool:
         """Build the part ``name`` (a name with "_" is a step, not a part); False if there was nothing to do."""
@@ -136,10 +152,50 @@ class Parts:
         and has the software renderer compile the programs it draws with (tens of ms), in a turn of its own rather than
         in the turn that shows the surface."""
         if not self.surface_place.revealed and self.isVisible():
-            self.surface_view.setGeometry(self.surface_place.contentsRect())
-            self.surface_view.grabFramebuffer()
+            if not self._size_surface_view():   # (told its size, it has painted once)
+                self.surface_view.grabFramebuffer()
             return True
         return False
+
+    def _size_surface_view(self) -> bool:
+        """The hidden 3D view at the size it will be shown at, told so now as its show would tell it (its camera
+        fitted to that size, its GL set up and painted once): told at the show, its camera moved then, which made
+        what was painted hidden for it (paint_surface_hidden) stale. True if it was told (and so painted)."""
+        view = self.surface_view
+        view.setGeometry(self.surface_place.contentsRect())
+        if view.testAttribute(Qt.WidgetAttribute.WA_PendingResizeEvent):
+            view.setAttribute(Qt.WidgetAttribute.WA_PendingResizeEvent, False)
+            QCoreApplication.sendEvent(view, QResizeEvent(view.size(), QSize()))
+            return True
+        return False
+
+    def paint_surface_hidden(self, what: str) -> None:
+        """Before the 3D view is shown with a new surface: paint, hidden, its text (``what`` = "text") or its
+        still layer (the surface, its axes and text: "layer"), each in a turn of its own, so that the turn which
+        shows it only copies the layer to the screen (painted there, the first frame of a surface held the window
+        for 50-75 ms, with the window composed after it). Nothing to do when the view is shown already."""
+        view = self.__dict__.get("surface_view")
+        if view is None or self.surface_place.revealed or not self.isVisible() or view.extent is None \
+                or view.layers is None or not view.layers.enabled or view.context() is None:
+            return
+        self._size_surface_view()
+        view.makeCurrent()
+        try:
+            if what == "text":
+                view.text.prepare()
+            else:
+                view.layers.prepare()
+            GL.glFlush()   # the renderer starts on it now, and has finished by the turn that shows it
+        finally:
+            view.doneCurrent()
+
+    def _stage_text(self) -> None:
+        """(A stage, staging.py) The 3D view's text painted hidden."""
+        self.paint_surface_hidden("text")
+
+    def _stage_layer(self) -> None:
+        """(A stage, staging.py) The 3D view's surface painted hidden, into its layer: the next turn shows it."""
+        self.paint_surface_hidden("layer")
 
     # --- the parts ------------------------------------------------------------------------------------------------
     @cached_property
@@ -192,8 +248,7 @@ class Parts:
         from gui.descent.loss_plot import LossPlot
         plot = LossPlot()
         self._one_paint.scenes.append(plot.plot.scene())
-        self.loss_place.hold(plot)
-        self.loss_place.reveal()
+        self.loss_place.hold(plot)   # shown once it draws a race (not in the turn that shows the tab first)
         return plot
 
     @cached_property
@@ -204,8 +259,7 @@ class Parts:
         if self.model.runs:
             plot.select(self.panel.current_run_id())
         self._one_paint.scenes.append(plot.plot.scene())
-        self.eigen_place.hold(plot)
-        self.eigen_place.reveal()
+        self.eigen_place.hold(plot)   # shown once it draws a race
         return plot
 
     def _select_in_eigen_plot(self, run_id: int) -> None:

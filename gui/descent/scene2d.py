@@ -84,6 +84,7 @@ class Race2D:
         for k, item in enumerate((self._model_lines, self._jump, self._target, self._note, self._starts)):
             item.setZValue(TOP - 5 + k if item is not self._starts else TOP + 50)
             view.add_item(item)
+            item.setVisible(item is self._starts)   # Newton's until a Newton run is drawn (an empty note: a dark box)
 
     # --- what is plotted of a frame (the contour map: the iterates themselves) -----------------------------
     def box(self) -> list[tuple[float, float]]:

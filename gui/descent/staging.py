@@ -8,7 +8,8 @@ stages that work, one piece per turn of the event loop:
 
 1. its gradient, its Hessian and their evaluation plans (three turns; the engine keeps them),
 2. the runs restart on the new function without their rates (the run list says "choosing its learning rate…"),
-3. the surface is sampled, 4. the surface is drawn, shown, then the contours drawn (a turn each),
+3. the surface is sampled, 4. the surface is drawn, its text and layer painted hidden (parts.py), then it is
+   shown, then the contours drawn (a turn each),
 5. the rate trials of every waiting run run on a worker thread (gradient descent's and the heavy ball's run
    together, one indivisible piece; the engine keeps the answers), the window answering meanwhile,
 6. the waiting runs restart with their rates (the answers are looked up, not worked out again), and then
@@ -132,8 +133,8 @@ class Staging:
                 place.conceal()
         self._cancel_staging()
         self._stage_generation += 1
-        self._stages = [self._stage_sample, self._stage_views, self._stage_surface, self._stage_contours] \
-            if views_due else []
+        self._stages = [self._stage_sample, self._stage_views, self._stage_text, self._stage_layer,
+                        self._stage_surface, self._stage_contours] if views_due else []
         self._stages += [self._stage_one_rate] * len(self.model.waiting)
         self._stages += [self._stage_frames, self._stage_race3d, self._stage_race2d, self._stage_loss, self._stage_race]
         self._stage_hold = True   # the batch's hold: _stage_race releases it
@@ -155,7 +156,8 @@ class Staging:
         self._cancel_staging()
         self._stage_generation += 1
         self._stages = [self._stage_gradient, self._stage_hessian, self._stage_curvature, self._stage_restart,
-                        self._stage_sample, self._stage_views, self._stage_surface, self._stage_contours,
+                        self._stage_sample, self._stage_views, self._stage_text, self._stage_layer,
+                        self._stage_surface, self._stage_contours,
                         self._submit_rates, self._stage_rates, self._stage_frames, self._stage_race3d,
                         self._stage_race2d, self._stage_loss, self._stage_race]
         self._stage_hold = True
@@ -359,6 +361,7 @@ class Staging:
     def _stage_loss(self) -> None:
         """The race's losses alone (the eigen-error plot and Newton's text with the rest, at the next turn)."""
         self.loss_plot.draw(self.frames.frames(self.session.box(), self.step_limit, glide=self.player.glide_for))
+        self.loss_place.reveal()
         self._one_paint.flush(self.window())
 
     def _stage_race(self) -> None:

@@ -24,6 +24,7 @@ from gui.descent.player import Player
 from gui.descent.runs import RunSpec, RunsModel
 from engine.analysis.starts import choose_start, is_defined_at
 from gui.session import Session
+from gui.tab_visits import build_at_once
 
 GRID = 150
 CURVE_SAMPLES = 600
@@ -43,8 +44,16 @@ class DescentWorkspace(CatchUp, Staging, Parts, ExportControls, QWidget):
     staged = Signal(str)   # the name of a big function's stage just done (see staging.py)
     became_settled = Signal()   # nothing is left to build or draw in later turns (see staging.py)
 
-    def __init__(self, session: Session, parent=None):
+    def __init__(self, session: Session, parent=None, *, pieces: list | None = None):
+        """``pieces``: the building is left to a generator appended there (gui/descent/first_visit.py)."""
         super().__init__(parent)
+        building = self._construct(session)
+        if pieces is None:
+            build_at_once(building)
+        else:
+            pieces.append(building)
+
+    def _construct(self, session: Session):
         self.setObjectName("descentWorkspace")
         self.session = session
         self.undo_stack = QUndoStack(self)
@@ -56,7 +65,7 @@ class DescentWorkspace(CatchUp, Staging, Parts, ExportControls, QWidget):
         self._curve_extent: tuple | None = None   # the curve view's own fit of the whole curve
         self._curve_values = np.zeros(0)
         self._one_paint = OnePaint([], self)   # the plots' scenes are added as they are built (parts.py)
-        self._build()
+        yield from self._build()
         self._pending = "start"   # what the session changed while the workspace was hidden (see catch_up)
         self._catching_up = False
         self._redraws_held, self._redraw_due = 0, False
@@ -66,7 +75,8 @@ class DescentWorkspace(CatchUp, Staging, Parts, ExportControls, QWidget):
         self._connect()
 
     # --- layout ---------------------------------------------------------------------------------------------
-    def _build(self) -> None:
+    def _build(self):
+        """The layout, a piece per ``yield`` (gui/descent/first_visit.py)."""
         self.views = self._build_places()
         self.newton_label = QLabel(objectName="newtonLabel", wordWrap=True, textFormat=Qt.TextFormat.RichText,
                                    alignment=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -92,7 +102,9 @@ class DescentWorkspace(CatchUp, Staging, Parts, ExportControls, QWidget):
         left.addWidget(self._build_plot_places())
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 1)
+        yield   # (the optimizer panel: about half of the building)
         self.panel = OptimizerPanel(self.model, self.player, self.undo_stack)
+        yield
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
@@ -344,9 +356,11 @@ class DescentWorkspace(CatchUp, Staging, Parts, ExportControls, QWidget):
             self.race3d.draw(frames)
             self.race2d.draw(frames)
         self.loss_plot.draw(frames)
+        self.loss_place.reveal()
         if self.exporting():
             return   # the eigen-error plot and Newton's text are not in the exported frames: they wait
         self.eigen_plot.draw(frames)
+        self.eigen_place.reveal()
         text = newton_text(newton_frame(frames), self.model.objective.variables)
         if text != self.newton_label.text():
             self.newton_label.setText(text)

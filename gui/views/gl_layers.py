@@ -131,7 +131,8 @@ class LayeredPainter:
         key = (width, height, tuple(v.viewMatrix().data()), tuple(v.projectionMatrix(region, region).data()),
                tuple((id(i), i.visible()) for i in layers["still"] + layers["accumulating"]), v.opts["bgcolor"],
                _text_key(v))
-        rebuild = key != self._key or any(i.needs_rebuild for i in layers["accumulating"])
+        # (a hidden trail's new look waits: it is not painted, and showing it changes the key)
+        rebuild = key != self._key or any(i.needs_rebuild and i.visible() for i in layers["accumulating"])
         if rebuild and key[-1] is not None:
             v.text.prepare()   # before the layer's drawing
         if not self._bind_layer(width, height):

@@ -10,7 +10,7 @@ from tests.engine.huge_formulas import huge_formula
 from tests.gui.descent_helpers import assert_restarted_with_the_engines_rates, open_descent, statuses
 
 # shifts no other test uses: an Expression keeps its derivatives, and other tests build theirs on a worker
-STAGES = ["gradient", "hessian", "curvature", "restart", "sample", "views", "surface", "contours", "submit_rates",
+STAGES = ["gradient", "hessian", "curvature", "restart", "sample", "views", "text", "layer", "surface", "contours", "submit_rates",
           "rates", "frames", "race3d", "race2d", "loss", "race"]
 
 

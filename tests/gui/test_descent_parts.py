@@ -94,8 +94,8 @@ def test_main_window_has_the_descent_tab(qtbot, settings_dir):
     tabs = window.findChild(QWidget, "workspaceTabs")
     titles = [tabs.tabText(i) for i in range(tabs.count())]
     assert "Descent" in titles
-    tabs.setCurrentIndex(titles.index("Descent"))
-    assert window.findChild(QWidget, "optimizerPanel") is not None
+    tabs.setCurrentIndex(titles.index("Descent"))   # a click: the tab is built over the next turns
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "optimizerPanel") is not None)
     assert window.findChild(QWidget, "playButton") is not None
 
 

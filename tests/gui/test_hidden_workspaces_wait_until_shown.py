@@ -18,8 +18,9 @@ def test_the_descent_tab_is_built_when_first_shown(qtbot, settings_dir):
     tabs = window.workspaceTabs
     index = [tabs.tabText(i) for i in range(tabs.count())].index("Descent")
     tabs.setCurrentIndex(index)                                    # what clicking the tab does
+    qtbot.waitUntil(lambda: isinstance(window.workspaces["descent"], DescentWorkspace))   # built in the next turns
     descent = window.workspaces["descent"]
-    assert isinstance(descent, DescentWorkspace) and tabs.currentWidget() is descent
+    assert tabs.currentWidget() is descent
     assert tabs.tabText(index) == "Descent" and window.current_workspace() is descent
     assert len(descent.model.runs) == 4                           # its default race, on the session's function
     qtbot.mouseClick(descent.panel.step_button, Qt.MouseButton.LeftButton)   # it works: Step takes a step
