@@ -18,16 +18,13 @@ multisampled framebuffer, an old GL), the view's own grabFramebuffer() is used.
 from __future__ import annotations
 
 import ctypes
-import weakref
 
 import numpy as np
 from OpenGL import GL
-from PySide6.QtCore import QPoint, QSize
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QImage, QPainter, QRegion
-from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 from PySide6.QtWidgets import QWidget
 
-_TARGETS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # view -> the export's framebuffer
 MAX_POLLS = 2000   # a fence that never passes (a lost context): give up waiting and read synchronously
 
 
@@ -45,7 +42,7 @@ def grab_slices(view):
     view.makeCurrent()
     live = layers.prepare()   # up to date: nothing to draw, the live items to paint
     width, height = layers.size
-    target = _target(view, width, height)
+    target = layers.export_target(width, height)   # freed with the view's context (gui.views.context_objects)
     if live is None or not layers.composite(live, target.handle()):
         return view.grabFramebuffer()
     yield from _until_drawn(view, _fence())   # llvmpipe's glReadPixels, even into a buffer, waits for the drawing
@@ -87,16 +84,6 @@ def _release(view, delete) -> None:
         delete()
     except RuntimeError:
         pass
-
-
-def _target(view, width: int, height: int) -> QOpenGLFramebufferObject:
-    """The export's framebuffer for ``view`` (colour and depth, made once per size)."""
-    fbo = _TARGETS.get(view)
-    if fbo is None or fbo.size() != QSize(width, height):
-        fmt = QOpenGLFramebufferObjectFormat()
-        fmt.setAttachment(QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
-        fbo = _TARGETS[view] = QOpenGLFramebufferObject(QSize(width, height), fmt)
-    return fbo
 
 
 def _read_async(framebuffer: int, width: int, height: int) -> int:

@@ -19,6 +19,8 @@ from OpenGL import GL
 from PySide6.QtCore import QSize
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 
+from gui.views.context_objects import ContextObjects
+
 
 class _Accumulating:
     """A GL item whose rows only grow between rebuilds: :meth:`set_rows` gives all rows so far; the layer paints
@@ -89,7 +91,9 @@ class LayeredPainter:
         self.live: set[int] = set()   # id()s of items painted every frame
         self.enabled = True
         self.rebuilds = 0             # how often the layer was painted in full (for tests and benchmarks)
-        self._fbo: QOpenGLFramebufferObject | None = None
+        # the framebuffers "layer" (colour and depth) and "export" (an export's, see gui.descent.gl_grab), freed in
+        # the view's context when that goes (see gui.views.context_objects)
+        self.gl_objects = ContextObjects()
         self._key = None
         self._size = (0, 0)
 
@@ -154,7 +158,7 @@ class LayeredPainter:
         the same size) and paint the live items over it."""
         width, height = self._size
         target = self.view.defaultFramebufferObject() if target is None else target
-        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, self._fbo.handle())
+        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, self.gl_objects.get("layer").handle())
         GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, target)
         GL.glBlitFramebuffer(0, 0, width, height, 0, 0, width, height,
                              GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT, GL.GL_NEAREST)
@@ -166,13 +170,25 @@ class LayeredPainter:
         self._draw(live)
         return True
 
-    def _bind_layer(self, width: int, height: int) -> bool:
-        if self._fbo is None or self._fbo.size() != QSize(width, height):
+    def export_target(self, width: int, height: int) -> QOpenGLFramebufferObject:
+        """A framebuffer of this size (colour and depth) for an export to compose the frame in (see
+        :meth:`composite`), kept for the next export; needs the view's context current."""
+        return self._framebuffer("export", width, height)
+
+    def _framebuffer(self, name: str, width: int, height: int) -> QOpenGLFramebufferObject:
+        fbo = self.gl_objects.get(name)
+        if fbo is None or fbo.size() != QSize(width, height):
             fmt = QOpenGLFramebufferObjectFormat()
             fmt.setAttachment(QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
-            self._fbo = QOpenGLFramebufferObject(QSize(width, height), fmt)
+            fbo = self.gl_objects.put(name, QOpenGLFramebufferObject(QSize(width, height), fmt))
+        return fbo
+
+    def _bind_layer(self, width: int, height: int) -> bool:
+        fbo = self.gl_objects.get("layer")
+        if fbo is None or fbo.size() != QSize(width, height):
+            fbo = self._framebuffer("layer", width, height)
             self._key = None
-        if not self._fbo.isValid() or not self._fbo.bind():
+        if not fbo.isValid() or not fbo.bind():
             self.enabled = False
             return False
         GL.glViewport(0, 0, width, height)

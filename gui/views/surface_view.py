@@ -22,6 +22,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMatrix4x4
 
 from gui.views.colour_scale import ColourScale
+from gui.views.context_objects import initialize_gl
 from gui.views.context_shader import ContextShaderProgram
 from gui.views.gl_layers import LayeredPainter
 from gui.views.grid_mesh import GridMeshItem, colour_table, grid_faces, update_items
@@ -111,6 +112,9 @@ class SurfaceView(gl.GLViewWidget):
 
     # the frame holds everything, text included: QWidget.grab() of a window shows this view as it is on screen
     grab_is_whole = True
+
+    def initializeGL(self) -> None:
+        initialize_gl(self)   # pyqtgraph's, without self.context() (see gui.views.context_objects)
 
     def paintGL(self) -> None:
         self.text.prepare()   # before the frame's drawing (see TextLayer._paint)

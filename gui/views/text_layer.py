@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 
 from OpenGL import GL
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMatrix4x4, QOpenGLContext, QPainter, QVector3D
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMatrix4x4, QPainter, QVector3D
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLPaintDevice
+
+from gui.views.context_objects import ContextObjects
 
 LEFT_BASELINE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom   # GLTextItem's default alignment
 
@@ -88,9 +90,9 @@ class TextLayer:
         self.repaints = 0
         self._content = 0         # counts changes of what is shown
         self._key = None          # what the picture shows: content, size, camera
-        self._fbo: QOpenGLFramebufferObject | None = None   # the text is painted here…
-        self._texture: int | None = None                    # …and copied here, where frames read it
-        self._context = None      # the GL context the picture belongs to
+        # the framebuffer "text" the text is painted in, the texture "text copy" it is copied to, where frames read
+        # it; freed in the view's context when that goes (see gui.views.context_objects)
+        self.gl_objects = ContextObjects()
 
     def set_labels(self, labels) -> None:
         labels = tuple(labels)
@@ -121,9 +123,8 @@ class TextLayer:
         width, height = self._pixels()
         if width <= 0 or height <= 0:
             return False
-        context = QOpenGLContext.currentContext()
-        if context is not self._context:   # a new context (the view was moved to another window): start over
-            self._context, self._fbo, self._texture, self._key = context, None, None, None
+        if self.gl_objects.get("text") is None:   # none yet, or a new context: start over
+            self._key = None
         key = self.key()
         if key != self._key:
             target = GL.glGetIntegerv(GL.GL_DRAW_FRAMEBUFFER_BINDING)
@@ -146,12 +147,12 @@ class TextLayer:
         sample: llvmpipe finishes all pending drawing before a frame samples a texture that is a framebuffer's,
         which would make each frame wait for its surface (~13 ms at 800×600). The copy is flushed at once, so the
         frame's own drawing is not queued behind it."""
-        if self._fbo is None or self._fbo.size() != QSize(width, height):
-            self._fbo = QOpenGLFramebufferObject(QSize(width, height))
-            if self._texture is not None:
-                GL.glDeleteTextures([self._texture])
-                self._texture = None
-        self._fbo.bind()
+        objects = self.gl_objects
+        fbo = objects.get("text")
+        if fbo is None or fbo.size() != QSize(width, height):
+            fbo = objects.put("text", QOpenGLFramebufferObject(QSize(width, height)))
+            objects.put("text copy", _new_texture(width, height))
+        fbo.bind()
         GL.glViewport(0, 0, width, height)
         GL.glClearColor(0.0, 0.0, 0.0, 0.0)
         GL.glClear(GL.GL_COLOR_BUFFER_BIT)
@@ -168,10 +169,8 @@ class TextLayer:
                 _paint_label(painter, label, project)
         finally:
             painter.end()
-        if self._texture is None:
-            self._texture = _new_texture(width, height)
-        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, self._fbo.handle())
-        GL.glBindTexture(GL.GL_TEXTURE_2D, self._texture)
+        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, fbo.handle())
+        GL.glBindTexture(GL.GL_TEXTURE_2D, objects.get("text copy"))
         GL.glCopyTexSubImage2D(GL.GL_TEXTURE_2D, 0, 0, 0, 0, 0, width, height)
         GL.glBindTexture(GL.GL_TEXTURE_2D, 0)
         GL.glFlush()
@@ -202,7 +201,7 @@ class TextLayer:
             GL.glEnable(GL.GL_BLEND)
             GL.glBlendFunc(GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA)
             GL.glEnable(GL.GL_TEXTURE_2D)
-            GL.glBindTexture(GL.GL_TEXTURE_2D, self._texture)
+            GL.glBindTexture(GL.GL_TEXTURE_2D, self.gl_objects.get("text copy"))
             GL.glColor4f(1.0, 1.0, 1.0, 1.0)
             GL.glBegin(GL.GL_QUADS)
             for x, y in ((0, 0), (1, 0), (1, 1), (0, 1)):
