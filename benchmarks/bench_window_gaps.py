@@ -142,14 +142,26 @@ def settled(app, window, meter) -> None:
     meter.spin(0.5)
 
 
+def _arguments():
+    import argparse
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer presets and every third tour step")
+    parser.add_argument("--each", action="store_true", help="print every action's gap")
+    parser.add_argument("--source", action="store_true", help="keep the environment's bytecode setting")
+    parser.add_argument("--turns", action="store_true", help="what each first visit's longest gap held")
+    parser.add_argument("--only", choices=["first-visit"], help="measure only that group")
+    return parser.parse_args()
+
+
 def main() -> int:
-    quick = "--quick" in sys.argv
-    if "--source" not in sys.argv:
+    args = _arguments()   # before Qt: --help needs no display
+    quick = args.quick
+    if not args.source:
         compiled_ahead()
     import main as app_main
     app_main._configure_qt()
     from PySide6.QtWidgets import QApplication
-    if "--turns" in sys.argv:
+    if args.turns:
         global TURNS
         from turn_log import TurnLog, logging_application
         TURNS = TurnLog()
@@ -167,7 +179,7 @@ def main() -> int:
     meter.spin(1.5)
     settled(app, window, meter)
     idle = [meter.gap() for _ in range(5)]
-    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
+    only = args.only
     groups = _groups(window, meter, quick, only)
     idle += [meter.gap() for _ in range(5)]
     base = statistics.median(idle)
@@ -179,7 +191,7 @@ def main() -> int:
         print(f"{name:22s} {len(rows):3d} actions: longest gap median {statistics.median(gaps):5.0f} ms "
               f"({statistics.median(gaps) / base:4.1f}× idle), max {worst[1]:5.0f} ms ({worst[0]}), "
               f"{sum(g > 100 for g in gaps)} over 100 ms")
-        if "--each" in sys.argv:
+        if args.each:
             print("    " + ", ".join(f"{label}: {g:.0f}" + (f" (CPU {meter.cpu[label]:.0f})" if label in meter.cpu else "")
                                      for label, g in rows))
         for label, _gap in rows:
