@@ -24,6 +24,7 @@ from typing import Hashable, Sequence
 import numpy as np
 import numpy.ma  # noqa: F401 - np.unique(axis=0) imports it on first use: 10-25 ms inside a slice of labels
 
+from gui.graph.label_spots import could_be_least, grown_spots, overlap_estimates, touching
 from gui.graph.routing import Point, Walk
 from gui.graph.spatial import GridIndex, Rect
 
@@ -39,6 +40,8 @@ POINTS_PER_STEP = 4000   # points of edges sorted into blocks between two yields
 INDEXED_PER_STEP = 256   # node rects indexed between two yields
 RELEASED_PER_STEP = 1000   # cells of the edge index freed between two yields (see _Edges.release_steps)
 FILLS_PER_STEP = 16   # ... or blocks of edge cells filled (a spot over fresh blocks fills a few, ~0.2 ms each)
+ONE_BY_ONE = 4   # spots of a tier tested one at a time (most labels take one of these) before the rest at once
+AT_ONCE_WORK = 8   # testing a tier's spots at once counts as this many spots tried (for SPOTS_PER_STEP)
 
 
 class _Edges:
@@ -148,6 +151,7 @@ class _Placer:
         self.sizes = {key: sizes for key, _, sizes in requests}
         self._centres: dict[Hashable, list] = {}
         self._spots: dict[tuple[Hashable, int], list[Rect]] = {}
+        self._grown: dict = {}   # (key, tier) → (its spots grown by GAP as an array, the rect around them)
         self.placed: dict[Hashable, tuple[Rect, int]] = {}
 
     def index_steps(self, nodes: Sequence[Rect], soft: Sequence[Rect]):
@@ -163,7 +167,8 @@ class _Placer:
         """Free what the placing gathered, a part per step (a generator); ``placed`` stays."""
         if self.edges is not None:
             yield from self.edges.release_steps()
-        yield from emptied_in_steps(self._spots, self._centres, self.walks, self.rects.cells, self.rects.owned)
+        yield from emptied_in_steps(self._spots, self._grown, self._centres, self.walks, self.rects.cells,
+                                    self.rects.owned)
 
     def walk_steps(self, requests):
         """Each request's walk along its edge, a few per step (a generator)."""
@@ -193,44 +198,78 @@ class _Placer:
     def _all_spots(self, key):
         return [(rect, tier[0]) for tier in _tiers(len(self.sizes[key])) for rect in self.spots(key, tier)]
 
+    def _grown_near(self, key, tier: tuple[int, bool]):
+        """A tier's spots grown by GAP (an array) and every node, label and soft area any of them touches."""
+        if (key, tier) not in self._grown:
+            self._grown[key, tier] = grown_spots(self.spots(key, tier), GAP)
+        grown, around = self._grown[key, tier]
+        return grown, self.rects.near(around)
+
     def free_spot(self, key):
         """The clear spot of the first tier that has one, touching the fewest soft areas and crossing the fewest
-        other edges; None if every spot of every tier touches a node or a label. A generator that yields every
-        SPOTS_PER_STEP spots tried (or FILLS_PER_STEP blocks filled) and returns (rect, form) or None."""
-        tried, filled = 0, len(self.edges.filled)
+        other edges (the first of equals); None if every spot of every tier touches a node or a label. A tier's
+        first spots (the middle of the edge, which most labels take) are tested one at a time, the rest at once.
+        A generator that yields every SPOTS_PER_STEP spots tried (or FILLS_PER_STEP blocks filled) and returns
+        (rect, form) or None."""
+        pace = _Pace(self.edges)
         for tier in _tiers(len(self.sizes[key])):
+            spots = self.spots(key, tier)
             best, best_cost = None, None
-            for rect in self.spots(key, tier):
-                tried += 1
-                if tried % SPOTS_PER_STEP == 0 or len(self.edges.filled) - filled >= FILLS_PER_STEP:
-                    tried, filled = 0, len(self.edges.filled)
+            for rect in spots[:ONE_BY_ONE]:
+                if pace.due():
                     yield
-                touching = [kind for kind, _ in self.rects.near(_padded(rect))]
-                if any(kind != "soft" for kind in touching):
+                soft = self.rects.count_near(_padded(rect), "soft")
+                if soft < 0:
                     continue
-                cost = (len(touching), self.edges.crossing(rect, key))
+                cost = (soft, self.edges.crossing(rect, key))
                 if best_cost is None or cost < best_cost:
                     best, best_cost = rect, cost
                     if cost == (0, 0):
+                        return best, tier[0]
+            if len(spots) > ONE_BY_ONE:
+                if pace.due(AT_ONCE_WORK):
+                    yield
+                grown, near = self._grown_near(key, tier)
+                softs, hards, _ = touching(grown[ONE_BY_ONE:], near)
+                clear = np.flatnonzero(hards == 0)
+                least = int(softs[clear].min()) if len(clear) else None
+                # only the spots touching the fewest soft areas can win: their crossings decide
+                for i in clear[softs[clear] == least].tolist() if least is not None and \
+                        (best_cost is None or least <= best_cost[0]) else ():
+                    if pace.due():
+                        yield
+                    cost = (least, self.edges.crossing(spots[ONE_BY_ONE + i], key))
+                    if best_cost is None or cost < best_cost:
+                        best, best_cost = spots[ONE_BY_ONE + i], cost
+                    if cost[1] == 0:
                         break
             if best is not None:
                 return best, tier[0]
         return None
 
     def is_free(self, rect: Rect) -> bool:
-        return all(kind == "soft" for kind, _ in self.rects.near(_padded(rect)))
+        return self.rects.count_near(_padded(rect), "soft") >= 0
 
     def least_overlap(self, key):
-        """The spot overlapping nodes and labels least (a generator, yielding every SPOTS_PER_STEP spots, that
-        returns (rect, form))."""
-        best, best_cost = None, None
-        for n, spot in enumerate(self._all_spots(key)):
-            if n % SPOTS_PER_STEP == SPOTS_PER_STEP - 1:
+        """The spot overlapping nodes and labels least, the first of equals (a generator that yields as it
+        searches and returns (rect, form)). Every spot's overlap is estimated at once; only the spots whose
+        estimate could be the least have their overlaps summed exactly (one at a time, in a fixed order)."""
+        pace, tiers, estimates, count = _Pace(self.edges), _tiers(len(self.sizes[key])), [], 0
+        for tier in tiers:
+            if pace.due(AT_ONCE_WORK):
                 yield
-            padded = _padded(spot[0])
+            grown, near = self._grown_near(key, tier)
+            estimates.append(overlap_estimates(grown, near))
+            count = max(count, len(near))
+        spots = self._all_spots(key)
+        best, best_cost = None, None
+        for i in could_be_least(np.concatenate(estimates), count).tolist():
+            if pace.due():
+                yield
+            padded = _padded(spots[i][0])
             cost = sum(_overlap_area(padded, o) for o in self.rects.near(padded).values())
             if best_cost is None or cost < best_cost:   # the first of equals, as min() takes
-                best, best_cost = spot, cost
+                best, best_cost = spots[i], cost
         return best
 
     def put(self, key, spot: tuple[Rect, int]):
@@ -243,29 +282,58 @@ class _Placer:
 
     def push_for(self, key):
         """Take a spot only labels block, moving those labels to other free spots (a generator that yields as it
-        searches and returns whether it found one)."""
-        for n, (rect, form) in enumerate(self._all_spots(key)):
-            if n % SPOTS_PER_STEP == SPOTS_PER_STEP - 1:
+        searches and returns whether it found one). A failed try puts everything back as it was, so what each spot
+        of a tier touches is worked out once, for the whole tier."""
+        pace = _Pace(self.edges)
+        for tier in _tiers(len(self.sizes[key])):
+            if pace.due(AT_ONCE_WORK):
                 yield
-            blockers = {b: r for b, r in self.rects.near(_padded(rect)).items() if b[0] != "soft"}
-            if not blockers or len(blockers) > MAX_PUSHED or any(kind != "label" for kind, _ in blockers):
-                continue
-            old = {b: self.take(b) for _, b in blockers}
-            self.put(key, (rect, form))
-            moved = {}
-            for b in old:
-                spot = yield from self.free_spot(b)
-                if spot is None:
-                    break
-                moved[b] = spot
-                self.put(b, spot)
-            if len(moved) == len(old):
-                return True
-            for b in moved:
-                self.take(b)
-            self.take(key)
-            for b, r in old.items():
-                self.put(b, r)
+            _, hards, others = touching(*self._grown_near(key, tier))
+            spots = self.spots(key, tier)
+            for i in np.flatnonzero((hards >= 1) & (hards <= MAX_PUSHED) & ~others).tolist():
+                if pace.due():
+                    yield
+                if (yield from self._push(key, (spots[i], tier[0]))):
+                    return True
+        return False
+
+    def _push(self, key, spot: tuple[Rect, int]):
+        """Take ``spot``, moving the labels there to free spots, or put everything back (a generator returning
+        whether it took the spot)."""
+        blockers = {b: r for b, r in self.rects.near(_padded(spot[0])).items() if b[0] != "soft"}
+        if not blockers or len(blockers) > MAX_PUSHED or any(kind != "label" for kind, _ in blockers):
+            return False
+        old = {b: self.take(b) for _, b in blockers}
+        self.put(key, spot)
+        moved = {}
+        for b in old:
+            found = yield from self.free_spot(b)
+            if found is None:
+                break
+            moved[b] = found
+            self.put(b, found)
+        if len(moved) == len(old):
+            return True
+        for b in moved:
+            self.take(b)
+        self.take(key)
+        for b, r in old.items():
+            self.put(b, r)
+        return False
+
+
+class _Pace:
+    """When a search yields: after SPOTS_PER_STEP spots' worth of work, or FILLS_PER_STEP blocks of the edge index
+    filled."""
+
+    def __init__(self, edges: _Edges):
+        self.edges, self.work, self.filled = edges, 0, len(edges.filled)
+
+    def due(self, work: int = 1) -> bool:
+        self.work += work
+        if self.work >= SPOTS_PER_STEP or len(self.edges.filled) - self.filled >= FILLS_PER_STEP:
+            self.work, self.filled = 0, len(self.edges.filled)
+            return True
         return False
 
 

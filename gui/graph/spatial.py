@@ -6,6 +6,7 @@ the scene which edges a moved node now lies across.
 """
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from typing import Hashable, Iterator
 
@@ -138,7 +139,7 @@ class GridIndex:
             int(min(r[3], 1e15) // c)
         if (i1 - i0 + 1) * (j1 - j0 + 1) > len(self.cells):
             return [k for k in self.cells if i0 <= k[0] <= i1 and j0 <= k[1] <= j1]
-        return ((i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1))
+        return itertools.product(range(i0, i1 + 1), range(j0, j1 + 1))   # (i, j), j fastest
 
     def any_near(self, r: Rect) -> bool:
         """Whether any rectangle overlaps ``r`` (stops at the first)."""
@@ -148,6 +149,23 @@ class GridIndex:
             if cell and any(overlaps(r, other) for other in cell.values()):
                 return True
         return False
+
+    def count_near(self, r: Rect, kind: Hashable) -> int:
+        """How many owners of ``kind`` (an owner's first item, owners being tuples) overlap ``r``, or -1 as soon as
+        one of another kind does: ``near`` for the question "clear but for these?", without gathering the answer."""
+        cells, seen = self.cells, None
+        for key in self._keys_near(r):
+            cell = cells.get(key)
+            if cell:
+                for owner, o in cell.items():
+                    if r[0] < o[2] and o[0] < r[2] and r[1] < o[3] and o[1] < r[3]:
+                        if owner[0] != kind:
+                            return -1
+                        if seen is None:
+                            seen = {owner}
+                        else:
+                            seen.add(owner)
+        return 0 if seen is None else len(seen)
 
     def near(self, r: Rect) -> dict[Hashable, Rect]:
         """Every owner whose rectangle overlaps ``r`` (touching edges do not count)."""

@@ -1,0 +1,67 @@
+"""The spots of one tier of a label (gui.graph.labels), tested all at once against what lies near them: whether each
+touches nodes, labels or soft areas, and how much it overlaps them. Most spots a crowded label tries are refused;
+one array test per tier replaces a grid query per spot.
+
+The answers equal the one-spot-at-a-time tests exactly: a spot is grown by the same float operations, compared with
+the same strict inequalities (touching edges do not count), and every rect that any spot of the tier touches is near
+the rect around them all. Overlap areas summed here are only estimates (their order differs from a grid query's):
+labels recomputes the exact sums for the spots whose estimates could be the least.
+"""
+from __future__ import annotations
+
+from typing import Hashable, Sequence
+
+import numpy as np
+
+from gui.graph.spatial import Rect
+
+
+def grown_spots(spots: Sequence[Rect], gap: float) -> tuple[np.ndarray, Rect]:
+    """The spots grown by ``gap`` on every side (as labels' _padded, element by element) as an (n, 4) array, and the
+    rect around them all."""
+    grown = np.array(spots, dtype=float)
+    grown[:, :2] -= gap
+    grown[:, 2:] += gap
+    around = (grown[:, 0].min(), grown[:, 1].min(), grown[:, 2].max(), grown[:, 3].max())
+    return grown, (float(around[0]), float(around[1]), float(around[2]), float(around[3]))
+
+
+def _hits(spots: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """(n spots, m others) booleans: which overlap (as spatial.overlaps: touching edges do not count)."""
+    return (spots[:, None, 0] < others[None, :, 2]) & (others[None, :, 0] < spots[:, None, 2]) & \
+        (spots[:, None, 1] < others[None, :, 3]) & (others[None, :, 1] < spots[:, None, 3])
+
+
+def touching(spots: np.ndarray, near: dict[tuple[str, Hashable], Rect], soft: str = "soft",
+             movable: str = "label") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each spot (grown), given ``near`` (owner → rect, owners being (kind, id), holding at least every rect a
+    spot touches): how many ``soft`` rects it touches, how many others, and whether any of those others is not of
+    kind ``movable``."""
+    if not near:
+        none = np.zeros(len(spots), dtype=np.int64)
+        return none, none, none.astype(bool)
+    hit = _hits(spots, np.array(list(near.values()), dtype=float))
+    kinds = [owner[0] for owner in near]
+    is_soft = np.array([kind == soft for kind in kinds])
+    fixed = np.array([kind != soft and kind != movable for kind in kinds])
+    return hit[:, is_soft].sum(axis=1), hit[:, ~is_soft].sum(axis=1), hit[:, fixed].any(axis=1)
+
+
+def overlap_estimates(spots: np.ndarray, near: dict[Hashable, Rect]) -> np.ndarray:
+    """For each spot (grown), about how much area it overlaps the rects of ``near`` (which holds at least every rect a
+    spot touches): the sum of its overlap with each, in an order of numpy's choosing."""
+    if not near:
+        return np.zeros(len(spots))
+    others = np.array(list(near.values()), dtype=float)
+    wide = np.minimum(spots[:, None, 2], others[None, :, 2]) - np.maximum(spots[:, None, 0], others[None, :, 0])
+    high = np.minimum(spots[:, None, 3], others[None, :, 3]) - np.maximum(spots[:, None, 1], others[None, :, 1])
+    return (np.maximum(wide, 0.0) * np.maximum(high, 0.0)).sum(axis=1)
+
+
+def could_be_least(estimates: np.ndarray, count: int) -> np.ndarray:
+    """The indices (in order) of the estimates whose exact sums (of at most ``count`` non-negative terms, in any
+    order) could be the least: each estimate is within count·2⁻⁵³ of its exact sum, relatively; a wide margin is
+    kept."""
+    least = estimates.min()
+    margin = max(count, 1) * 1e-12 * (abs(least) + 1.0) + 1e-9 * abs(least)
+    return np.flatnonzero(estimates <= least + margin)
