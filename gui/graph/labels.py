@@ -85,12 +85,21 @@ class _Edges:
         if not chunks:
             return
         points = np.concatenate([p for _, p in chunks])
-        owners = np.concatenate([np.full(len(p), n) for n, p in chunks])
+        owners = np.repeat(np.array([n for n, _ in chunks], dtype=np.int64), [len(p) for _, p in chunks])
         low, high = np.array(block) * BLOCK, (np.array(block) + 1) * BLOCK
         inside = np.all((points >= low) & (points < high), axis=1)
         cells = np.floor(points[inside] / EDGE_CELL).astype(np.int64)
-        for i, j, n in np.unique(np.column_stack([cells, owners[inside]]), axis=0).tolist():
-            self.cells[i, j].add(self.keys[n])
+        if not len(cells):
+            return
+        # each (cell, edge) once: one int64 per pair (a block spans 16 or 17 cells each way), sorted and deduplicated
+        (i0, j0), (i1, j1) = cells.min(axis=0), cells.max(axis=0)
+        rows, count = int(j1 - j0 + 1), len(self.keys)
+        pairs = np.unique(((cells[:, 0] - i0) * rows + (cells[:, 1] - j0)) * count + owners[inside])
+        cell, n = np.divmod(pairs, count)
+        i, j = np.divmod(cell, rows)
+        keys, store = self.keys, self.cells
+        for i, j, n in zip((i + i0).tolist(), (j + j0).tolist(), n.tolist()):
+            store[i, j].add(keys[n])
 
     def crossing(self, r: Rect, own: Hashable) -> int:
         for i in range(int(r[0] // BLOCK), int(r[2] // BLOCK) + 1):
