@@ -18,110 +18,24 @@ tried, so the cost follows the labels placed, not the size of the graph.
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
 from typing import Hashable, Sequence
 
 import numpy as np
-import numpy.ma  # noqa: F401 - np.unique(axis=0) imports it on first use: 10-25 ms inside a slice of labels
 
+from gui.graph.edge_cells import POINTS_PER_STEP, EdgeCells, emptied_in_steps
 from gui.graph.label_spots import could_be_least, grown_spots, overlap_estimates, touching
 from gui.graph.routing import Point, Walk
 from gui.graph.spatial import GridIndex, Rect
 
 GAP = 2.0           # clear space kept around a label
 CELL = 160.0        # spatial index cell size for rects (scene units)
-EDGE_CELL = 10.0    # finer cells for which edges pass where
-BLOCK = 160.0       # ... filled a block at a time (a multiple of EDGE_CELL)
-CHUNK = 64          # points of a run sorted into blocks together
 FRACTIONS = sorted((i / 40 for i in range(4, 37)), key=lambda f: (abs(f - 0.5), f))
 MAX_PUSHED = 2
 SPOTS_PER_STEP = 48   # spots tried between two yields: one label in a crowd tries hundreds (and moves others)
-POINTS_PER_STEP = 4000   # points of edges sorted into blocks between two yields
 INDEXED_PER_STEP = 256   # node rects indexed between two yields
-RELEASED_PER_STEP = 1000   # cells of the edge index freed between two yields (see _Edges.release_steps)
-FILLS_PER_STEP = 16   # ... or blocks of edge cells filled (a spot over fresh blocks fills a few, ~0.2 ms each)
+FILLS_PER_STEP = 16   # ... or blocks of edge cells filled (gui.graph.edge_cells)
 ONE_BY_ONE = 4   # spots of a tier tested one at a time (most labels take one of these) before the rest at once
 AT_ONCE_WORK = 8   # testing a tier's spots at once counts as this many spots tried (for SPOTS_PER_STEP)
-
-
-class _Edges:
-    """Which edges pass through each small cell (to count the edges a label would cover). The points are sorted
-    into blocks first; a block's small cells are filled only when a label is tried there, so placing a few labels
-    on a big graph does not pay for cells no label comes near."""
-
-    def __init__(self):
-        self.chunks: dict[tuple[int, int], list] = defaultdict(list)
-        self.keys: list = []
-        self.cells: dict[tuple[int, int], set] = defaultdict(set)
-        self.filled: set[tuple[int, int]] = set()
-
-    def sort(self, runs: dict[Hashable, Sequence[np.ndarray]]):
-        """Sort every run's points into blocks, a few edges per step (a generator)."""
-        points_sorted = 0
-        for key, parts in runs.items():
-            n = len(self.keys)
-            self.keys.append(key)
-            for part in parts:
-                points_sorted += len(part)
-                part = np.asarray(part, dtype=float)
-                for start in range(0, len(part), CHUNK):
-                    points = part[start:start + CHUNK]
-                    (x0, y0), (x1, y1) = np.floor(points.min(axis=0) / BLOCK), np.floor(points.max(axis=0) / BLOCK)
-                    for i in range(int(x0), int(x1) + 1):
-                        for j in range(int(y0), int(y1) + 1):
-                            self.chunks[i, j].append((n, points))
-            if n % 16 == 15 or points_sorted > POINTS_PER_STEP:   # a long edge has thousands of points
-                points_sorted = 0
-                yield
-
-    def release_steps(self):
-        """Empty the index a part per step (a generator): the cells of a whole graph's labels (an export) are
-        hundreds of thousands of small sets, and freeing them at once held the window for ~50 ms."""
-        yield from emptied_in_steps(self.cells, self.chunks, self.filled)
-
-    def _fill(self, block: tuple[int, int]) -> None:
-        self.filled.add(block)
-        chunks = self.chunks.get(block)
-        if not chunks:
-            return
-        points = np.concatenate([p for _, p in chunks])
-        owners = np.repeat(np.array([n for n, _ in chunks], dtype=np.int64), [len(p) for _, p in chunks])
-        low, high = np.array(block) * BLOCK, (np.array(block) + 1) * BLOCK
-        inside = np.all((points >= low) & (points < high), axis=1)
-        cells = np.floor(points[inside] / EDGE_CELL).astype(np.int64)
-        if not len(cells):
-            return
-        # each (cell, edge) once: one int64 per pair (a block spans 16 or 17 cells each way), sorted and deduplicated
-        (i0, j0), (i1, j1) = cells.min(axis=0), cells.max(axis=0)
-        rows, count = int(j1 - j0 + 1), len(self.keys)
-        pairs = np.unique(((cells[:, 0] - i0) * rows + (cells[:, 1] - j0)) * count + owners[inside])
-        cell, n = np.divmod(pairs, count)
-        i, j = np.divmod(cell, rows)
-        keys, store = self.keys, self.cells
-        for i, j, n in zip((i + i0).tolist(), (j + j0).tolist(), n.tolist()):
-            store[i, j].add(keys[n])
-
-    def crossing(self, r: Rect, own: Hashable) -> int:
-        for i in range(int(r[0] // BLOCK), int(r[2] // BLOCK) + 1):
-            for j in range(int(r[1] // BLOCK), int(r[3] // BLOCK) + 1):
-                if (i, j) not in self.filled:
-                    self._fill((i, j))
-        found = set()
-        for i in range(int(r[0] // EDGE_CELL) + 1, int(r[2] // EDGE_CELL)):
-            for j in range(int(r[1] // EDGE_CELL) + 1, int(r[3] // EDGE_CELL)):
-                found.update(self.cells.get((i, j), ()))
-        found.discard(own)
-        return len(found)
-
-
-def emptied_in_steps(*stores):
-    """Empty the dicts and sets given, RELEASED_PER_STEP entries per step (a generator): what they hold is freed a
-    part per event-loop turn, not all within one."""
-    for store in stores:
-        while store:
-            for _ in range(min(RELEASED_PER_STEP, len(store))):
-                store.popitem() if isinstance(store, dict) else store.pop()
-            yield
 
 
 def _overlap_area(a: Rect, b: Rect) -> float:
@@ -156,7 +70,7 @@ class _Placer:
         self.rects = GridIndex(CELL, extents=False)   # filled by index_steps
         self.walks: dict[Hashable, Walk] = {}   # filled by walk_steps
         self._crossing = crossing
-        self.edges: _Edges | None = None       # which edges pass where: sorted when a label first has to search
+        self.edges: EdgeCells | None = None       # which edges pass where: sorted when a label first has to search
         self.sizes = {key: sizes for key, _, sizes in requests}
         self._centres: dict[Hashable, list] = {}
         self._spots: dict[tuple[Hashable, int], list[Rect]] = {}
@@ -193,7 +107,7 @@ class _Placer:
         """Sort the edges near the labels into blocks (once, and only when a label has to search for a spot:
         kept labels never do)."""
         if self.edges is None:
-            edges = _Edges()
+            edges = EdgeCells()
             yield from edges.sort(self._crossing)
             self.edges = edges
 
@@ -335,7 +249,7 @@ class _Pace:
     """When a search yields: after SPOTS_PER_STEP spots' worth of work, or FILLS_PER_STEP blocks of the edge index
     filled."""
 
-    def __init__(self, edges: _Edges):
+    def __init__(self, edges: EdgeCells):
         self.edges, self.work, self.filled = edges, 0, len(edges.filled)
 
     def due(self, work: int = 1) -> bool:
