@@ -9,14 +9,33 @@ labels recomputes the exact sums for the spots whose estimates could be the leas
 """
 from __future__ import annotations
 
-from typing import Hashable, Sequence
+from typing import Hashable
 
 import numpy as np
 
 from gui.graph.spatial import Rect
 
 
-def grown_spots(spots: Sequence[Rect], gap: float) -> tuple[np.ndarray, Rect]:
+def spot_rects(centres: np.ndarray, size: tuple[float, float], beside: bool) -> np.ndarray:
+    """For one form of a label, the spots to try (rects, an (n, 4) array) in order of preference: centred on each
+    of ``centres`` ((k, 2), in the order tried) on the edge, then just above and below it, or (``beside``) just off
+    it, the edge touching the label's side or corner (where two nodes leave no room on the edge itself)."""
+    w, h = size
+    dy = h / 2 + 3
+    if beside:
+        dx, sy = np.array([-(w / 2 + 3)] * 3 + [w / 2 + 3] * 3), np.array([-dy, 0.0, dy] * 2)
+    else:
+        dx, sy = np.zeros(3), np.array([0.0, -dy, dy])
+    x, y = centres[:, 0] + dx[:, None], centres[:, 1] + sy[:, None]   # a row per shift, a column per centre
+    rects = np.empty(x.shape + (4,))
+    np.subtract(x, w / 2, out=rects[..., 0])   # (x + dx) - w / 2 ..., one float operation at a time as in Python
+    np.subtract(y, h / 2, out=rects[..., 1])
+    np.add(x, w / 2, out=rects[..., 2])
+    np.add(y, h / 2, out=rects[..., 3])
+    return rects.reshape(-1, 4)
+
+
+def grown_spots(spots: np.ndarray, gap: float) -> tuple[np.ndarray, Rect]:
     """The spots grown by ``gap`` on every side (as labels' _padded, element by element) as an (n, 4) array, and the
     rect around them all."""
     grown = np.array(spots, dtype=float)

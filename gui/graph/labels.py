@@ -17,13 +17,14 @@ tried, so the cost follows the labels placed, not the size of the graph.
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 from typing import Hashable, Sequence
 
 import numpy as np
 
 from gui.graph.edge_cells import POINTS_PER_STEP, EdgeCells, emptied_in_steps
-from gui.graph.label_spots import could_be_least, grown_spots, overlap_estimates, touching
+from gui.graph.label_spots import could_be_least, grown_spots, overlap_estimates, spot_rects, touching
 from gui.graph.routing import Point, Walk
 from gui.graph.spatial import GridIndex, Rect
 
@@ -44,19 +45,6 @@ def _overlap_area(a: Rect, b: Rect) -> float:
 
 def _padded(r: Rect) -> Rect:
     return r[0] - GAP, r[1] - GAP, r[2] + GAP, r[3] + GAP
-
-
-def _spots(centres: Sequence[tuple[float, float]], size: tuple[float, float], beside: bool) -> list[Rect]:
-    """For one form of a label, the spots to try in order of preference: on the edge, or (``beside``) just off it,
-    the edge touching the label's side or corner (where two nodes leave no room on the edge itself)."""
-    w, h = size
-    dy = h / 2 + 3
-    if beside:
-        shifts = [(dx, sy) for dx in (-(w / 2 + 3), w / 2 + 3) for sy in (-dy, 0.0, dy)]
-    else:
-        shifts = [(0.0, 0.0), (0.0, -dy), (0.0, dy)]
-    return [(x + dx - w / 2, y + sy - h / 2, x + dx + w / 2, y + sy + h / 2)
-            for dx, sy in shifts for x, y in centres]
 
 
 def _tiers(form_count: int) -> list[tuple[int, bool]]:
@@ -111,15 +99,13 @@ class _Placer:
             yield from edges.sort(self._crossing)
             self.edges = edges
 
-    def spots(self, key, tier: tuple[int, bool]) -> list[Rect]:
+    def spots(self, key, tier: tuple[int, bool]) -> np.ndarray:
+        """A tier's spots in the order tried, an (n, 4) array of rects (a rect taken is made a tuple of floats)."""
         if (key, tier) not in self._spots:   # most labels never need their second form
             if key not in self._centres:
-                self._centres[key] = self.walks[key].at_many(FRACTIONS)
-            self._spots[key, tier] = _spots(self._centres[key], self.sizes[key][tier[0]], tier[1])
+                self._centres[key] = np.array(self.walks[key].at_many(FRACTIONS), dtype=float)
+            self._spots[key, tier] = spot_rects(self._centres[key], self.sizes[key][tier[0]], tier[1])
         return self._spots[key, tier]
-
-    def _all_spots(self, key):
-        return [(rect, tier[0]) for tier in _tiers(len(self.sizes[key])) for rect in self.spots(key, tier)]
 
     def _grown_near(self, key, tier: tuple[int, bool]):
         """A tier's spots grown by GAP (an array) and every node, label and soft area any of them touches."""
@@ -136,9 +122,8 @@ class _Placer:
         (rect, form) or None."""
         pace = _Pace(self.edges)
         for tier in _tiers(len(self.sizes[key])):
-            spots = self.spots(key, tier)
             best, best_cost = None, None
-            for rect in spots[:ONE_BY_ONE]:
+            for rect in map(tuple, self.spots(key, tier)[:ONE_BY_ONE].tolist()):
                 if pace.due():
                     yield
                 soft = self.rects.count_near(_padded(rect), "soft")
@@ -149,26 +134,36 @@ class _Placer:
                     best, best_cost = rect, cost
                     if cost == (0, 0):
                         return best, tier[0]
-            if len(spots) > ONE_BY_ONE:
-                if pace.due(AT_ONCE_WORK):
-                    yield
-                grown, near = self._grown_near(key, tier)
-                softs, hards, _ = touching(grown[ONE_BY_ONE:], near)
-                clear = np.flatnonzero(hards == 0)
-                least = int(softs[clear].min()) if len(clear) else None
-                # only the spots touching the fewest soft areas can win: their crossings decide
-                for i in clear[softs[clear] == least].tolist() if least is not None and \
-                        (best_cost is None or least <= best_cost[0]) else ():
-                    if pace.due():
-                        yield
-                    cost = (least, self.edges.crossing(spots[ONE_BY_ONE + i], key))
-                    if best_cost is None or cost < best_cost:
-                        best, best_cost = spots[ONE_BY_ONE + i], cost
-                    if cost[1] == 0:
-                        break
+            best, _ = yield from self._rest_of_tier(key, tier, pace, best, best_cost)
             if best is not None:
                 return best, tier[0]
         return None
+
+    def _rest_of_tier(self, key, tier: tuple[int, bool], pace: _Pace, best, best_cost):
+        """free_spot's search of a tier after its first ONE_BY_ONE spots, all tested at once: only the spots
+        touching no node or label and the fewest soft areas can win, and of those the first crossing the fewest
+        edges. A generator returning the best spot of the tier and its cost (those given, if none beats them)."""
+        if len(self.spots(key, tier)) <= ONE_BY_ONE:
+            return best, best_cost
+        if pace.due(AT_ONCE_WORK):
+            yield
+        grown, near = self._grown_near(key, tier)
+        softs, hards, _ = touching(grown[ONE_BY_ONE:], near)
+        clear = np.flatnonzero(hards == 0)
+        least = int(softs[clear].min()) if len(clear) else None
+        if least is None or (best_cost is not None and least > best_cost[0]):
+            return best, best_cost
+        rects = self.spots(key, tier)[ONE_BY_ONE:]
+        for i in clear[softs[clear] == least].tolist():
+            if pace.due():
+                yield
+            rect = tuple(rects[i].tolist())
+            cost = (least, self.edges.crossing(rect, key))
+            if best_cost is None or cost < best_cost:
+                best, best_cost = rect, cost
+            if cost[1] == 0:   # no spot of this tier can do better
+                break
+        return best, best_cost
 
     def is_free(self, rect: Rect) -> bool:
         return self.rects.count_near(_padded(rect), "soft") >= 0
@@ -184,15 +179,17 @@ class _Placer:
             grown, near = self._grown_near(key, tier)
             estimates.append(overlap_estimates(grown, near))
             count = max(count, len(near))
-        spots = self._all_spots(key)
+        starts = list(itertools.accumulate((len(e) for e in estimates), initial=0))
         best, best_cost = None, None
         for i in could_be_least(np.concatenate(estimates), count).tolist():
             if pace.due():
                 yield
-            padded = _padded(spots[i][0])
+            t = bisect.bisect_right(starts, i) - 1
+            rect = tuple(self.spots(key, tiers[t])[i - starts[t]].tolist())
+            padded = _padded(rect)
             cost = sum(_overlap_area(padded, o) for o in self.rects.near(padded).values())
             if best_cost is None or cost < best_cost:   # the first of equals, as min() takes
-                best, best_cost = spots[i], cost
+                best, best_cost = (rect, tiers[t][0]), cost
         return best
 
     def put(self, key, spot: tuple[Rect, int]):
@@ -212,11 +209,11 @@ class _Placer:
             if pace.due(AT_ONCE_WORK):
                 yield
             _, hards, others = touching(*self._grown_near(key, tier))
-            spots = self.spots(key, tier)
+            rects = self.spots(key, tier)
             for i in np.flatnonzero((hards >= 1) & (hards <= MAX_PUSHED) & ~others).tolist():
                 if pace.due():
                     yield
-                if (yield from self._push(key, (spots[i], tier[0]))):
+                if (yield from self._push(key, (tuple(rects[i].tolist()), tier[0]))):
                     return True
         return False
 
