@@ -1,7 +1,7 @@
 """Which edges pass through each small cell of the scene, for label placement (gui.graph.labels) to count the other
-edges a label would cover. The points of the edges are sorted into blocks first; a block's small cells are filled
-only when a label is tried near it (with a few neighbouring blocks at once: one pass of numpy over several blocks
-costs little more than over one), so placing a few labels on a big graph does not pay for cells no label comes near.
+edges a label would cover. The points of the edges are sorted into blocks first (numpy, a few edges at once: each
+block gets, per edge, the cells its points there lie in); a block's cells are filled only when a label is tried
+near it, so placing a few labels on a big graph does not pay for cells no label comes near.
 
 A point counts in the block whose bounds hold it (compared exactly), and the cells a label is asked about lie in
 blocks filled before it is answered, so when a block is filled does not change any answer.
@@ -20,8 +20,6 @@ BLOCK = 160.0       # cells are filled a block at a time (a multiple of EDGE_CEL
 CHUNK = 64          # points of a run sorted into blocks together
 POINTS_PER_STEP = 4000   # points of edges sorted into blocks between two yields
 RELEASED_PER_STEP = 1000   # cells freed between two yields (see EdgeCells.release_steps)
-FILL_AROUND = 2     # blocks filled with one a label needs: those up to this many blocks away, ...
-FILL_BATCH = 16     # ... up to this many in all
 
 
 class EdgeCells:
@@ -36,23 +34,43 @@ class EdgeCells:
 
     def sort(self, runs: dict[Hashable, Sequence[np.ndarray]]):
         """Sort every run's points into blocks, a few edges per step (a generator)."""
-        points_sorted = 0
+        batch, points_sorted = [], 0
         for key, parts in runs.items():
             n = len(self.keys)
             self.keys.append(key)
             self.numbers[key] = n
             for part in parts:
-                points_sorted += len(part)
-                part = np.asarray(part, dtype=float)
-                for start in range(0, len(part), CHUNK):
-                    points = part[start:start + CHUNK]
-                    (x0, y0), (x1, y1) = np.floor(points.min(axis=0) / BLOCK), np.floor(points.max(axis=0) / BLOCK)
-                    for i in range(int(x0), int(x1) + 1):
-                        for j in range(int(y0), int(y1) + 1):
-                            self.chunks[i, j].append((n, points))
+                if len(part):
+                    batch.append((n, np.asarray(part, dtype=float)))
+                    points_sorted += len(part)
             if n % 16 == 15 or points_sorted > POINTS_PER_STEP:   # a long edge has thousands of points
-                points_sorted = 0
+                self._sort_batch(batch)
+                batch, points_sorted = [], 0
                 yield
+        self._sort_batch(batch)
+
+    def _sort_batch(self, batch: list[tuple[int, np.ndarray]]) -> None:
+        """Sort the points of ``batch`` ((edge number, (k, 2) points) pairs) into blocks: each block gets, per edge,
+        the cells its points there lie in (each once)."""
+        if not batch:
+            return
+        sizes = [len(points) for _, points in batch]
+        points = np.concatenate([points for _, points in batch])
+        owners = np.repeat(np.array([n for n, _ in batch], dtype=np.int64), sizes)
+        kept = _in_chunks_blocks(points, sizes)
+        points, owners = points[kept[0]], owners[kept[0]]
+        cells = np.floor(points / EDGE_CELL).astype(np.int64)
+        bx, by, ci, cj = kept[1][:, 0], kept[1][:, 1], cells[:, 0], cells[:, 1]
+        order = np.lexsort((cj, ci, owners, by, bx))
+        bx, by, n, ci, cj = bx[order], by[order], owners[order], ci[order], cj[order]
+        group = np.ones(len(order), dtype=bool)   # where a (block, edge) starts
+        group[1:] = (bx[1:] != bx[:-1]) | (by[1:] != by[:-1]) | (n[1:] != n[:-1])
+        first = group.copy()   # each (block, edge, cell) once
+        first[1:] |= (ci[1:] != ci[:-1]) | (cj[1:] != cj[:-1])
+        bx, by, n, ci, cj, group = bx[first], by[first], n[first], ci[first], cj[first], group[first]
+        starts = np.flatnonzero(group).tolist()
+        for start, end in zip(starts, starts[1:] + [len(n)]):
+            self.chunks[int(bx[start]), int(by[start])].append((int(n[start]), ci[start:end], cj[start:end]))
 
     def release_steps(self):
         """Empty the index a part per step (a generator): the cells of a whole graph's labels (an export) are
@@ -76,31 +94,30 @@ class EdgeCells:
         return len(found)
 
     def _fill(self, needed: list[tuple[int, int]]) -> None:
-        """Fill the cells of the blocks ``needed`` and of unfilled blocks near them (FILL_AROUND, FILL_BATCH)."""
-        blocks = dict.fromkeys(needed)
-        for bi, bj in needed:
-            for i in range(bi - FILL_AROUND, bi + FILL_AROUND + 1):
-                for j in range(bj - FILL_AROUND, bj + FILL_AROUND + 1):
-                    if len(blocks) < FILL_BATCH and (i, j) in self.chunks and (i, j) not in self.filled:
-                        blocks[i, j] = None
-        self.filled.update(blocks)
-        entries = [(n, points, block) for block in blocks for n, points in self.chunks.get(block, ())]
-        if not entries:
-            return
-        sizes = [len(points) for _, points, _ in entries]
-        points = np.concatenate([points for _, points, _ in entries])
-        owners = np.repeat(np.array([n for n, _, _ in entries], dtype=np.int64), sizes)
-        low = np.repeat(np.array([block for _, _, block in entries], dtype=float) * BLOCK, sizes, axis=0)
-        inside = np.all((points >= low) & (points < low + BLOCK), axis=1)   # the block a point lies in
-        cells = np.floor(points[inside] / EDGE_CELL).astype(np.int64)
-        owners = owners[inside]
-        order = np.lexsort((owners, cells[:, 1], cells[:, 0]))   # each (cell, edge) once
-        i, j, n = cells[order, 0], cells[order, 1], owners[order]
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1]) | (n[1:] != n[:-1])
         store = self.cells
-        for i, j, n in zip(i[first].tolist(), j[first].tolist(), n[first].tolist()):
-            store[i, j].add(n)
+        for block in needed:
+            self.filled.add(block)
+            for n, ci, cj in self.chunks.get(block, ()):
+                for i, j in zip(ci.tolist(), cj.tolist()):
+                    store[i, j].add(n)
+
+
+def _in_chunks_blocks(points: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Which points count, and the block each lies in (its bounds compared exactly, as integers): the points of a
+    run were sorted CHUNK at a time into the blocks from the one holding the chunk's least coordinates (divided by
+    BLOCK, which can round up to the next block a point within a rounding error of its edge) to its greatest, and a
+    point counts in a block whose bounds hold it."""
+    starts, offset = [], 0
+    for size in sizes:
+        starts.extend(range(offset, offset + size, CHUNK))
+        offset += size
+    lowest = np.floor(np.minimum.reduceat(points, starts, axis=0) / BLOCK)
+    lowest = np.repeat(lowest, np.diff(starts + [offset]), axis=0)
+    block = np.floor(points / BLOCK)
+    block -= block * BLOCK > points
+    block += (block + 1) * BLOCK <= points
+    kept = np.all(block >= lowest, axis=1)
+    return kept, block[kept].astype(np.int64)
 
 
 def emptied_in_steps(*stores):
