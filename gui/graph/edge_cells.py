@@ -17,6 +17,7 @@ from gui.graph.spatial import Rect
 
 EDGE_CELL = 10.0    # cell size (scene units)
 BLOCK = 160.0       # cells are filled a block at a time (a multiple of EDGE_CELL)
+CELLS = 16          # cells across a block
 CHUNK = 64          # points of a run sorted into blocks together
 POINTS_PER_STEP = 4000   # points of edges sorted into blocks between two yields
 RELEASED_PER_STEP = 1000   # cells freed between two yields (see EdgeCells.release_steps)
@@ -50,27 +51,25 @@ class EdgeCells:
         self._sort_batch(batch)
 
     def _sort_batch(self, batch: list[tuple[int, np.ndarray]]) -> None:
-        """Sort the points of ``batch`` ((edge number, (k, 2) points) pairs) into blocks: each block gets, per edge,
-        the cells its points there lie in (each once)."""
+        """Sort the points of ``batch`` ((edge number, (k, 2) points) pairs, of a few edges) into blocks: each block
+        gets, per edge, the cells its points there lie in (each once)."""
         if not batch:
             return
         sizes = [len(points) for _, points in batch]
         points = np.concatenate([points for _, points in batch])
-        owners = np.repeat(np.array([n for n, _ in batch], dtype=np.int64), sizes)
-        kept = _in_chunks_blocks(points, sizes)
-        points, owners = points[kept[0]], owners[kept[0]]
-        cells = np.floor(points / EDGE_CELL).astype(np.int64)
-        bx, by, ci, cj = kept[1][:, 0], kept[1][:, 1], cells[:, 0], cells[:, 1]
-        order = np.lexsort((cj, ci, owners, by, bx))
-        bx, by, n, ci, cj = bx[order], by[order], owners[order], ci[order], cj[order]
-        group = np.ones(len(order), dtype=bool)   # where a (block, edge) starts
-        group[1:] = (bx[1:] != bx[:-1]) | (by[1:] != by[:-1]) | (n[1:] != n[:-1])
-        first = group.copy()   # each (block, edge, cell) once
-        first[1:] |= (ci[1:] != ci[:-1]) | (cj[1:] != cj[:-1])
-        bx, by, n, ci, cj, group = bx[first], by[first], n[first], ci[first], cj[first], group[first]
-        starts = np.flatnonzero(group).tolist()
-        for start, end in zip(starts, starts[1:] + [len(n)]):
-            self.chunks[int(bx[start]), int(by[start])].append((int(n[start]), ci[start:end], cj[start:end]))
+        first = batch[0][0]
+        owners = np.repeat(np.array([n - first for n, _ in batch], dtype=np.int64), sizes)
+        block, kept = _blocks(points, sizes)
+        if kept is not None:
+            points, owners = points[kept], owners[kept]
+        cells = np.floor(points / EDGE_CELL).astype(np.int64) - block * CELLS
+        bx, by, n, ci, cj = _distinct(block, owners, batch[-1][0] - first + 1, cells)
+        starts = np.flatnonzero(_changes(bx, by, n))
+        ci, cj = (ci + bx * CELLS).tolist(), (cj + by * CELLS).tolist()
+        chunks, starts = self.chunks, starts.tolist()
+        for bi, bj, edge, start, end in zip(bx[starts].tolist(), by[starts].tolist(), (n[starts] + first).tolist(),
+                                            starts, starts[1:] + [len(ci)]):
+            chunks[bi, bj].append((edge, ci[start:end], cj[start:end]))
 
     def release_steps(self):
         """Empty the index a part per step (a generator): the cells of a whole graph's labels (an export) are
@@ -98,33 +97,64 @@ class EdgeCells:
         for block in needed:
             self.filled.add(block)
             for n, ci, cj in self.chunks.get(block, ()):
-                for i, j in zip(ci.tolist(), cj.tolist()):
+                for i, j in zip(ci, cj):
                     store[i, j].add(n)
 
 
-def _in_chunks_blocks(points: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Which points count, and the block each lies in (its bounds compared exactly, as integers): the points of a
-    run were sorted CHUNK at a time into the blocks from the one holding the chunk's least coordinates (divided by
-    BLOCK, which can round up to the next block a point within a rounding error of its edge) to its greatest, and a
-    point counts in a block whose bounds hold it."""
+def _blocks(points: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray | None]:
+    """The block holding each point (its bounds compared exactly), as integers, and which points count (None: all).
+    The points of a run were once sorted CHUNK at a time into the blocks from the one holding the chunk's least
+    coordinates, divided by BLOCK, to its greatest; where that division rounded up to the next block (a point
+    within a rounding error of a block's edge), the chunk's points in the block below were not counted."""
+    block = np.floor(points / BLOCK)
+    if not (block * BLOCK > points).any():   # no quotient rounded up: every point counts
+        return block.astype(np.int64), None
     starts, offset = [], 0
     for size in sizes:
         starts.extend(range(offset, offset + size, CHUNK))
         offset += size
     lowest = np.floor(np.minimum.reduceat(points, starts, axis=0) / BLOCK)
     lowest = np.repeat(lowest, np.diff(starts + [offset]), axis=0)
-    block = np.floor(points / BLOCK)
     block -= block * BLOCK > points
-    block += (block + 1) * BLOCK <= points
     kept = np.all(block >= lowest, axis=1)
-    return kept, block[kept].astype(np.int64)
+    return block[kept].astype(np.int64), kept
+
+
+def _distinct(block: np.ndarray, owner: np.ndarray, owners: int, cell: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The distinct rows of (block x, block y, owner, cell x, cell y), sorted, as five columns: one int64 key per
+    row where it fits (a cell is 0 to CELLS within its block, owners are < ``owners``), else by lexsort."""
+    bx, by, ci, cj = block[:, 0], block[:, 1], cell[:, 0], cell[:, 1]
+    x0, y0, wide = bx.min(), by.min(), CELLS + 1
+    high = int(by.max() - y0 + 1)
+    if (int(bx.max() - x0) + 1) * high * owners * wide ** 2 < 2 ** 62 and min(ci.min(), cj.min()) >= 0 and \
+            max(ci.max(), cj.max()) <= CELLS:
+        key = np.sort(((((bx - x0) * high + by - y0) * owners + owner) * wide + ci) * wide + cj)
+        key = key[_changes(key)]
+        key, cj = np.divmod(key, wide)
+        key, ci = np.divmod(key, wide)
+        key, n = np.divmod(key, owners)
+        bx, by = np.divmod(key, high)
+        return bx + x0, by + y0, n, ci, cj
+    rows = np.column_stack([block, owner, cell])[np.lexsort((cj, ci, owner, by, bx))]
+    return tuple(rows[_changes(rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4])].T)
+
+
+def _changes(*columns: np.ndarray) -> np.ndarray:
+    """Where any of the (sorted) columns differs from the row before (the first row: True)."""
+    changed = columns[0][1:] != columns[0][:-1]
+    for column in columns[1:]:
+        changed |= column[1:] != column[:-1]
+    return np.concatenate(([True], changed))
 
 
 def emptied_in_steps(*stores):
     """Empty the dicts and sets given, RELEASED_PER_STEP entries per step (a generator): what they hold is freed a
     part per event-loop turn, not all within one."""
     for store in stores:
-        while store:
-            for _ in range(min(RELEASED_PER_STEP, len(store))):
+        while len(store) > RELEASED_PER_STEP:
+            for _ in range(RELEASED_PER_STEP):
                 store.popitem() if isinstance(store, dict) else store.pop()
+            yield
+        if store:
+            store.clear()
             yield

@@ -36,9 +36,7 @@ class GridIndex:
 
     def _keys(self, r: Rect) -> Iterator[tuple[int, int]]:
         c = self.cell
-        for i in range(int(r[0] // c), int(r[2] // c) + 1):
-            for j in range(int(r[1] // c), int(r[3] // c) + 1):
-                yield i, j
+        return itertools.product(range(int(r[0] // c), int(r[2] // c) + 1), range(int(r[1] // c), int(r[3] // c) + 1))
 
     def cells_across(self, r: Rect) -> int:
         """How many cells ``r`` covers."""
