@@ -78,14 +78,18 @@ class EdgeCells:
 
     def crossing(self, r: Rect, own: Hashable) -> int:
         """How many edges other than ``own`` pass through the cells wholly inside ``r``."""
+        x0, y0, x1, y1 = r
         filled = self.filled
-        needed = [(i, j) for i in range(int(r[0] // BLOCK), int(r[2] // BLOCK) + 1)
-                  for j in range(int(r[1] // BLOCK), int(r[3] // BLOCK) + 1) if (i, j) not in filled]
+        needed = [(i, j) for i in range(int(x0 // BLOCK), int(x1 // BLOCK) + 1)
+                  for j in range(int(y0 // BLOCK), int(y1 // BLOCK) + 1) if (i, j) not in filled]
         if needed:
             self._fill(needed)
+        rows = range(int(y0 // EDGE_CELL) + 1, int(y1 // EDGE_CELL))
+        if not rows:   # a label a cell high or less holds no cell wholly
+            return 0
         cells, found = self.cells, set()
-        for i in range(int(r[0] // EDGE_CELL) + 1, int(r[2] // EDGE_CELL)):
-            for j in range(int(r[1] // EDGE_CELL) + 1, int(r[3] // EDGE_CELL)):
+        for i in range(int(x0 // EDGE_CELL) + 1, int(x1 // EDGE_CELL)):
+            for j in rows:
                 cell = cells.get((i, j))
                 if cell:
                     found |= cell
