@@ -4,8 +4,8 @@ one array test per tier replaces a grid query per spot.
 
 The answers equal the one-spot-at-a-time tests exactly: a spot is grown by the same float operations, compared with
 the same strict inequalities (touching edges do not count), and every rect that any spot of the tier touches is near
-the rect around them all. Overlap areas summed here are only estimates (their order differs from a grid query's):
-labels recomputes the exact sums for the spots whose estimates could be the least.
+the rect around them all. Overlap areas summed here are exact only where a spot overlaps at most two rects (the
+order of a sum of more differs from a grid query's): labels recomputes the others whose estimates could be the least.
 """
 from __future__ import annotations
 
@@ -66,15 +66,18 @@ def touching(spots: np.ndarray, near: dict[tuple[str, Hashable], Rect], soft: st
     return hit[:, is_soft].sum(axis=1), hit[:, ~is_soft].sum(axis=1), hit[:, fixed].any(axis=1)
 
 
-def overlap_estimates(spots: np.ndarray, near: dict[Hashable, Rect]) -> np.ndarray:
+def overlap_estimates(spots: np.ndarray, near: dict[Hashable, Rect]) -> tuple[np.ndarray, np.ndarray]:
     """For each spot (grown), about how much area it overlaps the rects of ``near`` (which holds at least every rect a
-    spot touches): the sum of its overlap with each, in an order of numpy's choosing."""
+    spot touches), and how many rects it overlaps. The estimate is the sum of the overlaps in an order of numpy's
+    choosing: where a spot overlaps at most two rects, that is exactly their sum in any order (adding zeros changes
+    nothing, and a + b == b + a)."""
     if not near:
-        return np.zeros(len(spots))
+        return np.zeros(len(spots)), np.zeros(len(spots), dtype=np.int64)
     others = np.array(list(near.values()), dtype=float)
     wide = np.minimum(spots[:, None, 2], others[None, :, 2]) - np.maximum(spots[:, None, 0], others[None, :, 0])
     high = np.minimum(spots[:, None, 3], others[None, :, 3]) - np.maximum(spots[:, None, 1], others[None, :, 1])
-    return (np.maximum(wide, 0.0) * np.maximum(high, 0.0)).sum(axis=1)
+    areas = np.maximum(wide, 0.0) * np.maximum(high, 0.0)
+    return areas.sum(axis=1), (areas > 0.0).sum(axis=1)
 
 
 def could_be_least(estimates: np.ndarray, count: int) -> np.ndarray:

@@ -170,24 +170,31 @@ class _Placer:
 
     def least_overlap(self, key):
         """The spot overlapping nodes and labels least, the first of equals (a generator that yields as it
-        searches and returns (rect, form)). Every spot's overlap is estimated at once; only the spots whose
-        estimate could be the least have their overlaps summed exactly (one at a time, in a fixed order)."""
-        pace, tiers, estimates, count = _Pace(self.edges), _tiers(len(self.sizes[key])), [], 0
+        searches and returns (rect, form)). Every spot's overlap is estimated at once; of the spots whose estimate
+        could be the least, those overlapping three rects or more have their overlaps summed exactly, in the order
+        one at a time would sum them."""
+        pace, tiers, sums, counts, most = _Pace(self.edges), _tiers(len(self.sizes[key])), [], [], 0
         for tier in tiers:
             if pace.due(AT_ONCE_WORK):
                 yield
             grown, near = self._grown_near(key, tier)
-            estimates.append(overlap_estimates(grown, near))
-            count = max(count, len(near))
-        starts = list(itertools.accumulate((len(e) for e in estimates), initial=0))
+            estimate, count = overlap_estimates(grown, near)
+            sums.append(estimate)
+            counts.append(count)
+            most = max(most, len(near))
+        starts = list(itertools.accumulate((len(e) for e in sums), initial=0))
+        sums, counts = np.concatenate(sums), np.concatenate(counts)
         best, best_cost = None, None
-        for i in could_be_least(np.concatenate(estimates), count).tolist():
-            if pace.due():
-                yield
+        for i in could_be_least(sums, most).tolist():
             t = bisect.bisect_right(starts, i) - 1
             rect = tuple(self.spots(key, tiers[t])[i - starts[t]].tolist())
-            padded = _padded(rect)
-            cost = sum(_overlap_area(padded, o) for o in self.rects.near(padded).values())
+            if counts[i] <= 2:
+                cost = float(sums[i])
+            else:
+                if pace.due():
+                    yield
+                padded = _padded(rect)
+                cost = sum(_overlap_area(padded, o) for o in self.rects.near(padded).values())
             if best_cost is None or cost < best_cost:   # the first of equals, as min() takes
                 best, best_cost = (rect, tiers[t][0]), cost
         return best
