@@ -5,11 +5,13 @@ checkout (default /work/wt/base), timed in the same run, and the placements comp
 
 First a child process opens, in an offscreen Graph workspace of the baseline checkout, the random graphs of
 bench_graph_gui.make_file and every graph preset, each as opened, then at scale 1 in the middle of the graph, then
-panned by half a view (labels that keep their spots), then with a new value for an input (new texts), and records every call the scene makes to ``label_steps``
-(requests, runs of edges, nodes, arrowheads, fixed and preferred labels) to a JSON file. Then child processes of each
-checkout, alternated over rounds, replay every recorded call through ``place_labels`` (the fastest of a few repeats
-after a warm-up, automatic garbage collection off as in the app; the median of that over rounds) and through ``label_steps`` a step at a time (the longest step), and return the placements. The
-placements must be IDENTICAL (every label's rect, form, and the order of the dict); the ratios are base / this.
+panned by half a view (labels that keep their spots), then with a new value for an input (new texts), and records
+every call the scene makes to ``label_steps`` (requests, runs of edges, nodes, arrowheads, fixed and preferred
+labels) to a JSON file; a few packed crowds no scene makes are added (labels that push each other and overlap). Then
+child processes of each checkout, alternated over rounds, replay every recorded call through ``place_labels`` (the
+fastest of a few repeats after a warm-up, automatic garbage collection off as in the app; the median of that over
+rounds) and through ``label_steps`` a step at a time (the longest step), and return the placements. The placements
+must be IDENTICAL (every label's rect and form, and the order of the dict); the ratios are base / this.
 """
 from __future__ import annotations
 
