@@ -13,7 +13,12 @@ every label is still shown.
 The caller gives only the labels of one region (the view's surroundings) with the points of their edges inside it,
 and may pass labels that keep their spots (``fixed``) or would like to (``preferred``): see gui.graph.detail. The
 nodes and labels near a spot come from a grid index; which edges cross a spot is worked out only where a label is
-tried, so the cost follows the labels placed, not the size of the graph.
+tried (gui.graph.edge_cells), so the cost follows the labels placed, not the size of the graph.
+
+Most labels take one of the first spots of their edge, tested one at a time; where those are taken, the rest of a
+tier (up to 198 spots) are tested at once against what lies near them (gui.graph.label_spots), and only the spots
+that could win have the edges they cover counted. The answers are exactly those of testing each spot in turn, in
+the same order (tests/gui/label_reference.py places labels that way; the tests hold the two to the same places).
 """
 from __future__ import annotations
 
@@ -60,8 +65,8 @@ class _Placer:
         self._crossing = crossing
         self.edges: EdgeCells | None = None       # which edges pass where: sorted when a label first has to search
         self.sizes = {key: sizes for key, _, sizes in requests}
-        self._centres: dict[Hashable, list] = {}
-        self._spots: dict[tuple[Hashable, int], list[Rect]] = {}
+        self._centres: dict[Hashable, np.ndarray] = {}
+        self._spots: dict[tuple[Hashable, tuple[int, bool]], np.ndarray] = {}
         self._grown: dict = {}   # (key, tier) → (its spots grown by GAP as an array, the rect around them)
         self.placed: dict[Hashable, tuple[Rect, int]] = {}
 
