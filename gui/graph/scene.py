@@ -69,6 +69,7 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
         self._build_total = 0
         self._build_done = 0
         self._labeller = None                    # the labels still to place (a generator, resumed each slice)
+        self._labels_held = 0                    # within labels_held(): labels wait (detail.py)
         self._working = False                    # within _work, whose slices drive the builder and the labeller
         self._everywhere = False                 # labels are being placed over the whole graph (for an export)
         self._numbers_due = False
