@@ -24,7 +24,7 @@ from gui.graph.weight_mark import sync_mark
 from gui.graph.slices import SLICE, shared
 from gui.graph.spatial import overlaps
 
-SYNC_NODES = 150        # graphs up to this size (every preset) are brought up to date at once
+SYNC_NODES = 60         # graphs up to this size (every preset) are brought up to date at once
 BADGE_EVERY = 0.25      # seconds between two counts of the edges left to route
 BASE_RECT = QRectF(-2000, -2000, 4000, 4000)
 _FLUSH = QEvent.Type(QEvent.registerEventType())

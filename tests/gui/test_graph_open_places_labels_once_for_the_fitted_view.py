@@ -32,7 +32,7 @@ def test_a_graph_opened_over_another_is_labelled_once_for_its_fitted_view(qtbot,
     ws = graph_workspace
     ws.apply_preset("Sixty layers, 2⁶⁰ paths")   # another graph, the view zoomed in on its start
     zoom_to(ws, 1.4)
-    qtbot.waitUntil(lambda: ws.scene.view_settled, timeout=60_000)
+    qtbot.waitUntil(lambda: ws.scene.view_settled and ws.scene.numbers_current, timeout=60_000)
     before = ws.canvas.mapToScene(ws.canvas.viewport().rect()).boundingRect()
     calls = counting_placements(monkeypatch)
     if route == "file":
