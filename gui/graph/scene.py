@@ -191,6 +191,7 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
         if board.partials is None:
             for edge in self.shown_labels:
                 edge.tag.hide()
+            self.shown_labels = set()   # hidden now: shown again when next placed, even on the same spots
         self.mark_stale()
         self._labels_dirty = True
         self._place_labels_when_ready()

@@ -7,8 +7,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 
 from engine import parse
 from gui.graph.items import SPREAD, to_scene
-from tests.gui.graph_helpers import (click_button, click_canvas, connect, drag, node_point, place, type_into_node,
-                                     visible)
+from tests.gui.graph_helpers import (click_button, click_canvas, connect, drag, labels_placed, node_point, place,
+                                     type_into_node, visible)
 
 pytestmark = pytest.mark.gui
 
@@ -157,10 +157,12 @@ def test_partials_on_edges_toggle(qtbot, graph_workspace):
     ws = graph_workspace
     ws.apply_preset("four-inputs")
     click_button(qtbot, ws, "forwardButton")
+    labels_placed(qtbot, ws)
     edge = ws.scene.edges[("a", "u")]
     s1, s2 = -1 + 0 - 2 + 1, -1 + 0 + 2 - 1
     assert edge.label.isVisible() and edge.label.text() == f"∂u/∂a = {2 * (s1 ** 2 + s2 ** 2):g}"
     click_button(qtbot, ws, "partialsToggle")
     assert not any(e.label.isVisible() for e in ws.scene.edges.values())
     click_button(qtbot, ws, "partialsToggle")
+    labels_placed(qtbot, ws)
     assert all(e.label.isVisible() for e in ws.scene.edges.values())

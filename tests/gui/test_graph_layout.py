@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF
 
 from engine.graph.fileformat import list_presets
-from tests.gui.graph_helpers import (build_chapter_graph, click_button, drag, label_ink, node_point, place, visible,
-                                     zoom_to)
+from tests.gui.graph_helpers import (build_chapter_graph, click_button, drag, label_ink, labels_placed, node_point,
+                                     place, visible, zoom_to)
 
 pytestmark = pytest.mark.gui
 
@@ -63,6 +63,7 @@ def test_every_label_can_be_read_on_screen(qtbot, graph_workspace, preset):
     ws = graph_workspace
     ws.apply_preset(preset)
     click_button(qtbot, ws, "backwardButton")
+    labels_placed(qtbot, ws)
     ws.canvas.viewport().repaint()
     for key in ws.scene.edges:
         assert label_ink(ws, key) > 5, f"label {key} is not drawn where it can be seen"
