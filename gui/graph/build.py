@@ -1,7 +1,8 @@
 """Giving every model node and edge its item, and doing a big graph's work a slice at a time (a part of GraphScene,
 kept apart for size).
 
-A graph of up to SYNC_NODES nodes is brought up to date within each model event. A bigger one is built, its numbers
+A graph of up to SYNC_NODES nodes is brought up to date within each model event, but for the labels that do not fit
+in LABEL_TURN seconds (placed over the next turns, as a big graph's are). A bigger one is built, its numbers
 computed, the edges near the view routed, the view's labels placed and the other edges routed, in that order, a
 slice of at most SLICE seconds per event-loop turn (each stage is a generator that yields between small steps and is
 resumed next turn), so the window keeps painting and taking input; ``building`` and ``progress`` tell how far the
