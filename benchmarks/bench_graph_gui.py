@@ -388,15 +388,16 @@ def median_of(repeats: int, fn, app, indexed: bool = False) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, 200 and 1,000 nodes")
-    parser.add_argument("--sizes", help="comma-separated graph sizes (default 200,1000,5000)")
+    parser.add_argument("--sizes", help="comma-separated graph sizes (default 40,100,200,1000,5000; 40 is opened in "
+                                        "one turn, bigger ones over several: gui.graph.build.SYNC_NODES)")
     parser.add_argument("--repeats", type=int, help="timed repeats per figure (default 5, --quick 3)")
     parser.add_argument("--parts", help="comma-separated: interact, paths, export (default all; the open always)")
     parser.add_argument("--turns", action="store_true", help="print what each event-loop gap over 50 ms held")
     parser.add_argument("--automatic-gc", action="store_true",
                         help="leave Python's automatic garbage collection on (the app turns it off, see gui.garbage)")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else ([200, 1000] if args.quick else
-                                                                       [200, 1000, 5000])
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else ([40, 200, 1000] if args.quick else
+                                                                       [40, 100, 200, 1000, 5000])
     repeats = args.repeats or (3 if args.quick else 5)
     if args.parts:
         PARTS.clear()

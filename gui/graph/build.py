@@ -1,7 +1,8 @@
 """Giving every model node and edge its item, and doing a big graph's work a slice at a time (a part of GraphScene,
 kept apart for size).
 
-A graph of up to SYNC_NODES nodes is brought up to date within each model event. A bigger one is built, its numbers
+A graph of up to SYNC_NODES nodes is brought up to date within each model event, but for the labels that do not fit
+in LABEL_TURN seconds (placed over the next turns, as a big graph's are). A bigger one is built, its numbers
 computed, the edges near the view routed, the view's labels placed and the other edges routed, in that order, a
 slice of at most SLICE seconds per event-loop turn (each stage is a generator that yields between small steps and is
 resumed next turn), so the window keeps painting and taking input; ``building`` and ``progress`` tell how far the
@@ -24,7 +25,8 @@ from gui.graph.weight_mark import sync_mark
 from gui.graph.slices import SLICE, shared
 from gui.graph.spatial import overlaps
 
-SYNC_NODES = 150        # graphs up to this size (every preset) are brought up to date at once
+SYNC_NODES = 60         # graphs up to this size (every preset but the 60-layer one) are brought up to date at once
+LABEL_TURN = 0.03       # ... but for their labels: those not placed within this many seconds follow over the next turns
 BADGE_EVERY = 0.25      # seconds between two counts of the edges left to route
 BASE_RECT = QRectF(-2000, -2000, 4000, 4000)
 _FLUSH = QEvent.Type(QEvent.registerEventType())
@@ -197,7 +199,7 @@ class SceneBuild:
     # --- doing the work -------------------------------------------------------------------------------------
     def _after_change(self):
         if self.small:
-            self._work(None)
+            self._work(None, time.perf_counter() + LABEL_TURN)
         elif not self._flush_posted:
             self._flush_posted = True
             QCoreApplication.postEvent(self, QEvent(_FLUSH))   # before the repaint (a low-priority event)
@@ -248,17 +250,17 @@ class SceneBuild:
             self.region, self._labels_dirty = None, True
             self.schedule_layout()
 
-    def _work(self, deadline: float | None):
-        """Build, compute, route near the view, label it, route the rest, until ``deadline`` (None: until done);
-        whatever is left continues next turn."""
+    def _work(self, deadline: float | None, labels_by: float | None = None):
+        """Build, compute, route near the view, label it, route the rest, until ``deadline`` (None: until done), the
+        labels until ``labels_by`` if that is sooner; whatever is left continues next turn."""
         self._working = True
         try:
-            self._stages(deadline, self._everywhere)
+            self._stages(deadline, self._everywhere, labels_by or deadline)
         finally:
             self._working = False
         self._continue()
 
-    def _stages(self, deadline: float | None, everywhere: bool):
+    def _stages(self, deadline: float | None, everywhere: bool, labels_by: float | None):
         late = lambda: deadline is not None and time.perf_counter() >= deadline  # noqa: E731
         if self._builder is not None and not self._build(deadline):
             return
@@ -268,12 +270,12 @@ class SceneBuild:
         if region is not None and not late():
             self._routed(self.layout.run(deadline, region, near_only=True))
         self._place_labels_when_ready(everywhere)
-        if self._labeller is not None and (late() or not self._label(deadline)):
+        if self._labeller is not None and (late() or not self._label(labels_by)):
             return
         if not late():
             self._routed(self.layout.run(deadline, region))
             self._place_labels_when_ready(everywhere)
-            if self._labeller is not None and not self._label(deadline):
+            if self._labeller is not None and not self._label(labels_by):
                 return
         if self.overview.isVisible() and self.overview.stale:
             self.overview.rebuild(self.nodes.values(), self.edges.values())

@@ -69,6 +69,7 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
         self._build_total = 0
         self._build_done = 0
         self._labeller = None                    # the labels still to place (a generator, resumed each slice)
+        self._labels_held = 0                    # within labels_held(): labels wait (detail.py)
         self._working = False                    # within _work, whose slices drive the builder and the labeller
         self._everywhere = False                 # labels are being placed over the whole graph (for an export)
         self._numbers_due = False
@@ -190,6 +191,7 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
         if board.partials is None:
             for edge in self.shown_labels:
                 edge.tag.hide()
+            self.shown_labels = set()   # hidden now: shown again when next placed, even on the same spots
         self.mark_stale()
         self._labels_dirty = True
         self._place_labels_when_ready()

@@ -310,15 +310,16 @@ class GraphWorkspace(QWidget):
         shows products. ``numbers`` (values, partials, adjoints) already computed for ``graph`` are used instead of
         running the passes again."""
         self.backprop.stop()
-        if not self.document.replace(graph, text, path):
-            return False
-        output = self.document.graph.output
-        mode = "backward" if output else "forward"
-        if numbers is not None and output == graph.output:
-            self.scene.offer_numbers(mode, *numbers)
-        else:
-            self.scene.set_mode(mode)
-        self.canvas.fit_to_view()
+        with self.scene.labels_held():   # placed once, for the new graph's numbers and fitted view
+            if not self.document.replace(graph, text, path):
+                return False
+            output = self.document.graph.output
+            mode = "backward" if output else "forward"
+            if numbers is not None and output == graph.output:
+                self.scene.offer_numbers(mode, *numbers)
+            else:
+                self.scene.set_mode(mode)
+            self.canvas.fit_to_view()
         return True
 
     # --- recovery -------------------------------------------------------------------------------------------

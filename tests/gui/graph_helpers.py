@@ -20,6 +20,12 @@ def open_workspace(qtbot, autosave_dir) -> GraphWorkspace:
     return ws
 
 
+def labels_placed(qtbot, ws):
+    """Wait until the labels around the view are placed (those that do not fit in the turn of a change follow
+    over the next turns)."""
+    qtbot.waitUntil(lambda: ws.scene.view_settled)
+
+
 def button(ws, name: str) -> QToolButton:
     found = ws.findChild(QToolButton, name)
     assert found is not None, f"no button {name}"

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLineEdit, QPushButton
 from engine.graph.fileformat import save_graph
 from engine.expr.numbers import format_number
 from gui.graph.items import PORT_RADIUS
-from tests.gui.graph_helpers import click_button, place, reviewer_graph, type_into_node, visible
+from tests.gui.graph_helpers import click_button, labels_placed, place, reviewer_graph, type_into_node, visible
 
 pytestmark = pytest.mark.gui
 
@@ -55,6 +55,7 @@ def test_labels_read_name_equals_value_where_it_fits_and_the_tooltip_is_always_f
     ws = graph_workspace
     load_reviewer_graph(ws)
     click_button(qtbot, ws, "backwardButton")
+    labels_placed(qtbot, ws)
     partials = ws.document.graph.local_partials()
     bare = []
     for (parent, child), edge in ws.scene.edges.items():
@@ -100,6 +101,7 @@ def test_an_opened_graph_shows_its_values_and_adjoints_at_once(qtbot, graph_work
     for name, item in ws.scene.nodes.items():
         assert item.value == pytest.approx(values[name], rel=1e-12), name
         assert item.adjoint == pytest.approx(adjoints[name], rel=1e-12), name
+    labels_placed(qtbot, ws)
     assert all(edge.tag.isVisible() for edge in ws.scene.edges.values())
 
 

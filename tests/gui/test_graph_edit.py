@@ -6,9 +6,10 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
 from engine import parse
+from gui.graph import detail
 from gui.graph.items import SPREAD, to_scene
-from tests.gui.graph_helpers import (click_button, click_canvas, connect, drag, node_point, place, type_into_node,
-                                     visible)
+from tests.gui.graph_helpers import (click_button, click_canvas, connect, drag, label_ink, labels_placed, node_point,
+                                     place, type_into_node, visible)
 
 pytestmark = pytest.mark.gui
 
@@ -153,14 +154,31 @@ def test_an_input_takes_ascii_numbers_and_formulas_of_numbers_only(qtbot, graph_
 
 
 
+def test_partials_toggled_off_and_on_before_the_labels_are_placed_show_every_label(qtbot, graph_workspace,
+                                                                                   monkeypatch):
+    ws = graph_workspace
+    ws.apply_preset("four-inputs")
+    click_button(qtbot, ws, "backwardButton")
+    labels_placed(qtbot, ws)
+    monkeypatch.setattr(detail, "LABEL_TURN", 0.0)   # every placement goes on over the next turns
+    click_button(qtbot, ws, "partialsToggle")
+    click_button(qtbot, ws, "partialsToggle")        # on again before the labels were taken away
+    labels_placed(qtbot, ws)
+    assert all(e.label.isVisible() for e in ws.scene.edges.values())
+    ws.canvas.viewport().repaint()
+    assert all(label_ink(ws, key) > 5 for key in ws.scene.edges)
+
+
 def test_partials_on_edges_toggle(qtbot, graph_workspace):
     ws = graph_workspace
     ws.apply_preset("four-inputs")
     click_button(qtbot, ws, "forwardButton")
+    labels_placed(qtbot, ws)
     edge = ws.scene.edges[("a", "u")]
     s1, s2 = -1 + 0 - 2 + 1, -1 + 0 + 2 - 1
     assert edge.label.isVisible() and edge.label.text() == f"∂u/∂a = {2 * (s1 ** 2 + s2 ** 2):g}"
     click_button(qtbot, ws, "partialsToggle")
     assert not any(e.label.isVisible() for e in ws.scene.edges.values())
     click_button(qtbot, ws, "partialsToggle")
+    labels_placed(qtbot, ws)
     assert all(e.label.isVisible() for e in ws.scene.edges.values())

@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF
 
 from engine.graph.fileformat import list_presets
-from tests.gui.graph_helpers import (build_chapter_graph, click_button, drag, label_ink, node_point, place, visible,
-                                     zoom_to)
+from tests.gui.graph_helpers import (build_chapter_graph, click_button, drag, label_ink, labels_placed, node_point,
+                                     place, visible, zoom_to)
 
 pytestmark = pytest.mark.gui
 
@@ -24,10 +24,11 @@ def label_rects(ws) -> dict[tuple[str, str], QRectF]:
     return {key: edge.tag.sceneBoundingRect() for key, edge in ws.scene.edges.items() if edge.label.isVisible()}
 
 
-def check_geometry(ws):
+def check_geometry(qtbot, ws):
     """The overlaps the defect report found, measured in scene coordinates, at a zoom where labels are readable
     (zoomed out, labels are not drawn at all: test_graph_scale), with every label placed."""
     zoom_to(ws, 1.0)
+    qtbot.waitUntil(lambda: ws.scene.numbers_current)   # a graph past SYNC_NODES gets them from a worker
     ws.scene.ensure_layout()
     labels, nodes = label_rects(ws), {n: i.sceneBoundingRect() for n, i in ws.scene.nodes.items()}
     assert len(labels) == len(ws.document.graph.edges())   # every partial is shown
@@ -54,7 +55,7 @@ def test_labels_clear_of_nodes_and_each_other_in_every_preset(qtbot, graph_works
     ws.apply_preset(preset)
     click_button(qtbot, ws, "forwardButton")
     click_button(qtbot, ws, "backwardButton")
-    check_geometry(ws)
+    check_geometry(qtbot, ws)
 
 
 @pytest.mark.parametrize("preset", ["four-inputs", "three-paths"])
@@ -62,6 +63,7 @@ def test_every_label_can_be_read_on_screen(qtbot, graph_workspace, preset):
     ws = graph_workspace
     ws.apply_preset(preset)
     click_button(qtbot, ws, "backwardButton")
+    labels_placed(qtbot, ws)
     ws.canvas.viewport().repaint()
     for key in ws.scene.edges:
         assert label_ink(ws, key) > 5, f"label {key} is not drawn where it can be seen"
@@ -79,7 +81,7 @@ def test_the_chapter_graph_built_by_hand_has_clear_labels(qtbot, graph_workspace
     build_chapter_graph(qtbot, ws)
     click_button(qtbot, ws, "forwardButton")
     click_button(qtbot, ws, "backwardButton")
-    check_geometry(ws)
+    check_geometry(qtbot, ws)
 
 
 def test_dragging_a_node_into_an_edge_bends_the_edge_around_it(qtbot, graph_workspace):
@@ -99,4 +101,4 @@ def test_dragging_a_node_into_an_edge_bends_the_edge_around_it(qtbot, graph_work
     drag(qtbot, ws, node_point(ws, z, "centre"), (target[0], target[1] + 10))
     assert any(z_rect().contains(p) for p in straight)   # z now sits where the edge used to run
     qtbot.waitUntil(lambda: not any(z_rect().contains(p) for p in drawn_points(edge)), timeout=3000)
-    check_geometry(ws)
+    check_geometry(qtbot, ws)

@@ -16,7 +16,7 @@ from engine.graph.samples import random_graph
 from gui.graph import opening
 from gui.graph.items import ADJOINT_TEXT, HEADER_HEIGHT, LABEL_TEXT, NODE_WIDTH, SPREAD, VALUE_TEXT
 from gui.graph.detail import LABEL_SCALE
-from tests.gui.graph_helpers import click_button, label_ink, menu_action, zoom_to
+from tests.gui.graph_helpers import click_button, label_ink, labels_placed, menu_action, zoom_to
 
 pytestmark = pytest.mark.gui
 
@@ -89,6 +89,7 @@ def test_labels_are_drawn_only_when_zoomed_in_enough_to_read_them(qtbot, graph_w
     ws = graph_workspace
     ws.apply_preset("four-inputs")
     click_button(qtbot, ws, "backwardButton")
+    labels_placed(qtbot, ws)
     assert ws.canvas.transform().m11() >= LABEL_SCALE   # fitted: the whole graph in view, readable
     assert ws.scene.labels_readable
     assert all(e.tag.isVisible() for e in ws.scene.edges.values())
@@ -100,6 +101,7 @@ def test_labels_are_drawn_only_when_zoomed_in_enough_to_read_them(qtbot, graph_w
     assert ink(ws, edges_box, QColor(LABEL_TEXT)) == 0
     ws.canvas.zoom_by(1 / 0.3)
     ws.canvas.centerOn(edges_box.center())
+    labels_placed(qtbot, ws)
     assert all(e.tag.isVisible() for e in ws.scene.edges.values())
     assert all(label_ink(ws, key) > 5 for key in ws.scene.edges)
 
