@@ -3,16 +3,16 @@ checkout (default /work/wt/base), timed in the same run, and the placements comp
 
     .venv/bin/python benchmarks/bench_labels.py [--sizes 40,100,150,1000] [--no-presets] [--rounds 5] [--base DIR]
 
-First a child process opens, in an offscreen Graph workspace of the baseline checkout, the random graphs of
-bench_graph_gui.make_file and every graph preset, each as opened, then at scale 1 in the middle of the graph, then
-panned by half a view (labels that keep their spots), then with a new value for an input (new texts), and records
-every call the scene makes to ``label_steps`` (requests, runs of edges, nodes, arrowheads, fixed and preferred
-labels) to a JSON file; a few packed crowds no scene makes are added (labels that push each other and overlap). Then
-child processes of each checkout, alternated over rounds, replay every recorded call through ``place_labels`` (the
-fastest of a few repeats after a warm-up, automatic garbage collection off as in the app; the median of that over
-rounds) and through ``label_steps`` a step at a time (the longest step, the least of three runs; its median over
-rounds), and return the placements. The placements
-must be IDENTICAL (every label's rect and form, and the order of the dict); the ratios are base / this.
+First a child process opens, in an offscreen Graph workspace of this checkout (the scene as it now asks for
+labels), the random graphs of bench_graph_gui.make_file and every graph preset, each as opened, then at scale 1 in
+the middle of the graph, then panned by half a view (labels that keep their spots), then with a new value for an
+input (new texts), and records every call the scene makes to ``label_steps`` (requests, runs of edges, nodes,
+arrowheads, fixed and preferred labels) to a JSON file; a few packed crowds no scene makes are added (labels that
+push each other and overlap). Then child processes of each checkout, alternated over rounds, replay every recorded
+call through ``place_labels`` (the fastest of a few repeats after a warm-up, automatic garbage collection off as in
+the app; the median of that over rounds) and through ``label_steps`` a step at a time (the longest step, the least
+of three runs; its median over rounds), and return the placements. The placements must be IDENTICAL (every label's
+rect and form, and the order of the dict); the ratios are base / this.
 """
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def decode_call(call: dict) -> tuple:
 
 
 def capture(out: Path, sizes: list[int], presets: bool) -> None:
-    """(In a child, the baseline's checkout on sys.path.) Record the scene's calls to label_steps."""
+    """(In a child, this checkout on sys.path.) Record the scene's calls to label_steps."""
     sys.path[:0] = [str(ROOT), str(HERE)]
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from benchmarks.isolation import use_own_user_files
@@ -223,7 +223,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         inputs = Path(args.inputs) if args.inputs else Path(args.keep or Path(tmp) / "inputs.json")
         if not args.inputs:
-            child(Path(args.base), "--capture", str(inputs), "--sizes", args.sizes,
+            child(HERE, "--capture", str(inputs), "--sizes", args.sizes,
                   *(["--no-presets"] if args.no_presets else []))
         base, mine = [], []
         for n in range(args.rounds):
