@@ -6,7 +6,7 @@ checkout (default /work/wt/base), timed in the same run, and the placements comp
 First a child process opens, in an offscreen Graph workspace of this checkout (the scene as it now asks for
 labels), the random graphs of bench_graph_gui.make_file and every graph preset, each as opened, then at scale 1 in
 the middle of the graph, then panned by half a view (labels that keep their spots), then with a new value for an
-input (new texts), and records every call the scene makes to ``label_steps`` (requests, runs of edges, nodes,
+input (new texts), then over the whole graph (as an export places them), and records every call the scene makes to ``label_steps`` (requests, runs of edges, nodes,
 arrowheads, fixed and preferred labels) to a JSON file; a few packed crowds no scene makes are added (labels that
 push each other and overlap). Then child processes of each checkout, alternated over rounds, replay every recorded
 call through ``place_labels`` (the fastest of a few repeats after a warm-up, automatic garbage collection off as in
@@ -84,7 +84,8 @@ def capture(out: Path, sizes: list[int], presets: bool) -> None:
             for case[0], act in ((f"{title} opened", lambda: ws.open_file(str(path))),
                                  (f"{title} scale 1", lambda: zoom_to_readable(ws)),
                                  (f"{title} panned", lambda: _pan(ws)),
-                                 (f"{title} edited", lambda: _edit(ws))):
+                                 (f"{title} edited", lambda: _edit(ws)),
+                                 (f"{title} whole", lambda: ws.scene.ensure_layout(labels=True))):
                 act()
                 spin(app, 0.3)   # an edit's numbers come from the worker
                 view_complete(app, ws)

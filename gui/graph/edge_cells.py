@@ -65,11 +65,11 @@ class EdgeCells:
         cells = np.floor(points / EDGE_CELL).astype(np.int64) - block * CELLS
         bx, by, n, ci, cj = _distinct(block, owners, batch[-1][0] - first + 1, cells)
         starts = np.flatnonzero(_changes(bx, by, n))
-        ci, cj = (ci + bx * CELLS).tolist(), (cj + by * CELLS).tolist()
+        cells = np.column_stack([ci + bx * CELLS, cj + by * CELLS])   # a block's edges' cells are rows of these
         chunks, starts = self.chunks, starts.tolist()
         for bi, bj, edge, start, end in zip(bx[starts].tolist(), by[starts].tolist(), (n[starts] + first).tolist(),
-                                            starts, starts[1:] + [len(ci)]):
-            chunks[bi, bj].append((edge, ci[start:end], cj[start:end]))
+                                            starts, starts[1:] + [len(cells)]):
+            chunks[bi, bj].append((edge, cells, start, end))
 
     def release_steps(self):
         """Empty the index a part per step (a generator): the cells of a whole graph's labels (an export) are
@@ -100,8 +100,8 @@ class EdgeCells:
         store = self.cells
         for block in needed:
             self.filled.add(block)
-            for n, ci, cj in self.chunks.get(block, ()):
-                for i, j in zip(ci, cj):
+            for n, cells, start, end in self.chunks.get(block, ()):
+                for i, j in cells[start:end].tolist():
                     store[i, j].add(n)
 
 
