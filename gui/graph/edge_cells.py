@@ -155,9 +155,10 @@ def emptied_in_steps(*stores):
     """Empty the dicts and sets given, RELEASED_PER_STEP entries per step (a generator): what they hold is freed a
     part per event-loop turn, not all within one."""
     for store in stores:
+        pop = store.popitem if isinstance(store, dict) else store.pop
         while len(store) > RELEASED_PER_STEP:
             for _ in range(RELEASED_PER_STEP):
-                store.popitem() if isinstance(store, dict) else store.pop()
+                pop()
             yield
         if store:
             store.clear()
