@@ -1,6 +1,6 @@
 """The longest event-loop gap (between 5 ms timer ticks) for what a user does besides typing: each Surface preset,
-each Matrix preset, each step of the chapter tour, the first visit of each tab, and File → Export of the view and
-of the whole window on each tab (issue 12: no gap > 100 ms while typing, exporting, opening or searching).
+each Matrix preset, each step of the chapter tour, the first visit of each tab, File → Export of the view and
+of the whole window on each tab, and File → Open of each tab's file (issue 12: no gap > 100 ms while typing, exporting, opening or searching).
 
 Baseline in the same run: the longest gap of the idle window over the same time (what the machine's load alone
 costs), so the ratio says how much the action adds. With GRADSCAPE_ROOT=<another checkout> the app measured is that
@@ -116,6 +116,7 @@ def _groups(window, meter, quick: bool, only: str | None = None) -> dict[str, li
         for what in ("view", "window"):
             export = getattr(window, f"export_{what}")
             exports.append((f"{key} {what}", meter.gap(lambda e=export, k=key, w=what: e(f"{folder}/{k}-{w}.png"))))
+    groups["File → Open"] = _file_opens(window, meter, folder)
     window.show_workspace("surface")
     panel = open_tour(window, 0)
     meter.spin(1.0)
@@ -123,6 +124,37 @@ def _groups(window, meter, quick: bool, only: str | None = None) -> dict[str, li
     groups["tour step"] = [(f"{i} {panel.steps[i][1].title[:36]}", meter.gap(lambda i=i: panel.go(i)))
                            for i in steps]
     return groups   # the tour stays open: closing the window leaves it
+
+
+def _file_opens(window, meter, folder: str) -> list[tuple[str, float]]:
+    """Each tab's file (the tabs that have one) saved, then opened again from the Surface tab (File → Open after its dialog: the file goes
+    to its own tab): graphs of 40 random nodes and of the 60-layer preset (123 nodes) among them."""
+    from engine.graph.fileformat import save_graph
+    from engine.graph.samples import random_graph
+    from gui.window_files import has_file_protocol, with_extension
+    files = []
+    for key in ("surface", "descent", "matrix"):
+        workspace = window.workspace(key)
+        if not has_file_protocol(workspace):
+            continue   # the Descent tab: its runs are not a file of their own
+        path = with_extension(f"{folder}/saved-{key}", workspace.file_filter)
+        workspace.save_file(path)
+        files.append((key, path))
+    graph = window.workspace("graph")
+    graph.apply_preset("Sixty layers, 2⁶⁰ paths")
+    files.append(("graph 60 layers", with_extension(f"{folder}/saved-layers", graph.file_filter)))
+    graph.save_file(files[-1][1])
+    random = random_graph(40, seed=1)
+    random.tidy()
+    files.append(("graph 40 random", f"{folder}/random-40.gsgraph.json"))
+    save_graph(random, files[-1][1])
+    graph.apply_preset("Chapter example: f = (u+v)² over four inputs")
+    rows = []
+    for label, path in files:
+        window.show_workspace("surface")
+        meter.spin(0.5)
+        rows.append((f"open {label}", meter.gap(lambda p=path: window.open_path(p), label=f"open {label}")))
+    return rows
 
 
 def settled(app, window, meter) -> None:

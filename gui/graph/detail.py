@@ -58,7 +58,7 @@ class LevelOfDetail:
         if self.labels_readable:
             if self.region is None or not _contains(self.region, _view(rect)):
                 self._labels_dirty = True
-                self._place_labels_when_ready()
+            self._place_labels_when_ready()   # also those left dirty while no view was shown
         elif self.shown_labels or self.region is not None or self._labeller is not None:
             self._hide_labels()
 
@@ -137,8 +137,8 @@ class LevelOfDetail:
         everywhere = everywhere or self._everywhere
         if self.building or not self._labels_dirty or self._labels_held:
             return
-        if self.view_rect is None and not self.small and not everywhere:
-            return   # a big graph not yet in a view: labels wait for one
+        if not everywhere and (self.view_rect is None and not self.small or self._views_hidden()):
+            return   # a big graph not yet in a view, or no view shown (a hidden tab): labels wait for one
         region = None if everywhere or self.view_rect is None else self._label_rect()
         if region is not None and not self.labels_readable:
             self._hide_labels()
@@ -151,6 +151,12 @@ class LevelOfDetail:
         if not self._working:   # within the scene's work its slices drive the labeller
             if not self._label(time.perf_counter() + (LABEL_TURN if self.small else SLICE)):
                 self._continue()
+
+    def _views_hidden(self) -> bool:
+        """Whether views show this scene but none is visible (a file opened from another tab: its canvas is
+        shown, fitted and labelled a moment later)."""
+        views = self.views()
+        return bool(views) and not any(view.isVisible() for view in views)
 
     def _label(self, deadline: float | None) -> bool:
         """Go on placing labels until ``deadline``; whether they are all placed."""

@@ -52,3 +52,24 @@ def test_a_graph_opened_over_another_is_labelled_once_for_its_fitted_view(qtbot,
     assert scene.shown_labels and all(e.tag.isVisible() for e in scene.shown_labels)
     for edge in scene.shown_labels:                   # each reads the engine's partial for its edge
         assert format_number(partials[edge.key], LABEL_DIGITS) in edge.tag.forms_text[2]
+
+
+def test_a_graph_file_opened_from_another_tab_is_labelled_once_when_its_canvas_shows(qtbot, window_on_graph,
+                                                                                     tmp_path, monkeypatch):
+    mw, ws = window_on_graph
+    ws.apply_preset("Sixty layers, 2⁶⁰ paths")
+    zoom_to(ws, 1.4)
+    qtbot.waitUntil(lambda: ws.scene.view_settled and ws.scene.numbers_current, timeout=60_000)
+    mw.show_workspace("surface")   # the Graph tab hidden, its canvas with it
+    path = big_file(tmp_path, nodes=40, seed=11)
+    calls = counting_placements(monkeypatch)
+    assert mw.open_path(str(path))
+    assert mw.current_workspace() is ws and ws.canvas.isVisible()   # the file went to its tab, now shown
+    labels_placed(qtbot, ws)
+    assert len(calls) == 1   # not once for the hidden canvas's old view and again for the fitted one
+    scene = ws.scene
+    assert scene.region == scene._label_rect()
+    partials = load_graph(path).local_partials()
+    assert scene.shown_labels and all(e.tag.isVisible() for e in scene.shown_labels)
+    for edge in scene.shown_labels:
+        assert format_number(partials[edge.key], LABEL_DIGITS) in edge.tag.forms_text[2]
