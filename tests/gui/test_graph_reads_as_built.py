@@ -94,7 +94,7 @@ def test_the_60_layer_preset_is_readable(qtbot, window_on_graph):
                  for y in range(0, picture.height(), 2))
     assert filled * 4 > 2 * 1500   # the two input boxes are drawn at a readable size (≥ 1,500 px each)
     # a graph past SYNC_NODES has its paths listed over a few event-loop turns
-    qtbot.waitUntil(lambda: ws.paths.count_label.text().startswith("1,"))
+    qtbot.waitUntil(lambda: ws.paths.count_label.text().startswith("1,") and ws.paths.list.count() == 200)
     count = ws.paths.count_label.text()
     assert count.startswith("1,152,921,504,606,846,976 = 2⁶⁰ paths from x to f")
     texts = [ws.paths.list.item(i).text() for i in range(ws.paths.list.count())]
