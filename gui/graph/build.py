@@ -11,6 +11,7 @@ build is, and ``ensure_layout()`` finishes everything at once.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF
@@ -197,8 +198,19 @@ class SceneBuild:
         return f"{name} = {node.formula}\nDouble-click the name to rename, the body to edit the formula{hint}"
 
     # --- doing the work -------------------------------------------------------------------------------------
+    @contextmanager
+    def built_in_slices(self):
+        """Within the block a graph of any size is built a slice per turn: a file opened into a hidden tab is
+        built by the open's own wait (which keeps the event loop turning), so the turn that then shows the tab does
+        not also build, route and label it (a new 40-node graph: ~70 ms of work and ~45 ms of painting in one)."""
+        self._slicing = True
+        try:
+            yield
+        finally:
+            self._slicing = False
+
     def _after_change(self):
-        if self.small:
+        if self.small and not self._slicing:
             self._work(None, time.perf_counter() + LABEL_TURN)
         elif not self._flush_posted:
             self._flush_posted = True

@@ -75,6 +75,7 @@ class GraphScene(SceneBuild, LevelOfDetail, QGraphicsScene):
         self._numbers_due = False
         self._offered = None                     # numbers computed elsewhere for this graph version
         self._flush_posted = False
+        self._slicing = False                    # within built_in_slices(): even a small graph is (build.py)
         self._freeze_when_settled = False        # a big new graph's objects are frozen once it settles (build.py)
         self.board = Numbers()                   # what every item reads its numbers from (values, adjoints...)
         self._faces = False                      # the node items have tensor faces

@@ -7,6 +7,7 @@ undo history restores it; "Send to surface" goes out as ``function_sent`` for th
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 
 from PySide6.QtCore import QCoreApplication, QMetaMethod, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QSplitter,
@@ -237,7 +238,10 @@ class GraphWorkspace(QWidget):
                 loaded = opening.load(str(path))
                 if loaded is None:
                     raise ValueError("opening was cancelled; the graph is unchanged")
-                if not self._replace(loaded.graph, text, file_path, loaded.numbers):
+                # into a hidden tab: built over the turns of the wait below, not in the turn that shows it
+                with self.scene.built_in_slices() if not self.canvas.isVisible() else nullcontext():
+                    replaced = self._replace(loaded.graph, text, file_path, loaded.numbers)
+                if not replaced:
                     raise ValueError(self.status_label.text() or "the graph was refused")
                 if not opening.wait_for(self.scene):
                     self._retract(text)
