@@ -131,9 +131,9 @@ class LevelOfDetail:
 
     def _place_labels_when_ready(self, everywhere: bool = False):
         """Place the labels of the edges passing the view's surroundings (or every label), once those edges are
-        routed; labels elsewhere are hidden until the view comes near them. A small graph's are placed at once unless that
-        takes over LABEL_TURN seconds, a big one's a slice at a time (what was shown stays until the new places are
-        known)."""
+        routed; labels elsewhere are hidden until the view comes near them. A small graph's are placed at once
+        unless that takes over LABEL_TURN seconds, a big one's a slice at a time (what was shown stays until the
+        new places are known)."""
         everywhere = everywhere or self._everywhere
         if self.building or not self._labels_dirty or self._labels_held:
             return
