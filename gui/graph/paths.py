@@ -84,9 +84,10 @@ class PathPanel(InputPanel):
         # shows the change, not before
         if len(self.graph) <= SYNC_NODES and self.isVisible():
             self._soon.start()
-        elif self._listed_for is not None and self._listed_for[2] != self.graph.structure_version:
+        elif self._listed_for is not None and self._listed_for[2] != self.graph.structure_version \
+                and self.source.currentText() and self.graph.output is not None:
             # the list is of another structure now (a new graph opened): said at once, listed once numbers come
-            self.count_label.setText(f"Listing the paths from {self._listed_for[0]} to {self.graph.output}…")
+            self.count_label.setText(f"Listing the paths from {self.source.currentText()} to {self.graph.output}…")
 
     def _on_numbers_changed(self):
         if len(self.graph) > SYNC_NODES:

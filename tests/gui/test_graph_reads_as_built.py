@@ -84,6 +84,7 @@ def test_the_60_layer_preset_is_readable(qtbot, window_on_graph):
     qtbot.waitUntil(lambda: not ws.canvas._part_note.isActive())   # the view has said what it shows
     assert "too large" not in mw.statusBar().currentMessage()   # the chapter's graph is shown whole
     ws.apply_preset("layered-60")
+    assert ws.paths.count_label.text() == "Listing the paths from x to f…"   # not the last graph's "4 paths"
     qtbot.waitUntil(lambda: "too large to read whole: its start is shown" in mw.statusBar().currentMessage())
     zoom = ws.canvas.transform().m11()
     assert zoom >= READABLE_ZOOM                   # not a thin line at minimum zoom
